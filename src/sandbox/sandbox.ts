@@ -1,0 +1,73 @@
+/**
+ * @module sandbox/sandbox
+ * The contract for running untrusted generated code. Generated code never runs in the engine's own process:
+ * every run is a separate process, under bubblewrap (`sandbox/bwrap/`), with resource limits and a wall-clock kill.
+ */
+
+/** Interpreter a sandboxed run uses. */
+export type SandboxRuntime = 'node' | 'python';
+
+/** Resource limits of one sandboxed process. Units are in the names. */
+export interface SandboxLimits {
+  /** Wall-clock limit; the process group is killed after it. Default 10_000. */
+  readonly wallTimeMs?: number;
+  /** CPU-time rlimit in seconds (RLIMIT_CPU). Default 10. */
+  readonly cpuTimeSec?: number;
+  /** Address-space limit in MiB (RLIMIT_AS for python; V8 heap + RLIMIT_AS for node). Default 512. */
+  readonly memoryLimitMb?: number;
+  /** Largest file the process may write, in MiB (RLIMIT_FSIZE). Default 8. */
+  readonly fileSizeLimitMb?: number;
+  /** Maximum processes/threads of the sandbox user (RLIMIT_NPROC). Default 64. */
+  readonly maxProcesses?: number;
+  /** Bytes of stdout/stderr kept each; the rest is dropped and `outputTruncated` set. Default 1 MiB. */
+  readonly maxOutputBytes?: number;
+}
+
+/** One sandboxed run: files written into a fresh private work folder, then `entry` run with `runtime`. */
+export interface SandboxRunRequest {
+  readonly runtime: SandboxRuntime;
+  /** Relative path -> content, written into the run's private work folder (the only writable place). */
+  readonly files: Readonly<Record<string, string>>;
+  /** Relative path (in `files`) of the program to run. */
+  readonly entry: string;
+  /** Extra command-line arguments for the program. */
+  readonly args?: readonly string[];
+  readonly stdin?: string;
+  readonly limits?: SandboxLimits;
+  readonly signal?: AbortSignal;
+}
+
+/** Outcome of one sandboxed run. */
+export interface SandboxRunResult {
+  /** Exit code, or null when killed by a signal. */
+  readonly exitCode: number | null;
+  /** Signal that ended the process (e.g. `SIGKILL`), or null. */
+  readonly signal: string | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** True when the wall-clock limit killed the process. */
+  readonly timedOut: boolean;
+  /** True when stdout or stderr went over `maxOutputBytes`. */
+  readonly outputTruncated: boolean;
+  readonly durationMs: number;
+}
+
+/** Isolation level of a sandbox, reported in every run record. */
+export type SandboxKind = 'bwrap' | 'unsafe-no-sandbox';
+
+/**
+ * Runs untrusted programs in isolation. Implementations: `sandbox/bwrap/` (bubblewrap: no network, read-only
+ * system, private tmp, no host home, dies with the parent) and an explicit unsafe fallback that exists only when
+ * the user passes `--unsafe-no-sandbox`.
+ */
+export interface Sandbox {
+  readonly kind: SandboxKind;
+  /**
+   * Runs one program. Never throws for anything the program does (crash, timeout, output flood): those are in the
+   * result.
+   * @throws SandboxUnavailableError (`sandbox_unavailable`) when the isolation itself cannot be set up.
+   */
+  run(request: SandboxRunRequest): Promise<SandboxRunResult>;
+  /** Stops warm workers and removes temporary folders. Idempotent. */
+  close(): Promise<void>;
+}
