@@ -11,8 +11,16 @@ import { ZeroErrorError } from '../errors/zero-error-error.js';
 export class ModelCallError extends ZeroErrorError {
   readonly provider: string;
   readonly statusCode: number | undefined;
-  constructor(options: { provider: string; message: string; statusCode?: number; isRetryable: boolean; cause?: unknown }) {
-    super('model_call_failed', `${options.provider}: ${options.message}`, {
+  constructor(options: {
+    provider: string;
+    message: string;
+    statusCode?: number;
+    isRetryable: boolean;
+    cause?: unknown;
+    /** For subclasses only (e.g. `model_timeout`). Default `model_call_failed`. */
+    code?: string;
+  }) {
+    super(options.code ?? 'model_call_failed', `${options.provider}: ${options.message}`, {
       cause: options.cause,
       isRetryable: options.isRetryable,
     });
@@ -27,8 +35,14 @@ export class ModelCallError extends ZeroErrorError {
  */
 export class ModelUnavailableError extends ZeroErrorError {
   readonly provider: string;
-  constructor(options: { provider: string; message: string; cause?: unknown }) {
-    super('model_unavailable', `${options.provider}: ${options.message}`, { cause: options.cause });
+  constructor(options: {
+    provider: string;
+    message: string;
+    cause?: unknown;
+    /** For subclasses only (e.g. `circuit_open`). Default `model_unavailable`. */
+    code?: string;
+  }) {
+    super(options.code ?? 'model_unavailable', `${options.provider}: ${options.message}`, { cause: options.cause });
     this.provider = options.provider;
   }
 }
@@ -45,5 +59,41 @@ export class ReplayExhaustedError extends ZeroErrorError {
       `replay: no more recorded samples for task ${JSON.stringify(options.taskId)} (served ${options.served})`,
     );
     this.taskId = options.taskId;
+  }
+}
+
+/**
+ * One model call ran past its `timeoutMs` (timeout middleware) or the transport's own timeout. A
+ * {@link ModelCallError} with code `model_timeout`; always retryable.
+ */
+export class ModelTimeoutError extends ModelCallError {
+  /** The limit that was exceeded, in ms (undefined when the transport did not say). */
+  readonly timeoutMs: number | undefined;
+  constructor(options: { provider: string; timeoutMs?: number; cause?: unknown }) {
+    super({
+      provider: options.provider,
+      message:
+        options.timeoutMs === undefined ? 'call timed out' : `call timed out after ${options.timeoutMs} ms`,
+      isRetryable: true,
+      cause: options.cause,
+      code: 'model_timeout',
+    });
+    this.timeoutMs = options.timeoutMs;
+  }
+}
+
+/**
+ * The circuit breaker around a model is OPEN (or HALF_OPEN with its one trial call in flight): the call was not
+ * sent. A {@link ModelUnavailableError} with code `circuit_open`; not retryable by the retry middleware (the
+ * breaker decides when to try again).
+ */
+export class CircuitOpenError extends ModelUnavailableError {
+  constructor(options: { provider: string; modelId: string; cause?: unknown }) {
+    super({
+      provider: options.provider,
+      message: `circuit breaker for ${options.modelId} is open; calls are refused until it half-opens`,
+      cause: options.cause,
+      code: 'circuit_open',
+    });
   }
 }

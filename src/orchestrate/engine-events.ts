@@ -22,7 +22,7 @@ export type EngineEvent =
       readonly type: 'sample-end';
       readonly taskId: string;
       readonly sampleIndex: number;
-      readonly temperature: number;
+      readonly temperature: number | null;
       readonly promptVariant: string;
       readonly outputTokens: number;
       readonly inputTokens: number;

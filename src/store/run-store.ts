@@ -25,7 +25,8 @@ export interface SampleRecord {
   readonly taskId: string;
   readonly sampleIndex: number;
   readonly model: string;
-  readonly temperature: number;
+  /** Sampling temperature requested, or null when the provider does not honour it (a replay of recorded samples). */
+  readonly temperature: number | null;
   readonly promptVariant: string;
   /** Raw text the model returned. */
   readonly text: string;

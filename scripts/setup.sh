@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# One-time set-up of a fresh Debian/Ubuntu machine for Zero-Error: the system packages the sandbox and the Python
+# target need, then the npm dependencies (whose `prepare` script builds dist/). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+command -v bwrap >/dev/null 2>&1 || need+=(bubblewrap)
+[ -x /usr/bin/python3 ] || need+=(python3)
+command -v prlimit >/dev/null 2>&1 || need+=(util-linux)
+command -v git >/dev/null 2>&1 || need+=(git)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${need[*]}"
+  if [ "$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${need[@]}"
+fi
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund
+else
+  npm run build --silent
+fi
+echo "setup: done (node $(node --version), bwrap $(bwrap --version 2>/dev/null | awk '{print $2}'))"

@@ -1,0 +1,49 @@
+/**
+ * @module cli/cli-context
+ * Opens what a command needs (store, sandbox, model) from its options, with the engine's defaults: the embedded
+ * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names.
+ */
+import { createEngine, type Engine } from '../engine.js';
+import { createLanguageModel, createModelStack } from '../llm/index.js';
+import { createSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { resolveStorePath, SqliteRunStore } from '../store/index.js';
+import type { RunStore } from '../store/run-store.js';
+
+/** Options every engine-running command shares. */
+export interface EngineCommandOptions {
+  readonly model: string;
+  readonly store?: string;
+  readonly unsafeNoSandbox?: boolean;
+  readonly dataDir?: string;
+  readonly timeoutMs?: number;
+}
+
+/** Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE). */
+export async function openStore(path: string | undefined): Promise<RunStore> {
+  return SqliteRunStore.open({ path: resolveStorePath({ cwd: process.cwd(), ...(path === undefined ? {} : { path }) }) });
+}
+
+/**
+ * Opens the sandbox; without bubblewrap this throws SandboxUnavailableError unless `--unsafe-no-sandbox` was
+ * given, in which case the sandbox itself warns loudly on stderr.
+ */
+export async function openSandbox(unsafe: boolean | undefined): Promise<Sandbox> {
+  return createSandbox({ allowUnsafe: unsafe === true });
+}
+
+/** Builds an engine for a command. Closes what it opened if a later step fails. */
+export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox }> {
+  const sandbox = await openSandbox(options.unsafeNoSandbox);
+  let store: RunStore | undefined;
+  try {
+    store = await openStore(options.store);
+    const base = await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+    const model = createModelStack(base, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+    return { engine: createEngine({ model, modelName: options.model, store, sandbox }), sandbox };
+  } catch (error) {
+    await sandbox.close();
+    await store?.close();
+    throw error;
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * @module cli/commands/runs
+ * `zerr runs list` and `zerr runs show <id>`: what the run store recorded, for people or (`--json`) scripts.
+ */
+import type { Command } from 'commander';
+import type { RunRecord } from '../../store/run-store.js';
+import { RunNotFoundError } from '../../store/index.js';
+import { openStore } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { positiveInt } from '../option-parsers.js';
+
+/** Registers `runs list|show` on `program`. */
+export function registerRunsCommand(program: Command, setExit: (code: number) => void): void {
+  const runs = program.command('runs').description('Inspect recorded runs');
+  runs
+    .command('list')
+    .description('List recent runs, most recent first')
+    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
+    .option('--json', 'JSON output')
+    .action(async (options: { store?: string; limit: number; json?: boolean }) => {
+      const store = await openStore(options.store);
+      try {
+        const list = await store.listRuns({ limit: options.limit });
+        if (options.json === true) {
+          process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
+          return;
+        }
+        if (list.length === 0) process.stdout.write('no runs recorded yet\n');
+        for (const run of list) {
+          process.stdout.write(
+            `${run.id}  ${run.kind.padEnd(6)} ${run.status.padEnd(9)} tasks ${run.tasks}  samples ${run.samples}  ${new Date(run.createdAt).toISOString()}  ${run.model}\n`,
+          );
+        }
+      } finally {
+        await store.close();
+      }
+    });
+  runs
+    .command('show')
+    .description('Show everything recorded for a run: samples, red flags, verification layers, votes, decisions')
+    .argument('<run-id>')
+    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--samples', 'also print every sample with its red flags and layer results')
+    .option('--json', 'the whole record as JSON')
+    .action(async (runId: string, options: { store?: string; json?: boolean; samples?: boolean }) => {
+      const store = await openStore(options.store);
+      try {
+        const run = await store.getRun(runId);
+        if (run === undefined) throw new RunNotFoundError({ runId });
+        if (options.json === true) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
+        else process.stdout.write(formatRun(run, options.samples === true));
+        setExit(ExitCode.ok);
+      } finally {
+        await store.close();
+      }
+    });
+}
+
+/** Human-readable rendering of a run record. */
+export function formatRun(run: RunRecord, withSamples: boolean): string {
+  const out: string[] = [
+    `run ${run.id}: ${run.kind}, ${run.status}, model ${run.model}`,
+    `  started ${new Date(run.createdAt).toISOString()}${run.finishedAt === null ? '' : `, finished ${new Date(run.finishedAt).toISOString()}`}`,
+    `  config ${JSON.stringify(run.config)}`,
+  ];
+  if (run.summary !== null) out.push(`  summary ${JSON.stringify(run.summary)}`);
+  for (const task of run.tasks) {
+    const samples = run.samples.filter((s) => s.taskId === task.taskId);
+    const flags = run.redFlags.filter((f) => f.taskId === task.taskId);
+    const layers = run.layerResults.filter((l) => l.taskId === task.taskId);
+    const votes = run.votes.filter((v) => v.taskId === task.taskId);
+    const decision = run.decisions.find((d) => d.taskId === task.taskId);
+    const byRule = countBy(flags.map((f) => f.rule));
+    const failedLayers = countBy(layers.filter((l) => l.status === 'fail').map((l) => l.layer));
+    const byClass = countBy(votes.map((v) => v.classKey));
+    out.push(
+      `task ${task.taskId}`,
+      `  samples ${samples.length}, red flags ${JSON.stringify(byRule)}, failed layers ${JSON.stringify(failedLayers)}`,
+      `  votes per class ${JSON.stringify(byClass)}`,
+      decision === undefined
+        ? '  no decision recorded'
+        : `  decision: ${decision.outcome} (class ${decision.classKey ?? '-'}, ${decision.votes} votes vs ${decision.runnerUpVotes}, k=${decision.k}) - ${decision.reason}`,
+    );
+    if (withSamples) {
+      for (const sample of samples) {
+        const hits = flags.filter((f) => f.sampleIndex === sample.sampleIndex).map((f) => f.rule);
+        const results = layers.filter((l) => l.sampleIndex === sample.sampleIndex).map((l) => `${l.layer}:${l.status}`);
+        const vote = votes.find((v) => v.sampleIndex === sample.sampleIndex);
+        out.push(
+          `  #${sample.sampleIndex} t=${sample.temperature} ${sample.promptVariant} ${sample.outputTokens} tok ${sample.latencyMs} ms` +
+            `${hits.length > 0 ? ` red-flagged[${hits.join(',')}]` : ''}${results.length > 0 ? ` ${results.join(' ')}` : ''}` +
+            `${vote === undefined ? '' : ` class ${vote.classKey}`}`,
+        );
+      }
+    }
+    if (decision?.code) out.push('  chosen code:', ...decision.code.split('\n').map((line) => `    ${line}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+function countBy(values: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const value of values) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}

@@ -1,0 +1,124 @@
+/**
+ * @module cli/commands/solve
+ * `zerr solve <spec-file|dataset:problem-id>`: one task through the full loop; writes the verified code and a JSON
+ * report; exit 0 on consensus, 2 without, 3 bad input, 4 model unavailable, 5 no sandbox.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Option, type Command } from 'commander';
+import type { SolveTaskResult } from '../../orchestrate/solve-task.js';
+import { loadTaskSpec, resolveDatasetProblem, scoreOnHiddenTests } from '../../spec/index.js';
+import type { BenchmarkProblem, TaskSpec } from '../../spec/task-spec.js';
+import { openEngine } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { integer, positiveInt } from '../option-parsers.js';
+import { ProgressDisplay } from '../progress-display.js';
+
+interface SolveOptions {
+  model?: string;
+  k: number;
+  maxSamples: number;
+  parallelism?: number;
+  fallback: 'best-partial' | 'escalate';
+  seed: number;
+  out: string;
+  store?: string;
+  json?: boolean;
+  score?: boolean;
+  unsafeNoSandbox?: boolean;
+  dataDir?: string;
+}
+
+/** Registers `solve` on `program`. */
+export function registerSolveCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('solve')
+    .description('Solve one task spec (YAML/JSON file) or dataset problem (e.g. humaneval-ts:HumanEval_0_has_close_elements)')
+    .argument('<target>', 'spec file (.yaml/.yml/.json) or <dataset>:<problem-id>')
+    .option('-m, --model <uri>', 'model: llama-cpp:<file.gguf>, openai:<model>?baseURL=..., anthropic:<model>, replay:codet, replay:<file.jsonl> (env ZERR_MODEL)')
+    .option('-k, --k <n>', 'first-to-ahead-by-k margin', positiveInt('--k'), 3)
+    .option('--max-samples <n>', 'sample budget for the task', positiveInt('--max-samples'), 20)
+    .option('--parallelism <n>', 'samples in flight at once (default k)', positiveInt('--parallelism'))
+    .addOption(new Option('--fallback <mode>', 'without consensus').choices(['best-partial', 'escalate']).default('best-partial'))
+    .option('--seed <n>', 'seed of generated inputs and sample order', integer('--seed'), 42)
+    .option('-o, --out <dir>', 'where to write the code and report.json', 'zerr-out')
+    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--score', 'for dataset problems: score the chosen code on the hidden tests afterwards (scoring only)')
+    .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--json', 'print the result as JSON on stdout (no progress display)')
+    .action(async (target: string, options: SolveOptions) => {
+      const model = options.model ?? process.env['ZERR_MODEL'];
+      if (model === undefined || model === '') {
+        process.stderr.write('zerr solve: no model given. Pass --model, e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:codet (recorded HumanEval samples).\n');
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const problem = await loadTarget(target, options.dataDir);
+      const { engine, sandbox } = await openEngine({
+        model, unsafeNoSandbox: options.unsafeNoSandbox === true,
+        ...(options.store === undefined ? {} : { store: options.store }),
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      });
+      const progress = new ProgressDisplay({ enabled: options.json !== true });
+      engine.on(progress.onEvent);
+      try {
+        const { runId, results } = await engine.run([problem.spec], {
+          k: options.k, maxSamples: options.maxSamples, fallback: options.fallback, seed: options.seed,
+          ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
+        });
+        const result = results[0] as SolveTaskResult;
+        const hidden = options.score === true && problem.hidden !== undefined && result.code !== null
+          ? await scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: 10_000 })
+          : undefined;
+        const files = await writeOutputs(options.out, runId, problem.spec, result, hidden);
+        const report = { runId, model, ...result, hiddenTests: hidden ?? null, files };
+        if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        else printSummary(report);
+        setExit(result.outcome === 'consensus' ? ExitCode.ok : ExitCode.noConsensus);
+      } finally {
+        progress.stop();
+        await engine.close();
+      }
+    });
+}
+
+/** A spec file or a dataset problem (with hidden tests for scoring). */
+async function loadTarget(target: string, dataDir: string | undefined): Promise<{ spec: TaskSpec; hidden?: BenchmarkProblem['hidden'] }> {
+  if (/\.(ya?ml|json)$/i.test(target)) return { spec: await loadTaskSpec(target) };
+  const problem = await resolveDatasetProblem(target, { ...(dataDir === undefined ? {} : { dataDir }) });
+  return { spec: problem.spec, hidden: problem.hidden };
+}
+
+async function writeOutputs(
+  outDir: string, runId: string, spec: TaskSpec, result: SolveTaskResult, hidden: unknown,
+): Promise<{ code: string | null; report: string }> {
+  const dir = join(outDir, runId);
+  await mkdir(dir, { recursive: true });
+  const extension = spec.language === 'python' ? 'py' : 'ts';
+  const codePath = result.code === null ? null : join(dir, `${spec.signature.entryPoint}.${extension}`);
+  if (codePath !== null && result.code !== null) await writeFile(codePath, result.code);
+  const reportPath = join(dir, 'report.json');
+  await writeFile(reportPath, `${JSON.stringify({ runId, spec, result, hiddenTests: hidden ?? null }, null, 2)}\n`);
+  return { code: codePath, report: reportPath };
+}
+
+function printSummary(report: SolveTaskResult & { runId: string; model: string; hiddenTests: { passed: boolean } | null; files: { code: string | null; report: string } }): void {
+  const lines = [
+    `run ${report.runId} (${report.model})`,
+    `task ${report.taskId}: ${report.outcome}`,
+    `  ${report.reason}`,
+    `  samples ${report.samples}, red-flagged ${report.redFlagged}${formatCounts(report.redFlagsByRule)}, failed verification ${report.failedVerification}${formatCounts(report.failedByLayer)}, verified ${report.verified}`,
+    `  classes: ${report.classes.map((c) => `${c.classKey}=${c.votes}`).join(', ') || 'none'}`,
+    `  tokens in/out ${report.inputTokens}/${report.outputTokens}, ${report.durationMs} ms`,
+  ];
+  if (report.hiddenTests !== null) lines.push(`  hidden tests: ${report.hiddenTests.passed ? 'passed' : 'FAILED'}`);
+  if (report.files.code !== null) lines.push(`  code: ${report.files.code}`);
+  lines.push(`  report: ${report.files.report}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+function formatCounts(counts: Readonly<Record<string, number>>): string {
+  const entries = Object.entries(counts);
+  return entries.length === 0 ? '' : ` (${entries.map(([name, count]) => `${name} ${count}`).join(', ')})`;
+}

@@ -1,0 +1,43 @@
+/**
+ * @module cli/main
+ * The `zerr` command line: `solve`, `demo`, `runs list|show`, `spec schema|check`. Exit codes in `exit-codes.ts`.
+ */
+import { Command, CommanderError } from 'commander';
+import { ExitCode, exitCodeForError } from './exit-codes.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerRunsCommand } from './commands/runs.js';
+import { registerSolveCommand } from './commands/solve.js';
+import { registerSpecCommand } from './commands/spec.js';
+
+/** Builds the commander program; each command sets `process.exitCode`-style results through `setExit`. */
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('zerr')
+    .description('Zero-Error: verified code from task specs by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER).')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  registerSolveCommand(program, setExit);
+  registerDemoCommand(program, setExit);
+  registerRunsCommand(program, setExit);
+  registerSpecCommand(program, setExit);
+  return program;
+}
+
+/** Runs the CLI with `argv` (as `process.argv`) and resolves to the process exit code. Never throws. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let exit: number = ExitCode.ok;
+  const program = buildProgram((code) => { exit = code; });
+  try {
+    await program.parseAsync([...argv]);
+    return exit;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) return ExitCode.ok;
+      return ExitCode.badInput;
+    }
+    const code = exitCodeForError(error);
+    process.stderr.write(`zerr: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (code === ExitCode.internal && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    return code;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * @module cli/option-parsers
+ * Parsers for command-line option values; a bad value is a usage error naming the option.
+ */
+import { InvalidArgumentError } from 'commander';
+
+/** Parser for a positive integer option named `name` (e.g. `--k`). */
+export function positiveInt(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError(`${name} must be a positive integer, got ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}
+
+/** Parser for an integer option (any sign). */
+export function integer(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed)) throw new InvalidArgumentError(`${name} must be an integer, got ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}

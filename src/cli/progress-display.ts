@@ -1,0 +1,85 @@
+/**
+ * @module cli/progress-display
+ * Live progress of a run on stderr, driven by the engine's event stream: per task, samples drawn, red flags,
+ * verification failures, equivalence classes and the vote tallies. A spinner on a terminal; one line per finished
+ * task otherwise (CI logs, pipes). Silent with `--json` so stdout stays machine-readable.
+ */
+import ora, { type Ora } from 'ora';
+import type { EngineEvent } from '../orchestrate/engine-events.js';
+
+interface TaskProgress {
+  maxSamples: number;
+  k: number;
+  samples: number;
+  flagged: number;
+  failed: number;
+  verified: number;
+  tallies: readonly { classKey: string; votes: number }[];
+}
+
+/** Renders engine events as progress on `stream` (default stderr). */
+export class ProgressDisplay {
+  readonly #tasks = new Map<string, TaskProgress>();
+  readonly #spinner: Ora | undefined;
+  readonly #stream: NodeJS.WriteStream;
+
+  constructor(options: { stream?: NodeJS.WriteStream; enabled?: boolean } = {}) {
+    this.#stream = options.stream ?? process.stderr;
+    const interactive = (options.enabled ?? true) && this.#stream.isTTY === true && process.env['CI'] === undefined;
+    this.#spinner = interactive ? ora({ stream: this.#stream, text: 'starting' }).start() : undefined;
+  }
+
+  /** Event listener; pass to `engine.on`. */
+  readonly onEvent = (event: EngineEvent): void => {
+    switch (event.type) {
+      case 'task-start':
+        this.#tasks.set(event.taskId, { maxSamples: event.maxSamples, k: event.k, samples: 0, flagged: 0, failed: 0, verified: 0, tallies: [] });
+        break;
+      case 'sample-end':
+      case 'sample-failed':
+        this.#update(event.taskId, (task) => { task.samples += 1; });
+        break;
+      case 'sample-red-flagged':
+        this.#update(event.taskId, (task) => { task.flagged += 1; });
+        break;
+      case 'candidate-verified':
+        this.#update(event.taskId, (task) => { if (event.passed) task.verified += 1; else task.failed += 1; });
+        break;
+      case 'vote-cast':
+        this.#update(event.taskId, (task) => { task.tallies = event.tallies; });
+        break;
+      case 'task-end': {
+        const task = this.#tasks.get(event.taskId);
+        const line = `${event.taskId}: ${event.outcome} - ${task === undefined ? '' : describe(task)}`;
+        if (this.#spinner !== undefined) this.#spinner.stopAndPersist({ symbol: event.outcome === 'consensus' ? '✔' : '✖', text: line }).start();
+        else this.#stream.write(`${line}\n`);
+        break;
+      }
+      case 'run-end':
+        this.#spinner?.stop();
+        break;
+      default:
+        break;
+    }
+  };
+
+  /** Stops the spinner (idempotent). */
+  stop(): void {
+    this.#spinner?.stop();
+  }
+
+  #update(taskId: string, change: (task: TaskProgress) => void): void {
+    const task = this.#tasks.get(taskId);
+    if (task === undefined) return;
+    change(task);
+    if (this.#spinner !== undefined) this.#spinner.text = `${taskId}: ${describe(task)}`;
+  }
+}
+
+function describe(task: TaskProgress): string {
+  const votes = task.tallies.slice(0, 4).map((tally) => `${tally.classKey.slice(0, 6)}:${tally.votes}`).join(' ');
+  return (
+    `samples ${task.samples}/${task.maxSamples}, red-flagged ${task.flagged}, failed verification ${task.failed}, ` +
+    `verified ${task.verified}, classes ${task.tallies.length}${votes ? ` [${votes}]` : ''} (k=${task.k})`
+  );
+}

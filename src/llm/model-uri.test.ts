@@ -1,0 +1,77 @@
+import { describe, it, expect } from 'vitest';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { codetDir, createLanguageModel, parseModelUri } from './model-uri.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { ModelUnavailableError } from './model-errors.js';
+import { ReplayLanguageModel } from './providers/replay/replay-language-model.js';
+import { OpenAILanguageModel } from './providers/openai/openai-language-model.js';
+
+const sharedDir = fileURLToPath(new URL('../../../shared', import.meta.url));
+
+describe('parseModelUri', () => {
+  it.each([
+    ['mock:a?b:c', { provider: 'mock', text: 'a?b:c' }],
+    ['replay:codet', { provider: 'replay', source: 'codet', seed: 0 }],
+    ['replay:data/x.jsonl?seed=4', { provider: 'replay', source: 'jsonl', path: 'data/x.jsonl', seed: 4 }],
+    ['llama-cpp:m.gguf?threads=2&sequences=4&contextSize=2048', { provider: 'llama-cpp', path: 'm.gguf', threads: 2, sequences: 4, contextSize: 2048 }],
+    ['llama-cpp:m.gguf', { provider: 'llama-cpp', path: 'm.gguf', threads: 1, sequences: 2, contextSize: 1024 }],
+    ['openai:qwen?baseURL=http://127.0.0.1:8000/v1&mode=completions', { provider: 'openai', model: 'qwen', baseURL: 'http://127.0.0.1:8000/v1', mode: 'completions' }],
+    ['openai:gpt-4.1-mini', { provider: 'openai', model: 'gpt-4.1-mini', mode: 'chat' }],
+    ['anthropic:claude-sonnet-4-5', { provider: 'anthropic', model: 'claude-sonnet-4-5' }],
+  ])('parses %s', (uri, expected) => {
+    expect(parseModelUri(uri)).toEqual(expected);
+  });
+
+  it('rejects an unknown provider, listing the known ones', () => {
+    const error = (() => {
+      try {
+        return parseModelUri('gemini:pro');
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect(error).toMatchObject({ parameter: 'modelUri', value: 'gemini:pro' });
+    expect((error as Error).message).toContain('mock, replay, llama-cpp, openai, anthropic');
+  });
+
+  it.each([
+    ['llama-cpp:m.gguf?threads=0', 'modelUri.threads'],
+    ['llama-cpp:m.gguf?threads=two', 'modelUri.threads'],
+    ['llama-cpp:m.gguf?gpu=1', 'modelUri.gpu'],
+    ['openai:m?mode=edit', 'modelUri.mode'],
+    ['openai:m?baseURL=nope', 'modelUri.baseURL'],
+    ['replay:codet?seed=1.5', 'modelUri.seed'],
+    ['openai:', 'modelUri'],
+  ])('names the bad parameter of %s', (uri, parameter) => {
+    expect(() => parseModelUri(uri)).toThrow(expect.objectContaining({ code: 'invalid_argument', parameter }));
+  });
+});
+
+describe('createLanguageModel', () => {
+  it('creates a mock that always answers its text', async () => {
+    const model = await createLanguageModel('mock:def f(): pass');
+    expect((await model.generate({ prompt: 'x' })).text).toBe('def f(): pass');
+    expect((await model.generate({ prompt: 'y' })).text).toBe('def f(): pass');
+  });
+
+  it('resolves the CodeT folder from dataDir, then ZERR_DATA_DIR', () => {
+    expect(codetDir({ dataDir: '/d', env: { ZERR_DATA_DIR: '/e' } })).toBe('/d/recorded/codet-humaneval-codegen16b');
+    expect(codetDir({ env: { ZERR_DATA_DIR: '/e' } })).toBe('/e/recorded/codet-humaneval-codegen16b');
+    expect(codetDir({ env: {} })).toBe(`${sharedDir}/recorded/codet-humaneval-codegen16b`);
+  });
+
+  it.runIf(existsSync(sharedDir))('creates replay:codet from the default shared folder', async () => {
+    const model = await createLanguageModel('replay:codet?seed=2', { env: {} });
+    expect(model).toBeInstanceOf(ReplayLanguageModel);
+    expect((model as ReplayLanguageModel).taskIds).toHaveLength(164);
+  });
+
+  it('creates openai models and reports a missing GGUF as ModelUnavailableError', async () => {
+    const model = await createLanguageModel('openai:m?baseURL=http://127.0.0.1:9/v1&mode=completions');
+    expect(model).toBeInstanceOf(OpenAILanguageModel);
+    expect(model.capabilities.completionStyle).toBe('continuation');
+    await expect(createLanguageModel('llama-cpp:/no/such.gguf')).rejects.toBeInstanceOf(ModelUnavailableError);
+  });
+});

@@ -1,0 +1,233 @@
+/**
+ * @module llm/providers/llama-cpp/llama-cpp-language-model
+ * In-process inference on a local GGUF file with node-llama-cpp 3 (llama.cpp bindings), CPU only: one model,
+ * one context, N parallel sequences that concurrent `generate()` calls share.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import {
+  getLlama,
+  LlamaCompletion,
+  LlamaLogLevel,
+  type Llama,
+  type LlamaContext,
+  type LlamaGrammar,
+  type LlamaModel,
+} from 'node-llama-cpp';
+import type {
+  GenerateOptions,
+  GenerateResult,
+  LanguageModel,
+  ModelCapabilities,
+} from '../../language-model.js';
+import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
+import { ModelCallError, ModelUnavailableError } from '../../model-errors.js';
+import { isAbortError } from '../../abort.js';
+import { validateGenerateOptions } from '../../generate-options-schema.js';
+import { parseOptions } from '../../parse-options.js';
+import { promptOf } from '../../render-messages.js';
+import { applyStopSequences } from '../../stop-sequences.js';
+import { ResourcePool } from './resource-pool.js';
+
+const PROVIDER = 'llama-cpp';
+
+const CreateOptionsSchema = z
+  .object({
+    modelPath: z.string().min(1, 'a path to a .gguf file'),
+    threads: z.number().int().positive('a positive integer').default(1),
+    contextSize: z.number().int().min(16, 'an integer >= 16').default(1024),
+    sequences: z.number().int().min(1).max(64, 'an integer in [1, 64]').default(2),
+    modelId: z.string().min(1).optional(),
+    llama: z.custom<Llama>((value) => typeof value === 'object' && value !== null).optional(),
+  })
+  .strict();
+
+/** Options of {@link LlamaCppLanguageModel.create}. */
+export interface LlamaCppOptions {
+  /** Path of the GGUF model file. */
+  readonly modelPath: string;
+  /** CPU threads for evaluation. Set it explicitly: more threads than free cores collapses throughput. Default 1. */
+  readonly threads?: number;
+  /** Context size in tokens of each sequence. Default 1024. */
+  readonly contextSize?: number;
+  /** Parallel sequences in the one context = max concurrent generations. Default 2. */
+  readonly sequences?: number;
+  /** Reported model id. Default: the file's base name. */
+  readonly modelId?: string;
+  /**
+   * An existing node-llama-cpp instance to load the model into (several models then share one binding). The model
+   * does not dispose an instance it was given. Default: a new CPU-only instance, disposed by `close()`.
+   */
+  readonly llama?: Llama;
+}
+
+interface Slot {
+  readonly completion: LlamaCompletion;
+}
+
+/**
+ * A GGUF model run in-process by node-llama-cpp. Continuation style: `prompt` is continued as raw text;
+ * `messages` are rendered to a plain-text prompt (`renderMessagesAsPrompt`). Honours `temperature` (default 0,
+ * greedy, node-llama-cpp's default), `topP`, `seed`, `maxOutputTokens` (default: until end-of-generation or the
+ * context is full, then finishReason `length`), `stop` (custom stop triggers, excluded from the text) and
+ * `jsonSchema` (GBNF grammar from the schema). Usage counts are real tokens of the model's tokenizer.
+ * Concurrent calls each take a free sequence and wait (FIFO) when all are busy.
+ */
+export class LlamaCppLanguageModel implements LanguageModel {
+  readonly provider = PROVIDER;
+  readonly modelId: string;
+  readonly capabilities: ModelCapabilities = {
+    completionStyle: 'continuation',
+    jsonSchema: true,
+    honoursTemperature: true,
+  };
+  private readonly pool: ResourcePool<Slot>;
+  private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    private readonly llama: Llama,
+    private readonly ownsLlama: boolean,
+    private readonly model: LlamaModel,
+    private readonly context: LlamaContext,
+    readonly modelPath: string,
+    modelId: string,
+  ) {
+    this.modelId = modelId;
+    const slots: Slot[] = [];
+    while (context.sequencesLeft > 0) slots.push({ completion: new LlamaCompletion({ contextSequence: context.getSequence() }) });
+    this.pool = new ResourcePool(slots);
+  }
+
+  /**
+   * Loads the GGUF file and creates one context with `sequences` sequences (CPU, prebuilt binaries only; llama.cpp
+   * logs below `error` are silenced).
+   * @throws InvalidArgumentError (`invalid_argument`) for bad options; ModelUnavailableError (`model_unavailable`)
+   *   naming the path when the file is missing or cannot be loaded.
+   */
+  static async create(options: LlamaCppOptions): Promise<LlamaCppLanguageModel> {
+    const parsed = parseOptions(CreateOptionsSchema, options, 'options');
+    const unavailable = (message: string, cause: unknown): ModelUnavailableError =>
+      new ModelUnavailableError({ provider: PROVIDER, message: `${message} ${parsed.modelPath}: ${errorMessage(cause)}`, cause });
+    try {
+      await stat(parsed.modelPath);
+    } catch (error) {
+      throw unavailable('no GGUF file at', error);
+    }
+    const ownsLlama = parsed.llama === undefined;
+    let llama: Llama | undefined = parsed.llama;
+    let model: LlamaModel | undefined;
+    try {
+      llama ??= await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: parsed.threads });
+      model = await llama.loadModel({ modelPath: parsed.modelPath });
+      const context = await model.createContext({
+        contextSize: parsed.contextSize,
+        sequences: parsed.sequences,
+        threads: parsed.threads,
+      });
+      return new LlamaCppLanguageModel(llama, ownsLlama, model, context, parsed.modelPath, parsed.modelId ?? basename(parsed.modelPath));
+    } catch (error) {
+      try {
+        await model?.dispose();
+      } finally {
+        if (ownsLlama) await llama?.dispose();
+      }
+      throw unavailable('cannot load GGUF model', error);
+    }
+  }
+
+  /**
+   * Generates one continuation on a free sequence.
+   * @throws InvalidArgumentError (bad options, or a `jsonSchema` llama.cpp cannot turn into a grammar);
+   *   ModelUnavailableError after `close()`; ModelCallError (not retryable) when llama.cpp fails; the signal's
+   *   reason when aborted (while waiting for a sequence or generating).
+   */
+  async generate(options: GenerateOptions): Promise<GenerateResult> {
+    const started = performance.now();
+    validateGenerateOptions(options);
+    options.signal?.throwIfAborted();
+    if (this.closing !== undefined) throw this.closedError();
+    const grammar = options.jsonSchema === undefined ? undefined : await this.grammarFor(options.jsonSchema);
+    const prompt = promptOf(options);
+    const slot = await this.pool.acquire(options.signal);
+    let outputTokens = 0;
+    try {
+      const stop = (options.stop ?? []).filter((sequence) => sequence.length > 0);
+      const response = await slot.completion.generateCompletionWithMeta(prompt, {
+        onToken: (tokens) => {
+          outputTokens += tokens.length;
+        },
+        disableContextShift: true,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        ...(options.maxOutputTokens === undefined ? {} : { maxTokens: options.maxOutputTokens }),
+        ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
+        ...(options.topP === undefined ? {} : { topP: options.topP }),
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(stop.length === 0 ? {} : { customStopTriggers: stop }),
+        ...(grammar === undefined ? {} : { grammar }),
+      });
+      const text = applyStopSequences(response.response, stop).text;
+      return {
+        text,
+        usage: { inputTokens: this.model.tokenize(prompt).length, outputTokens },
+        finishReason: response.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
+        latencyMs: performance.now() - started,
+        modelId: this.modelId,
+      };
+    } catch (error) {
+      if (options.signal?.aborted === true && isAbortError(error)) throw error;
+      if (options.signal?.aborted === true) throw options.signal.reason;
+      if (this.closing !== undefined) throw this.closedError(error);
+      throw new ModelCallError({ provider: PROVIDER, message: errorMessage(error), isRetryable: false, cause: error });
+    } finally {
+      this.pool.release(slot);
+    }
+  }
+
+  /**
+   * Disposes the context, the model and (unless it was passed in) the llama.cpp instance, in that order, each in
+   * `finally`. Calls waiting for a sequence are rejected with `model_unavailable`. Idempotent.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      this.pool.close(() => this.closedError());
+      try {
+        await this.context.dispose();
+      } finally {
+        try {
+          await this.model.dispose();
+        } finally {
+          if (this.ownsLlama) await this.llama.dispose();
+        }
+      }
+    })();
+    return this.closing;
+  }
+
+  private grammarFor(schema: Readonly<Record<string, unknown>>): Promise<LlamaGrammar> {
+    const key = JSON.stringify(schema);
+    let grammar = this.grammars.get(key);
+    if (grammar === undefined) {
+      grammar = this.llama.createGrammarForJsonSchema(schema as never).catch((error: unknown) => {
+        this.grammars.delete(key);
+        throw new InvalidArgumentError({
+          parameter: 'options.jsonSchema',
+          value: schema,
+          expected: `a JSON Schema llama.cpp can compile to a grammar (${errorMessage(error)})`,
+          cause: error,
+        });
+      });
+      this.grammars.set(key, grammar);
+    }
+    return grammar;
+  }
+
+  private closedError(cause?: unknown): ModelUnavailableError {
+    return new ModelUnavailableError({ provider: PROVIDER, message: `model ${this.modelPath} is closed`, cause });
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,80 @@
+/**
+ * @module orchestrate/prompting/build-prompt
+ * Turns a task spec into the model call for one sample: the code stub for continuation-style models, or chat
+ * messages asking for one fenced code block for chat models. Hidden tests are never part of a prompt.
+ */
+import type { ChatMessage, CompletionStyle } from '../../llm/language-model.js';
+import { renderStub } from '../../spec/render-stub.js';
+import type { TaskSpec } from '../../spec/task-spec.js';
+import type { PromptVariant } from './prompt-variants.js';
+
+/** What the sampler sends for one sample. */
+export interface SamplePrompt {
+  readonly style: CompletionStyle;
+  readonly variant: PromptVariant;
+  readonly prompt?: string;
+  readonly messages?: readonly ChatMessage[];
+  /** Stop sequences (continuation style only). */
+  readonly stop: readonly string[];
+}
+
+/** CodeT / Codex stop list for Python continuations (CodeT, Chen et al. 2022, §4). */
+export const PYTHON_CONTINUATION_STOPS = ['\nclass', '\ndef', '\n#', '\nif', '\nprint'] as const;
+/** MultiPL-E stop list for TypeScript continuations. */
+export const TYPESCRIPT_CONTINUATION_STOPS = ['\nfunction ', '\n/*', '\n//', '\nclass'] as const;
+
+/**
+ * Builds the prompt of one sample.
+ *
+ * Continuation: the model continues `renderStub(spec)`; stop sequences come from `spec.metadata.stopTokens` (a JSON
+ * array, as MultiPL-E ships them) or the language's default list. Chat: a system message fixing the answer format
+ * and a user message with the description, signature, stub and visible examples, worded per `variant`.
+ */
+export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, variant: PromptVariant): SamplePrompt {
+  const stub = renderStub(spec);
+  if (style === 'continuation') {
+    return { style, variant: 'stub', prompt: stub, stop: continuationStops(spec) };
+  }
+  const language = spec.language === 'python' ? 'Python' : 'TypeScript';
+  const fence = spec.language === 'python' ? 'python' : 'typescript';
+  const examples = spec.testCases
+    .slice(0, 5)
+    .map((test) => `${spec.signature.entryPoint}(${test.inputs.map((v) => JSON.stringify(v)).join(', ')})` +
+      (test.expectThrows ? ' throws' : ` returns ${JSON.stringify(test.expected)}`))
+    .map((line) => `- ${line}`)
+    .join('\n');
+  const system =
+    `You write one correct, self-contained ${language} function. Answer with exactly one fenced code block ` +
+    `(\`\`\`${fence}) containing the complete function \`${spec.signature.entryPoint}\` and any imports or helpers ` +
+    'it needs. No explanations, no tests, no example usage.';
+  const parts: string[] = [];
+  if (variant === 'spec-first') parts.push(`Signature to implement:\n\`\`\`${fence}\n${stub}\`\`\``, `Task: ${spec.description}`);
+  else parts.push(`Task: ${spec.description}`, `Complete this code:\n\`\`\`${fence}\n${stub}\`\`\``);
+  if (examples) parts.push(`Examples:\n${examples}`);
+  if (spec.preconditions.length > 0) parts.push(`Preconditions: ${spec.preconditions.join('; ')}`);
+  if (spec.postconditions.length > 0) parts.push(`Postconditions: ${spec.postconditions.join('; ')}`);
+  if (variant === 'edge-cases') parts.push('Handle edge cases (empty inputs, zero, negative numbers, duplicates) correctly.');
+  return {
+    style,
+    variant,
+    messages: [
+      { role: 'system', content: system },
+      { role: 'user', content: parts.join('\n\n') },
+    ],
+    stop: [],
+  };
+}
+
+/** Stop sequences for a continuation of `spec`'s stub. */
+export function continuationStops(spec: TaskSpec): readonly string[] {
+  const recorded = spec.metadata['stopTokens'];
+  if (recorded !== undefined) {
+    try {
+      const parsed: unknown = JSON.parse(recorded);
+      if (Array.isArray(parsed) && parsed.every((s) => typeof s === 'string')) return parsed;
+    } catch {
+      // fall through to the language default
+    }
+  }
+  return spec.language === 'python' ? PYTHON_CONTINUATION_STOPS : TYPESCRIPT_CONTINUATION_STOPS;
+}

@@ -1,0 +1,160 @@
+/**
+ * @module sandbox/bwrap/bwrap-sandbox
+ * The bubblewrap `Sandbox`: every run in a fresh private work folder, fresh namespaces (no network), read-only
+ * system folders, an unprivileged uid, rlimits via `prlimit`, and a wall-clock SIGKILL of the whole tree.
+ */
+import { constants } from 'node:os';
+import { z } from 'zod';
+import { InvalidArgumentError } from '../../errors/index.js';
+import type { Sandbox, SandboxLimits, SandboxRunRequest, SandboxRunResult } from '../sandbox.js';
+import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
+import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
+import { buildRuntimeCommand, minimalEnv, type RuntimePaths } from '../runtime-command.js';
+import { spawnCapped } from '../spawn-capped.js';
+import { createWorkFolder, type WorkFolder } from '../work-folder.js';
+import { bwrapArgs, privilegeDropPrefix, SANDBOX_UID, SANDBOX_WORK_FOLDER } from './bwrap-args.js';
+import { detectSandbox, type SandboxDetection } from './detect-sandbox.js';
+
+/** Options of {@link BwrapSandbox}. Every field is optional. */
+export interface BwrapSandboxOptions {
+  /** bubblewrap binary. Default `bwrap` (from PATH). */
+  readonly bwrapPath?: string;
+  /** setpriv binary, used to drop host root to uid 65534. Default `setpriv`. */
+  readonly setprivPath?: string;
+  /** Default `/usr/bin/prlimit`. */
+  readonly prlimitPath?: string;
+  /** Node used inside. Default `process.execPath`. */
+  readonly nodePath?: string;
+  /** Python used inside. Default `/usr/bin/python3`. */
+  readonly pythonPath?: string;
+  /** Limits applied where a request leaves them out (defaults: see `DEFAULT_SANDBOX_LIMITS`). */
+  readonly defaultLimits?: SandboxLimits;
+}
+
+const OptionsSchema = z
+  .object({
+    bwrapPath: z.string().min(1).optional(),
+    setprivPath: z.string().min(1).optional(),
+    prlimitPath: z.string().startsWith('/').optional(),
+    nodePath: z.string().startsWith('/').optional(),
+    pythonPath: z.string().startsWith('/').optional(),
+    defaultLimits: SandboxLimitsSchema.optional(),
+  })
+  .strict();
+
+/**
+ * Runs programs under bubblewrap. Concurrent runs are independent. The availability probe runs once, on the
+ * first `run`.
+ *
+ * @throws InvalidArgumentError (`invalid_argument`) from the constructor for bad options, from `run` for a bad
+ *   request.
+ * @throws SandboxUnavailableError (`sandbox_unavailable`) from `run` when bubblewrap does not work here, or after
+ *   `close()`.
+ */
+export class BwrapSandbox implements Sandbox {
+  readonly kind = 'bwrap' as const;
+  readonly #options: BwrapSandboxOptions;
+  readonly #paths: RuntimePaths;
+  readonly #folders = new Set<WorkFolder>();
+  #detection: Promise<SandboxDetection> | undefined;
+  #closed = false;
+
+  constructor(options: BwrapSandboxOptions = {}) {
+    const parsed = OptionsSchema.safeParse(options);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const key = issue?.path.map(String).join('.') ?? '';
+      throw new InvalidArgumentError({
+        parameter: `options.${key}`,
+        value: (options as Record<string, unknown>)[String(issue?.path[0] ?? '')],
+        expected: issue?.message ?? 'valid bwrap sandbox options',
+      });
+    }
+    this.#options = options;
+    this.#paths = {
+      prlimit: options.prlimitPath ?? '/usr/bin/prlimit',
+      node: options.nodePath ?? process.execPath,
+      python: options.pythonPath ?? '/usr/bin/python3',
+    };
+  }
+
+  /** Probes bubblewrap (once per instance) and reports whether it works. */
+  detect(signal?: AbortSignal): Promise<SandboxDetection> {
+    this.#detection ??= detectSandbox({
+      ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
+      ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
+      prlimitPath: this.#paths.prlimit,
+      nodePath: this.#paths.node,
+      ...(signal ? { signal } : {}),
+    }).catch((error: unknown) => {
+      this.#detection = undefined; // an aborted probe is not a verdict: probe again next time
+      throw error;
+    });
+    return this.#detection;
+  }
+
+  async run(request: SandboxRunRequest): Promise<SandboxRunResult> {
+    validateRunRequest(request);
+    if (this.#closed) throw new SandboxUnavailableError('The bwrap sandbox is closed.');
+    const detection = await this.detect(request.signal);
+    if (!detection.available) throw new SandboxUnavailableError(detection.reason);
+    const limits = resolveLimits(request.limits, this.#options.defaultLimits);
+    const dropping = process.getuid?.() === 0;
+    const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
+    this.#folders.add(folder);
+    try {
+      const command = buildRuntimeCommand({
+        runtime: request.runtime,
+        entry: request.entry,
+        args: request.args ?? [],
+        limits,
+        paths: this.#paths,
+        workFolder: SANDBOX_WORK_FOLDER,
+        withProcessLimit: true,
+      });
+      const argv = [
+        ...privilegeDropPrefix(this.#options.setprivPath ?? 'setpriv'),
+        this.#options.bwrapPath ?? 'bwrap',
+        ...bwrapArgs({
+          nodePath: this.#paths.node,
+          workFolder: folder.path,
+          env: minimalEnv(SANDBOX_WORK_FOLDER),
+          command,
+        }),
+      ];
+      const [head = 'bwrap', ...rest] = argv;
+      const result = await spawnCapped({
+        command: head,
+        args: rest,
+        cwd: folder.path,
+        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
+        wallTimeMs: limits.wallTimeMs,
+        maxOutputBytes: limits.maxOutputBytes,
+        ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
+      return unwrapSignal(result);
+    } finally {
+      this.#folders.delete(folder);
+      await folder.remove();
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const folders = [...this.#folders];
+    this.#folders.clear();
+    await Promise.all(folders.map((f) => f.remove()));
+  }
+}
+
+/**
+ * bubblewrap's init exits with `128 + n` when the program died of signal `n`; report that as the signal, as a
+ * plain child process would (a program that itself exits with 129..192 is misread; accepted).
+ */
+function unwrapSignal(result: SandboxRunResult): SandboxRunResult {
+  if (result.signal !== null || result.exitCode === null || result.exitCode <= 128 || result.exitCode > 128 + 64) return result;
+  const number = result.exitCode - 128;
+  const name = Object.entries(constants.signals).find(([, n]) => n === number)?.[0];
+  return name === undefined ? result : { ...result, exitCode: null, signal: name };
+}

@@ -1,0 +1,58 @@
+/**
+ * @module sandbox/create-sandbox
+ * The sandbox factory the engine's composition root calls: bubblewrap when it works, the unsafe fallback only when
+ * the user asked for it, otherwise a clear error.
+ */
+import { z } from 'zod';
+import { InvalidArgumentError } from '../errors/index.js';
+import type { Sandbox } from './sandbox.js';
+import { SandboxUnavailableError } from './sandbox-unavailable-error.js';
+import { BwrapSandbox, type BwrapSandboxOptions } from './bwrap/bwrap-sandbox.js';
+import { UnsafeNoSandbox, type UnsafeNoSandboxOptions } from './unsafe/unsafe-no-sandbox.js';
+
+/** Options of {@link createSandbox}. */
+export interface CreateSandboxOptions {
+  /** Set only from the user's `--unsafe-no-sandbox`. Default false. */
+  readonly allowUnsafe?: boolean;
+  readonly bwrap?: BwrapSandboxOptions;
+  readonly unsafe?: UnsafeNoSandboxOptions;
+  readonly signal?: AbortSignal;
+}
+
+const OptionsSchema = z
+  .object({
+    allowUnsafe: z.boolean().optional(),
+    bwrap: z.object({}).passthrough().optional(),
+    unsafe: z.object({}).passthrough().optional(),
+    signal: z.instanceof(AbortSignal).optional(),
+  })
+  .strict();
+
+/**
+ * Creates the sandbox: a {@link BwrapSandbox} when its probe succeeds; else an {@link UnsafeNoSandbox} (which prints
+ * a loud warning) when `allowUnsafe`; else throws.
+ *
+ * @throws SandboxUnavailableError (`sandbox_unavailable`) when bubblewrap does not work and `allowUnsafe` is not set;
+ *   the message carries the probe's reason and the fix.
+ * @throws InvalidArgumentError (`invalid_argument`) for malformed options.
+ */
+export async function createSandbox(options: CreateSandboxOptions = {}): Promise<Sandbox> {
+  const parsed = OptionsSchema.safeParse(options);
+  if (!parsed.success) {
+    const key = String(parsed.error.issues[0]?.path[0] ?? '');
+    throw new InvalidArgumentError({
+      parameter: `options.${key}`,
+      value: (options as Record<string, unknown>)[key],
+      expected: parsed.error.issues[0]?.message ?? 'valid options',
+    });
+  }
+  const bwrap = new BwrapSandbox(options.bwrap);
+  const detection = await bwrap.detect(options.signal);
+  if (detection.available) return bwrap;
+  await bwrap.close();
+  if (options.allowUnsafe === true) return new UnsafeNoSandbox(options.unsafe);
+  throw new SandboxUnavailableError(
+    `No sandbox available: ${detection.reason} Generated code is never run without isolation unless you pass ` +
+      '--unsafe-no-sandbox.',
+  );
+}

@@ -1,0 +1,35 @@
+/**
+ * @module spec/closest-names
+ * "Did you mean" suggestions: the known names nearest to a misspelt one, by Levenshtein edit distance.
+ */
+
+/** Levenshtein edit distance between `a` and `b` (case-sensitive). */
+export function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+/**
+ * The `limit` names of `known` closest to `name` (case-insensitive edit distance; names containing `name` first).
+ * Default limit 5.
+ */
+export function closestNames(name: string, known: Iterable<string>, limit = 5): string[] {
+  const needle = name.toLowerCase();
+  return [...known]
+    .map((candidate) => {
+      const lower = candidate.toLowerCase();
+      const score = lower.includes(needle) ? -1 : editDistance(needle, lower);
+      return { candidate, score };
+    })
+    .sort((x, y) => x.score - y.score || x.candidate.localeCompare(y.candidate))
+    .slice(0, limit)
+    .map((entry) => entry.candidate);
+}

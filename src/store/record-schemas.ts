@@ -1,0 +1,97 @@
+/**
+ * @module store/record-schemas
+ * zod schemas of what callers hand a {@link RunStore}, shared by every backend so that all of them accept and
+ * reject exactly the same inputs. Validation failures throw `InvalidArgumentError` (`invalid_argument`) naming the
+ * field, e.g. `sample.sampleIndex`.
+ */
+import { z } from 'zod';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import type { RunStatus } from './run-store.js';
+
+const id = z.string().min(1);
+const count = z.number().int().nonnegative();
+const nonNegative = z.number().nonnegative();
+const json = z.record(z.string(), z.unknown());
+
+/** Statuses a run may take. */
+export const runStatusSchema: z.ZodType<RunStatus> = z.enum(['running', 'completed', 'failed', 'cancelled']);
+
+export const runIdSchema = id;
+
+export const newRunSchema = z.strictObject({
+  id,
+  kind: z.string(),
+  model: z.string(),
+  config: json,
+  createdAt: z.number(),
+});
+
+export const taskSchema = z.strictObject({ taskId: id, spec: z.unknown() });
+
+export const sampleSchema = z.strictObject({
+  taskId: id,
+  sampleIndex: count,
+  model: z.string(),
+  temperature: z.number().nullable(),
+  promptVariant: z.string(),
+  text: z.string(),
+  code: z.string().nullable(),
+  inputTokens: count,
+  outputTokens: count,
+  latencyMs: nonNegative,
+  finishReason: z.string(),
+  costUsd: nonNegative.nullable(),
+  createdAt: z.number(),
+});
+
+export const redFlagSchema = z.strictObject({ taskId: id, sampleIndex: count, rule: id, reason: z.string() });
+
+export const layerResultSchema = z.strictObject({
+  taskId: id,
+  sampleIndex: count,
+  layer: id,
+  status: z.enum(['pass', 'fail', 'skipped']),
+  reason: z.string(),
+  durationMs: nonNegative,
+  details: z.unknown(),
+});
+
+export const voteSchema = z.strictObject({ taskId: id, sampleIndex: count, classKey: id, signature: z.string() });
+
+export const decisionSchema = z.strictObject({
+  taskId: id,
+  outcome: id,
+  classKey: z.string().nullable(),
+  code: z.string().nullable(),
+  votes: count,
+  runnerUpVotes: count,
+  samples: count,
+  k: count,
+  reason: z.string(),
+  decidedAt: z.number(),
+});
+
+export const finishSchema = z.strictObject({ status: runStatusSchema, finishedAt: z.number(), summary: json });
+
+export const listOptionsSchema = z.strictObject({ limit: z.number().int().positive().optional() }).optional();
+
+/**
+ * Parses `value` with `schema`; on failure throws `InvalidArgumentError` for the first issue, with `parameter` the
+ * dotted path under `parameter` (e.g. `sample.sampleIndex`) and `value` the offending value.
+ */
+export function validate<T>(schema: z.ZodType<T>, value: unknown, parameter: string): T {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const path = issue?.path ?? [];
+  let offending: unknown = value;
+  for (const key of path) {
+    offending = offending !== null && typeof offending === 'object' ? (offending as Record<PropertyKey, unknown>)[key] : undefined;
+  }
+  throw new InvalidArgumentError({
+    parameter: [parameter, ...path.map(String)].join('.'),
+    value: offending,
+    expected: issue?.message ?? 'a valid value',
+    cause: result.error,
+  });
+}

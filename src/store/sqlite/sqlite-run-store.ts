@@ -1,0 +1,232 @@
+/**
+ * @module store/sqlite/sqlite-run-store
+ * The embedded default {@link RunStore}: one SQLite file per store (default `.zerr/runs.sqlite`), on better-sqlite3
+ * with kysely for typed queries. Every `record*` call is one single-row INSERT in autocommit mode, so it is one
+ * committed transaction when its promise resolves; constraints do the checking atomically (foreign key on
+ * `run_id` -> `run_not_found`, primary key / unique -> `duplicate_record`).
+ */
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type {
+  DecisionRecord,
+  LayerResultRecord,
+  NewRun,
+  RedFlagRecord,
+  RunRecord,
+  RunStatus,
+  RunStore,
+  RunSummary,
+  SampleRecord,
+  TaskRecord,
+  VoteRecord,
+} from '../run-store.js';
+import type { StoreRecordKind } from '../errors/duplicate-record-error.js';
+import { RunNotFoundError } from '../errors/run-not-found-error.js';
+import { StoreClosedError } from '../errors/store-closed-error.js';
+import { encodeJson } from '../json-column.js';
+import { recordKeys } from '../record-keys.js';
+import * as schemas from '../record-schemas.js';
+import { mapConstraintError } from './constraint-error.js';
+import { openDatabase, type OpenDatabaseOptions } from './open-database.js';
+import * as rows from './row-mapping.js';
+import type { RunStoreDatabase } from './schema.js';
+
+/** Options of {@link SqliteRunStore.open}: `path` (required), `busyTimeoutMs` (5000), `synchronous` (`full`). */
+export type SqliteRunStoreOptions = OpenDatabaseOptions;
+
+type Db = Kysely<RunStoreDatabase>;
+
+/**
+ * SQLite run store. Open with `await SqliteRunStore.open({ path })`; see {@link RunStore} for the contract.
+ *
+ * Throws `store_open_failed` from `open`; `invalid_argument`, `run_not_found`, `duplicate_record` and
+ * `store_closed` from the methods. Records come back ordered by (taskId, sampleIndex), ties in recording order.
+ * `finishRun` may be called again on a finished run (the last call wins); records may still be added after it.
+ */
+export class SqliteRunStore implements RunStore {
+  /** The file this store writes, as given to `open`. */
+  readonly path: string;
+  readonly #db: Db;
+  #closing: Promise<void> | undefined;
+
+  private constructor(path: string, db: Db) {
+    this.path = path;
+    this.#db = db;
+  }
+
+  /**
+   * Opens or creates the store file (and its parent folders), switches it to WAL mode with foreign keys on and
+   * applies pending schema migrations.
+   * @throws StoreOpenError (`store_open_failed`) naming the path.
+   */
+  static async open(options: SqliteRunStoreOptions): Promise<SqliteRunStore> {
+    schemas.validate(schemas.runIdSchema, options.path, 'options.path');
+    const database = openDatabase(options);
+    return new SqliteRunStore(options.path, new Kysely<RunStoreDatabase>({ dialect: new SqliteDialect({ database }) }));
+  }
+
+  async createRun(run: NewRun): Promise<void> {
+    const r = this.#input('createRun', undefined, schemas.newRunSchema, run, 'run');
+    const values = {
+      id: r.id, kind: r.kind, model: r.model, config: encodeJson(r.config, 'run.config') ?? '{}',
+      status: 'running' as const, created_at: r.createdAt, finished_at: null, summary: null,
+    };
+    await this.#insert('createRun', r.id, 'run', recordKeys.run(r.id), (db) =>
+      db.insertInto('runs').values(values).execute());
+  }
+
+  async recordTask(runId: string, task: TaskRecord): Promise<void> {
+    const t = this.#input('recordTask', runId, schemas.taskSchema, task, 'task');
+    const values = { run_id: runId, task_id: t.taskId, spec: encodeJson(t.spec, 'task.spec') };
+    await this.#insert('recordTask', runId, 'task', recordKeys.task(t), (db) =>
+      db.insertInto('tasks').values(values).execute());
+  }
+
+  async recordSample(runId: string, sample: SampleRecord): Promise<void> {
+    const s = this.#input('recordSample', runId, schemas.sampleSchema, sample, 'sample');
+    await this.#insert('recordSample', runId, 'sample', recordKeys.sample(s), (db) =>
+      db.insertInto('samples').values(rows.sampleToRow(runId, s)).execute());
+  }
+
+  async recordRedFlag(runId: string, hit: RedFlagRecord): Promise<void> {
+    const h = this.#input('recordRedFlag', runId, schemas.redFlagSchema, hit, 'hit');
+    const values = { run_id: runId, task_id: h.taskId, sample_index: h.sampleIndex, rule: h.rule, reason: h.reason };
+    await this.#insert('recordRedFlag', runId, 'red-flag', recordKeys.redFlag(h), (db) =>
+      db.insertInto('red_flags').values(values).execute());
+  }
+
+  async recordLayerResult(runId: string, result: LayerResultRecord): Promise<void> {
+    const l = this.#input('recordLayerResult', runId, schemas.layerResultSchema, result, 'result');
+    const values = {
+      run_id: runId, task_id: l.taskId, sample_index: l.sampleIndex, layer: l.layer, status: l.status,
+      reason: l.reason, duration_ms: l.durationMs, details: encodeJson(l.details, 'result.details'),
+    };
+    await this.#insert('recordLayerResult', runId, 'layer-result', recordKeys.layerResult(l), (db) =>
+      db.insertInto('layer_results').values(values).execute());
+  }
+
+  async recordVote(runId: string, vote: VoteRecord): Promise<void> {
+    const v = this.#input('recordVote', runId, schemas.voteSchema, vote, 'vote');
+    const values = {
+      run_id: runId, task_id: v.taskId, sample_index: v.sampleIndex, class_key: v.classKey, signature: v.signature,
+    };
+    await this.#insert('recordVote', runId, 'vote', recordKeys.vote(v), (db) =>
+      db.insertInto('votes').values(values).execute());
+  }
+
+  async recordDecision(runId: string, decision: DecisionRecord): Promise<void> {
+    const d = this.#input('recordDecision', runId, schemas.decisionSchema, decision, 'decision');
+    await this.#insert('recordDecision', runId, 'decision', recordKeys.decision(d), (db) =>
+      db.insertInto('decisions').values(rows.decisionToRow(runId, d)).execute());
+  }
+
+  async finishRun(
+    runId: string,
+    end: { readonly status: RunStatus; readonly finishedAt: number; readonly summary: Readonly<Record<string, unknown>> },
+  ): Promise<void> {
+    const e = this.#input('finishRun', runId, schemas.finishSchema, end, 'end');
+    const values = { status: e.status, finished_at: e.finishedAt, summary: encodeJson(e.summary, 'end.summary') };
+    const result = await this.#guard('finishRun', () =>
+      this.#db.updateTable('runs').set(values).where('id', '=', runId).executeTakeFirst());
+    if (result.numUpdatedRows === 0n) throw new RunNotFoundError({ runId });
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    this.#input('getRun', runId, schemas.runIdSchema, runId, 'runId');
+    return this.#guard('getRun', () =>
+      // One read transaction: a consistent snapshot even while another process writes.
+      this.#db.transaction().execute(async (trx) => {
+        const head = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+        if (head === undefined) return undefined;
+        const tasks = await trx.selectFrom('tasks').selectAll().where('run_id', '=', runId)
+          .orderBy('task_id').execute();
+        const samples = await trx.selectFrom('samples').selectAll().where('run_id', '=', runId)
+          .orderBy('task_id').orderBy('sample_index').execute();
+        const redFlags = await trx.selectFrom('red_flags').selectAll().where('run_id', '=', runId)
+          .orderBy('task_id').orderBy('sample_index').orderBy(sql`rowid`).execute();
+        const layerResults = await trx.selectFrom('layer_results').selectAll().where('run_id', '=', runId)
+          .orderBy('task_id').orderBy('sample_index').orderBy(sql`rowid`).execute();
+        const votes = await trx.selectFrom('votes').selectAll().where('run_id', '=', runId)
+          .orderBy('task_id').orderBy('sample_index').execute();
+        const decisions = await trx.selectFrom('decisions').selectAll().where('run_id', '=', runId)
+          .orderBy('task_id').execute();
+        return {
+          ...rows.runFromRow(head),
+          tasks: tasks.map(rows.taskFromRow),
+          samples: samples.map(rows.sampleFromRow),
+          redFlags: redFlags.map(rows.redFlagFromRow),
+          layerResults: layerResults.map(rows.layerResultFromRow),
+          votes: votes.map(rows.voteFromRow),
+          decisions: decisions.map(rows.decisionFromRow),
+        };
+      }),
+    );
+  }
+
+  async listRuns(options?: { readonly limit?: number }): Promise<readonly RunSummary[]> {
+    this.#assertOpen('listRuns');
+    const limit = schemas.validate(schemas.listOptionsSchema, options, 'options')?.limit ?? 50;
+    const found = await this.#guard('listRuns', () =>
+      this.#db
+        .selectFrom('runs')
+        .select(['id', 'kind', 'model', 'status', 'created_at', 'finished_at'])
+        .select((eb) => [
+          eb.selectFrom('tasks').whereRef('tasks.run_id', '=', 'runs.id').select(eb.fn.countAll<number>().as('n')).as('task_count'),
+          eb.selectFrom('samples').whereRef('samples.run_id', '=', 'runs.id').select(eb.fn.countAll<number>().as('n')).as('sample_count'),
+        ])
+        .orderBy('created_at', 'desc')
+        .orderBy(sql`runs.rowid`, 'desc')
+        .limit(limit)
+        .execute(),
+    );
+    return found.map((r) => ({
+      id: r.id, kind: r.kind, model: r.model, status: r.status, createdAt: r.created_at, finishedAt: r.finished_at,
+      tasks: Number(r.task_count ?? 0), samples: Number(r.sample_count ?? 0),
+    }));
+  }
+
+  /** Closes the file (checkpointing the WAL). Idempotent; afterwards every other method throws `store_closed`. */
+  async close(): Promise<void> {
+    this.#closing ??= this.#db.destroy();
+    await this.#closing;
+  }
+
+  #assertOpen(operation: string): void {
+    if (this.#closing !== undefined) throw new StoreClosedError({ operation });
+  }
+
+  #input<T>(
+    operation: string,
+    runId: string | undefined,
+    schema: Parameters<typeof schemas.validate<T>>[0],
+    value: unknown,
+    parameter: string,
+  ): T {
+    this.#assertOpen(operation);
+    if (runId !== undefined) schemas.validate(schemas.runIdSchema, runId, 'runId');
+    return schemas.validate(schema, value, parameter);
+  }
+
+  /** Runs `work`; a failure caused by a concurrent `close()` becomes `StoreClosedError`. */
+  async #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (this.#closing !== undefined) throw new StoreClosedError({ operation });
+      throw error;
+    }
+  }
+
+  async #insert(
+    operation: string,
+    runId: string,
+    record: StoreRecordKind,
+    key: string,
+    write: (db: Db) => Promise<unknown>,
+  ): Promise<void> {
+    try {
+      await this.#guard(operation, () => write(this.#db));
+    } catch (error) {
+      throw mapConstraintError(error, runId, record, key);
+    }
+  }
+}

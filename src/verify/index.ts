@@ -1,0 +1,28 @@
+/**
+ * @module verify
+ * Public entry of verification: the layer contract, the `Verifier`, the first three layers (syntax, types,
+ * unit tests), the warm TypeScript compiler service, Python tools and code tokenizers.
+ */
+export type {
+  CandidateSource,
+  LayerName,
+  LayerResult,
+  VerificationContext,
+  VerificationLayer,
+} from './verification-layer.js';
+export { Verifier, type VerificationReport, type VerifyOptions } from './verifier.js';
+export { createDefaultVerifier, type DefaultVerifierOptions } from './create-default-verifier.js';
+export { SyntaxLayer, type SyntaxLayerOptions } from './layers/syntax.js';
+export { TypesLayer, signatureType, SIGNATURE_CHECK_NAME } from './layers/types.js';
+export { UnitTestsLayer, type TestCaseOutcome } from './layers/unit-tests.js';
+export { valuesEqual, NUMBER_TOLERANCE } from './values-equal.js';
+export { renderCall, renderValue } from './render-value.js';
+export {
+  TypeScriptCompilerService,
+  CHECK_COMPILER_OPTIONS,
+  type TypeCheckResult,
+} from './typescript/typescript-compiler-service.js';
+export { formatDiagnostic, type TypeScriptDiagnostic } from './typescript/typescript-diagnostic.js';
+export { checkPythonSyntax, type PythonSyntaxResult } from './python/python-syntax.js';
+export { PythonToolError } from './python/run-python-tool.js';
+export { createCodeTokenizer, tokenizePython, tokenizeTypeScript, type TokenizeResult } from './tokenize/index.js';

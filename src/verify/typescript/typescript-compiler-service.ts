@@ -1,0 +1,111 @@
+/**
+ * @module verify/typescript/typescript-compiler-service
+ * A warm, reused in-memory TypeScript compiler: the ES2022 lib `.d.ts` files are read and parsed once and kept;
+ * each check builds a program for one virtual file, passing the previous program as `oldProgram`, so a repeat
+ * check costs a few ms instead of a `tsc` process.
+ *
+ * Script or module? Candidates are MultiPL-E-style global scripts, and the harness runs them as scripts. Each
+ * check is its own program with only the lib beside it, so candidates never clash with each other; the remaining
+ * risk is a clash with a lib global (`function escape(...)` redeclaring the lib's). We check every file as a module
+ * (`moduleDetection: force`, the same as appending `export {}` but without touching the text): top-level names are
+ * then module-scoped and may shadow lib globals, which is what running the script does (it overwrites them). What
+ * a module forbids that a script allows (`with`, octal literals) is already an error in strict mode, which
+ * TypeScript assumes anyway. No `@types/node` (`types: []`): candidates get no `require` or `process`.
+ */
+import { dirname, join } from 'node:path';
+import ts from 'typescript';
+import { toDiagnostics, type TypeScriptDiagnostic } from './typescript-diagnostic.js';
+
+/** Virtual path of the checked file. */
+export const CANDIDATE_FILE = '/zerr/candidate.ts';
+
+/** Compiler options of every check: ES2022 lib only, strict, no emit, no ambient types, no module resolution. */
+export const CHECK_COMPILER_OPTIONS: ts.CompilerOptions = Object.freeze({
+  target: ts.ScriptTarget.ES2022,
+  module: ts.ModuleKind.ESNext,
+  moduleResolution: ts.ModuleResolutionKind.Bundler,
+  moduleDetection: ts.ModuleDetectionKind.Force,
+  lib: ['lib.es2022.d.ts'],
+  types: [],
+  strict: true,
+  noEmit: true,
+  skipLibCheck: true,
+  noResolve: true,
+  allowJs: false,
+});
+
+/** Result of a type check. */
+export interface TypeCheckResult {
+  readonly syntactic: readonly TypeScriptDiagnostic[];
+  readonly semantic: readonly TypeScriptDiagnostic[];
+  readonly durationMs: number;
+}
+
+/**
+ * The warm compiler. Not thread-safe, but JavaScript is single-threaded and every method is synchronous. One
+ * instance per engine; the lib cache lives as long as the instance (about 10 MB).
+ */
+export class TypeScriptCompilerService {
+  readonly #libFolder = dirname(ts.getDefaultLibFilePath(CHECK_COMPILER_OPTIONS));
+  readonly #libCache = new Map<string, ts.SourceFile | undefined>();
+  readonly #host: ts.CompilerHost;
+  #candidate: ts.SourceFile | undefined;
+  #oldProgram: ts.Program | undefined;
+
+  constructor() {
+    const libFolder = this.#libFolder;
+    const isLib = (fileName: string): boolean => dirname(fileName) === libFolder && fileName.endsWith('.d.ts');
+    this.#host = {
+      getSourceFile: (fileName) => (fileName === CANDIDATE_FILE ? this.#candidate : this.#lib(fileName)),
+      getDefaultLibFileName: () => join(libFolder, 'lib.es2022.d.ts'),
+      getDefaultLibLocation: () => libFolder,
+      writeFile: () => undefined,
+      getCurrentDirectory: () => '/zerr',
+      getCanonicalFileName: (fileName) => fileName,
+      useCaseSensitiveFileNames: () => true,
+      getNewLine: () => '\n',
+      fileExists: (fileName) => fileName === CANDIDATE_FILE || (isLib(fileName) && ts.sys.fileExists(fileName)),
+      readFile: (fileName) => (fileName === CANDIDATE_FILE ? this.#candidate?.text : isLib(fileName) ? ts.sys.readFile(fileName) : undefined),
+      directoryExists: (name) => name === '/zerr' || name === libFolder,
+      getDirectories: () => [],
+    };
+  }
+
+  /** Parse (syntax) diagnostics of `code`; no type checker is created. */
+  checkSyntax(code: string): TypeScriptDiagnostic[] {
+    const program = this.#program(code);
+    return toDiagnostics(program.getSyntacticDiagnostics(this.#candidate));
+  }
+
+  /** Syntax and semantic diagnostics of `code` as a standalone file (see the module comment). */
+  checkTypes(code: string): TypeCheckResult {
+    const started = performance.now();
+    const program = this.#program(code);
+    const syntactic = toDiagnostics(program.getSyntacticDiagnostics(this.#candidate));
+    const semantic = syntactic.length > 0 ? [] : toDiagnostics(program.getSemanticDiagnostics(this.#candidate));
+    return { syntactic, semantic, durationMs: performance.now() - started };
+  }
+
+  #program(code: string): ts.Program {
+    this.#candidate = ts.createSourceFile(CANDIDATE_FILE, code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+    const program = ts.createProgram({
+      rootNames: [CANDIDATE_FILE],
+      options: CHECK_COMPILER_OPTIONS,
+      host: this.#host,
+      ...(this.#oldProgram ? { oldProgram: this.#oldProgram } : {}),
+    });
+    this.#oldProgram = program;
+    return program;
+  }
+
+  #lib(fileName: string): ts.SourceFile | undefined {
+    if (!this.#libCache.has(fileName)) {
+      const text = dirname(fileName) === this.#libFolder ? ts.sys.readFile(fileName) : undefined;
+      this.#libCache.set(
+        fileName,
+        text === undefined ? undefined : ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS),
+      );
+    }
+    return this.#libCache.get(fileName);
+  }
+}

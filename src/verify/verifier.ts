@@ -1,0 +1,77 @@
+/**
+ * @module verify/verifier
+ * The `Verifier`: runs verification layers in pipeline order, stopping at the first failing layer unless asked to
+ * run all (seed implementation guide §1.3).
+ */
+import { z } from 'zod';
+import { InvalidArgumentError } from '../errors/index.js';
+import type { LayerName, LayerResult, VerificationContext, VerificationLayer } from './verification-layer.js';
+
+/** Options of {@link Verifier.verify}. */
+export interface VerifyOptions {
+  /** Run every layer even after one fails (to collect all diagnostics). Default false. */
+  readonly runAll?: boolean;
+  /** Called after each layer, skipped ones included (the `verify-layer-end` event). */
+  readonly onLayerEnd?: (result: LayerResult) => void;
+}
+
+/** Outcome of a verification. `passed` is true when no layer failed; skipped layers are listed with their reason. */
+export interface VerificationReport {
+  readonly passed: boolean;
+  readonly results: readonly LayerResult[];
+  /** The first layer that failed, or null. */
+  readonly failedLayer: LayerName | null;
+}
+
+const LayersSchema = z.array(
+  z.custom<VerificationLayer>(
+    (l) => typeof (l as VerificationLayer | undefined)?.verify === 'function' && typeof (l as VerificationLayer).name === 'string',
+    'a VerificationLayer',
+  ),
+);
+
+/** Composes layers in the order given (normally syntax, types, contracts, unit-tests, ...). */
+export class Verifier {
+  readonly layers: readonly VerificationLayer[];
+
+  /** @throws InvalidArgumentError (`invalid_argument`) when an element is not a layer or a name repeats. */
+  constructor(layers: readonly VerificationLayer[]) {
+    const parsed = LayersSchema.safeParse(layers);
+    if (!parsed.success) {
+      throw new InvalidArgumentError({ parameter: 'layers', value: layers, expected: 'an array of VerificationLayer' });
+    }
+    const names = layers.map((l) => l.name);
+    if (new Set(names).size !== names.length) {
+      throw new InvalidArgumentError({ parameter: 'layers', value: names, expected: 'distinct layer names' });
+    }
+    this.layers = [...layers];
+  }
+
+  /**
+   * Runs the layers. Layers whose `appliesTo(spec)` is false are reported as `skipped`. Errors a layer throws
+   * (sandbox unavailable, abort) propagate.
+   * @throws the `signal`'s reason when aborted between layers.
+   */
+  async verify(context: VerificationContext, options: VerifyOptions = {}): Promise<VerificationReport> {
+    const results: LayerResult[] = [];
+    let failedLayer: LayerName | null = null;
+    for (const layer of this.layers) {
+      context.signal?.throwIfAborted();
+      const result = layer.appliesTo(context.spec)
+        ? await layer.verify(context)
+        : {
+            layer: layer.name,
+            status: 'skipped' as const,
+            reason: `layer '${layer.name}' does not apply to this spec${layer.name === 'unit-tests' ? ' (no test cases)' : ''}`,
+            durationMs: 0,
+          };
+      results.push(result);
+      options.onLayerEnd?.(result);
+      if (result.status === 'fail') {
+        failedLayer ??= layer.name;
+        if (options.runAll !== true) break;
+      }
+    }
+    return { passed: failedLayer === null, results, failedLayer };
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Pins the dependency arrows of ../shared/CONVENTIONS.md:
+ * spec, errors <- llm <- redflag, vote, sandbox, store <- verify <- orchestrate <- engine <- edges (cli).
+ * A value import may only point to a lower layer or within its own module; a type-only import may also point to a
+ * sibling of the same layer. Edges import only the public entry (src/index.ts).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+const SRC = resolve(import.meta.dirname, '../../src');
+const RANK: Record<string, number> = {
+  errors: 0, spec: 1, llm: 2, redflag: 3, vote: 3, sandbox: 3, store: 3, verify: 4, orchestrate: 5, engine: 6, index: 7, cli: 8,
+};
+const EDGES = new Set(['cli']);
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return files(path);
+    return path.endsWith('.ts') && !path.endsWith('.test.ts') ? [path] : [];
+  });
+}
+
+function moduleOf(path: string): string {
+  const first = relative(SRC, path).split(sep)[0] ?? '';
+  return first.replace(/\.ts$/, '');
+}
+
+interface ImportEdge { readonly from: string; readonly to: string; readonly typeOnly: boolean }
+
+function importsOf(path: string): ImportEdge[] {
+  const source = ts.createSourceFile(path, readFileSync(path, 'utf8'), ts.ScriptTarget.Latest, true);
+  const edges: ImportEdge[] = [];
+  const visit = (node: ts.Node) => {
+    let specifier: string | undefined;
+    let typeOnly = false;
+    if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
+      specifier = node.moduleSpecifier.text;
+      const clause = node.importClause;
+      typeOnly = clause?.isTypeOnly === true ||
+        (clause !== undefined && clause.name === undefined && clause.namedBindings !== undefined &&
+          ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.length > 0 &&
+          clause.namedBindings.elements.every((element) => element.isTypeOnly));
+    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
+      specifier = node.moduleSpecifier.text;
+      typeOnly = node.isTypeOnly;
+    } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument) && ts.isStringLiteral(node.argument.literal)) {
+      specifier = node.argument.literal.text;
+      typeOnly = true;
+    }
+    if (specifier?.startsWith('.')) edges.push({ from: path, to: resolve(dirname(path), specifier.replace(/\.js$/, '.ts')), typeOnly });
+    ts.forEachChild(node, visit);
+  };
+  visit(source);
+  return edges;
+}
+
+const all = files(SRC).flatMap(importsOf);
+
+describe('architecture: dependency arrows', () => {
+  it('finds the source files and their imports', () => {
+    expect(all.length).toBeGreaterThan(50);
+  });
+
+  it('every module is assigned a layer', () => {
+    const unknown = [...new Set(files(SRC).map(moduleOf))].filter((name) => RANK[name] === undefined);
+    expect(unknown).toEqual([]);
+  });
+
+  it('imports point only down the layers (type-only imports may reach a sibling)', () => {
+    const violations = all
+      .filter((edge) => moduleOf(edge.from) !== moduleOf(edge.to))
+      .filter((edge) => {
+        const from = RANK[moduleOf(edge.from)] ?? -1;
+        const to = RANK[moduleOf(edge.to)] ?? 99;
+        return edge.typeOnly ? to > from : to >= from;
+      })
+      .map((edge) => `${relative(SRC, edge.from)} -> ${relative(SRC, edge.to)}${edge.typeOnly ? ' (type)' : ''}`);
+    expect(violations).toEqual([]);
+  });
+
+  it('edges import only the public entry', () => {
+    const violations = all
+      .filter((edge) => EDGES.has(moduleOf(edge.from)) && !EDGES.has(moduleOf(edge.to)))
+      .filter((edge) => edge.to !== join(SRC, 'index.ts'))
+      .map((edge) => `${relative(SRC, edge.from)} -> ${relative(SRC, edge.to)}`);
+    expect(violations).toEqual([]);
+  });
+});

@@ -1,0 +1,250 @@
+/**
+ * @module test/conformance/run-store-conformance
+ * The conformance suite every {@link RunStore} implementation runs (Hono `runTest({ newRouter })`, BullMQ
+ * adapter-conformance style): round trip of every record kind, ordering, listing, duplicates, unknown runs,
+ * finishing, closing and (when the backend persists) surviving close/reopen.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  DuplicateRecordError,
+  RunNotFoundError,
+  StoreClosedError,
+  type RunRecord,
+  type RunStore,
+} from '../../src/store/index.js';
+import { decision, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
+
+/** How the suite gets stores. `reopen` closes `store` and opens the same data again (persistent backends only). */
+export interface RunStoreFactory {
+  readonly create: () => Promise<RunStore>;
+  readonly reopen?: (store: RunStore) => Promise<RunStore>;
+}
+
+/** Registers the conformance tests of one implementation under `describe(name)`. */
+export function runRunStoreConformance(name: string, factory: RunStoreFactory): void {
+  describe(`RunStore conformance: ${name}`, () => {
+    const open: RunStore[] = [];
+    const create = async (): Promise<RunStore> => {
+      const store = await factory.create();
+      open.push(store);
+      return store;
+    };
+    afterEach(async () => {
+      for (const store of open.splice(0)) await store.close();
+    });
+
+    /** Records one of every kind, deliberately out of order. Returns the run as getRun must give it back. */
+    async function recordEverything(store: RunStore): Promise<RunRecord> {
+      const run = newRun();
+      await store.createRun(run);
+      await store.recordTask(run.id, task('t2'));
+      await store.recordTask(run.id, task('t1', { spec: undefined }));
+      await store.recordSample(run.id, sample('t2', 0));
+      await store.recordSample(run.id, sample('t1', 1, { code: null, costUsd: null, finishReason: 'length' }));
+      await store.recordSample(run.id, sample('t1', 0, { temperature: 0 }));
+      await store.recordRedFlag(run.id, redFlag('t1', 1, 'over-token-cap'));
+      await store.recordRedFlag(run.id, redFlag('t1', 1, 'hedging'));
+      await store.recordLayerResult(run.id, layerResult('t2', 0, 'types', { details: null, status: 'skipped' }));
+      await store.recordLayerResult(run.id, layerResult('t1', 0, 'syntax', { status: 'pass', details: undefined }));
+      await store.recordLayerResult(run.id, layerResult('t2', 0, 'syntax'));
+      await store.recordVote(run.id, vote('t2', 0));
+      await store.recordVote(run.id, vote('t1', 0, { classKey: 'sha256:cd34' }));
+      await store.recordDecision(run.id, decision('t2'));
+      await store.recordDecision(run.id, decision('t1', { outcome: 'no-consensus', classKey: null, code: null }));
+      return {
+        ...run,
+        status: 'running',
+        finishedAt: null,
+        summary: null,
+        tasks: [task('t1', { spec: undefined }), task('t2')],
+        samples: [sample('t1', 0, { temperature: 0 }), sample('t1', 1, { code: null, costUsd: null, finishReason: 'length' }), sample('t2', 0)],
+        redFlags: [redFlag('t1', 1, 'over-token-cap'), redFlag('t1', 1, 'hedging')],
+        layerResults: [
+          layerResult('t1', 0, 'syntax', { status: 'pass', details: undefined }),
+          layerResult('t2', 0, 'types', { details: null, status: 'skipped' }),
+          layerResult('t2', 0, 'syntax'),
+        ],
+        votes: [vote('t1', 0, { classKey: 'sha256:cd34' }), vote('t2', 0)],
+        decisions: [decision('t1', { outcome: 'no-consensus', classKey: null, code: null }), decision('t2')],
+      };
+    }
+
+    it('round-trips every record kind exactly, ordered by (task, sampleIndex)', async () => {
+      const store = await create();
+      const expected = await recordEverything(store);
+      expect(await store.getRun('run-1')).toStrictEqual(expected);
+    });
+
+    it('orders tasks by id (code point order) and samples numerically, ties in recording order', async () => {
+      const store = await create();
+      await store.createRun(newRun());
+      for (const id of ['b', 'a10', 'a2', 'A', 'é']) await store.recordTask('run-1', task(id));
+      for (const index of [10, 2, 0, 1]) await store.recordSample('run-1', sample('a2', index));
+      await store.recordSample('run-1', sample('a10', 5));
+      for (const rule of ['zeta', 'alpha', 'mid']) await store.recordRedFlag('run-1', redFlag('a2', 2, rule));
+      await store.recordRedFlag('run-1', redFlag('a2', 1, 'zeta'));
+      const run = await store.getRun('run-1');
+      expect(run?.tasks.map((t) => t.taskId)).toEqual(['A', 'a10', 'a2', 'b', 'é']);
+      expect(run?.samples.map((s) => `${s.taskId}/${s.sampleIndex}`)).toEqual(['a10/5', 'a2/0', 'a2/1', 'a2/2', 'a2/10']);
+      expect(run?.redFlags.map((f) => `${f.sampleIndex}:${f.rule}`)).toEqual(['1:zeta', '2:zeta', '2:alpha', '2:mid']);
+    });
+
+    it('lists runs most recent first, with limit (default 50) and task/sample counts', async () => {
+      const store = await create();
+      expect(await store.listRuns()).toEqual([]);
+      await store.createRun(newRun({ id: 'old', createdAt: 1000 }));
+      await store.createRun(newRun({ id: 'new', createdAt: 3000, kind: 'demo', model: 'mock:x' }));
+      await store.createRun(newRun({ id: 'mid', createdAt: 2000 }));
+      await store.createRun(newRun({ id: 'mid-later', createdAt: 2000 }));
+      await store.recordTask('new', task('t1'));
+      await store.recordTask('new', task('t2'));
+      for (let i = 0; i < 3; i += 1) await store.recordSample('new', sample('t1', i));
+      await store.recordSample('old', sample('t1', 0));
+      const all = await store.listRuns();
+      expect(all.map((r) => r.id)).toEqual(['new', 'mid-later', 'mid', 'old']);
+      expect(all[0]).toStrictEqual({ id: 'new', kind: 'demo', model: 'mock:x', status: 'running', createdAt: 3000, finishedAt: null, tasks: 2, samples: 3 });
+      expect(all[3]).toMatchObject({ id: 'old', tasks: 0, samples: 1 });
+      expect((await store.listRuns({ limit: 2 })).map((r) => r.id)).toEqual(['new', 'mid-later']);
+      for (let i = 0; i < 55; i += 1) await store.createRun(newRun({ id: `bulk-${i}`, createdAt: i }));
+      expect(await store.listRuns()).toHaveLength(50);
+      await expect(store.listRuns({ limit: 0 })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'options.limit' });
+    });
+
+    it('rejects duplicates with duplicate_record and keeps the original', async () => {
+      const store = await create();
+      const expected = await recordEverything(store);
+      const attempts: Array<[string, () => Promise<void>]> = [
+        ['run', () => store.createRun(newRun({ kind: 'other' }))],
+        ['task', () => store.recordTask('run-1', task('t1', { spec: { changed: true } }))],
+        ['sample', () => store.recordSample('run-1', sample('t1', 0, { text: 'overwritten?' }))],
+        ['red-flag', () => store.recordRedFlag('run-1', redFlag('t1', 1, 'hedging', { reason: 'again' }))],
+        ['layer-result', () => store.recordLayerResult('run-1', layerResult('t2', 0, 'syntax', { status: 'pass' }))],
+        ['vote', () => store.recordVote('run-1', vote('t2', 0, { classKey: 'other' }))],
+        ['decision', () => store.recordDecision('run-1', decision('t2', { outcome: 'escalated' }))],
+      ];
+      for (const [record, attempt] of attempts) {
+        const error = await attempt().then(() => undefined, (e: unknown) => e);
+        expect(error, record).toBeInstanceOf(DuplicateRecordError);
+        expect(error, record).toMatchObject({ code: 'duplicate_record', record, runId: 'run-1' });
+      }
+      expect(await store.getRun('run-1')).toStrictEqual(expected);
+      // The same keys are free in another task or another run.
+      await store.recordSample('run-1', sample('t3', 0));
+      await store.createRun(newRun({ id: 'run-2' }));
+      await store.recordSample('run-2', sample('t1', 0));
+      expect((await store.getRun('run-2'))?.samples).toHaveLength(1);
+    });
+
+    it('rejects writes to an unknown run with run_not_found and stores nothing', async () => {
+      const store = await create();
+      const writes: Array<() => Promise<void>> = [
+        () => store.recordTask('nope', task('t1')),
+        () => store.recordSample('nope', sample('t1', 0)),
+        () => store.recordRedFlag('nope', redFlag('t1', 0)),
+        () => store.recordLayerResult('nope', layerResult('t1', 0)),
+        () => store.recordVote('nope', vote('t1', 0)),
+        () => store.recordDecision('nope', decision('t1')),
+        () => store.finishRun('nope', { status: 'completed', finishedAt: 1, summary: {} }),
+      ];
+      for (const write of writes) {
+        const error = await write().then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(RunNotFoundError);
+        expect(error).toMatchObject({ code: 'run_not_found', runId: 'nope' });
+      }
+      expect(await store.listRuns()).toEqual([]);
+      expect(await store.getRun('nope')).toBeUndefined();
+    });
+
+    it('accepts concurrent writes; of two racing identical samples exactly one wins', async () => {
+      const store = await create();
+      await store.createRun(newRun());
+      const writes = [...Array.from({ length: 20 }, (_, i) => sample('t1', i)), sample('t1', 7, { text: 'racer' })];
+      const results = await Promise.allSettled(writes.map((s) => store.recordSample('run-1', s)));
+      const rejected = results.filter((r) => r.status === 'rejected');
+      expect(rejected).toHaveLength(1);
+      expect((rejected[0] as PromiseRejectedResult).reason).toBeInstanceOf(DuplicateRecordError);
+      const run = await store.getRun('run-1');
+      expect(run?.samples.map((s) => s.sampleIndex)).toEqual([...Array(20).keys()]);
+      expect(run?.samples[7]?.text).not.toBe('racer');
+    });
+
+    it('finishRun sets status, finishedAt and summary', async () => {
+      const store = await create();
+      await store.createRun(newRun());
+      await store.recordSample('run-1', sample('t1', 0));
+      const summary = { samples: 1, costUsd: 0.000125, error: null, perTask: { t1: 'consensus' } };
+      await store.finishRun('run-1', { status: 'completed', finishedAt: 1_760_000_010_000, summary });
+      const run = await store.getRun('run-1');
+      expect(run).toMatchObject({ status: 'completed', finishedAt: 1_760_000_010_000, summary });
+      expect(run?.samples).toHaveLength(1);
+      expect((await store.listRuns())[0]).toMatchObject({ status: 'completed', finishedAt: 1_760_000_010_000 });
+    });
+
+    it('returns undefined for an unknown run id', async () => {
+      const store = await create();
+      await store.createRun(newRun());
+      expect(await store.getRun('run-2')).toBeUndefined();
+    });
+
+    it('keeps stored records apart from the caller objects', async () => {
+      const store = await create();
+      const run = { ...newRun(), config: { k: 3, list: [1, 2] } };
+      await store.createRun(run);
+      run.config.list.push(3);
+      const first = await store.getRun('run-1');
+      (first?.config['list'] as number[]).push(4);
+      expect((await store.getRun('run-1'))?.config).toEqual({ k: 3, list: [1, 2] });
+    });
+
+    it('rejects invalid input with invalid_argument naming the field', async () => {
+      const store = await create();
+      await store.createRun(newRun());
+      await expect(store.recordSample('run-1', sample('t1', -1))).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'sample.sampleIndex' });
+      await expect(store.recordSample('run-1', sample('t1', 0, { latencyMs: Number.NaN }))).rejects.toMatchObject({ parameter: 'sample.latencyMs' });
+      await expect(store.recordLayerResult('run-1', layerResult('t1', 0, 'syntax', { details: { n: 1n } }))).rejects.toMatchObject({ parameter: 'result.details' });
+      expect((await store.getRun('run-1'))?.samples).toEqual([]);
+      expect((await store.getRun('run-1'))?.layerResults).toEqual([]);
+      // The failed layer result did not reserve its key.
+      await store.recordLayerResult('run-1', layerResult('t1', 0, 'syntax'));
+    });
+
+    it('rejects every call after close with store_closed; close is idempotent', async () => {
+      const store = await create();
+      await store.createRun(newRun());
+      await store.close();
+      await store.close();
+      const calls: Array<() => Promise<unknown>> = [
+        () => store.createRun(newRun({ id: 'run-2' })),
+        () => store.recordTask('run-1', task('t1')),
+        () => store.recordSample('run-1', sample('t1', 0)),
+        () => store.recordRedFlag('run-1', redFlag('t1', 0)),
+        () => store.recordLayerResult('run-1', layerResult('t1', 0)),
+        () => store.recordVote('run-1', vote('t1', 0)),
+        () => store.recordDecision('run-1', decision('t1')),
+        () => store.finishRun('run-1', { status: 'failed', finishedAt: 2, summary: {} }),
+        () => store.getRun('run-1'),
+        () => store.listRuns(),
+      ];
+      for (const call of calls) {
+        const error = await call().then(() => undefined, (e: unknown) => e);
+        expect(error).toBeInstanceOf(StoreClosedError);
+        expect(error).toMatchObject({ code: 'store_closed' });
+      }
+    });
+
+    if (factory.reopen !== undefined) {
+      const reopen = factory.reopen;
+      it('keeps everything across close and reopen', async () => {
+        const store = await create();
+        const expected = await recordEverything(store);
+        await store.finishRun('run-1', { status: 'failed', finishedAt: 5, summary: { error: 'boom' } });
+        const again = await reopen(store);
+        open.push(again);
+        expect(await again.getRun('run-1')).toStrictEqual({ ...expected, status: 'failed', finishedAt: 5, summary: { error: 'boom' } });
+        await expect(again.recordSample('run-1', sample('t1', 0))).rejects.toBeInstanceOf(DuplicateRecordError);
+        await again.recordSample('run-1', sample('t1', 2));
+        expect((await again.listRuns())[0]).toMatchObject({ id: 'run-1', samples: 4, tasks: 2 });
+      });
+    }
+  });
+}
