@@ -3,12 +3,17 @@
  * Opens what a command needs (store, sandbox, model) from its options, with the engine's defaults: the embedded
  * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names.
  */
-import { createEngine, type Engine } from '../engine.js';
-import { createLanguageModel, createModelStack } from '../llm/index.js';
-import { createSandbox } from '../sandbox/index.js';
-import type { Sandbox } from '../sandbox/sandbox.js';
-import { resolveStorePath, SqliteRunStore } from '../store/index.js';
-import type { RunStore } from '../store/run-store.js';
+import {
+  createEngine,
+  createLanguageModel,
+  createModelStack,
+  createSandbox,
+  resolveStorePath,
+  SqliteRunStore,
+  type Engine,
+  type RunStore,
+  type Sandbox,
+} from '../index.js';
 
 /** Options every engine-running command shares. */
 export interface EngineCommandOptions {

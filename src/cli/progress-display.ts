@@ -5,7 +5,7 @@
  * task otherwise (CI logs, pipes). Silent with `--json` so stdout stays machine-readable.
  */
 import ora, { type Ora } from 'ora';
-import type { EngineEvent } from '../orchestrate/engine-events.js';
+import type { EngineEvent } from '../index.js';
 
 interface TaskProgress {
   maxSamples: number;

@@ -12,13 +12,13 @@ import type { TaskSpec } from '../spec/task-spec.js';
 import type { RunStore } from '../store/run-store.js';
 import type { LayerResult } from '../verify/verification-layer.js';
 import { FirstToAheadByKVote } from '../vote/first-to-ahead-by-k.js';
-import { generateInputs } from '../vote/generate-inputs.js';
 import { semanticSignature } from '../vote/semantic-signature.js';
 import type { EngineEvent, TaskOutcome } from './engine-events.js';
 import { assembleCandidate } from './prompting/assemble-candidate.js';
 import { buildSamplePrompt } from './prompting/build-prompt.js';
 import { promptVariantForSample, temperatureForSample } from './prompting/prompt-variants.js';
 import { planNextRound } from './sampling-plan.js';
+import { signatureInputs } from './signature-inputs.js';
 
 /** Narrow dependencies of {@link solveTask}; the engine wires the real ones. */
 export interface SolveTaskDependencies {
@@ -109,17 +109,18 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const started = Date.now();
   const now = () => Date.now();
   const style = deps.model.capabilities.completionStyle;
-  const inputs = [
-    ...spec.testCases.map((test) => test.inputs),
-    ...generateInputs({ spec, count: options.signatureInputs ?? 24, seed: options.seed ?? 42 }),
-  ];
+  const { inputs } = await signatureInputs({
+    spec, runner: deps.candidateRunner, count: options.signatureInputs ?? 24, seed: options.seed ?? 42,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   const vote = new FirstToAheadByKVote({ k });
   const representatives = new Map<string, { index: number; code: string }>();
   const redFlagsByRule: Record<string, number> = {};
   const failedByLayer: Record<string, number> = {};
-  const totals = { samples: 0, redFlagged: 0, failed: 0, verified: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const totals = { samples: 0, modelFailures: 0, redFlagged: 0, failed: 0, verified: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
   let stopReason: 'exhausted' | 'unavailable' | undefined;
   let unavailableError: unknown;
+  let lastModelError: unknown;
 
   deps.emit({ type: 'task-start', runId, at: now(), taskId: spec.id, k, maxSamples: options.maxSamples });
 
@@ -141,6 +142,8 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     } catch (error) {
       if (error instanceof ReplayExhaustedError) return { index, stop: 'exhausted' };
       totals.samples += 1;
+      totals.modelFailures += 1;
+      lastModelError = error;
       const code = (error as { code?: unknown }).code;
       deps.emit({
         type: 'sample-failed', runId, at: now(), taskId: spec.id, sampleIndex: index,
@@ -241,6 +244,15 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     }
   }
 
+  if (stopReason === undefined && totals.samples > 0 && totals.modelFailures === totals.samples) {
+    // Not one call answered: the model is unavailable for this task, whatever each error's own classification.
+    stopReason = 'unavailable';
+    unavailableError = new ModelUnavailableError({
+      provider: deps.model.provider,
+      message: `all ${totals.samples} calls failed; last error: ${lastModelError instanceof Error ? lastModelError.message : String(lastModelError)}`,
+      cause: lastModelError,
+    });
+  }
   const status = vote.status();
   const classes: ClassTally[] = status.tallies.map((tally) => ({
     classKey: tally.classKey, votes: tally.votes, representative: representatives.get(tally.classKey)?.index ?? -1,

@@ -23,12 +23,28 @@ export interface CandidateRunRequest {
   readonly calls: readonly (readonly unknown[])[];
   /** Per-call wall-clock limit in ms. */
   readonly perCallTimeoutMs: number;
+  /**
+   * Run each call this many times (1..1000) and report `callTimesMs`. Absent: each call runs once, no timings.
+   * The whole-run wall clock grows with it (`calls * repeat` call budgets).
+   */
+  readonly repeat?: number;
   readonly signal?: AbortSignal;
 }
 
 /** Result of a candidate run: one outcome per call, or a load failure (the module itself did not load). */
 export type CandidateRunResult =
-  | { readonly kind: 'ran'; readonly outcomes: readonly CallOutcome[]; readonly durationMs: number }
+  | {
+      readonly kind: 'ran';
+      readonly outcomes: readonly CallOutcome[];
+      /** Host-measured wall time of the whole sandboxed run (start-up included), in ms. */
+      readonly durationMs: number;
+      /**
+       * Only with `repeat`: per call, the wall time in ms of each repetition, measured inside the sandbox by the
+       * harness (`performance.now()` / `time.perf_counter()` around the call). Shorter than `repeat` when a
+       * repetition threw or timed out (repetitions stop there).
+       */
+      readonly callTimesMs?: readonly (readonly number[])[];
+    }
   | {
       readonly kind: 'failed';
       /** `load-error`: the code threw while loading; `crashed`: the process died; `timeout`: the whole run timed out. */

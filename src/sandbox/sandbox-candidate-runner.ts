@@ -39,6 +39,7 @@ const RequestSchema = z
     entryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier'),
     calls: z.array(z.array(z.unknown())),
     perCallTimeoutMs: z.number().int().positive().max(600_000),
+    repeat: z.number().int().positive().max(1000).optional(),
     signal: z.instanceof(AbortSignal).optional(),
   })
   .strict();
@@ -50,8 +51,8 @@ const MAX_WALL_TIME_MS = 600_000;
  * Runs candidates as `harness.cjs` (node) or `harness.py` (python) in the sandbox. The harness's result line is
  * marked by a fresh random nonce passed on stdin, so the candidate's own prints cannot be mistaken for results.
  *
- * Whole-run wall clock: `startupAllowanceMs + (calls + 1) * (perCallTimeoutMs + 50)`, at most 600 s; CPU rlimit the
- * same, rounded up to seconds.
+ * Whole-run wall clock: `startupAllowanceMs + (calls * repeat + 1) * (perCallTimeoutMs + 50)` (repeat default 1),
+ * at most 600 s; CPU rlimit the same, rounded up to seconds.
  *
  * @throws InvalidArgumentError (`invalid_argument`) for bad options or requests.
  * @throws SandboxUnavailableError (`sandbox_unavailable`) from the sandbox.
@@ -76,10 +77,12 @@ export class SandboxCandidateRunner implements CandidateRunner {
       entryPoint: request.entryPoint,
       calls: request.calls.map((args) => encodeTagged(args)),
       perCallTimeoutMs: request.perCallTimeoutMs,
+      ...(request.repeat !== undefined ? { repeat: request.repeat } : {}),
     });
     const wallTimeMs = Math.min(
       MAX_WALL_TIME_MS,
-      (this.#options.startupAllowanceMs ?? 5000) + (request.calls.length + 1) * (request.perCallTimeoutMs + 50),
+      (this.#options.startupAllowanceMs ?? 5000) +
+        (request.calls.length * (request.repeat ?? 1) + 1) * (request.perCallTimeoutMs + 50),
     );
     const node = request.language === 'typescript';
     const result = await this.#options.sandbox.run({
@@ -91,7 +94,7 @@ export class SandboxCandidateRunner implements CandidateRunner {
       limits: { wallTimeMs, cpuTimeSec: Math.ceil(wallTimeMs / 1000), ...this.#options.limits },
       ...(request.signal ? { signal: request.signal } : {}),
     });
-    return interpret(result, nonce, request.calls.length, performance.now() - started);
+    return interpret(result, nonce, request.calls.length, performance.now() - started, request.repeat !== undefined);
   }
 }
 
@@ -105,7 +108,13 @@ export function transpileCandidate(code: string): string {
 }
 
 /** Turns the sandbox result into a `CandidateRunResult` (exported for tests). */
-export function interpret(result: SandboxRunResult, nonce: string, callCount: number, durationMs: number): CandidateRunResult {
+export function interpret(
+  result: SandboxRunResult,
+  nonce: string,
+  callCount: number,
+  durationMs: number,
+  withTimes = false,
+): CandidateRunResult {
   const failed = (reason: 'load-error' | 'crashed' | 'timeout' | 'output-limit', message: string): CandidateRunResult => ({
     kind: 'failed',
     reason,
@@ -136,7 +145,11 @@ export function interpret(result: SandboxRunResult, nonce: string, callCount: nu
     if (o.kind === 'timeout') return { kind: 'timeout' };
     return { kind: 'error', errorType: String(o.errorType), message: String(o.message) };
   });
-  return { kind: 'ran', outcomes, durationMs };
+  if (!withTimes) return { kind: 'ran', outcomes, durationMs };
+  const callTimesMs = line.outcomes.map((o: { timesMs?: unknown }) =>
+    Array.isArray(o.timesMs) ? o.timesMs.filter((t): t is number => typeof t === 'number' && Number.isFinite(t) && t >= 0) : [],
+  );
+  return { kind: 'ran', outcomes, durationMs, callTimesMs };
 }
 
 function isSandbox(value: SandboxCandidateRunnerOptions | Sandbox): value is Sandbox {

@@ -39,10 +39,3 @@ export {
 } from './importers/dataset.js';
 export { DATASET_FILES, resolveDataDir, findRepoRoot, type DatasetName } from './importers/data-dir.js';
 export { UnknownDatasetError, UnknownProblemError, DatasetFileError } from './importers/dataset-errors.js';
-export {
-  scoreOnHiddenTests,
-  hiddenTestRequest,
-  type ScoreOnHiddenTestsOptions,
-  type HiddenTestScore,
-  type HiddenTestReason,
-} from './score-hidden-tests.js';

@@ -26,3 +26,10 @@ export { formatDiagnostic, type TypeScriptDiagnostic } from './typescript/typesc
 export { checkPythonSyntax, type PythonSyntaxResult } from './python/python-syntax.js';
 export { PythonToolError } from './python/run-python-tool.js';
 export { createCodeTokenizer, tokenizePython, tokenizeTypeScript, type TokenizeResult } from './tokenize/index.js';
+export {
+  scoreOnHiddenTests,
+  hiddenTestRequest,
+  type ScoreOnHiddenTestsOptions,
+  type HiddenTestScore,
+  type HiddenTestReason,
+} from './score-hidden-tests.js';

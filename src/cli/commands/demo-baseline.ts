@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveDataDir } from '../../spec/index.js';
+import { resolveDataDir } from '../../index.js';
 
 /** Map from task id (`HumanEval/0`) to the fraction of recorded samples passing the hidden tests. */
 export async function loadRandomChoiceBaseline(options: { dataDir?: string }): Promise<Map<string, number>> {

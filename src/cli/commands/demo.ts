@@ -6,9 +6,12 @@
  * The hidden tests and the recorded pass labels are used only for this scoring, after the choice is made.
  */
 import type { Command } from 'commander';
-import type { SolveTaskResult } from '../../orchestrate/solve-task.js';
-import { resolveDatasetProblem, scoreOnHiddenTests } from '../../spec/index.js';
-import type { BenchmarkProblem } from '../../spec/task-spec.js';
+import {
+  resolveDatasetProblem,
+  scoreOnHiddenTests,
+  type BenchmarkProblem,
+  type SolveTaskResult,
+} from '../../index.js';
 import { openEngine } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';

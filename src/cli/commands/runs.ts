@@ -3,8 +3,10 @@
  * `zerr runs list` and `zerr runs show <id>`: what the run store recorded, for people or (`--json`) scripts.
  */
 import type { Command } from 'commander';
-import type { RunRecord } from '../../store/run-store.js';
-import { RunNotFoundError } from '../../store/index.js';
+import {
+  RunNotFoundError,
+  type RunRecord,
+} from '../../index.js';
 import { openStore } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { positiveInt } from '../option-parsers.js';

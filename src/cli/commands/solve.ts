@@ -6,9 +6,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { SolveTaskResult } from '../../orchestrate/solve-task.js';
-import { loadTaskSpec, resolveDatasetProblem, scoreOnHiddenTests } from '../../spec/index.js';
-import type { BenchmarkProblem, TaskSpec } from '../../spec/task-spec.js';
+import {
+  loadTaskSpec,
+  resolveDatasetProblem,
+  scoreOnHiddenTests,
+  type BenchmarkProblem,
+  type SolveTaskResult,
+  type TaskSpec,
+} from '../../index.js';
 import { openEngine } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';

@@ -3,7 +3,7 @@
  * `zerr spec schema` prints the task spec's JSON Schema; `zerr spec check <file>` validates a spec file.
  */
 import type { Command } from 'commander';
-import { loadTaskSpec, taskSpecJsonSchema } from '../../spec/index.js';
+import { loadTaskSpec, taskSpecJsonSchema } from '../../index.js';
 import { ExitCode } from '../exit-codes.js';
 
 /** Registers `spec schema|check` on `program`. */

@@ -29,7 +29,7 @@ export function mapHttpError(options: {
   const { provider, url, error, signal } = options;
   if (signal?.aborted === true) return abortReason(signal);
   if (ZeroErrorError.isInstance(error)) return error;
-  const name = error instanceof Error ? error.name : '';
+  const name = error instanceof Error ? (error.name === 'Error' ? error.constructor.name : error.name) : '';
   const message = error instanceof Error ? error.message : String(error);
   if (name === 'APIUserAbortError') return new DOMException(message, 'AbortError');
   if (name === 'APIConnectionTimeoutError') return new ModelTimeoutError({ provider, cause: error });

@@ -1,8 +1,13 @@
 /**
  * @module sandbox/bwrap/bwrap-args
  * The bubblewrap command line of one run: fresh namespaces of every kind (no network: a net namespace without
- * even an up loopback), read-only system folders only, private /tmp, /proc and /dev, the run's work folder at
- * `/sandbox`, a cleared environment and an unprivileged uid.
+ * even an up loopback), read-only system folders only, private /proc and /dev, size-capped tmpfs at `/tmp` and at
+ * `/sandbox` (the run's files bound read-only inside it), a read-only root, a cleared environment and an
+ * unprivileged uid.
+ *
+ * Why size caps (hostile-corpus finding): bwrap's tmpfs mounts default to half of host RAM and a read-write bind of
+ * the host work folder writes to host disk; RLIMIT_FSIZE caps one file, not their number, so a candidate could fill
+ * host RAM or disk (hundreds of MiB per second) until the wall clock. The root tmpfs and `/dev` were writable too.
  */
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -37,16 +42,33 @@ export function systemBinds(nodePath: string): string[] {
   return args;
 }
 
+/** Default size of each writable tmpfs (`/tmp`, `/sandbox`), in MiB. */
+export const DEFAULT_TMPFS_SIZE_MB = 32;
+
+/** The run's input files: a host folder and the relative paths (validated: no `..`) to bind from it. */
+export interface BwrapWorkFolder {
+  readonly hostPath: string;
+  readonly files: readonly string[];
+}
+
 /**
  * Full bwrap argument list (without the bwrap binary itself), ending with `--` and `command`.
- * @param workFolder Host path bound read-write at {@link SANDBOX_WORK_FOLDER}, or undefined for none (probes).
+ *
+ * Writable places inside: `/tmp` and {@link SANDBOX_WORK_FOLDER}, each a fresh tmpfs of `tmpfsSizeMb` MiB
+ * (default {@link DEFAULT_TMPFS_SIZE_MB}; writes past it fail with ENOSPC). The work folder's input files are bound
+ * read-only from the host into the `/sandbox` tmpfs, so nothing a program writes ever reaches the host. `/`
+ * and `/dev` are remounted read-only (device nodes such as `/dev/null` stay usable).
+ *
+ * @param workFolder Input files bound at {@link SANDBOX_WORK_FOLDER}, or undefined for none (probes).
  */
 export function bwrapArgs(options: {
   readonly nodePath: string;
-  readonly workFolder: string | undefined;
+  readonly workFolder: BwrapWorkFolder | undefined;
   readonly env: Readonly<Record<string, string>>;
   readonly command: readonly string[];
+  readonly tmpfsSizeMb?: number;
 }): string[] {
+  const tmpfsBytes = String((options.tmpfsSizeMb ?? DEFAULT_TMPFS_SIZE_MB) * 1024 * 1024);
   const args = [
     '--unshare-all',
     '--unshare-user',
@@ -65,14 +87,21 @@ export function bwrapArgs(options: {
     '/proc',
     '--dev',
     '/dev',
+    '--size',
+    tmpfsBytes,
     '--tmpfs',
     '/tmp',
   ];
   if (options.workFolder !== undefined) {
-    args.push('--bind', options.workFolder, SANDBOX_WORK_FOLDER, '--chdir', SANDBOX_WORK_FOLDER);
+    args.push('--size', tmpfsBytes, '--tmpfs', SANDBOX_WORK_FOLDER);
+    for (const file of options.workFolder.files) {
+      args.push('--ro-bind', `${options.workFolder.hostPath}/${file}`, `${SANDBOX_WORK_FOLDER}/${file}`);
+    }
+    args.push('--chdir', SANDBOX_WORK_FOLDER);
   } else {
     args.push('--chdir', '/tmp');
   }
+  args.push('--remount-ro', '/dev', '--remount-ro', '/');
   args.push('--clearenv');
   for (const [key, value] of Object.entries(options.env)) args.push('--setenv', key, value);
   args.push('--', ...options.command);

@@ -1,18 +1,19 @@
 /**
  * @module sandbox/bwrap/bwrap-sandbox
- * The bubblewrap `Sandbox`: every run in a fresh private work folder, fresh namespaces (no network), read-only
- * system folders, an unprivileged uid, rlimits via `prlimit`, and a wall-clock SIGKILL of the whole tree.
+ * The bubblewrap `Sandbox`: every run in a fresh private work folder (a size-capped tmpfs with the input files
+ * bound read-only), fresh namespaces (no network), read-only system folders, an unprivileged uid, rlimits via
+ * `prlimit`, and a wall-clock SIGKILL of the whole tree.
  */
 import { constants } from 'node:os';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { Sandbox, SandboxLimits, SandboxRunRequest, SandboxRunResult } from '../sandbox.js';
-import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
+import { resolveLimits, SandboxLimitsSchema, validateRunRequest, type ResolvedSandboxLimits } from '../sandbox-limits.js';
 import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
 import { buildRuntimeCommand, minimalEnv, type RuntimePaths } from '../runtime-command.js';
 import { spawnCapped } from '../spawn-capped.js';
 import { createWorkFolder, type WorkFolder } from '../work-folder.js';
-import { bwrapArgs, privilegeDropPrefix, SANDBOX_UID, SANDBOX_WORK_FOLDER } from './bwrap-args.js';
+import { bwrapArgs, DEFAULT_TMPFS_SIZE_MB, privilegeDropPrefix, SANDBOX_UID, SANDBOX_WORK_FOLDER } from './bwrap-args.js';
 import { detectSandbox, type SandboxDetection } from './detect-sandbox.js';
 
 /** Options of {@link BwrapSandbox}. Every field is optional. */
@@ -117,7 +118,8 @@ export class BwrapSandbox implements Sandbox {
         this.#options.bwrapPath ?? 'bwrap',
         ...bwrapArgs({
           nodePath: this.#paths.node,
-          workFolder: folder.path,
+          workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
+          tmpfsSizeMb: tmpfsSizeMb(limits),
           env: minimalEnv(SANDBOX_WORK_FOLDER),
           command,
         }),
@@ -146,6 +148,14 @@ export class BwrapSandbox implements Sandbox {
     this.#folders.clear();
     await Promise.all(folders.map((f) => f.remove()));
   }
+}
+
+/**
+ * Size of each writable tmpfs of a run (`/tmp`, `/sandbox`), in MiB: four files of the largest allowed size,
+ * at least {@link DEFAULT_TMPFS_SIZE_MB}. Bounds the host RAM one run can fill to twice this.
+ */
+export function tmpfsSizeMb(limits: ResolvedSandboxLimits): number {
+  return Math.max(DEFAULT_TMPFS_SIZE_MB, 4 * limits.fileSizeLimitMb);
 }
 
 /**

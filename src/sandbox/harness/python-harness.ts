@@ -1,14 +1,21 @@
 /**
  * @module sandbox/harness/python-harness
  * Source of the Python harness that runs a candidate inside the sandbox (as `harness.py`, system python3 -I -B).
- * Same protocol as the node harness: nonce on stdin, JSON input file in argv[1], one `<nonce>{...}` line out.
+ * Same protocol as the node harness: nonce on stdin, JSON input file in argv[1], one `<nonce>{...}` line out;
+ * with `repeat` each call runs that many times and its outcome carries `timesMs` (`time.perf_counter()` around
+ * each call, ms), stopping at the first raise or timeout.
+ *
+ * Known limit (hostile corpus): Python offers frame introspection (`sys._getframe(1).f_locals`, `gc`), so a
+ * candidate can read the nonce and forge the result line, outcomes and timings. A forged outcome is no more than
+ * the candidate could return itself; a forged timing is not, so the performance layer treats Python timings as
+ * the candidate's claim and cross-checks them against the sandbox's host-measured wall time.
  *
  * The candidate is `exec`uted in a fresh namespace dict; each call gets a per-call timer (`signal.setitimer`,
  * raising a `BaseException` subclass so `except Exception` in the candidate cannot swallow it). Results: tuples
  * become lists, sets sorted lists, dict keys strings (as `json` does), float nan/inf/-0.0 and integers outside
  * +-2^53 are tagged.
  */
-export const PYTHON_HARNESS_SOURCE = String.raw`import json, math, os, signal, sys
+export const PYTHON_HARNESS_SOURCE = String.raw`import json, math, os, signal, sys, time
 
 MAX_MESSAGE = 500
 
@@ -109,25 +116,45 @@ def _main():
     if not callable(fn):
         emit({'kind': 'load-error', 'errorType': 'EntryPointNotFound',
               'message': "entry point '" + data['entryPoint'] + "' is not defined as a function"})
-    outcomes = []
-    for call in data['calls']:
+    repeat = data.get('repeat')
+    repeat = None if repeat is None else max(1, int(repeat))
+
+    def call_once(call):
+        started = time.perf_counter()
         try:
             args = decode(call)
             arm()
+            started = time.perf_counter()
             result = fn(*args)
             disarm()
         except _ZerrTimeout:
             disarm()
-            outcomes.append({'kind': 'timeout'})
-            continue
+            return {'kind': 'timeout'}, None, (time.perf_counter() - started) * 1000.0
         except BaseException as e:
             disarm()
-            outcomes.append({'kind': 'error', 'errorType': type(e).__name__, 'message': text(e)})
-            continue
-        try:
-            outcomes.append({'kind': 'value', 'value': encode(result)})
-        except BaseException as e:
-            outcomes.append({'kind': 'error', 'errorType': 'UnserializableResult', 'message': text(e)})
+            return {'kind': 'error', 'errorType': type(e).__name__, 'message': text(e)}, None, (time.perf_counter() - started) * 1000.0
+        return None, result, (time.perf_counter() - started) * 1000.0
+
+    outcomes = []
+    for call in data['calls']:
+        times = []
+        first = None
+        for _ in range(repeat or 1):
+            failure, result, ms = call_once(call)
+            times.append(ms)
+            if first is None:
+                first = (failure, result)
+            if failure is not None:
+                break
+        failure, result = first
+        if failure is None:
+            try:
+                failure = {'kind': 'value', 'value': encode(result)}
+            except BaseException as e:
+                failure = {'kind': 'error', 'errorType': 'UnserializableResult', 'message': text(e)}
+        if repeat is not None:
+            failure['timesMs'] = times
+        outcomes.append(failure)
     emit({'kind': 'ran', 'outcomes': outcomes})
 
 

@@ -8,7 +8,7 @@ import ts from 'typescript';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { Sandbox, SandboxRunRequest } from '../sandbox/sandbox.js';
-import type { BenchmarkProblem } from './task-spec.js';
+import type { BenchmarkProblem } from '../spec/task-spec.js';
 
 /** Options of {@link scoreOnHiddenTests}. */
 export interface ScoreOnHiddenTestsOptions {

@@ -1,0 +1,21 @@
+/**
+ * @module zero-error
+ * The public entry of Zero-Error. Edges (CLI, HTTP server, MCP server) and library users import only from here.
+ */
+export * from './errors/index.js';
+export * from './spec/index.js';
+export * from './llm/index.js';
+export * from './redflag/index.js';
+export * from './vote/index.js';
+export * from './sandbox/index.js';
+export * from './store/index.js';
+export * from './verify/index.js';
+export type { EngineEvent, EngineEventType, EngineEventListener, TaskOutcome } from './orchestrate/engine-events.js';
+export { EventBus } from './orchestrate/event-bus.js';
+export { newRunId } from './orchestrate/run-id.js';
+export { solveTask, type SolveTaskDependencies, type SolveTaskOptions, type SolveTaskResult, type ClassTally } from './orchestrate/solve-task.js';
+export { planNextRound, type RoundPlanInput } from './orchestrate/sampling-plan.js';
+export { buildSamplePrompt, continuationStops, PYTHON_CONTINUATION_STOPS, TYPESCRIPT_CONTINUATION_STOPS, type SamplePrompt } from './orchestrate/prompting/build-prompt.js';
+export { assembleCandidate, type AssembledCandidate } from './orchestrate/prompting/assemble-candidate.js';
+export { PROMPT_VARIANTS, temperatureForSample, promptVariantForSample, type PromptVariant } from './orchestrate/prompting/prompt-variants.js';
+export { createEngine, summarize, type Engine, type EngineOptions, type RunOptions, type RunResult } from './engine.js';

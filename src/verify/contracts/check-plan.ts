@@ -1,0 +1,78 @@
+/**
+ * @module verify/contracts/check-plan
+ * What a check wrapper evaluates around one call of the candidate, and the verdict it returns per call. Shared by
+ * the `contracts` layer (preconditions, invariants, postconditions) and the `property-tests` layer (preconditions,
+ * properties).
+ */
+import type { Language } from '../../spec/task-spec.js';
+
+/** A boolean expression in the target language over the input names and `result`, with the label used in reasons. */
+export interface LabelledExpression {
+  /** Shown in reasons, e.g. `postcondition "result >= 0"` or `property "sorted"`. */
+  readonly label: string;
+  readonly expression: string;
+}
+
+/**
+ * The checks around each call, in order:
+ * 1. `preconditions` on the inputs: the first false (or throwing) one makes the verdict `skip`;
+ * 2. `invariants` on the inputs before the call: a false one also makes it `skip` (the caller broke it, not the candidate);
+ * 3. the call, on a deep copy of the inputs (so conditions see the inputs as given even if the candidate mutates them);
+ * 4. `invariants` again after the call, on the arguments as the candidate left them, with `result` bound;
+ * 5. `checks` (postconditions or properties) on the original inputs and `result`.
+ */
+export interface CheckPlan {
+  readonly language: Language;
+  readonly entryPoint: string;
+  /** Parameter names in signature order (bound to the positional arguments). */
+  readonly parameters: readonly string[];
+  readonly preconditions: readonly string[];
+  readonly invariants: readonly string[];
+  readonly checks: readonly LabelledExpression[];
+}
+
+/** Which group of expressions a verdict refers to. */
+export type ExpressionGroup = 'precondition' | 'invariant' | 'check';
+
+/**
+ * Verdict of one call (`index` is 0-based within its group).
+ * - `ok`: every condition held; `skip`: the input broke a precondition or an invariant before the call;
+ * - `threw`: the candidate threw; `violated`: a condition was false after the call, or threw (`error`);
+ * - `timeout`: the call ran past the per-call limit; `spec-error`: an expression does not compile;
+ * - `no-entry`: the entry point is not a function; `error`: the wrapper itself failed (`message`).
+ */
+export type CheckVerdict =
+  | { readonly v: 'ok' }
+  | { readonly v: 'skip'; readonly by: 'precondition' | 'invariant'; readonly index: number }
+  | { readonly v: 'threw'; readonly errorType: string; readonly message: string }
+  | { readonly v: 'violated'; readonly by: 'invariant' | 'check'; readonly index: number; readonly error?: string }
+  | { readonly v: 'timeout' }
+  | { readonly v: 'spec-error'; readonly by: ExpressionGroup; readonly index: number; readonly message: string }
+  | { readonly v: 'no-entry' }
+  | { readonly v: 'error'; readonly message: string };
+
+/** Reads a verdict returned by the wrapper; anything malformed (a forged value) becomes `error`. */
+export function parseVerdict(value: unknown): CheckVerdict {
+  const bad: CheckVerdict = { v: 'error', message: `the check wrapper returned an unexpected value` };
+  if (value === null || typeof value !== 'object') return bad;
+  const r = value as Record<string, unknown>;
+  const index = typeof r['index'] === 'number' && Number.isInteger(r['index']) && r['index'] >= 0 ? r['index'] : undefined;
+  const str = (key: string): string => (typeof r[key] === 'string' ? (r[key] as string).slice(0, 500) : '');
+  switch (r['v']) {
+    case 'ok':
+    case 'no-entry':
+      return { v: r['v'] };
+    case 'skip':
+      return index !== undefined && (r['by'] === 'precondition' || r['by'] === 'invariant') ? { v: 'skip', by: r['by'], index } : bad;
+    case 'threw':
+      return { v: 'threw', errorType: str('errorType') || 'Error', message: str('message') };
+    case 'violated':
+      if (index === undefined || (r['by'] !== 'invariant' && r['by'] !== 'check')) return bad;
+      return typeof r['error'] === 'string' ? { v: 'violated', by: r['by'], index, error: str('error') } : { v: 'violated', by: r['by'], index };
+    case 'spec-error':
+      if (index === undefined || (r['by'] !== 'precondition' && r['by'] !== 'invariant' && r['by'] !== 'check')) return bad;
+      return { v: 'spec-error', by: r['by'], index, message: str('message') };
+    default:
+      return bad;
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * @module verify/layers/contracts
+ * Layer 3, `contracts`: the spec's preconditions, invariants and postconditions compiled into a check wrapper
+ * around the candidate (design by contract, Meyer 1992) and checked at run time on the visible test inputs and on
+ * generated inputs (`generateInputs`, fixed seed), all in one sandboxed process.
+ */
+import { z } from 'zod';
+import type { CandidateRunner } from '../../sandbox/index.js';
+import type { TaskSpec } from '../../spec/task-spec.js';
+import { generateInputs } from '../../vote/generate-inputs.js';
+import { parseOptions } from '../../vote/parse-options.js';
+import type { CheckPlan } from '../contracts/check-plan.js';
+import { describeFailure } from '../contracts/describe-verdict.js';
+import { runChecks } from '../contracts/run-checks.js';
+import { renderCall } from '../render-value.js';
+import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
+
+/** Options of {@link ContractsLayer}. */
+export interface ContractsLayerOptions {
+  readonly runner: CandidateRunner;
+  /** How many generated inputs to add to the test inputs, integer >= 0. Default 50. */
+  readonly generatedInputs?: number;
+  /** fast-check seed of the generated inputs. Default 42. */
+  readonly seed?: number;
+  /** Budget of the sandbox run, in ms (a candidate that times out on every input stops here). Default 60000. */
+  readonly maxRunMs?: number;
+}
+
+const OptionsSchema = z
+  .object({
+    runner: z.custom<CandidateRunner>((r) => typeof (r as CandidateRunner | undefined)?.run === 'function', 'a CandidateRunner'),
+    generatedInputs: z.number().int().min(0).default(50),
+    seed: z.number().int().default(42),
+    maxRunMs: z.number().int().positive().default(60_000),
+  })
+  .strict();
+
+/**
+ * Checks every input: one that breaks a precondition, or an invariant before the call, is skipped (callers
+ * guarantee them). Postconditions are evaluated on the inputs as given (the candidate runs on a deep copy, so
+ * in-place mutation cannot make them vacuous); invariants after the call on the arguments as the candidate left them.
+ * An exception thrown on an input that satisfies the preconditions fails the layer only when the spec has
+ * postconditions (they cannot hold without a result); otherwise it is counted in `details.threw`. Visible tests
+ * with `expectThrows` are not used as inputs.
+ *
+ * Fails with `postcondition "result >= 0" violated for abs_diff(-3, 5)`, `invariant "..." does not hold after f(...)`,
+ * `f(...) timed out after 2000 ms`, or the run failure. Skipped (not passed) when an expression is not valid in the
+ * target language, or when every input was skipped. Details: `{ inputs, checked, skipped, threw, violation? }`.
+ * @throws InvalidArgumentError (`invalid_argument`) for bad options; SandboxUnavailableError from the runner.
+ */
+export class ContractsLayer implements VerificationLayer {
+  readonly name = 'contracts' as const;
+  readonly #options: z.output<typeof OptionsSchema>;
+
+  constructor(options: ContractsLayerOptions) {
+    this.#options = parseOptions(OptionsSchema, options);
+  }
+
+  appliesTo(spec: TaskSpec): boolean {
+    return spec.preconditions.length + spec.postconditions.length + spec.invariants.length > 0;
+  }
+
+  async verify(context: VerificationContext): Promise<LayerResult> {
+    const started = performance.now();
+    const { spec, candidate } = context;
+    const done = (status: LayerResult['status'], reason: string, details: unknown): LayerResult => ({
+      layer: 'contracts', status, reason, details, durationMs: performance.now() - started,
+    });
+    const plan: CheckPlan = {
+      language: candidate.language,
+      entryPoint: spec.signature.entryPoint,
+      parameters: spec.signature.inputs.map((p) => p.name),
+      preconditions: spec.preconditions,
+      invariants: spec.invariants,
+      checks: spec.postconditions.map((expression) => ({ label: `postcondition ${JSON.stringify(expression)}`, expression })),
+    };
+    const calls = contractInputs(spec, this.#options.generatedInputs, this.#options.seed);
+    const run = await runChecks({
+      runner: this.#options.runner, candidate, plan, calls,
+      perCallTimeoutMs: spec.limits.timeoutMs, maxRunMs: this.#options.maxRunMs,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+    if (run.kind === 'failed') {
+      return done('fail', `the candidate could not run its contract checks (${run.reason}): ${run.message}`, { runFailure: run });
+    }
+    const skipped = { precondition: 0, invariant: 0 };
+    let threw = 0;
+    for (const [i, verdict] of run.verdicts.entries()) {
+      const args = calls[i] ?? [];
+      if (verdict.v === 'skip') skipped[verdict.by] += 1;
+      if (verdict.v === 'threw') threw += 1;
+      const throwFails = spec.postconditions.length > 0;
+      const reason = describeFailure(verdict, plan, renderCall(spec.signature.entryPoint, args), { timeoutMs: spec.limits.timeoutMs, throwFails });
+      if (reason === undefined) continue;
+      if (verdict.v === 'spec-error') return done('skipped', reason, { specError: verdict });
+      const why = verdict.v === 'threw' ? `${reason} (inputs satisfy the preconditions, so the postconditions must hold)` : reason;
+      const checked = i + 1 - skipped.precondition - skipped.invariant;
+      return done('fail', why, { inputs: calls.length, checked, skipped, threw, violation: { verdict, input: args } });
+    }
+    const checked = calls.length - skipped.precondition - skipped.invariant;
+    const details = { inputs: calls.length, checked, skipped, threw };
+    if (checked === 0) return done('skipped', `all ${calls.length} inputs broke a precondition or invariant: nothing was checked`, details);
+    return done('pass', `contracts held on ${checked} inputs (${calls.length - checked} skipped by preconditions or invariants)`, details);
+  }
+}
+
+/** Visible test inputs (not the `expectThrows` ones) followed by generated ones, without duplicates. */
+function contractInputs(spec: TaskSpec, count: number, seed: number): unknown[][] {
+  const inputs = new Map<string, unknown[]>();
+  const add = (args: readonly unknown[]): void => {
+    const key = JSON.stringify(args);
+    if (!inputs.has(key)) inputs.set(key, [...args]);
+  };
+  spec.testCases.filter((t) => !t.expectThrows).forEach((t) => add(t.inputs));
+  if (count > 0) generateInputs({ spec, count, seed }).forEach(add);
+  return [...inputs.values()];
+}

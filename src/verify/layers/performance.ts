@@ -1,0 +1,157 @@
+/**
+ * @module verify/layers/performance
+ * Layer 8, `performance`: median wall time of each call over `repeat` runs, measured inside the sandbox by the
+ * harness (not including process start-up), against `spec.limits.timeoutMs`; and a growth check on generated
+ * inputs of doubling size that flags accidentally quadratic code (thresholds in `verify/performance/growth-check`).
+ */
+import type { CandidateRunner, CandidateRunResult } from '../../sandbox/index.js';
+import type { TaskSpec } from '../../spec/task-spec.js';
+import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
+import { judgeGrowth, type GrowthVerdict, type SizedTiming } from '../performance/growth-check.js';
+import { median } from '../performance/median.js';
+import { isSized, parameterTypes, renderSizedCall, sizedArgs } from '../performance/sized-inputs.js';
+
+/** Options of {@link PerformanceLayer}. */
+export interface PerformanceLayerOptions {
+  readonly runner: CandidateRunner;
+  /** Runs per input; the median is judged. Default 5. */
+  readonly repeat?: number;
+  /** Growth check on generated inputs. Default: on when a parameter is an array/list or a string. */
+  readonly growthCheck?: boolean;
+  /** Sizes of the growth ladder: `minSize, 2*minSize, ...` up to `maxSize`. Defaults 256 and 16384. */
+  readonly minSize?: number;
+  readonly maxSize?: number;
+  /** Growth ratio above which a doubling is flagged. Default 3. */
+  readonly maxGrowthRatio?: number;
+  /** Medians below this are too noisy for a ratio, in ms. Default 2. */
+  readonly minMeasurableMs?: number;
+  /**
+   * Per-call limit of the timing run as a multiple of `timeoutMs`, so that a median above `timeoutMs` is measured
+   * rather than cut off. Default 2.
+   */
+  readonly measureLimitFactor?: number;
+}
+
+/** One timed call in `details.calls`. */
+export interface TimedCall {
+  readonly call: string;
+  readonly medianMs: number | 'timeout';
+  readonly timesMs: readonly number[];
+}
+
+/**
+ * Fails with `median 840 ms > timeoutMs 500 for f([...1000 items])` (a test-case input or a generated one), or
+ * `accidentally quadratic: f([...2048 items]) takes 4.1x the time of n=1024 (3.2 ms -> 13.1 ms; limit 3x at
+ * n >= 256)`, or with the run failure. Applies when the spec has test cases or sized parameters.
+ * Details: `{ calls: TimedCall[], growth?: { ladder, verdict } }`.
+ *
+ * Trust: node timings are taken by the harness outside the candidate's reach (sealed vm context); a Python
+ * candidate can introspect the harness and forge its timings (see `harness/python-harness.ts`).
+ * @throws SandboxUnavailableError (`sandbox_unavailable`) when the sandbox cannot run.
+ */
+export class PerformanceLayer implements VerificationLayer {
+  readonly name = 'performance' as const;
+  readonly #options: PerformanceLayerOptions;
+
+  constructor(options: PerformanceLayerOptions) {
+    this.#options = options;
+  }
+
+  appliesTo(spec: TaskSpec): boolean {
+    return spec.testCases.length > 0 || this.#ladder(spec).length > 0;
+  }
+
+  async verify(context: VerificationContext): Promise<LayerResult> {
+    const started = performance.now();
+    const { spec } = context;
+    const done = (status: 'pass' | 'fail', reason: string, details: unknown): LayerResult => ({
+      layer: 'performance',
+      status,
+      reason,
+      details,
+      durationMs: performance.now() - started,
+    });
+    const ladder = this.#ladder(spec);
+    const inputs = [...spec.testCases.map((t) => t.inputs), ...ladder.map((l) => l.args)];
+    const run = await this.#run(context, inputs);
+    if (run.kind === 'failed') return done('fail', `the candidate could not be timed (${run.reason}): ${run.message}`, { runFailure: run });
+    const limit = spec.limits.timeoutMs;
+    const calls: TimedCall[] = inputs.map((args, i) => {
+      const timeout = run.outcomes[i]?.kind === 'timeout' && (run.callTimesMs?.[i]?.length ?? 0) <= 1;
+      const timesMs = run.callTimesMs?.[i] ?? [];
+      return { call: renderSizedCall(spec.signature.entryPoint, args), medianMs: timeout ? 'timeout' : (median(timesMs) ?? 0), timesMs };
+    });
+    const testCalls = calls.slice(0, spec.testCases.length);
+    const slow = testCalls.find((c) => c.medianMs === 'timeout' || c.medianMs > limit);
+    if (slow) return done('fail', slowReason(slow, limit), { calls });
+    if (ladder.length === 0) return done('pass', passReason(calls, limit), { calls });
+    const timings: SizedTiming[] = ladder.map((l, i) => ({ size: l.size, medianMs: calls[spec.testCases.length + i]?.medianMs ?? 'timeout' }));
+    const verdict = judgeGrowth(timings, {
+      timeoutMs: limit,
+      ...(this.#options.maxGrowthRatio !== undefined ? { maxRatio: this.#options.maxGrowthRatio } : {}),
+      minSize: this.#options.minSize ?? 256,
+      ...(this.#options.minMeasurableMs !== undefined ? { minMeasurableMs: this.#options.minMeasurableMs } : {}),
+    });
+    const details = { calls, growth: { ladder: timings, verdict } };
+    const thresholds = { maxRatio: this.#options.maxGrowthRatio ?? 3, minSize: this.#options.minSize ?? 256 };
+    if (verdict.kind === 'flagged') return done('fail', growthReason(spec, ladder, verdict, thresholds), details);
+    return done('pass', `${passReason(testCalls, limit)}; growth: ${describeGrowth(verdict)}`, details);
+  }
+
+  /** The growth ladder of generated inputs (empty when off or nothing is sized). */
+  #ladder(spec: TaskSpec): { size: number; args: unknown[] }[] {
+    const types = parameterTypes(spec.language, spec.signature);
+    if (types === undefined || this.#options.growthCheck === false || !types.some(isSized)) return [];
+    const ladder: { size: number; args: unknown[] }[] = [];
+    for (let size = this.#options.minSize ?? 256; size <= (this.#options.maxSize ?? 16384); size *= 2) {
+      const args = sizedArgs(types, size);
+      if (args === undefined) return [];
+      ladder.push({ size, args });
+    }
+    return ladder;
+  }
+
+  #run(context: VerificationContext, calls: unknown[][]): Promise<CandidateRunResult> {
+    return this.#options.runner.run({
+      language: context.candidate.language,
+      code: context.candidate.code,
+      entryPoint: context.spec.signature.entryPoint,
+      calls,
+      perCallTimeoutMs: Math.ceil(context.spec.limits.timeoutMs * (this.#options.measureLimitFactor ?? 2)),
+      repeat: this.#options.repeat ?? 5,
+      ...(context.signal ? { signal: context.signal } : {}),
+    });
+  }
+}
+
+function slowReason(call: TimedCall, limit: number): string {
+  return call.medianMs === 'timeout'
+    ? `${call.call} timed out (> timeoutMs ${limit})`
+    : `median ${Math.round(call.medianMs)} ms > timeoutMs ${limit} for ${call.call}`;
+}
+
+function passReason(calls: readonly TimedCall[], limit: number): string {
+  const worst = Math.max(0, ...calls.map((c) => (c.medianMs === 'timeout' ? 0 : c.medianMs)));
+  return `slowest median ${worst.toFixed(2)} ms <= timeoutMs ${limit} over ${calls.length} inputs`;
+}
+
+function describeGrowth(verdict: GrowthVerdict): string {
+  if (verdict.kind === 'inconclusive') return `not judged (${verdict.why})`;
+  return `${verdict.ratio.toFixed(1)}x from n=${verdict.n} to n=${verdict.n * 2}`;
+}
+
+function growthReason(
+  spec: TaskSpec,
+  ladder: readonly { size: number; args: unknown[] }[],
+  verdict: GrowthVerdict,
+  thresholds: { readonly maxRatio: number; readonly minSize: number },
+): string {
+  if (verdict.kind === 'inconclusive') return describeGrowth(verdict);
+  const large = ladder.find((l) => l.size === verdict.n * 2);
+  const call = renderSizedCall(spec.signature.entryPoint, large?.args ?? []);
+  const to = verdict.ms2n === 'timeout' ? `timeout at ${spec.limits.timeoutMs} ms` : `${verdict.ms2n.toFixed(1)} ms`;
+  return (
+    `accidentally quadratic: ${call} takes ${verdict.ratio.toFixed(1)}x the time of n=${verdict.n} ` +
+    `(${verdict.ms.toFixed(1)} ms -> ${to}; limit ${thresholds.maxRatio}x at n >= ${thresholds.minSize})`
+  );
+}

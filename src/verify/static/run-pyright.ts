@@ -1,0 +1,85 @@
+/**
+ * @module verify/static/run-pyright
+ * Type checks one Python candidate with the pyright CLI (`pyright --outputjson`), one process per candidate. Pyright
+ * analyses the file and never executes it, so it runs outside the sandbox; it sees only a fresh temp folder holding
+ * `candidate.py` and our `pyrightconfig.json` (`typeCheckingMode: basic`), never the host project's configuration.
+ * Latency: about 1.0-2.0 s per candidate (a cold Node process that loads the typeshed stubs each time); a warm
+ * `pyright-langserver` would bring this near 100 ms and is left for later.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+
+/** One pyright error: 1-based line and column, message, and pyright's rule (e.g. `reportReturnType`). */
+export interface PyrightDiagnostic {
+  readonly line: number;
+  readonly column: number;
+  readonly message: string;
+  readonly rule: string;
+}
+
+/** Outcome of {@link runPyright}: `not-installed` when the pyright package cannot be resolved or `cliPath` is missing. */
+export type PyrightResult =
+  | { readonly status: 'checked'; readonly diagnostics: readonly PyrightDiagnostic[]; readonly durationMs: number }
+  | { readonly status: 'not-installed' }
+  | { readonly status: 'tool-error'; readonly message: string };
+
+/** Path of pyright's CLI script (`pyright/index.js`), or undefined when the package is not installed. */
+export function resolvePyright(): string | undefined {
+  try {
+    return join(dirname(createRequire(import.meta.url).resolve('pyright/package.json')), 'index.js');
+  } catch {
+    return undefined;
+  }
+}
+
+interface PyrightJson {
+  generalDiagnostics?: { severity?: string; message?: string; rule?: string; range?: { start?: { line?: number; character?: number } } }[];
+}
+
+/**
+ * Runs pyright on `code`. `cliPath` defaults to {@link resolvePyright}; `timeoutMs` defaults to 30_000.
+ * Only `error` diagnostics are returned. Never throws for a bad candidate; an unusable pyright run is `tool-error`.
+ */
+export async function runPyright(options: {
+  readonly code: string;
+  readonly cliPath?: string | undefined;
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}): Promise<PyrightResult> {
+  const cliPath = options.cliPath ?? resolvePyright();
+  if (cliPath === undefined || !existsSync(cliPath)) return { status: 'not-installed' };
+  const started = performance.now();
+  const folder = await mkdtemp(join(tmpdir(), 'zerr-pyright-'));
+  try {
+    await writeFile(join(folder, 'candidate.py'), options.code);
+    await writeFile(join(folder, 'pyrightconfig.json'), JSON.stringify({ typeCheckingMode: 'basic', include: ['candidate.py'] }));
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const stdout = await new Promise<string>((resolve, reject) => {
+      execFile(process.execPath, [cliPath, '--outputjson', '--project', folder, 'candidate.py'], { cwd: folder, signal, maxBuffer: 16 * 1024 * 1024 }, (error, out) => {
+        // Exit code 1 means "errors found"; anything else without JSON is a tool failure.
+        if (error !== null && (error.code !== 1 || out === '')) reject(error);
+        else resolve(out);
+      });
+    });
+    const parsed = JSON.parse(stdout) as PyrightJson;
+    const diagnostics = (parsed.generalDiagnostics ?? [])
+      .filter((d) => d.severity === 'error')
+      .map((d) => ({
+        line: (d.range?.start?.line ?? -1) + 1,
+        column: (d.range?.start?.character ?? -1) + 1,
+        message: d.message ?? '',
+        rule: d.rule ?? 'error',
+      }));
+    return { status: 'checked', diagnostics, durationMs: performance.now() - started };
+  } catch (error) {
+    options.signal?.throwIfAborted();
+    return { status: 'tool-error', message: error instanceof Error ? error.message : String(error) };
+  } finally {
+    await rm(folder, { recursive: true, force: true });
+  }
+}
