@@ -18,8 +18,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci"
-  npm ci --no-audit --no-fund
+  # `npm install` rather than `npm ci`: node-llama-cpp lists optional prebuilt binaries for every platform, and
+  # registry mirrors that lack some of them (win/mac/riscv) make `npm ci` refuse the lock file; `npm install`
+  # honours the lock file and skips unavailable optional packages.
+  echo "setup: npm install (from package-lock.json)"
+  npm install --no-audit --no-fund
 else
   npm run build --silent
 fi

@@ -173,3 +173,35 @@ def f(x):
     expect(await py(code, 'f', [[1]])).toMatchObject({ kind: 'failed', reason: 'crashed' });
   });
 });
+
+describe('SandboxCandidateRunner repeat and timings', () => {
+  test('repeat runs each call n times and reports harness-side times; without it there are none', async () => {
+    const busy = (ms: number) => `const end = Date.now() + ${ms}; while (Date.now() < end) {}`;
+    const code = `let calls = 0; function f(x: number): number { calls++; if (x === 2) throw new Error('no'); ${busy(20)} return calls; }`;
+    const r = await runner.run({ language: 'typescript', code, entryPoint: 'f', calls: [[1], [2]], perCallTimeoutMs: 500, repeat: 4 });
+    if (r.kind !== 'ran') throw new Error(JSON.stringify(r));
+    expect(r.outcomes[0]).toEqual({ kind: 'value', value: 1 }); // the first repetition's outcome
+    expect(r.callTimesMs?.[0]).toHaveLength(4);
+    for (const t of r.callTimesMs?.[0] ?? []) expect(t).toBeGreaterThanOrEqual(19);
+    expect(r.callTimesMs?.[1]).toHaveLength(1); // stops at the first throw
+    const p = await runner.run({ language: 'python', code: 'import time\ndef f(x):\n    time.sleep(0.02)\n    return x\n', entryPoint: 'f', calls: [[1]], perCallTimeoutMs: 500, repeat: 3 });
+    if (p.kind !== 'ran') throw new Error(JSON.stringify(p));
+    expect(p.callTimesMs?.[0]).toHaveLength(3);
+    expect(Math.min(...(p.callTimesMs?.[0] ?? []))).toBeGreaterThanOrEqual(19);
+    const plain = await ts('function f(x: number): number { return x; }', 'f', [[1]]);
+    expect(plain).not.toHaveProperty('callTimesMs');
+  });
+
+  test('the vm context is sealed: no route from candidate code to the harness process', async () => {
+    const code = `declare const console: any; declare const module: any;
+    function f(x: number): string[] {
+      const tries: [string, () => any][] = [
+        ['console', () => console.log.constructor('return typeof process')()],
+        ['global', () => (globalThis as any).constructor.constructor('return typeof process')()],
+        ['module', () => module.constructor.constructor('return typeof process')()],
+      ];
+      return tries.map(([name, t]) => { try { return name + ':' + t(); } catch (e) { return name + ':blocked'; } });
+    }`;
+    expect(outcomes(await ts(code, 'f', [[1]]))).toEqual([{ kind: 'value', value: ['console:undefined', 'global:undefined', 'module:undefined'] }]);
+  });
+});

@@ -46,8 +46,8 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
   't05-child-process.ts': { verdict: 'pass', by: 'sealed vm context; permission model (no child processes)' },
   't06-worker-threads.ts': { verdict: 'pass', by: 'sealed vm context; permission model (no workers)' },
   't07-env-secret.ts': { verdict: 'pass', by: 'no process in context; bwrap --clearenv, pid namespace' },
-  't08-infinite-loop.ts': { verdict: 'fail', reason: /timed out after 500 ms/, by: 'vm per-call timeout' },
-  't09-never-settles.ts': { verdict: 'fail', reason: /timed out after 500 ms/, by: 'per-call promise timer' },
+  't08-infinite-loop.ts': { verdict: 'fail', reason: /timed out after 1000 ms/, by: 'vm per-call timeout' },
+  't09-never-settles.ts': { verdict: 'fail', reason: /timed out after 1000 ms/, by: 'per-call promise timer' },
   't10-memory-bomb.ts': { verdict: 'fail', reason: /timed out|crashed|RangeError|memory/i, by: 'V8 heap limit / vm timeout' },
   't11-output-flood.ts': { verdict: 'fail', reason: /\(output-limit\)/, by: 'output cap kills the process group' },
   't12-timer-keepalive.ts': { verdict: 'pass', by: 'no timers in context; harness process.exit after the result' },
@@ -63,7 +63,7 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
   'p04-dns-http.py': { verdict: 'pass', by: 'bwrap net namespace, no /etc/resolv.conf' },
   'p05-subprocess.py': { verdict: 'pass', by: 'children stay in the sandbox; pid ns dies with the run' },
   'p06-env-secret.py': { verdict: 'pass', by: '--clearenv; pid namespace hides host /proc/<pid>' },
-  'p07-infinite-loop.py': { verdict: 'fail', reason: /timed out after 500 ms/, by: 'per-call SIGALRM' },
+  'p07-infinite-loop.py': { verdict: 'fail', reason: /timed out after 1000 ms/, by: 'per-call SIGALRM' },
   'p08-ignore-signals.py': { verdict: 'fail', reason: /\(timeout\)/, by: 'whole-run wall clock SIGKILL' },
   'p09-memory-bomb.py': { verdict: 'fail', reason: /MemoryError|crashed|timed out/, by: 'RLIMIT_AS' },
   'p10-fork-bomb.py': { verdict: 'fail', reason: /timeout|timed out|crashed|BlockingIOError/, by: 'RLIMIT_NPROC + wall clock + pid ns', exclusive: true },
@@ -80,7 +80,7 @@ const EXPECTED: Readonly<Record<string, Expectation>> = {
   'p17-huge-files.py': { verdict: 'pass', by: 'RLIMIT_FSIZE + size-capped tmpfs (fix in bwrap-args.ts)' },
   'p18-proc-mountinfo.py': { verdict: 'pass', by: 'host paths named in mountinfo do not exist in the mount ns' },
   'p19-dev-tcp.py': { verdict: 'pass', by: 'bwrap net namespace' },
-  'p20-sleep-past-wall.py': { verdict: 'fail', reason: /timed out after 500 ms/, by: 'per-call SIGALRM interrupts sleep' },
+  'p20-sleep-past-wall.py': { verdict: 'fail', reason: /timed out after 1000 ms/, by: 'per-call SIGALRM interrupts sleep' },
   'p21-keepalive-threads.py': { verdict: 'pass', by: 'os._exit after the result; pid ns killed with bwrap init' },
 };
 
@@ -104,7 +104,7 @@ function addSpec(language: 'typescript' | 'python'): TaskSpec {
       { inputs: [-5, 5], expected: 0 },
       { inputs: [10, 20], expected: 30 },
     ],
-    limits: { timeoutMs: 500 },
+    limits: { timeoutMs: 1000 },
   });
 }
 

@@ -23,8 +23,10 @@ const FENCE = /```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n([\s\S]*?)(?:```|$)/g;
  *
  * - continuation: `stub + text` (the provider has already cut `text` at the stop sequences, as a live API does).
  * - chat: the first fenced block that mentions the entry point (else the first block; else the whole answer when it
- *   has no fence). For Python, the stub's import lines are prepended when the block lacks them, because the prompt
- *   showed them as given context (e.g. HumanEval's `from typing import List`).
+ *   has no fence and mentions the entry point - a fence-less answer that never names the function, such as a
+ *   refusal, is prose, not code, so red-flagging sees it as prose). For Python, the stub's import lines are
+ *   prepended when the block lacks them, because the prompt showed them as given context (e.g. HumanEval's
+ *   `from typing import List`).
  */
 export function assembleCandidate(spec: TaskSpec, style: CompletionStyle, text: string): AssembledCandidate {
   if (style === 'continuation') {
@@ -33,7 +35,9 @@ export function assembleCandidate(spec: TaskSpec, style: CompletionStyle, text: 
   }
   const blocks = [...text.matchAll(FENCE)].map((match) => match[2] ?? '');
   const block =
-    blocks.find((candidate) => candidate.includes(spec.signature.entryPoint)) ?? blocks[0] ?? (text.includes('```') ? '' : text);
+    blocks.find((candidate) => candidate.includes(spec.signature.entryPoint)) ??
+    blocks[0] ??
+    (text.includes('```') || !text.includes(spec.signature.entryPoint) ? '' : text);
   if (block.trim() === '') return { code: null, generatedCode: null };
   const code = spec.language === 'python' ? withStubImports(spec, block) : block;
   return { code: code.endsWith('\n') ? code : `${code}\n`, generatedCode: block };

@@ -27,12 +27,22 @@ const input = JSON.parse(fs.readFileSync(process.argv[2] || 'input.json', 'utf8'
 const perCall = Math.max(1, input.perCallTimeoutMs | 0);
 const repeat = input.repeat === undefined ? 0 : Math.max(1, input.repeat | 0);
 const now = performance.now.bind(performance);
-const writeOut = process.stdout.write.bind(process.stdout);
-const writeErr = process.stderr.write.bind(process.stderr);
+// Output goes out synchronously (fs.writeSync, retried on EAGAIN): a flood blocks on the full pipe until the
+// engine's output cap kills the run, instead of queueing gigabytes in memory behind an async stream.
+function writeAll(fd, text) {
+  let buffer = Buffer.from(text, 'utf8');
+  while (buffer.length > 0) {
+    try {
+      buffer = buffer.subarray(fs.writeSync(fd, buffer));
+    } catch (e) {
+      if (!e || e.code !== 'EAGAIN') return;
+    }
+  }
+}
 
 function emit(result) {
-  const line = '\n' + nonce + JSON.stringify(result) + '\n';
-  writeOut(line, () => process.exit(0));
+  writeAll(1, '\n' + nonce + JSON.stringify(result) + '\n');
+  process.exit(0);
 }
 function text(value) {
   try { return String(value).slice(0, MAX_MESSAGE); } catch (e) { return '<unprintable>'; }
@@ -82,7 +92,7 @@ function encode(value, depth) {
 // Host callbacks handed to the context take and return primitives only, never throw, and are reachable only
 // through closures created inside the context (strict code: no .caller / arguments.callee walk back to them).
 function hostWrite(fd, s) {
-  try { if (typeof s === 'string') (fd === 2 ? writeErr : writeOut)(s + '\n'); } catch (e) { /* ignore */ }
+  try { if (typeof s === 'string') writeAll(fd === 2 ? 2 : 1, s + '\n'); } catch (e) { /* ignore */ }
 }
 let settled;
 

@@ -40,7 +40,7 @@ export function sizedArgs(types: readonly TypeRef[], n: number, seed = 1): unkno
         return value(type.inner, size, depth);
       case 'integer':
       case 'number':
-        return depth === 0 ? 3 : (next() % 2001) - 1000;
+        return depth === 0 ? 3 : (next() % 2_000_001) - 1_000_000; // wide: elements mostly distinct
       case 'float':
         return depth === 0 ? 0.5 : ((next() % 200001) - 100000) / 100;
       case 'boolean':

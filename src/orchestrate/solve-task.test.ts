@@ -1,0 +1,423 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import {
+  clampChat,
+  clampSource,
+  clampSpec,
+  CLAMP_BODY,
+  sumPositiveChat,
+  sumPositiveSpec,
+  SUM_POSITIVE_BODY,
+} from '../../test/fixtures/orchestrate/specs.js';
+import type { GenerateOptions } from '../llm/language-model.js';
+import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
+import { MockLanguageModel, type MockResponse } from '../llm/providers/mock/mock-language-model.js';
+import { defaultRedFlagRules, RedFlagger } from '../redflag/index.js';
+import { BwrapSandbox, SandboxCandidateRunner } from '../sandbox/index.js';
+import { renderStub } from '../spec/render-stub.js';
+import type { TaskSpec } from '../spec/task-spec.js';
+import { MemoryRunStore } from '../store/memory/memory-run-store.js';
+import { createCodeTokenizer, createDefaultVerifier, type Verifier } from '../verify/index.js';
+import type { EngineEvent } from './engine-events.js';
+import { TYPESCRIPT_CONTINUATION_STOPS } from './prompting/build-prompt.js';
+import { solveTask, type SolveTaskOptions } from './solve-task.js';
+
+let sandbox: BwrapSandbox;
+let verifier: Verifier;
+let redFlagger: RedFlagger;
+let runner: SandboxCandidateRunner;
+
+beforeAll(() => {
+  sandbox = new BwrapSandbox();
+  verifier = createDefaultVerifier({ sandbox });
+  redFlagger = new RedFlagger({ rules: defaultRedFlagRules({ tokenizer: createCodeTokenizer(sandbox) }) });
+  runner = new SandboxCandidateRunner(sandbox);
+});
+
+afterAll(async () => {
+  await sandbox.close();
+});
+
+/** Answers keyed by the sample index the solve loop passes in metadata (independent of call interleaving). */
+function bySample(answers: readonly MockResponse[]): (options: Omit<GenerateOptions, 'signal'>) => MockResponse {
+  return (options) => {
+    const answer = answers[Number(options.metadata?.['sampleIndex'])];
+    if (answer === undefined) throw new Error(`no scripted answer for sample ${options.metadata?.['sampleIndex']}`);
+    return answer;
+  };
+}
+
+let runCounter = 0;
+
+/** Runs `solveTask` with the real red-flagger, verifier, candidate runner and sandbox, and a fresh memory store. */
+async function solve(
+  model: MockLanguageModel,
+  spec: TaskSpec,
+  options: Partial<Omit<SolveTaskOptions, 'spec' | 'runId'>> = {},
+) {
+  const store = new MemoryRunStore();
+  const runId = `run-solve-${++runCounter}`;
+  await store.createRun({ id: runId, kind: 'test', model: 'mock', config: {}, createdAt: Date.now() });
+  await store.recordTask(runId, { taskId: spec.id, spec });
+  const events: EngineEvent[] = [];
+  const solved = solveTask(
+    {
+      model,
+      redFlag: (context) => redFlagger.check(context),
+      verify: async (taskSpec, code, onLayerEnd, signal) => {
+        const report = await verifier.verify(
+          { spec: taskSpec, candidate: { language: taskSpec.language, code }, ...(signal === undefined ? {} : { signal }) },
+          { onLayerEnd },
+        );
+        return { passed: report.passed, failedLayer: report.failedLayer ?? undefined };
+      },
+      candidateRunner: runner,
+      store,
+      emit: (event) => events.push(event),
+    },
+    { runId, spec, k: 2, maxSamples: 6, signatureInputs: 12, ...options },
+  );
+  const result = await solved.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  const record = await store.getRun(runId);
+  if (record === undefined) throw new Error('run vanished');
+  return { result, record, events, runId };
+}
+
+function valueOf<T>(result: { ok: true; value: T } | { ok: false; error: unknown }): T {
+  if (!result.ok) throw result.error;
+  return result.value;
+}
+
+const chat = (overrides: { honoursTemperature?: boolean } = {}) => ({
+  completionStyle: 'chat' as const,
+  honoursTemperature: overrides.honoursTemperature ?? true,
+});
+
+describe('solveTask: consensus (TypeScript, chat)', () => {
+  test('the class that gets k ahead wins; its lowest-index member represents it', async () => {
+    const spec = clampSpec();
+    const answers = [
+      clampChat(CLAMP_BODY.overfit),
+      clampChat(CLAMP_BODY.minMaxSpelledOut),
+      clampChat(CLAMP_BODY.minMax),
+      clampChat(CLAMP_BODY.maxMin),
+    ];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result, record, events } = await solve(model, spec);
+    const solved = valueOf(result);
+
+    expect(solved.outcome).toBe('consensus');
+    // Round 1 (k = 2 samples): overfit 1, correct 1 -> margin 0; round 2 (2 more): correct 3, overfit 1.
+    expect(solved.samples).toBe(4);
+    expect(solved.votes).toBe(3);
+    expect(solved.runnerUpVotes).toBe(1);
+    expect(solved.verified).toBe(4);
+    expect(solved.code).toBe(clampSource(CLAMP_BODY.minMaxSpelledOut));
+    expect(solved.classes).toHaveLength(2);
+    const winner = solved.classes.find((tally) => tally.classKey === solved.classKey);
+    expect(winner).toEqual({ classKey: solved.classKey, votes: 3, representative: 1 });
+    expect(solved.classes.find((tally) => tally.classKey !== solved.classKey)).toMatchObject({ votes: 1, representative: 0 });
+    expect(model.calls).toHaveLength(4);
+
+    // Temperatures: 0 first, then higher; recorded with each sample.
+    const temperatures = model.calls.map((call) => call.temperature);
+    expect(temperatures[0]).toBe(0);
+    for (const temperature of temperatures.slice(1)) expect(temperature).toBeGreaterThan(0);
+    expect(record.samples.map((sample) => sample.temperature)).toEqual(temperatures);
+
+    // Prompt variants rotate, and every call names the task and its sample index.
+    const byIndex = [...model.calls].sort((a, b) => Number(a.metadata?.['sampleIndex']) - Number(b.metadata?.['sampleIndex']));
+    expect(byIndex.map((call) => call.metadata?.['promptVariant'])).toEqual(['direct', 'edge-cases', 'spec-first', 'direct']);
+    expect(byIndex.map((call) => call.metadata?.['sampleIndex'])).toEqual(['0', '1', '2', '3']);
+    for (const call of model.calls) {
+      expect(call.metadata?.['taskId']).toBe(spec.id);
+      expect(call.messages?.[0]?.role).toBe('system');
+      expect(call.prompt).toBeUndefined();
+      expect(call.maxOutputTokens).toBe(spec.limits.maxOutputTokens);
+    }
+    expect(byIndex[2]?.messages?.[1]?.content).toMatch(/^Signature to implement/);
+    expect(byIndex[0]?.messages?.[1]?.content).toMatch(/^Task: /);
+
+    // Recorded: one sample each, one vote per verified sample, one decision matching the result.
+    expect(record.samples.map((sample) => sample.sampleIndex)).toEqual([0, 1, 2, 3]);
+    expect(record.samples.map((sample) => sample.promptVariant)).toEqual(['direct', 'edge-cases', 'spec-first', 'direct']);
+    expect(record.votes.map((vote) => vote.sampleIndex)).toEqual([0, 1, 2, 3]);
+    expect(new Set(record.votes.map((vote) => vote.classKey)).size).toBe(2);
+    expect(record.votes.filter((vote) => vote.classKey === solved.classKey).map((vote) => vote.sampleIndex)).toEqual([1, 2, 3]);
+    expect(record.redFlags).toEqual([]);
+    expect(record.decisions).toHaveLength(1);
+    expect(record.decisions[0]).toMatchObject({
+      taskId: spec.id, outcome: 'consensus', classKey: solved.classKey, code: solved.code, votes: 3, runnerUpVotes: 1, samples: 4, k: 2,
+    });
+    const passedLayers = record.layerResults.filter((layer) => layer.sampleIndex === 0).map((layer) => [layer.layer, layer.status]);
+    expect(passedLayers).toEqual([['syntax', 'pass'], ['types', 'pass'], ['unit-tests', 'pass']]);
+
+    // Events: task-start first, task-end last, vote-decided just before; one vote-cast per verified sample.
+    const types = events.map((event) => event.type);
+    expect(types[0]).toBe('task-start');
+    expect(types.at(-1)).toBe('task-end');
+    expect(types.at(-2)).toBe('vote-decided');
+    expect(types.filter((type) => type === 'vote-decided')).toHaveLength(1);
+    expect(types.filter((type) => type === 'sample-end')).toHaveLength(4);
+    expect(types.filter((type) => type === 'candidate-verified')).toHaveLength(4);
+    expect(events.filter((event) => event.type === 'vote-cast').map((event) => event.sampleIndex).sort()).toEqual([0, 1, 2, 3]);
+    for (const index of [0, 1, 2, 3]) {
+      const sampleEnd = types.findIndex((type, at) => type === 'sample-end' && (events[at] as { sampleIndex: number }).sampleIndex === index);
+      const voteCast = types.findIndex((type, at) => type === 'vote-cast' && (events[at] as { sampleIndex: number }).sampleIndex === index);
+      expect(sampleEnd).toBeGreaterThan(0);
+      expect(voteCast).toBeGreaterThan(sampleEnd);
+    }
+    expect(events.at(-2)).toMatchObject({ type: 'vote-decided', outcome: 'consensus', classKey: solved.classKey, votes: 3, runnerUpVotes: 1 });
+  });
+
+  test('without honoured temperature no temperature is sent and null is recorded', async () => {
+    const spec = clampSpec();
+    const model = new MockLanguageModel({
+      responses: clampChat(CLAMP_BODY.minMax),
+      capabilities: chat({ honoursTemperature: false }),
+    });
+    const { result, record } = await solve(model, spec);
+    expect(valueOf(result)).toMatchObject({ outcome: 'consensus', samples: 2, votes: 2, runnerUpVotes: 0 });
+    expect(model.calls.every((call) => !('temperature' in call))).toBe(true);
+    expect(record.samples.map((sample) => sample.temperature)).toEqual([null, null]);
+  });
+});
+
+describe('solveTask: continuation style', () => {
+  test('sends the stub with stop sequences and votes on stub + continuation', async () => {
+    const spec = clampSpec();
+    const stub = renderStub(spec);
+    // The trailing helper is cut by the `\nfunction ` stop sequence, as a live API would.
+    const model = new MockLanguageModel({
+      responses: `${CLAMP_BODY.minMax}\nfunction unused() { return 1; }\n`,
+      capabilities: { completionStyle: 'continuation', honoursTemperature: false },
+    });
+    const { result, record } = await solve(model, spec);
+    const solved = valueOf(result);
+    expect(solved.outcome).toBe('consensus');
+    expect(solved.code).toBe(stub + CLAMP_BODY.minMax);
+    for (const call of model.calls) {
+      expect(call.prompt).toBe(stub);
+      expect(call.messages).toBeUndefined();
+      expect(call.stop).toEqual(TYPESCRIPT_CONTINUATION_STOPS);
+      expect(call.metadata?.['promptVariant']).toBe('stub');
+    }
+    expect(record.samples.every((sample) => sample.promptVariant === 'stub' && sample.code === stub + CLAMP_BODY.minMax)).toBe(true);
+  });
+});
+
+describe('solveTask: red flags and verification failures', () => {
+  test('a refusal and a too-long answer are discarded, counted per rule, recorded and never vote', async () => {
+    const spec = clampSpec();
+    const answers: MockResponse[] = [
+      'I cannot help with that.',
+      { text: clampChat(CLAMP_BODY.minMax), finishReason: 'length' },
+      clampChat(CLAMP_BODY.minMax),
+      clampChat(CLAMP_BODY.minMax),
+    ];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result, record, events } = await solve(model, spec);
+    const solved = valueOf(result);
+    expect(solved).toMatchObject({ outcome: 'consensus', samples: 4, redFlagged: 2, verified: 2, votes: 2, runnerUpVotes: 0 });
+    // The prose refusal holds no code either; the long answer only hit the token cap.
+    expect(solved.redFlagsByRule).toEqual({ 'no-code': 1, 'refusal-or-hedge': 1, 'over-token-cap': 1 });
+    expect(record.redFlags.filter((hit) => hit.rule === 'refusal-or-hedge').map((hit) => hit.sampleIndex)).toEqual([0]);
+    expect(record.redFlags.filter((hit) => hit.rule === 'over-token-cap').map((hit) => hit.sampleIndex)).toEqual([1]);
+    expect(record.votes.map((vote) => vote.sampleIndex)).toEqual([2, 3]);
+    expect(record.layerResults.some((layer) => layer.sampleIndex < 2)).toBe(false);
+    expect(record.samples).toHaveLength(4);
+    const flagged = events.filter((event) => event.type === 'sample-red-flagged').map((event) => event.sampleIndex);
+    expect(flagged.sort()).toEqual([0, 1]);
+    expect(events.some((event) => event.type === 'vote-cast' && event.sampleIndex < 2)).toBe(false);
+    // Per-rule counts add up to the recorded hits.
+    expect(Object.values(solved.redFlagsByRule).reduce((a, b) => a + b, 0)).toBe(record.redFlags.length);
+  });
+
+  test('a syntax error and a wrong answer are counted per failing layer and never vote', async () => {
+    const spec = clampSpec();
+    const answers = [
+      clampChat(CLAMP_BODY.syntaxError),
+      clampChat(CLAMP_BODY.wrong),
+      clampChat(CLAMP_BODY.maxMin),
+      clampChat(CLAMP_BODY.maxMin),
+    ];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result, record } = await solve(model, spec);
+    const solved = valueOf(result);
+    expect(solved).toMatchObject({ outcome: 'consensus', samples: 4, redFlagged: 0, failedVerification: 2, verified: 2, votes: 2 });
+    expect(solved.failedByLayer).toEqual({ syntax: 1, 'unit-tests': 1 });
+    expect(solved.code).toBe(clampSource(CLAMP_BODY.maxMin));
+    const layersOf = (index: number) =>
+      record.layerResults.filter((layer) => layer.sampleIndex === index).map((layer) => `${layer.layer}:${layer.status}`);
+    expect(layersOf(0)).toEqual(['syntax:fail']);
+    expect(layersOf(1)).toEqual(['syntax:pass', 'types:pass', 'unit-tests:fail']);
+    expect(record.votes.map((vote) => vote.sampleIndex)).toEqual([2, 3]);
+  });
+});
+
+describe('solveTask: semantic signature respects preconditions', () => {
+  test('implementations that differ only when low > high form one class', async () => {
+    const answers = [clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.maxMin)];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result } = await solve(model, clampSpec());
+    const solved = valueOf(result);
+    expect(solved.classes).toHaveLength(1);
+    expect(solved).toMatchObject({ outcome: 'consensus', votes: 2, runnerUpVotes: 0, samples: 2 });
+    expect(solved.code).toBe(clampSource(CLAMP_BODY.minMax));
+  });
+
+  test('control: without the precondition the same two implementations split', async () => {
+    const answers = [clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.maxMin)];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result } = await solve(model, clampSpec({ preconditions: false }), { maxSamples: 2 });
+    const solved = valueOf(result);
+    expect(solved.classes.map((tally) => tally.votes)).toEqual([1, 1]);
+    expect(solved.outcome).toBe('best-partial');
+  });
+});
+
+describe('solveTask: no consensus within the budget', () => {
+  const split = [clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.overfit), clampChat(CLAMP_BODY.minMax)];
+
+  test('best-partial (default) keeps the largest class', async () => {
+    const model = new MockLanguageModel({ responses: bySample(split), capabilities: chat() });
+    const { result, record, events } = await solve(model, clampSpec(), { maxSamples: 3 });
+    const solved = valueOf(result);
+    // Round 1: 1-1; round 2 is clamped to the one sample left: 2-1, short of k = 2.
+    expect(solved).toMatchObject({ outcome: 'best-partial', samples: 3, votes: 2, runnerUpVotes: 1 });
+    expect(solved.code).toBe(clampSource(CLAMP_BODY.minMax));
+    expect(solved.reason).toContain('sample budget spent');
+    expect(record.decisions[0]).toMatchObject({ outcome: 'best-partial', votes: 2, runnerUpVotes: 1, code: solved.code });
+    expect(events.some((event) => event.type === 'task-escalated')).toBe(false);
+  });
+
+  test('fallback escalate escalates, chooses nothing and emits task-escalated', async () => {
+    const model = new MockLanguageModel({ responses: bySample(split), capabilities: chat() });
+    const { result, record, events } = await solve(model, clampSpec(), { maxSamples: 3, fallback: 'escalate' });
+    const solved = valueOf(result);
+    expect(solved).toMatchObject({ outcome: 'escalated', code: null, classKey: null, samples: 3 });
+    expect(record.decisions[0]).toMatchObject({ outcome: 'escalated', code: null });
+    const types = events.map((event) => event.type);
+    expect(types.indexOf('task-escalated')).toBeGreaterThan(types.indexOf('vote-decided'));
+    expect(types.indexOf('task-escalated')).toBeLessThan(types.indexOf('task-end'));
+    expect(events.find((event) => event.type === 'task-escalated')).toMatchObject({ taskId: 'orchestrate/clamp', reason: solved.reason });
+  });
+
+  test('no-consensus when nothing passes red flags and verification', async () => {
+    const model = new MockLanguageModel({ responses: "I'm sorry, I cannot do that.", capabilities: chat() });
+    const { result, record } = await solve(model, clampSpec(), { maxSamples: 3 });
+    const solved = valueOf(result);
+    expect(solved).toMatchObject({ outcome: 'no-consensus', code: null, samples: 3, redFlagged: 3, verified: 0, classes: [] });
+    expect(record.votes).toEqual([]);
+    expect(record.decisions).toHaveLength(1);
+    expect(record.decisions[0]?.outcome).toBe('no-consensus');
+  });
+});
+
+describe('solveTask: model failures', () => {
+  test('ModelUnavailableError records a model-unavailable decision, then is rethrown', async () => {
+    const unavailable = new ModelUnavailableError({ provider: 'mock', message: 'no server at http://127.0.0.1:1' });
+    const model = new MockLanguageModel({ responses: unavailable, capabilities: chat() });
+    const { result, record, events } = await solve(model, clampSpec());
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toBe(unavailable);
+    expect(record.decisions).toHaveLength(1);
+    expect(record.decisions[0]).toMatchObject({ outcome: 'model-unavailable', code: null, reason: unavailable.message });
+    // It stops after the first round instead of spending the budget.
+    expect(model.calls).toHaveLength(2);
+    expect(events.filter((event) => event.type === 'sample-failed')).toHaveLength(2);
+    expect(events.at(-1)).toMatchObject({ type: 'task-end', outcome: 'model-unavailable' });
+  });
+
+  test('every call failing with a non-retryable ModelCallError is treated as model unavailable', async () => {
+    const failure = new ModelCallError({ provider: 'mock', message: 'HTTP 401 unauthorized', statusCode: 401, isRetryable: false });
+    const model = new MockLanguageModel({ responses: failure, capabilities: chat() });
+    const { result, record } = await solve(model, clampSpec(), { maxSamples: 4 });
+    expect(result.ok).toBe(false);
+    const error = !result.ok ? result.error : undefined;
+    expect(error).toBeInstanceOf(ModelUnavailableError);
+    expect((error as ModelUnavailableError).code).toBe('model_unavailable');
+    expect((error as Error).message).toContain('all 4 calls failed');
+    expect((error as Error).message).toContain('HTTP 401 unauthorized');
+    expect((error as Error).cause).toBe(failure);
+    expect(model.calls).toHaveLength(4);
+    expect(record.decisions[0]).toMatchObject({ outcome: 'model-unavailable', samples: 4 });
+    expect(record.samples).toEqual([]);
+  });
+
+  test('a failed call among good ones is not model unavailability', async () => {
+    const failure = new ModelCallError({ provider: 'mock', message: 'HTTP 400', statusCode: 400, isRetryable: false });
+    const answers = [failure, clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.minMax)];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result } = await solve(model, clampSpec());
+    expect(valueOf(result)).toMatchObject({ outcome: 'consensus', samples: 3, votes: 2 });
+  });
+
+  test('ReplayExhaustedError ends sampling early and says the recorded samples ran out', async () => {
+    const exhausted = new ReplayExhaustedError({ taskId: 'orchestrate/clamp', served: 2 });
+    const answers = [clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.minMax), exhausted, exhausted, exhausted];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result, record } = await solve(model, clampSpec(), { k: 3, maxSamples: 10 });
+    const solved = valueOf(result);
+    // One round of k = 3: two votes and an exhausted replay; margin 2 < 3, and no further round.
+    expect(model.calls).toHaveLength(3);
+    expect(solved).toMatchObject({ outcome: 'best-partial', samples: 2, votes: 2 });
+    expect(solved.reason).toContain('the recorded samples ran out');
+    expect(record.decisions[0]?.reason).toContain('the recorded samples ran out');
+  });
+});
+
+describe('solveTask: cancellation', () => {
+  test('an abort during sampling rejects and stops drawing samples', async () => {
+    const controller = new AbortController();
+    const model = new MockLanguageModel({
+      responses: (_options, callIndex) => {
+        if (callIndex === 1) controller.abort(new Error('stop now'));
+        return clampChat(callIndex === 0 ? CLAMP_BODY.minMax : CLAMP_BODY.overfit);
+      },
+      capabilities: chat(),
+    });
+    const { result, record } = await solve(model, clampSpec(), { signal: controller.signal, maxSamples: 10 });
+    expect(result.ok).toBe(false);
+    expect(model.calls.length).toBeLessThanOrEqual(2);
+    expect(record.decisions).toEqual([]);
+  });
+});
+
+describe('solveTask: Python', () => {
+  test('chat answers get the stub imports; consensus over two spellings of the same behaviour', async () => {
+    const spec = sumPositiveSpec();
+    const answers = [
+      sumPositiveChat(SUM_POSITIVE_BODY.overfit),
+      sumPositiveChat(SUM_POSITIVE_BODY.syntaxError),
+      sumPositiveChat(SUM_POSITIVE_BODY.loop),
+      sumPositiveChat(SUM_POSITIVE_BODY.correct),
+      sumPositiveChat(SUM_POSITIVE_BODY.wrong),
+      sumPositiveChat(SUM_POSITIVE_BODY.correct),
+    ];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const { result, record } = await solve(model, spec, { maxSamples: 8 });
+    const solved = valueOf(result);
+    // Round 1: overfit, syntax error (1-0); round 2 (1): loop (1-1); round 3 (2): correct, wrong (2-1); round 4 (1): 3-1.
+    expect(solved).toMatchObject({ outcome: 'consensus', samples: 6, votes: 3, runnerUpVotes: 1, verified: 4 });
+    expect(solved.failedByLayer).toEqual({ syntax: 1, 'unit-tests': 1 });
+    expect(solved.code).toBe(`from typing import *\ndef sum_positive(xs: List[int]) -> int:\n${SUM_POSITIVE_BODY.loop}`);
+    expect(record.votes.map((vote) => vote.sampleIndex)).toEqual([0, 2, 3, 5]);
+  });
+
+  test('continuation: the code is the stub followed by the continuation', async () => {
+    const spec = sumPositiveSpec();
+    const model = new MockLanguageModel({
+      // The Python stop list cuts the trailing `def` off.
+      responses: `${SUM_POSITIVE_BODY.correct}\n\ndef helper():\n    return 1\n`,
+      capabilities: { completionStyle: 'continuation', honoursTemperature: true },
+    });
+    const { result } = await solve(model, spec);
+    const solved = valueOf(result);
+    expect(solved.outcome).toBe('consensus');
+    expect(solved.code).toBe(renderStub(spec) + SUM_POSITIVE_BODY.correct + '\n');
+    expect(model.calls.map((call) => call.temperature)).toEqual([0, 0.3]);
+  });
+});
