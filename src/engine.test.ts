@@ -17,7 +17,7 @@ import { MemoryRunStore } from './store/memory/memory-run-store.js';
 
 /** An engine on the real bubblewrap sandbox and a memory store; `use` runs with it and closes it afterwards. */
 async function withEngine<T>(
-  responses: MockLanguageModelOptions['responses'],
+  responses: NonNullable<MockLanguageModelOptions['responses']>,
   use: (context: { engine: Engine; store: MemoryRunStore; model: MockLanguageModel; events: EngineEvent[] }) => Promise<T>,
 ): Promise<T> {
   const model = new MockLanguageModel({ responses, capabilities: { completionStyle: 'chat', honoursTemperature: true } });
@@ -34,7 +34,7 @@ async function withEngine<T>(
 }
 
 /** Answers by task id: clamp gets the correct body, sum_positive the correct loop. */
-const goodAnswers: MockLanguageModelOptions['responses'] = (options) =>
+const goodAnswers: NonNullable<MockLanguageModelOptions['responses']> = (options) =>
   options.metadata?.['taskId'] === 'orchestrate/clamp' ? clampChat(CLAMP_BODY.minMax) : sumPositiveChat(SUM_POSITIVE_BODY.loop);
 
 describe('createEngine().run', () => {
@@ -128,7 +128,7 @@ describe('createEngine().run', () => {
 
   test('an abort during sampling stops the run and records it as cancelled', async () => {
     const controller = new AbortController();
-    const responses: MockLanguageModelOptions['responses'] = (_options, callIndex) => {
+    const responses: NonNullable<MockLanguageModelOptions['responses']> = (_options, callIndex) => {
       if (callIndex === 2) controller.abort(new Error('user pressed ctrl-c'));
       return clampChat(callIndex === 0 ? CLAMP_BODY.minMax : CLAMP_BODY.overfit);
     };

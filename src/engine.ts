@@ -29,8 +29,10 @@ export interface EngineOptions {
   readonly sandbox: Sandbox;
   /** Red-flag rules; default `defaultRedFlagRules`. */
   readonly redFlagRules?: readonly RedFlagRule[];
-  /** Verifier; default syntax -> types -> unit tests. */
+  /** Verifier; default `createDefaultVerifier` (the eight layers). */
   readonly verifier?: Verifier;
+  /** Python type checking with pyright in the default verifier (1.5-4.5 s per candidate). Default true. */
+  readonly pythonTypes?: boolean;
 }
 
 /** Options of a run. Defaults: k 3, maxSamples 20, fallback `best-partial`. */
@@ -71,7 +73,7 @@ export function createEngine(options: EngineOptions): Engine {
   const bus = new EventBus();
   const tokenizer = createCodeTokenizer(options.sandbox);
   const redFlagger = new RedFlagger({ rules: options.redFlagRules ?? defaultRedFlagRules({ tokenizer }) });
-  const verifier = options.verifier ?? createDefaultVerifier({ sandbox: options.sandbox });
+  const verifier = options.verifier ?? createDefaultVerifier({ sandbox: options.sandbox, ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }) });
   const candidateRunner = new SandboxCandidateRunner(options.sandbox);
   const { store } = options;
 

@@ -22,6 +22,8 @@ export interface EngineCommandOptions {
   readonly unsafeNoSandbox?: boolean;
   readonly dataDir?: string;
   readonly timeoutMs?: number;
+  /** Check Python candidates' types with pyright. Default true. */
+  readonly pythonTypes?: boolean;
 }
 
 /** Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE). */
@@ -45,7 +47,10 @@ export async function openEngine(options: EngineCommandOptions): Promise<{ engin
     store = await openStore(options.store);
     const base = await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
     const model = createModelStack(base, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
-    return { engine: createEngine({ model, modelName: options.model, store, sandbox }), sandbox };
+    return { engine: createEngine({
+      model, modelName: options.model, store, sandbox,
+      ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
+    }), sandbox };
   } catch (error) {
     await sandbox.close();
     await store?.close();

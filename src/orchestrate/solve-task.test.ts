@@ -151,8 +151,12 @@ describe('solveTask: consensus (TypeScript, chat)', () => {
     expect(record.decisions[0]).toMatchObject({
       taskId: spec.id, outcome: 'consensus', classKey: solved.classKey, code: solved.code, votes: 3, runnerUpVotes: 1, samples: 4, k: 2,
     });
-    const passedLayers = record.layerResults.filter((layer) => layer.sampleIndex === 0).map((layer) => [layer.layer, layer.status]);
-    expect(passedLayers).toEqual([['syntax', 'pass'], ['types', 'pass'], ['unit-tests', 'pass']]);
+    // A verified sample has a result from every layer of the verifier, in order, none failed.
+    const passedLayers = record.layerResults.filter((layer) => layer.sampleIndex === 0);
+    expect(passedLayers.map((layer) => layer.layer)).toEqual(verifier.layers.map((layer) => layer.name));
+    expect(passedLayers.map((layer) => layer.layer)).toEqual(expect.arrayContaining(['syntax', 'types', 'unit-tests']));
+    expect(passedLayers.every((layer) => layer.status !== 'fail')).toBe(true);
+    expect(passedLayers.find((layer) => layer.layer === 'unit-tests')?.status).toBe('pass');
 
     // Events: task-start first, task-end last, vote-decided just before; one vote-cast per verified sample.
     const types = events.map((event) => event.type);
@@ -251,8 +255,12 @@ describe('solveTask: red flags and verification failures', () => {
     expect(solved.code).toBe(clampSource(CLAMP_BODY.maxMin));
     const layersOf = (index: number) =>
       record.layerResults.filter((layer) => layer.sampleIndex === index).map((layer) => `${layer.layer}:${layer.status}`);
+    // Verification stops at the first failing layer, which is the last one recorded.
     expect(layersOf(0)).toEqual(['syntax:fail']);
-    expect(layersOf(1)).toEqual(['syntax:pass', 'types:pass', 'unit-tests:fail']);
+    const wrong = layersOf(1);
+    expect(wrong.at(-1)).toBe('unit-tests:fail');
+    expect(wrong.slice(0, 2)).toEqual(['syntax:pass', 'types:pass']);
+    expect(wrong.slice(0, -1).every((entry) => !entry.endsWith(':fail'))).toBe(true);
     expect(record.votes.map((vote) => vote.sampleIndex)).toEqual([2, 3]);
   });
 });

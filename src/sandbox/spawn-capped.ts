@@ -50,7 +50,15 @@ export function spawnCapped(options: SpawnCappedOptions): Promise<SandboxRunResu
       const chunks: Buffer[] = [];
       let size = 0;
       stream.on('data', (chunk: Buffer) => {
-        if (size >= options.maxOutputBytes) return;
+        if (size >= options.maxOutputBytes) {
+          // Output that lands exactly on the cap and goes on is a flood too (hostile-corpus finding: it used to be
+          // dropped silently, with no kill and no flag, so the run went on to the wall clock and lost its result).
+          if (chunk.length > 0 && !outputTruncated) {
+            outputTruncated = true;
+            kill();
+          }
+          return;
+        }
         const room = options.maxOutputBytes - size;
         if (chunk.length > room) {
           chunks.push(chunk.subarray(0, room));

@@ -15,6 +15,13 @@ export { createDefaultVerifier, type DefaultVerifierOptions } from './create-def
 export { SyntaxLayer, type SyntaxLayerOptions } from './layers/syntax.js';
 export { TypesLayer, signatureType, SIGNATURE_CHECK_NAME } from './layers/types.js';
 export { UnitTestsLayer, type TestCaseOutcome } from './layers/unit-tests.js';
+export { ContractsLayer, type ContractsLayerOptions } from './layers/contracts.js';
+export { PerformanceLayer, type PerformanceLayerOptions } from './layers/performance.js';
+export { StaticAnalysisLayer } from './layers/static-analysis.js';
+export { SecurityLayer } from './layers/security.js';
+export { PythonTypesLayer } from './layers/python-types.js';
+export { TypeScriptLinter } from './static/typescript-linter.js';
+export { PropertyTestsLayer, type PropertyTestsLayerOptions } from './layers/property-tests.js';
 export { valuesEqual, NUMBER_TOLERANCE } from './values-equal.js';
 export { renderCall, renderValue } from './render-value.js';
 export {

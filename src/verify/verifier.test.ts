@@ -54,19 +54,23 @@ describe('Verifier', () => {
 });
 
 describe('createDefaultVerifier', () => {
-  test('composes syntax, types and unit tests in order, and fails a wrong candidate at unit tests', async () => {
+  test('composes the eight layers static-first, and fails a wrong candidate at unit tests', async () => {
     const { BwrapSandbox } = await import('../sandbox/index.js');
     const { createDefaultVerifier } = await import('./create-default-verifier.js');
     const { TS_CORRECT, TS_WRONG } = await import('../../test/fixtures/sandbox/specs.js');
     const sandbox = new BwrapSandbox();
     try {
       const verifier = createDefaultVerifier({ sandbox });
-      expect(verifier.layers.map((l) => l.name)).toEqual(['syntax', 'types', 'unit-tests']);
+      expect(verifier.layers.map((l) => l.name)).toEqual([
+        'syntax', 'types', 'security', 'static-analysis', 'unit-tests', 'contracts', 'property-tests', 'performance',
+      ]);
       const good = await verifier.verify({ ...context, candidate: { language: 'typescript', code: TS_CORRECT } });
       expect(good).toMatchObject({ passed: true, failedLayer: null });
       const bad = await verifier.verify({ ...context, candidate: { language: 'typescript', code: TS_WRONG } });
       expect(bad.failedLayer).toBe('unit-tests');
-      expect(bad.results.map((r) => r.status)).toEqual(['pass', 'pass', 'fail']);
+      expect(bad.results.map((r) => `${r.layer}:${r.status}`)).toEqual([
+        'syntax:pass', 'types:pass', 'security:pass', 'static-analysis:pass', 'unit-tests:fail',
+      ]);
     } finally {
       await sandbox.close();
     }

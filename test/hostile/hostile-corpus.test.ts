@@ -25,10 +25,15 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const FIXTURES = resolve(HERE, '../fixtures/hostile');
 const REPO = resolve(HERE, '../..');
 
-/** Expected verdict per fixture: `pass` = attack contained and add still right; else the failing layer's reason. */
+/**
+ * Expected verdict of the `unit-tests` layer per fixture (the layer that executes the candidate; the pipeline runs
+ * with `runAll` so it always does): `pass` = the attack was contained and add is still right; `fail` = the reason
+ * matches. Static layers before it (security, static-analysis) may reject the source as well; that is recorded in
+ * the printed table, not asserted: containment must hold even for code that a static check would let through.
+ */
 interface Expectation {
   readonly verdict: 'pass' | 'fail';
-  /** Matches the failing layer's reason (unit-tests unless `layer` says otherwise). */
+  /** Matches the unit-tests layer's reason. */
   readonly reason?: RegExp;
   /** Contained how (documentation; shown in the table the test prints). */
   readonly by: string;
@@ -117,7 +122,12 @@ interface Outcome {
 }
 
 const sandbox = new BwrapSandbox();
-const verifier = createDefaultVerifier({ sandbox, runner: new SandboxCandidateRunner({ sandbox, startupAllowanceMs: 2000 }) });
+// pyright (python-types) checks nothing the sandbox contains; left out to keep the corpus fast.
+const verifier = createDefaultVerifier({
+  sandbox,
+  runner: new SandboxCandidateRunner({ sandbox, startupAllowanceMs: 2000 }),
+  pythonTypes: false,
+});
 const secretName = 'ZERR_HOSTILE_SECRET';
 const secretValue = `s3cr3t-${randomBytes(12).toString('hex')}`;
 const runId = randomBytes(4).toString('hex');
@@ -175,7 +185,9 @@ beforeAll(async () => {
   for (const file of files.filter((f) => EXPECTED[f]?.exclusive === true)) outcomes.set(file, await runFixture(file));
   const rows = [...outcomes.values()].map((o) => {
     const failed = o.report.results.find((r) => r.status === 'fail');
-    return `${o.file.padEnd(34)} ${(failed ? `fail ${failed.layer}` : 'pass').padEnd(16)} ${Math.round(o.ms)} ms  ${(failed?.reason ?? '').slice(0, 90)}`;
+    const unit = o.report.results.find((r) => r.layer === 'unit-tests');
+    const first = failed ? `first fail: ${failed.layer}` : 'all layers pass';
+    return `${o.file.padEnd(34)} ${first.padEnd(28)} ${String(Math.round(o.ms)).padStart(6)} ms  unit-tests ${unit?.status ?? '-'}: ${(unit?.reason ?? '').slice(0, 80)}`;
   });
   console.log(`hostile corpus (${files.length} fixtures):\n${rows.sort().join('\n')}`);
 }, 600_000);
@@ -208,11 +220,12 @@ describe('hostile corpus', () => {
     const reasons = outcome.report.results.map((r) => `${r.layer}: ${r.reason}`).join('\n');
     expect(reasons).not.toContain('ESCAPED');
     if (expected.verdict === 'pass') {
-      expect(outcome.report.failedLayer, reasons).toBeNull();
+      expect(unitTests?.status, reasons).toBe('pass');
       expect(unitTests?.reason).toBe('all 3 tests passed');
     } else {
-      expect(outcome.report.failedLayer, reasons).toBe('unit-tests');
+      expect(unitTests?.status, reasons).toBe('fail');
       expect(unitTests?.reason).toMatch(expected.reason ?? /./);
+      expect(outcome.report.passed).toBe(false);
     }
     expect(outcome.strays).toEqual([]);
   });

@@ -32,6 +32,7 @@ interface SolveOptions {
   score?: boolean;
   unsafeNoSandbox?: boolean;
   dataDir?: string;
+  pythonTypes: boolean;
 }
 
 /** Registers `solve` on `program`. */
@@ -50,6 +51,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
     .option('--score', 'for dataset problems: score the chosen code on the hidden tests afterwards (scoring only)')
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
+    .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .option('--json', 'print the result as JSON on stdout (no progress display)')
     .action(async (target: string, options: SolveOptions) => {
@@ -61,7 +63,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       }
       const problem = await loadTarget(target, options.dataDir);
       const { engine, sandbox } = await openEngine({
-        model, unsafeNoSandbox: options.unsafeNoSandbox === true,
+        model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       });

@@ -81,7 +81,7 @@ const PY_CASES: readonly (readonly [string, string, RegExp])[] = [
 ];
 
 describe('security layer', () => {
-  test('clean TypeScript and Python candidates pass', async () => {
+  test('clean TypeScript and Python candidates pass', { timeout: 30_000 }, async () => {
     expect(await verify('typescript', TS_CORRECT)).toMatchObject({ layer: 'security', status: 'pass' });
     expect(await verify('python', PY_CORRECT)).toMatchObject({ layer: 'security', status: 'pass' });
   });

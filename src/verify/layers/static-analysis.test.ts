@@ -48,7 +48,7 @@ def solve(x):
 `;
 
 describe('static-analysis layer', () => {
-  test('clean TypeScript and Python candidates pass', async () => {
+  test('clean TypeScript and Python candidates pass', { timeout: 30_000 }, async () => {
     const ts = await verify('typescript', TS_CORRECT);
     expect(ts, ts.reason).toMatchObject({ layer: 'static-analysis', status: 'pass' });
     expect(ts.details).toMatchObject({ codeLines: 10 });
