@@ -13,7 +13,7 @@ import type { RedFlagRule } from './redflag/red-flag-rule.js';
 import { defaultRedFlagRules } from './redflag/index.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { SandboxCandidateRunner } from './sandbox/sandbox-candidate-runner.js';
-import type { TaskSpec } from './spec/task-spec.js';
+import type { TaskSpec, TestCase } from './spec/task-spec.js';
 import type { RunStore } from './store/run-store.js';
 import { createCodeTokenizer } from './verify/tokenize/index.js';
 import { createDefaultVerifier } from './verify/index.js';
@@ -46,6 +46,13 @@ export interface RunOptions {
   readonly parallelism?: number;
   readonly fallback?: 'best-partial' | 'escalate';
   readonly seed?: number;
+  /**
+   * Advisory tests per task id (tests of unknown reliability, e.g. model-written): see
+   * `SolveTaskOptions.advisoryTests`. Default none.
+   */
+  readonly advisoryTests?: Readonly<Record<string, readonly TestCase[]>>;
+  /** Share of the best class's advisory passes a class needs to take part in the vote. Default 0.5. */
+  readonly advisoryThreshold?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -110,6 +117,8 @@ export function createEngine(options: EngineOptions): Engine {
               ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
               ...(runOptions.fallback === undefined ? {} : { fallback: runOptions.fallback }),
               ...(runOptions.seed === undefined ? {} : { seed: runOptions.seed }),
+              ...(runOptions.advisoryTests?.[spec.id] === undefined ? {} : { advisoryTests: runOptions.advisoryTests[spec.id] }),
+              ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
               ...(runOptions.signal === undefined ? {} : { signal: runOptions.signal }),
             },
           ));

@@ -8,7 +8,7 @@ import type { GenerateResult, LanguageModel } from '../llm/language-model.js';
 import { ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { CandidateRunner } from '../sandbox/candidate-runner.js';
-import type { TaskSpec } from '../spec/task-spec.js';
+import type { TaskSpec, TestCase } from '../spec/task-spec.js';
 import type { RunStore } from '../store/run-store.js';
 import type { LayerResult } from '../verify/verification-layer.js';
 import { FirstToAheadByKVote } from '../vote/first-to-ahead-by-k.js';
@@ -19,6 +19,7 @@ import { buildSamplePrompt } from './prompting/build-prompt.js';
 import { promptVariantForSample, temperatureForSample } from './prompting/prompt-variants.js';
 import { planNextRound } from './sampling-plan.js';
 import { signatureInputs } from './signature-inputs.js';
+import { advisoryPasses, compareByDualAgreement, DEFAULT_ADVISORY_THRESHOLD, eligibleClasses } from './advisory-tests.js';
 
 /** Narrow dependencies of {@link solveTask}; the engine wires the real ones. */
 export interface SolveTaskDependencies {
@@ -53,6 +54,15 @@ export interface SolveTaskOptions {
   readonly seed?: number;
   /** What to do without consensus: keep the largest class marked `best-partial`, or escalate to a person. */
   readonly fallback?: 'best-partial' | 'escalate';
+  /**
+   * Tests of unknown reliability (e.g. model-written, as in CodeT). Never used to reject a sample outright: their
+   * inputs are appended to the signature inputs, and a class passing fewer than `advisoryThreshold` x the advisory
+   * tests of the best class so far is left out of the vote; best-partial picks by votes x passes (CodeT dual
+   * agreement). See `advisory-tests.ts`. Default none (plain first-to-ahead-by-k).
+   */
+  readonly advisoryTests?: readonly TestCase[];
+  /** Share in [0, 1] of the best class's advisory passes a class needs to take part in the vote. Default 0.5. */
+  readonly advisoryThreshold?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -62,6 +72,8 @@ export interface ClassTally {
   readonly votes: number;
   /** Sample index of the class's first member, whose code represents the class. */
   readonly representative: number;
+  /** Advisory tests the class passes (only with `advisoryTests`). */
+  readonly advisoryPassed?: number;
 }
 
 /** The decision for one task. */
@@ -93,6 +105,7 @@ interface SampleVerdict {
   readonly index: number;
   readonly classKey?: string;
   readonly code?: string;
+  readonly advisoryPassed?: number;
   readonly stop?: 'exhausted' | 'unavailable';
   readonly error?: unknown;
 }
@@ -113,7 +126,12 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     spec, runner: deps.candidateRunner, count: options.signatureInputs ?? 24, seed: options.seed ?? 42,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  const vote = new FirstToAheadByKVote({ k });
+  const advisory = options.advisoryTests ?? [];
+  const threshold = options.advisoryThreshold ?? DEFAULT_ADVISORY_THRESHOLD;
+  const callInputs = advisory.length === 0 ? inputs : [...inputs, ...advisory.map((test) => test.inputs)];
+  const advisoryByClass = new Map<string, number>();
+  const castKeys: string[] = [];
+  let vote = new FirstToAheadByKVote({ k });
   const representatives = new Map<string, { index: number; code: string }>();
   const redFlagsByRule: Record<string, number> = {};
   const failedByLayer: Record<string, number> = {};
@@ -209,14 +227,15 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     totals.verified += 1;
 
     const run = await deps.candidateRunner.run({
-      language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: inputs,
+      language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs,
       perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     const signature = run.kind === 'ran'
       ? semanticSignature(run.outcomes)
       : semanticSignature([{ kind: 'error', errorType: `run-${run.reason}`, message: run.reason }]);
     await deps.store.recordVote(runId, { taskId: spec.id, sampleIndex: index, classKey: signature.classKey, signature: signature.signature });
-    return { index, classKey: signature.classKey, code };
+    const advisoryPassed = advisory.length === 0 || run.kind !== 'ran' ? 0 : advisoryPasses(advisory, run.outcomes.slice(inputs.length));
+    return { index, classKey: signature.classKey, code, advisoryPassed };
   };
 
   let next = 0;
@@ -232,10 +251,19 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       if (verdict.stop === 'exhausted' && stopReason === undefined) stopReason = 'exhausted';
       if (verdict.classKey === undefined || verdict.code === undefined) continue;
       keys.push(verdict.classKey);
+      advisoryByClass.set(verdict.classKey, verdict.advisoryPassed ?? 0);
       if (!representatives.has(verdict.classKey)) representatives.set(verdict.classKey, { index: verdict.index, code: verdict.code });
     }
-    if (keys.length > 0) {
+    if (keys.length > 0 && advisory.length > 0) {
+      // The eligible set can change as better-agreeing classes appear: recount the eligible votes from scratch.
+      castKeys.push(...keys);
+      const eligible = eligibleClasses(advisoryByClass, threshold);
+      vote = new FirstToAheadByKVote({ k });
+      vote.castBatch(castKeys.filter((key) => eligible.has(key)));
+    } else if (keys.length > 0) {
       vote.castBatch(keys);
+    }
+    if (keys.length > 0) {
       const tallies = vote.status().tallies;
       for (const verdict of verdicts) {
         if (verdict.classKey === undefined) continue;
@@ -256,6 +284,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const status = vote.status();
   const classes: ClassTally[] = status.tallies.map((tally) => ({
     classKey: tally.classKey, votes: tally.votes, representative: representatives.get(tally.classKey)?.index ?? -1,
+    ...(advisory.length === 0 ? {} : { advisoryPassed: advisoryByClass.get(tally.classKey) ?? 0 }),
   }));
   let outcome: TaskOutcome;
   let chosen: string | null = null;
@@ -269,7 +298,9 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     reason = unavailableError instanceof Error ? unavailableError.message : 'model unavailable';
   } else if (status.tallies.length > 0 && (options.fallback ?? 'best-partial') === 'best-partial') {
     outcome = 'best-partial';
-    chosen = vote.bestPartial()?.classKey ?? null;
+    chosen = advisory.length === 0
+      ? (vote.bestPartial()?.classKey ?? null)
+      : ([...classes].sort((a, b) => compareByDualAgreement({ votes: a.votes, passed: a.advisoryPassed ?? 0 }, { votes: b.votes, passed: b.advisoryPassed ?? 0 }))[0]?.classKey ?? null);
     reason = `no class led by k=${k} within ${totals.samples} samples (${budgetNote(stopReason)}); kept the largest class as a best partial result`;
   } else if (status.tallies.length > 0) {
     outcome = 'escalated';

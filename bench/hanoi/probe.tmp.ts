@@ -1,0 +1,10 @@
+import { RedFlagger, TaskSpecSchema, overTokenCapRule } from '../../src/index.js';
+import { createHanoiMicroagent } from '../../bench/hanoi/simulated-microagent.js';
+import { hanoiStrictFormatRule } from '../../bench/hanoi/strict-answer-rule.js';
+import { solveHanoi } from '../../bench/hanoi/solve-hanoi.js';
+const disks = Number(process.argv[2] ?? 12);
+const spec = TaskSpecSchema.parse({ id: 'hanoi', name: 'hanoi', description: 'x', language: 'python', signature: { entryPoint: 'f', output: { type: 'int' } }, limits: { maxOutputTokens: 750 } });
+const model = createHanoiMicroagent({ p: 0.99, hardShare: 0.01, pHard: 0.7, malformedShare: 0.03, overlongShare: 0.01, maxOutputTokens: 750, seed: 1 });
+const flagger = new RedFlagger({ rules: [overTokenCapRule(), hanoiStrictFormatRule({ disks })] });
+const r = await solveHanoi({ disks, k: 3, model, flagger, spec, checkpointEvery: 10000 });
+console.log({ ...r, samplesHistogram: [...r.samplesHistogram].sort((a,b)=>a[0]-b[0]), usPerCall: r.wallMs*1000/r.calls });

@@ -1,0 +1,14 @@
+/**
+ * @module bench/registry
+ * The benchmarks `npm run bench` knows, loaded lazily so one benchmark's imports never slow another.
+ */
+import type { Benchmark } from './lib/benchmark.js';
+
+/** Name -> loader. Each module exports `benchmark`. */
+export const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
+  'hanoi': async () => (await import('./hanoi.js')).benchmark,
+  'batching': async () => (await import('./batching.js')).benchmark,
+  'selection': async () => (await import('./selection.js')).benchmark,
+  'verify-latency': async () => (await import('./verify-latency.js')).benchmark,
+  'mbxp-verify': async () => (await import('./mbxp-verify.js')).benchmark,
+};
