@@ -5,12 +5,13 @@
  * `canonical-verified.txt` (329 known-good). Reports false rejections of known-good solutions, which layer catches
  * the known-bad ones (a confusion table), and per-layer durations.
  */
+import { cpus, loadavg } from 'node:os';
 import pLimit from 'p-limit';
 import { BwrapSandbox } from '../src/sandbox/index.js';
 import { createDefaultVerifier, TypeScriptCompilerService, TypeScriptLinter, type LayerName, type VerificationReport } from '../src/verify/index.js';
 import type { Benchmark, BenchReport } from './lib/benchmark.js';
 import { loadMbxpProblems, type MbxpProblem } from './verify/mbxp-dataset.js';
-import { seededSample, spread } from './verify/sample.js';
+import { round1, seededSample, spread } from './verify/sample.js';
 
 /** Layers of the default pipeline, in order. */
 const LAYERS: readonly LayerName[] = ['syntax', 'types', 'security', 'static-analysis', 'unit-tests', 'contracts', 'property-tests', 'performance'];
@@ -51,6 +52,7 @@ export const benchmark: Benchmark = {
     'layer), against the ground truth of canonical-verified.txt: false rejections, first failing layer of known-bad, per-layer time.',
   async run(context): Promise<BenchReport> {
     const all = await loadMbxpProblems(context.dataDir);
+    const loadAtStart = loadavg()[0] ?? 0;
     const selected = mbxpVerifyProblems(all, context.quick);
     const sandbox = new BwrapSandbox();
     const verifier = createDefaultVerifier({ sandbox, typescript: new TypeScriptCompilerService(), linter: new TypeScriptLinter() });
@@ -74,7 +76,10 @@ export const benchmark: Benchmark = {
     } finally {
       await sandbox.close();
     }
-    return report(outcomes, { quick: context.quick, total: all.length, skippedBroken: all.filter((p) => p.tscBroken).length });
+    return report(outcomes, {
+      quick: context.quick, total: all.length, skippedBroken: all.filter((p) => p.tscBroken).length,
+      loadAverage1m: { start: round1(loadAtStart), end: round1(loadavg()[0] ?? 0) },
+    });
   },
 };
 
@@ -95,7 +100,10 @@ async function verifyOne(
   }
 }
 
-function report(outcomes: readonly Outcome[], config: { quick: boolean; total: number; skippedBroken: number }): BenchReport {
+function report(
+  outcomes: readonly Outcome[],
+  config: { quick: boolean; total: number; skippedBroken: number; loadAverage1m: { start: number; end: number } },
+): BenchReport {
   const good = outcomes.filter((o) => o.problem.knownGood);
   const bad = outcomes.filter((o) => !o.problem.knownGood);
   const columns = [...LAYERS, PASSED_COLUMN, ERROR_COLUMN].filter(
@@ -166,6 +174,11 @@ function report(outcomes: readonly Outcome[], config: { quick: boolean; total: n
         rows: columns.filter((c) => c !== PASSED_COLUMN && (goodCounts[c] ?? 0) > 0).map((c) => [c, goodCounts[c] ?? 0]),
       },
       {
+        title: 'False rejections by cause',
+        columns: ['layer', 'cause (names elided)', 'count'],
+        rows: causes(falseRejections).map(([layer, cause, count]) => [layer, cause, count]),
+      },
+      {
         title: `False rejections (first ${Math.min(20, falseRejections.length)} of ${falseRejections.length})`,
         columns: ['problem', 'layer', 'reason'],
         rows: falseRejections.slice(0, 20).map((o) => [o.problem.id, o.verdict, reasonOf(o)]),
@@ -196,12 +209,31 @@ function report(outcomes: readonly Outcome[], config: { quick: boolean; total: n
       },
     },
     notes: [
+      `1-minute load average ${config.loadAverage1m.start} at the start, ${config.loadAverage1m.end} at the end (${cpus().length} cores; a load above the core count means other jobs shared the machine and absolute times are inflated).`,
       `${config.skippedBroken} problems of tsc-broken.txt are skipped: their prompts import npm packages (mathjs, heap-js) the sandbox does not have, or do not parse.`,
       'Visible tests = the problem\'s own `actual_N`/`expected_N` asserts read as literals; these are the same asserts that labelled canonical-verified.txt, so unit-tests catching known-bad is expected. The interesting numbers are what the other layers catch and the false rejections.',
       `${unread} assert pairs could not be read as literals (mostly \`new Map(...)\`/\`new Set(...)\` values) and are left out; problems with none left have unit-tests and performance skipped.`,
-      'The ground truth was made with tsc 5.9 + @types/node and `assert.deepEqual` (loose equality, e.g. 1 == "1"); the pipeline uses a strict lib-only (ES2022) compiler and exact value comparison (numbers within 1e-9 relative), plus security, line/complexity limits and lint rules the labels never applied - the source of most false rejections.',
+      'The ground truth was made with tsc 5.9 + @types/node (not in strict mode, judging by what it let through) and `assert.deepEqual` (loose equality); the pipeline type-checks with `strict` on a lib-only ES2022 compiler, compares values exactly (numbers within 1e-9 relative) and adds security, line/complexity limits and lint rules the labels never applied. See "False rejections by cause".',
       'No spec has contracts or properties, so those layers are skipped; the performance layer runs the test inputs (growth check off).',
       'MBTSP/676 has no canonical_solution: its candidate is the bare prompt.',
     ],
   };
+}
+
+/** False rejections grouped by layer and reason with positions, quoted names and "(and N more)" removed; most first. */
+function causes(rejections: readonly Outcome[]): [string, string, number][] {
+  const counts = new Map<string, [string, string, number]>();
+  for (const o of rejections) {
+    const cause = o.reason
+      .replace(/^line \d+(:\d+)?: /, '')
+      .replace(/^test \d+: .*? (returned|threw|timed out)/, 'a test $1')
+      .replace(/'[^']*'/g, "'…'")
+      .replace(/ \(and \d+ more\)$/, '')
+      .slice(0, 140);
+    const key = `${o.verdict}\u0000${cause}`;
+    const entry = counts.get(key) ?? [o.verdict, cause, 0];
+    entry[2] += 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].sort((a, b) => b[2] - a[2] || a[0].localeCompare(b[0]));
 }

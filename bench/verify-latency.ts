@@ -5,6 +5,7 @@
  * against a cold pipeline (spawn `tsc --noEmit --strict`, then spawn `node` with the tests). Candidates are MBXP-TS
  * known-good canonical solutions; both pipelines see the same candidates, interleaved warm, cold, warm, cold, ...
  */
+import { cpus, loadavg } from 'node:os';
 import { BwrapSandbox, SandboxCandidateRunner } from '../src/sandbox/index.js';
 import {
   SyntaxLayer, TypesLayer, TypeScriptCompilerService, UnitTestsLayer, Verifier, type LayerName, type VerificationReport,
@@ -50,6 +51,7 @@ export const benchmark: Benchmark = {
     'pipeline (spawn tsc --noEmit --strict, then spawn node with the tests) per MBXP-TS known-good candidate, interleaved.',
   async run(context): Promise<BenchReport> {
     const count = context.quick ? QUICK_CANDIDATES : FULL_CANDIDATES;
+    const loadAtStart = loadavg()[0] ?? 0;
     const problems = await loadMbxpProblems(context.dataDir);
     const candidates = latencyCandidates(problems, count + 1);
     const [warmUp, ...measured] = candidates;
@@ -79,11 +81,17 @@ export const benchmark: Benchmark = {
     } finally {
       await sandbox.close();
     }
-    return report(measurements, { count, warmUp: warmUp.id, quick: context.quick });
+    return report(measurements, {
+      count, warmUp: warmUp.id, quick: context.quick,
+      loadAverage1m: { start: round1(loadAtStart), end: round1(loadavg()[0] ?? 0) },
+    });
   },
 };
 
-function report(measurements: readonly Measurement[], config: { count: number; warmUp: string; quick: boolean }): BenchReport {
+function report(
+  measurements: readonly Measurement[],
+  config: { count: number; warmUp: string; quick: boolean; loadAverage1m: { start: number; end: number } },
+): BenchReport {
   const warm = spread(measurements.map((m) => m.warmMs));
   const cold = spread(measurements.map((m) => m.cold.totalMs));
   const ratios = spread(measurements.map((m) => m.cold.totalMs / m.warmMs));
@@ -148,11 +156,23 @@ function report(measurements: readonly Measurement[], config: { count: number; w
       ],
     },
     notes: [
+      `1-minute load average ${config.loadAverage1m.start} at the start, ${config.loadAverage1m.end} at the end (${cpus().length} cores; a load above the core count means other jobs shared the machine and absolute times are inflated; interleaving exposes both pipelines to the same load).`,
       'Warm: one Verifier of SyntaxLayer, TypesLayer and UnitTestsLayer sharing one TypeScriptCompilerService and a SandboxCandidateRunner on one BwrapSandbox; each candidate\'s unit tests still start one bwrap process (that is most of the warm time).',
       `Cold: a fresh temp folder, \`tsc ${COLD_TSC_FLAGS.join(' ')} candidate.ts\` (candidate + the same signature check the types layer adds), then \`node run.cjs\` (candidate + the dataset's assert tests, transpiled in-process because Node 20 does not run TypeScript); node is skipped when tsc fails. Plain process, no sandbox: these are trusted dataset solutions.`,
       `One untimed warm-up candidate (${config.warmUp}) for each pipeline first; then warm and cold alternate on the same candidate.`,
       'Candidates: a seeded sample of MBXP-TS known-good canonical solutions (canonical-verified.txt) whose every `actual_N`/`expected_N` pair is a literal (so the unit-test layer checks the same cases as the node run).',
+      ...(warmPassed === measurements.length ? [] : [
+        `${measurements.length - warmPassed} known-good candidate(s) fail the warm pipeline (${failedLayers(measurements)}); the cold pipeline fails ${measurements.length - coldPassed}. ` +
+          'A failed candidate stops at the failing step in both pipelines (no test run after a type error), so those times are shorter.',
+      ]),
       ...(disagreements.length === 0 ? [] : [`Pipelines disagree on ${disagreements.length} candidate(s): ${disagreements.map((m) => `${m.id} (warm ${m.warmPassed ? 'pass' : m.warmFailure})`).join('; ')}.`]),
     ],
   };
+}
+
+/** `types: 7, unit-tests: 1`: first failing warm layer counts. */
+function failedLayers(measurements: readonly Measurement[]): string {
+  const counts = new Map<string, number>();
+  for (const m of measurements) if (!m.warmPassed) counts.set(m.warmFailure.split(':')[0] ?? '', (counts.get(m.warmFailure.split(':')[0] ?? '') ?? 0) + 1);
+  return [...counts].map(([layer, n]) => `${layer}: ${n}`).join(', ');
 }

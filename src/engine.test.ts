@@ -140,7 +140,7 @@ describe('createEngine().run', () => {
       expect(model.calls.every((call) => call.metadata?.['taskId'] === 'orchestrate/clamp')).toBe(true);
       const record = await store.getRun('run-engine-abort');
       expect(record?.status).toBe('cancelled');
-      expect(record?.decisions).toEqual([]);
+      expect(record?.decisions.map((decision) => decision.outcome)).toEqual(['cancelled']);
     });
   });
 });

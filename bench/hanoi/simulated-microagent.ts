@@ -158,10 +158,6 @@ function malformed(move: Move, state: PegState, answer: string, variant: number)
   }
 }
 
-function usage(prompt: string, outputTokens: number): { inputTokens: number; outputTokens: number } {
-  return { inputTokens: Math.ceil(prompt.length / 4), outputTokens };
-}
-
 function lineValue(prompt: string, key: string): string {
   const start = prompt.indexOf(key);
   if (start < 0) throw new Error(`prompt has no "${key.trim()}" line`);

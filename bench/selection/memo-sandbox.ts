@@ -19,7 +19,7 @@ export class MemoSandbox implements Sandbox {
   }
 
   run(request: SandboxRunRequest): Promise<SandboxRunResult> {
-    const { signal, ...rest } = request;
+    const { signal: _signal, ...rest } = request;
     const key = createHash('sha256').update(JSON.stringify(rest)).digest('hex');
     const cached = this.#cache.get(key);
     if (cached !== undefined) { this.hits += 1; return cached; }

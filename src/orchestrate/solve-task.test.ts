@@ -390,7 +390,7 @@ describe('solveTask: cancellation', () => {
     const { result, record } = await solve(model, clampSpec(), { signal: controller.signal, maxSamples: 10 });
     expect(result.ok).toBe(false);
     expect(model.calls.length).toBeLessThanOrEqual(2);
-    expect(record.decisions).toEqual([]);
+    expect(record.decisions.map((decision) => decision.outcome)).toEqual(['cancelled']);
   });
 });
 

@@ -238,13 +238,35 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     return { index, classKey: signature.classKey, code, advisoryPassed };
   };
 
+  /** Records the `cancelled` decision once, so an aborted task still ends with a decision in the store. */
+  let cancelledRecorded = false;
+  const recordCancelled = async (): Promise<void> => {
+    if (cancelledRecorded) return;
+    cancelledRecorded = true;
+    const reason = `cancelled after ${totals.samples} samples`;
+    await deps.store.recordDecision(runId, {
+      taskId: spec.id, outcome: 'cancelled', classKey: null, code: null, votes: 0, runnerUpVotes: 0,
+      samples: totals.samples, k, reason, decidedAt: now(),
+    });
+    deps.emit({ type: 'task-end', runId, at: now(), taskId: spec.id, outcome: 'cancelled', samples: totals.samples });
+  };
+
   let next = 0;
   while (!vote.status().decided && stopReason === undefined && next < options.maxSamples) {
-    options.signal?.throwIfAborted();
+    if (options.signal?.aborted === true) {
+      await recordCancelled();
+      options.signal.throwIfAborted();
+    }
     const size = planNextRound({ k, status: vote.status(), started: next, maxSamples: options.maxSamples, parallelism: options.parallelism ?? k });
     const indices = Array.from({ length: size }, (_, offset) => next + offset);
     next += size;
-    const verdicts = await Promise.all(indices.map(runSample));
+    const settled = await Promise.allSettled(indices.map(runSample));
+    const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+    if (rejected !== undefined) {
+      if (options.signal?.aborted === true) await recordCancelled();
+      throw rejected.reason;
+    }
+    const verdicts = settled.map((result) => (result as PromiseFulfilledResult<SampleVerdict>).value);
     const keys: string[] = [];
     for (const verdict of verdicts.sort((a, b) => a.index - b.index)) {
       if (verdict.stop === 'unavailable') { stopReason = 'unavailable'; unavailableError = verdict.error; }

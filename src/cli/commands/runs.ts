@@ -90,7 +90,7 @@ export function formatRun(run: RunRecord, withSamples: boolean): string {
         const results = layers.filter((l) => l.sampleIndex === sample.sampleIndex).map((l) => `${l.layer}:${l.status}`);
         const vote = votes.find((v) => v.sampleIndex === sample.sampleIndex);
         out.push(
-          `  #${sample.sampleIndex} t=${sample.temperature} ${sample.promptVariant} ${sample.outputTokens} tok ${sample.latencyMs} ms` +
+          `  #${sample.sampleIndex} t=${sample.temperature ?? 'n/a'} ${sample.promptVariant} ${sample.outputTokens} tok ${sample.latencyMs.toFixed(1)} ms` +
             `${hits.length > 0 ? ` red-flagged[${hits.join(',')}]` : ''}${results.length > 0 ? ` ${results.join(' ')}` : ''}` +
             `${vote === undefined ? '' : ` class ${vote.classKey}`}`,
         );
