@@ -1,6 +1,6 @@
 import { chmod, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -169,10 +169,21 @@ print('parent done')`,
   });
 
   test('the work folder is removed after the run', async () => {
-    const before = readdirSync(tmpdir()).filter((n) => n.startsWith('zerr-sbx-'));
-    await py('print(1)');
-    const after = readdirSync(tmpdir()).filter((n) => n.startsWith('zerr-sbx-'));
-    expect(after.filter((n) => !before.includes(n))).toEqual([]);
+    // A private TMPDIR for this worker process, so sandboxes of tests running in parallel cannot disturb the count.
+    const previous = process.env['TMPDIR'];
+    const privateTmp = await mkdtemp(join(tmpdir(), 'zerr-tmpdir-'));
+    await chmod(privateTmp, 0o755); // the sandbox runs as uid 65534 and must traverse it
+    process.env['TMPDIR'] = privateTmp;
+    try {
+      await py('print(1)');
+      expect(readdirSync(privateTmp).filter((n) => n.startsWith('zerr-sbx-'))).toEqual([]);
+      await node('console.log(1)');
+      expect(readdirSync(privateTmp)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env['TMPDIR'];
+      else process.env['TMPDIR'] = previous;
+      rmSync(privateTmp, { recursive: true, force: true });
+    }
   });
 
   test('rejects bad requests with InvalidArgumentError and honours abort', async () => {

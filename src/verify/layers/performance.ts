@@ -45,8 +45,9 @@ export interface TimedCall {
  * n >= 256)`, or with the run failure. Applies when the spec has test cases or sized parameters.
  * Details: `{ calls: TimedCall[], growth?: { ladder, verdict } }`.
  *
- * Trust: node timings are taken by the harness outside the candidate's reach (sealed vm context); a Python
- * candidate can introspect the harness and forge its timings (see `harness/python-harness.ts`).
+ * Trust: node timings are taken by the harness outside the candidate's reach (sealed vm context); Python timings
+ * are taken in the forked child that also runs the candidate, which can introspect it and forge them (it can no
+ * longer forge the nonce-marked line; see `harness/python-harness.ts`).
  * @throws SandboxUnavailableError (`sandbox_unavailable`) when the sandbox cannot run.
  */
 export class PerformanceLayer implements VerificationLayer {
