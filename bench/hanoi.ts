@@ -173,10 +173,10 @@ function report(
     title: `Hanoi, ${largest} disks: model calls per step at k_min (first-to-ahead-by-k)`,
     width: 480, height: 280,
     data: { values: chartRuns.flatMap((run) => [...run.result.samplesHistogram].map(([calls, steps]) => ({ calls, steps, run: `p=${run.p}, k=${run.k}` }))) },
-    mark: 'bar',
+    // Points joined by lines: bars cannot start from 0 on a log scale (Vega-Lite draws nothing).
+    mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'calls', type: 'ordinal', title: 'model calls for the step' },
-      xOffset: { field: 'run' },
+      x: { field: 'calls', type: 'quantitative', title: 'model calls for the step' },
       y: { field: 'steps', type: 'quantitative', scale: { type: 'log' }, title: 'steps (log scale)' },
       color: { field: 'run', type: 'nominal', title: 'run' },
     },
