@@ -47,7 +47,7 @@ export interface DefaultVerifierOptions {
 export function createDefaultVerifier(options: DefaultVerifierOptions): Verifier {
   const typescript = options.typescript ?? new TypeScriptCompilerService();
   const runner = options.runner ?? new SandboxCandidateRunner({ sandbox: options.sandbox });
-  const linter = options.linter ?? new TypeScriptLinter();
+  const linter = options.linter ?? new TypeScriptLinter({ programHost: typescript });
   const typesLayer = new TypesLayer({ typescript });
   return new Verifier([
     new SyntaxLayer({ typescript, sandbox: options.sandbox }),

@@ -1,14 +1,13 @@
 /**
  * @module verify/static/typescript-linter
  * ESLint run in memory on a TypeScript candidate: one warm `Linter` (flat config), typescript-eslint's parser, and a
- * `ts.Program` from {@link LintProgramHost} for type-aware rules. The candidate is only parsed and analysed, never
+ * `ts.Program` from the warm {@link TypeScriptCompilerService} for type-aware rules. The candidate is only parsed and analysed, never
  * executed, so this runs in the engine's process. Shared by the static-analysis and security layers.
  */
 import { createRequire } from 'node:module';
 import { Linter, type ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
-import { CANDIDATE_FILE } from '../typescript/typescript-compiler-service.js';
-import { LintProgramHost } from './lint-program-host.js';
+import { CANDIDATE_FILE, TypeScriptCompilerService } from '../typescript/typescript-compiler-service.js';
 
 /** eslint-plugin-security 4 is CommonJS without type declarations. */
 const securityPlugin = createRequire(import.meta.url)('eslint-plugin-security') as ESLint.Plugin;
@@ -36,10 +35,11 @@ export interface LintResult {
  */
 export class TypeScriptLinter {
   readonly #linter = new Linter({ configType: 'flat', cwd: '/zerr' });
-  readonly #programs: LintProgramHost;
+  readonly #programs: Pick<TypeScriptCompilerService, 'program'>;
 
-  constructor(options: { readonly programHost?: LintProgramHost } = {}) {
-    this.#programs = options.programHost ?? new LintProgramHost();
+  /** @param options.programHost builds type-aware programs; default a new warm `TypeScriptCompilerService` (share the engine's). */
+  constructor(options: { readonly programHost?: Pick<TypeScriptCompilerService, 'program'> } = {}) {
+    this.#programs = options.programHost ?? new TypeScriptCompilerService();
   }
 
   /**

@@ -86,8 +86,17 @@ export class TypeScriptCompilerService {
     return { syntactic, semantic, durationMs: performance.now() - started };
   }
 
+  /**
+   * The `ts.Program` of `code` as {@link CANDIDATE_FILE} over the cached lib, reusing the previous program as
+   * `oldProgram`. The candidate is parsed with parent pointers, which typescript-eslint's type-aware rules need, so
+   * the linter shares this service's lib cache instead of keeping its own.
+   */
+  program(code: string): ts.Program {
+    return this.#program(code);
+  }
+
   #program(code: string): ts.Program {
-    this.#candidate = ts.createSourceFile(CANDIDATE_FILE, code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+    this.#candidate = ts.createSourceFile(CANDIDATE_FILE, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     const program = ts.createProgram({
       rootNames: [CANDIDATE_FILE],
       options: CHECK_COMPILER_OPTIONS,
