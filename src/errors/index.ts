@@ -4,3 +4,4 @@
  */
 export { ZeroErrorError, type ZeroErrorErrorOptions } from './zero-error-error.js';
 export { InvalidArgumentError, preview } from './invalid-argument-error.js';
+export { parseOptions } from './parse-options.js';

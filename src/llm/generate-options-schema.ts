@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import type { GenerateOptions } from './language-model.js';
-import { parseOptions } from './parse-options.js';
+import { parseOptions } from '../errors/parse-options.js';
 
 const ChatMessageSchema = z.object({
   role: z.enum(['system', 'user', 'assistant']),

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { LanguageModel } from './language-model.js';
-import { parseOptions } from './parse-options.js';
+import { parseOptions } from '../errors/parse-options.js';
 import { AnthropicLanguageModel } from './providers/anthropic/anthropic-language-model.js';
 import { LlamaCppLanguageModel } from './providers/llama-cpp/llama-cpp-language-model.js';
 import { MockLanguageModel } from './providers/mock/mock-language-model.js';

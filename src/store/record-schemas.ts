@@ -5,7 +5,7 @@
  * field, e.g. `sample.sampleIndex`.
  */
 import { z } from 'zod';
-import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
+import { parseOptions } from '../errors/parse-options.js';
 import type { RunStatus } from './run-store.js';
 
 const id = z.string().min(1);
@@ -80,18 +80,5 @@ export const listOptionsSchema = z.strictObject({ limit: z.number().int().positi
  * dotted path under `parameter` (e.g. `sample.sampleIndex`) and `value` the offending value.
  */
 export function validate<T>(schema: z.ZodType<T>, value: unknown, parameter: string): T {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const path = issue?.path ?? [];
-  let offending: unknown = value;
-  for (const key of path) {
-    offending = offending !== null && typeof offending === 'object' ? (offending as Record<PropertyKey, unknown>)[key] : undefined;
-  }
-  throw new InvalidArgumentError({
-    parameter: [parameter, ...path.map(String)].join('.'),
-    value: offending,
-    expected: issue?.message ?? 'a valid value',
-    cause: result.error,
-  });
+  return parseOptions(schema, value, parameter);
 }

@@ -5,7 +5,7 @@
  * samples drawn in parallel); the decision depends only on the class counts after each batch.
  */
 import { z } from 'zod';
-import { parseOptions } from './parse-options.js';
+import { parseOptions } from '../errors/parse-options.js';
 import { VoteDecidedError } from './vote-decided-error.js';
 
 /** Votes of one equivalence class. */

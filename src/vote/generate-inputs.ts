@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { parseTypeRef, type TypeRef } from '../spec/type-ref.js';
 import type { TaskSpec } from '../spec/task-spec.js';
-import { parseOptions } from './parse-options.js';
+import { parseOptions } from '../errors/parse-options.js';
 
 /** Bounds of generated values. */
 const MAX_ARRAY_LENGTH = 8;

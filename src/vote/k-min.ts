@@ -14,7 +14,7 @@
  * k >= ln(t^(-1/s) - 1) / ln(r), so k_min = max(1, ceil(ln(t^(-1/s) - 1) / ln((1 - p) / p))).
  */
 import { z } from 'zod';
-import { parseOptions } from './parse-options.js';
+import { parseOptions } from '../errors/parse-options.js';
 
 const p = z.number().gt(0.5, 'a number in (0.5, 1]').lte(1, 'a number in (0.5, 1]');
 const k = z.number().int('an integer >= 1').min(1, 'an integer >= 1');

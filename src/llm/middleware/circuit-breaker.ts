@@ -14,7 +14,7 @@ import {
 import { z } from 'zod';
 import type { LanguageModelMiddleware } from '../language-model.js';
 import { CircuitOpenError } from '../model-errors.js';
-import { parseOptions } from '../parse-options.js';
+import { parseOptions } from '../../errors/parse-options.js';
 
 /**
  * Breaker state: `CLOSED` (calls pass), `OPEN` (calls refused with `circuit_open`), `HALF_OPEN` (one trial call

@@ -6,7 +6,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import type { LanguageModelMiddleware } from '../language-model.js';
 import { raceAbort } from '../abort.js';
-import { parseOptions } from '../parse-options.js';
+import { parseOptions } from '../../errors/parse-options.js';
 
 const ConcurrencyOptionsSchema = z
   .object({ maxConcurrency: z.number().int().min(1, 'an integer >= 1') })

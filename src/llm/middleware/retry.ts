@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { LanguageModelMiddleware } from '../language-model.js';
 import { abortableDelay } from '../abort.js';
-import { parseOptions } from '../parse-options.js';
+import { parseOptions } from '../../errors/parse-options.js';
 
 const RetryOptionsSchema = z
   .object({

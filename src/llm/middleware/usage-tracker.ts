@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { TokenUsage } from '../language-model.js';
-import { parseOptions } from '../parse-options.js';
+import { parseOptions } from '../../errors/parse-options.js';
 
 /** Price of one model in USD per 1,000,000 tokens. */
 export interface ModelPrice {

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { CandidateRunner } from '../../sandbox/index.js';
 import type { TaskSpec } from '../../spec/task-spec.js';
 import { generateInputs } from '../../vote/generate-inputs.js';
-import { parseOptions } from '../../vote/parse-options.js';
+import { parseOptions } from '../../errors/parse-options.js';
 import type { CheckPlan } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';

@@ -10,7 +10,7 @@ import type { CandidateRunner } from '../../sandbox/index.js';
 import { parseTypeRef } from '../../spec/type-ref.js';
 import type { TaskSpec } from '../../spec/task-spec.js';
 import { arbitraryFor } from '../../vote/generate-inputs.js';
-import { parseOptions } from '../../vote/parse-options.js';
+import { parseOptions } from '../../errors/parse-options.js';
 import type { CheckPlan, CheckVerdict } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';

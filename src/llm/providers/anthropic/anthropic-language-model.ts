@@ -14,7 +14,7 @@ import type {
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
 import { ModelUnavailableError } from '../../model-errors.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
-import { parseOptions } from '../../parse-options.js';
+import { parseOptions } from '../../../errors/parse-options.js';
 import { messagesOf } from '../../render-messages.js';
 import { applyStopSequences } from '../../stop-sequences.js';
 import { mapHttpError } from '../map-http-error.js';

@@ -25,7 +25,7 @@ import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js'
 import { ModelCallError, ModelUnavailableError } from '../../model-errors.js';
 import { isAbortError } from '../../abort.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
-import { parseOptions } from '../../parse-options.js';
+import { parseOptions } from '../../../errors/parse-options.js';
 import { promptOf } from '../../render-messages.js';
 import { applyStopSequences } from '../../stop-sequences.js';
 import { ResourcePool } from './resource-pool.js';

@@ -15,7 +15,7 @@ import type {
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
 import { ModelCallError, ModelUnavailableError } from '../../model-errors.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
-import { parseOptions } from '../../parse-options.js';
+import { parseOptions } from '../../../errors/parse-options.js';
 import { messagesOf, promptOf } from '../../render-messages.js';
 import { applyStopSequences } from '../../stop-sequences.js';
 import { estimateTokenCount } from '../../token-estimate.js';

@@ -13,7 +13,7 @@ import type {
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
 import { ModelUnavailableError, ReplayExhaustedError } from '../../model-errors.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
-import { parseOptions } from '../../parse-options.js';
+import { parseOptions } from '../../../errors/parse-options.js';
 import { promptOf } from '../../render-messages.js';
 import { applyStopSequences } from '../../stop-sequences.js';
 import { estimateTokenCount, truncateToEstimatedTokens } from '../../token-estimate.js';

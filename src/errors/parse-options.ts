@@ -1,13 +1,13 @@
 /**
- * @module vote/parse-options
+ * @module errors/parse-options
  * Validates an options object against a zod schema at a public boundary and turns the first issue into an
  * {@link InvalidArgumentError} that names the parameter, the value and what was expected.
  */
 import type { z } from 'zod';
-import { InvalidArgumentError } from '../errors/index.js';
+import { InvalidArgumentError } from './invalid-argument-error.js';
 
 /**
- * Parses `value` with `schema`.
+ * Parses `value` with `schema`: the one zod-to-InvalidArgumentError boundary check every module uses.
  * @param name Name of the options parameter used as the path prefix, e.g. `options`.
  * @throws InvalidArgumentError (`invalid_argument`) on the first failing field, e.g. parameter `options.k`.
  */
