@@ -2,19 +2,8 @@
  * @module bench/verify/sample
  * Seeded sampling and small summary helpers shared by the verification benchmarks.
  */
+import { mulberry32 } from '../../src/llm/providers/replay/seeded-shuffle.js';
 import { median, quantile } from '../lib/benchmark.js';
-
-/** mulberry32: a small seeded PRNG returning floats in [0, 1). */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` items of `items` drawn without replacement (Fisher-Yates on a copy), in draw order. */
 export function seededSample<T>(items: readonly T[], count: number, seed: number): T[] {
