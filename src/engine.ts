@@ -3,11 +3,17 @@
  * The composition root: `createEngine` wires a model, a run store and a sandbox into the solve loop. No
  * module-level singletons; edges (CLI, server, MCP) hold an Engine and read its event stream.
  */
+import { resolve } from 'node:path';
 import type { LanguageModel } from './llm/language-model.js';
 import { EventBus } from './orchestrate/event-bus.js';
-import type { EngineEventListener } from './orchestrate/engine-events.js';
+import type { EngineEvent, EngineEventListener } from './orchestrate/engine-events.js';
+import type { LayerResult } from './verify/verification-layer.js';
 import { newRunId } from './orchestrate/run-id.js';
-import { solveTask, type SolveTaskResult } from './orchestrate/solve-task.js';
+import { solveTask, type SolveTaskDependencies, type SolveTaskResult } from './orchestrate/solve-task.js';
+import { parseBuildRequest, type BuildBudgets, type BuildRequestInput } from './orchestrate/build/build-request.js';
+import { readBuildMarker, writeBuildMarker } from './orchestrate/build/build-marker.js';
+import { BuildNotResumableError } from './orchestrate/build/build-errors.js';
+import { runBuild, type BuildResult } from './orchestrate/build/run-build.js';
 import { RedFlagger } from './redflag/red-flagger.js';
 import type { RedFlagRule } from './redflag/red-flag-rule.js';
 import { defaultRedFlagRules } from './redflag/index.js';
@@ -62,8 +68,41 @@ export interface RunResult {
   readonly results: readonly SolveTaskResult[];
 }
 
+/** Options of {@link Engine.build}. */
+export interface BuildOptions {
+  /** Output folder: a git repository with the project, `report.json` and `REPORT.md`. */
+  readonly outDir: string;
+  readonly runId?: string;
+  /** Epoch (ms) the commit dates count from, for reproducible histories (`SOURCE_DATE_EPOCH`). Default: start time. */
+  readonly commitEpochMs?: number;
+  /** How long to wait for answers when only escalations block, in ms. Default 0 (pause at once). */
+  readonly escalationWaitMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of {@link Engine.resumeBuild}. */
+export interface ResumeBuildOptions {
+  /** Budgets replacing the ones the build started with. */
+  readonly budgets?: BuildBudgets;
+  readonly escalationWaitMs?: number;
+  readonly signal?: AbortSignal;
+}
+
 /** The engine. */
 export interface Engine {
+  /**
+   * Builds a project from requirements (`zerr build`): decomposition DAG, each task through the solve loop,
+   * integration, git. When `outDir` holds an unfinished build of this store, that build is resumed instead.
+   * @throws InvalidArgumentError for a bad request; BuildNotResumableError (`build_not_resumable`) when `outDir`
+   *   holds a finished build; ModelUnavailableError (after pausing the build); SandboxUnavailableError; GitError.
+   */
+  build(request: BuildRequestInput, options: BuildOptions): Promise<BuildResult>;
+  /**
+   * Resumes a paused or killed build from its last checkpoint: nothing finished is redone, recorded samples are
+   * not sampled again.
+   * @throws RunNotFoundError; BuildNotResumableError; as {@link Engine.build}.
+   */
+  resumeBuild(runId: string, options?: ResumeBuildOptions): Promise<BuildResult>;
   /**
    * Solves `specs` one after another in one recorded run.
    * @throws ModelUnavailableError (`model_unavailable`) after recording what was done; SandboxUnavailableError.
@@ -83,6 +122,21 @@ export function createEngine(options: EngineOptions): Engine {
   const verifier = options.verifier ?? createDefaultVerifier({ sandbox: options.sandbox, ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }) });
   const candidateRunner = new SandboxCandidateRunner(options.sandbox);
   const { store } = options;
+  const verify = async (spec: TaskSpec, code: string, onLayerEnd: (result: LayerResult) => void, signal?: AbortSignal) => {
+    const verdict = await verifier.verify(
+      { spec, candidate: { language: spec.language, code }, ...(signal === undefined ? {} : { signal }) },
+      { onLayerEnd },
+    );
+    return { passed: verdict.passed, failedLayer: verdict.failedLayer ?? undefined };
+  };
+  const solveDependencies = (model: LanguageModel): SolveTaskDependencies => ({
+    model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, store, emit: (event) => bus.emit(event),
+  });
+  const buildDependencies = {
+    model: options.model, store, sandbox: options.sandbox, emit: (event: EngineEvent) => bus.emit(event),
+    solve: (model: LanguageModel, solveOptions: Parameters<typeof solveTask>[1]) => solveTask(solveDependencies(model), solveOptions),
+    verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => verify(spec, code, () => undefined, signal),
+  };
 
   return {
     on: (listener) => bus.on(listener),
@@ -98,20 +152,7 @@ export function createEngine(options: EngineOptions): Engine {
         for (const spec of specs) {
           await store.recordTask(runId, { taskId: spec.id, spec });
           results.push(await solveTask(
-            {
-              model: options.model,
-              redFlag: (context) => redFlagger.check(context),
-              verify: async (taskSpec, code, onLayerEnd, signal) => {
-                const verdict = await verifier.verify(
-                  { spec: taskSpec, candidate: { language: taskSpec.language, code }, ...(signal === undefined ? {} : { signal }) },
-                  { onLayerEnd },
-                );
-                return { passed: verdict.passed, failedLayer: verdict.failedLayer ?? undefined };
-              },
-              candidateRunner,
-              store,
-              emit: (event) => bus.emit(event),
-            },
+            solveDependencies(options.model),
             {
               runId, spec, k, maxSamples,
               ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
@@ -133,6 +174,39 @@ export function createEngine(options: EngineOptions): Engine {
       await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: summarize(results) });
       bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'completed' });
       return { runId, results };
+    },
+    async build(requestInput, buildOptions) {
+      const request = parseBuildRequest(requestInput);
+      const marker = await readBuildMarker(buildOptions.outDir);
+      if (marker !== undefined) {
+        const existing = await store.getRun(marker.runId);
+        if (existing !== undefined) {
+          if (existing.status === 'completed') {
+            throw new BuildNotResumableError(`${buildOptions.outDir} holds the finished build ${marker.runId}; choose another output folder`);
+          }
+          return this.resumeBuild(marker.runId, {
+            ...(buildOptions.escalationWaitMs === undefined ? {} : { escalationWaitMs: buildOptions.escalationWaitMs }),
+            ...(buildOptions.signal === undefined ? {} : { signal: buildOptions.signal }),
+          });
+        }
+      }
+      const runId = buildOptions.runId ?? newRunId();
+      const outDir = resolve(buildOptions.outDir);
+      await writeBuildMarker(outDir, { runId });
+      return runBuild(buildDependencies, {
+        runId, modelName: options.modelName,
+        start: { request, outDir, ...(buildOptions.commitEpochMs === undefined ? {} : { commitEpochMs: buildOptions.commitEpochMs }) },
+        ...(buildOptions.escalationWaitMs === undefined ? {} : { escalationWaitMs: buildOptions.escalationWaitMs }),
+        ...(buildOptions.signal === undefined ? {} : { signal: buildOptions.signal }),
+      });
+    },
+    async resumeBuild(runId, resumeOptions = {}) {
+      return runBuild(buildDependencies, {
+        runId, modelName: options.modelName,
+        ...(resumeOptions.budgets === undefined ? {} : { budgets: resumeOptions.budgets }),
+        ...(resumeOptions.escalationWaitMs === undefined ? {} : { escalationWaitMs: resumeOptions.escalationWaitMs }),
+        ...(resumeOptions.signal === undefined ? {} : { signal: resumeOptions.signal }),
+      });
     },
     async close() {
       try {

@@ -18,4 +18,11 @@ export { planNextRound, type RoundPlanInput } from './orchestrate/sampling-plan.
 export { buildSamplePrompt, continuationStops, PYTHON_CONTINUATION_STOPS, TYPESCRIPT_CONTINUATION_STOPS, type SamplePrompt } from './orchestrate/prompting/build-prompt.js';
 export { assembleCandidate, type AssembledCandidate } from './orchestrate/prompting/assemble-candidate.js';
 export { PROMPT_VARIANTS, temperatureForSample, promptVariantForSample, type PromptVariant } from './orchestrate/prompting/prompt-variants.js';
-export { createEngine, summarize, type Engine, type EngineOptions, type RunOptions, type RunResult } from './engine.js';
+export { createEngine, summarize, type Engine, type EngineOptions, type RunOptions, type RunResult, type BuildOptions, type ResumeBuildOptions } from './engine.js';
+export { parseBuildRequest, BuildRequestSchema, type BuildRequest, type BuildRequestInput, type BuildBudgets } from './orchestrate/build/build-request.js';
+export { BudgetExceededError, BuildJournalError, BuildNotResumableError } from './orchestrate/build/build-errors.js';
+export { runBuild, type BuildDependencies, type BuildResult, type RunBuildOptions } from './orchestrate/build/run-build.js';
+export { buildReport, reportMarkdown, type BuildReport, type TaskReport, type AttemptReport } from './orchestrate/build/build-report.js';
+export { foldCheckpoints, type BuildNode, type BuildState, type CheckpointKind } from './orchestrate/build/build-journal.js';
+export { buildMarkerPath, readBuildMarker } from './orchestrate/build/build-marker.js';
+export * from './decompose/index.js';

@@ -17,6 +17,8 @@ export const ExitCode = {
   modelUnavailable: 4,
   /** Untrusted code cannot be run: no working sandbox and no `--unsafe-no-sandbox`. */
   sandboxUnavailable: 5,
+  /** A build paused cleanly (budget reached, or waiting on escalations); `zerr resume <run-id>` continues it. */
+  paused: 6,
 } as const;
 
 /** One of {@link ExitCode}'s values. */
@@ -33,6 +35,12 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
     case 'unknown_problem':
     case 'dataset_not_found':
     case 'run_not_found':
+    case 'build_not_resumable':
+    case 'not_a_build':
+    case 'escalation_not_found':
+    case 'escalation_already_answered':
+    case 'dependency_cycle':
+    case 'unknown_dependency':
       return ExitCode.badInput;
     case 'model_unavailable':
     case 'circuit_open':

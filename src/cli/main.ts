@@ -1,10 +1,14 @@
 /**
  * @module cli/main
- * The `zerr` command line: `solve`, `demo`, `runs list|show`, `spec schema|check`. Exit codes in `exit-codes.ts`.
+ * The `zerr` command line: `solve`, `build`, `resume`, `escalations list|show|answer`, `demo`, `runs list|show`,
+ * `spec schema|check`, `estimate`. Exit codes in `exit-codes.ts`.
  */
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
+import { registerBuildCommands } from './commands/build.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerEscalationsCommand } from './commands/escalations.js';
+import { registerEstimateCommand } from './commands/estimate.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSolveCommand } from './commands/solve.js';
 import { registerSpecCommand } from './commands/spec.js';
@@ -20,6 +24,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerDemoCommand(program, setExit);
   registerRunsCommand(program, setExit);
   registerSpecCommand(program, setExit);
+  registerBuildCommands(program, setExit);
+  registerEscalationsCommand(program, setExit);
+  registerEstimateCommand(program, setExit);
   return program;
 }
 

@@ -21,3 +21,12 @@ export function integer(name: string): (value: string) => number {
     return parsed;
   };
 }
+
+/** Parser for a positive (finite) number option, e.g. `--max-cost-usd 0.5`. */
+export function positiveNumber(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}

@@ -55,8 +55,21 @@ export class ProgressDisplay {
         else this.#stream.write(`${line}\n`);
         break;
       }
+      case 'nodes-created':
+        this.#line(`${event.replaces === null ? 'requirements' : event.replaces} decomposed into ${event.nodes.length} task(s): ${event.nodes.map((node) => node.id).join(', ')}`);
+        break;
+      case 'task-escalated':
+        this.#line(`${event.taskId}: escalated - ${event.reason}`);
+        break;
+      case 'commit-created':
+        this.#line(`commit ${event.sha.slice(0, 10)} ${event.message.split('\n')[0] ?? ''}`);
+        break;
+      case 'integration-end':
+        this.#line(`integration ${event.passed ? 'passed' : 'failed'}: ${event.testsPassed} tests passed, ${event.testsFailed} failed, ${event.typeErrors} type errors${event.failingTaskIds.length === 0 ? '' : ` (traced to ${event.failingTaskIds.join(', ')})`}`);
+        break;
       case 'run-end':
         this.#spinner?.stop();
+        if (event.status === 'paused') this.#stream.write(`paused: ${event.reason ?? ''}\n`);
         break;
       default:
         break;
@@ -66,6 +79,11 @@ export class ProgressDisplay {
   /** Stops the spinner (idempotent). */
   stop(): void {
     this.#spinner?.stop();
+  }
+
+  #line(text: string): void {
+    if (this.#spinner !== undefined) this.#spinner.stopAndPersist({ symbol: '•', text }).start();
+    else this.#stream.write(`${text}\n`);
   }
 
   #update(taskId: string, change: (task: TaskProgress) => void): void {

@@ -28,6 +28,8 @@ export type EngineEvent =
       readonly inputTokens: number;
       readonly latencyMs: number;
       readonly finishReason: string;
+      /** Set when the sample was read back from the store on resume (no model call was made). */
+      readonly resumed?: true;
     })
   | (EventBase & { readonly type: 'sample-failed'; readonly taskId: string; readonly sampleIndex: number; readonly code: string; readonly message: string })
   | (EventBase & { readonly type: 'sample-red-flagged'; readonly taskId: string; readonly sampleIndex: number; readonly hits: readonly RedFlagHit[] })
@@ -51,7 +53,16 @@ export type EngineEvent =
     })
   | (EventBase & { readonly type: 'task-escalated'; readonly taskId: string; readonly reason: string })
   | (EventBase & { readonly type: 'task-end'; readonly taskId: string; readonly outcome: TaskOutcome; readonly samples: number })
-  | (EventBase & { readonly type: 'run-end'; readonly status: 'completed' | 'failed' | 'cancelled'; readonly error?: string });
+  | (EventBase & {
+      readonly type: 'nodes-created';
+      /** The decomposed node (null: the requirements). */
+      readonly replaces: string | null;
+      readonly nodes: readonly { readonly id: string; readonly dependencies: readonly string[]; readonly needsDecomposition: boolean }[];
+    })
+  | (EventBase & { readonly type: 'task-settled'; readonly taskId: string; readonly source: 'consensus' | 'best-partial' | 'person' })
+  | (EventBase & { readonly type: 'commit-created'; readonly label: string; readonly sha: string; readonly message: string })
+  | (EventBase & { readonly type: 'integration-end'; readonly passed: boolean; readonly failingTaskIds: readonly string[]; readonly testsPassed: number; readonly testsFailed: number; readonly typeErrors: number })
+  | (EventBase & { readonly type: 'run-end'; readonly status: 'completed' | 'failed' | 'cancelled' | 'paused'; readonly error?: string; readonly reason?: string });
 
 /** The `type` of an {@link EngineEvent}. */
 export type EngineEventType = EngineEvent['type'];

@@ -14,12 +14,15 @@ import { MockLanguageModel, type MockResponse } from '../llm/providers/mock/mock
 import { defaultRedFlagRules, RedFlagger } from '../redflag/index.js';
 import { BwrapSandbox, SandboxCandidateRunner } from '../sandbox/index.js';
 import { renderStub } from '../spec/render-stub.js';
-import type { TaskSpec } from '../spec/task-spec.js';
+import { TaskSpecSchema, type TaskSpec } from '../spec/task-spec.js';
 import { MemoryRunStore } from '../store/memory/memory-run-store.js';
+import type { RunRecord } from '../store/run-store.js';
+import { taskProgress, type TaskProgress } from '../store/task-progress.js';
 import { createCodeTokenizer, createDefaultVerifier, type Verifier } from '../verify/index.js';
 import type { EngineEvent } from './engine-events.js';
+import { ownCode } from './prompting/assemble-candidate.js';
 import { TYPESCRIPT_CONTINUATION_STOPS } from './prompting/build-prompt.js';
-import { solveTask, type SolveTaskOptions } from './solve-task.js';
+import { solveTask, type SolveTaskOptions, type SolveTaskResult } from './solve-task.js';
 
 let sandbox: BwrapSandbox;
 let verifier: Verifier;
@@ -48,16 +51,26 @@ function bySample(answers: readonly MockResponse[]): (options: Omit<GenerateOpti
 
 let runCounter = 0;
 
-/** Runs `solveTask` with the real red-flagger, verifier, candidate runner and sandbox, and a fresh memory store. */
-async function solve(
-  model: MockLanguageModel,
-  spec: TaskSpec,
-  options: Partial<Omit<SolveTaskOptions, 'spec' | 'runId'>> = {},
-) {
+/** A fresh memory store holding one run with `spec` as its task. */
+async function newStore(spec: TaskSpec): Promise<{ store: MemoryRunStore; runId: string }> {
   const store = new MemoryRunStore();
   const runId = `run-solve-${++runCounter}`;
   await store.createRun({ id: runId, kind: 'test', model: 'mock', config: {}, createdAt: Date.now() });
   await store.recordTask(runId, { taskId: spec.id, spec });
+  return { store, runId };
+}
+
+/**
+ * Runs `solveTask` with the real red-flagger, verifier, candidate runner and sandbox, and a fresh memory store
+ * (or `into`, a prepared one).
+ */
+async function solve(
+  model: MockLanguageModel,
+  spec: TaskSpec,
+  options: Partial<Omit<SolveTaskOptions, 'spec' | 'runId'>> = {},
+  into?: { store: MemoryRunStore; runId: string },
+) {
+  const { store, runId } = into ?? (await newStore(spec));
   const events: EngineEvent[] = [];
   const solved = solveTask(
     {
@@ -427,5 +440,160 @@ describe('solveTask: Python', () => {
     expect(solved.outcome).toBe('consensus');
     expect(solved.code).toBe(renderStub(spec) + SUM_POSITIVE_BODY.correct + '\n');
     expect(model.calls.map((call) => call.temperature)).toEqual([0, 0.3]);
+  });
+});
+
+describe('solveTask: resume from recorded progress', () => {
+  // Round 1 (k = 2): 0 refusal (red-flagged, two hits), 1 syntax error (fails `syntax`): no votes.
+  // Round 2 (2): 2 overfit, 3 minMax -> 1-1. Round 3 (2): 4 wrong (fails `unit-tests`), 5 minMax -> 2-1.
+  // Round 4 (1): 6 minMax -> 3-1, consensus after 7 samples.
+  const answers = [
+    'I cannot help with that.',
+    clampChat(CLAMP_BODY.syntaxError),
+    clampChat(CLAMP_BODY.overfit),
+    clampChat(CLAMP_BODY.minMax),
+    clampChat(CLAMP_BODY.wrong),
+    clampChat(CLAMP_BODY.minMax),
+    clampChat(CLAMP_BODY.minMax),
+  ];
+  const options = { k: 2, maxSamples: 10 };
+  /** Advisory tests: the overfit class fails the first (x = 25, high = 20). */
+  const advisoryTests = [{ inputs: [25, 0, 20], expected: 20, expectThrows: false }, { inputs: [3, 0, 20], expected: 3, expectThrows: false }];
+
+  /** The run's records without timings (the layer details and the measured times in the performance layer's reason). */
+  const comparable = (record: RunRecord) => ({
+    samples: record.samples.map(({ createdAt: _createdAt, latencyMs: _latencyMs, ...rest }) => rest),
+    redFlags: record.redFlags,
+    layerResults: record.layerResults.map(({ durationMs: _durationMs, details: _details, reason, ...rest }) => ({
+      ...rest, reason: reason.replaceAll(/\d+(\.\d+)? ms/g, '<t> ms'),
+    })),
+    votes: record.votes,
+    decisions: record.decisions.map(({ decidedAt: _decidedAt, ...rest }) => rest),
+  });
+  const outcomeOf = ({ durationMs: _durationMs, ...rest }: SolveTaskResult) => rest;
+  const sampleIndexOf = (call: { metadata?: Readonly<Record<string, string>> }) => Number(call.metadata?.['sampleIndex']);
+
+  /** A fresh store pre-filled with `progress`, as a stopped process left it. */
+  async function prefilled(spec: TaskSpec, progress: TaskProgress) {
+    const target = await newStore(spec);
+    for (const sample of progress.samples) await target.store.recordSample(target.runId, sample);
+    for (const hit of progress.redFlags) await target.store.recordRedFlag(target.runId, hit);
+    for (const layer of progress.layerResults) await target.store.recordLayerResult(target.runId, layer);
+    for (const vote of progress.votes) await target.store.recordVote(target.runId, vote);
+    return target;
+  }
+
+  const keep = (progress: TaskProgress, upTo: number): TaskProgress => ({
+    samples: progress.samples.filter((record) => record.sampleIndex <= upTo),
+    redFlags: progress.redFlags.filter((record) => record.sampleIndex <= upTo),
+    layerResults: progress.layerResults.filter((record) => record.sampleIndex <= upTo),
+    votes: progress.votes.filter((record) => record.sampleIndex <= upTo),
+  });
+
+  test('cut at several points, the resumed solve decides and records exactly what an uninterrupted one does', { timeout: 180_000 }, async () => {
+    const spec = clampSpec();
+    const baseline = await solve(new MockLanguageModel({ responses: bySample(answers), capabilities: chat() }), spec, options);
+    const expected = valueOf(baseline.result);
+    expect(expected).toMatchObject({ outcome: 'consensus', samples: 7, redFlagged: 1, failedVerification: 2, verified: 4, votes: 3, runnerUpVotes: 1 });
+    expect(expected.failedByLayer).toEqual({ syntax: 1, 'unit-tests': 1 });
+    const full = taskProgress(baseline.record, spec.id);
+    expect(full.redFlags.filter((hit) => hit.sampleIndex === 0).length).toBe(2);
+    const layersOf3 = full.layerResults.filter((layer) => layer.sampleIndex === 3);
+    expect(layersOf3.length).toBeGreaterThan(2);
+
+    const cuts: Record<string, TaskProgress> = {
+      'samples 0..2 recorded': keep(full, 2),
+      'sample 3 with 2 of its layer results and no vote': {
+        ...keep(full, 2),
+        samples: keep(full, 3).samples,
+        layerResults: [...keep(full, 2).layerResults, ...layersOf3.slice(0, 2)],
+      },
+      'sample 0 recorded, its red flags not yet': { ...keep(full, -1), samples: keep(full, 0).samples },
+      'one of the two red-flag hits of sample 0': { ...keep(full, -1), samples: keep(full, 0).samples, redFlags: keep(full, 0).redFlags.slice(0, 1) },
+      'sample 1 with only its failed syntax layer; 2 with its layers but no vote': {
+        ...keep(full, 1),
+        samples: keep(full, 2).samples,
+        layerResults: keep(full, 2).layerResults,
+      },
+      'everything but the decision': full,
+    };
+    for (const [name, cut] of Object.entries(cuts)) {
+      const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+      const resumed = await solve(model, spec, { ...options, resume: cut }, await prefilled(spec, cut));
+      expect(outcomeOf(valueOf(resumed.result)), name).toEqual(outcomeOf(expected));
+      expect(comparable(resumed.record), name).toEqual(comparable(baseline.record));
+      const recorded = new Set(cut.samples.map((sample) => sample.sampleIndex));
+      const called = model.calls.map(sampleIndexOf).sort((a, b) => a - b);
+      expect(called, name).toEqual([0, 1, 2, 3, 4, 5, 6].filter((index) => !recorded.has(index)));
+      const sampleEnds = resumed.events.filter((event) => event.type === 'sample-end');
+      expect(sampleEnds.filter((event) => event.resumed === true).map((event) => event.sampleIndex).sort(), name).toEqual([...recorded].sort());
+      expect(sampleEnds, name).toHaveLength(7);
+    }
+  });
+
+  test('with advisory tests a recorded vote is reused and its advisory passes measured again', { timeout: 120_000 }, async () => {
+    const spec = clampSpec();
+    const baseline = await solve(new MockLanguageModel({ responses: bySample(answers), capabilities: chat() }), spec, { ...options, advisoryTests });
+    const expected = valueOf(baseline.result);
+    expect(expected.classes.map((tally) => tally.advisoryPassed).sort()).toEqual([1, 2]);
+    const cut = keep(taskProgress(baseline.record, spec.id), 3);
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const resumed = await solve(model, spec, { ...options, advisoryTests, resume: cut }, await prefilled(spec, cut));
+    expect(outcomeOf(valueOf(resumed.result))).toEqual(outcomeOf(expected));
+    expect(comparable(resumed.record)).toEqual(comparable(baseline.record));
+    expect(model.calls.map(sampleIndexOf).sort()).toEqual([4, 5, 6]);
+  });
+
+  test('records of another task are rejected naming the field', async () => {
+    const spec = clampSpec();
+    const { store, runId } = await newStore(spec);
+    const sample = {
+      taskId: 'other', sampleIndex: 0, model: 'mock', temperature: 0, promptVariant: 'direct', text: 'x', code: null,
+      inputTokens: 1, outputTokens: 1, latencyMs: 1, finishReason: 'stop', costUsd: null, createdAt: 1,
+    };
+    const model = new MockLanguageModel({ responses: clampChat(CLAMP_BODY.minMax), capabilities: chat() });
+    const { result } = await solve(model, spec, { resume: { samples: [sample], redFlags: [], layerResults: [], votes: [] } }, { store, runId });
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatchObject({ code: 'invalid_argument', parameter: 'options.resume.samples' });
+    expect(model.calls).toHaveLength(0);
+  });
+
+  test('recordCancellation false: an abort leaves the task undecided', async () => {
+    const controller = new AbortController();
+    const model = new MockLanguageModel({
+      responses: (_options, callIndex) => {
+        if (callIndex === 1) controller.abort(new Error('stop now'));
+        return clampChat(CLAMP_BODY.minMax);
+      },
+      capabilities: chat(),
+    });
+    const { result, record, events } = await solve(model, clampSpec(), { signal: controller.signal, maxSamples: 10, recordCancellation: false });
+    expect(result.ok).toBe(false);
+    expect(record.decisions).toEqual([]);
+    expect(events.at(-1)).toMatchObject({ type: 'task-end', outcome: 'cancelled' });
+  });
+});
+
+describe('solveTask: contextCode', () => {
+  const helper = 'function lift(x: number, low: number): number {\n  return Math.max(x, low);\n}';
+  const usesHelper = '  return Math.min(lift(x, low), high);\n}\n';
+
+  test('the context is prepended before verification and voting; the chosen code starts with it', async () => {
+    const spec = TaskSpecSchema.parse({ ...clampSpec(), contextCode: helper });
+    const model = new MockLanguageModel({ responses: clampChat(usesHelper), capabilities: chat() });
+    const { result, record } = await solve(model, spec);
+    const solved = valueOf(result);
+    expect(solved).toMatchObject({ outcome: 'consensus', samples: 2, votes: 2 });
+    expect(solved.code).toBe(`${helper}\n${clampSource(usesHelper)}`);
+    expect(ownCode(spec, solved.code ?? '')).toBe(clampSource(usesHelper));
+    expect(record.samples.every((sample) => sample.code === solved.code)).toBe(true);
+    expect(model.calls[0]?.messages?.[1]?.content).toContain(helper);
+  });
+
+  test('control: without the context the same answers fail verification', async () => {
+    const model = new MockLanguageModel({ responses: clampChat(usesHelper), capabilities: chat() });
+    const { result } = await solve(model, clampSpec(), { maxSamples: 2 });
+    const solved = valueOf(result);
+    expect(solved).toMatchObject({ outcome: 'no-consensus', verified: 0, failedVerification: 2 });
   });
 });

@@ -4,12 +4,14 @@
  * first-to-ahead-by-k vote (MAKER, Meyerson et al. 2025, arXiv 2511.09030, §3 and Algorithm 2), with the seed
  * guide's fallbacks when no consensus is reached (best partial, or escalation).
  */
-import type { GenerateResult, LanguageModel } from '../llm/language-model.js';
+import type { FinishReason, GenerateResult, LanguageModel } from '../llm/language-model.js';
 import { ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { TaskSpec, TestCase } from '../spec/task-spec.js';
-import type { RunStore } from '../store/run-store.js';
+import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteRecord } from '../store/run-store.js';
+import type { TaskProgress } from '../store/task-progress.js';
+import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { LayerResult } from '../verify/verification-layer.js';
 import { FirstToAheadByKVote } from '../vote/first-to-ahead-by-k.js';
 import { semanticSignature } from '../vote/semantic-signature.js';
@@ -63,6 +65,19 @@ export interface SolveTaskOptions {
   readonly advisoryTests?: readonly TestCase[];
   /** Share in [0, 1] of the best class's advisory passes a class needs to take part in the vote. Default 0.5. */
   readonly advisoryThreshold?: number;
+  /**
+   * What the store already holds for this undecided task (`taskProgress(run, spec.id)`), to resume after the
+   * process was stopped. A recorded sample is not drawn again: no model call, nothing recorded twice; what is
+   * missing after it (red-flag hits, layer results, the vote) is done and recorded. When the model answers
+   * deterministically per (task id, sample index), the outcome, the code, the counts and the store's final
+   * contents equal those of an uninterrupted run. Default: nothing recorded.
+   */
+  readonly resume?: TaskProgress;
+  /**
+   * Record the decision `cancelled` when the signal aborts. Default true. `zerr build` passes false, so that a
+   * stopped build leaves the task undecided and resumable (the `task-end` event is still emitted).
+   */
+  readonly recordCancellation?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -101,6 +116,22 @@ export interface SolveTaskResult {
   readonly reason: string;
 }
 
+/** What the model produced for one sample, as the judging steps read it. */
+interface SampleOutput {
+  readonly text: string;
+  readonly finishReason: FinishReason;
+  readonly outputTokens: number;
+  readonly code: string | null;
+  readonly generatedCode: string | null;
+}
+
+/** Records of one sample read back on resume. */
+interface RecordedJudgement {
+  readonly redFlags: readonly RedFlagRecord[];
+  readonly layerResults: readonly LayerResultRecord[];
+  readonly vote: VoteRecord | undefined;
+}
+
 interface SampleVerdict {
   readonly index: number;
   readonly classKey?: string;
@@ -114,14 +145,21 @@ interface SampleVerdict {
  * Solves one task. Every sample, red flag, layer result, vote and the decision are written to `store` as they
  * happen; events go to `emit`.
  *
+ * With `options.resume`, recorded samples are read back instead of drawn (see {@link SolveTaskOptions.resume}):
+ * a sample with red-flag hits is red-flagged (a red-flag check re-run adds only hits of rules not yet recorded);
+ * one with a vote is verified with that class (the candidate is run again only for advisory tests); one with a
+ * failed layer result failed at that layer; anything else is judged again, recording only what is missing.
+ *
  * @throws ModelUnavailableError (`model_unavailable`) when the model cannot be reached; the decision
- *   `model-unavailable` is recorded first, so nothing done is lost.
+ *   `model-unavailable` is recorded first, so nothing done is lost. InvalidArgumentError (`invalid_argument`,
+ *   parameter `options.resume`) when the resumed records belong to another task.
  */
 export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskOptions): Promise<SolveTaskResult> {
   const { spec, runId, k } = options;
   const started = Date.now();
   const now = () => Date.now();
   const style = deps.model.capabilities.completionStyle;
+  const resumed = indexProgress(spec.id, options.resume);
   const { inputs } = await signatureInputs({
     spec, runner: deps.candidateRunner, count: options.signatureInputs ?? 24, seed: options.seed ?? 42,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
@@ -142,7 +180,112 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
 
   deps.emit({ type: 'task-start', runId, at: now(), taskId: spec.id, k, maxSamples: options.maxSamples });
 
+  /** Runs a verified candidate on the signature inputs (and the advisory tests' inputs after them). */
+  const runCandidate = (code: string) => deps.candidateRunner.run({
+    language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs,
+    perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+
+  /** Red-flag check, verification and the vote of one sample, skipping what `recorded` already holds. */
+  const judgeSample = async (index: number, output: SampleOutput, recorded?: RecordedJudgement): Promise<SampleVerdict> => {
+    const recordedRules = new Set(recorded?.redFlags.map((hit) => hit.rule) ?? []);
+    const voteRecorded = recorded?.vote;
+    const failedRecorded = recorded?.layerResults.find((layer) => layer.status === 'fail');
+    if (recordedRules.size > 0 || (voteRecorded === undefined && failedRecorded === undefined)) {
+      const checked = await deps.redFlag({
+        spec, text: output.text, finishReason: output.finishReason, outputTokens: output.outputTokens,
+        code: output.code, generatedCode: output.generatedCode,
+        ...(options.signal === undefined ? {} : { signal: options.signal }),
+      });
+      const hits: RedFlagHit[] = [
+        ...(recorded?.redFlags.map((hit) => ({ rule: hit.rule, reason: hit.reason })) ?? []),
+        ...checked.filter((hit) => !recordedRules.has(hit.rule)),
+      ];
+      if (hits.length > 0 || output.code === null) {
+        totals.redFlagged += 1;
+        for (const hit of hits) {
+          redFlagsByRule[hit.rule] = (redFlagsByRule[hit.rule] ?? 0) + 1;
+          if (recordedRules.has(hit.rule)) continue;
+          await deps.store.recordRedFlag(runId, { taskId: spec.id, sampleIndex: index, rule: hit.rule, reason: hit.reason });
+        }
+        deps.emit({ type: 'sample-red-flagged', runId, at: now(), taskId: spec.id, sampleIndex: index, hits });
+        return { index };
+      }
+    }
+    if (output.code === null) return { index };
+    const code = output.code;
+
+    if (voteRecorded !== undefined) {
+      totals.verified += 1;
+      deps.emit({ type: 'candidate-verified', runId, at: now(), taskId: spec.id, sampleIndex: index, passed: true });
+      if (advisory.length === 0) return { index, classKey: voteRecorded.classKey, code, advisoryPassed: 0 };
+      const run = await runCandidate(code);
+      const advisoryPassed = run.kind === 'ran' ? advisoryPasses(advisory, run.outcomes.slice(inputs.length)) : 0;
+      return { index, classKey: voteRecorded.classKey, code, advisoryPassed };
+    }
+
+    let verdict: { readonly passed: boolean; readonly failedLayer?: string | undefined };
+    if (failedRecorded !== undefined) {
+      verdict = { passed: false, failedLayer: failedRecorded.layer };
+    } else {
+      const recordedLayers = new Set(recorded?.layerResults.map((layer) => layer.layer) ?? []);
+      const layerWrites: Promise<void>[] = [];
+      verdict = await deps.verify(spec, code, (layer) => {
+        if (!recordedLayers.has(layer.layer)) {
+          layerWrites.push(deps.store.recordLayerResult(runId, {
+            taskId: spec.id, sampleIndex: index, layer: layer.layer, status: layer.status, reason: layer.reason,
+            durationMs: layer.durationMs, details: layer.details ?? null,
+          }));
+        }
+        deps.emit({ type: 'verify-layer-end', runId, at: now(), taskId: spec.id, sampleIndex: index, result: layer });
+      }, options.signal);
+      await Promise.all(layerWrites);
+    }
+    deps.emit({
+      type: 'candidate-verified', runId, at: now(), taskId: spec.id, sampleIndex: index, passed: verdict.passed,
+      ...(verdict.failedLayer === undefined ? {} : { failedLayer: verdict.failedLayer }),
+    });
+    if (!verdict.passed) {
+      totals.failed += 1;
+      const layer = verdict.failedLayer ?? 'unknown';
+      failedByLayer[layer] = (failedByLayer[layer] ?? 0) + 1;
+      return { index };
+    }
+    totals.verified += 1;
+
+    const run = await runCandidate(code);
+    const signature = run.kind === 'ran'
+      ? semanticSignature(run.outcomes)
+      : semanticSignature([{ kind: 'error', errorType: `run-${run.reason}`, message: run.reason }]);
+    await deps.store.recordVote(runId, { taskId: spec.id, sampleIndex: index, classKey: signature.classKey, signature: signature.signature });
+    const advisoryPassed = advisory.length === 0 || run.kind !== 'ran' ? 0 : advisoryPasses(advisory, run.outcomes.slice(inputs.length));
+    return { index, classKey: signature.classKey, code, advisoryPassed };
+  };
+
+  /** A recorded sample read back on resume: no model call, nothing recorded again. */
+  const resumeSample = async (index: number, sample: SampleRecord): Promise<SampleVerdict> => {
+    totals.samples += 1;
+    totals.inputTokens += sample.inputTokens;
+    totals.outputTokens += sample.outputTokens;
+    totals.costUsd += sample.costUsd ?? 0;
+    deps.emit({
+      type: 'sample-end', runId, at: now(), taskId: spec.id, sampleIndex: index, temperature: sample.temperature,
+      promptVariant: sample.promptVariant, outputTokens: sample.outputTokens, inputTokens: sample.inputTokens,
+      latencyMs: sample.latencyMs, finishReason: sample.finishReason, resumed: true,
+    });
+    const { generatedCode } = assembleCandidate(spec, style, sample.text);
+    return judgeSample(index, {
+      text: sample.text, finishReason: finishReasonOf(sample.finishReason), outputTokens: sample.outputTokens, code: sample.code, generatedCode,
+    }, {
+      redFlags: resumed.redFlags.get(index) ?? [],
+      layerResults: resumed.layerResults.get(index) ?? [],
+      vote: resumed.votes.get(index),
+    });
+  };
+
   const runSample = async (index: number): Promise<SampleVerdict> => {
+    const recordedSample = resumed.samples.get(index);
+    if (recordedSample !== undefined) return resumeSample(index, recordedSample);
     const temperature = deps.model.capabilities.honoursTemperature ? temperatureForSample(index) : NaN;
     const prompt = buildSamplePrompt(spec, style, promptVariantForSample(index));
     let result: GenerateResult;
@@ -188,66 +331,27 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       promptVariant: prompt.variant, outputTokens: result.usage.outputTokens, inputTokens: result.usage.inputTokens,
       latencyMs: result.latencyMs, finishReason: result.finishReason,
     });
-
-    const hits = await deps.redFlag({
-      spec, text: result.text, finishReason: result.finishReason, outputTokens: result.usage.outputTokens,
+    return judgeSample(index, {
+      text: result.text, finishReason: result.finishReason, outputTokens: result.usage.outputTokens,
       code: assembled.code, generatedCode: assembled.generatedCode,
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
-    if (hits.length > 0 || assembled.code === null) {
-      totals.redFlagged += 1;
-      for (const hit of hits) {
-        redFlagsByRule[hit.rule] = (redFlagsByRule[hit.rule] ?? 0) + 1;
-        await deps.store.recordRedFlag(runId, { taskId: spec.id, sampleIndex: index, rule: hit.rule, reason: hit.reason });
-      }
-      deps.emit({ type: 'sample-red-flagged', runId, at: now(), taskId: spec.id, sampleIndex: index, hits });
-      return { index };
-    }
-    const code = assembled.code;
-
-    const layerWrites: Promise<void>[] = [];
-    const verdict = await deps.verify(spec, code, (layer) => {
-      layerWrites.push(deps.store.recordLayerResult(runId, {
-        taskId: spec.id, sampleIndex: index, layer: layer.layer, status: layer.status, reason: layer.reason,
-        durationMs: layer.durationMs, details: layer.details ?? null,
-      }));
-      deps.emit({ type: 'verify-layer-end', runId, at: now(), taskId: spec.id, sampleIndex: index, result: layer });
-    }, options.signal);
-    await Promise.all(layerWrites);
-    deps.emit({
-      type: 'candidate-verified', runId, at: now(), taskId: spec.id, sampleIndex: index, passed: verdict.passed,
-      ...(verdict.failedLayer === undefined ? {} : { failedLayer: verdict.failedLayer }),
-    });
-    if (!verdict.passed) {
-      totals.failed += 1;
-      const layer = verdict.failedLayer ?? 'unknown';
-      failedByLayer[layer] = (failedByLayer[layer] ?? 0) + 1;
-      return { index };
-    }
-    totals.verified += 1;
-
-    const run = await deps.candidateRunner.run({
-      language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs,
-      perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    const signature = run.kind === 'ran'
-      ? semanticSignature(run.outcomes)
-      : semanticSignature([{ kind: 'error', errorType: `run-${run.reason}`, message: run.reason }]);
-    await deps.store.recordVote(runId, { taskId: spec.id, sampleIndex: index, classKey: signature.classKey, signature: signature.signature });
-    const advisoryPassed = advisory.length === 0 || run.kind !== 'ran' ? 0 : advisoryPasses(advisory, run.outcomes.slice(inputs.length));
-    return { index, classKey: signature.classKey, code, advisoryPassed };
   };
 
-  /** Records the `cancelled` decision once, so an aborted task still ends with a decision in the store. */
+  /**
+   * Records the `cancelled` decision once, so an aborted task still ends with a decision in the store (unless
+   * `recordCancellation` is false: then the task stays undecided, to be resumed).
+   */
   let cancelledRecorded = false;
   const recordCancelled = async (): Promise<void> => {
     if (cancelledRecorded) return;
     cancelledRecorded = true;
     const reason = `cancelled after ${totals.samples} samples`;
-    await deps.store.recordDecision(runId, {
-      taskId: spec.id, outcome: 'cancelled', classKey: null, code: null, votes: 0, runnerUpVotes: 0,
-      samples: totals.samples, k, reason, decidedAt: now(),
-    });
+    if (options.recordCancellation !== false) {
+      await deps.store.recordDecision(runId, {
+        taskId: spec.id, outcome: 'cancelled', classKey: null, code: null, votes: 0, runnerUpVotes: 0,
+        samples: totals.samples, k, reason, decidedAt: now(),
+      });
+    }
     deps.emit({ type: 'task-end', runId, at: now(), taskId: spec.id, outcome: 'cancelled', samples: totals.samples });
   };
 
@@ -348,6 +452,43 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     samples: totals.samples, redFlagged: totals.redFlagged, redFlagsByRule, failedVerification: totals.failed,
     failedByLayer, verified: totals.verified, classes, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens,
     costUsd: totals.costUsd, durationMs: Date.now() - started, reason,
+  };
+}
+
+const FINISH_REASONS: readonly string[] = ['stop', 'length', 'content-filter', 'error', 'other'] satisfies readonly FinishReason[];
+
+/** A recorded finish reason read back as the model reported it (`other` for anything unknown). */
+function finishReasonOf(recorded: string): FinishReason {
+  return FINISH_REASONS.includes(recorded) ? (recorded as FinishReason) : 'other';
+}
+
+/** Resumed records of one task, by sample index. */
+interface IndexedProgress {
+  readonly samples: ReadonlyMap<number, SampleRecord>;
+  readonly redFlags: ReadonlyMap<number, readonly RedFlagRecord[]>;
+  readonly layerResults: ReadonlyMap<number, readonly LayerResultRecord[]>;
+  readonly votes: ReadonlyMap<number, VoteRecord>;
+}
+
+/** Groups `progress` by sample index, checking that every record belongs to `taskId`. */
+function indexProgress(taskId: string, progress: TaskProgress | undefined): IndexedProgress {
+  const group = <T extends { readonly taskId: string; readonly sampleIndex: number }>(name: keyof TaskProgress, records: readonly T[]): Map<number, T[]> => {
+    const byIndex = new Map<number, T[]>();
+    for (const record of records) {
+      if (record.taskId !== taskId) {
+        throw new InvalidArgumentError({ parameter: `options.resume.${name}`, value: record.taskId, expected: `records of task ${JSON.stringify(taskId)}` });
+      }
+      byIndex.set(record.sampleIndex, [...(byIndex.get(record.sampleIndex) ?? []), record]);
+    }
+    return byIndex;
+  };
+  const first = <T>(byIndex: Map<number, T[]>): Map<number, T> =>
+    new Map([...byIndex].flatMap(([index, records]) => (records[0] === undefined ? [] : [[index, records[0]] as const])));
+  return {
+    samples: first(group('samples', progress?.samples ?? [])),
+    redFlags: group('redFlags', progress?.redFlags ?? []),
+    layerResults: group('layerResults', progress?.layerResults ?? []),
+    votes: first(group('votes', progress?.votes ?? [])),
   };
 }
 

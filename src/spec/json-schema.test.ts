@@ -32,6 +32,16 @@ describe('taskSpecJsonSchema', () => {
     expect(validator.safeParse(withoutName).success).toBe(false);
   });
 
+  it('has contextCode as an optional string', () => {
+    const schema = taskSpecJsonSchema();
+    const properties = schema['properties'] as Record<string, Record<string, unknown>>;
+    expect(properties['contextCode']).toMatchObject({ type: 'string' });
+    expect(schema['required']).not.toContain('contextCode');
+    const validator = z.fromJSONSchema(schema as Parameters<typeof z.fromJSONSchema>[0]);
+    expect(validator.safeParse({ ...valid, contextCode: 'function one(): number {\n  return 1;\n}\n' }).success).toBe(true);
+    expect(validator.safeParse({ ...valid, contextCode: 7 }).success).toBe(false);
+  });
+
   it('returns a fresh object each call', () => {
     const first = taskSpecJsonSchema();
     first['title'] = 'changed';

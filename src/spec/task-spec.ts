@@ -111,6 +111,12 @@ export const TaskSpecSchema = z
     priority: z.number().int().default(0),
     /** Ids of tasks whose verified code this one may use. */
     dependencies: z.array(z.string()).default([]),
+    /**
+     * Verified code of the task's dependencies that the candidate may call (seed guide: execute with retrieved
+     * context). Shown in the prompt, prepended to the candidate before verification and voting; the candidate must
+     * not redefine it. Never counted against `limits.maxLines`. Usually filled in by `zerr build`, not by hand.
+     */
+    contextCode: z.string().optional(),
     /** Free-form provenance (dataset, problem id, licence). Never shown to the model. */
     metadata: z.record(z.string(), z.string()).default({}),
   })
@@ -120,6 +126,17 @@ export const TaskSpecSchema = z
 export type TaskSpec = z.infer<typeof TaskSpecSchema>;
 /** A task specification as written by a user (defaults not yet applied). */
 export type TaskSpecInput = z.input<typeof TaskSpecSchema>;
+
+/**
+ * The exact text prepended to every candidate of `spec`: `contextCode`, followed by a newline when it does not end
+ * in one; the empty string when the spec has no (or an empty) `contextCode`. Shared by candidate assembly and the
+ * line count of the static-analysis layer, so both cut the candidate at the same place.
+ */
+export function contextPrefix(spec: Pick<TaskSpec, 'contextCode'>): string {
+  const context = spec.contextCode ?? '';
+  if (context === '') return '';
+  return context.endsWith('\n') ? context : `${context}\n`;
+}
 
 /**
  * Tests kept apart from the spec for scoring only (HumanEval `check`, MultiPL-E `tests`). The engine never sees

@@ -1,11 +1,15 @@
 /**
  * @module store
  * Public entry of the run store: the {@link RunStore} contract, its in-memory and SQLite implementations, the
- * store's errors and the default path helpers.
+ * store's errors, the default path helpers and {@link taskProgress} (what a resumed task starts from).
  */
 export type {
+  CheckpointRecord,
   DecisionRecord,
+  EscalationRecord,
+  EscalationStatus,
   LayerResultRecord,
+  NewEscalation,
   NewRun,
   RedFlagRecord,
   RunRecord,
@@ -16,7 +20,10 @@ export type {
   TaskRecord,
   VoteRecord,
 } from './run-store.js';
+export { isEmptyProgress, taskProgress, type TaskProgress } from './task-progress.js';
 export { DuplicateRecordError, type StoreRecordKind } from './errors/duplicate-record-error.js';
+export { EscalationAnsweredError } from './errors/escalation-answered-error.js';
+export { EscalationNotFoundError } from './errors/escalation-not-found-error.js';
 export { RunNotFoundError } from './errors/run-not-found-error.js';
 export { StoreClosedError } from './errors/store-closed-error.js';
 export { StoreOpenError } from './errors/store-open-error.js';

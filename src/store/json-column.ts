@@ -8,15 +8,19 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 
 /**
  * Encodes a JSON-valued field. Returns null for `undefined`.
- * @throws InvalidArgumentError (`invalid_argument`) when the value cannot be serialized (BigInt, cycles).
+ * @throws InvalidArgumentError (`invalid_argument`) when the value cannot be serialized (BigInt, cycles, or a
+ *   function or symbol, which `JSON.stringify` would silently drop).
  */
 export function encodeJson(value: unknown, parameter: string): string | null {
   if (value === undefined) return null;
+  let text: string | undefined;
   try {
-    return JSON.stringify(value) ?? null;
+    text = JSON.stringify(value) as string | undefined;
   } catch (error) {
     throw new InvalidArgumentError({ parameter, value, expected: 'a JSON-serializable value', cause: error });
   }
+  if (text === undefined) throw new InvalidArgumentError({ parameter, value, expected: 'a JSON-serializable value' });
+  return text;
 }
 
 /** Decodes what {@link encodeJson} produced (null reads back as `undefined`). */

@@ -14,4 +14,5 @@ export const recordKeys = {
   layerResult: (r: OfSample & { readonly layer: string }): string => `${recordKeys.sample(r)} layer ${JSON.stringify(r.layer)}`,
   vote: (r: OfSample): string => recordKeys.sample(r),
   decision: (r: OfTask): string => recordKeys.task(r),
+  escalation: (r: { readonly escalationId: string }): string => `escalation ${JSON.stringify(r.escalationId)}`,
 };

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { parseOptions } from '../errors/parse-options.js';
-import type { RunStatus } from './run-store.js';
+import type { EscalationStatus, RunStatus } from './run-store.js';
 
 const id = z.string().min(1);
 const count = z.number().int().nonnegative();
@@ -14,7 +14,10 @@ const nonNegative = z.number().nonnegative();
 const json = z.record(z.string(), z.unknown());
 
 /** Statuses a run may take. */
-export const runStatusSchema: z.ZodType<RunStatus> = z.enum(['running', 'completed', 'failed', 'cancelled']);
+export const runStatusSchema: z.ZodType<RunStatus> = z.enum(['running', 'completed', 'failed', 'cancelled', 'paused']);
+
+/** Statuses an escalation may take. */
+export const escalationStatusSchema: z.ZodType<EscalationStatus> = z.enum(['open', 'answered']);
 
 export const runIdSchema = id;
 
@@ -72,6 +75,33 @@ export const decisionSchema = z.strictObject({
 });
 
 export const finishSchema = z.strictObject({ status: runStatusSchema, finishedAt: z.number(), summary: json });
+
+/** A build checkpoint as recorded; `body` must also be JSON-encodable (checked when it is encoded). */
+export const checkpointSchema = z.strictObject({ kind: id, body: z.unknown(), createdAt: z.number() });
+
+/** Id of an escalation within its run. */
+export const escalationIdSchema = id;
+
+export const newEscalationSchema = z.strictObject({
+  escalationId: id,
+  taskId: id,
+  kind: z.enum(['code', 'decomposition']),
+  reason: z.string(),
+  question: z.string(),
+  context: z.unknown(),
+  createdAt: z.number(),
+});
+
+/** The answer to an escalation. The answer itself is any JSON value other than `undefined` (`null` is allowed). */
+export const escalationAnswerSchema = z.strictObject({
+  answer: z.unknown().refine((value) => value !== undefined, 'a JSON value (not undefined)'),
+  answeredBy: id,
+  answeredAt: z.number(),
+});
+
+export const escalationFilterSchema = z
+  .strictObject({ runId: id.optional(), status: escalationStatusSchema.optional() })
+  .optional();
 
 export const listOptionsSchema = z.strictObject({ limit: z.number().int().positive().optional() }).optional();
 

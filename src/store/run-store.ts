@@ -5,8 +5,11 @@
  * default: one SQLite file). A backend owns its connections.
  */
 
-/** Status of a run. */
-export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled';
+/**
+ * Status of a run. `paused`: a build stopped cleanly and can be resumed (a budget was hit, or all remaining work
+ * waits on escalations).
+ */
+export type RunStatus = 'running' | 'completed' | 'failed' | 'cancelled' | 'paused';
 
 /** A run as created. */
 export interface NewRun {
@@ -91,6 +94,49 @@ export interface TaskRecord {
   readonly spec: unknown;
 }
 
+/**
+ * One checkpoint of a build: a state change written before it takes effect (node created, node state, commit,
+ * budget stop, ...). `kind` names the change; `body` is its JSON payload, validated by the build orchestrator
+ * (`orchestrate/build/build-journal.ts`), not by the store. `seq` is assigned by the store: 1, 2, 3, ... per run.
+ */
+export interface CheckpointRecord {
+  readonly seq: number;
+  readonly kind: string;
+  readonly body: unknown;
+  readonly createdAt: number;
+}
+
+/** Status of an escalation. */
+export type EscalationStatus = 'open' | 'answered';
+
+/**
+ * A question to a person that no consensus could settle (seed guide §5: the last fallback). `answer` is the
+ * person's reply as JSON (e.g. `{ "code": "..." }` or a decomposition proposal), null while open.
+ */
+export interface EscalationRecord {
+  /** Unique within the run, e.g. `esc-1`. */
+  readonly escalationId: string;
+  /** The task (or `decompose:<node>`) the escalation is about. */
+  readonly taskId: string;
+  /** What the person is asked to provide: `code` for a task, `decomposition` for a node's plan. */
+  readonly kind: 'code' | 'decomposition';
+  /** Why it was escalated (samples, red flags, failed layers). */
+  readonly reason: string;
+  /** The question shown to the person. */
+  readonly question: string;
+  /** Anything that helps answer it (the spec, the best partial code), as JSON. */
+  readonly context: unknown;
+  readonly status: EscalationStatus;
+  readonly answer: unknown;
+  /** Who answered (free text: a user name, `cli`, `http`), null while open. */
+  readonly answeredBy: string | null;
+  readonly createdAt: number;
+  readonly answeredAt: number | null;
+}
+
+/** An escalation as opened (status `open`, no answer yet). */
+export type NewEscalation = Omit<EscalationRecord, 'status' | 'answer' | 'answeredBy' | 'answeredAt'>;
+
 /** Everything recorded about one run. */
 export interface RunRecord {
   readonly id: string;
@@ -108,6 +154,10 @@ export interface RunRecord {
   readonly layerResults: readonly LayerResultRecord[];
   readonly votes: readonly VoteRecord[];
   readonly decisions: readonly DecisionRecord[];
+  /** Build checkpoints in `seq` order (empty for a `solve` run). */
+  readonly checkpoints: readonly CheckpointRecord[];
+  /** Escalations in creation order (by `createdAt`, ties in recording order). */
+  readonly escalations: readonly EscalationRecord[];
 }
 
 /** One line of `listRuns`. */
@@ -136,6 +186,39 @@ export interface RunStore {
   recordVote(runId: string, vote: VoteRecord): Promise<void>;
   recordDecision(runId: string, decision: DecisionRecord): Promise<void>;
   finishRun(runId: string, end: { readonly status: RunStatus; readonly finishedAt: number; readonly summary: Readonly<Record<string, unknown>> }): Promise<void>;
+  /**
+   * Sets a finished or paused run back to `running` (finishedAt null) when it is resumed. The last summary is kept
+   * until the next `finishRun`; a running run stays running.
+   * @throws RunNotFoundError.
+   */
+  reopenRun(runId: string): Promise<void>;
+  /**
+   * Appends a build checkpoint; returns its `seq` (1 for the first of the run, then 2, 3, ... without gaps, also when
+   * several callers or processes append at once). Durable when the promise resolves.
+   * @throws InvalidArgumentError (`invalid_argument`: e.g. `checkpoint.kind` empty, `checkpoint.body` not
+   *   JSON-encodable); RunNotFoundError.
+   */
+  recordCheckpoint(runId: string, checkpoint: { readonly kind: string; readonly body: unknown; readonly createdAt: number }): Promise<number>;
+  /**
+   * Opens an escalation (status `open`; `answer`, `answeredBy` and `answeredAt` null).
+   * @throws InvalidArgumentError (`invalid_argument`, e.g. `escalation.kind`); RunNotFoundError;
+   *   DuplicateRecordError (`duplicate_record`, record `escalation`) when the id is taken in the run.
+   */
+  openEscalation(runId: string, escalation: NewEscalation): Promise<void>;
+  /**
+   * Answers an open escalation (atomically: of two concurrent answers exactly one wins) and returns it as stored.
+   * `answer.answer` is any JSON value except `undefined` (`null` is an answer).
+   * @throws InvalidArgumentError (`invalid_argument`, e.g. `answer.answeredBy` empty); RunNotFoundError;
+   *   EscalationNotFoundError (`escalation_not_found`); EscalationAnsweredError (`escalation_already_answered`)
+   *   when it was answered before (the first answer is kept).
+   */
+  answerEscalation(runId: string, escalationId: string, answer: { readonly answer: unknown; readonly answeredBy: string; readonly answeredAt: number }): Promise<EscalationRecord>;
+  /**
+   * Escalations, oldest first (by `createdAt`, ties in recording order), optionally of one run and/or one status.
+   * An unknown run gives an empty list.
+   * @throws InvalidArgumentError (`invalid_argument`, e.g. `filter.status`).
+   */
+  listEscalations(filter?: { readonly runId?: string; readonly status?: EscalationStatus }): Promise<readonly (EscalationRecord & { readonly runId: string })[]>;
   /** The whole run, or undefined when no such run exists. */
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Most recent first. `limit` default 50. */

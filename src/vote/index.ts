@@ -1,7 +1,7 @@
 /**
  * @module vote
  * Public entry of voting: first-to-ahead-by-k over equivalence classes (MAKER Algorithm 2), the k_min scaling
- * law and expected cost (MAKER §3.2, Appendix B), and execution-based equivalence classes (semantic signatures
+ * law, expected cost and run estimates (MAKER §3.2, Appendix B), and execution-based equivalence classes (semantic signatures
  * over generated inputs, as in CodeT and MBR-exec).
  */
 export { FirstToAheadByKVote, type ClassTally, type VoteStatus } from './first-to-ahead-by-k.js';
@@ -15,5 +15,6 @@ export {
   type ExpectedCost,
   type ExpectedCostOptions,
 } from './k-min.js';
+export { estimateRun, type EstimateRunOptions, type RunEstimate } from './estimate-run.js';
 export { generateInputs, arbitraryFor, edgeValueFor } from './generate-inputs.js';
 export { semanticSignature, canonicalValue, type SemanticSignature } from './semantic-signature.js';

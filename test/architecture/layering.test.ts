@@ -11,7 +11,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../../src');
 const RANK: Record<string, number> = {
-  errors: 0, spec: 1, llm: 2, redflag: 3, vote: 3, sandbox: 3, store: 3, verify: 4, orchestrate: 5, engine: 6, index: 7, cli: 8,
+  errors: 0, spec: 1, llm: 2, redflag: 3, vote: 3, sandbox: 3, store: 3, verify: 4, decompose: 4, orchestrate: 5, engine: 6, index: 7, cli: 8,
 };
 const EDGES = new Set(['cli']);
 

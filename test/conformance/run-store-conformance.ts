@@ -2,7 +2,8 @@
  * @module test/conformance/run-store-conformance
  * The conformance suite every {@link RunStore} implementation runs (Hono `runTest({ newRouter })`, BullMQ
  * adapter-conformance style): round trip of every record kind, ordering, listing, duplicates, unknown runs,
- * finishing, closing and (when the backend persists) surviving close/reopen.
+ * finishing, closing and (when the backend persists) surviving close/reopen. The build records (checkpoints,
+ * escalations, pause / reopen) are in `run-store-build-conformance.ts`, registered from here.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -12,7 +13,8 @@ import {
   type RunRecord,
   type RunStore,
 } from '../../src/store/index.js';
-import { decision, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
+import { runBuildRecordConformance } from './run-store-build-conformance.js';
+import { checkpoint, decision, escalation, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
 
 /** How the suite gets stores. `reopen` closes `store` and opens the same data again (persistent backends only). */
 export interface RunStoreFactory {
@@ -51,6 +53,11 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
       await store.recordVote(run.id, vote('t1', 0, { classKey: 'sha256:cd34' }));
       await store.recordDecision(run.id, decision('t2'));
       await store.recordDecision(run.id, decision('t1', { outcome: 'no-consensus', classKey: null, code: null }));
+      await store.recordCheckpoint(run.id, checkpoint('node-created'));
+      await store.recordCheckpoint(run.id, checkpoint('budget-stop', { body: undefined, createdAt: 5 }));
+      await store.openEscalation(run.id, escalation('esc-b', { createdAt: 20 }));
+      await store.openEscalation(run.id, escalation('esc-a', { createdAt: 10, kind: 'decomposition', context: undefined }));
+      await store.answerEscalation(run.id, 'esc-a', { answer: { children: ['x', 'y'] }, answeredBy: 'ada', answeredAt: 30 });
       return {
         ...run,
         status: 'running',
@@ -66,6 +73,17 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         ],
         votes: [vote('t1', 0, { classKey: 'sha256:cd34' }), vote('t2', 0)],
         decisions: [decision('t1', { outcome: 'no-consensus', classKey: null, code: null }), decision('t2')],
+        checkpoints: [
+          { seq: 1, ...checkpoint('node-created') },
+          { seq: 2, ...checkpoint('budget-stop', { body: undefined, createdAt: 5 }) },
+        ],
+        escalations: [
+          {
+            ...escalation('esc-a', { createdAt: 10, kind: 'decomposition', context: undefined }),
+            status: 'answered', answer: { children: ['x', 'y'] }, answeredBy: 'ada', answeredAt: 30,
+          },
+          { ...escalation('esc-b', { createdAt: 20 }), status: 'open', answer: null, answeredBy: null, answeredAt: null },
+        ],
       };
     }
 
@@ -121,6 +139,7 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         ['layer-result', () => store.recordLayerResult('run-1', layerResult('t2', 0, 'syntax', { status: 'pass' }))],
         ['vote', () => store.recordVote('run-1', vote('t2', 0, { classKey: 'other' }))],
         ['decision', () => store.recordDecision('run-1', decision('t2', { outcome: 'escalated' }))],
+        ['escalation', () => store.openEscalation('run-1', escalation('esc-b', { question: 'overwritten?' }))],
       ];
       for (const [record, attempt] of attempts) {
         const error = await attempt().then(() => undefined, (e: unknown) => e);
@@ -132,12 +151,14 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
       await store.recordSample('run-1', sample('t3', 0));
       await store.createRun(newRun({ id: 'run-2' }));
       await store.recordSample('run-2', sample('t1', 0));
+      await store.openEscalation('run-2', escalation('esc-b'));
       expect((await store.getRun('run-2'))?.samples).toHaveLength(1);
+      expect((await store.getRun('run-2'))?.escalations).toHaveLength(1);
     });
 
     it('rejects writes to an unknown run with run_not_found and stores nothing', async () => {
       const store = await create();
-      const writes: Array<() => Promise<void>> = [
+      const writes: Array<() => Promise<unknown>> = [
         () => store.recordTask('nope', task('t1')),
         () => store.recordSample('nope', sample('t1', 0)),
         () => store.recordRedFlag('nope', redFlag('t1', 0)),
@@ -145,6 +166,10 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         () => store.recordVote('nope', vote('t1', 0)),
         () => store.recordDecision('nope', decision('t1')),
         () => store.finishRun('nope', { status: 'completed', finishedAt: 1, summary: {} }),
+        () => store.reopenRun('nope'),
+        () => store.recordCheckpoint('nope', checkpoint()),
+        () => store.openEscalation('nope', escalation('esc-1')),
+        () => store.answerEscalation('nope', 'esc-1', { answer: 1, answeredBy: 'cli', answeredAt: 1 }),
       ];
       for (const write of writes) {
         const error = await write().then(() => undefined, (e: unknown) => e);
@@ -152,6 +177,7 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         expect(error).toMatchObject({ code: 'run_not_found', runId: 'nope' });
       }
       expect(await store.listRuns()).toEqual([]);
+      expect(await store.listEscalations()).toEqual([]);
       expect(await store.getRun('nope')).toBeUndefined();
     });
 
@@ -222,6 +248,11 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         () => store.recordVote('run-1', vote('t1', 0)),
         () => store.recordDecision('run-1', decision('t1')),
         () => store.finishRun('run-1', { status: 'failed', finishedAt: 2, summary: {} }),
+        () => store.reopenRun('run-1'),
+        () => store.recordCheckpoint('run-1', checkpoint()),
+        () => store.openEscalation('run-1', escalation('esc-1')),
+        () => store.answerEscalation('run-1', 'esc-1', { answer: 1, answeredBy: 'cli', answeredAt: 1 }),
+        () => store.listEscalations(),
         () => store.getRun('run-1'),
         () => store.listRuns(),
       ];
@@ -231,6 +262,8 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         expect(error).toMatchObject({ code: 'store_closed' });
       }
     });
+
+    runBuildRecordConformance(create);
 
     if (factory.reopen !== undefined) {
       const reopen = factory.reopen;
@@ -243,6 +276,11 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         expect(await again.getRun('run-1')).toStrictEqual({ ...expected, status: 'failed', finishedAt: 5, summary: { error: 'boom' } });
         await expect(again.recordSample('run-1', sample('t1', 0))).rejects.toBeInstanceOf(DuplicateRecordError);
         await again.recordSample('run-1', sample('t1', 2));
+        // Checkpoint numbering and answered escalations carry over.
+        expect(await again.recordCheckpoint('run-1', checkpoint())).toBe(3);
+        await expect(again.answerEscalation('run-1', 'esc-a', { answer: 1, answeredBy: 'bob', answeredAt: 40 }))
+          .rejects.toMatchObject({ code: 'escalation_already_answered', answeredBy: 'ada' });
+        expect((await again.listEscalations({ status: 'open' })).map((e) => e.escalationId)).toEqual(['esc-b']);
         expect((await again.listRuns())[0]).toMatchObject({ id: 'run-1', samples: 4, tasks: 2 });
       });
     }

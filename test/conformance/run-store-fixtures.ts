@@ -5,6 +5,7 @@
 import type {
   DecisionRecord,
   LayerResultRecord,
+  NewEscalation,
   NewRun,
   RedFlagRecord,
   SampleRecord,
@@ -82,5 +83,23 @@ export const decision = (taskId: string, over: Partial<DecisionRecord> = {}): De
   k: 3,
   reason: 'class sha256:ab12 ahead by 3',
   decidedAt: 1_760_000_009_000,
+  ...over,
+});
+
+export const checkpoint = (kind = 'node-state', over: Partial<{ kind: string; body: unknown; createdAt: number }> = {}) => ({
+  kind,
+  body: { node: 'root/parse', state: 'done', commit: 'a1b2c3d', attempts: [1, 2], note: null, 'ünï': '✓ \u{1F600}' } as unknown,
+  createdAt: 1_760_000_020_000,
+  ...over,
+});
+
+export const escalation = (escalationId: string, over: Partial<NewEscalation> = {}): NewEscalation => ({
+  escalationId,
+  taskId: 't1',
+  kind: 'code',
+  reason: 'no consensus after 20 samples: 3 classes, best ahead by 1 < k = 3',
+  question: 'Write f(x) so that f(1) = 2.',
+  context: { spec: { id: 't1' }, bestPartial: 'function f(x) { return x; }', failedLayers: ['tests'] },
+  createdAt: 1_760_000_030_000,
   ...over,
 });

@@ -1,7 +1,8 @@
 /**
  * @module test/conformance/run-store-sqlite-schema.test
- * The SQLite store's file handling: schema versioning and forward-only migrations, the pragmas it sets, refusing
- * files that are not a Zero-Error database (StoreOpenError), and the default path helpers.
+ * The SQLite store's file handling: schema versioning and forward-only migrations (including migration 2, which
+ * rebuilds the runs table with foreign keys off), the pragmas it sets, refusing files that are not a Zero-Error
+ * database (StoreOpenError), and the default path helpers.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,9 +16,9 @@ import {
   SqliteRunStore,
   StoreOpenError,
 } from '../../src/store/index.js';
-import { MIGRATIONS, SCHEMA_TABLE } from '../../src/store/sqlite/migrations.js';
+import { currentVersion, migrate, MIGRATIONS, SCHEMA_TABLE } from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open-database.js';
-import { newRun, sample } from './run-store-fixtures.js';
+import { decision, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
 
 let folder = '';
 let n = 0;
@@ -53,7 +54,7 @@ describe('SQLite run store schema', () => {
     expect(first.versions.map((v) => (v as { version: number }).version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(first.pragmas).toEqual({ journal_mode: 'wal', application_id: 0x7a657272 });
     expect(first.tables).toEqual(
-      ['decisions', 'layer_results', 'red_flags', 'runs', 'samples', 'tasks', 'votes', SCHEMA_TABLE].sort(),
+      ['checkpoints', 'decisions', 'escalations', 'layer_results', 'red_flags', 'runs', 'samples', 'tasks', 'votes', SCHEMA_TABLE].sort(),
     );
 
     const again = await SqliteRunStore.open({ path: file });
@@ -115,6 +116,120 @@ describe('SQLite run store schema', () => {
     expect(check.pragma('journal_mode', { simple: true })).toBe('delete');
     expect(check.prepare('SELECT name FROM sqlite_master').pluck().all()).toEqual(['contacts']);
     check.close();
+  });
+});
+
+const V1 = MIGRATIONS.slice(0, 1);
+const CHILD_TABLES = ['tasks', 'samples', 'red_flags', 'layer_results', 'votes', 'decisions'] as const;
+
+/** A schema-version-1 file (written by the store of that version) holding two runs with records of every kind. */
+async function versionOneFile(): Promise<string> {
+  const file = fresh();
+  const store = await SqliteRunStore.open({ path: file, migrations: V1 });
+  await store.createRun(newRun({ id: 'run-1' }));
+  await store.createRun(newRun({ id: 'run-2' })); // same createdAt: listRuns orders the tie by rowid
+  for (const runId of ['run-1', 'run-2']) {
+    for (const taskId of ['t1', 't2']) {
+      await store.recordTask(runId, task(taskId));
+      for (let i = 0; i < 3; i += 1) {
+        await store.recordSample(runId, sample(taskId, i));
+        await store.recordRedFlag(runId, redFlag(taskId, i, 'hedging'));
+        await store.recordRedFlag(runId, redFlag(taskId, i, 'over-token-cap'));
+        await store.recordLayerResult(runId, layerResult(taskId, i, 'syntax', { status: 'pass', details: undefined }));
+        await store.recordLayerResult(runId, layerResult(taskId, i, 'tests'));
+        await store.recordVote(runId, vote(taskId, i));
+      }
+      await store.recordDecision(runId, decision(taskId));
+    }
+  }
+  await store.finishRun('run-2', { status: 'failed', finishedAt: 1_760_000_010_000, summary: { error: 'boom' } });
+  await store.close();
+  return file;
+}
+
+/** Every row of the runs table and of its children, with rowids. */
+function dump(file: string): Record<string, unknown[]> {
+  const db = new Database(file, { readonly: true });
+  try {
+    return Object.fromEntries(['runs', ...CHILD_TABLES].map((table) => [table, db.prepare(`SELECT rowid AS _rowid, * FROM ${table} ORDER BY rowid`).all()]));
+  } finally {
+    db.close();
+  }
+}
+
+function tableSql(db: Database.Database, name: string): string {
+  return db.prepare('SELECT sql FROM sqlite_master WHERE name = ?').pluck().get(name) as string;
+}
+
+describe('migration 2: paused runs, checkpoints, escalations', () => {
+  it('rebuilds runs without losing a child row, allows paused, and leaves foreign keys on and intact', async () => {
+    const file = await versionOneFile();
+    expect(inspect(file).versions.map((v) => (v as { version: number }).version)).toEqual([1]);
+    const before = dump(file);
+    expect(before['runs']).toHaveLength(2);
+    for (const table of CHILD_TABLES) expect(before[table]?.length, table).toBeGreaterThan(0);
+
+    const db = openDatabase({ path: file });
+    try {
+      expect(currentVersion(db)).toBe(2);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('foreign_key_check')).toEqual([]);
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(tableSql(db, 'runs')).toContain("'paused'");
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").pluck().all())
+        .toEqual(['runs_by_created_at']);
+      expect(db.prepare("SELECT count(*) FROM sqlite_master WHERE sql LIKE '%runs_v2%'").pluck().get()).toBe(0);
+      for (const table of CHILD_TABLES) expect(tableSql(db, table), table).toContain('REFERENCES runs (id) ON DELETE CASCADE');
+    } finally {
+      db.close();
+    }
+    expect(dump(file)).toEqual(before);
+
+    const store = await SqliteRunStore.open({ path: file });
+    try {
+      expect((await store.listRuns()).map((r) => [r.id, r.status, r.tasks, r.samples])).toEqual([['run-2', 'failed', 2, 6], ['run-1', 'running', 2, 6]]);
+      await store.finishRun('run-1', { status: 'paused', finishedAt: 1_760_000_020_000, summary: { reason: 'budget' } });
+      const run = await store.getRun('run-1');
+      expect(run).toMatchObject({ status: 'paused', finishedAt: 1_760_000_020_000, checkpoints: [], escalations: [] });
+      expect(run?.samples).toHaveLength(6);
+      expect(run?.redFlags).toHaveLength(12);
+      expect(run?.layerResults).toHaveLength(12);
+      expect(run?.decisions).toHaveLength(2);
+      expect(await store.recordCheckpoint('run-1', { kind: 'resume', body: {}, createdAt: 1 })).toBe(1);
+      // The children still point at the rebuilt table: a write to an unknown run is refused.
+      await expect(store.recordSample('nope', sample('t1', 0))).rejects.toMatchObject({ code: 'run_not_found' });
+    } finally {
+      await store.close();
+    }
+    expect(inspect(file).versions.map((v) => (v as { version: number }).version)).toEqual([1, 2]);
+  });
+
+  it('rolls back when the rebuilt schema would break a foreign key, and restores the foreign_keys setting', async () => {
+    const file = await versionOneFile();
+    const raw = new Database(file);
+    raw.pragma('foreign_keys = OFF');
+    raw.prepare('INSERT INTO tasks (run_id, task_id, spec) VALUES (?, ?, ?)').run('ghost', 't1', null);
+    raw.close();
+    const before = dump(file);
+
+    const db = new Database(file);
+    try {
+      db.pragma('foreign_keys = ON');
+      expect(() => migrate(db)).toThrow(/migration 2 .* 1 foreign key violation.*tasks/);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(currentVersion(db)).toBe(1);
+      expect(tableSql(db, 'runs')).not.toContain("'paused'");
+      expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('checkpoints', 'escalations', 'runs_v2')").all()).toEqual([]);
+      db.pragma('foreign_keys = OFF');
+      expect(() => migrate(db)).toThrow(/foreign key violation/);
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(0);
+    } finally {
+      db.close();
+    }
+    expect(dump(file)).toEqual(before);
+    const error = await SqliteRunStore.open({ path: file }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreOpenError);
+    expect((error as StoreOpenError).message).toContain('foreign key violation');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { clampSpec, sumPositiveSpec } from '../../../test/fixtures/orchestrate/specs.js';
 import { renderStub } from '../../spec/render-stub.js';
 import { TaskSpecSchema } from '../../spec/task-spec.js';
-import { assembleCandidate } from './assemble-candidate.js';
+import { assembleCandidate, ownCode } from './assemble-candidate.js';
 
 describe('assembleCandidate: continuation', () => {
   test('code is the stub followed by the text; the generated part is the text', () => {
@@ -74,5 +74,49 @@ describe('assembleCandidate: chat', () => {
     const block = 'function clamp(x: number, low: number, high: number): number { return x; }';
     const assembled = assembleCandidate(clampSpec(), 'chat', `\`\`\`ts\n${block}\`\`\``);
     expect(assembled.code).toBe(`${block}\n`);
+  });
+});
+
+describe('assembleCandidate with contextCode', () => {
+  const helper = 'function lift(x: number, low: number): number {\n  return Math.max(x, low);\n}';
+  const withContext = (contextCode: string) => TaskSpecSchema.parse({ ...clampSpec(), contextCode });
+  const body = 'function clamp(x: number, low: number, high: number): number {\n  return Math.min(lift(x, low), high);\n}\n';
+
+  test('chat: the context, then exactly one newline when it lacks one, then the block; generatedCode is the block', () => {
+    const spec = withContext(helper);
+    const assembled = assembleCandidate(spec, 'chat', `\`\`\`ts\n${body}\`\`\``);
+    expect(assembled).toEqual({ code: `${helper}\n${body}`, generatedCode: body });
+    // A context that already ends in a newline is not given a second one.
+    expect(assembleCandidate(withContext(`${helper}\n`), 'chat', `\`\`\`ts\n${body}\`\`\``).code).toBe(`${helper}\n${body}`);
+  });
+
+  test('continuation: context + stub + continuation', () => {
+    const spec = withContext(`${helper}\n`);
+    const text = '  return Math.min(lift(x, low), high);\n}\n';
+    expect(assembleCandidate(spec, 'continuation', text)).toEqual({ code: `${helper}\n${renderStub(spec)}${text}`, generatedCode: text });
+  });
+
+  test('no code stays no code: the context alone is never a candidate', () => {
+    const nothing = { code: null, generatedCode: null };
+    expect(assembleCandidate(withContext(helper), 'chat', 'I cannot help with that.')).toEqual(nothing);
+    expect(assembleCandidate(withContext(helper), 'continuation', '  \n')).toEqual(nothing);
+  });
+
+  test('Python: the stub imports go after the context, in front of the block', () => {
+    const context = 'def double(x: int) -> int:\n    return 2 * x\n';
+    const spec = TaskSpecSchema.parse({ ...sumPositiveSpec(), contextCode: context });
+    const block = 'def sum_positive(xs: List[int]) -> int:\n    return sum(double(x) // 2 for x in xs if x > 0)\n';
+    expect(assembleCandidate(spec, 'chat', `\`\`\`python\n${block}\`\`\``).code).toBe(`${context}from typing import *\n${block}`);
+  });
+
+  test('ownCode strips exactly the context prefix, and nothing when it is absent', () => {
+    const spec = withContext(helper);
+    const code = assembleCandidate(spec, 'chat', `\`\`\`ts\n${body}\`\`\``).code ?? '';
+    expect(ownCode(spec, code)).toBe(body);
+    // Without the newline assembly adds, the prefix is not there: unchanged.
+    expect(ownCode(spec, `${helper}${body}`)).toBe(`${helper}${body}`);
+    expect(ownCode(spec, body)).toBe(body);
+    expect(ownCode(clampSpec(), code)).toBe(code);
+    expect(ownCode(withContext(''), body)).toBe(body);
   });
 });

@@ -1,18 +1,18 @@
 /**
  * @module orchestrate/prompting/assemble-candidate
  * Turns a model's raw output into candidate source code: the stub plus the continuation, or the fenced code block of
- * a chat answer. Assembly only puts the pieces together as the prompt framed them; it never repairs the model's
- * code (MAKER §3.3: red-flag, do not repair).
+ * a chat answer, after the spec's verified `contextCode` when it has one. Assembly only puts the pieces together as
+ * the prompt framed them; it never repairs the model's code (MAKER §3.3: red-flag, do not repair).
  */
 import type { CompletionStyle } from '../../llm/language-model.js';
 import { renderStub } from '../../spec/render-stub.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import { contextPrefix, type TaskSpec } from '../../spec/task-spec.js';
 
 /** An assembled candidate, or nulls when the output holds no code. */
 export interface AssembledCandidate {
-  /** Complete source to verify and run, or null when no code was found. */
+  /** Complete source to verify and run (starting with the spec's `contextCode`, if any), or null when no code was found. */
   readonly code: string | null;
-  /** The part written by the model. */
+  /** The part written by the model (never includes the context). */
   readonly generatedCode: string | null;
 }
 
@@ -27,11 +27,16 @@ const FENCE = /```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n([\s\S]*?)(?:```|$)/g;
  *   refusal, is prose, not code, so red-flagging sees it as prose). For Python, the stub's import lines are
  *   prepended when the block lacks them, because the prompt showed them as given context (e.g. HumanEval's
  *   `from typing import List`).
+ *
+ * With `spec.contextCode` (verified code of the task's dependencies, seed guide: execute with retrieved context),
+ * `code` is `contextPrefix(spec)` followed by the above for both styles: `contextCode`, a newline when it does not
+ * end in one, then the rest. `generatedCode` is unchanged. {@link ownCode} takes the prefix off again.
  */
 export function assembleCandidate(spec: TaskSpec, style: CompletionStyle, text: string): AssembledCandidate {
+  const context = contextPrefix(spec);
   if (style === 'continuation') {
     if (text.trim() === '') return { code: null, generatedCode: null };
-    return { code: renderStub(spec) + text, generatedCode: text };
+    return { code: context + renderStub(spec) + text, generatedCode: text };
   }
   const blocks = [...text.matchAll(FENCE)].map((match) => match[2] ?? '');
   const block =
@@ -40,7 +45,17 @@ export function assembleCandidate(spec: TaskSpec, style: CompletionStyle, text: 
     (text.includes('```') || !text.includes(spec.signature.entryPoint) ? '' : text);
   if (block.trim() === '') return { code: null, generatedCode: null };
   const code = spec.language === 'python' ? withStubImports(spec, block) : block;
-  return { code: code.endsWith('\n') ? code : `${code}\n`, generatedCode: block };
+  return { code: context + (code.endsWith('\n') ? code : `${code}\n`), generatedCode: block };
+}
+
+/**
+ * The candidate's own code: `code` without the `contextCode` prefix that {@link assembleCandidate} put in front
+ * (exactly `contextPrefix(spec)`). Returns `code` unchanged when the spec has no context or `code` does not start
+ * with it.
+ */
+export function ownCode(spec: Pick<TaskSpec, 'contextCode'>, code: string): string {
+  const context = contextPrefix(spec);
+  return context !== '' && code.startsWith(context) ? code.slice(context.length) : code;
 }
 
 /** Prepends the stub's top-level import lines that `code` does not already contain. */

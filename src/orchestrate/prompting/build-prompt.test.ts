@@ -69,6 +69,37 @@ describe('buildSamplePrompt', () => {
   });
 });
 
+describe('buildSamplePrompt with contextCode', () => {
+  const helper = 'function lift(x: number, low: number): number {\n  return Math.max(x, low);\n}';
+  const spec = TaskSpecSchema.parse({ ...clampSpec(), contextCode: helper });
+
+  test('continuation: the context comes before the stub, with the newline assembly uses', () => {
+    expect(buildSamplePrompt(spec, 'continuation', 'stub').prompt).toBe(`${helper}\n${renderStub(spec)}`);
+  });
+
+  test('chat: every variant shows the context in its own fenced block as available, verified functions', () => {
+    for (const variant of PROMPT_VARIANTS) {
+      const [system, user] = buildSamplePrompt(spec, 'chat', variant).messages ?? [];
+      expect(user?.content).toContain(
+        `Available functions, already verified; call them, do not redefine them:\n\`\`\`typescript\n${helper}\n\`\`\``,
+      );
+      expect(system?.content).toContain('never redefine');
+      expect(system?.content).not.toContain('self-contained');
+    }
+    const direct = buildSamplePrompt(spec, 'chat', 'direct').messages?.[1]?.content ?? '';
+    expect(direct.indexOf('Available functions')).toBeLessThan(direct.indexOf('Complete this code'));
+  });
+
+  test('without contextCode nothing about available functions is said', () => {
+    for (const style of ['chat', 'continuation'] as const) {
+      const text = sentText(buildSamplePrompt(clampSpec(), style, 'direct'));
+      expect(text).not.toContain('Available functions');
+      expect(text).not.toContain('redefine');
+    }
+    expect(buildSamplePrompt(clampSpec(), 'chat', 'direct').messages?.[0]?.content).toContain('self-contained');
+  });
+});
+
 describe('continuationStops', () => {
   test('language defaults', () => {
     expect(continuationStops(clampSpec())).toEqual(TYPESCRIPT_CONTINUATION_STOPS);

@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, CompletionStyle } from '../../llm/language-model.js';
 import { renderStub } from '../../spec/render-stub.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import { contextPrefix, type TaskSpec } from '../../spec/task-spec.js';
 import type { PromptVariant } from './prompt-variants.js';
 
 /** What the sampler sends for one sample. */
@@ -29,11 +29,17 @@ export const TYPESCRIPT_CONTINUATION_STOPS = ['\nfunction ', '\n/*', '\n//', '\n
  * Continuation: the model continues `renderStub(spec)`; stop sequences come from `spec.metadata.stopTokens` (a JSON
  * array, as MultiPL-E ships them) or the language's default list. Chat: a system message fixing the answer format
  * and a user message with the description, signature, stub and visible examples, worded per `variant`.
+ *
+ * `spec.contextCode` (verified code of the dependencies; seed guide: execute with retrieved context) comes before
+ * the stub in a continuation prompt (`contextPrefix(spec) + stub`, the same text assembly puts in front of the
+ * candidate); a chat prompt shows it in its own fenced block as available functions, already verified, to call and
+ * not to redefine.
  */
 export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, variant: PromptVariant): SamplePrompt {
   const stub = renderStub(spec);
+  const context = contextPrefix(spec);
   if (style === 'continuation') {
-    return { style, variant: 'stub', prompt: stub, stop: continuationStops(spec) };
+    return { style, variant: 'stub', prompt: context + stub, stop: continuationStops(spec) };
   }
   const language = spec.language === 'python' ? 'Python' : 'TypeScript';
   const fence = spec.language === 'python' ? 'python' : 'typescript';
@@ -44,12 +50,20 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
     .map((line) => `- ${line}`)
     .join('\n');
   const system =
-    `You write one correct, self-contained ${language} function. Answer with exactly one fenced code block ` +
+    `You write one correct${context === '' ? ', self-contained' : ''} ${language} function. Answer with exactly one fenced code block ` +
     `(\`\`\`${fence}) containing the complete function \`${spec.signature.entryPoint}\` and any imports or helpers ` +
-    'it needs. No explanations, no tests, no example usage.';
+    'it needs. No explanations, no tests, no example usage.' +
+    (context === '' ? '' : ' The available functions shown are already defined: call them, never redefine or repeat them.');
+  const available = `Available functions, already verified; call them, do not redefine them:\n\`\`\`${fence}\n${context}\`\`\``;
   const parts: string[] = [];
-  if (variant === 'spec-first') parts.push(`Signature to implement:\n\`\`\`${fence}\n${stub}\`\`\``, `Task: ${spec.description}`);
-  else parts.push(`Task: ${spec.description}`, `Complete this code:\n\`\`\`${fence}\n${stub}\`\`\``);
+  if (variant === 'spec-first') {
+    parts.push(`Signature to implement:\n\`\`\`${fence}\n${stub}\`\`\``, `Task: ${spec.description}`);
+    if (context !== '') parts.push(available);
+  } else {
+    parts.push(`Task: ${spec.description}`);
+    if (context !== '') parts.push(available);
+    parts.push(`Complete this code:\n\`\`\`${fence}\n${stub}\`\`\``);
+  }
   if (examples) parts.push(`Examples:\n${examples}`);
   if (spec.preconditions.length > 0) parts.push(`Preconditions: ${spec.preconditions.join('; ')}`);
   if (spec.postconditions.length > 0) parts.push(`Postconditions: ${spec.postconditions.join('; ')}`);

@@ -5,11 +5,19 @@
 import { ZeroErrorError } from '../../errors/zero-error-error.js';
 
 /** Kinds of record a store keeps, as named in {@link DuplicateRecordError.record}. */
-export type StoreRecordKind = 'run' | 'task' | 'sample' | 'red-flag' | 'layer-result' | 'vote' | 'decision';
+export type StoreRecordKind =
+  | 'run'
+  | 'task'
+  | 'sample'
+  | 'red-flag'
+  | 'layer-result'
+  | 'vote'
+  | 'decision'
+  | 'escalation';
 
 /**
  * The record is already stored (same run id; same task; same task + sampleIndex; same sample + rule; same sample +
- * layer; same task for decisions). The stored record is kept unchanged.
+ * layer; same task for decisions; same escalation id within the run). The stored record is kept unchanged.
  *
  * Code: `duplicate_record`. Not retryable.
  */

@@ -5,8 +5,12 @@
  * Records are copied in and out, so callers can never mutate what is stored.
  */
 import type {
+  CheckpointRecord,
   DecisionRecord,
+  EscalationRecord,
+  EscalationStatus,
   LayerResultRecord,
+  NewEscalation,
   NewRun,
   RedFlagRecord,
   RunRecord,
@@ -18,6 +22,8 @@ import type {
   VoteRecord,
 } from '../run-store.js';
 import { DuplicateRecordError, type StoreRecordKind } from '../errors/duplicate-record-error.js';
+import { EscalationAnsweredError } from '../errors/escalation-answered-error.js';
+import { EscalationNotFoundError } from '../errors/escalation-not-found-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { roundTripJson } from '../json-column.js';
@@ -27,9 +33,15 @@ import * as schemas from '../record-schemas.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
+/** An escalation with its place in recording order across all runs (the tie-break of `createdAt`). */
+interface StoredEscalation {
+  readonly order: number;
+  record: EscalationRecord;
+}
+
 interface StoredRun {
   readonly seq: number;
-  head: Mutable<Omit<RunRecord, 'tasks' | 'samples' | 'redFlags' | 'layerResults' | 'votes' | 'decisions'>>;
+  head: Mutable<Omit<RunRecord, 'tasks' | 'samples' | 'redFlags' | 'layerResults' | 'votes' | 'decisions' | 'checkpoints' | 'escalations'>>;
   readonly keys: Set<string>;
   readonly tasks: TaskRecord[];
   readonly samples: SampleRecord[];
@@ -37,17 +49,22 @@ interface StoredRun {
   readonly layerResults: LayerResultRecord[];
   readonly votes: VoteRecord[];
   readonly decisions: DecisionRecord[];
+  readonly checkpoints: CheckpointRecord[];
+  readonly escalations: Map<string, StoredEscalation>;
 }
 
 /**
  * In-memory run store. `new MemoryRunStore()`; nothing to open. See {@link RunStore} for the contract.
  *
- * Throws `invalid_argument` (bad input, field named), `run_not_found`, `duplicate_record`, `store_closed`.
+ * Throws `invalid_argument` (bad input, field named), `run_not_found`, `duplicate_record`, `store_closed`,
+ * `escalation_not_found`, `escalation_already_answered`.
  * `finishRun` may be called again on a finished run (the last call wins); records may still be added after it.
+ * `reopenRun` keeps the last summary until the next `finishRun`.
  */
 export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, StoredRun>();
   #seq = 0;
+  #escalationOrder = 0;
   #closed = false;
 
   async createRun(run: NewRun): Promise<void> {
@@ -58,7 +75,7 @@ export class MemoryRunStore implements RunStore {
       seq: this.#seq++,
       head: { ...valid, config: roundTripJson(valid.config, 'run.config'), status: 'running', finishedAt: null, summary: null },
       keys: new Set(),
-      tasks: [], samples: [], redFlags: [], layerResults: [], votes: [], decisions: [],
+      tasks: [], samples: [], redFlags: [], layerResults: [], votes: [], decisions: [], checkpoints: [], escalations: new Map(),
     });
   }
 
@@ -103,6 +120,70 @@ export class MemoryRunStore implements RunStore {
     stored.head = { ...stored.head, status: valid.status, finishedAt: valid.finishedAt, summary: roundTripJson(valid.summary, 'end.summary') };
   }
 
+  async reopenRun(runId: string): Promise<void> {
+    this.#check('reopenRun', runId, schemas.runIdSchema, runId, 'runId');
+    const stored = this.#find(runId);
+    stored.head = { ...stored.head, status: 'running', finishedAt: null };
+  }
+
+  async recordCheckpoint(
+    runId: string,
+    checkpoint: { readonly kind: string; readonly body: unknown; readonly createdAt: number },
+  ): Promise<number> {
+    const valid = this.#check('recordCheckpoint', runId, schemas.checkpointSchema, checkpoint, 'checkpoint');
+    const body = roundTripJson(valid.body, 'checkpoint.body');
+    const stored = this.#find(runId);
+    const seq = stored.checkpoints.length + 1;
+    stored.checkpoints.push({ seq, kind: valid.kind, body, createdAt: valid.createdAt });
+    return seq;
+  }
+
+  async openEscalation(runId: string, escalation: NewEscalation): Promise<void> {
+    const valid = this.#check('openEscalation', runId, schemas.newEscalationSchema, escalation, 'escalation');
+    const context = roundTripJson(valid.context, 'escalation.context');
+    const stored = this.#find(runId);
+    if (stored.escalations.has(valid.escalationId)) {
+      throw new DuplicateRecordError({ runId, record: 'escalation', key: recordKeys.escalation(valid) });
+    }
+    stored.escalations.set(valid.escalationId, {
+      order: this.#escalationOrder++,
+      record: { ...valid, context, status: 'open', answer: null, answeredBy: null, answeredAt: null },
+    });
+  }
+
+  async answerEscalation(
+    runId: string,
+    escalationId: string,
+    answer: { readonly answer: unknown; readonly answeredBy: string; readonly answeredAt: number },
+  ): Promise<EscalationRecord> {
+    this.#check('answerEscalation', runId, schemas.escalationIdSchema, escalationId, 'escalationId');
+    const valid = schemas.validate(schemas.escalationAnswerSchema, answer, 'answer');
+    const value = roundTripJson(valid.answer, 'answer.answer');
+    const found = this.#find(runId).escalations.get(escalationId);
+    if (found === undefined) throw new EscalationNotFoundError({ runId, escalationId });
+    const { record } = found;
+    if (record.status === 'answered') {
+      throw new EscalationAnsweredError({ runId, escalationId, answeredBy: record.answeredBy, answeredAt: record.answeredAt });
+    }
+    found.record = { ...record, status: 'answered', answer: value, answeredBy: valid.answeredBy, answeredAt: valid.answeredAt };
+    return structuredClone(found.record);
+  }
+
+  async listEscalations(
+    filter?: { readonly runId?: string; readonly status?: EscalationStatus },
+  ): Promise<readonly (EscalationRecord & { readonly runId: string })[]> {
+    this.#assertOpen('listEscalations');
+    const f = schemas.validate(schemas.escalationFilterSchema, filter, 'filter');
+    const found: (StoredEscalation & { readonly runId: string })[] = [];
+    for (const [runId, stored] of this.#runs) {
+      if (f?.runId !== undefined && f.runId !== runId) continue;
+      for (const escalation of stored.escalations.values()) {
+        if (f?.status === undefined || f.status === escalation.record.status) found.push({ runId, ...escalation });
+      }
+    }
+    return structuredClone(sortEscalations(found).map(({ runId, record }) => ({ runId, ...record })));
+  }
+
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.#assertOpen('getRun');
     const stored = this.#runs.get(schemas.validate(schemas.runIdSchema, runId, 'runId'));
@@ -115,6 +196,8 @@ export class MemoryRunStore implements RunStore {
       layerResults: sortByTaskAndSample(stored.layerResults),
       votes: sortByTaskAndSample(stored.votes),
       decisions: sortByTaskAndSample(stored.decisions),
+      checkpoints: stored.checkpoints,
+      escalations: sortEscalations([...stored.escalations.values()]).map(({ record }) => record),
     });
   }
 
@@ -166,4 +249,9 @@ export class MemoryRunStore implements RunStore {
     stored.keys.add(unique);
     return stored;
   }
+}
+
+/** Oldest first: by `createdAt`, ties in recording order (as SQLite's `ORDER BY created_at, rowid`). */
+function sortEscalations<T extends StoredEscalation>(escalations: readonly T[]): T[] {
+  return [...escalations].sort((a, b) => a.record.createdAt - b.record.createdAt || a.order - b.order);
 }

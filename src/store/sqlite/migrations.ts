@@ -13,6 +13,14 @@ export interface Migration {
   readonly name: string;
   /** DDL, run inside the migration's transaction. */
   readonly sql: string;
+  /**
+   * Runs the migration with foreign key enforcement off, as SQLite's 12-step procedure for changing a table's
+   * definition requires (https://www.sqlite.org/lang_altertable.html section 7): with it on, `DROP TABLE` of a parent
+   * table deletes (cascades) every child row. {@link migrate} turns enforcement off before the transaction
+   * (`PRAGMA foreign_keys` is a no-op inside one), runs `PRAGMA foreign_key_check` before committing (any violation
+   * rolls the migration back) and restores the previous setting afterwards. Default false.
+   */
+  readonly foreignKeysOff?: boolean;
 }
 
 /** `PRAGMA application_id` of a Zero-Error run store: ASCII "zerr". */
@@ -107,6 +115,55 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (run_id, task_id)
       );`,
   },
+  {
+    version: 2,
+    name: 'build: paused runs, checkpoints, escalations',
+    foreignKeysOff: true,
+    // The runs table is rebuilt (create new, copy, drop old, rename new) because SQLite cannot alter a CHECK
+    // constraint. rowid is copied so that listRuns keeps its tie order. Children keep referencing "runs".
+    sql: `
+      CREATE TABLE runs_v2 (
+        id TEXT PRIMARY KEY NOT NULL,
+        kind TEXT NOT NULL,
+        model TEXT NOT NULL,
+        config TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('running', 'completed', 'failed', 'cancelled', 'paused')),
+        created_at INTEGER NOT NULL,
+        finished_at INTEGER,
+        summary TEXT
+      );
+      INSERT INTO runs_v2 (rowid, id, kind, model, config, status, created_at, finished_at, summary)
+        SELECT rowid, id, kind, model, config, status, created_at, finished_at, summary FROM runs;
+      DROP TABLE runs;
+      ALTER TABLE runs_v2 RENAME TO runs;
+      CREATE INDEX runs_by_created_at ON runs (created_at DESC);
+      CREATE TABLE checkpoints (
+        ${runKey},
+        seq INTEGER NOT NULL CHECK (seq >= 1),
+        kind TEXT NOT NULL,
+        body TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (run_id, seq)
+      );
+      CREATE TABLE escalations (
+        ${runKey},
+        escalation_id TEXT NOT NULL,
+        task_id TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('code', 'decomposition')),
+        reason TEXT NOT NULL,
+        question TEXT NOT NULL,
+        context TEXT,
+        status TEXT NOT NULL CHECK (status IN ('open', 'answered')),
+        answer TEXT,
+        answered_by TEXT,
+        created_at INTEGER NOT NULL,
+        answered_at INTEGER,
+        PRIMARY KEY (run_id, escalation_id),
+        CHECK ((status = 'open') = (answer IS NULL AND answered_by IS NULL AND answered_at IS NULL)),
+        CHECK ((status = 'answered') = (answer IS NOT NULL AND answered_by IS NOT NULL AND answered_at IS NOT NULL))
+      );
+      CREATE INDEX escalations_by_status ON escalations (status, created_at);`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */
@@ -148,6 +205,9 @@ export function currentVersion(db: BetterSqlite3.Database): number {
 /**
  * Applies every pending migration, each in its own `BEGIN IMMEDIATE` transaction (so concurrent openers take turns
  * and each step is all-or-nothing). Opening an up-to-date file writes nothing. Returns the versions before and after.
+ * A migration marked {@link Migration.foreignKeysOff} runs with foreign keys off on this connection and must leave
+ * no foreign key violation; the connection's previous `foreign_keys` setting is restored whatever happens.
+ * @throws Error when a migration fails (it is rolled back; earlier migrations stay applied). SQLite errors pass through.
  */
 export function migrate(
   db: BetterSqlite3.Database,
@@ -157,15 +217,42 @@ export function migrate(
   const from = currentVersion(db);
   for (const migration of migrations) {
     if (migration.version <= from) continue;
-    db.transaction(() => {
-      if (currentVersion(db) >= migration.version) return; // another process got here first
-      if (migration.version === 1) {
-        db.pragma(`application_id = ${APPLICATION_ID}`);
-        db.exec(`CREATE TABLE ${SCHEMA_TABLE} (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
-      }
-      db.exec(migration.sql);
-      db.prepare(`INSERT INTO ${SCHEMA_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, now());
-    }).immediate();
+    const apply = (): void => {
+      db.transaction(() => {
+        if (currentVersion(db) >= migration.version) return; // another process got here first
+        if (migration.version === 1) {
+          db.pragma(`application_id = ${APPLICATION_ID}`);
+          db.exec(`CREATE TABLE ${SCHEMA_TABLE} (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+        }
+        db.exec(migration.sql);
+        if (migration.foreignKeysOff === true) assertNoForeignKeyViolations(db, migration);
+        db.prepare(`INSERT INTO ${SCHEMA_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, now());
+      }).immediate();
+    };
+    if (migration.foreignKeysOff === true) withForeignKeysOff(db, apply);
+    else apply();
   }
   return { from, to: currentVersion(db) };
+}
+
+/** Runs `work` with `PRAGMA foreign_keys = OFF` (outside any transaction), then restores the previous setting. */
+function withForeignKeysOff(db: BetterSqlite3.Database, work: () => void): void {
+  const previous = db.pragma('foreign_keys', { simple: true }) as number;
+  db.pragma('foreign_keys = OFF');
+  try {
+    work();
+  } finally {
+    db.pragma(`foreign_keys = ${previous === 1 ? 'ON' : 'OFF'}`);
+  }
+}
+
+/** Step 10 of SQLite's 12-step procedure: the rebuilt schema must not break any foreign key. */
+function assertNoForeignKeyViolations(db: BetterSqlite3.Database, migration: Migration): void {
+  const violations = db.pragma('foreign_key_check') as { table: string; rowid: number | null; parent: string }[];
+  const [first] = violations;
+  if (first === undefined) return;
+  throw new Error(
+    `migration ${migration.version} (${migration.name}) would leave ${violations.length} foreign key violation(s), ` +
+      `first: a row of ${first.table} (rowid ${String(first.rowid)}) without its ${first.parent} row; nothing was changed`,
+  );
 }

@@ -5,17 +5,22 @@
  */
 import type { Selectable } from 'kysely';
 import type {
+  CheckpointRecord,
   DecisionRecord,
+  EscalationRecord,
   LayerResultRecord,
+  NewEscalation,
   RedFlagRecord,
   RunRecord,
   SampleRecord,
   TaskRecord,
   VoteRecord,
 } from '../run-store.js';
-import { decodeJson } from '../json-column.js';
+import { decodeJson, encodeJson } from '../json-column.js';
 import type {
+  CheckpointsTable,
   DecisionsTable,
+  EscalationsTable,
   LayerResultsTable,
   RedFlagsTable,
   RunsTable,
@@ -24,7 +29,10 @@ import type {
   VotesTable,
 } from './schema.js';
 
-type RunHead = Omit<RunRecord, 'tasks' | 'samples' | 'redFlags' | 'layerResults' | 'votes' | 'decisions'>;
+type RunHead = Omit<
+  RunRecord,
+  'tasks' | 'samples' | 'redFlags' | 'layerResults' | 'votes' | 'decisions' | 'checkpoints' | 'escalations'
+>;
 
 export function runFromRow(row: Selectable<RunsTable>): RunHead {
   return {
@@ -128,5 +136,47 @@ export function decisionFromRow(r: Selectable<DecisionsTable>): DecisionRecord {
     k: r.k,
     reason: r.reason,
     decidedAt: r.decided_at,
+  };
+}
+
+export function checkpointFromRow(r: Selectable<CheckpointsTable>): CheckpointRecord {
+  return { seq: r.seq, kind: r.kind, body: decodeJson(r.body), createdAt: r.created_at };
+}
+
+/**
+ * The row of a newly opened escalation (status `open`, no answer).
+ * @throws InvalidArgumentError (`invalid_argument`, parameter `escalation.context`) when the context is not JSON.
+ */
+export function escalationToRow(runId: string, e: NewEscalation): EscalationsTable {
+  return {
+    run_id: runId,
+    escalation_id: e.escalationId,
+    task_id: e.taskId,
+    kind: e.kind,
+    reason: e.reason,
+    question: e.question,
+    context: encodeJson(e.context, 'escalation.context'),
+    status: 'open',
+    answer: null,
+    answered_by: null,
+    created_at: e.createdAt,
+    answered_at: null,
+  };
+}
+
+/** An escalation as the contract gives it back: `answer` is null while open. */
+export function escalationFromRow(r: Selectable<EscalationsTable>): EscalationRecord {
+  return {
+    escalationId: r.escalation_id,
+    taskId: r.task_id,
+    kind: r.kind,
+    reason: r.reason,
+    question: r.question,
+    context: decodeJson(r.context),
+    status: r.status,
+    answer: r.answer === null ? null : decodeJson(r.answer),
+    answeredBy: r.answered_by,
+    createdAt: r.created_at,
+    answeredAt: r.answered_at,
   };
 }

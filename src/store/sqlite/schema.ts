@@ -3,7 +3,7 @@
  * Row types of the SQLite run store, as kysely sees them (snake_case columns; JSON columns are TEXT). The DDL that
  * creates these tables lives in `migrations.ts`; keep the two in step.
  */
-import type { RunStatus } from '../run-store.js';
+import type { EscalationRecord, EscalationStatus, RunStatus } from '../run-store.js';
 
 export interface RunsTable {
   id: string;
@@ -84,6 +84,35 @@ export interface DecisionsTable {
   decided_at: number;
 }
 
+/** Since schema version 2. */
+export interface CheckpointsTable {
+  run_id: string;
+  /** 1, 2, 3, ... per run, assigned by the store. */
+  seq: number;
+  kind: string;
+  /** JSON text; null when the body was `undefined`. */
+  body: string | null;
+  created_at: number;
+}
+
+/** Since schema version 2. */
+export interface EscalationsTable {
+  run_id: string;
+  escalation_id: string;
+  task_id: string;
+  kind: EscalationRecord['kind'];
+  reason: string;
+  question: string;
+  /** JSON text; null when the context was `undefined`. */
+  context: string | null;
+  status: EscalationStatus;
+  /** JSON text; null while open. */
+  answer: string | null;
+  answered_by: string | null;
+  created_at: number;
+  answered_at: number | null;
+}
+
 /** The kysely database type of the run store. */
 export interface RunStoreDatabase {
   runs: RunsTable;
@@ -93,4 +122,6 @@ export interface RunStoreDatabase {
   layer_results: LayerResultsTable;
   votes: VotesTable;
   decisions: DecisionsTable;
+  checkpoints: CheckpointsTable;
+  escalations: EscalationsTable;
 }

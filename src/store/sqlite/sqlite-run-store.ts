@@ -3,12 +3,16 @@
  * The embedded default {@link RunStore}: one SQLite file per store (default `.zerr/runs.sqlite`), on better-sqlite3
  * with kysely for typed queries. Every `record*` call is one single-row INSERT in autocommit mode, so it is one
  * committed transaction when its promise resolves; constraints do the checking atomically (foreign key on
- * `run_id` -> `run_not_found`, primary key / unique -> `duplicate_record`).
+ * `run_id` -> `run_not_found`, primary key / unique -> `duplicate_record`). A checkpoint's `seq` is computed inside
+ * its INSERT, and an answer is one conditional UPDATE, so both stay atomic across processes sharing the file.
  */
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type {
   DecisionRecord,
+  EscalationRecord,
+  EscalationStatus,
   LayerResultRecord,
+  NewEscalation,
   NewRun,
   RedFlagRecord,
   RunRecord,
@@ -20,6 +24,8 @@ import type {
   VoteRecord,
 } from '../run-store.js';
 import type { StoreRecordKind } from '../errors/duplicate-record-error.js';
+import { EscalationAnsweredError } from '../errors/escalation-answered-error.js';
+import { EscalationNotFoundError } from '../errors/escalation-not-found-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { encodeJson } from '../json-column.js';
@@ -38,9 +44,11 @@ type Db = Kysely<RunStoreDatabase>;
 /**
  * SQLite run store. Open with `await SqliteRunStore.open({ path })`; see {@link RunStore} for the contract.
  *
- * Throws `store_open_failed` from `open`; `invalid_argument`, `run_not_found`, `duplicate_record` and
- * `store_closed` from the methods. Records come back ordered by (taskId, sampleIndex), ties in recording order.
- * `finishRun` may be called again on a finished run (the last call wins); records may still be added after it.
+ * Throws `store_open_failed` from `open`; `invalid_argument`, `run_not_found`, `duplicate_record`,
+ * `escalation_not_found`, `escalation_already_answered` and `store_closed` from the methods. Records come back
+ * ordered by (taskId, sampleIndex), ties in recording order; checkpoints by `seq`; escalations by `createdAt`, ties in
+ * recording order. `finishRun` may be called again on a finished run (the last call wins); records may still be added
+ * after it. `reopenRun` keeps the last summary until the next `finishRun`.
  */
 export class SqliteRunStore implements RunStore {
   /** The file this store writes, as given to `open`. */
@@ -130,6 +138,83 @@ export class SqliteRunStore implements RunStore {
     if (result.numUpdatedRows === 0n) throw new RunNotFoundError({ runId });
   }
 
+  async reopenRun(runId: string): Promise<void> {
+    this.#input('reopenRun', runId, schemas.runIdSchema, runId, 'runId');
+    const result = await this.#guard('reopenRun', () =>
+      this.#db.updateTable('runs').set({ status: 'running', finished_at: null }).where('id', '=', runId).executeTakeFirst());
+    if (result.numUpdatedRows === 0n) throw new RunNotFoundError({ runId });
+  }
+
+  async recordCheckpoint(
+    runId: string,
+    checkpoint: { readonly kind: string; readonly body: unknown; readonly createdAt: number },
+  ): Promise<number> {
+    const c = this.#input('recordCheckpoint', runId, schemas.checkpointSchema, checkpoint, 'checkpoint');
+    const body = encodeJson(c.body, 'checkpoint.body');
+    // One statement: the next seq is read and written under the same write lock, in this and any other process.
+    const query = sql<{ seq: number }>`
+      INSERT INTO checkpoints (run_id, seq, kind, body, created_at)
+      SELECT ${runId}, coalesce(max(seq), 0) + 1, ${c.kind}, ${body}, ${c.createdAt} FROM checkpoints WHERE run_id = ${runId}
+      RETURNING seq`;
+    try {
+      const result = await this.#guard('recordCheckpoint', () => query.execute(this.#db));
+      const seq = result.rows[0]?.seq;
+      if (seq === undefined) throw new Error('INSERT ... RETURNING seq returned no row');
+      return seq;
+    } catch (error) {
+      // (run_id, seq) cannot clash inside one statement; only the run's foreign key can fail.
+      if ((error as { code?: unknown } | null)?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new RunNotFoundError({ runId, cause: error });
+      throw error;
+    }
+  }
+
+  async openEscalation(runId: string, escalation: NewEscalation): Promise<void> {
+    const e = this.#input('openEscalation', runId, schemas.newEscalationSchema, escalation, 'escalation');
+    const values = rows.escalationToRow(runId, e);
+    await this.#insert('openEscalation', runId, 'escalation', recordKeys.escalation(e), (db) =>
+      db.insertInto('escalations').values(values).execute());
+  }
+
+  async answerEscalation(
+    runId: string,
+    escalationId: string,
+    answer: { readonly answer: unknown; readonly answeredBy: string; readonly answeredAt: number },
+  ): Promise<EscalationRecord> {
+    this.#input('answerEscalation', runId, schemas.escalationIdSchema, escalationId, 'escalationId');
+    const a = schemas.validate(schemas.escalationAnswerSchema, answer, 'answer');
+    const values = {
+      status: 'answered' as const, answer: encodeJson(a.answer, 'answer.answer'), answered_by: a.answeredBy, answered_at: a.answeredAt,
+    };
+    // One conditional UPDATE: of two racing answers (in any processes) exactly one finds the row still open.
+    const updated = await this.#guard('answerEscalation', () =>
+      this.#db.updateTable('escalations').set(values)
+        .where('run_id', '=', runId).where('escalation_id', '=', escalationId).where('status', '=', 'open')
+        .returningAll().executeTakeFirst());
+    if (updated !== undefined) return rows.escalationFromRow(updated);
+    const [run, stored] = await this.#guard('answerEscalation', () => Promise.all([
+      this.#db.selectFrom('runs').select('id').where('id', '=', runId).executeTakeFirst(),
+      this.#db.selectFrom('escalations').select(['answered_by', 'answered_at'])
+        .where('run_id', '=', runId).where('escalation_id', '=', escalationId).executeTakeFirst(),
+    ]));
+    if (run === undefined) throw new RunNotFoundError({ runId });
+    if (stored === undefined) throw new EscalationNotFoundError({ runId, escalationId });
+    throw new EscalationAnsweredError({ runId, escalationId, answeredBy: stored.answered_by, answeredAt: stored.answered_at });
+  }
+
+  async listEscalations(
+    filter?: { readonly runId?: string; readonly status?: EscalationStatus },
+  ): Promise<readonly (EscalationRecord & { readonly runId: string })[]> {
+    this.#assertOpen('listEscalations');
+    const f = schemas.validate(schemas.escalationFilterSchema, filter, 'filter');
+    const found = await this.#guard('listEscalations', () => {
+      let query = this.#db.selectFrom('escalations').selectAll();
+      if (f?.runId !== undefined) query = query.where('run_id', '=', f.runId);
+      if (f?.status !== undefined) query = query.where('status', '=', f.status);
+      return query.orderBy('created_at').orderBy(sql`rowid`).execute();
+    });
+    return found.map((row) => ({ runId: row.run_id, ...rows.escalationFromRow(row) }));
+  }
+
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.#input('getRun', runId, schemas.runIdSchema, runId, 'runId');
     return this.#guard('getRun', () =>
@@ -149,6 +234,10 @@ export class SqliteRunStore implements RunStore {
           .orderBy('task_id').orderBy('sample_index').execute();
         const decisions = await trx.selectFrom('decisions').selectAll().where('run_id', '=', runId)
           .orderBy('task_id').execute();
+        const checkpoints = await trx.selectFrom('checkpoints').selectAll().where('run_id', '=', runId)
+          .orderBy('seq').execute();
+        const escalations = await trx.selectFrom('escalations').selectAll().where('run_id', '=', runId)
+          .orderBy('created_at').orderBy(sql`rowid`).execute();
         return {
           ...rows.runFromRow(head),
           tasks: tasks.map(rows.taskFromRow),
@@ -157,6 +246,8 @@ export class SqliteRunStore implements RunStore {
           layerResults: layerResults.map(rows.layerResultFromRow),
           votes: votes.map(rows.voteFromRow),
           decisions: decisions.map(rows.decisionFromRow),
+          checkpoints: checkpoints.map(rows.checkpointFromRow),
+          escalations: escalations.map(rows.escalationFromRow),
         };
       }),
     );

@@ -111,4 +111,42 @@ describe('static-analysis layer', () => {
       expect.objectContaining({ line: 3, rule: '@typescript-eslint/no-unnecessary-condition', severity: 'warning' }),
     );
   });
+
+  describe('with contextCode', () => {
+    /** 6 code lines (a comment line does not count); `solve` from TS_COMPLEX has complexity 7. */
+    const TS_CONTEXT = `// verified helper\nfunction lift(x: number, low: number): number {\n  if (x < low) {\n    return low;\n  }\n  return x;\n}`;
+    const withContext = (language: 'typescript' | 'python', contextCode: string, limits: Partial<TaskSpec['limits']>): TaskSpec =>
+      TaskSpecSchema.parse({ ...withLimits(language, limits), contextCode });
+
+    test('maxLines counts only the lines after the context', async () => {
+      const spec = withContext('typescript', TS_CONTEXT, { maxLines: 10 });
+      const code = `${TS_CONTEXT}\n${TS_CORRECT}`;
+      const result = await layer.verify({ spec, candidate: { language: 'typescript', code } });
+      expect(result, result.reason).toMatchObject({ status: 'pass' });
+      expect(result.details).toMatchObject({ codeLines: 10, contextCodeLines: 6 });
+      expect(await layer.verify({ spec: withContext('typescript', TS_CONTEXT, { maxLines: 9 }), candidate: { language: 'typescript', code } }))
+        .toMatchObject({ status: 'fail', reason: 'line 0: 10 code lines > maxLines 9' });
+      // Control: the same code without a context in the spec counts all 16 lines.
+      expect(await verify('typescript', code, { maxLines: 10 })).toMatchObject({ status: 'fail', reason: 'line 0: 16 code lines > maxLines 10' });
+      // A candidate that does not start with the context is counted whole.
+      const other = await layer.verify({ spec, candidate: { language: 'typescript', code: `${TS_CORRECT}${TS_CONTEXT}\n` } });
+      expect(other).toMatchObject({ status: 'fail', reason: 'line 0: 16 code lines > maxLines 10' });
+    });
+
+    test('complexity is still checked in every function, the context included', async () => {
+      const spec = withContext('typescript', TS_COMPLEX, { maxComplexity: 5 });
+      const result = await layer.verify({ spec, candidate: { language: 'typescript', code: `${TS_COMPLEX}${TS_CORRECT}` } });
+      expect(result).toMatchObject({ status: 'fail', reason: 'line 3: complexity 7 > maxComplexity 5 (function solve)' });
+    });
+
+    test('Python: the context lines are subtracted as well', { timeout: 30_000 }, async () => {
+      const context = 'def double(x: float) -> float:\n    # twice\n    return 2 * x\n';
+      const code = `${context}${PY_CORRECT}`;
+      const result = await layer.verify({ spec: withContext('python', context, { maxLines: 7 }), candidate: { language: 'python', code } });
+      expect(result, result.reason).toMatchObject({ status: 'pass', details: { codeLines: 7, contextCodeLines: 2 } });
+      expect(await layer.verify({ spec: withContext('python', context, { maxLines: 6 }), candidate: { language: 'python', code } }))
+        .toMatchObject({ status: 'fail', reason: 'line 0: 7 code lines > maxLines 6' });
+      expect(await verify('python', code, { maxLines: 7 })).toMatchObject({ status: 'fail', reason: 'line 0: 9 code lines > maxLines 7' });
+    });
+  });
 });

@@ -7,9 +7,13 @@
  * in `static/typescript-lint-rules.ts` (unreachable code, duplicate keys, self-comparison, fallthrough, ...).
  * Report-only findings (unused variables, `eqeqeq`, unnecessary conditions) are in `details.findings` with
  * severity `warning`. Python gets complexity and lines only (no linter in the sandbox image).
+ *
+ * A candidate that starts with the spec's `contextCode` (verified dependency code, see `contextPrefix`) is judged on
+ * its own lines only: the context's code lines are subtracted before comparing with `maxLines`. Complexity and lint
+ * still cover every function, the context's included.
  */
 import type { Sandbox } from '../../sandbox/index.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import { contextPrefix, type Language, type TaskSpec } from '../../spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { PythonToolError } from '../python/run-python-tool.js';
 import { failureReason, sortFindings, type Finding } from '../static/finding.js';
@@ -33,9 +37,14 @@ function linesFinding(codeLines: number, maxLines: number): Finding[] {
   return [{ line: 0, rule: 'max-lines', message: `${codeLines} code lines > maxLines ${maxLines}`, severity: 'error' }];
 }
 
+/** How many context line counts a layer keeps (one per task being solved is what is reused). */
+const CONTEXT_CACHE_SIZE = 16;
+
 /**
  * Fails with the first error finding (`line 7: complexity 18 > maxComplexity 15 (function solve)`).
- * Details: `{ findings: Finding[], codeLines, functions? }` (`functions`: Python complexities).
+ * Details: `{ findings: Finding[], codeLines, contextCodeLines?, functions? }`: `codeLines` counts the candidate's
+ * own code lines (those after the spec's `contextCode`, when the candidate starts with it), `contextCodeLines` the
+ * context's (only with a context); `functions`: Python complexities.
  * @throws SandboxUnavailableError (`sandbox_unavailable`) for Python when the sandbox cannot run.
  */
 export class StaticAnalysisLayer implements VerificationLayer {
@@ -43,6 +52,8 @@ export class StaticAnalysisLayer implements VerificationLayer {
   readonly #sandbox: Sandbox;
   readonly #linter: TypeScriptLinter;
   readonly #typeAware: boolean;
+  /** Code lines of recent contexts, keyed by language and text: one count per task, not one per candidate. */
+  readonly #contextLines = new Map<string, Promise<number>>();
 
   constructor(options: StaticAnalysisLayerOptions) {
     this.#sandbox = options.sandbox;
@@ -56,8 +67,15 @@ export class StaticAnalysisLayer implements VerificationLayer {
 
   async verify(context: VerificationContext): Promise<LayerResult> {
     const started = performance.now();
-    const { spec, candidate } = context;
+    const { spec, candidate, signal } = context;
     const { maxComplexity, maxLines } = spec.limits;
+    const prefix = contextPrefix(spec);
+    const contextLines = prefix !== '' && candidate.code.startsWith(prefix)
+      ? await this.#codeLinesOfContext(candidate.language, prefix, signal)
+      : undefined;
+    const own = (codeLines: number) => Math.max(0, codeLines - (contextLines ?? 0));
+    const lines = (codeLines: number): Record<string, unknown> =>
+      contextLines === undefined ? { codeLines } : { codeLines: own(codeLines), contextCodeLines: contextLines };
     const done = (findings: readonly Finding[], extra: Record<string, unknown>): LayerResult => {
       const sorted = sortFindings(findings);
       const reason = failureReason(sorted);
@@ -79,10 +97,10 @@ export class StaticAnalysisLayer implements VerificationLayer {
         message: m.ruleId === COMPLEXITY_RULE ? complexityMessage(m.message, maxComplexity) : `${m.message} (${m.ruleId ?? 'parse error'})`,
         severity: m.severity,
       }));
-      return done([...findings, ...linesFinding(lint.codeLines, maxLines)], { codeLines: lint.codeLines });
+      return done([...findings, ...linesFinding(own(lint.codeLines), maxLines)], lines(lint.codeLines));
     }
     try {
-      const result = await analysePythonStatic(this.#sandbox, candidate.code, context.signal);
+      const result = await analysePythonStatic(this.#sandbox, candidate.code, signal);
       if (result.syntaxError !== undefined) {
         return done([{ line: 0, rule: 'parse', message: result.syntaxError, severity: 'error' }], { codeLines: 0 });
       }
@@ -94,12 +112,37 @@ export class StaticAnalysisLayer implements VerificationLayer {
           message: `complexity ${f.complexity} > maxComplexity ${maxComplexity} (function ${f.name})`,
           severity: 'error' as const,
         }));
-      const extra = { codeLines: result.codeLines, functions: result.functions };
-      return done([...findings, ...linesFinding(result.codeLines, maxLines)], extra);
+      const extra = { ...lines(result.codeLines), functions: result.functions };
+      return done([...findings, ...linesFinding(own(result.codeLines), maxLines)], extra);
     } catch (error) {
       if (!(error instanceof PythonToolError)) throw error;
       const finding: Finding = { line: 0, rule: 'tool', message: `the Python analysis could not run: ${error.message}`, severity: 'error' };
       return done([finding], { toolError: true });
     }
+  }
+
+  /**
+   * Code lines of the context alone, counted the way the candidate's are (the context ends at a line break, so its
+   * lines are exactly the candidate's first ones). Cached per language and text. When the Python tool cannot run,
+   * non-blank lines that are not comments.
+   */
+  #codeLinesOfContext(language: Language, text: string, signal: AbortSignal | undefined): Promise<number> {
+    const key = `${language}\u0000${text}`;
+    const cached = this.#contextLines.get(key);
+    if (cached !== undefined) return cached;
+    const counted = language === 'typescript'
+      ? Promise.resolve(this.#linter.lint(text, { rules: {} }).codeLines)
+      : analysePythonStatic(this.#sandbox, text, signal).then(
+          (result) => result.codeLines,
+          (error: unknown) => {
+            if (!(error instanceof PythonToolError)) throw error;
+            return text.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('#')).length;
+          },
+        );
+    this.#contextLines.set(key, counted);
+    counted.catch(() => this.#contextLines.delete(key));
+    const oldest = this.#contextLines.keys().next();
+    if (this.#contextLines.size > CONTEXT_CACHE_SIZE && oldest.done !== true) this.#contextLines.delete(oldest.value);
+    return counted;
   }
 }

@@ -84,6 +84,44 @@ describe('ReplayLanguageModel (in-memory)', () => {
   });
 });
 
+describe('ReplayLanguageModel keyed by metadata.sampleIndex', () => {
+  const many = new Map([['t', Array.from({ length: 8 }, (_, i) => `completion ${i}`)]]);
+  const ask = (model: ReplayLanguageModel, sampleIndex?: number) =>
+    model.generate({ prompt: 'p', metadata: { taskId: 't', ...(sampleIndex === undefined ? {} : { sampleIndex: String(sampleIndex) }) } });
+
+  it('a fresh model asked for sample 5 first serves what the 6th call of a cursor-based run serves', async () => {
+    const cursorRun = await drain(new ReplayLanguageModel({ tasks: many, seed: 11 }), 't');
+    expect(cursorRun).toHaveLength(8);
+    const fresh = new ReplayLanguageModel({ tasks: many, seed: 11 });
+    expect((await ask(fresh, 5)).text).toBe(cursorRun[5]);
+    // Asking again (a retried or resumed sample) serves the same completion.
+    expect((await ask(fresh, 5)).text).toBe(cursorRun[5]);
+    expect(fresh.remaining('t')).toBe(7);
+  });
+
+  it('samples 0..n-1 in any call order serve the cursor order; the cursor is not moved by keyed calls', async () => {
+    const cursorRun = await drain(new ReplayLanguageModel({ tasks: many, seed: 3 }), 't');
+    const keyed = new ReplayLanguageModel({ tasks: many, seed: 3 });
+    const indices = [7, 0, 3, 1, 6, 2, 5, 4];
+    const texts = await Promise.all(indices.map(async (index) => [index, (await ask(keyed, index)).text] as const));
+    for (const [index, text] of texts) expect(text).toBe(cursorRun[index]);
+    expect(keyed.remaining('t')).toBe(0);
+    // The unkeyed cursor still starts at the first position.
+    expect((await ask(keyed)).text).toBe(cursorRun[0]);
+  });
+
+  it('an index past the recording is ReplayExhaustedError; a malformed index is InvalidArgumentError', async () => {
+    const model = new ReplayLanguageModel({ tasks: many });
+    await expect(ask(model, 8)).rejects.toBeInstanceOf(ReplayExhaustedError);
+    await expect(ask(model, 8)).rejects.toMatchObject({ code: 'replay_exhausted', message: expect.stringContaining('served 8') });
+    for (const bad of ['-1', '1.5', 'x', '', '01']) {
+      await expect(model.generate({ prompt: 'p', metadata: { taskId: 't', sampleIndex: bad } })).rejects.toMatchObject({
+        code: 'invalid_argument', parameter: 'options.metadata.sampleIndex',
+      });
+    }
+  });
+});
+
 describe('ReplayLanguageModel.fromJsonl', () => {
   it('loads the generic format', async () => {
     const model = await ReplayLanguageModel.fromJsonl(fixture('replay-small.jsonl'), { seed: 1 });

@@ -40,7 +40,9 @@ const SeedSchema = z.object({ seed: z.number().int('an integer').default(0) }).l
 /**
  * Serves each task's recorded completions once each, in a pseudo-random order fixed by `seed` and the task id
  * (seeded Fisher-Yates, see `seeded-shuffle.ts`): the same seed replays the same sequence on every run.
- * Keyed on `options.metadata.taskId`.
+ * Keyed on `options.metadata.taskId`, and on `options.metadata.sampleIndex` when present (sample i gets position i
+ * of the order, whatever the call order and in whichever process: a resumed solve gets the same answers);
+ * calls without a sample index take the next position of a per-task cursor.
  *
  * Per call, like a real API: the text is cut at the first of `options.stop` (finishReason `stop`), then at
  * `maxOutputTokens` *estimated* tokens (finishReason `length`); otherwise finishReason is `other`, because the
@@ -56,7 +58,9 @@ export class ReplayLanguageModel implements LanguageModel {
   private readonly seed: number;
   private readonly tasks = new Map<string, readonly string[]>();
   private readonly orders = new Map<string, readonly string[]>();
-  private readonly served = new Map<string, number>();
+  /** Per task: the cursor of the next unkeyed call, and every position of the seeded order served so far. */
+  private readonly cursors = new Map<string, number>();
+  private readonly served = new Map<string, Set<number>>();
   private closed = false;
 
   /**
@@ -129,14 +133,18 @@ export class ReplayLanguageModel implements LanguageModel {
 
   /** How many completions of `taskId` are still unserved (0 for an unknown task). */
   remaining(taskId: string): number {
-    return (this.tasks.get(taskId)?.length ?? 0) - (this.served.get(taskId) ?? 0);
+    return (this.tasks.get(taskId)?.length ?? 0) - (this.served.get(taskId)?.size ?? 0);
   }
 
   /**
-   * Serves the next recorded completion of `options.metadata.taskId`.
-   * @throws ReplayExhaustedError (`replay_exhausted`) when the task is unknown or all its completions were served;
-   *   InvalidArgumentError when `metadata.taskId` is missing or `jsonSchema` is set; ModelUnavailableError after
-   *   `close()`; the signal's reason when aborted.
+   * Serves a recorded completion of `options.metadata.taskId`: with `metadata.sampleIndex` (a decimal integer
+   * >= 0, as the solve loop sends it) the completion at that position of the task's seeded order, so that a resumed
+   * process asking for sample 5 gets what an uninterrupted run's 6th call got; without it, the next one after a
+   * per-task cursor. Keyed serving does not move the cursor.
+   * @throws ReplayExhaustedError (`replay_exhausted`) when the task is unknown, all its completions were served
+   *   (cursor), or `sampleIndex` >= the number of completions; InvalidArgumentError when `metadata.taskId` is
+   *   missing, `metadata.sampleIndex` is not a non-negative integer, or `jsonSchema` is set; ModelUnavailableError
+   *   after `close()`; the signal's reason when aborted.
    */
   async generate(options: GenerateOptions): Promise<GenerateResult> {
     const started = performance.now();
@@ -158,7 +166,7 @@ export class ReplayLanguageModel implements LanguageModel {
         expected: 'undefined: the replay provider cannot enforce a JSON Schema',
       });
     }
-    const completion = this.next(taskId);
+    const completion = this.serve(taskId, sampleIndexOf(options.metadata?.['sampleIndex']));
     const stopped = applyStopSequences(completion, options.stop);
     const capped =
       options.maxOutputTokens === undefined
@@ -178,18 +186,35 @@ export class ReplayLanguageModel implements LanguageModel {
     this.closed = true;
   }
 
-  private next(taskId: string): string {
+  private serve(taskId: string, sampleIndex: number | undefined): string {
     const completions = this.tasks.get(taskId);
-    const served = this.served.get(taskId) ?? 0;
-    if (completions === undefined || served >= completions.length) {
-      throw new ReplayExhaustedError({ taskId, served });
+    const cursor = this.cursors.get(taskId) ?? 0;
+    const position = sampleIndex ?? cursor;
+    if (completions === undefined || position >= completions.length) {
+      throw new ReplayExhaustedError({ taskId, served: sampleIndex === undefined ? cursor : (completions?.length ?? 0) });
     }
     let order = this.orders.get(taskId);
     if (order === undefined) {
       order = seededShuffle(completions, this.seed, taskId);
       this.orders.set(taskId, order);
     }
-    this.served.set(taskId, served + 1);
-    return order[served] as string;
+    if (sampleIndex === undefined) this.cursors.set(taskId, cursor + 1);
+    const served = this.served.get(taskId) ?? new Set<number>();
+    served.add(position);
+    this.served.set(taskId, served);
+    return order[position] as string;
   }
+}
+
+/** `metadata.sampleIndex` as a number, or undefined when absent. */
+function sampleIndexOf(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^(0|[1-9][0-9]*)$/.test(value)) {
+    throw new InvalidArgumentError({
+      parameter: 'options.metadata.sampleIndex',
+      value,
+      expected: 'a non-negative integer in decimal, e.g. "0"',
+    });
+  }
+  return Number(value);
 }

@@ -1,0 +1,175 @@
+/**
+ * @module cli/commands/build
+ * `zerr build "<requirements>"` and `zerr resume <run-id>`: requirements -> decomposition DAG -> verified tasks ->
+ * integrated project in a git repository, with `report.json` / `REPORT.md`. Exit 0 when the build completed, 6 when
+ * it paused (a budget was hit, or it waits on escalations: `zerr escalations list`), 4 when the model is
+ * unavailable (the build is paused and resumable), 3 for bad input. `SOURCE_DATE_EPOCH` (seconds) fixes the commit
+ * dates, so that the same build gives the same commit shas.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { RunNotFoundError, type BuildBudgets, type BuildResult, type Engine } from '../../index.js';
+import { openEngine, openStore } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { ProgressDisplay } from '../progress-display.js';
+
+interface CommonOptions {
+  model?: string;
+  store?: string;
+  json?: boolean;
+  unsafeNoSandbox?: boolean;
+  maxCostUsd?: number;
+  maxTokens?: number;
+  maxWallMs?: number;
+  waitForEscalations: number;
+}
+
+interface BuildCommandOptions extends CommonOptions {
+  requirementsFile?: string;
+  out: string;
+  name?: string;
+  maxLines?: number;
+  maxComplexity?: number;
+  maxDepth?: number;
+  k?: number;
+  maxSamples?: number;
+  decomposeK?: number;
+  decomposeMaxSamples?: number;
+  concurrency?: number;
+  seed?: number;
+}
+
+/** Registers `build` and `resume` on `program`. */
+export function registerBuildCommands(program: Command, setExit: (code: number) => void): void {
+  const withCommon = (command: Command): Command => command
+    .option('-m, --model <uri>', 'model URI (env ZERR_MODEL); resume defaults to the model the build started with')
+    .option('--max-cost-usd <usd>', 'stop (resumable) when the run has cost this much', positiveNumber('--max-cost-usd'))
+    .option('--max-tokens <n>', 'stop (resumable) after this many tokens over the run', positiveInt('--max-tokens'))
+    .option('--max-wall-ms <ms>', 'stop (resumable) after this much wall time over the run', positiveInt('--max-wall-ms'))
+    .option('--wait-for-escalations <ms>', 'when only escalations block, wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
+    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--json', 'print the result as JSON on stdout (no progress display)');
+
+  withCommon(program
+    .command('build')
+    .description('Build a project from requirements: decomposition DAG, verified tasks, integration, git commits, report')
+    .argument('[requirements...]', 'the requirements text (or --requirements-file)')
+    .option('-f, --requirements-file <file>', 'read the requirements from a file')
+    .option('-o, --out <dir>', 'output folder (a git repository); an unfinished build there is resumed', 'zerr-build')
+    .option('--name <name>', 'project name (package.json)')
+    .option('--max-lines <n>', 'atomic task: estimated lines at most (default 40)', positiveInt('--max-lines'))
+    .option('--max-complexity <n>', 'atomic task: cyclomatic complexity at most (default 10)', positiveInt('--max-complexity'))
+    .option('--max-depth <n>', 'decomposition levels below the requirements (default 2)', integer('--max-depth'))
+    .option('-k, --k <n>', 'first-to-ahead-by-k margin per task (default 3)', positiveInt('--k'))
+    .option('--max-samples <n>', 'sample budget per task (default 12)', positiveInt('--max-samples'))
+    .option('--decompose-k <n>', 'margin for decomposition proposals (default 2)', positiveInt('--decompose-k'))
+    .option('--decompose-max-samples <n>', 'proposals sampled per decomposition (default 8)', positiveInt('--decompose-max-samples'))
+    .option('--concurrency <n>', 'tasks solved at once (default 2)', positiveInt('--concurrency'))
+    .option('--seed <n>', 'seed of generated inputs and samples (default 42)', integer('--seed')))
+    .action(async (words: string[], options: BuildCommandOptions) => {
+      const requirements = options.requirementsFile === undefined ? words.join(' ') : await readFile(options.requirementsFile, 'utf8');
+      if (requirements.trim() === '') {
+        process.stderr.write('zerr build: no requirements given. Pass them as text (zerr build "A library that ...") or with --requirements-file.\n');
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const model = requireModel('build', options.model);
+      if (model === undefined) { setExit(ExitCode.badInput); return; }
+      const request = {
+        requirements,
+        ...pick(options, ['name', 'maxLines', 'maxComplexity', 'maxDepth', 'k', 'maxSamples', 'decomposeK', 'decomposeMaxSamples', 'concurrency', 'seed']),
+        budgets: budgetsOf(options),
+      };
+      const epoch = process.env['SOURCE_DATE_EPOCH'];
+      const commitEpochMs = epoch !== undefined && /^\d+$/.test(epoch) ? Number(epoch) * 1000 : undefined;
+      await withEngine(model, options, setExit, (engine, signal) => engine.build(request, {
+        outDir: options.out, escalationWaitMs: options.waitForEscalations, signal,
+        ...(commitEpochMs === undefined ? {} : { commitEpochMs }),
+      }));
+    });
+
+  withCommon(program
+    .command('resume')
+    .description('Resume a paused or killed build from its last checkpoint (nothing finished is redone)')
+    .argument('<run-id>'))
+    .action(async (runId: string, options: CommonOptions) => {
+      let model = options.model ?? process.env['ZERR_MODEL'];
+      if (model === undefined || model === '') {
+        const store = await openStore(options.store);
+        try {
+          const run = await store.getRun(runId);
+          if (run === undefined) throw new RunNotFoundError({ runId });
+          model = run.model;
+        } finally {
+          await store.close();
+        }
+      }
+      const budgets = budgetsOf(options);
+      await withEngine(model, options, setExit, (engine, signal) => engine.resumeBuild(runId, {
+        ...(Object.keys(budgets).length === 0 ? {} : { budgets }), escalationWaitMs: options.waitForEscalations, signal,
+      }));
+    });
+}
+
+function requireModel(command: string, given: string | undefined): string | undefined {
+  const model = given ?? process.env['ZERR_MODEL'];
+  if (model !== undefined && model !== '') return model;
+  process.stderr.write(`zerr ${command}: no model given. Pass --model, e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:<file.jsonl>.\n`);
+  return undefined;
+}
+
+/** Opens the engine, runs `work` with progress and Ctrl-C handling (a clean, resumable pause), prints the result. */
+async function withEngine(
+  model: string, options: CommonOptions, setExit: (code: number) => void,
+  work: (engine: Engine, signal: AbortSignal) => Promise<BuildResult>,
+): Promise<void> {
+  const { engine } = await openEngine({
+    model, unsafeNoSandbox: options.unsafeNoSandbox === true, ...(options.store === undefined ? {} : { store: options.store }),
+  });
+  const progress = new ProgressDisplay({ enabled: options.json !== true });
+  engine.on(progress.onEvent);
+  const controller = new AbortController();
+  const onSignal = (): void => { controller.abort(new Error('interrupted (SIGINT)')); };
+  process.once('SIGINT', onSignal);
+  try {
+    const result = await work(engine, controller.signal);
+    progress.stop();
+    if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else process.stdout.write(summary(result));
+    setExit(result.status === 'completed' ? ExitCode.ok : ExitCode.paused);
+  } finally {
+    process.off('SIGINT', onSignal);
+    progress.stop();
+    await engine.close();
+  }
+}
+
+function summary(result: BuildResult): string {
+  const { report } = result;
+  const t = report.totals;
+  const lines = [
+    `build ${result.runId}: ${result.status} - ${result.reason}`,
+    `  ${t.settled}/${t.tasks} tasks settled (${Object.entries(t.bySource).map(([source, count]) => `${source} ${count}`).join(', ') || 'none'}), ${t.samples} samples, ${t.redFlagged} red-flagged, tokens in/out ${t.inputTokens}/${t.outputTokens}`,
+    ...report.commits.map((commit) => `  commit ${commit.sha.slice(0, 10)} ${commit.message.split('\n')[0] ?? ''}`),
+    ...report.remaining.map((remaining) => `  remaining ${remaining.id}: ${remaining.why}`),
+    `  output: ${result.outDir} (REPORT.md, report.json)`,
+  ];
+  if (result.status === 'paused') lines.push(`  continue with: zerr resume ${result.runId}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function budgetsOf(options: CommonOptions): BuildBudgets {
+  return {
+    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    ...(options.maxWallMs === undefined ? {} : { maxWallMs: options.maxWallMs }),
+  };
+}
+
+function pick<T extends object, K extends keyof T>(source: T, keys: readonly K[]): Partial<Pick<T, K>> {
+  const picked: Partial<Pick<T, K>> = {};
+  for (const key of keys) if (source[key] !== undefined) picked[key] = source[key];
+  return picked;
+}

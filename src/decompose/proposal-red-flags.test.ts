@@ -1,0 +1,100 @@
+import { describe, expect, test } from 'vitest';
+import { checkProposal, PROPOSAL_RED_FLAG_RULES } from './proposal-red-flags.js';
+import { answer, baseProposal, cyclicProposal, subtask } from './testing/proposals.js';
+import type { DecompositionProposal } from './decomposition-proposal.js';
+
+const rules = (text: string, context: Parameters<typeof checkProposal>[1] = {}) => checkProposal(text, context).hits.map((hit) => hit.rule);
+const reasonOf = (text: string, rule: string, context: Parameters<typeof checkProposal>[1] = {}) =>
+  checkProposal(text, context).hits.find((hit) => hit.rule === rule)?.reason;
+
+describe('checkProposal', () => {
+  test('a valid proposal passes, bare or fenced, and comes back parsed with defaults applied', () => {
+    const base = baseProposal();
+    const bare = checkProposal(answer(base));
+    expect(bare.hits).toEqual([]);
+    expect(bare.proposal).toEqual(base);
+    expect(bare.parsed).toEqual(base);
+    expect(checkProposal(`Plan:\n\`\`\`json\n${answer(base)}\n\`\`\``).proposal).toEqual(base);
+    const minimal = { subtasks: [{ id: 'a', name: 'A', description: 'd', signature: { entryPoint: 'a', output: { type: 'number' } }, estimatedLines: 1, estimatedComplexity: 1 }] };
+    expect(checkProposal(JSON.stringify(minimal)).proposal?.subtasks[0]).toMatchObject({ dependencies: [], testCases: [], signature: { inputs: [] } });
+  });
+
+  test('not-json: prose without a JSON object; ends the checks', () => {
+    expect(checkProposal('I would split this into three functions.')).toEqual({
+      proposal: null, parsed: null, hits: [{ rule: 'not-json', reason: expect.stringContaining('neither a bare JSON object') }],
+    });
+  });
+
+  test('schema: the zod issues are listed with their paths', () => {
+    const broken = { subtasks: [{ ...subtask('Bad_Id', 'f', [], 'number', []), estimatedLines: 0 }] };
+    const result = checkProposal(JSON.stringify(broken));
+    expect(result.hits.map((hit) => hit.rule)).toEqual(['schema']);
+    expect(result.hits[0]?.reason).toContain('subtasks.0.id');
+    expect(result.hits[0]?.reason).toContain('subtasks.0.estimatedLines: got 0, expected a positive integer');
+    expect(result.parsed).toBeNull();
+    expect(rules('{"subtasks": []}')).toEqual(['schema']);
+    expect(reasonOf('{"subtasks": [], "extra": 1}', 'schema')).toContain('extra');
+  });
+
+  test('over-token-cap: finish reason length, or more tokens than the cap; checked with the other rules', () => {
+    const text = answer(baseProposal());
+    expect(rules(text, { finishReason: 'length', outputTokens: 100 })).toEqual(['over-token-cap']);
+    expect(rules(text, { outputTokens: 2049 })).toEqual(['over-token-cap']);
+    expect(rules(text, { outputTokens: 2048 })).toEqual([]);
+    expect(reasonOf(text, 'over-token-cap', { outputTokens: 600, maxOutputTokens: 500 })).toBe('600 output tokens exceed the cap of 500');
+    expect(rules('{"subtasks": [', { finishReason: 'length' })).toEqual(['over-token-cap', 'not-json']);
+  });
+
+  test('too-many-subtasks: more than maxSubtasks (default 12)', () => {
+    const many: DecompositionProposal = { subtasks: Array.from({ length: 13 }, (_, index) => subtask(`s${index}`, `f${index}`, [], 'number', [])) };
+    expect(rules(answer(many))).toEqual(['too-many-subtasks']);
+    expect(rules(answer(many), { maxSubtasks: 13 })).toEqual([]);
+    expect(rules(answer(baseProposal()), { maxSubtasks: 2 })).toEqual(['too-many-subtasks']);
+  });
+
+  test('dangling-dependency names the subtask and the unknown id, in one hit per sample', () => {
+    const base = baseProposal();
+    const dangling = { subtasks: base.subtasks.map((item) => item.id === 'calculate' ? { ...item, dependencies: ['tokenize', 'parse', 'lex'] } : item) };
+    const result = checkProposal(answer(dangling));
+    expect(result.hits).toEqual([{ rule: 'dangling-dependency', reason: 'calculate depends on unknown id "parse"; calculate depends on unknown id "lex"' }]);
+    expect(result.proposal).toBeNull();
+    expect(result.parsed).toEqual(dangling);
+  });
+
+  test('cycle names the cycle in order; a self-dependency is a cycle', () => {
+    expect(checkProposal(answer(cyclicProposal())).hits).toEqual([{ rule: 'cycle', reason: 'dependency cycle: calculate -> tokenize -> calculate' }]);
+    const self = { subtasks: [{ ...subtask('a', 'a', [], 'number', ['a']) }] };
+    expect(reasonOf(JSON.stringify(self), 'cycle')).toBe('dependency cycle: a -> a');
+  });
+
+  test('duplicate-id', () => {
+    const twice = { subtasks: [subtask('a', 'f', [], 'number', []), subtask('a', 'g', [], 'number', [])] };
+    expect(checkProposal(answer(twice)).hits).toEqual([{ rule: 'duplicate-id', reason: 'duplicate subtask ids: "a"' }]);
+  });
+
+  test('duplicate-entry-point: within the proposal or against the reserved entry points', () => {
+    const twice = { subtasks: [subtask('a', 'f', [], 'number', []), subtask('b', 'f', [], 'number', [])] };
+    expect(reasonOf(answer(twice), 'duplicate-entry-point')).toBe('entry point "f" is used by more than one subtask');
+    expect(reasonOf(answer(baseProposal()), 'duplicate-entry-point', { reservedEntryPoints: ['tokenize', 'other'] }))
+      .toBe('entry point "tokenize" is already used elsewhere in the project');
+  });
+
+  test('parentEntryPoint: exactly one subtask has it; it is exempt from the reserved list', () => {
+    const text = answer(baseProposal());
+    expect(rules(text, { parentEntryPoint: 'calculate', reservedEntryPoints: ['calculate'] })).toEqual([]);
+    expect(checkProposal(text, { parentEntryPoint: 'compute' }).hits).toEqual([
+      { rule: 'missing-parent-entry-point', reason: 'no subtask has the parent\'s entry point "compute"' },
+    ]);
+  });
+
+  test('several rules hit at once, in the documented order', () => {
+    const bad = { subtasks: [subtask('a', 'f', [], 'number', ['b', 'z']), subtask('b', 'f', [], 'number', ['a'])] };
+    const hits = rules(answer(bad), { maxSubtasks: 1, parentEntryPoint: 'main', outputTokens: 5000 });
+    expect(hits).toEqual(['over-token-cap', 'too-many-subtasks', 'dangling-dependency', 'cycle', 'duplicate-entry-point', 'missing-parent-entry-point']);
+    expect(hits.every((rule) => (PROPOSAL_RED_FLAG_RULES as readonly string[]).includes(rule))).toBe(true);
+  });
+
+  test('a malformed context throws invalid_argument naming the field', () => {
+    expect(() => checkProposal('{}', { maxSubtasks: 0 })).toThrow(/context\.maxSubtasks/);
+  });
+});

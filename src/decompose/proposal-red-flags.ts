@@ -1,0 +1,151 @@
+/**
+ * @module decompose/proposal-red-flags
+ * Red flags of a decomposer's answer (MAKER, Meyerson et al. 2025, arXiv 2511.09030, §3.3; seed implementation
+ * guide §3): an answer that is not one JSON object, breaks the proposal schema, runs into the token cap, or
+ * describes a graph that cannot be built (dangling or cyclic dependencies, duplicate ids or entry points) is
+ * discarded, never repaired.
+ */
+import { z } from 'zod';
+import { parseOptions } from '../errors/parse-options.js';
+import type { FinishReason } from '../llm/language-model.js';
+import type { RedFlagHit } from '../redflag/red-flag-rule.js';
+import { OVER_TOKEN_CAP } from '../redflag/rules/over-token-cap.js';
+import { formatSpecIssues } from '../spec/format-issues.js';
+import { type DecompositionProposal, DecompositionProposalSchema } from './decomposition-proposal.js';
+import { findCycle } from './find-cycle.js';
+import { extractJsonObject } from './json-answer.js';
+
+/** Stable names of the proposal red-flag rules, in the order they are checked. */
+export const PROPOSAL_RED_FLAG_RULES = [
+  'over-token-cap',
+  'not-json',
+  'schema',
+  'too-many-subtasks',
+  'duplicate-id',
+  'dangling-dependency',
+  'cycle',
+  'duplicate-entry-point',
+  'missing-parent-entry-point',
+] as const;
+/** One of {@link PROPOSAL_RED_FLAG_RULES}. */
+export type ProposalRedFlagRule = (typeof PROPOSAL_RED_FLAG_RULES)[number];
+
+/** Default most subtasks of one proposal. */
+export const DEFAULT_MAX_SUBTASKS = 12;
+
+/** What the checks know besides the answer's text. */
+export interface ProposalCheckContext {
+  /** Most subtasks of one proposal. Default {@link DEFAULT_MAX_SUBTASKS} (12). */
+  readonly maxSubtasks?: number;
+  /** Token cap of the answer. Default 2048. */
+  readonly maxOutputTokens?: number;
+  /** Tokens the model generated. Default 0. */
+  readonly outputTokens?: number;
+  /** Why generation stopped; `length` is red-flagged `over-token-cap`. Default `stop`. */
+  readonly finishReason?: FinishReason | string;
+  /** Entry points already used elsewhere in the project. Default none. */
+  readonly reservedEntryPoints?: readonly string[];
+  /**
+   * Entry point of the node being decomposed (absent for the root). The proposal must hold exactly one subtask with
+   * it: the one implementing the parent by calling the others. It is exempt from the reserved check.
+   */
+  readonly parentEntryPoint?: string;
+}
+
+/** Result of {@link checkProposal}. */
+export interface ProposalCheck {
+  /** The proposal when no rule hit, else null (discarded). */
+  readonly proposal: DecompositionProposal | null;
+  /** The schema-valid proposal even when a structural rule hit (for inspection), else null. */
+  readonly parsed: DecompositionProposal | null;
+  /** At most one hit per rule (a rule with several findings names them all in one reason), in rule order. */
+  readonly hits: readonly RedFlagHit[];
+}
+
+const ContextSchema = z
+  .object({
+    maxSubtasks: z.number().int().positive().default(DEFAULT_MAX_SUBTASKS),
+    maxOutputTokens: z.number().int().positive().default(2048),
+    outputTokens: z.number().int().nonnegative().default(0),
+    finishReason: z.string().default('stop'),
+    reservedEntryPoints: z.array(z.string()).default([]),
+    parentEntryPoint: z.string().min(1).optional(),
+  })
+  .strict();
+
+/**
+ * Checks a decomposer's answer. Rules (stable names, {@link PROPOSAL_RED_FLAG_RULES}):
+ * - `over-token-cap`: `finishReason` is `length` or `outputTokens > maxOutputTokens`;
+ * - `not-json`: no JSON object can be extracted (a bare object or the first ```json block);
+ * - `schema`: the object breaks `DecompositionProposalSchema` (zod issues listed in the reason);
+ * - `too-many-subtasks`: more than `maxSubtasks` subtasks;
+ * - `duplicate-id`: two subtasks share an id (named);
+ * - `dangling-dependency`: a dependency names no sibling (`a depends on unknown id "x"`);
+ * - `cycle`: the dependencies form a cycle, named in order (`a -> b -> a`, read "depends on");
+ * - `duplicate-entry-point`: two subtasks share an entry point, or one uses a reserved entry point;
+ * - `missing-parent-entry-point`: `parentEntryPoint` is set and no subtask has it.
+ * `not-json` and `schema` end the checks (there is no proposal to look at).
+ *
+ * @throws InvalidArgumentError (`invalid_argument`, parameter `context.<field>`) for a malformed context.
+ */
+export function checkProposal(text: string, context: ProposalCheckContext = {}): ProposalCheck {
+  const options = parseOptions(ContextSchema, context, 'context');
+  const hits: RedFlagHit[] = [];
+  const hit = (rule: ProposalRedFlagRule, reason: string): void => {
+    hits.push({ rule, reason });
+  };
+  if (options.finishReason === 'length') hit(OVER_TOKEN_CAP, `generation stopped at the token cap after ${options.outputTokens} tokens`);
+  else if (options.outputTokens > options.maxOutputTokens) hit(OVER_TOKEN_CAP, `${options.outputTokens} output tokens exceed the cap of ${options.maxOutputTokens}`);
+
+  const json = extractJsonObject(text);
+  if (!json.ok) {
+    hit('not-json', json.reason);
+    return { proposal: null, parsed: null, hits };
+  }
+  const result = DecompositionProposalSchema.safeParse(json.value);
+  if (!result.success) {
+    const issues = formatSpecIssues('proposal', DecompositionProposalSchema, json.value, result.error.issues);
+    const listed = issues.slice(0, 8).map((issue) => issue.message.replace(/^proposal: /, ''));
+    const more = issues.length > listed.length ? `; and ${issues.length - listed.length} more` : '';
+    hit('schema', `${listed.join('; ')}${more}`);
+    return { proposal: null, parsed: null, hits };
+  }
+  const proposal = result.data;
+  const { subtasks } = proposal;
+
+  if (subtasks.length > options.maxSubtasks) hit('too-many-subtasks', `${subtasks.length} subtasks exceed the limit of ${options.maxSubtasks}`);
+
+  const duplicateIds = duplicates(subtasks.map((subtask) => subtask.id));
+  if (duplicateIds.length > 0) hit('duplicate-id', `duplicate subtask ids: ${duplicateIds.map((id) => JSON.stringify(id)).join(', ')}`);
+
+  const ids = new Set(subtasks.map((subtask) => subtask.id));
+  const dangling = subtasks.flatMap((subtask) =>
+    subtask.dependencies.filter((dependency) => !ids.has(dependency)).map((dependency) => `${subtask.id} depends on unknown id ${JSON.stringify(dependency)}`));
+  if (dangling.length > 0) hit('dangling-dependency', dangling.join('; '));
+
+  const graph = new Map<string, string[]>();
+  for (const subtask of subtasks) graph.set(subtask.id, [...(graph.get(subtask.id) ?? []), ...subtask.dependencies]);
+  const cycle = findCycle(graph);
+  if (cycle !== null) hit('cycle', `dependency cycle: ${cycle.join(' -> ')}`);
+
+  const entryPoints = subtasks.map((subtask) => subtask.signature.entryPoint);
+  const reserved = new Set(options.reservedEntryPoints.filter((name) => name !== options.parentEntryPoint));
+  const clashes = [
+    ...duplicates(entryPoints).map((name) => `entry point ${JSON.stringify(name)} is used by more than one subtask`),
+    ...[...new Set(entryPoints)].filter((name) => reserved.has(name)).map((name) => `entry point ${JSON.stringify(name)} is already used elsewhere in the project`),
+  ];
+  if (clashes.length > 0) hit('duplicate-entry-point', clashes.join('; '));
+
+  if (options.parentEntryPoint !== undefined && !entryPoints.includes(options.parentEntryPoint)) {
+    hit('missing-parent-entry-point', `no subtask has the parent's entry point ${JSON.stringify(options.parentEntryPoint)}`);
+  }
+  return { proposal: hits.length === 0 ? proposal : null, parsed: proposal, hits };
+}
+
+/** Values occurring more than once, in first-occurrence order. */
+function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const value of values) (seen.has(value) ? repeated : seen).add(value);
+  return [...repeated];
+}
