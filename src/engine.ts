@@ -4,6 +4,8 @@
  * module-level singletons; edges (CLI, server, MCP) hold an Engine and read its event stream.
  */
 import { resolve } from 'node:path';
+import { decomposeNode } from './decompose/decompose-node.js';
+import type { DecompositionProposal } from './decompose/decomposition-proposal.js';
 import type { LanguageModel } from './llm/language-model.js';
 import { EventBus } from './orchestrate/event-bus.js';
 import type { EngineEvent, EngineEventListener } from './orchestrate/engine-events.js';
@@ -23,7 +25,7 @@ import type { TaskSpec, TestCase } from './spec/task-spec.js';
 import type { RunStore } from './store/run-store.js';
 import { createCodeTokenizer } from './verify/tokenize/index.js';
 import { createDefaultVerifier } from './verify/index.js';
-import type { Verifier } from './verify/verifier.js';
+import type { VerificationReport, Verifier } from './verify/verifier.js';
 
 /** What an engine is built from. */
 export interface EngineOptions {
@@ -80,6 +82,28 @@ export interface BuildOptions {
   readonly signal?: AbortSignal;
 }
 
+/** Options of {@link Engine.decompose}. Defaults: k 2, maxSamples 8, maxLines 40, maxComplexity 10, typescript. */
+export interface DecomposeOptions {
+  readonly runId?: string;
+  readonly k?: number;
+  readonly maxSamples?: number;
+  readonly maxLines?: number;
+  readonly maxComplexity?: number;
+  readonly seed?: number;
+  readonly signal?: AbortSignal;
+}
+
+/** The decomposition of requirements by {@link Engine.decompose}. */
+export interface DecomposeResult {
+  readonly runId: string;
+  readonly outcome: string;
+  /** The chosen proposal, or null without one. */
+  readonly proposal: DecompositionProposal | null;
+  readonly samples: number;
+  readonly redFlagsByRule: Readonly<Record<string, number>>;
+  readonly reason: string;
+}
+
 /** Options of {@link Engine.resumeBuild}. */
 export interface ResumeBuildOptions {
   /** Budgets replacing the ones the build started with. */
@@ -103,6 +127,18 @@ export interface Engine {
    * @throws RunNotFoundError; BuildNotResumableError; as {@link Engine.build}.
    */
   resumeBuild(runId: string, options?: ResumeBuildOptions): Promise<BuildResult>;
+  /**
+   * Runs the verification layers on `code` against `spec` (the MCP `verify` tool, escalation answers). Generated code
+   * runs only in the sandbox.
+   * @throws InvalidArgumentError for a bad spec; SandboxUnavailableError.
+   */
+  verify(spec: TaskSpec, code: string, options?: { readonly signal?: AbortSignal }): Promise<VerificationReport>;
+  /**
+   * Decomposes requirements once (one level, first-to-ahead-by-k over proposals) in a recorded run of kind
+   * `decompose`, without solving anything: what `zerr estimate "<requirements>"` counts steps from.
+   * @throws ModelUnavailableError after recording the decision.
+   */
+  decompose(requirements: string, options?: DecomposeOptions): Promise<DecomposeResult>;
   /**
    * Solves `specs` one after another in one recorded run.
    * @throws ModelUnavailableError (`model_unavailable`) after recording what was done; SandboxUnavailableError.
@@ -207,6 +243,29 @@ export function createEngine(options: EngineOptions): Engine {
         ...(resumeOptions.escalationWaitMs === undefined ? {} : { escalationWaitMs: resumeOptions.escalationWaitMs }),
         ...(resumeOptions.signal === undefined ? {} : { signal: resumeOptions.signal }),
       });
+    },
+    async verify(spec, code, verifyOptions = {}) {
+      return verifier.verify({ spec, candidate: { language: spec.language, code }, ...(verifyOptions.signal === undefined ? {} : { signal: verifyOptions.signal }) });
+    },
+    async decompose(requirements, decomposeOptions = {}) {
+      const runId = decomposeOptions.runId ?? newRunId();
+      const k = decomposeOptions.k ?? 2;
+      const maxSamples = decomposeOptions.maxSamples ?? 8;
+      await store.createRun({ id: runId, kind: 'decompose', model: options.modelName, config: { k, maxSamples }, createdAt: Date.now() });
+      await store.recordTask(runId, { taskId: 'decompose:root', spec: { requirements } });
+      try {
+        const result = await decomposeNode({ model: options.model, store, emit: (event) => bus.emit(event) }, {
+          runId, nodeId: 'root', requirements, language: 'typescript', reservedEntryPoints: [], k, maxSamples,
+          limits: { maxLines: decomposeOptions.maxLines ?? 40, maxComplexity: decomposeOptions.maxComplexity ?? 10 },
+          ...(decomposeOptions.seed === undefined ? {} : { seed: decomposeOptions.seed }),
+          ...(decomposeOptions.signal === undefined ? {} : { signal: decomposeOptions.signal }),
+        });
+        await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: { outcome: result.outcome, samples: result.samples } });
+        return { runId, outcome: result.outcome, proposal: result.proposal, samples: result.samples, redFlagsByRule: result.redFlagsByRule, reason: result.reason };
+      } catch (error) {
+        await store.finishRun(runId, { status: 'failed', finishedAt: Date.now(), summary: { error: error instanceof Error ? error.message : String(error) } });
+        throw error;
+      }
     },
     async close() {
       try {

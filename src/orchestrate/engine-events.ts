@@ -28,6 +28,8 @@ export type EngineEvent =
       readonly inputTokens: number;
       readonly latencyMs: number;
       readonly finishReason: string;
+      /** Cost of the call in USD, when the model (or the usage middleware) priced it; absent otherwise. */
+      readonly costUsd?: number;
       /** Set when the sample was read back from the store on resume (no model call was made). */
       readonly resumed?: true;
     })

@@ -272,6 +272,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       type: 'sample-end', runId, at: now(), taskId: spec.id, sampleIndex: index, temperature: sample.temperature,
       promptVariant: sample.promptVariant, outputTokens: sample.outputTokens, inputTokens: sample.inputTokens,
       latencyMs: sample.latencyMs, finishReason: sample.finishReason, resumed: true,
+      ...(typeof sample.costUsd === 'number' ? { costUsd: sample.costUsd } : {}),
     });
     const { generatedCode } = assembleCandidate(spec, style, sample.text);
     return judgeSample(index, {
@@ -330,6 +331,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       type: 'sample-end', runId, at: now(), taskId: spec.id, sampleIndex: index, temperature: usedTemperature,
       promptVariant: prompt.variant, outputTokens: result.usage.outputTokens, inputTokens: result.usage.inputTokens,
       latencyMs: result.latencyMs, finishReason: result.finishReason,
+      ...(result.costUsd === undefined ? {} : { costUsd: result.costUsd }),
     });
     return judgeSample(index, {
       text: result.text, finishReason: result.finishReason, outputTokens: result.usage.outputTokens,

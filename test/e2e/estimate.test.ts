@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -99,7 +99,7 @@ describe('zerr estimate from --steps and --p', () => {
   it('requirements text without --steps, and no --steps at all, exit 3 saying what to pass', { timeout: 180_000 }, async () => {
     const text = await zerr(['estimate', 'a todo list with due dates']);
     expect(text.code).toBe(3);
-    expect(text.stderr).toContain('estimating from requirements needs a decomposition: pass --steps N, or run zerr build --dry-run');
+    expect(text.stderr).toContain('estimating from requirements needs a model to decompose them (--model <uri>), or the number of steps (--steps N)');
     const none = await zerr(['estimate', '--p', '0.9']);
     expect(none.code).toBe(3);
     expect(none.stderr).toContain('--steps is required');
@@ -158,5 +158,23 @@ describe('zerr estimate --spec: p measured by a pilot', () => {
     const both = await zerr(['estimate', '--spec', CLAMP, '--p', '0.9', '--model', 'replay:codet']);
     expect(both.code).toBe(3);
     expect(both.stderr).toContain('not both');
+  });
+
+  it('decomposes free-text requirements with the model (one step per subtask) and pilots the first independent subtask', { timeout: 300_000 }, async () => {
+    const fixtures = join(ROOT, 'test', 'fixtures', 'build');
+    const requirements = await readFile(join(fixtures, 'text-stats.requirements.md'), 'utf8');
+    const result = await zerr(['estimate', requirements, '--model', `replay:${join(fixtures, 'text-stats.replay.jsonl')}?seed=5`, '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const output = JSON.parse(result.stdout) as {
+      decomposition: { outcome: string; steps: string[] }; pilot: { taskId: string; samples: number; verified: number; p: number; validRate: number };
+      input: { steps: number }; estimate: { kMin: number };
+    };
+    expect(output.decomposition.outcome).toBe('consensus');
+    expect([...output.decomposition.steps].sort()).toEqual(['average-word-length', 'count-words', 'longest-word', 'split-words']);
+    expect(output.input.steps).toBe(4);
+    // split-words is the one subtask without dependencies: 6 recorded answers, 4 equivalent ones verified.
+    expect(output.pilot).toMatchObject({ taskId: 'split-words', samples: 6, verified: 4, p: 1 });
+    expect(output.pilot.validRate).toBeCloseTo(4 / 6, 10);
+    expect(output.estimate.kMin).toBeGreaterThanOrEqual(1);
   });
 });

@@ -12,7 +12,10 @@ import {
   loadTaskSpec,
   type EstimateRunOptions,
   type RunEstimate,
+  subtaskToSpec,
+  type DecompositionProposal,
   type SolveTaskResult,
+  type TaskSpec,
 } from '../../index.js';
 import { openEngine } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
@@ -70,7 +73,7 @@ const FLAG_OF: Readonly<Record<keyof EstimateRunOptions, string>> = {
 };
 
 const NEEDS_DECOMPOSITION =
-  'estimating from requirements needs a decomposition: pass --steps N, or run zerr build --dry-run';
+  'estimating from requirements needs a model to decompose them (--model <uri>), or the number of steps (--steps N)';
 
 /** Parser for a finite number option named `name`; ranges are checked by `estimateRun`. */
 function finiteNumber(name: string): (value: string) => number {
@@ -86,7 +89,7 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
   program
     .command('estimate')
     .description('Estimate k_min, model calls, tokens, cost and wall time of a run (MAKER §3.2), from --p or a pilot solve of --spec')
-    .argument('[requirements]', 'free-text requirements (needs --steps until decomposition is wired in)')
+    .argument('[requirements]', 'free-text requirements: with --model they are decomposed once (one step per subtask) and the first independent subtask is the pilot')
     .option('--steps <n>', 'number of steps (atomic tasks) s; default 1 with --spec', positiveInt('--steps'))
     .option('--p <p>', 'per-step success rate: share of verified samples in the correct class, in (0.5, 1]', finiteNumber('--p'))
     .option('--target <t>', 'target probability that every step is decided correctly, in (0, 1)', finiteNumber('--target'), 0.95)
@@ -111,29 +114,44 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
         process.stderr.write(`zerr estimate: ${message}\n`);
         setExit(code);
       };
-      if (requirements !== undefined && options.steps === undefined) return fail(NEEDS_DECOMPOSITION);
+      const model = options.model ?? process.env['ZERR_MODEL'];
+      const hasModel = model !== undefined && model !== '';
+      if (requirements !== undefined && options.steps === undefined && !hasModel) return fail(NEEDS_DECOMPOSITION);
       if (options.spec !== undefined && options.p !== undefined) return fail('pass --p or --spec (to measure p), not both');
 
       let pilot: PilotMeasurement | null = null;
+      let decomposition: DecompositionMeasurement | null = null;
       let p = options.p;
       let validRate = options.validRate;
-      if (options.spec !== undefined) {
-        const model = options.model ?? process.env['ZERR_MODEL'];
-        if (model === undefined || model === '') return fail('--spec needs a model for the pilot: pass --model <uri> (or set ZERR_MODEL)');
-        pilot = await runPilot(options.spec, model, options);
+      let pilotSpec: TaskSpec | string | undefined = options.spec;
+      if (requirements !== undefined && options.steps === undefined && hasModel) {
+        decomposition = await decomposeRequirements(requirements, model, options);
+        if (decomposition.proposal === null) {
+          report(options, pilot, null, decomposition);
+          return fail(`the decomposition of the requirements reached no consensus (${decomposition.reason}), so the steps cannot be counted`, ExitCode.noConsensus);
+        }
+        // The pilot solves the first task that needs no other task's code.
+        const first = decomposition.proposal.subtasks.find((subtask) => subtask.dependencies.length === 0);
+        if (options.p === undefined && pilotSpec === undefined && first !== undefined) {
+          pilotSpec = subtaskToSpec(first, { idPrefix: '', language: 'typescript' });
+        }
+      }
+      if (pilotSpec !== undefined) {
+        if (!hasModel) return fail('--spec needs a model for the pilot: pass --model <uri> (or set ZERR_MODEL)');
+        pilot = await runPilot(pilotSpec, model, options);
         if (pilot.p === null || pilot.validRate === null) {
-          report(options, pilot, null);
+          report(options, pilot, null, decomposition);
           return fail(`the pilot verified none of its ${pilot.samples} samples, so p cannot be measured`, ExitCode.noConsensus);
         }
         if (pilot.p <= 0.5) {
-          report(options, pilot, null);
+          report(options, pilot, null, decomposition);
           return fail(`the pilot measured p = ${round(pilot.p)} <= 0.5: first-to-ahead-by-k voting does not converge on the correct class`, ExitCode.noConsensus);
         }
         p = pilot.p;
         validRate = pilot.validRate;
       }
       if (p === undefined) return fail('--p is required (or --spec <file> --model <uri> to measure it)');
-      const steps = options.steps ?? (options.spec === undefined ? undefined : 1);
+      const steps = options.steps ?? decomposition?.proposal?.subtasks.length ?? (options.spec === undefined ? undefined : 1);
       if (steps === undefined) return fail(requirements === undefined ? '--steps is required' : NEEDS_DECOMPOSITION);
 
       let estimate: RunEstimate;
@@ -150,7 +168,7 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
         const flag = measured ? `the measured ${field}` : (FLAG_OF[field] ?? error.parameter);
         return fail(`invalid ${flag}: ${error.message.replace(/^Invalid argument \S+: /, '')}`);
       }
-      report(options, pilot, { steps, p, validRate, estimate });
+      report(options, pilot, { steps, p, validRate, estimate }, decomposition);
       setExit(ExitCode.ok);
     });
 }
@@ -160,8 +178,9 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
  * early, and every call is a sample of the model's answer distribution. p = largest class / verified samples
  * (the largest class taken to be the correct one), valid rate = verified / samples.
  */
-async function runPilot(specFile: string, model: string, options: EstimateCommandOptions): Promise<PilotMeasurement> {
-  const spec = await loadTaskSpec(specFile);
+async function runPilot(source: TaskSpec | string, model: string, options: EstimateCommandOptions): Promise<PilotMeasurement> {
+  const spec = typeof source === 'string' ? await loadTaskSpec(source) : source;
+  const specFile = typeof source === 'string' ? source : `decomposition task ${source.id}`;
   const { engine } = await openEngine({
     model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
     ...(options.store === undefined ? {} : { store: options.store }),
@@ -187,6 +206,30 @@ async function runPilot(specFile: string, model: string, options: EstimateComman
   }
 }
 
+/** What the decomposition of free-text requirements gave (steps = its subtasks). */
+interface DecompositionMeasurement {
+  readonly runId: string;
+  readonly outcome: string;
+  readonly proposal: DecompositionProposal | null;
+  readonly samples: number;
+  readonly reason: string;
+}
+
+/** Decomposes the requirements once (one level) with the model; each subtask counts as one step. */
+async function decomposeRequirements(requirements: string, model: string, options: EstimateCommandOptions): Promise<DecompositionMeasurement> {
+  const { engine } = await openEngine({
+    model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  try {
+    const result = await engine.decompose(requirements, { seed: options.seed });
+    return { runId: result.runId, outcome: result.outcome, proposal: result.proposal, samples: result.samples, reason: result.reason };
+  } finally {
+    await engine.close();
+  }
+}
+
 interface Estimated {
   readonly steps: number;
   readonly p: number;
@@ -194,17 +237,27 @@ interface Estimated {
   readonly estimate: RunEstimate;
 }
 
-function report(options: EstimateCommandOptions, pilot: PilotMeasurement | null, estimated: Estimated | null): void {
+function report(options: EstimateCommandOptions, pilot: PilotMeasurement | null, estimated: Estimated | null, decomposition: DecompositionMeasurement | null = null): void {
   if (options.json === true) {
     const input = estimated === null ? null : {
       steps: estimated.steps, p: estimated.p, targetSuccess: options.target, inputTokensPerCall: options.tokensIn,
       outputTokensPerCall: options.tokensOut, usdPerMillionInputTokens: options.usdIn, usdPerMillionOutputTokens: options.usdOut,
       callLatencyMs: options.callLatencyMs, parallelism: options.parallel, validRate: estimated.validRate,
     };
-    process.stdout.write(`${JSON.stringify({ input, pilot, estimate: estimated?.estimate ?? null }, null, 2)}\n`);
+    const decomposed = decomposition === null ? null : {
+      runId: decomposition.runId, outcome: decomposition.outcome, samples: decomposition.samples, reason: decomposition.reason,
+      steps: decomposition.proposal?.subtasks.map((subtask) => subtask.id) ?? null,
+    };
+    process.stdout.write(`${JSON.stringify({ input, decomposition: decomposed, pilot, estimate: estimated?.estimate ?? null }, null, 2)}\n`);
     return;
   }
   const lines: string[] = [];
+  if (decomposition !== null) {
+    lines.push(
+      `decomposition: run ${decomposition.runId}: ${decomposition.outcome} after ${decomposition.samples} proposals` +
+        (decomposition.proposal === null ? ` (${decomposition.reason})` : `; ${decomposition.proposal.subtasks.length} steps: ${decomposition.proposal.subtasks.map((subtask) => subtask.id).join(', ')}`),
+    );
+  }
   if (pilot !== null) {
     lines.push(
       `pilot: run ${pilot.runId}, task ${pilot.taskId}: ${pilot.samples} samples, ${pilot.verified} verified, largest class ${pilot.largestClassVotes} votes`,

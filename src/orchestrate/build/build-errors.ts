@@ -40,3 +40,14 @@ export class BuildNotResumableError extends ZeroErrorError {
 function round(value: number): number {
   return Math.round(value * 10_000) / 10_000;
 }
+
+/**
+ * The integrated project failed verification and no task's code could be blamed (e.g. an error only in the generated
+ * `src/index.ts`): an engine defect rather than a task's, so the build fails instead of re-solving tasks at random.
+ * Code: `integration_untraced`.
+ */
+export class IntegrationUntracedError extends ZeroErrorError {
+  constructor(message: string) {
+    super('integration_untraced', message);
+  }
+}

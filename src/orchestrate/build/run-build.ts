@@ -22,7 +22,7 @@ import { taskProgress } from '../../store/task-progress.js';
 import type { EngineEvent } from '../engine-events.js';
 import type { SolveTaskOptions, SolveTaskResult } from '../solve-task.js';
 import { BuildBudgetTracker, runWallMs } from './build-budget.js';
-import { BudgetExceededError, BuildNotResumableError } from './build-errors.js';
+import { BudgetExceededError, BuildNotResumableError, IntegrationUntracedError } from './build-errors.js';
 import {
   applyCheckpoint, attemptSpec, decomposeTaskId, foldCheckpoints, type BuildNode, type BuildState, type CheckpointBody,
   type CheckpointKind,
@@ -32,6 +32,7 @@ import { buildReport, writeReport, type BuildReport } from './build-report.js';
 import type { BuildBudgets, BuildRequest } from './build-request.js';
 import { contextCode } from './context-code.js';
 import { GitRepository } from './git-repository.js';
+import { ProjectTypeChecker } from './integrate/project-type-checker.js';
 import { verifyProject } from './integrate/verify-project.js';
 import { proposalToNodes } from './proposal-to-nodes.js';
 
@@ -123,6 +124,8 @@ class BuildSession {
   readonly #budget: BuildBudgetTracker;
   readonly #model: LanguageModel;
   #git: GitRepository | undefined;
+  /** One warm type checker per session: a fresh one parses @types/node again (seconds). */
+  #typeChecker: ProjectTypeChecker | undefined;
 
   constructor(deps: BuildDependencies, options: RunBuildOptions, state: BuildState, snapshot: RunRecord, now: () => number) {
     this.#deps = deps;
@@ -469,6 +472,7 @@ class BuildSession {
     const files = buildFiles(state, [...state.nodes.keys()]);
     const verdict = await verifyProject({
       files, pieces: [...state.nodes.values()].map((node) => pieceOf(state, node.id)), sandbox: this.#deps.sandbox, signal: this.#signal,
+      typeChecker: (this.#typeChecker ??= new ProjectTypeChecker()),
     });
     const testsPassed = verdict.tests.filter((test) => test.passed).length;
     const body = {
@@ -482,9 +486,13 @@ class BuildSession {
       await this.#commit('integration', files, `zerr: integrate ${count} module${count === 1 ? '' : 's'}, ${testsPassed} tests pass\n`);
       return true;
     }
-    const failing = body.failingNodeIds.length > 0 ? body.failingNodeIds : [];
-    if (failing.length === 0) throw new Error(`integration failed and could not be traced to a task: ${verdict.typeErrors.map((error) => `${error.file}:${error.line} ${error.message}`).join('; ')}`);
-    for (const nodeId of failing) {
+    if (body.failingNodeIds.length === 0) {
+      throw new IntegrationUntracedError(`integration failed and could not be traced to a task: ${[
+        ...verdict.typeErrors.map((error) => `${error.file}:${error.line} ${error.message}`),
+        ...verdict.tests.filter((test) => !test.passed).map((test) => `${test.file} ${test.name}: ${test.message ?? 'failed'}`),
+      ].slice(0, 5).join('; ')}`);
+    }
+    for (const nodeId of body.failingNodeIds) {
       const attempt = state.attempts.get(nodeId) ?? 0;
       const why = `integration: ${describeFailure(verdict, nodeId)}`;
       const source = state.settled.get(nodeId)?.source;
