@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { BENCHMARKS } from './registry.js';
 import { writeBenchReport } from './lib/benchmark.js';
+import { parseBenchArgs } from './lib/bench-args.js';
 
 async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
@@ -18,10 +19,8 @@ async function main(argv: readonly string[]): Promise<number> {
     console.error(`unknown benchmark ${JSON.stringify(name)}; known: ${Object.keys(BENCHMARKS).join(', ')}`);
     return 2;
   }
-  const quick = rest.includes('--quick');
-  const outIndex = rest.indexOf('--out');
-  const outDir = outIndex >= 0 && rest[outIndex + 1] !== undefined ? resolve(rest[outIndex + 1] as string) : resolve(import.meta.dirname, 'results', quick ? 'quick' : '.');
-  const args = rest.filter((arg, index) => arg !== '--quick' && arg !== '--out' && index !== outIndex + 1);
+  const { quick, out, args } = parseBenchArgs(rest);
+  const outDir = out !== undefined ? resolve(out) : resolve(import.meta.dirname, 'results', quick ? 'quick' : '.');
   const benchmark = await load();
   const dataDir = process.env['ZERR_DATA_DIR'] ?? resolve(import.meta.dirname, '..', '..', 'shared');
   const started = performance.now();

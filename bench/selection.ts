@@ -71,12 +71,26 @@ export function zerrGrid(quick: boolean, args: readonly string[]): ZerrConfig[] 
       { setting: 'b', k: 3, modelTests: false }, { setting: 'b', k: 3, modelTests: true },
     ];
   }
+  const gridIndex = args.indexOf('--grid');
+  if (gridIndex >= 0) return parseGrid(args[gridIndex + 1] ?? '');
   if (!args.includes('--full-grid')) return [{ setting: 'a', k: 3, modelTests: false }];
   return [
     ...[5, 3, 2].map((k) => ({ setting: 'a' as const, k, modelTests: false })),
     ...[5, 3, 2].map((k) => ({ setting: 'a' as const, k, modelTests: true })),
     { setting: 'b', k: 3, modelTests: false }, { setting: 'b', k: 3, modelTests: true },
   ];
+}
+
+/**
+ * Parses `--grid a:5,a:3,a:2,a:3+tests,b:3`: setting, k, and `+tests` for "with model tests".
+ * @throws Error naming the bad entry.
+ */
+export function parseGrid(value: string): ZerrConfig[] {
+  return value.split(',').filter((entry) => entry !== '').map((entry) => {
+    const match = /^([ab]):(\d+)(\+tests)?$/.exec(entry.trim());
+    if (match === null) throw new Error(`--grid: bad entry ${JSON.stringify(entry)}; expected <a|b>:<k>[+tests], e.g. a:5,a:3+tests`);
+    return { setting: match[1] as 'a' | 'b', k: Number(match[2]), modelTests: match[3] !== undefined };
+  });
 }
 
 async function runZerr(options: {
@@ -264,7 +278,9 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
       'Engine: one shared bwrap sandbox wrapped in a memoising decorator (identical sandboxed runs across the k-grid run once), one shared verifier, pyright off (createEngine pythonTypes: false - pyright costs 1.5-4.5 s per candidate), 2 problems in parallel, replay seed 0 (sample order), maxSamples 100 (the recording).',
       context.quick
         ? 'Quick form: 6 problems, k = 3 only, both settings, with and without model tests.'
-        : context.args.includes('--full-grid')
+        : context.args.includes('--grid')
+          ? `Grid chosen with --grid ${context.args[context.args.indexOf('--grid') + 1] ?? ''} (setting:k[+tests]).`
+          : context.args.includes('--full-grid')
           ? 'Full grid: k = 5, 3, 2 with and without model tests in setting (a); k = 3 in setting (b).'
           : 'Full form reduced to fit the time budget: zerr only at k = 3 without model tests in setting (a) (about 5 s per problem on 2 cores); `--full-grid` runs k = 5, 3, 2 with and without model tests and setting (b).',
     ],

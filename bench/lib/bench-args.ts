@@ -1,0 +1,22 @@
+/**
+ * @module bench/lib/bench-args
+ * Splits the arguments after the benchmark's name into the runner's own flags (`--quick`, `--out <dir>`) and the
+ * benchmark's arguments (e.g. selection's `--full-grid`), which are passed through untouched.
+ */
+
+/** The runner's flags and the benchmark's own arguments. */
+export interface BenchArgs {
+  readonly quick: boolean;
+  /** `--out <dir>` as given (relative to the caller), or undefined. */
+  readonly out: string | undefined;
+  /** Everything else, in order. */
+  readonly args: readonly string[];
+}
+
+/** Parses `rest` (the arguments after the benchmark's name). */
+export function parseBenchArgs(rest: readonly string[]): BenchArgs {
+  const outIndex = rest.indexOf('--out');
+  const out = outIndex >= 0 ? rest[outIndex + 1] : undefined;
+  const args = rest.filter((arg, index) => arg !== '--quick' && (outIndex < 0 || (index !== outIndex && index !== outIndex + 1)));
+  return { quick: rest.includes('--quick'), out, args };
+}
