@@ -3,6 +3,7 @@
  * The composition root: `createEngine` wires a model, a run store and a sandbox into the solve loop. No
  * module-level singletons; edges (CLI, server, MCP) hold an Engine and read its event stream.
  */
+import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decomposeNode } from './decompose/decompose-node.js';
 import type { DecompositionProposal } from './decompose/decomposition-proposal.js';
@@ -228,6 +229,14 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const runId = buildOptions.runId ?? newRunId();
       const outDir = resolve(buildOptions.outDir);
+      const present = await readdir(outDir).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return [];
+        throw error;
+      });
+      if (marker === undefined && present.length > 0) {
+        // Never commit someone's files: a build owns its folder.
+        throw new BuildNotResumableError(`${buildOptions.outDir} is not empty and holds no build; choose a new or empty output folder`);
+      }
       await writeBuildMarker(outDir, { runId });
       return runBuild(buildDependencies, {
         runId, modelName: options.modelName,

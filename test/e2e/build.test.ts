@@ -95,6 +95,11 @@ describe('zerr build (replay script, real sandbox and git)', () => {
     expect(countWords).toContain('export { countWords }');
     expect(await readFile(join(out, 'REPORT.md'), 'utf8')).toContain('| 1 | count-words | split-words | consensus | consensus |');
 
+    // A folder holding other files is never built into (its files would be committed).
+    const foreign = await zerr(['build', 'anything', '--model', MODEL_REPLAY, '--out', FIXTURES]);
+    expect(foreign.code).toBe(3);
+    expect(foreign.stderr).toContain('is not empty and holds no build');
+
     // The run is in the store like any other, and cannot be resumed again.
     const again = await zerr(['resume', report.runId]);
     expect(again.code).toBe(3);
