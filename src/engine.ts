@@ -183,7 +183,7 @@ export function createEngine(options: EngineOptions): Engine {
       const maxSamples = runOptions.maxSamples ?? 20;
       const config = { k, maxSamples, fallback: runOptions.fallback ?? 'best-partial', seed: runOptions.seed ?? 42, sandbox: options.sandbox.kind };
       await store.createRun({ id: runId, kind: runOptions.kind ?? 'solve', model: options.modelName, config, createdAt: Date.now() });
-      bus.emit({ type: 'run-start', runId, at: Date.now(), taskIds: specs.map((spec) => spec.id), model: options.modelName });
+      bus.emit({ type: 'run-start', runId, at: Date.now(), taskIds: specs.map((spec) => spec.id), model: options.modelName, kind: runOptions.kind ?? 'solve' });
       const results: SolveTaskResult[] = [];
       try {
         for (const spec of specs) {

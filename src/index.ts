@@ -16,9 +16,9 @@ export { newRunId } from './orchestrate/run-id.js';
 export { solveTask, type SolveTaskDependencies, type SolveTaskOptions, type SolveTaskResult, type ClassTally } from './orchestrate/solve-task.js';
 export { planNextRound, type RoundPlanInput } from './orchestrate/sampling-plan.js';
 export { buildSamplePrompt, continuationStops, PYTHON_CONTINUATION_STOPS, TYPESCRIPT_CONTINUATION_STOPS, type SamplePrompt } from './orchestrate/prompting/build-prompt.js';
-export { assembleCandidate, type AssembledCandidate } from './orchestrate/prompting/assemble-candidate.js';
+export { assembleCandidate, ownCode, type AssembledCandidate } from './orchestrate/prompting/assemble-candidate.js';
 export { PROMPT_VARIANTS, temperatureForSample, promptVariantForSample, type PromptVariant } from './orchestrate/prompting/prompt-variants.js';
-export { createEngine, summarize, type Engine, type EngineOptions, type RunOptions, type RunResult, type BuildOptions, type ResumeBuildOptions } from './engine.js';
+export { createEngine, summarize, type Engine, type EngineOptions, type RunOptions, type RunResult, type BuildOptions, type ResumeBuildOptions, type DecomposeOptions, type DecomposeResult } from './engine.js';
 export { parseBuildRequest, BuildRequestSchema, type BuildRequest, type BuildRequestInput, type BuildBudgets } from './orchestrate/build/build-request.js';
 export { BudgetExceededError, BuildJournalError, BuildNotResumableError } from './orchestrate/build/build-errors.js';
 export { runBuild, type BuildDependencies, type BuildResult, type RunBuildOptions } from './orchestrate/build/run-build.js';
@@ -26,3 +26,5 @@ export { buildReport, reportMarkdown, type BuildReport, type TaskReport, type At
 export { foldCheckpoints, type BuildNode, type BuildState, type CheckpointKind } from './orchestrate/build/build-journal.js';
 export { buildMarkerPath, readBuildMarker } from './orchestrate/build/build-marker.js';
 export * from './decompose/index.js';
+export * from './service/index.js';
+export * from './telemetry/index.js';

@@ -39,8 +39,8 @@ export async function openSandbox(unsafe: boolean | undefined): Promise<Sandbox>
   return createSandbox({ allowUnsafe: unsafe === true });
 }
 
-/** Builds an engine for a command. Closes what it opened if a later step fails. */
-export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox }> {
+/** Builds an engine for a command (the store it opened is returned too; `engine.close()` closes it). Closes what it opened if a later step fails. */
+export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox; store: RunStore }> {
   const sandbox = await openSandbox(options.unsafeNoSandbox);
   let store: RunStore | undefined;
   try {
@@ -50,7 +50,7 @@ export async function openEngine(options: EngineCommandOptions): Promise<{ engin
     return { engine: createEngine({
       model, modelName: options.model, store, sandbox,
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
-    }), sandbox };
+    }), sandbox, store };
   } catch (error) {
     await sandbox.close();
     await store?.close();

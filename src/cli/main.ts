@@ -9,9 +9,12 @@ import { registerBuildCommands } from './commands/build.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEscalationsCommand } from './commands/escalations.js';
 import { registerEstimateCommand } from './commands/estimate.js';
+import { registerMcpCommand } from './commands/mcp.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSolveCommand } from './commands/solve.js';
 import { registerSpecCommand } from './commands/spec.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerKeysCommand } from './commands/keys.js';
 
 /** Builds the commander program; each command sets `process.exitCode`-style results through `setExit`. */
 export function buildProgram(setExit: (code: number) => void): Command {
@@ -27,6 +30,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerBuildCommands(program, setExit);
   registerEscalationsCommand(program, setExit);
   registerEstimateCommand(program, setExit);
+  registerServeCommand(program, setExit);
+  registerKeysCommand(program, setExit);
+  registerMcpCommand(program, setExit);
   return program;
 }
 

@@ -16,7 +16,13 @@ interface EventBase {
 }
 
 export type EngineEvent =
-  | (EventBase & { readonly type: 'run-start'; readonly taskIds: readonly string[]; readonly model: string })
+  | (EventBase & {
+      readonly type: 'run-start';
+      readonly taskIds: readonly string[];
+      readonly model: string;
+      /** Kind of the run (`solve`, `demo`, `build`, ...), as recorded in the store. */
+      readonly kind?: string;
+    })
   | (EventBase & { readonly type: 'task-start'; readonly taskId: string; readonly k: number; readonly maxSamples: number })
   | (EventBase & {
       readonly type: 'sample-end';

@@ -150,7 +150,7 @@ class BuildSession {
   async run(): Promise<BuildResult> {
     const { store, emit } = this.#deps;
     await this.#checkpoint('session-start', { at: this.#now() });
-    emit({ type: 'run-start', runId: this.#runId, at: this.#now(), taskIds: [...this.#state.nodes.keys()], model: this.#snapshot.model });
+    emit({ type: 'run-start', runId: this.#runId, at: this.#now(), taskIds: [...this.#state.nodes.keys()], model: this.#snapshot.model, kind: 'build' });
     try {
       this.#git = await GitRepository.open(this.#state.outDir);
       for (;;) {

@@ -1,0 +1,98 @@
+/**
+ * @module cli/commands/mcp
+ * `zerr mcp --model <uri>`: the Zero-Error MCP server (tools solve, build, verify, estimate, run_status; run
+ * resources). Over stdio by default: stdout carries nothing but the protocol, logs go to stderr; the server stops
+ * when stdin closes or on SIGINT/SIGTERM. With `--http <port>`, streamable HTTP on http://127.0.0.1:<port>/mcp.
+ * Live builds pause cleanly on shutdown (resumable). Exit 0 on a clean stop, 3 bad input, 4 model unavailable,
+ * 5 no sandbox.
+ */
+import { resolve } from 'node:path';
+import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
+import type { Command } from 'commander';
+import { createRunService } from '../../index.js';
+import { createMcpServer, serveMcpHttp } from '../../mcp/index.js';
+import { openEngine } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { integer } from '../option-parsers.js';
+
+interface McpCommandOptions {
+  model?: string;
+  store?: string;
+  outRoot: string;
+  http?: number;
+  waitForEscalations: number;
+  dataDir?: string;
+  pythonTypes: boolean;
+  unsafeNoSandbox?: boolean;
+}
+
+/** Parser for `--http <port>`: 0..65535 (0 picks a free port, printed on stderr). */
+function port(value: string): number {
+  const parsed = integer('--http')(value);
+  if (parsed < 0 || parsed > 65535) throw new Error(`--http must be a port 0..65535, got ${value}`);
+  return parsed;
+}
+
+/** Registers `mcp` on `program`. */
+export function registerMcpCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('mcp')
+    .description('Run the MCP server (tools solve, build, verify, estimate, run_status; resources zerr://runs/...) over stdio, or streamable HTTP with --http')
+    .option('-m, --model <uri>', 'model URI for solve and build (env ZERR_MODEL)')
+    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--out-root <dir>', 'folder under which each build gets <run-id>/', '.zerr/builds')
+    .option('--http <port>', 'serve streamable HTTP on 127.0.0.1:<port>/mcp instead of stdio', port)
+    .option('--wait-for-escalations <ms>', 'when only escalations block a build, wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
+    .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
+    .option('--no-python-types', 'skip pyright type checking of Python candidates')
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .action(async (options: McpCommandOptions) => {
+      const model = options.model ?? process.env['ZERR_MODEL'];
+      if (model === undefined || model === '') {
+        process.stderr.write('zerr mcp: no model given. Pass --model, e.g. --model llama-cpp:./model.gguf or --model replay:<file.jsonl>.\n');
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const { engine, store } = await openEngine({
+        model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
+        ...(options.store === undefined ? {} : { store: options.store }),
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+      });
+      const log = (message: string): void => { process.stderr.write(`zerr mcp: ${message}\n`); };
+      const service = createRunService({ engine, store, outRoot: resolve(options.outRoot), escalationWaitMs: options.waitForEscalations });
+      const stopped = new Promise<string>((done) => {
+        process.once('SIGINT', () => { done('SIGINT'); });
+        process.once('SIGTERM', () => { done('SIGTERM'); });
+        if (options.http === undefined) {
+          process.stdin.once('end', () => { done('stdin closed'); });
+          process.stdin.once('close', () => { done('stdin closed'); });
+        }
+      });
+      try {
+        if (options.http === undefined) {
+          const server = createMcpServer({ engine, service, store });
+          const transport = new StdioServerTransport();
+          transport.onerror = (error) => { log(`transport error: ${error.message}`); };
+          await server.connect(transport);
+          log(`serving over stdio (model ${model})`);
+          log(`stopping: ${await stopped}`);
+          await server.close();
+        } else {
+          const endpoint = await serveMcpHttp({
+            port: options.http, createServer: () => createMcpServer({ engine, service, store }),
+            onError: (error) => { log(`http error: ${error instanceof Error ? error.message : String(error)}`); },
+          });
+          log(`serving streamable HTTP on ${endpoint.url} (model ${model})`);
+          log(`stopping: ${await stopped}`);
+          await endpoint.close();
+        }
+        setExit(ExitCode.ok);
+      } finally {
+        try {
+          await service.close();
+        } finally {
+          await engine.close();
+        }
+      }
+    });
+}

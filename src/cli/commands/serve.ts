@@ -1,0 +1,125 @@
+/**
+ * @module cli/commands/serve
+ * `zerr serve`: the HTTP API (and the dashboard at `/`) on one engine: runs as resources, Server-Sent Events,
+ * escalations, Prometheus metrics at `/metrics`. Requests need an API key (`zerr keys create`) unless `--no-auth`
+ * is given. Builds a previous server left running are resumed. SIGINT / SIGTERM pause live builds cleanly
+ * (resumable), then close the server and the engine. The server edge is loaded only for this command.
+ */
+import type { Command } from 'commander';
+import { createEngine, createLanguageModel, createLogger, createMetrics, createModelStack, createRunService, createTracing, logEngineEvents, resolveStorePath, type Engine, type ModelStack, type RunStore } from '../../index.js';
+import { openSandbox, openStore } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { integer, positiveInt } from '../option-parsers.js';
+
+interface ServeOptions {
+  model?: string;
+  port: number;
+  host: string;
+  store?: string;
+  outRoot: string;
+  auth: boolean;
+  keys?: string;
+  unsafeNoSandbox?: boolean;
+  waitForEscalations: number;
+  rateLimit: number;
+  bodyLimit: number;
+  logLevel?: string;
+  trace: string;
+}
+
+/** Registers `serve` on `program`. */
+export function registerServeCommand(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('serve')
+    .description('Serve the HTTP API and the dashboard: start runs, stream their events, answer escalations')
+    .option('-m, --model <uri>', 'model URI every run uses (env ZERR_MODEL)')
+    .option('-p, --port <n>', 'TCP port (0: any free port)', integer('--port'), 8787)
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--out-root <dir>', 'builds are written to <out-root>/<run-id>', 'zerr-runs')
+    .option('--no-auth', 'accept requests without an API key (only on a trusted machine)')
+    .option('--keys <file>', 'API key file, default api-keys.json beside the store (env ZERR_KEYS)')
+    .option('--wait-for-escalations <ms>', 'builds waiting only on escalations wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
+    .option('--rate-limit <n>', 'requests per minute per API key', positiveInt('--rate-limit'), 120)
+    .option('--body-limit <bytes>', 'largest request body', positiveInt('--body-limit'), 1024 * 1024)
+    .option('--log-level <level>', 'JSON log lines on stderr with run/task ids: trace, debug, info, warn, error, silent (env ZERR_LOG_LEVEL)')
+    .option('--trace <exporter>', 'OpenTelemetry spans run -> task -> sample -> verify layer: none or console', 'none')
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .action(async (options: ServeOptions) => {
+      const model = options.model ?? process.env['ZERR_MODEL'];
+      if (model === undefined || model === '') {
+        process.stderr.write('zerr serve: no model given. Pass --model (or set ZERR_MODEL), e.g. --model llama-cpp:./model.gguf.\n');
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const server = await import('../../server/index.js');
+      const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
+      const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
+      const { engine, store, modelStack } = await openServeEngine(model, storePath, options.unsafeNoSandbox === true);
+      const metrics = createMetrics();
+      const logger = createLogger({ destination: process.stderr, ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
+      const tracing = createTracing({ exporter: options.trace === 'console' ? 'console' : 'none' });
+      const unsubscribers = [engine.on(metrics.onEvent), engine.on(logEngineEvents(logger)), engine.on(tracing.onEvent)];
+      const unsubscribe = (): void => { for (const off of unsubscribers) off(); };
+      if (modelStack.circuitBreaker !== undefined) metrics.observeCircuitBreaker(model, modelStack.circuitBreaker);
+      const service = createRunService({
+        engine, store, outRoot: options.outRoot, escalationWaitMs: options.waitForEscalations,
+        onBackgroundError: (error, runId) => { process.stderr.write(`zerr serve: run ${runId}: ${error instanceof Error ? error.message : String(error)}\n`); },
+      });
+      const app = server.createServer({ service, store, metrics, keys, rateLimitPerMinute: options.rateLimit, bodyLimitBytes: options.bodyLimit });
+      let stopping: Promise<void> | undefined;
+      const stop = (): Promise<void> => (stopping ??= (async () => {
+        try {
+          await service.close();
+        } finally {
+          try {
+            await app.close();
+          } finally {
+            unsubscribe();
+            await tracing.shutdown();
+            await engine.close();
+          }
+        }
+      })());
+      try {
+        const address = await app.listen({ port: options.port, host: options.host });
+        const resumed = await service.resumedInterrupted;
+        const active = keys === null ? [] : (await keys.list()).filter((key) => key.revokedAt === null);
+        process.stdout.write(`zerr serve: listening on ${address} (model ${model}, store ${storePath})\n`);
+        process.stdout.write(keys === null
+          ? 'zerr serve: authentication is DISABLED (--no-auth): anyone who can reach this address can start runs\n'
+          : `zerr serve: API keys in ${keys.path}${active.length === 0 ? ' - none yet: create one with `zerr keys create --name <name>`' : ` (${active.length} active)`}\n`);
+        if (resumed.length > 0) process.stdout.write(`zerr serve: resumed ${resumed.length} interrupted build(s): ${resumed.join(', ')}\n`);
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+      await new Promise<void>((resolve) => {
+        const onSignal = (signal: NodeJS.Signals): void => {
+          process.off('SIGINT', onSignal);
+          process.off('SIGTERM', onSignal);
+          process.stdout.write(`zerr serve: ${signal}: pausing live builds and closing\n`);
+          void stop().finally(resolve);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+      });
+      setExit(ExitCode.ok);
+    });
+}
+
+/** Opens sandbox, store and model as `openEngine` does, keeping the store for the service and `/ready`. */
+async function openServeEngine(model: string, storePath: string, unsafe: boolean): Promise<{ engine: Engine; store: RunStore; modelStack: ModelStack }> {
+  const sandbox = await openSandbox(unsafe);
+  let store: RunStore | undefined;
+  try {
+    store = await openStore(storePath);
+    // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
+    const modelStack = createModelStack(await createLanguageModel(model, {}), { circuitBreaker: true });
+    return { engine: createEngine({ model: modelStack, modelName: model, store, sandbox }), store, modelStack };
+  } catch (error) {
+    await sandbox.close();
+    await store?.close();
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * @module mcp/create-mcp-server
+ * The Zero-Error MCP server (Model Context Protocol, official TypeScript SDK): tools `solve`, `build`, `verify`,
+ * `estimate`, `run_status` and the run resources `zerr://runs/{runId}` and `zerr://runs/{runId}/report`. Transport
+ * agnostic: `zerr mcp` connects it to stdio or to streamable HTTP, tests to an in-memory pair.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { registerRunResources } from './run-resources.js';
+import type { McpDependencies } from './tool-context.js';
+import { registerBuildTool } from './tools/build-tool.js';
+import { registerEstimateTool } from './tools/estimate-tool.js';
+import { registerRunStatusTool } from './tools/run-status-tool.js';
+import { registerSolveTool } from './tools/solve-tool.js';
+import { registerVerifyTool } from './tools/verify-tool.js';
+
+/** Name and version the server reports in `initialize`. */
+export const MCP_SERVER_INFO = { name: 'zerr', version: '0.1.0' } as const;
+
+/** What {@link createMcpServer} is built from. The server closes none of them. */
+export type McpServerOptions = McpDependencies;
+
+/**
+ * Builds an MCP server over one engine, run service and store. One server serves one connection (an SDK rule): for
+ * streamable HTTP without sessions, build one per request; the engine, service and store are shared.
+ *
+ * Tools (inputs validated with zod; engine errors come back as tool results with `isError`, see `error-table.ts`):
+ * - `solve { spec, k?, maxSamples?, parallelism?, seed? }` -> decision, chosen code, votes, samples, red flags by rule;
+ * - `build { requirements, options?, wait? }` -> `{ runId }` at once, or the report with `wait: true`;
+ * - `verify { spec, code }` -> passed, failedLayer, each layer's status and reason;
+ * - `estimate { steps, p, targetSuccess?, ...costs }` -> k_min, expected calls, tokens, cost, wall time (MAKER §3.2);
+ * - `run_status { runId }` -> the RunService's RunView.
+ */
+export function createMcpServer(options: McpServerOptions): McpServer {
+  const server = new McpServer(MCP_SERVER_INFO, {
+    capabilities: { tools: {}, resources: {} },
+    instructions:
+      'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run.',
+  });
+  registerSolveTool(server, options.engine);
+  registerVerifyTool(server, options.engine);
+  registerEstimateTool(server);
+  registerBuildTool(server, options.service);
+  registerRunStatusTool(server, options.service);
+  registerRunResources(server, { service: options.service, store: options.store });
+  return server;
+}

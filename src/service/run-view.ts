@@ -1,0 +1,90 @@
+/**
+ * @module service/run-view
+ * The {@link RunView} of a stored run: per-task decisions and statistics from the store's records, a build's DAG
+ * folded from its checkpoints, and the build report (`<outDir>/report.json`) once the build paused or completed.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runWallMs } from '../orchestrate/build/build-budget.js';
+import { foldCheckpoints, type BuildState } from '../orchestrate/build/build-journal.js';
+import type { BuildReport } from '../orchestrate/build/build-report.js';
+import type { RunRecord } from '../store/run-store.js';
+import type { RunView } from './run-service.js';
+
+type TaskView = RunView['tasks'][number];
+type DagNodeState = NonNullable<RunView['dag']>['nodes'][number]['state'];
+
+/**
+ * Builds the view of `run`. `live`: whether this process works on the run now. `now`: clock for the wall time of a
+ * run still running (ms epoch).
+ */
+export async function runView(run: RunRecord, options: { readonly live: boolean; readonly now: number }): Promise<RunView> {
+  const state = run.kind === 'build' ? buildState(run) : undefined;
+  const report = state !== undefined && (run.status === 'paused' || run.status === 'completed') ? await readReport(state.outDir) : null;
+  return {
+    id: run.id, kind: run.kind, status: run.status, model: run.model, createdAt: run.createdAt, finishedAt: run.finishedAt,
+    live: options.live, tasks: taskViews(run), dag: state === undefined ? null : dagOf(state), escalations: run.escalations,
+    totals: {
+      samples: run.samples.length,
+      inputTokens: run.samples.reduce((total, sample) => total + sample.inputTokens, 0),
+      outputTokens: run.samples.reduce((total, sample) => total + sample.outputTokens, 0),
+      costUsd: Math.round(run.samples.reduce((total, sample) => total + (sample.costUsd ?? 0), 0) * 1_000_000) / 1_000_000,
+      wallMs: state !== undefined ? runWallMs(run) : (run.finishedAt ?? options.now) - run.createdAt,
+    },
+    report, summary: run.summary,
+  };
+}
+
+/** Task ids in the order they were first recorded (tasks, then any id known only from samples or decisions). */
+function taskViews(run: RunRecord): TaskView[] {
+  const ids = [...new Set([...run.tasks.map((task) => task.taskId), ...run.samples.map((s) => s.taskId), ...run.decisions.map((d) => d.taskId)])];
+  return ids.map((taskId) => {
+    const decision = run.decisions.filter((each) => each.taskId === taskId).at(-1);
+    const redFlagsByRule: Record<string, number> = {};
+    for (const hit of run.redFlags) if (hit.taskId === taskId) redFlagsByRule[hit.rule] = (redFlagsByRule[hit.rule] ?? 0) + 1;
+    const failedLayers: Record<string, number> = {};
+    for (const result of run.layerResults) if (result.taskId === taskId && result.status === 'fail') failedLayers[result.layer] = (failedLayers[result.layer] ?? 0) + 1;
+    const votesPerClass: Record<string, number> = {};
+    for (const vote of run.votes) if (vote.taskId === taskId) votesPerClass[vote.classKey] = (votesPerClass[vote.classKey] ?? 0) + 1;
+    return {
+      taskId,
+      decision: decision === undefined ? null : {
+        outcome: decision.outcome, votes: decision.votes, runnerUpVotes: decision.runnerUpVotes, samples: decision.samples, reason: decision.reason,
+      },
+      samples: run.samples.filter((sample) => sample.taskId === taskId).length,
+      redFlagsByRule, failedLayers, votesPerClass,
+    };
+  });
+}
+
+function buildState(run: RunRecord): BuildState | undefined {
+  if (run.checkpoints.length === 0) return undefined;
+  try {
+    return foldCheckpoints(run.checkpoints);
+  } catch {
+    // A journal this version cannot read: show the run without its DAG rather than failing the whole view.
+    return undefined;
+  }
+}
+
+/** Node state: settled, escalated (an open escalation names it), decomposing (needs decomposition) or pending. */
+function dagOf(state: BuildState): NonNullable<RunView['dag']> {
+  const escalated = new Set([...state.openEscalations.values()].map((open) => open.nodeId));
+  const nodes = [...state.nodes.values()].sort((a, b) => a.id.localeCompare(b.id)).map((node) => {
+    const nodeState: DagNodeState = state.settled.has(node.id) ? 'settled'
+      : escalated.has(node.id) ? 'escalated'
+        : node.needsDecomposition ? 'decomposing' : 'pending';
+    return { id: node.id, dependencies: node.dependencies, state: nodeState };
+  });
+  return { nodes };
+}
+
+async function readReport(outDir: string): Promise<BuildReport | null> {
+  try {
+    return JSON.parse(await readFile(join(outDir, 'report.json'), 'utf8')) as BuildReport;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ENOENT') return null;
+    if (error instanceof SyntaxError) return null;
+    throw error;
+  }
+}
