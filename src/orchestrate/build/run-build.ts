@@ -199,7 +199,11 @@ class BuildSession {
           .finally(() => { running.delete(key); });
         running.set(key, step);
       }
-      if (running.size === 0) return;
+      if (running.size === 0) {
+        // A session resumed after a kill between a task's settlement and its level's commit commits it here.
+        await this.#commitLevels();
+        return;
+      }
       await Promise.race(running.values());
       if (failures.length > 0) {
         await Promise.allSettled(running.values());
