@@ -11,6 +11,7 @@ import {
   resolveStorePath,
   SqliteRunStore,
   type Engine,
+  type ModelStack,
   type RunStore,
   type Sandbox,
 } from '../index.js';
@@ -24,6 +25,8 @@ export interface EngineCommandOptions {
   readonly timeoutMs?: number;
   /** Check Python candidates' types with pyright. Default true. */
   readonly pythonTypes?: boolean;
+  /** Wrap the model in a circuit breaker (long-lived servers: a model that went away fails runs fast). Default false. */
+  readonly circuitBreaker?: boolean;
 }
 
 /** Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE). */
@@ -40,17 +43,20 @@ export async function openSandbox(unsafe: boolean | undefined): Promise<Sandbox>
 }
 
 /** Builds an engine for a command (the store it opened is returned too; `engine.close()` closes it). Closes what it opened if a later step fails. */
-export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox; store: RunStore }> {
+export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack }> {
   const sandbox = await openSandbox(options.unsafeNoSandbox);
   let store: RunStore | undefined;
   try {
     store = await openStore(options.store);
     const base = await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
-    const model = createModelStack(base, { ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) });
+    const model = createModelStack(base, {
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.circuitBreaker === true ? { circuitBreaker: true } : {}),
+    });
     return { engine: createEngine({
       model, modelName: options.model, store, sandbox,
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
-    }), sandbox, store };
+    }), sandbox, store, modelStack: model };
   } catch (error) {
     await sandbox.close();
     await store?.close();

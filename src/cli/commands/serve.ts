@@ -6,8 +6,8 @@
  * (resumable), then close the server and the engine. The server edge is loaded only for this command.
  */
 import type { Command } from 'commander';
-import { createEngine, createLanguageModel, createLogger, createMetrics, createModelStack, createRunService, createTracing, logEngineEvents, resolveStorePath, type Engine, type ModelStack, type RunStore } from '../../index.js';
-import { openSandbox, openStore } from '../cli-context.js';
+import { createLogger, createMetrics, createRunService, createTracing, logEngineEvents, resolveStorePath } from '../../index.js';
+import { openEngine } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
 
@@ -55,7 +55,8 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const server = await import('../../server/index.js');
       const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
-      const { engine, store, modelStack } = await openServeEngine(model, storePath, options.unsafeNoSandbox === true);
+      // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
+      const { engine, store, modelStack } = await openEngine({ model, store: storePath, unsafeNoSandbox: options.unsafeNoSandbox === true, circuitBreaker: true });
       const metrics = createMetrics();
       const logger = createLogger({ destination: process.stderr, ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
       const tracing = createTracing({ exporter: options.trace === 'console' ? 'console' : 'none' });
@@ -106,20 +107,4 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       });
       setExit(ExitCode.ok);
     });
-}
-
-/** Opens sandbox, store and model as `openEngine` does, keeping the store for the service and `/ready`. */
-async function openServeEngine(model: string, storePath: string, unsafe: boolean): Promise<{ engine: Engine; store: RunStore; modelStack: ModelStack }> {
-  const sandbox = await openSandbox(unsafe);
-  let store: RunStore | undefined;
-  try {
-    store = await openStore(storePath);
-    // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
-    const modelStack = createModelStack(await createLanguageModel(model, {}), { circuitBreaker: true });
-    return { engine: createEngine({ model: modelStack, modelName: model, store, sandbox }), store, modelStack };
-  } catch (error) {
-    await sandbox.close();
-    await store?.close();
-    throw error;
-  }
 }

@@ -5,8 +5,7 @@
  * integration. Everything here is a pure function of the build state, byte-identical for identical state, so
  * that a resumed build writes exactly the tree an uninterrupted one writes.
  */
-import { TaskGraph } from '../../decompose/task-graph.js';
-import type { BuildNode, BuildState } from './build-journal.js';
+import { taskGraphOf, type BuildNode, type BuildState } from './build-journal.js';
 import { projectFiles } from './integrate/project-files.js';
 
 /**
@@ -18,11 +17,11 @@ export const PROJECT_GITIGNORE = ['node_modules/', 'dist/', '.zerr/', 'report.js
 /** The plan: `plan.json`, `PLAN.md` and the `.gitignore`. */
 export function planFiles(state: BuildState): Record<string, string> {
   const nodes = [...state.nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
-  const levels = TaskGraph.fromTasks(nodes.map((node) => ({ id: node.id, dependencies: node.dependencies }))).topologicalLevels();
-  const levelOf = new Map(levels.flatMap((ids, level) => ids.map((id) => [id, level] as const)));
+  const graph = taskGraphOf(state);
+  const levels = graph.topologicalLevels();
   const tasks = nodes.map((node) => ({
     id: node.id, name: node.spec.name, description: node.spec.description, signature: node.spec.signature,
-    dependencies: node.dependencies, level: levelOf.get(node.id) ?? 0, depth: node.depth,
+    dependencies: node.dependencies, level: graph.levelOf(node.id), depth: node.depth,
     testCases: node.spec.testCases.length,
   }));
   const plan = { requirements: state.request.requirements, tasks, levels };

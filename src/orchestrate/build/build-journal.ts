@@ -6,6 +6,7 @@
  * of each task live in the store's own tables; the checkpoints hold only what the build adds on top.
  */
 import { z } from 'zod';
+import { TaskGraph } from '../../decompose/task-graph.js';
 import { TaskSpecSchema, type TaskSpec } from '../../spec/task-spec.js';
 import type { CheckpointRecord } from '../../store/run-store.js';
 import { BuildRequestSchema, type BuildRequest } from './build-request.js';
@@ -216,4 +217,13 @@ export function decomposeTaskId(nodeId: string | null): string {
 /** The spec a node is solved with on attempt `attempt`. */
 export function attemptSpec(spec: TaskSpec, attempt: number): TaskSpec {
   return attempt === 0 ? spec : { ...spec, id: solveTaskId(spec.id, attempt) };
+}
+
+/**
+ * The current task DAG of a build (topological levels, level of each node).
+ * @throws DependencyCycleError / UnknownDependencyError (never for a state built through checkpoints, which are
+ *   checked before they are recorded).
+ */
+export function taskGraphOf(state: Pick<BuildState, 'nodes'>): TaskGraph {
+  return TaskGraph.fromTasks([...state.nodes.values()].map((node) => ({ id: node.id, dependencies: node.dependencies })));
 }

@@ -8,10 +8,9 @@
  */
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { TaskGraph } from '../../decompose/task-graph.js';
 import type { RunRecord } from '../../store/run-store.js';
 import { runWallMs } from './build-budget.js';
-import { solveTaskId, type BuildState } from './build-journal.js';
+import { solveTaskId, taskGraphOf, type BuildState } from './build-journal.js';
 
 /** Statistics of one recorded solve or decomposition (one store task id). */
 export interface AttemptReport {
@@ -82,8 +81,8 @@ export interface BuildReport {
 export function buildReport(options: { run: RunRecord; state: BuildState; status: 'completed' | 'paused'; reason: string }): BuildReport {
   const { run, state } = options;
   const nodes = [...state.nodes.values()].sort((a, b) => a.id.localeCompare(b.id));
-  const levels = TaskGraph.fromTasks(nodes.map((node) => ({ id: node.id, dependencies: node.dependencies }))).topologicalLevels();
-  const levelOf = new Map(levels.flatMap((ids, level) => ids.map((id) => [id, level] as const)));
+  const graph = taskGraphOf(state);
+  const levels = graph.topologicalLevels();
   const openByNode = new Map([...state.openEscalations.entries()].map(([id, open]) => [open.nodeId, id]));
   const tasks: TaskReport[] = nodes.map((node) => {
     const attempts = Array.from({ length: (state.attempts.get(node.id) ?? 0) + 1 }, (_, attempt) => solveTaskId(node.id, attempt))
@@ -91,7 +90,7 @@ export function buildReport(options: { run: RunRecord; state: BuildState; status
       .map((taskId) => attemptReport(run, taskId));
     return {
       id: node.id, name: node.spec.name, entryPoint: node.spec.signature.entryPoint, dependencies: node.dependencies,
-      level: levelOf.get(node.id) ?? 0, depth: node.depth, source: state.settled.get(node.id)?.source ?? null, attempts,
+      level: graph.levelOf(node.id), depth: node.depth, source: state.settled.get(node.id)?.source ?? null, attempts,
     };
   });
   const decompositionIds = [...new Set([...run.samples, ...run.decisions].map((record) => record.taskId).filter((id) => id === 'decompose' || id.startsWith('decompose:')))].sort();

@@ -24,7 +24,7 @@ import type { SolveTaskOptions, SolveTaskResult } from '../solve-task.js';
 import { BuildBudgetTracker, runWallMs } from './build-budget.js';
 import { BudgetExceededError, BuildNotResumableError, IntegrationUntracedError } from './build-errors.js';
 import {
-  applyCheckpoint, attemptSpec, decomposeTaskId, foldCheckpoints, type BuildNode, type BuildState, type CheckpointBody,
+  applyCheckpoint, attemptSpec, decomposeTaskId, foldCheckpoints, taskGraphOf, type BuildNode, type BuildState, type CheckpointBody,
   type CheckpointKind,
 } from './build-journal.js';
 import { buildFiles, planFiles } from './build-files.js';
@@ -454,7 +454,7 @@ class BuildSession {
   }
 
   #levels(): string[][] {
-    return TaskGraph.fromTasks([...this.#state.nodes.values()].map((node) => ({ id: node.id, dependencies: node.dependencies }))).topologicalLevels();
+    return taskGraphOf(this.#state).topologicalLevels();
   }
 
   /** Writes files and commits them; a commit made just before a kill (same message) is adopted, not repeated. */
