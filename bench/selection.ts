@@ -17,11 +17,17 @@ import { loadHumanEval } from '../src/spec/importers/humaneval.js';
 import type { BenchmarkProblem, TestCase } from '../src/spec/task-spec.js';
 import { MemoryRunStore } from '../src/store/memory/memory-run-store.js';
 import { createDefaultVerifier } from '../src/verify/index.js';
-import { median, quantile, type Benchmark, type BenchContext, type BenchReport, type BenchTable } from './lib/benchmark.js';
+import type { Benchmark, BenchContext, BenchReport, BenchTable } from './lib/benchmark.js';
 import { dualAgreementChoice, passMatrix } from './selection/dual-agreement.js';
 import { MemoSandbox } from './selection/memo-sandbox.js';
 import { extractAsserts, modelTestCases } from './selection/model-tests.js';
 import { TrackingModel } from './selection/tracking-model.js';
+import {
+  configKey, mean, parseConfigKey, pct, readIncludedRun, sortedEntries, zerrFigures, zerrRows,
+  type IncludedRun, type ZerrConfig, type ZerrFigures, type ZerrProblemResult,
+} from './selection/zerr-figures.js';
+
+export type { ZerrConfig } from './selection/zerr-figures.js';
 
 const RECORDED = join('recorded', 'codet-humaneval-codegen16b');
 const TEST_SAMPLES_FILE = 'HumanEval_codegen16B_temp0.8_topp0.95_num100_max300_test_case.jsonl';
@@ -35,10 +41,6 @@ const PARALLEL_PROBLEMS = 2;
 
 interface Labeled { task_id: string; prompt: string; completions: string[]; samples_raw: string[]; passed: boolean[] }
 
-/** One zerr configuration. */
-export interface ZerrConfig { readonly setting: 'a' | 'b'; readonly k: number; readonly modelTests: boolean }
-
-interface ZerrProblemResult { taskId: string; outcome: string; samples: number; passed: boolean; redFlagsByRule: Record<string, number>; redFlagged: number }
 
 async function readJsonl<T>(path: string): Promise<T[]> {
   return (await readFile(path, 'utf8')).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
@@ -56,8 +58,6 @@ async function pool<T, R>(items: readonly T[], width: number, work: (item: T) =>
   return results;
 }
 
-const mean = (values: readonly number[]): number => (values.length === 0 ? NaN : values.reduce((a, b) => a + b, 0) / values.length);
-const pct = (value: number): number => Math.round(value * 1000) / 10;
 
 /**
  * The configurations run. Quick: k 3, settings (a) and (b), with and without model tests. Full: by default only
@@ -82,10 +82,12 @@ export function zerrGrid(quick: boolean, args: readonly string[]): ZerrConfig[] 
 }
 
 /**
- * Parses `--grid a:5,a:3,a:2,a:3+tests,b:3`: setting, k, and `+tests` for "with model tests".
+ * Parses `--grid a:5,a:3,a:2,a:3+tests,b:3`: setting, k, and `+tests` for "with model tests". `none` (or an empty
+ * value) runs no zerr configuration: the baselines only, with rows carried over by `--include`.
  * @throws Error naming the bad entry.
  */
 export function parseGrid(value: string): ZerrConfig[] {
+  if (value.trim() === 'none') return [];
   return value.split(',').filter((entry) => entry !== '').map((entry) => {
     const match = /^([ab]):(\d+)(\+tests)?$/.exec(entry.trim());
     if (match === null) throw new Error(`--grid: bad entry ${JSON.stringify(entry)}; expected <a|b>:<k>[+tests], e.g. a:5,a:3+tests`);
@@ -123,6 +125,20 @@ async function runZerr(options: {
   }
 }
 
+/**
+ * The files named by `--include <selection.json>` (repeatable): earlier full runs whose zerr configurations this
+ * run does not repeat are carried into its tables, so a grid too long for one sitting can be measured in parts.
+ * @throws Error when `--include` has no file after it.
+ */
+export function includedFiles(args: readonly string[]): string[] {
+  return args.flatMap((arg, index) => {
+    if (arg !== '--include') return [];
+    const file = args[index + 1];
+    if (file === undefined || file.startsWith('--')) throw new Error('--include: expected a selection.json after it');
+    return [file];
+  });
+}
+
 /** Runs the benchmark (see the module comment and bench/selection notes). */
 export async function runSelection(context: BenchContext): Promise<BenchReport> {
   const dir = join(context.dataDir, RECORDED);
@@ -138,6 +154,8 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
   const taskIds = problemsA.map((problem) => problem.spec.id);
   const byTask = new Map(labeled.map((record) => [record.task_id, record]));
   const labels = new Map(labeled.map((record) => [record.task_id, record.passed]));
+  const included: IncludedRun[] = [];
+  for (const file of includedFiles(context.args)) included.push(await readIncludedRun(file, taskIds.length));
   const raw = new Map(labeled.map((record) => [record.task_id, record.samples_raw]));
 
   // Model-written tests: raw asserts (for CodeT) and the literal ones as advisory test cases (for zerr).
@@ -150,9 +168,10 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
   const verifier = createDefaultVerifier({ sandbox, pythonTypes: false });
   const figures: Record<string, unknown> = {};
   const methodRows: (string | number)[][] = [];
-  const zerrRows: (string | number)[][] = [];
+  const samplesRows: (string | number)[][] = [];
   const flagRows: (string | number)[][] = [];
   const chartData: { method: string; pass1: number }[] = [];
+  const carried: { key: string; command: string; date: string }[] = [];
   try {
     const randomPerProblem = taskIds.map((id) => mean((labels.get(id) ?? []).map(Number)));
     const oraclePerProblem = taskIds.map((id) => ((labels.get(id) ?? []).some(Boolean) ? 1 : 0));
@@ -178,37 +197,31 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
       figures[method] = pct(mean(values));
     }
 
-    const zerr: Record<string, unknown> = {};
+    const zerr: Record<string, ZerrFigures> = {};
     for (const config of zerrGrid(context.quick, context.args)) {
       started = performance.now();
       const problems = config.setting === 'a' ? problemsA : problemsB;
       const results = await runZerr({ config, problems, dir, raw, labels, sandbox, verifier, advisory });
       const seconds = (performance.now() - started) / 1000;
-      const name = `zerr k=${config.k} ${config.modelTests ? 'with' : 'without'} model tests`;
-      const settingName = config.setting === 'a' ? 'a (no docstring examples)' : 'b (docstring examples visible)';
-      const pass1 = pct(mean(results.map((r) => Number(r.passed))));
-      const samples = results.map((r) => r.samples);
-      const consensus = pct(mean(results.map((r) => Number(r.outcome === 'consensus'))));
-      const flags: Record<string, number> = {};
-      for (const r of results) for (const [rule, count] of Object.entries(r.redFlagsByRule)) flags[rule] = (flags[rule] ?? 0) + count;
-      const totalSamples = samples.reduce((a, b) => a + b, 0);
-      const redFlagged = results.reduce((a, r) => a + r.redFlagged, 0);
-      methodRows.push([name, settingName, pass1, '', results.length]);
-      if (config.setting === 'a') chartData.push({ method: name, pass1 });
-      zerrRows.push([
-        settingName, config.modelTests ? 'with' : 'without', config.k, pass1, mean(samples).toFixed(1), median(samples), quantile(samples, 0.9),
-        `${consensus}%`, `${pct(mean(results.map((r) => Number(r.outcome === 'best-partial'))))}%`,
-        results.filter((r) => r.outcome === 'no-consensus').length, seconds.toFixed(0),
-      ]);
-      flagRows.push([
-        settingName, config.modelTests ? 'with' : 'without', config.k, totalSamples, redFlagged,
-        Object.entries(flags).sort((a, b) => b[1] - a[1]).map(([rule, count]) => `${rule} ${count}`).join(', ') || '-',
-      ]);
-      zerr[`${config.setting}:k${config.k}:${config.modelTests ? 'with' : 'without'}`] = {
-        pass1, consensusShare: consensus, meanSamples: mean(samples), redFlagsByRule: flags, seconds,
-        perProblem: results.map((r) => ({ taskId: r.taskId, outcome: r.outcome, samples: r.samples, passed: r.passed })),
-      };
-      context.log(`selection: ${name} setting ${config.setting}: pass@1 ${pass1}, ${mean(samples).toFixed(1)} samples/problem, ${seconds.toFixed(0)} s (cache ${sandbox.hits} hits / ${sandbox.misses} misses)`);
+      const key = configKey(config);
+      zerr[key] = zerrFigures(results, seconds);
+      const entry = zerr[key];
+      context.log(`selection: ${key}: pass@1 ${entry.pass1}, ${entry.meanSamples.toFixed(1)} samples/problem, ${seconds.toFixed(0)} s (cache ${sandbox.hits} hits / ${sandbox.misses} misses)`);
+    }
+    for (const source of included) {
+      for (const [key, entry] of Object.entries(source.zerr)) {
+        if (key in zerr) continue;
+        const from = entry.from ?? { command: source.command, date: source.date };
+        zerr[key] = { ...entry, from };
+        carried.push({ key, ...from });
+      }
+    }
+    for (const [key, entry] of sortedEntries(zerr)) {
+      const rows = zerrRows(parseConfigKey(key), entry);
+      methodRows.push(rows.method);
+      samplesRows.push(rows.samples);
+      flagRows.push(rows.flags);
+      if (parseConfigKey(key).setting === 'a') chartData.push({ method: String(rows.method[0]), pass1: entry.pass1 });
     }
     figures['zerr'] = zerr;
     figures['perProblem'] = taskIds.map((id, index) => ({ taskId: id, random: randomPerProblem[index], codet: codetPerProblem[index], oracle: oraclePerProblem[index] }));
@@ -223,7 +236,7 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
     {
       title: 'zerr: samples drawn per problem and consensus',
       columns: ['setting', 'model tests', 'k', 'pass@1', 'samples mean', 'median', 'p90', 'consensus', 'best-partial', 'no verified sample', 'seconds'],
-      rows: zerrRows,
+      rows: samplesRows,
     },
     { title: 'zerr: red flags by rule', columns: ['setting', 'model tests', 'k', 'samples drawn', 'red-flagged', 'by rule'], rows: flagRows },
   ];
@@ -262,7 +275,7 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
   };
   return {
     config: {
-      problems: taskIds.length, quick: context.quick, grid: zerrGrid(context.quick, context.args), maxSamples: 100, replaySeed: REPLAY_SEED,
+      problems: taskIds.length, quick: context.quick, grid: zerrGrid(context.quick, context.args), carriedOver: carried, maxSamples: 100, replaySeed: REPLAY_SEED,
       parallelProblems: PARALLEL_PROBLEMS, pythonTypes: false, advisoryThreshold: 0.5, scoring: 'passed labels of labeled_solutions.jsonl',
     },
     seeds: { replay: REPLAY_SEED, signatureInputs: 42 },
@@ -283,8 +296,17 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
           : context.args.includes('--full-grid')
           ? 'Full grid: k = 5, 3, 2 with and without model tests in setting (a); k = 3 in setting (b).'
           : 'Full form reduced to fit the time budget: zerr only at k = 3 without model tests in setting (a) (about 5 s per problem on 2 cores); `--full-grid` runs k = 5, 3, 2 with and without model tests and setting (b).',
+      ...carriedNotes(carried),
     ],
   };
+}
+
+/** One note per earlier run whose configurations were carried over, naming them, its command and date. */
+function carriedNotes(carried: readonly { key: string; command: string; date: string }[]): string[] {
+  const byRun = new Map<string, string[]>();
+  for (const { key, command, date } of carried) byRun.set(`\`${command}\` (${date})`, [...(byRun.get(`\`${command}\` (${date})`) ?? []), key]);
+  return [...byRun].map(([run, keys]) =>
+    `Carried over unchanged from the earlier full run ${run} with --include (same data, seeds and engine; its seconds are that run's): ${keys.join(', ')}. The baselines above were recomputed in this run.`);
 }
 
 /** The `selection` benchmark. */
