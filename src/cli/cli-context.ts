@@ -3,18 +3,8 @@
  * Opens what a command needs (store, sandbox, model) from its options, with the engine's defaults: the embedded
  * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names.
  */
-import {
-  createEngine,
-  createLanguageModel,
-  createModelStack,
-  createSandbox,
-  resolveStorePath,
-  SqliteRunStore,
-  type Engine,
-  type ModelStack,
-  type RunStore,
-  type Sandbox,
-} from '../index.js';
+import type { Engine, ModelStack, RunStore, Sandbox } from '../index.js';
+import { loadEngineApi } from './engine-api.js';
 
 /** Options every engine-running command shares. */
 export interface EngineCommandOptions {
@@ -31,6 +21,7 @@ export interface EngineCommandOptions {
 
 /** Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE). */
 export async function openStore(path: string | undefined): Promise<RunStore> {
+  const { resolveStorePath, SqliteRunStore } = await loadEngineApi();
   return SqliteRunStore.open({ path: resolveStorePath({ cwd: process.cwd(), ...(path === undefined ? {} : { path }) }) });
 }
 
@@ -39,11 +30,13 @@ export async function openStore(path: string | undefined): Promise<RunStore> {
  * given, in which case the sandbox itself warns loudly on stderr.
  */
 export async function openSandbox(unsafe: boolean | undefined): Promise<Sandbox> {
+  const { createSandbox } = await loadEngineApi();
   return createSandbox({ allowUnsafe: unsafe === true });
 }
 
 /** Builds an engine for a command (the store it opened is returned too; `engine.close()` closes it). Closes what it opened if a later step fails. */
 export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack }> {
+  const { createEngine, createLanguageModel, createModelStack } = await loadEngineApi();
   const sandbox = await openSandbox(options.unsafeNoSandbox);
   let store: RunStore | undefined;
   try {

@@ -9,6 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '../fixtures/llm/openai-compatible-server.js';
 
@@ -51,6 +52,31 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(work, { recursive: true, force: true });
+});
+
+describe('zerr start-up', () => {
+  it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs or the store', async () => {
+    // A module-resolution hook logs every module the process resolves.
+    const log = join(work, 'resolved.txt');
+    const hooks = join(work, 'log-hooks.mjs');
+    await writeFile(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, result.url + '\\n');\n  return result;\n}\n`);
+    const register = join(work, 'register-hooks.mjs');
+    await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
+    for (const args of [['--help'], ['--version'], ['build', '--help']]) {
+      const code = await new Promise<number>((done) => {
+        execFile(process.execPath, ['--import', register, BIN, ...args], { cwd: work, timeout: 60_000 }, (error) => {
+          done(error === null ? 0 : typeof error.code === 'number' ? error.code : 1);
+        });
+      });
+      expect(code, args.join(' ')).toBe(0);
+    }
+    const urls = (await readFile(log, 'utf8')).split('\n').filter((url) => url !== '');
+    expect(urls.some((url) => url.endsWith('/dist/cli/main.js'))).toBe(true);
+    const dist = `${pathToFileURL(join(ROOT, 'dist')).href}/`;
+    const heavy = urls.filter((url) => (url.startsWith(dist) && !url.startsWith(`${dist}cli/`)) ||
+      /node_modules\/(typescript|node-llama-cpp|openai|@anthropic-ai|kysely|better-sqlite3|eslint|@modelcontextprotocol|fastify)\//.test(url));
+    expect([...new Set(heavy)]).toEqual([]);
+  });
 });
 
 describe('zerr demo (recorded CodeGen-16B samples, replay provider)', () => {

@@ -8,8 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { RunNotFoundError, type BuildBudgets, type BuildResult, type Engine } from '../../index.js';
+import type { BuildBudgets, BuildResult, Engine } from '../../index.js';
 import { openEngine, openStore } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -100,7 +101,10 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
         const store = await openStore(options.store);
         try {
           const run = await store.getRun(runId);
-          if (run === undefined) throw new RunNotFoundError({ runId });
+          if (run === undefined) {
+            const { RunNotFoundError } = await loadEngineApi();
+            throw new RunNotFoundError({ runId });
+          }
           model = run.model;
         } finally {
           await store.close();

@@ -6,10 +6,11 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { resolveDataDir } from '../../index.js';
+import { loadEngineApi } from '../engine-api.js';
 
 /** Map from task id (`HumanEval/0`) to the fraction of recorded samples passing the hidden tests. */
 export async function loadRandomChoiceBaseline(options: { dataDir?: string }): Promise<Map<string, number>> {
+  const { resolveDataDir } = await loadEngineApi();
   const file = join(resolveDataDir(options.dataDir), 'recorded', 'codet-humaneval-codegen16b', 'labeled_solutions.jsonl');
   const rates = new Map<string, number>();
   let text: string;

@@ -6,13 +6,9 @@
  * The hidden tests and the recorded pass labels are used only for this scoring, after the choice is made.
  */
 import type { Command } from 'commander';
-import {
-  resolveDatasetProblem,
-  scoreOnHiddenTests,
-  type BenchmarkProblem,
-  type SolveTaskResult,
-} from '../../index.js';
+import type { BenchmarkProblem, Sandbox, SolveTaskResult } from '../../index.js';
 import { openEngine } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -67,6 +63,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
       const ids = options.problems === undefined ? DEFAULT_DEMO_PROBLEMS
         : options.problems === 'all' ? Array.from({ length: 164 }, (_, index) => `HumanEval/${index}`)
         : options.problems.split(',').map((id) => id.trim()).filter((id) => id !== '');
+      const { resolveDatasetProblem } = await loadEngineApi();
       const problems: BenchmarkProblem[] = [];
       for (const id of ids) problems.push(await resolveDatasetProblem(`codet:${id}`, { ...dataOptions, visibleExamples: true }));
       const baseline = await loadRandomChoiceBaseline(dataOptions);
@@ -105,8 +102,9 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
 }
 
 async function demoRow(
-  problem: BenchmarkProblem, result: SolveTaskResult, sandbox: Parameters<typeof scoreOnHiddenTests>[0]['sandbox'], random: number | null,
+  problem: BenchmarkProblem, result: SolveTaskResult, sandbox: Sandbox, random: number | null,
 ): Promise<DemoRow> {
+  const { scoreOnHiddenTests } = await loadEngineApi();
   const score = result.code === null ? null : await scoreOnHiddenTests({ sandbox, problem, code: result.code, timeoutMs: 10_000 });
   return {
     problem: problem.spec.id, outcome: result.outcome, chosenClassVotes: result.votes, runnerUpVotes: result.runnerUpVotes,

@@ -6,18 +6,9 @@
  * verified sample, or p <= 0.5), 3 bad input, 4 model unavailable, 5 no sandbox.
  */
 import { InvalidArgumentError as CommanderInvalidArgumentError, type Command } from 'commander';
-import {
-  estimateRun,
-  InvalidArgumentError,
-  loadTaskSpec,
-  type EstimateRunOptions,
-  type RunEstimate,
-  subtaskToSpec,
-  type DecompositionProposal,
-  type SolveTaskResult,
-  type TaskSpec,
-} from '../../index.js';
+import type { DecompositionProposal, EstimateRunOptions, RunEstimate, SolveTaskResult, TaskSpec } from '../../index.js';
 import { openEngine } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -114,6 +105,7 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
         process.stderr.write(`zerr estimate: ${message}\n`);
         setExit(code);
       };
+      const { estimateRun, InvalidArgumentError, subtaskToSpec } = await loadEngineApi();
       const model = options.model ?? process.env['ZERR_MODEL'];
       const hasModel = model !== undefined && model !== '';
       if (requirements !== undefined && options.steps === undefined && !hasModel) return fail(NEEDS_DECOMPOSITION);
@@ -179,7 +171,7 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
  * (the largest class taken to be the correct one), valid rate = verified / samples.
  */
 async function runPilot(source: TaskSpec | string, model: string, options: EstimateCommandOptions): Promise<PilotMeasurement> {
-  const spec = typeof source === 'string' ? await loadTaskSpec(source) : source;
+  const spec = typeof source === 'string' ? await (await loadEngineApi()).loadTaskSpec(source) : source;
   const specFile = typeof source === 'string' ? source : `decomposition task ${source.id}`;
   const { engine } = await openEngine({
     model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,

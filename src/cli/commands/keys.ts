@@ -4,7 +4,7 @@
  * file (default `api-keys.json` beside the run store, env ZERR_KEYS) holds only a salted scrypt hash of it.
  */
 import type { Command } from 'commander';
-import { resolveStorePath } from '../../index.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 
 interface KeysOptions {
@@ -55,6 +55,7 @@ export function registerKeysCommand(program: Command, setExit: (code: number) =>
 
 async function openKeys(options: KeysOptions) {
   const { ApiKeyStore, resolveKeysPath } = await import('../../server/index.js');
+  const { resolveStorePath } = await loadEngineApi();
   const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
   return new ApiKeyStore(resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) }));
 }

@@ -7,11 +7,9 @@
  * 5 no sandbox.
  */
 import { resolve } from 'node:path';
-import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import type { Command } from 'commander';
-import { createRunService } from '../../index.js';
-import { createMcpServer, serveMcpHttp } from '../../mcp/index.js';
 import { openEngine } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer } from '../option-parsers.js';
 
@@ -59,6 +57,10 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       });
       const log = (message: string): void => { process.stderr.write(`zerr mcp: ${message}\n`); };
+      // The MCP edge and its SDK load only for this command.
+      const { createRunService } = await loadEngineApi();
+      const { createMcpServer, serveMcpHttp } = await import('../../mcp/index.js');
+      const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
       const service = createRunService({ engine, store, outRoot: resolve(options.outRoot), escalationWaitMs: options.waitForEscalations });
       const stopped = new Promise<string>((done) => {
         process.once('SIGINT', () => { done('SIGINT'); });

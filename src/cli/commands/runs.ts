@@ -3,11 +3,9 @@
  * `zerr runs list` and `zerr runs show <id>`: what the run store recorded, for people or (`--json`) scripts.
  */
 import type { Command } from 'commander';
-import {
-  RunNotFoundError,
-  type RunRecord,
-} from '../../index.js';
+import type { RunRecord } from '../../index.js';
 import { openStore } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { positiveInt } from '../option-parsers.js';
 
@@ -49,7 +47,10 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
       const store = await openStore(options.store);
       try {
         const run = await store.getRun(runId);
-        if (run === undefined) throw new RunNotFoundError({ runId });
+        if (run === undefined) {
+          const { RunNotFoundError } = await loadEngineApi();
+          throw new RunNotFoundError({ runId });
+        }
         if (options.json === true) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
         else process.stdout.write(formatRun(run, options.samples === true));
         setExit(ExitCode.ok);

@@ -6,8 +6,8 @@
  * (resumable), then close the server and the engine. The server edge is loaded only for this command.
  */
 import type { Command } from 'commander';
-import { createLogger, createMetrics, createRunService, createTracing, logEngineEvents, resolveStorePath } from '../../index.js';
 import { openEngine } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
 
@@ -53,6 +53,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
         return;
       }
       const server = await import('../../server/index.js');
+      const { createLogger, createMetrics, createRunService, createTracing, logEngineEvents, resolveStorePath } = await loadEngineApi();
       const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).

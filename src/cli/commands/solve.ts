@@ -6,15 +6,9 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import {
-  loadTaskSpec,
-  resolveDatasetProblem,
-  scoreOnHiddenTests,
-  type BenchmarkProblem,
-  type SolveTaskResult,
-  type TaskSpec,
-} from '../../index.js';
+import type { BenchmarkProblem, SolveTaskResult, TaskSpec } from '../../index.js';
 import { openEngine } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -76,7 +70,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         });
         const result = results[0] as SolveTaskResult;
         const hidden = options.score === true && problem.hidden !== undefined && result.code !== null
-          ? await scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: 10_000 })
+          ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: 10_000 })
           : undefined;
         const files = await writeOutputs(options.out, runId, problem.spec, result, hidden);
         const report = { runId, model, ...result, hiddenTests: hidden ?? null, files };
@@ -92,6 +86,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
 
 /** A spec file or a dataset problem (with hidden tests for scoring). */
 async function loadTarget(target: string, dataDir: string | undefined): Promise<{ spec: TaskSpec; hidden?: BenchmarkProblem['hidden'] }> {
+  const { loadTaskSpec, resolveDatasetProblem } = await loadEngineApi();
   if (/\.(ya?ml|json)$/i.test(target)) return { spec: await loadTaskSpec(target) };
   const problem = await resolveDatasetProblem(target, { ...(dataDir === undefined ? {} : { dataDir }) });
   return { spec: problem.spec, hidden: problem.hidden };

@@ -3,7 +3,7 @@
  * `zerr spec schema` prints the task spec's JSON Schema; `zerr spec check <file>` validates a spec file.
  */
 import type { Command } from 'commander';
-import { loadTaskSpec, taskSpecJsonSchema } from '../../index.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 
 /** Registers `spec schema|check` on `program`. */
@@ -12,7 +12,8 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
   spec
     .command('schema')
     .description('Print the JSON Schema of a task spec')
-    .action(() => {
+    .action(async () => {
+      const { taskSpecJsonSchema } = await loadEngineApi();
       process.stdout.write(`${JSON.stringify(taskSpecJsonSchema(), null, 2)}\n`);
     });
   spec
@@ -21,6 +22,7 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
     .argument('<file>')
     .option('--json', 'print the validated spec (defaults applied) as JSON')
     .action(async (file: string, options: { json?: boolean }) => {
+      const { loadTaskSpec } = await loadEngineApi();
       const loaded = await loadTaskSpec(file);
       if (options.json === true) process.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
       else process.stdout.write(`${file}: valid task spec ${loaded.id} (${loaded.language}, ${loaded.testCases.length} test cases)\n`);
