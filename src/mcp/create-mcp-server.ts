@@ -1,13 +1,15 @@
 /**
  * @module mcp/create-mcp-server
  * The Zero-Error MCP server (Model Context Protocol, official TypeScript SDK): tools `solve`, `build`, `verify`,
- * `estimate`, `run_status` and the run resources `zerr://runs/{runId}` and `zerr://runs/{runId}/report`. Transport
+ * `estimate`, `run_status`, `cancel_run`, `escalations`, `answer_escalation` and the run resources `zerr://runs/{runId}` and `zerr://runs/{runId}/report`. Transport
  * agnostic: `zerr mcp` connects it to stdio or to streamable HTTP, tests to an in-memory pair.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { registerRunResources } from './run-resources.js';
 import type { McpDependencies } from './tool-context.js';
 import { registerBuildTool } from './tools/build-tool.js';
+import { registerCancelRunTool } from './tools/cancel-run-tool.js';
+import { registerEscalationTools } from './tools/escalation-tools.js';
 import { registerEstimateTool } from './tools/estimate-tool.js';
 import { registerRunStatusTool } from './tools/run-status-tool.js';
 import { registerSolveTool } from './tools/solve-tool.js';
@@ -28,19 +30,25 @@ export type McpServerOptions = McpDependencies;
  * - `build { requirements, options?, wait? }` -> `{ runId }` at once, or the report with `wait: true`;
  * - `verify { spec, code }` -> passed, failedLayer, each layer's status and reason;
  * - `estimate { steps, p, targetSuccess?, ...costs }` -> k_min, expected calls, tokens, cost, wall time (MAKER §3.2);
- * - `run_status { runId }` -> the RunService's RunView.
+ * - `run_status { runId }` -> the RunService's RunView;
+ * - `cancel_run { runId }` -> `{ runId, cancelled: true }` (a build stays resumable), or `run_not_live`;
+ * - `escalations { runId?, status? }` -> open and answered escalations with question and context;
+ * - `answer_escalation { runId, escalationId, code | proposal, answeredBy? }` -> the answered escalation (the build
+ *   verifies the answer, and a build paused on escalations resumes).
  */
 export function createMcpServer(options: McpServerOptions): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, {
     capabilities: { tools: {}, resources: {} },
     instructions:
-      'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run.',
+      'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run, escalations and answer_escalation to settle what no consensus could, cancel_run to stop a run.',
   });
   registerSolveTool(server, options.engine);
   registerVerifyTool(server, options.engine);
   registerEstimateTool(server);
   registerBuildTool(server, options.service);
   registerRunStatusTool(server, options.service);
+  registerCancelRunTool(server, options.service);
+  registerEscalationTools(server, options.service);
   registerRunResources(server, { service: options.service, store: options.store });
   return server;
 }

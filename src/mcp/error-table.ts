@@ -29,6 +29,7 @@ const WIRE_KIND: Readonly<Record<string, WireErrorKind>> = {
   build_not_resumable: 'conflict',
   not_a_build: 'conflict',
   escalation_already_answered: 'conflict',
+  run_not_live: 'conflict',
   vote_already_decided: 'conflict',
   duplicate_record: 'conflict',
   model_unavailable: 'unavailable',

@@ -10,7 +10,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseOptions, type RunService, type RunStore } from '../index.js';
+import { parseOptions, RunNotLiveError, type RunService, type RunStore } from '../index.js';
 import { ApiError } from './api-error.js';
 import type { ApiKeyStore } from './api-keys.js';
 import {
@@ -182,7 +182,7 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
     const { id } = parseOptions(RunIdParamsSchema, request.params, 'params');
     if (await service.cancel(id)) return reply.code(202).send({ runId: id, cancelled: true });
     await requireRun(id);
-    throw new ApiError('run_not_live', `run ${id} is not running in this server; nothing to cancel`);
+    throw new RunNotLiveError(id);
   });
   api.get('/v1/escalations', auth, async (request) => {
     const query = parseOptions(EscalationsQuerySchema, request.query, 'query');

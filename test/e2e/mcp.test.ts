@@ -149,9 +149,9 @@ describe('MCP server over an in-memory transport (SDK Client, real engine, SQLit
   });
   afterAll(async () => { await session.close(); });
 
-  it('lists the five tools with their input schemas, and the two run resource templates', async () => {
+  it('lists the eight tools with their input schemas, and the two run resource templates', async () => {
     const { tools } = await session.client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['build', 'estimate', 'run_status', 'solve', 'verify']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'verify']);
     const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
     const solveSchema = byName['solve']?.inputSchema as { required: string[]; properties: Record<string, { type?: string; required?: string[]; properties?: Record<string, unknown> }> };
     expect(solveSchema.required).toEqual(['spec']);
@@ -165,6 +165,10 @@ describe('MCP server over an in-memory transport (SDK Client, real engine, SQLit
     const buildOptions = (byName['build']?.inputSchema.properties as Record<string, { properties?: Record<string, unknown> }>)['options'];
     expect(Object.keys(buildOptions?.properties ?? {})).toEqual(expect.arrayContaining(['maxLines', 'k', 'budgets']));
     expect(byName['run_status']?.inputSchema.required).toEqual(['runId']);
+    expect(byName['cancel_run']?.inputSchema.required).toEqual(['runId']);
+    expect(byName['escalations']?.inputSchema.required ?? []).toEqual([]);
+    expect(byName['answer_escalation']?.inputSchema.required).toEqual(['runId', 'escalationId']);
+    expect(Object.keys(byName['answer_escalation']?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['code', 'proposal', 'answeredBy']));
 
     const { resourceTemplates } = await session.client.listResourceTemplates();
     expect(resourceTemplates.map((template) => template.uriTemplate).sort()).toEqual(['zerr://runs/{runId}', 'zerr://runs/{runId}/report']);
@@ -325,6 +329,79 @@ describe('MCP build (replay script of test/fixtures/build, real sandbox and git)
   });
 });
 
+const RIGHT_LONGEST_WORD = "function longestWord(text: string): string {\n  let best = '';\n  for (const word of splitWords(text)) if (word.length > best.length) best = word;\n  return best;\n}\n";
+
+/** Polls run_status until the run is no longer live; returns its last view. */
+async function settledView(session: Session, runId: string, timeoutMs: number): Promise<{ status: string; live: boolean }> {
+  const started = Date.now();
+  for (;;) {
+    const view = structured<{ status: string; live: boolean }>(await session.client.callTool({ name: 'run_status', arguments: { runId } }));
+    if ((!view.live && view.status !== 'running') || Date.now() - started > timeoutMs) return view;
+    await new Promise((done) => setTimeout(done, 500));
+  }
+}
+
+describe('MCP escalations and cancellation (replay script where longest-word has only wrong answers)', () => {
+  let session: Session;
+  beforeAll(async () => {
+    const lines = (await readFile(join(BUILD_FIXTURES, 'text-stats.replay.jsonl'), 'utf8')).trim().split('\n')
+      .map((line) => JSON.parse(line) as { taskId: string; completions: string[] });
+    const wrongOnly = lines.map((line) => line.taskId === 'longest-word' ? { ...line, completions: line.completions.filter((code) => code.includes('>=')) } : line);
+    const replay = join(work, 'wrong-longest.jsonl');
+    await writeFile(replay, `${wrongOnly.map((line) => JSON.stringify(line)).join('\n')}\n`);
+    transcript.note('session 3: replay script with only wrong longest-word answers: escalation answered over MCP, then a cancelled build');
+    session = await openSession(await createLanguageModel(`replay:${replay}`), 'replay:wrong-longest', 'escalating', true);
+  });
+  afterAll(async () => { await session.close(); });
+
+  it('a build paused on an escalation is listed, answered through answer_escalation, and resumes to completion', async () => {
+    const requirements = await readFile(REQUIREMENTS, 'utf8');
+    const { runId } = structured<{ runId: string }>(await session.client.callTool({ name: 'build', arguments: { requirements, options: { name: 'text-stats' } } }));
+    expect((await settledView(session, runId, 170_000)).status).toBe('paused');
+
+    const listed = await session.client.callTool({ name: 'escalations', arguments: { runId, status: 'open' } });
+    const open = structured<{ escalations: { runId: string; escalationId: string; kind: string; taskId: string; status: string }[] }>(listed).escalations;
+    expect(open.map((e) => [e.runId, e.escalationId, e.kind, e.taskId, e.status])).toEqual([[runId, 'esc-longest-word-1', 'code', 'longest-word', 'open']]);
+    expect(text(listed)).toContain('esc-longest-word-1');
+
+    // Exactly one of code and proposal.
+    for (const args of [{}, { code: RIGHT_LONGEST_WORD, proposal: { subtasks: [] } }]) {
+      const bad = await session.client.callTool({ name: 'answer_escalation', arguments: { runId, escalationId: 'esc-longest-word-1', ...args } });
+      expect(bad.isError).toBe(true);
+      expect(structured<{ error: { code: string } }>(bad).error.code).toBe('invalid_argument');
+    }
+    const answered = await session.client.callTool({
+      name: 'answer_escalation', arguments: { runId, escalationId: 'esc-longest-word-1', code: RIGHT_LONGEST_WORD, answeredBy: 'mcp-e2e' },
+    });
+    expect(answered.isError, text(answered)).not.toBe(true);
+    expect(structured<{ escalation: { status: string; answeredBy: string } }>(answered).escalation).toMatchObject({ status: 'answered', answeredBy: 'mcp-e2e' });
+    expect((await settledView(session, runId, 170_000)).status).toBe('completed');
+    const report = JSON.parse(((await session.client.readResource({ uri: `zerr://runs/${runId}/report` })).contents[0] as { text: string }).text) as {
+      tasks: { id: string; source: string | null }[]; integration: { passed: boolean } | null;
+    };
+    expect(report.tasks.find((task) => task.id === 'longest-word')?.source).toBe('person');
+    expect(report.integration?.passed).toBe(true);
+
+    const again = await session.client.callTool({ name: 'answer_escalation', arguments: { runId, escalationId: 'esc-longest-word-1', code: RIGHT_LONGEST_WORD } });
+    expect(structured<{ error: { code: string; kind: string } }>(again).error).toMatchObject({ code: 'escalation_already_answered', kind: 'conflict' });
+    const settled = await session.client.callTool({ name: 'cancel_run', arguments: { runId } });
+    expect(structured<{ error: { code: string } }>(settled).error.code).toBe('run_not_live');
+    const unknown = await session.client.callTool({ name: 'cancel_run', arguments: { runId: 'run-nope' } });
+    expect(structured<{ error: { code: string } }>(unknown).error.code).toBe('run_not_found');
+  }, 360_000);
+
+  it('cancel_run stops a live build, which pauses resumably', async () => {
+    const requirements = await readFile(REQUIREMENTS, 'utf8');
+    const { runId } = structured<{ runId: string }>(await session.client.callTool({ name: 'build', arguments: { requirements, options: { name: 'cancelled' } } }));
+    const cancelled = await session.client.callTool({ name: 'cancel_run', arguments: { runId } });
+    expect(cancelled.isError, text(cancelled)).not.toBe(true);
+    expect(structured<{ runId: string; cancelled: boolean }>(cancelled)).toEqual({ runId, cancelled: true });
+    expect((await settledView(session, runId, 60_000)).status).toBe('paused');
+    const report = JSON.parse(((await session.client.readResource({ uri: `zerr://runs/${runId}/report` })).contents[0] as { text: string }).text) as { reason: string };
+    expect(report.reason).toContain('cancelled by request');
+  }, 120_000);
+});
+
 describe('MCP over streamable HTTP on 127.0.0.1 (stateless)', () => {
   it('serves listTools and estimate; GET is refused with 405', async () => {
     const store = await SqliteRunStore.open({ path: join(work, 'http.sqlite') });
@@ -335,7 +412,7 @@ describe('MCP over streamable HTTP on 127.0.0.1 (stateless)', () => {
     try {
       expect(endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url)));
-      expect((await client.listTools()).tools).toHaveLength(5);
+      expect((await client.listTools()).tools).toHaveLength(8);
       const result = await client.callTool({ name: 'estimate', arguments: { steps: 1_048_575, p: 0.9978 } });
       expect(structured<{ kMin: number }>(result).kMin).toBe(3);
       const verdict = await client.callTool({ name: 'verify', arguments: { spec: clamp, code: CLAMP_BRANCHES } });
