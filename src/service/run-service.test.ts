@@ -151,9 +151,10 @@ describe('createRunService: a build (replay script, real sandbox, git and SQLite
     const first = await open();
     const service = createRunService({ engine: first.engine, store: first.store, outRoot });
     let runId: string;
+    const seen: RunEventEntry[] = [];
+    let firstLast: number;
     try {
       ({ runId } = await service.startBuild({ request: { requirements, name: 'text-stats' } }));
-      const seen: RunEventEntry[] = [];
       for await (const entry of service.events(runId)) {
         seen.push(entry);
         if (entry.event.type === 'task-settled') break;
@@ -169,6 +170,10 @@ describe('createRunService: a build (replay script, real sandbox, git and SQLite
       expect(states.has('settled')).toBe(true);
       expect(states.has('pending')).toBe(true);
       expect(paused?.dag?.nodes.map((node) => node.id).sort()).toEqual(['average-word-length', 'count-words', 'longest-word', 'split-words']);
+      // Closing waited for the last events to reach the store: the log ends with this session's run-end.
+      firstLast = await first.store.lastEventId(runId);
+      expect(firstLast).toBeGreaterThan(seen.length);
+      expect((await first.store.listEvents(runId, { afterId: firstLast - 1 }))[0]?.event).toMatchObject({ type: 'run-end' });
       // What a killed server leaves behind: the build still marked running.
       await first.store.reopenRun(runId);
     } finally {
@@ -184,6 +189,13 @@ describe('createRunService: a build (replay script, real sandbox, git and SQLite
       await restarted.settled(runId);
       expect(events[0]?.event.type).toBe('run-start');
       expect(events.at(-1)?.event).toMatchObject({ type: 'run-end', status: 'completed' });
+      // One log across both processes: ids 1..n without gaps; the first session's entries as a client saw them live,
+      // then the restarted session's, numbered on from them, so a Last-Event-ID from before the restart stays valid.
+      expect(events.map((entry) => entry.id)).toEqual(events.map((_, index) => index + 1));
+      expect(events.slice(0, seen.length)).toEqual(seen);
+      expect(events[firstLast - 1]?.event.type).toBe('run-end');
+      expect(events[firstLast]?.event.type).toBe('run-start');
+      expect(await collect(restarted.events(runId, { afterId: firstLast }))).toEqual(events.slice(firstLast));
       const done = await restarted.get(runId);
       expect(done).toMatchObject({ status: 'completed', live: false });
       expect(done?.dag?.nodes.every((node) => node.state === 'settled')).toBe(true);

@@ -73,7 +73,8 @@ export interface RunService {
   record(runId: string): Promise<RunRecord | undefined>;
   /**
    * Events of `runId` with id > `afterId` (default 0), then live ones as they come, until the run ends or `signal`
-   * aborts. Events of runs started by an earlier process are not kept (only the store's records are).
+   * aborts. The log is kept in the run store, so it also holds the events of earlier processes, and ids go on
+   * where they stopped (a client's `Last-Event-ID` stays valid across a restart). Empty for an unknown run.
    */
   events(runId: string, options?: { readonly afterId?: number; readonly signal?: AbortSignal }): AsyncIterable<RunEventEntry>;
   /** Cancels a live run (a build pauses cleanly, resumable); false when the run is not live here. */
@@ -90,7 +91,7 @@ export interface RunService {
    * `resumeInterrupted` is false). Resolves once they were started.
    */
   readonly resumedInterrupted: Promise<readonly string[]>;
-  /** Cancels live runs (builds pause), waits for them, closes nothing it was given. */
+  /** Cancels live runs (builds pause), waits for them and for their last events to be stored; closes nothing it was given. */
   close(): Promise<void>;
 }
 
@@ -111,7 +112,7 @@ export interface RunServiceOptions {
   readonly onBackgroundError?: (error: unknown, runId: string) => void;
 }
 
-/** Event logs of finished runs kept in memory (the oldest finished ones are dropped beyond this). */
+/** Event logs of finished runs kept in memory (the oldest finished ones are dropped beyond this; the store keeps them). */
 const MAX_FINISHED_LOGS = 200;
 
 const SolveInputSchema = z.object({
@@ -137,7 +138,10 @@ export function createRunService(options: RunServiceOptions): RunService {
   const outRoot = resolve(options.outRoot);
   const escalationWaitMs = options.escalationWaitMs ?? 0;
   const logs = new Map<string, RunEventLog>();
+  const opening = new Map<string, Promise<RunEventLog>>();
   const live = new Map<string, LiveRun>();
+  /** Runs this service launched (a build it started is not "interrupted" by an earlier process). */
+  const launched = new Set<string>();
   /** Live runs that got an answer while working: resumed if they pause anyway. */
   const answeredWhileLive = new Set<string>();
   let closed = false;
@@ -148,15 +152,24 @@ export function createRunService(options: RunServiceOptions): RunService {
     if (closed) throw new ServiceClosedError(operation);
   };
 
-  const logOf = (runId: string): RunEventLog => {
-    let log = logs.get(runId);
-    if (log === undefined) {
-      log = new RunEventLog();
+  /** The run's event log, backed by the store's: numbering goes on from what earlier processes stored. */
+  const logOf = (runId: string): Promise<RunEventLog> => {
+    const known = logs.get(runId);
+    if (known !== undefined) return Promise.resolve(known);
+    const pending = opening.get(runId) ?? (async () => {
+      const log = new RunEventLog({
+        startId: await store.lastEventId(runId),
+        readStored: async (afterId, limit) => (await store.listEvents(runId, { afterId, limit })) as readonly RunEventEntry[],
+        persist: (entries) => store.appendEvents(runId, entries),
+        onPersistError: (error) => { reportBackground(error, runId); },
+      });
       logs.set(runId, log);
-      const finished = [...logs.entries()].filter(([, each]) => !each.live);
+      const finished = [...logs.entries()].filter(([, each]) => !each.live && each.settled);
       for (const [id] of finished.slice(0, Math.max(0, finished.length - MAX_FINISHED_LOGS))) logs.delete(id);
-    }
-    return log;
+      return log;
+    })().finally(() => { opening.delete(runId); });
+    opening.set(runId, pending);
+    return pending;
   };
 
   /**
@@ -164,7 +177,8 @@ export function createRunService(options: RunServiceOptions): RunService {
    * then), or rejects with the error that stopped it before that.
    */
   const launch = async (runId: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> => {
-    const log = logOf(runId);
+    launched.add(runId);
+    const log = await logOf(runId);
     const controller = new AbortController();
     const firstId = log.size;
     log.setLive(true);
@@ -202,7 +216,7 @@ export function createRunService(options: RunServiceOptions): RunService {
 
   const resumedInterrupted = options.resumeInterrupted === false ? Promise.resolve([]) : (async (): Promise<readonly string[]> => {
     const runs = await store.listRuns({ limit: 1000 });
-    const interrupted = runs.filter((run) => run.kind === 'build' && run.status === 'running' && !logs.has(run.id)).map((run) => run.id);
+    const interrupted = runs.filter((run) => run.kind === 'build' && run.status === 'running' && !launched.has(run.id)).map((run) => run.id);
     const started: string[] = [];
     for (const runId of interrupted) {
       if (closed) break;
@@ -243,10 +257,9 @@ export function createRunService(options: RunServiceOptions): RunService {
       return run === undefined ? undefined : runView(run, { live: live.has(runId), now: Date.now() });
     },
     record: (runId) => store.getRun(runId),
-    events(runId, eventOptions = {}) {
-      const log = logs.get(runId);
-      const afterId = eventOptions.afterId ?? 0;
-      return log === undefined ? (async function* empty() { /* no events kept for this run */ })() : log.read(afterId, eventOptions.signal);
+    async *events(runId, eventOptions = {}) {
+      // An unknown run reads as an empty log (pruned with the finished ones).
+      yield* (await logOf(runId)).read(eventOptions.afterId ?? 0, eventOptions.signal);
     },
     async cancel(runId) {
       const run = live.get(runId);
@@ -273,6 +286,8 @@ export function createRunService(options: RunServiceOptions): RunService {
         const running = [...live.values()];
         for (const run of running) run.controller.abort(new Error('the server is shutting down'));
         await Promise.allSettled(running.map((run) => run.done));
+        // The last events reach the store before the caller closes it.
+        await Promise.all([...logs.values()].map((log) => log.flushed()));
       } finally {
         unsubscribe();
         for (const log of logs.values()) log.setLive(false);

@@ -12,6 +12,7 @@ export type {
   NewEscalation,
   NewRun,
   RedFlagRecord,
+  RunEventRecord,
   RunRecord,
   RunStatus,
   RunStore,

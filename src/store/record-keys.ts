@@ -15,4 +15,5 @@ export const recordKeys = {
   vote: (r: OfSample): string => recordKeys.sample(r),
   decision: (r: OfTask): string => recordKeys.task(r),
   escalation: (r: { readonly escalationId: string }): string => `escalation ${JSON.stringify(r.escalationId)}`,
+  event: (r: { readonly id: number }): string => `event ${r.id}`,
 };

@@ -103,6 +103,13 @@ export const escalationFilterSchema = z
   .strictObject({ runId: id.optional(), status: escalationStatusSchema.optional() })
   .optional();
 
+/** Entries appended to a run's event log: ids >= 1, events JSON objects (checked again when encoded). */
+export const runEventsSchema = z.array(z.strictObject({ id: z.number().int().positive(), event: z.record(z.string(), z.unknown()) }));
+
+export const listEventsOptionsSchema = z
+  .strictObject({ afterId: z.number().int().nonnegative().optional(), limit: z.number().int().positive().optional() })
+  .optional();
+
 export const listOptionsSchema = z.strictObject({ limit: z.number().int().positive().optional() }).optional();
 
 /**

@@ -106,6 +106,16 @@ export interface CheckpointRecord {
   readonly createdAt: number;
 }
 
+/**
+ * One entry of a run's event log: the numbered stream (1, 2, 3, ... per run, without gaps) that live readers such
+ * as Server-Sent Events resume from by id, also after the process that wrote it is gone. `event` is the engine
+ * event as JSON; the store does not interpret it.
+ */
+export interface RunEventRecord {
+  readonly id: number;
+  readonly event: unknown;
+}
+
 /** Status of an escalation. */
 export type EscalationStatus = 'open' | 'answered';
 
@@ -219,6 +229,21 @@ export interface RunStore {
    * @throws InvalidArgumentError (`invalid_argument`, e.g. `filter.status`).
    */
   listEscalations(filter?: { readonly runId?: string; readonly status?: EscalationStatus }): Promise<readonly (EscalationRecord & { readonly runId: string })[]>;
+  /**
+   * Appends entries to the run's event log, all or none: their ids must continue the log without gaps (the first is
+   * `lastEventId(runId) + 1`, then +1 each). Durable when the promise resolves.
+   * @throws InvalidArgumentError (`invalid_argument`: an id that leaves a gap, an event that is not a JSON object);
+   *   RunNotFoundError; DuplicateRecordError (`duplicate_record`, record `event`) when an id is already in the log.
+   */
+  appendEvents(runId: string, events: readonly RunEventRecord[]): Promise<void>;
+  /**
+   * Entries of the run's event log with id > `afterId` (default 0), ascending, at most `limit` (default all). An
+   * unknown run gives an empty list.
+   * @throws InvalidArgumentError (`invalid_argument`, e.g. `options.limit`).
+   */
+  listEvents(runId: string, options?: { readonly afterId?: number; readonly limit?: number }): Promise<readonly RunEventRecord[]>;
+  /** Id of the last entry of the run's event log; 0 when it has none or the run is unknown. */
+  lastEventId(runId: string): Promise<number>;
   /** The whole run, or undefined when no such run exists. */
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Most recent first. `limit` default 50. */

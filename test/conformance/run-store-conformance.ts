@@ -14,6 +14,7 @@ import {
   type RunStore,
 } from '../../src/store/index.js';
 import { runBuildRecordConformance } from './run-store-build-conformance.js';
+import { runEventLogConformance } from './run-store-event-conformance.js';
 import { checkpoint, decision, escalation, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
 
 /** How the suite gets stores. `reopen` closes `store` and opens the same data again (persistent backends only). */
@@ -57,6 +58,7 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
       await store.recordCheckpoint(run.id, checkpoint('budget-stop', { body: undefined, createdAt: 5 }));
       await store.openEscalation(run.id, escalation('esc-b', { createdAt: 20 }));
       await store.openEscalation(run.id, escalation('esc-a', { createdAt: 10, kind: 'decomposition', context: undefined }));
+      await store.appendEvents(run.id, [{ id: 1, event: { type: 'run-start' } }, { id: 2, event: { type: 'run-end' } }]);
       await store.answerEscalation(run.id, 'esc-a', { answer: { children: ['x', 'y'] }, answeredBy: 'ada', answeredAt: 30 });
       return {
         ...run,
@@ -253,6 +255,9 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         () => store.openEscalation('run-1', escalation('esc-1')),
         () => store.answerEscalation('run-1', 'esc-1', { answer: 1, answeredBy: 'cli', answeredAt: 1 }),
         () => store.listEscalations(),
+        () => store.appendEvents('run-1', [{ id: 1, event: {} }]),
+        () => store.listEvents('run-1'),
+        () => store.lastEventId('run-1'),
         () => store.getRun('run-1'),
         () => store.listRuns(),
       ];
@@ -264,6 +269,7 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
     });
 
     runBuildRecordConformance(create);
+    runEventLogConformance(create);
 
     if (factory.reopen !== undefined) {
       const reopen = factory.reopen;
@@ -282,6 +288,10 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
           .rejects.toMatchObject({ code: 'escalation_already_answered', answeredBy: 'ada' });
         expect((await again.listEscalations({ status: 'open' })).map((e) => e.escalationId)).toEqual(['esc-b']);
         expect((await again.listRuns())[0]).toMatchObject({ id: 'run-1', samples: 4, tasks: 2 });
+        // The event log carries over too, and goes on numbering where it stopped.
+        expect(await again.listEvents('run-1')).toStrictEqual([{ id: 1, event: { type: 'run-start' } }, { id: 2, event: { type: 'run-end' } }]);
+        await again.appendEvents('run-1', [{ id: 3, event: { type: 'run-start' } }]);
+        expect(await again.lastEventId('run-1')).toBe(3);
       });
     }
   });

@@ -54,7 +54,7 @@ describe('SQLite run store schema', () => {
     expect(first.versions.map((v) => (v as { version: number }).version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(first.pragmas).toEqual({ journal_mode: 'wal', application_id: 0x7a657272 });
     expect(first.tables).toEqual(
-      ['checkpoints', 'decisions', 'escalations', 'layer_results', 'red_flags', 'runs', 'samples', 'tasks', 'votes', SCHEMA_TABLE].sort(),
+      ['checkpoints', 'decisions', 'escalations', 'layer_results', 'red_flags', 'run_events', 'runs', 'samples', 'tasks', 'votes', SCHEMA_TABLE].sort(),
     );
 
     const again = await SqliteRunStore.open({ path: file });
@@ -171,7 +171,7 @@ describe('migration 2: paused runs, checkpoints, escalations', () => {
 
     const db = openDatabase({ path: file });
     try {
-      expect(currentVersion(db)).toBe(2);
+      expect(currentVersion(db)).toBe(MIGRATIONS.length);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('foreign_key_check')).toEqual([]);
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
@@ -201,7 +201,7 @@ describe('migration 2: paused runs, checkpoints, escalations', () => {
     } finally {
       await store.close();
     }
-    expect(inspect(file).versions.map((v) => (v as { version: number }).version)).toEqual([1, 2]);
+    expect(inspect(file).versions.map((v) => (v as { version: number }).version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('rolls back when the rebuilt schema would break a foreign key, and restores the foreign_keys setting', async () => {

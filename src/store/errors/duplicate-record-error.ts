@@ -13,11 +13,12 @@ export type StoreRecordKind =
   | 'layer-result'
   | 'vote'
   | 'decision'
-  | 'escalation';
+  | 'escalation'
+  | 'event';
 
 /**
  * The record is already stored (same run id; same task; same task + sampleIndex; same sample + rule; same sample +
- * layer; same task for decisions; same escalation id within the run). The stored record is kept unchanged.
+ * layer; same task for decisions; same escalation id within the run; same event id within the run's event log). The stored record is kept unchanged.
  *
  * Code: `duplicate_record`. Not retryable.
  */

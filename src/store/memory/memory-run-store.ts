@@ -13,6 +13,7 @@ import type {
   NewEscalation,
   NewRun,
   RedFlagRecord,
+  RunEventRecord,
   RunRecord,
   RunStatus,
   RunStore,
@@ -26,6 +27,7 @@ import { EscalationAnsweredError } from '../errors/escalation-answered-error.js'
 import { EscalationNotFoundError } from '../errors/escalation-not-found-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import { StoreClosedError } from '../errors/store-closed-error.js';
+import { assertEventIdsContinue } from '../event-ids.js';
 import { roundTripJson } from '../json-column.js';
 import { recordKeys } from '../record-keys.js';
 import { compareIds, sortByTaskAndSample } from '../record-order.js';
@@ -51,6 +53,7 @@ interface StoredRun {
   readonly decisions: DecisionRecord[];
   readonly checkpoints: CheckpointRecord[];
   readonly escalations: Map<string, StoredEscalation>;
+  readonly events: RunEventRecord[];
 }
 
 /**
@@ -75,7 +78,7 @@ export class MemoryRunStore implements RunStore {
       seq: this.#seq++,
       head: { ...valid, config: roundTripJson(valid.config, 'run.config'), status: 'running', finishedAt: null, summary: null },
       keys: new Set(),
-      tasks: [], samples: [], redFlags: [], layerResults: [], votes: [], decisions: [], checkpoints: [], escalations: new Map(),
+      tasks: [], samples: [], redFlags: [], layerResults: [], votes: [], decisions: [], checkpoints: [], escalations: new Map(), events: [],
     });
   }
 
@@ -167,6 +170,25 @@ export class MemoryRunStore implements RunStore {
     }
     found.record = { ...record, status: 'answered', answer: value, answeredBy: valid.answeredBy, answeredAt: valid.answeredAt };
     return structuredClone(found.record);
+  }
+
+  async appendEvents(runId: string, events: readonly RunEventRecord[]): Promise<void> {
+    const valid = this.#check('appendEvents', runId, schemas.runEventsSchema, events, 'events');
+    const copies = valid.map((entry, index) => ({ id: entry.id, event: roundTripJson(entry.event, `events.${index}.event`) }));
+    const stored = this.#find(runId);
+    assertEventIdsContinue(runId, stored.events.at(-1)?.id ?? 0, copies.map((entry) => entry.id));
+    stored.events.push(...copies);
+  }
+
+  async listEvents(runId: string, options?: { readonly afterId?: number; readonly limit?: number }): Promise<readonly RunEventRecord[]> {
+    const valid = this.#check('listEvents', runId, schemas.listEventsOptionsSchema, options, 'options');
+    const after = (this.#runs.get(runId)?.events ?? []).filter((entry) => entry.id > (valid?.afterId ?? 0));
+    return (valid?.limit === undefined ? after : after.slice(0, valid.limit)).map((entry) => ({ id: entry.id, event: roundTripJson(entry.event, 'event') }));
+  }
+
+  async lastEventId(runId: string): Promise<number> {
+    this.#check('lastEventId', runId, schemas.runIdSchema, runId, 'runId');
+    return this.#runs.get(runId)?.events.at(-1)?.id ?? 0;
   }
 
   async listEscalations(

@@ -164,6 +164,18 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX escalations_by_status ON escalations (status, created_at);`,
   },
+  {
+    version: 3,
+    name: 'service: run event logs',
+    // The numbered event stream of a run (what SSE readers resume from by Last-Event-ID), kept across processes.
+    sql: `
+      CREATE TABLE run_events (
+        ${runKey},
+        id INTEGER NOT NULL CHECK (id >= 1),
+        event TEXT NOT NULL,
+        PRIMARY KEY (run_id, id)
+      ) WITHOUT ROWID;`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

@@ -114,6 +114,14 @@ export interface EscalationsTable {
 }
 
 /** The kysely database type of the run store. */
+/** `run_events`: a run's numbered event log (migration 3). */
+export interface RunEventsTable {
+  run_id: string;
+  id: number;
+  /** The event as JSON text. */
+  event: string;
+}
+
 export interface RunStoreDatabase {
   runs: RunsTable;
   tasks: TasksTable;
@@ -124,4 +132,5 @@ export interface RunStoreDatabase {
   decisions: DecisionsTable;
   checkpoints: CheckpointsTable;
   escalations: EscalationsTable;
+  run_events: RunEventsTable;
 }

@@ -15,6 +15,7 @@ import type {
   NewEscalation,
   NewRun,
   RedFlagRecord,
+  RunEventRecord,
   RunRecord,
   RunStatus,
   RunStore,
@@ -28,7 +29,8 @@ import { EscalationAnsweredError } from '../errors/escalation-answered-error.js'
 import { EscalationNotFoundError } from '../errors/escalation-not-found-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import { StoreClosedError } from '../errors/store-closed-error.js';
-import { encodeJson } from '../json-column.js';
+import { assertEventIdsContinue } from '../event-ids.js';
+import { decodeJson, encodeJson } from '../json-column.js';
 import { recordKeys } from '../record-keys.js';
 import * as schemas from '../record-schemas.js';
 import { mapConstraintError } from './constraint-error.js';
@@ -201,6 +203,39 @@ export class SqliteRunStore implements RunStore {
     throw new EscalationAnsweredError({ runId, escalationId, answeredBy: stored.answered_by, answeredAt: stored.answered_at });
   }
 
+  async appendEvents(runId: string, events: readonly RunEventRecord[]): Promise<void> {
+    const valid = this.#input('appendEvents', runId, schemas.runEventsSchema, events, 'events');
+    const values = valid.map((entry, index) => ({ run_id: runId, id: entry.id, event: encodeJson(entry.event, `events.${index}.event`) ?? '{}' }));
+    try {
+      await this.#guard('appendEvents', () => this.#db.transaction().execute(async (trx) => {
+        const head = await trx.selectFrom('runs').select('id').where('id', '=', runId).executeTakeFirst();
+        if (head === undefined) throw new RunNotFoundError({ runId });
+        assertEventIdsContinue(runId, await lastEventIdIn(trx, runId), valid.map((entry) => entry.id));
+        // Chunks keep each statement under SQLite's bound-parameter limit.
+        for (let start = 0; start < values.length; start += EVENT_INSERT_CHUNK) {
+          await trx.insertInto('run_events').values(values.slice(start, start + EVENT_INSERT_CHUNK)).execute();
+        }
+      }));
+    } catch (error) {
+      throw mapConstraintError(error, runId, 'event', recordKeys.event({ id: valid[0]?.id ?? 0 }));
+    }
+  }
+
+  async listEvents(runId: string, options?: { readonly afterId?: number; readonly limit?: number }): Promise<readonly RunEventRecord[]> {
+    const o = this.#input('listEvents', runId, schemas.listEventsOptionsSchema, options, 'options');
+    const found = await this.#guard('listEvents', () => {
+      let query = this.#db.selectFrom('run_events').select(['id', 'event']).where('run_id', '=', runId).where('id', '>', o?.afterId ?? 0).orderBy('id');
+      if (o?.limit !== undefined) query = query.limit(o.limit);
+      return query.execute();
+    });
+    return found.map((row) => ({ id: row.id, event: decodeJson(row.event) }));
+  }
+
+  async lastEventId(runId: string): Promise<number> {
+    this.#input('lastEventId', runId, schemas.runIdSchema, runId, 'runId');
+    return this.#guard('lastEventId', () => lastEventIdIn(this.#db, runId));
+  }
+
   async listEscalations(
     filter?: { readonly runId?: string; readonly status?: EscalationStatus },
   ): Promise<readonly (EscalationRecord & { readonly runId: string })[]> {
@@ -320,4 +355,13 @@ export class SqliteRunStore implements RunStore {
       throw mapConstraintError(error, runId, record, key);
     }
   }
+}
+
+/** Rows per INSERT of event log entries (3 bound parameters each). */
+const EVENT_INSERT_CHUNK = 500;
+
+/** The highest event id of the run (0 when none). */
+async function lastEventIdIn(db: Db, runId: string): Promise<number> {
+  const row = await db.selectFrom('run_events').select((eb) => eb.fn.max<number | null>('id').as('last')).where('run_id', '=', runId).executeTakeFirst();
+  return row?.last ?? 0;
 }
