@@ -55,22 +55,33 @@ afterAll(async () => {
 });
 
 describe('zerr start-up', () => {
-  it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs or the store', async () => {
-    // A module-resolution hook logs every module the process resolves.
-    const log = join(work, 'resolved.txt');
-    const hooks = join(work, 'log-hooks.mjs');
+  /** Runs `node --import <hook> ...args` with a module-resolution hook; returns every module URL it resolved. */
+  async function resolvedModules(name: string, args: readonly string[][]): Promise<string[]> {
+    const log = join(work, `${name}-resolved.txt`);
+    const hooks = join(work, `${name}-log-hooks.mjs`);
     await writeFile(hooks, `import { appendFileSync } from 'node:fs';\nexport async function resolve(specifier, context, next) {\n  const result = await next(specifier, context);\n  appendFileSync(${JSON.stringify(log)}, result.url + '\\n');\n  return result;\n}\n`);
-    const register = join(work, 'register-hooks.mjs');
+    const register = join(work, `${name}-register-hooks.mjs`);
     await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
-    for (const args of [['--help'], ['--version'], ['build', '--help']]) {
+    for (const each of args) {
       const code = await new Promise<number>((done) => {
-        execFile(process.execPath, ['--import', register, BIN, ...args], { cwd: work, timeout: 60_000 }, (error) => {
+        execFile(process.execPath, ['--import', register, ...each], { cwd: work, timeout: 120_000 }, (error) => {
           done(error === null ? 0 : typeof error.code === 'number' ? error.code : 1);
         });
       });
-      expect(code, args.join(' ')).toBe(0);
+      expect(code, each.join(' ')).toBe(0);
     }
-    const urls = (await readFile(log, 'utf8')).split('\n').filter((url) => url !== '');
+    return (await readFile(log, 'utf8')).split('\n').filter((url) => url !== '');
+  }
+
+  it('importing the engine loads no model SDK: llama.cpp, openai and anthropic load when a model is created or called', async () => {
+    const index = pathToFileURL(join(ROOT, 'dist', 'index.js')).href;
+    const urls = await resolvedModules('engine', [['--input-type=module', '-e', `await import(${JSON.stringify(index)});`]]);
+    expect(urls).toContain(index);
+    expect(urls.filter((url) => /node_modules\/(node-llama-cpp|openai|@anthropic-ai)\//.test(url))).toEqual([]);
+  });
+
+  it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs or the store', async () => {
+    const urls = await resolvedModules('help', [[BIN, '--help'], [BIN, '--version'], [BIN, 'build', '--help']]);
     expect(urls.some((url) => url.endsWith('/dist/cli/main.js'))).toBe(true);
     const dist = `${pathToFileURL(join(ROOT, 'dist')).href}/`;
     const heavy = urls.filter((url) => (url.startsWith(dist) && !url.startsWith(`${dist}cli/`)) ||

@@ -2,7 +2,8 @@
  * @module llm/providers/anthropic/anthropic-language-model
  * Claude models through the Anthropic Messages API (`@anthropic-ai/sdk`, `POST /v1/messages`).
  */
-import Anthropic from '@anthropic-ai/sdk';
+// Type only: the SDK loads on the first request, so that importing the engine does not load it.
+import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import type {
   FinishReason,
@@ -20,6 +21,8 @@ import { applyStopSequences } from '../../stop-sequences.js';
 import { mapHttpError } from '../map-http-error.js';
 
 const PROVIDER = 'anthropic';
+/** Where requests go without `baseURL` and `ANTHROPIC_BASE_URL` (the SDK's default). */
+const DEFAULT_BASE_URL = 'https://api.anthropic.com';
 /** `max_tokens` sent when the call sets no `maxOutputTokens` (the Messages API requires one). */
 export const DEFAULT_ANTHROPIC_MAX_OUTPUT_TOKENS = 1024;
 
@@ -64,7 +67,8 @@ export class AnthropicLanguageModel implements LanguageModel {
   readonly capabilities: ModelCapabilities = { completionStyle: 'chat', jsonSchema: false, honoursTemperature: true };
   /** Base URL requests go to. */
   readonly baseURL: string;
-  private readonly client: Anthropic;
+  private readonly clientOptions: NonNullable<ConstructorParameters<typeof Anthropic>[0]>;
+  private client: Promise<Anthropic> | undefined;
   private closed = false;
 
   /**
@@ -81,13 +85,9 @@ export class AnthropicLanguageModel implements LanguageModel {
       });
     }
     this.modelId = parsed.model;
-    this.client = new Anthropic({
-      apiKey,
-      maxRetries: 0,
-      timeout: parsed.timeoutMs,
-      ...(parsed.baseURL === undefined ? {} : { baseURL: parsed.baseURL }),
-    });
-    this.baseURL = this.client.baseURL;
+    // The SDK's own default: ANTHROPIC_BASE_URL, else Anthropic's API.
+    this.baseURL = parsed.baseURL ?? process.env['ANTHROPIC_BASE_URL'] ?? DEFAULT_BASE_URL;
+    this.clientOptions = { apiKey, maxRetries: 0, timeout: parsed.timeoutMs, baseURL: this.baseURL };
   }
 
   /**
@@ -110,9 +110,11 @@ export class AnthropicLanguageModel implements LanguageModel {
     const messages = messagesOf(options);
     const system = messages.filter((message) => message.role === 'system').map((message) => message.content);
     const stop = (options.stop ?? []).filter((sequence) => /\S/.test(sequence));
+    this.client ??= import('@anthropic-ai/sdk').then(({ default: Client }) => new Client(this.clientOptions));
+    const client = await this.client;
     let response: Anthropic.Message;
     try {
-      response = await this.client.messages.create(
+      response = await client.messages.create(
         {
           model: this.modelId,
           max_tokens: options.maxOutputTokens ?? DEFAULT_ANTHROPIC_MAX_OUTPUT_TOKENS,

@@ -6,15 +6,8 @@
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
-import {
-  getLlama,
-  LlamaCompletion,
-  LlamaLogLevel,
-  type Llama,
-  type LlamaContext,
-  type LlamaGrammar,
-  type LlamaModel,
-} from 'node-llama-cpp';
+// Types only: the bindings load in `create`, so that importing the engine does not load llama.cpp.
+import type { Llama, LlamaCompletion, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import type {
   GenerateOptions,
   GenerateResult,
@@ -93,10 +86,11 @@ export class LlamaCppLanguageModel implements LanguageModel {
     private readonly context: LlamaContext,
     readonly modelPath: string,
     modelId: string,
+    Completion: typeof LlamaCompletion,
   ) {
     this.modelId = modelId;
     const slots: Slot[] = [];
-    while (context.sequencesLeft > 0) slots.push({ completion: new LlamaCompletion({ contextSequence: context.getSequence() }) });
+    while (context.sequencesLeft > 0) slots.push({ completion: new Completion({ contextSequence: context.getSequence() }) });
     this.pool = new ResourcePool(slots);
   }
 
@@ -119,6 +113,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
     let llama: Llama | undefined = parsed.llama;
     let model: LlamaModel | undefined;
     try {
+      const { getLlama, LlamaCompletion: Completion, LlamaLogLevel } = await import('node-llama-cpp');
       llama ??= await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLevel.error, maxThreads: parsed.threads });
       model = await llama.loadModel({ modelPath: parsed.modelPath });
       const context = await model.createContext({
@@ -126,7 +121,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
         sequences: parsed.sequences,
         threads: parsed.threads,
       });
-      return new LlamaCppLanguageModel(llama, ownsLlama, model, context, parsed.modelPath, parsed.modelId ?? basename(parsed.modelPath));
+      return new LlamaCppLanguageModel(llama, ownsLlama, model, context, parsed.modelPath, parsed.modelId ?? basename(parsed.modelPath), Completion);
     } catch (error) {
       try {
         await model?.dispose();

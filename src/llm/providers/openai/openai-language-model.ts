@@ -3,7 +3,8 @@
  * Any OpenAI-compatible server (OpenAI, vLLM, Ollama, llama.cpp server, LM Studio) through the `openai` SDK v6:
  * `/v1/chat/completions` (chat) or `/v1/completions` (continuation).
  */
-import OpenAI from 'openai';
+// Type only: the SDK loads on the first request, so that importing the engine does not load it.
+import type OpenAI from 'openai';
 import { z } from 'zod';
 import type {
   FinishReason,
@@ -22,6 +23,8 @@ import { estimateTokenCount } from '../../token-estimate.js';
 import { mapHttpError } from '../map-http-error.js';
 
 const PROVIDER = 'openai';
+/** Where requests go without `baseURL` and `OPENAI_BASE_URL` (the SDK's default). */
+const DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 /** OpenAI's API accepts at most this many `stop` sequences; the rest are applied client-side. */
 const MAX_SERVER_STOP_SEQUENCES = 4;
 /** API key sent when none is configured: local servers ignore it, OpenAI answers 401 (-> model_unavailable). */
@@ -71,7 +74,8 @@ export class OpenAILanguageModel implements LanguageModel {
   /** Base URL requests go to. */
   readonly baseURL: string;
   private readonly mode: 'chat' | 'completions';
-  private readonly client: OpenAI;
+  private readonly clientOptions: NonNullable<ConstructorParameters<typeof OpenAI>[0]>;
+  private client: Promise<OpenAI> | undefined;
   private closed = false;
 
   /** @throws InvalidArgumentError (`invalid_argument`) naming the bad option. */
@@ -79,13 +83,14 @@ export class OpenAILanguageModel implements LanguageModel {
     const parsed = parseOptions(OptionsSchema, options, 'options');
     this.modelId = parsed.model;
     this.mode = parsed.mode;
-    this.client = new OpenAI({
+    // The SDK's own default: OPENAI_BASE_URL, else OpenAI's API.
+    this.baseURL = parsed.baseURL ?? process.env['OPENAI_BASE_URL'] ?? DEFAULT_BASE_URL;
+    this.clientOptions = {
       apiKey: parsed.apiKey ?? process.env['OPENAI_API_KEY'] ?? PLACEHOLDER_API_KEY,
       maxRetries: 0,
       timeout: parsed.timeoutMs,
-      ...(parsed.baseURL === undefined ? {} : { baseURL: parsed.baseURL }),
-    });
-    this.baseURL = this.client.baseURL;
+      baseURL: this.baseURL,
+    };
     this.capabilities = {
       completionStyle: parsed.mode === 'chat' ? 'chat' : 'continuation',
       jsonSchema: parsed.mode === 'chat',
@@ -121,10 +126,12 @@ export class OpenAILanguageModel implements LanguageModel {
       ...(stop.length === 0 ? {} : { stop: stop.slice(0, MAX_SERVER_STOP_SEQUENCES) }),
     };
     const requestOptions = options.signal === undefined ? {} : { signal: options.signal };
+    this.client ??= import('openai').then(({ default: Client }) => new Client(this.clientOptions));
+    const client = await this.client;
     let answer: { text: string | null | undefined; finish: string | null | undefined; model: string | undefined; usage: { prompt_tokens: number; completion_tokens: number } | undefined } | undefined;
     try {
       if (this.mode === 'chat') {
-        const response = await this.client.chat.completions.create(
+        const response = await client.chat.completions.create(
           {
             ...common,
             messages: messagesOf(options).map((message) => ({ role: message.role, content: message.content })),
@@ -137,7 +144,7 @@ export class OpenAILanguageModel implements LanguageModel {
         const choice = response.choices[0];
         answer = choice && { text: choice.message.content, finish: choice.finish_reason, model: response.model, usage: response.usage };
       } else {
-        const response = await this.client.completions.create({ ...common, prompt: promptOf(options) }, requestOptions);
+        const response = await client.completions.create({ ...common, prompt: promptOf(options) }, requestOptions);
         const choice = response.choices[0];
         answer = choice && { text: choice.text, finish: choice.finish_reason, model: response.model, usage: response.usage };
       }
