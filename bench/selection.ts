@@ -6,7 +6,7 @@
  * sample (labels = the hidden HumanEval tests, run once; used ONLY to score). Baselines on the same data: random
  * choice, CodeT's dual execution agreement (re-implemented, `selection/dual-agreement.ts`) and the oracle.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TopLevelSpec } from 'vega-lite';
 import { createEngine } from '../src/engine.js';
@@ -154,6 +154,7 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
   const taskIds = problemsA.map((problem) => problem.spec.id);
   const byTask = new Map(labeled.map((record) => [record.task_id, record]));
   const labels = new Map(labeled.map((record) => [record.task_id, record.passed]));
+  const saveEach = context.quick ? undefined : optionValue(context.args, '--save-each');
   const included: IncludedRun[] = [];
   for (const file of includedFiles(context.args)) included.push(await readIncludedRun(file, taskIds.length));
   const raw = new Map(labeled.map((record) => [record.task_id, record.samples_raw]));
@@ -206,6 +207,7 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
       const key = configKey(config);
       zerr[key] = zerrFigures(results, seconds);
       const entry = zerr[key];
+      if (saveEach !== undefined) await saveProgress(saveEach, context, taskIds.length, zerr);
       context.log(`selection: ${key}: pass@1 ${entry.pass1}, ${entry.meanSamples.toFixed(1)} samples/problem, ${seconds.toFixed(0)} s (cache ${sandbox.hits} hits / ${sandbox.misses} misses)`);
     }
     for (const source of included) {
@@ -299,6 +301,24 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
       ...carriedNotes(carried),
     ],
   };
+}
+
+/** The value after `flag` in `args`, or undefined when the flag is absent. @throws Error when the value is missing. */
+function optionValue(args: readonly string[], flag: string): string | undefined {
+  const index = args.indexOf(flag);
+  if (index < 0) return undefined;
+  const value = args[index + 1];
+  if (value === undefined || value.startsWith('--')) throw new Error(`${flag}: expected a file after it`);
+  return value;
+}
+
+/**
+ * `--save-each <file>`: after each configuration, the figures so far, in the shape `--include` reads, so that a run
+ * of hours that is killed or crashes keeps what it finished.
+ */
+export async function saveProgress(file: string, context: BenchContext, problems: number, zerr: Readonly<Record<string, ZerrFigures>>): Promise<void> {
+  const command = `npm run bench -- selection ${context.args.join(' ')}`;
+  await writeFile(file, `${JSON.stringify({ benchmark: 'selection', quick: false, command, date: new Date().toISOString(), config: { problems }, figures: { zerr } }, null, 2)}\n`);
 }
 
 /** One note per earlier run whose configurations were carried over, naming them, its command and date. */

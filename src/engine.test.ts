@@ -38,6 +38,20 @@ const goodAnswers: NonNullable<MockLanguageModelOptions['responses']> = (options
   options.metadata?.['taskId'] === 'orchestrate/clamp' ? clampChat(CLAMP_BODY.minMax) : sumPositiveChat(SUM_POSITIVE_BODY.loop);
 
 describe('createEngine().run', () => {
+  test('records and streams a failing test whose outcome is an integer beyond 2^53 (a bigint), and goes on', async () => {
+    // Found by the selection benchmark: a Python sample returned 2**64 - 1; its unit-test details held a bigint,
+    // which JSON cannot hold, and recording the layer result threw out of the whole run.
+    const huge = '    return 2 ** 64 - 1\n';
+    await withEngine((_options, callIndex) => sumPositiveChat(callIndex === 0 ? huge : SUM_POSITIVE_BODY.loop), async ({ engine, store, events }) => {
+      const { runId, results } = await engine.run([sumPositiveSpec()], { k: 2, maxSamples: 4, parallelism: 1 });
+      expect(results[0]).toMatchObject({ outcome: 'consensus', votes: 2 });
+      const failed = (await store.getRun(runId))?.layerResults.find((layer) => layer.sampleIndex === 0 && layer.layer === 'unit-tests');
+      expect(failed?.status).toBe('fail');
+      expect(JSON.stringify(failed?.details)).toContain('{"$zerr":"bigint","v":"18446744073709551615"}');
+      expect(() => JSON.stringify(events)).not.toThrow();
+    });
+  });
+
   test('solves a TypeScript and a Python task in one recorded run', async () => {
     await withEngine(goodAnswers, async ({ engine, store, model, events }) => {
       const specs = [clampSpec(), sumPositiveSpec()];

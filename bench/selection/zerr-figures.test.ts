@@ -7,7 +7,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { includedFiles, parseGrid } from '../selection.js';
+import { includedFiles, parseGrid, saveProgress } from '../selection.js';
 import { configKey, parseConfigKey, readIncludedRun, sortedEntries, zerrFigures, zerrRows, type ZerrFigures } from './zerr-figures.js';
 
 const committed = resolve(import.meta.dirname, '..', 'results', 'selection.json');
@@ -65,6 +65,15 @@ describe('zerr figures of the selection benchmark', () => {
     expect(includedFiles(['--grid', 'none', '--include', 'x.json', '--include', 'y.json'])).toEqual(['x.json', 'y.json']);
     expect(() => includedFiles(['--include'])).toThrow(/expected a selection.json/);
     expect(() => includedFiles(['--include', '--grid'])).toThrow(/expected a selection.json/);
+  });
+
+  it('--save-each writes the figures so far in the shape --include reads', async () => {
+    const figures = zerrFigures([{ taskId: 'p1', outcome: 'consensus', samples: 3, passed: true, redFlagsByRule: {}, redFlagged: 0 }], 2);
+    const file = join(dir, 'partial.json');
+    await saveProgress(file, { quick: false, args: ['--grid', 'a:5', '--save-each', file], dataDir: '', log: () => {} }, 1, { 'a:k5:without': figures });
+    const run = await readIncludedRun(file, 1);
+    expect(run.zerr).toEqual({ 'a:k5:without': figures });
+    expect(run.command).toBe(`npm run bench -- selection --grid a:5 --save-each ${file}`);
   });
 
   it('reads an earlier full run and refuses quick runs, other problem sets and other benchmarks', async () => {

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
+import { encodeTagged } from '../sandbox/value-encoding.js';
 import type { LayerName, LayerResult, VerificationContext, VerificationLayer } from './verification-layer.js';
 
 /** Options of {@link Verifier.verify}. */
@@ -58,7 +59,7 @@ export class Verifier {
     for (const layer of this.layers) {
       context.signal?.throwIfAborted();
       const result = layer.appliesTo(context.spec)
-        ? await layer.verify(context)
+        ? jsonSafeResult(await layer.verify(context))
         : {
             layer: layer.name,
             status: 'skipped' as const,
@@ -73,5 +74,27 @@ export class Verifier {
       }
     }
     return { passed: failedLayer === null, results, failedLayer };
+  }
+}
+
+/**
+ * The result with bigints in its details replaced by their tagged form `{"$zerr":"bigint","v":"<digits>"}`
+ * (sandbox/value-encoding), so that it can be recorded in the run store and streamed as JSON. A generated program
+ * may return an integer beyond 2^53 (Python does so freely); its test outcome then holds a bigint.
+ */
+function jsonSafeResult(result: LayerResult): LayerResult {
+  return result.details === undefined ? result : { ...result, details: withoutBigints(result.details, new Set()) };
+}
+
+function withoutBigints(value: unknown, seen: Set<object>): unknown {
+  if (typeof value === 'bigint') return encodeTagged(value);
+  if (typeof value !== 'object' || value === null || seen.has(value)) return value;
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item) => withoutBigints(item, seen));
+    if (Object.getPrototypeOf(value) !== Object.prototype) return value;
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, withoutBigints(item, seen)]));
+  } finally {
+    seen.delete(value);
   }
 }
