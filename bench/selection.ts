@@ -17,6 +17,7 @@ import { loadHumanEval } from '../src/spec/importers/humaneval.js';
 import type { BenchmarkProblem, TestCase } from '../src/spec/task-spec.js';
 import { MemoryRunStore } from '../src/store/memory/memory-run-store.js';
 import { createDefaultVerifier } from '../src/verify/index.js';
+import { flagValues } from './lib/bench-args.js';
 import type { Benchmark, BenchContext, BenchReport, BenchTable } from './lib/benchmark.js';
 import { dualAgreementChoice, passMatrix } from './selection/dual-agreement.js';
 import { MemoSandbox } from './selection/memo-sandbox.js';
@@ -41,7 +42,6 @@ const PARALLEL_PROBLEMS = 2;
 
 interface Labeled { task_id: string; prompt: string; completions: string[]; samples_raw: string[]; passed: boolean[] }
 
-
 async function readJsonl<T>(path: string): Promise<T[]> {
   return (await readFile(path, 'utf8')).split('\n').filter((line) => line.trim() !== '').map((line) => JSON.parse(line) as T);
 }
@@ -57,7 +57,6 @@ async function pool<T, R>(items: readonly T[], width: number, work: (item: T) =>
   }));
   return results;
 }
-
 
 /**
  * The configurations run. Quick: k 3, settings (a) and (b), with and without model tests. Full: by default only
@@ -131,12 +130,7 @@ async function runZerr(options: {
  * @throws Error when `--include` has no file after it.
  */
 export function includedFiles(args: readonly string[]): string[] {
-  return args.flatMap((arg, index) => {
-    if (arg !== '--include') return [];
-    const file = args[index + 1];
-    if (file === undefined || file.startsWith('--')) throw new Error('--include: expected a selection.json after it');
-    return [file];
-  });
+  return flagValues(args, '--include', 'a selection.json');
 }
 
 /** Runs the benchmark (see the module comment and bench/selection notes). */
@@ -154,7 +148,7 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
   const taskIds = problemsA.map((problem) => problem.spec.id);
   const byTask = new Map(labeled.map((record) => [record.task_id, record]));
   const labels = new Map(labeled.map((record) => [record.task_id, record.passed]));
-  const saveEach = context.quick ? undefined : optionValue(context.args, '--save-each');
+  const saveEach = context.quick ? undefined : flagValues(context.args, '--save-each', 'a file').at(-1);
   const included: IncludedRun[] = [];
   for (const file of includedFiles(context.args)) included.push(await readIncludedRun(file, taskIds.length));
   const raw = new Map(labeled.map((record) => [record.task_id, record.samples_raw]));
@@ -219,11 +213,12 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
       }
     }
     for (const [key, entry] of sortedEntries(zerr)) {
-      const rows = zerrRows(parseConfigKey(key), entry);
+      const config = parseConfigKey(key);
+      const rows = zerrRows(config, entry);
       methodRows.push(rows.method);
       samplesRows.push(rows.samples);
       flagRows.push(rows.flags);
-      if (parseConfigKey(key).setting === 'a') chartData.push({ method: String(rows.method[0]), pass1: entry.pass1 });
+      if (config.setting === 'a') chartData.push({ method: String(rows.method[0]), pass1: entry.pass1 });
     }
     figures['zerr'] = zerr;
     figures['perProblem'] = taskIds.map((id, index) => ({ taskId: id, random: randomPerProblem[index], codet: codetPerProblem[index], oracle: oraclePerProblem[index] }));
@@ -303,15 +298,6 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
   };
 }
 
-/** The value after `flag` in `args`, or undefined when the flag is absent. @throws Error when the value is missing. */
-function optionValue(args: readonly string[], flag: string): string | undefined {
-  const index = args.indexOf(flag);
-  if (index < 0) return undefined;
-  const value = args[index + 1];
-  if (value === undefined || value.startsWith('--')) throw new Error(`${flag}: expected a file after it`);
-  return value;
-}
-
 /**
  * `--save-each <file>`: after each configuration, the figures so far, in the shape `--include` reads, so that a run
  * of hours that is killed or crashes keeps what it finished.
@@ -324,7 +310,10 @@ export async function saveProgress(file: string, context: BenchContext, problems
 /** One note per earlier run whose configurations were carried over, naming them, its command and date. */
 function carriedNotes(carried: readonly { key: string; command: string; date: string }[]): string[] {
   const byRun = new Map<string, string[]>();
-  for (const { key, command, date } of carried) byRun.set(`\`${command}\` (${date})`, [...(byRun.get(`\`${command}\` (${date})`) ?? []), key]);
+  for (const { key, command, date } of carried) {
+    const run = `\`${command}\` (${date})`;
+    byRun.set(run, [...(byRun.get(run) ?? []), key]);
+  }
   return [...byRun].map(([run, keys]) =>
     `Carried over unchanged from the earlier full run ${run} with --include (same data, seeds and engine; its seconds are that run's): ${keys.join(', ')}. The baselines above were recomputed in this run.`);
 }

@@ -20,3 +20,16 @@ export function parseBenchArgs(rest: readonly string[]): BenchArgs {
   const args = rest.filter((arg, index) => arg !== '--quick' && (outIndex < 0 || (index !== outIndex && index !== outIndex + 1)));
   return { quick: rest.includes('--quick'), out, args };
 }
+
+/**
+ * Every value given to `flag` in `args` (`--include a.json --include b.json` -> `['a.json', 'b.json']`), in order.
+ * @throws Error `<flag>: expected <what> after it` when a `flag` has no value after it (or another flag).
+ */
+export function flagValues(args: readonly string[], flag: string, what: string): string[] {
+  return args.flatMap((arg, index) => {
+    if (arg !== flag) return [];
+    const value = args[index + 1];
+    if (value === undefined || value.startsWith('--')) throw new Error(`${flag}: expected ${what} after it`);
+    return [value];
+  });
+}
