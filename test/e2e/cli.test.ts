@@ -73,11 +73,19 @@ describe('zerr start-up', () => {
     return (await readFile(log, 'utf8')).split('\n').filter((url) => url !== '');
   }
 
-  it('importing the engine loads no model SDK: llama.cpp, openai and anthropic load when a model is created or called', async () => {
+  it('importing the engine loads no model SDK and no linter: the SDKs load when a model is created or called, ESLint on the first lint', async () => {
     const index = pathToFileURL(join(ROOT, 'dist', 'index.js')).href;
-    const urls = await resolvedModules('engine', [['--input-type=module', '-e', `await import(${JSON.stringify(index)});`]]);
+    const loaded = join(work, 'engine-require-cache.json');
+    // CommonJS packages loaded with require() do not pass the ESM resolve hook; require.cache lists them.
+    const script = `import { createRequire } from 'node:module'; import { writeFileSync } from 'node:fs';\n` +
+      `await import(${JSON.stringify(index)});\n` +
+      `writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
+    const urls = await resolvedModules('engine', [['--input-type=module', '-e', script]]);
     expect(urls).toContain(index);
-    expect(urls.filter((url) => /node_modules\/(node-llama-cpp|openai|@anthropic-ai)\//.test(url))).toEqual([]);
+    const required = (JSON.parse(await readFile(loaded, 'utf8')) as string[]).map((path) => pathToFileURL(path).href);
+    expect(required.length).toBeGreaterThan(0);
+    const heavy = /node_modules\/(node-llama-cpp|openai|@anthropic-ai|eslint|typescript-eslint|@typescript-eslint|eslint-plugin-security)\//;
+    expect([...new Set([...urls, ...required].filter((url) => heavy.test(url)))]).toEqual([]);
   });
 
   it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs or the store', async () => {

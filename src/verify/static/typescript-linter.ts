@@ -5,12 +5,36 @@
  * executed, so this runs in the engine's process. Shared by the static-analysis and security layers.
  */
 import { createRequire } from 'node:module';
-import { Linter, type ESLint } from 'eslint';
-import tseslint from 'typescript-eslint';
+import type { ESLint, Linter } from 'eslint';
+import type tseslint from 'typescript-eslint';
 import { CANDIDATE_FILE, TypeScriptCompilerService } from '../typescript/typescript-compiler-service.js';
 
-/** eslint-plugin-security 4 is CommonJS without type declarations. */
-const securityPlugin = createRequire(import.meta.url)('eslint-plugin-security') as ESLint.Plugin;
+/** ESLint, typescript-eslint and eslint-plugin-security (CommonJS, about 1-2 s to load), loaded by the first lint. */
+interface LintModules {
+  readonly Linter: typeof Linter;
+  readonly tseslint: typeof tseslint;
+  readonly securityPlugin: ESLint.Plugin;
+}
+
+let lintModules: LintModules | undefined;
+
+/**
+ * Loads the lint modules once, synchronously, on first use, so importing the engine (or a run with no TypeScript
+ * candidate) does not pay for them. All three packages are CommonJS, so `require` loads them without making
+ * {@link TypeScriptLinter.lint} async.
+ */
+function loadLintModules(): LintModules {
+  if (lintModules === undefined) {
+    const require = createRequire(import.meta.url);
+    lintModules = {
+      Linter: (require('eslint') as { Linter: typeof Linter }).Linter,
+      tseslint: require('typescript-eslint') as typeof tseslint,
+      // eslint-plugin-security 4 is CommonJS without type declarations.
+      securityPlugin: require('eslint-plugin-security') as ESLint.Plugin,
+    };
+  }
+  return lintModules;
+}
 
 /** One ESLint message. `ruleId` is null for a fatal parse error. Lines and columns are 1-based. */
 export interface LintMessage {
@@ -29,12 +53,12 @@ export interface LintResult {
 }
 
 /**
- * The warm linter. The first call loads the rules and parses the lib (about 1-2 s); later calls take about
- * 20-60 ms with type-aware rules, a few ms without. Plugins available to rule sets: `@typescript-eslint`,
+ * The warm linter. The first call loads ESLint and the rules and parses the lib (about 1-2 s); later calls take
+ * about 20-60 ms with type-aware rules, a few ms without. Plugins available to rule sets: `@typescript-eslint`,
  * `security` (eslint-plugin-security).
  */
 export class TypeScriptLinter {
-  readonly #linter = new Linter({ configType: 'flat', cwd: '/zerr' });
+  #linter: Linter | undefined;
   readonly #programs: Pick<TypeScriptCompilerService, 'program'>;
 
   /** @param options.programHost builds type-aware programs; default a new warm `TypeScriptCompilerService` (share the engine's). */
@@ -48,6 +72,8 @@ export class TypeScriptLinter {
    */
   lint(code: string, options: { readonly rules: Linter.RulesRecord; readonly typeAware?: boolean }): LintResult {
     const started = performance.now();
+    const { Linter, tseslint, securityPlugin } = loadLintModules();
+    const linter = (this.#linter ??= new Linter({ configType: 'flat', cwd: '/zerr' }));
     const parserOptions = options.typeAware === true ? { programs: [this.#programs.program(code)] } : {};
     const config: Linter.Config = {
       files: ['**/*.ts'],
@@ -56,7 +82,7 @@ export class TypeScriptLinter {
       linterOptions: { reportUnusedDisableDirectives: 'off', noInlineConfig: true },
       rules: options.rules,
     };
-    const raw = this.#linter.verify(code, [config], { filename: CANDIDATE_FILE });
+    const raw = linter.verify(code, [config], { filename: CANDIDATE_FILE });
     const messages = raw.map((m) => ({
       line: m.line,
       column: m.column,
@@ -69,7 +95,7 @@ export class TypeScriptLinter {
 
   /** Lines covered by tokens (a multi-line template literal counts every line it spans); comments and blanks do not count. */
   #codeLines(code: string): number {
-    const sourceCode = this.#linter.getSourceCode();
+    const sourceCode = this.#linter?.getSourceCode() ?? null;
     if (sourceCode === null || sourceCode.text !== code) return countNonBlankLines(code);
     const lines = new Set<number>();
     for (const token of sourceCode.ast.tokens) {
