@@ -187,7 +187,7 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
       { method: 'oracle', values: oraclePerProblem, reference: `${REFERENCE.oracle}` },
     ];
     for (const { method, values, reference } of baseline) {
-      methodRows.push([method, 'a (no docstring examples)', pct(mean(values)), reference, values.length]);
+      methodRows.push([method, 'a (no docstring examples)', pct(mean(values)).toFixed(1), reference, values.length]);
       chartData.push({ method, pass1: pct(mean(values)) });
       figures[method] = pct(mean(values));
     }

@@ -42,8 +42,8 @@ describe('zerr figures of the selection benchmark', () => {
     ], 12.4);
     expect(figures).toMatchObject({ pass1: 50, consensusShare: 50, meanSamples: 7, redFlagsByRule: { 'too-short': 3, 'no-code': 1 } });
     expect(zerrRows({ setting: 'b', k: 3, modelTests: true }, figures)).toEqual({
-      method: ['zerr k=3 with model tests', 'b (docstring examples visible)', 50, '', 2],
-      samples: ['b (docstring examples visible)', 'with', 3, 50, '7.0', 7, 10, '50%', '50%', 0, '12'],
+      method: ['zerr k=3 with model tests', 'b (docstring examples visible)', '50.0', '', 2],
+      samples: ['b (docstring examples visible)', 'with', 3, '50.0', '7.0', 7, 10, '50.0%', '50.0%', 0, '12'],
       flags: ['b (docstring examples visible)', 'with', 3, 14, 4, 'too-short 3, no-code 1'],
     });
     expect(() => zerrFigures([{ taskId: 'p', outcome: 'consensus', samples: 2, passed: true, redFlagsByRule: {}, redFlagged: 1 }], 1))

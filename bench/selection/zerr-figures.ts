@@ -97,12 +97,12 @@ export function zerrRows(config: ZerrConfig, figures: ZerrFigures): { method: (s
   const tests = config.modelTests ? 'with' : 'without';
   const setting = settingName(config.setting);
   const samples = figures.perProblem.map((r) => r.samples);
-  const share = (outcome: string) => `${pct(mean(figures.perProblem.map((r) => Number(r.outcome === outcome))))}%`;
+  const share = (outcome: string) => `${pct(mean(figures.perProblem.map((r) => Number(r.outcome === outcome)))).toFixed(1)}%`;
   const flagged = Object.values(figures.redFlagsByRule).reduce((a, b) => a + b, 0);
   return {
-    method: [`zerr k=${config.k} ${tests} model tests`, setting, figures.pass1, '', figures.perProblem.length],
+    method: [`zerr k=${config.k} ${tests} model tests`, setting, figures.pass1.toFixed(1), '', figures.perProblem.length],
     samples: [
-      setting, tests, config.k, figures.pass1, mean(samples).toFixed(1), median(samples), quantile(samples, 0.9),
+      setting, tests, config.k, figures.pass1.toFixed(1), mean(samples).toFixed(1), median(samples), quantile(samples, 0.9),
       share('consensus'), share('best-partial'), figures.perProblem.filter((r) => r.outcome === 'no-consensus').length, figures.seconds.toFixed(0),
     ],
     flags: [
