@@ -246,8 +246,17 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
         data: { values: chartData },
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'method', type: 'nominal', sort: null, title: null },
+          y: { field: 'method', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } },
           x: { field: 'pass1', type: 'quantitative', title: 'pass@1 (%)', scale: { domain: [0, 100] } },
+        },
+      },
+      {
+        data: { values: chartData },
+        mark: { type: 'text', align: 'left', dx: 3 },
+        encoding: {
+          y: { field: 'method', type: 'nominal', sort: null },
+          x: { field: 'pass1', type: 'quantitative' },
+          text: { field: 'pass1', type: 'quantitative', format: '.1f' },
         },
       },
       {
