@@ -3,7 +3,7 @@
  * Spawns one process in its own process group with a wall-clock kill, capped stdout/stderr and cancellation.
  * Shared by every `Sandbox` implementation; isolation itself is the caller's command line.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import type { SandboxRunResult } from './sandbox.js';
 
 /** What to spawn and how to bound it. */
@@ -13,6 +13,8 @@ export interface SpawnCappedOptions {
   readonly cwd: string;
   readonly env: Readonly<Record<string, string>>;
   readonly stdin?: string;
+  /** Extra descriptors for the child's fds 3, 4, ... (e.g. a seccomp filter for bwrap). Default none. */
+  readonly extraStdio?: readonly (number | 'ignore')[];
   /** Wall-clock limit; the whole process group gets SIGKILL after it. */
   readonly wallTimeMs: number;
   /** Bytes kept of stdout and of stderr each; going over kills the process group and sets `outputTruncated`. */
@@ -32,8 +34,8 @@ export function spawnCapped(options: SpawnCappedOptions): Promise<SandboxRunResu
       cwd: options.cwd,
       env: { ...options.env },
       detached: true,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+      stdio: ['pipe', 'pipe', 'pipe', ...(options.extraStdio ?? [])],
+    }) as ChildProcessWithoutNullStreams;
     let timedOut = false;
     let outputTruncated = false;
     let aborted = false;

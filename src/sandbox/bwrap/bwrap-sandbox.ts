@@ -8,12 +8,13 @@ import { constants } from 'node:os';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { Sandbox, SandboxLimits, SandboxRunRequest, SandboxRunResult } from '../sandbox.js';
-import { resolveLimits, SandboxLimitsSchema, validateRunRequest, type ResolvedSandboxLimits } from '../sandbox-limits.js';
+import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
 import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
-import { buildRuntimeCommand, minimalEnv, type RuntimePaths } from '../runtime-command.js';
+import type { RuntimePaths } from '../runtime-command.js';
 import { spawnCapped } from '../spawn-capped.js';
 import { createWorkFolder, type WorkFolder } from '../work-folder.js';
-import { bwrapArgs, DEFAULT_TMPFS_SIZE_MB, privilegeDropPrefix, SANDBOX_UID, SANDBOX_WORK_FOLDER } from './bwrap-args.js';
+import { SANDBOX_UID } from './bwrap-args.js';
+import { prepareBwrapLaunch } from './bwrap-launch.js';
 import { detectSandbox, type SandboxDetection } from './detect-sandbox.js';
 
 /** Options of {@link BwrapSandbox}. Every field is optional. */
@@ -104,37 +105,32 @@ export class BwrapSandbox implements Sandbox {
     const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
     this.#folders.add(folder);
     try {
-      const command = buildRuntimeCommand({
+      const launch = await prepareBwrapLaunch({
         runtime: request.runtime,
         entry: request.entry,
         args: request.args ?? [],
         limits,
         paths: this.#paths,
-        workFolder: SANDBOX_WORK_FOLDER,
-        withProcessLimit: true,
+        workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
+        ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
+        ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
       });
-      const argv = [
-        ...privilegeDropPrefix(this.#options.setprivPath ?? 'setpriv'),
-        this.#options.bwrapPath ?? 'bwrap',
-        ...bwrapArgs({
-          nodePath: this.#paths.node,
-          workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
-          tmpfsSizeMb: tmpfsSizeMb(limits),
-          env: minimalEnv(SANDBOX_WORK_FOLDER),
-          command,
-        }),
-      ];
-      const [head = 'bwrap', ...rest] = argv;
-      const result = await spawnCapped({
-        command: head,
-        args: rest,
-        cwd: folder.path,
-        env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin' },
-        wallTimeMs: limits.wallTimeMs,
-        maxOutputBytes: limits.maxOutputBytes,
-        ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
+      let result: SandboxRunResult;
+      try {
+        result = await spawnCapped({
+          command: launch.command,
+          args: launch.args,
+          cwd: folder.path,
+          env: launch.env,
+          extraStdio: launch.extraStdio,
+          wallTimeMs: limits.wallTimeMs,
+          maxOutputBytes: limits.maxOutputBytes,
+          ...(request.stdin !== undefined ? { stdin: request.stdin } : {}),
+          ...(request.signal ? { signal: request.signal } : {}),
+        });
+      } finally {
+        await launch.dispose();
+      }
       return unwrapSignal(result);
     } finally {
       this.#folders.delete(folder);
@@ -148,14 +144,6 @@ export class BwrapSandbox implements Sandbox {
     this.#folders.clear();
     await Promise.all(folders.map((f) => f.remove()));
   }
-}
-
-/**
- * Size of each writable tmpfs of a run (`/tmp`, `/sandbox`), in MiB: four files of the largest allowed size,
- * at least {@link DEFAULT_TMPFS_SIZE_MB}. Bounds the host RAM one run can fill to twice this.
- */
-export function tmpfsSizeMb(limits: ResolvedSandboxLimits): number {
-  return Math.max(DEFAULT_TMPFS_SIZE_MB, 4 * limits.fileSizeLimitMb);
 }
 
 /**
