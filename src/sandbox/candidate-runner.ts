@@ -7,7 +7,12 @@ import type { Language } from '../spec/task-spec.js';
 
 /** Outcome of calling the entry point once. Values are JSON (tuples as arrays, `None` as null). */
 export type CallOutcome =
-  | { readonly kind: 'value'; readonly value: unknown }
+  | {
+      readonly kind: 'value';
+      readonly value: unknown;
+      /** With `returnArguments`: the arguments as the candidate left them after the call. */
+      readonly argumentsAfter?: readonly unknown[];
+    }
   /** The call threw: `errorType` is the exception class name (`ValueError`, `TypeError`). */
   | { readonly kind: 'error'; readonly errorType: string; readonly message: string }
   /** The call ran past its per-call time limit. */
@@ -28,6 +33,8 @@ export interface CandidateRunRequest {
    * The whole-run wall clock grows with it (`calls * repeat` call budgets).
    */
   readonly repeat?: number;
+  /** Also send back each call's arguments as the candidate left them (`argumentsAfter`). Default false. */
+  readonly returnArguments?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -44,6 +51,11 @@ export type CandidateRunResult =
        * repetition threw or timed out (repetitions stop there).
        */
       readonly callTimesMs?: readonly (readonly number[])[];
+      /**
+       * Per call, the harness's outcome line exactly as received (JSON text, validated: size and depth capped), for
+       * judges that need the value's exact type in the candidate's language (a Python tuple stays a tuple).
+       */
+      readonly wire?: readonly string[];
     }
   | {
       readonly kind: 'failed';
@@ -53,7 +65,37 @@ export type CandidateRunResult =
       readonly durationMs: number;
     };
 
+/** Why a sandboxed candidate process stopped answering. */
+export type CandidateFailureReason = 'load-error' | 'crashed' | 'timeout' | 'output-limit';
+
+/** One call made through a {@link CandidateSession}. */
+export type SessionCallResult =
+  | {
+      readonly kind: 'outcome';
+      readonly outcome: CallOutcome;
+      /** The outcome line as received (validated JSON text), see `CandidateRunResult.wire`. */
+      readonly wire: string;
+      /** Host-measured wall time of the exchange, in ms. */
+      readonly durationMs: number;
+    }
+  | { readonly kind: 'failed'; readonly reason: CandidateFailureReason; readonly message: string };
+
+/** A loaded candidate answering calls one at a time (e.g. relayed from a judge running hidden tests). */
+export interface CandidateSession {
+  /** Calls the entry point once; `argsWire` is the tagged JSON text of the argument array. */
+  call(argsWire: string): Promise<SessionCallResult>;
+  /** Ends the candidate's process. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Result of {@link CandidateRunner.open}. */
+export type SessionOpenResult =
+  | { readonly kind: 'ready'; readonly session: CandidateSession }
+  | { readonly kind: 'failed'; readonly reason: CandidateFailureReason; readonly message: string };
+
 /** Runs candidates in the sandbox. */
 export interface CandidateRunner {
   run(request: CandidateRunRequest): Promise<CandidateRunResult>;
+  /** Loads a candidate for calls made one at a time (optional: runners that cannot, leave it out). */
+  open?(request: Omit<CandidateRunRequest, 'calls' | 'repeat'>): Promise<SessionOpenResult>;
 }

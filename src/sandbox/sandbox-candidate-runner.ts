@@ -4,14 +4,21 @@
  * through a harness (node or python) and reports a `CallOutcome` per call. TypeScript is transpiled here
  * (`ts.transpileModule`: transpiling is not executing); the code only ever runs inside the sandbox.
  */
-import { randomBytes } from 'node:crypto';
 import ts from 'typescript';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
-import type { CallOutcome, CandidateRunner, CandidateRunRequest, CandidateRunResult } from './candidate-runner.js';
-import type { Sandbox, SandboxLimits, SandboxRunResult } from './sandbox.js';
+import type {
+  CallOutcome,
+  CandidateFailureReason,
+  CandidateRunner,
+  CandidateRunRequest,
+  CandidateRunResult,
+  SessionCallResult,
+  SessionOpenResult,
+} from './candidate-runner.js';
+import type { Sandbox, SandboxLimits, SandboxProcess, SandboxProcessEnd } from './sandbox.js';
 import { SandboxLimitsSchema } from './sandbox-limits.js';
-import { decodeTagged, encodeTagged } from './value-encoding.js';
+import { decodeTagged, encodeTagged, parseWire } from './value-encoding.js';
 import { NODE_HARNESS_SOURCE } from './harness/node-harness.js';
 import { PYTHON_HARNESS_SOURCE } from './harness/python-harness.js';
 
@@ -40,6 +47,7 @@ const RequestSchema = z
     calls: z.array(z.array(z.unknown())),
     perCallTimeoutMs: z.number().int().positive().max(600_000),
     repeat: z.number().int().positive().max(1000).optional(),
+    returnArguments: z.boolean().optional(),
     signal: z.instanceof(AbortSignal).optional(),
   })
   .strict();
@@ -47,12 +55,32 @@ const RequestSchema = z
 /** Ceiling of the derived whole-run wall-clock limit, in ms. */
 const MAX_WALL_TIME_MS = 600_000;
 
+/** Ceiling of a pre-started process's own wall clock, in ms (the runner enforces each request's budget itself). */
+const PROCESS_WALL_TIME_MS = 600_000;
+
 /**
- * Runs candidates as `harness.cjs` (node) or `harness.py` (python) in the sandbox. The harness's result line is
- * marked by a fresh random nonce passed on stdin, so the candidate's own prints cannot be mistaken for results.
+ * Host allowance over the per-call limit, in ms: the harness stops a call itself at `perCallTimeoutMs`; a harness
+ * that has not answered this long after that is stuck (e.g. a candidate that ignores the timer signal) and is killed.
+ */
+const HOST_GRACE_MS = 1000;
+
+/** Settings of one harness process, shared by `run` and `open`. */
+interface Started {
+  readonly process: SandboxProcess;
+  /** Host `performance.now()` deadline of the whole request. */
+  readonly deadline: number;
+}
+
+/**
+ * Runs candidates as `harness.cjs` (node) or `harness.py` (python) in sandboxed processes started by
+ * `Sandbox.start` (pre-started where the sandbox keeps spares), one process per request, never reused. The harness
+ * only computes: each call's outcome comes back as a line of tagged JSON, read with size and depth caps
+ * (`parseWire`, `decodeTagged`), and each call is timed by the host (the wall time of the exchange), outside the
+ * candidate's reach. Nothing in an outcome is trusted beyond plain data; verdicts are the caller's.
  *
- * Whole-run wall clock: `startupAllowanceMs + (calls * repeat + 1) * (perCallTimeoutMs + 50)` (repeat default 1),
- * at most 600 s; CPU rlimit the same, rounded up to seconds.
+ * Whole-request wall clock: `startupAllowanceMs + (calls * repeat + 1) * (perCallTimeoutMs + 50)` (repeat default
+ * 1), at most 600 s; a call with no answer `perCallTimeoutMs + 1000` ms after it was sent ends the request as
+ * `timeout` (the harness is stuck).
  *
  * @throws InvalidArgumentError (`invalid_argument`) for bad options or requests.
  * @throws SandboxUnavailableError (`sandbox_unavailable`) from the sandbox.
@@ -69,33 +97,194 @@ export class SandboxCandidateRunner implements CandidateRunner {
 
   async run(request: CandidateRunRequest): Promise<CandidateRunResult> {
     check(RequestSchema, request, 'request');
-    const started = performance.now();
-    const nonce = `@@zerr-result-${randomBytes(16).toString('hex')}@@`;
-    const code = request.language === 'typescript' ? transpileCandidate(request.code) : request.code;
-    const input = JSON.stringify({
+    const startedAt = performance.now();
+    const repeat = request.repeat ?? 1;
+    const budgetMs = Math.min(
+      MAX_WALL_TIME_MS,
+      (this.#options.startupAllowanceMs ?? 5000) + (request.calls.length * repeat + 1) * (request.perCallTimeoutMs + 50),
+    );
+    const opened = await this.#load(request, startedAt + budgetMs);
+    const failed = (reason: CandidateFailureReason, message: string): CandidateRunResult => ({
+      kind: 'failed', reason, message, durationMs: performance.now() - startedAt,
+    });
+    if (opened.kind === 'failed') return failed(opened.reason, opened.message);
+    const { started } = opened;
+    try {
+      const outcomes: CallOutcome[] = [];
+      const wire: string[] = [];
+      const callTimesMs: number[][] = [];
+      let index = 0;
+      for (const args of request.calls) {
+        const argsWire = JSON.stringify(encodeTagged(args));
+        const times: number[] = [];
+        let first: { outcome: CallOutcome; wire: string } | undefined;
+        for (let r = 0; r < repeat; r++) {
+          const answer = await exchange(started, index++, argsWire, request);
+          if (answer.kind === 'failed') return failed(answer.reason, answer.message);
+          times.push(answer.durationMs);
+          first ??= answer;
+          if (answer.outcome.kind !== 'value') break;
+        }
+        if (first === undefined) return failed('crashed', 'no outcome');
+        outcomes.push(first.outcome);
+        wire.push(first.wire);
+        callTimesMs.push(times);
+      }
+      const durationMs = performance.now() - startedAt;
+      return request.repeat === undefined ? { kind: 'ran', outcomes, durationMs, wire } : { kind: 'ran', outcomes, durationMs, wire, callTimesMs };
+    } finally {
+      await started.process.kill();
+    }
+  }
+
+  /**
+   * Loads the candidate in a sandboxed process for calls made one at a time (hidden-test scoring relays the test
+   * program's calls through it). The session's whole life is bounded by `startupAllowanceMs` plus 600 s.
+   */
+  async open(request: Omit<CandidateRunRequest, 'calls' | 'repeat'>): Promise<SessionOpenResult> {
+    check(RequestSchema, { ...request, calls: [] }, 'request');
+    const startedAt = performance.now();
+    const opened = await this.#load(request, startedAt + MAX_WALL_TIME_MS);
+    if (opened.kind === 'failed') return opened;
+    const { started } = opened;
+    let index = 0;
+    let closed = false;
+    return {
+      kind: 'ready',
+      session: {
+        call: async (argsWire: string): Promise<SessionCallResult> => {
+          if (closed) return { kind: 'failed', reason: 'crashed', message: 'the session is closed' };
+          const answer = await exchange(started, index++, argsWire, request);
+          if (answer.kind === 'failed') {
+            closed = true;
+            await started.process.kill();
+          }
+          return answer;
+        },
+        close: async () => {
+          closed = true;
+          await started.process.kill();
+        },
+      },
+    };
+  }
+
+  /** Starts a harness process and loads the candidate: the process, or why it failed (the process then killed). */
+  async #load(
+    request: Omit<CandidateRunRequest, 'calls' | 'repeat'>,
+    deadline: number,
+  ): Promise<{ kind: 'ready'; started: Started } | { kind: 'failed'; reason: CandidateFailureReason; message: string }> {
+    request.signal?.throwIfAborted();
+    const node = request.language === 'typescript';
+    const code = node ? transpileCandidate(request.code) : request.code;
+    const process = await this.#options.sandbox.start({
+      runtime: node ? 'node' : 'python',
+      files: { [node ? 'harness.cjs' : 'harness.py']: node ? NODE_HARNESS_SOURCE : PYTHON_HARNESS_SOURCE },
+      entry: node ? 'harness.cjs' : 'harness.py',
+      limits: { wallTimeMs: PROCESS_WALL_TIME_MS, cpuTimeSec: PROCESS_WALL_TIME_MS / 1000, ...this.#options.limits },
+    });
+    const started: Started = { process, deadline };
+    const onAbort = (): void => void process.kill();
+    request.signal?.addEventListener('abort', onAbort, { once: true });
+    void process.ended.finally(() => request.signal?.removeEventListener('abort', onAbort));
+    process.send(JSON.stringify({
       code,
       entryPoint: request.entryPoint,
-      calls: request.calls.map((args) => encodeTagged(args)),
       perCallTimeoutMs: request.perCallTimeoutMs,
-      ...(request.repeat !== undefined ? { repeat: request.repeat } : {}),
-    });
-    const wallTimeMs = Math.min(
-      MAX_WALL_TIME_MS,
-      (this.#options.startupAllowanceMs ?? 5000) +
-        (request.calls.length * (request.repeat ?? 1) + 1) * (request.perCallTimeoutMs + 50),
-    );
-    const node = request.language === 'typescript';
-    const result = await this.#options.sandbox.run({
-      runtime: node ? 'node' : 'python',
-      files: { [node ? 'harness.cjs' : 'harness.py']: node ? NODE_HARNESS_SOURCE : PYTHON_HARNESS_SOURCE, 'input.json': input },
-      entry: node ? 'harness.cjs' : 'harness.py',
-      args: ['input.json'],
-      stdin: `${nonce}\n`,
-      limits: { wallTimeMs, cpuTimeSec: Math.ceil(wallTimeMs / 1000), ...this.#options.limits },
-      ...(request.signal ? { signal: request.signal } : {}),
-    });
-    return interpret(result, nonce, request.calls.length, performance.now() - started, request.repeat !== undefined);
+      returnArguments: request.returnArguments === true,
+    }));
+    const loadBudget = (this.#options.startupAllowanceMs ?? 5000) + request.perCallTimeoutMs + HOST_GRACE_MS;
+    const line = await process.nextLine(Math.min(loadBudget, deadline - performance.now()));
+    const fail = async (reason: CandidateFailureReason, message: string) => {
+      const end = await process.kill();
+      request.signal?.throwIfAborted();
+      return { kind: 'failed' as const, reason, message: reason === 'crashed' ? `${message}${describeEnd(end)}` : message };
+    };
+    if (line.kind === 'timeout') return fail('timeout', `loading the candidate went over its wall-clock limit (${Math.round(loadBudget)} ms)`);
+    if (line.kind === 'overflow') return fail('output-limit', 'the candidate wrote more output than allowed');
+    if (line.kind === 'eof') return fail('crashed', 'the candidate process ended before it was loaded');
+    const answer = readLine(line.text);
+    if (answer?.['k'] === 'ready') return { kind: 'ready', started };
+    if (answer?.['k'] === 'load-error') {
+      await process.kill();
+      return { kind: 'failed', reason: 'load-error', message: `${text(answer['errorType'])}: ${text(answer['message'])}` };
+    }
+    return fail('crashed', 'the harness sent a malformed load answer');
   }
+}
+
+/** One call over the protocol: send `{"i","args"}`, read the matching outcome line, time it on the host. */
+async function exchange(
+  started: Started,
+  index: number,
+  argsWire: string,
+  request: { readonly perCallTimeoutMs: number; readonly signal?: AbortSignal },
+): Promise<SessionCallResult> {
+  const { process } = started;
+  const left = started.deadline - performance.now();
+  const fail = async (reason: CandidateFailureReason, message: string): Promise<SessionCallResult> => {
+    const end = await process.kill();
+    request.signal?.throwIfAborted();
+    return { kind: 'failed', reason, message: reason === 'crashed' ? `${message}${describeEnd(end)}` : message };
+  };
+  if (left <= 0) return fail('timeout', 'the run went over its wall-clock limit');
+  const sentAt = performance.now();
+  process.send(`{"i":${index},"args":${argsWire}}`);
+  const line = await process.nextLine(Math.min(left, request.perCallTimeoutMs + HOST_GRACE_MS));
+  if (line.kind === 'timeout') {
+    return fail('timeout', left <= request.perCallTimeoutMs + HOST_GRACE_MS
+      ? `the run went over its wall-clock limit (${Math.round(performance.now() - sentAt)} ms into a call)`
+      : `the candidate did not answer within ${request.perCallTimeoutMs + HOST_GRACE_MS} ms of a call (the per-call timer was defeated)`);
+  }
+  if (line.kind === 'overflow') return fail('output-limit', 'the candidate wrote more output than allowed');
+  if (line.kind === 'eof') return fail('crashed', 'the candidate process ended during a call');
+  const answer = readLine(line.text);
+  const outcome = answer === undefined || answer['i'] !== index ? undefined : toOutcome(answer);
+  if (outcome === undefined) return fail('crashed', 'the harness sent a malformed or out-of-order outcome');
+  return { kind: 'outcome', outcome, wire: line.text, durationMs: line.atMs - sentAt };
+}
+
+/** Parses one protocol line (size and depth capped); undefined when it is not a JSON object. */
+function readLine(text: string): Record<string, unknown> | undefined {
+  try {
+    const parsed = parseWire(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The outcome in a parsed outcome line, or undefined when malformed. */
+function toOutcome(answer: Record<string, unknown>): CallOutcome | undefined {
+  try {
+    switch (answer['k']) {
+      case 'value': {
+        if (!Object.hasOwn(answer, 'v')) return undefined;
+        const value = decodeTagged(answer['v']);
+        if (!Object.hasOwn(answer, 'a')) return { kind: 'value', value };
+        const after = decodeTagged(answer['a']);
+        return Array.isArray(after) ? { kind: 'value', value, argumentsAfter: after } : undefined;
+      }
+      case 'error':
+        return { kind: 'error', errorType: text(answer['errorType']) || 'Error', message: text(answer['message']) };
+      case 'timeout':
+        return { kind: 'timeout' };
+      default:
+        return undefined;
+    }
+  } catch {
+    return undefined;
+  }
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value.slice(0, 500) : '';
+}
+
+function describeEnd(end: SandboxProcessEnd): string {
+  const exitSignal = end.exitCode !== null && end.exitCode > 128 && end.exitCode <= 192 ? `signal ${end.exitCode - 128}` : undefined;
+  const status = end.signal !== null ? `signal ${end.signal}` : (exitSignal ?? `exit code ${String(end.exitCode)}`);
+  return ` (${status}): ${tail(end.stderr)}`;
 }
 
 /** Transpiles TypeScript to a CommonJS-flavoured script (ES2022) the harness can evaluate in a vm context. */
@@ -105,51 +294,6 @@ export function transpileCandidate(code: string): string {
     reportDiagnostics: false,
     fileName: 'candidate.ts',
   }).outputText;
-}
-
-/** Turns the sandbox result into a `CandidateRunResult` (exported for tests). */
-export function interpret(
-  result: SandboxRunResult,
-  nonce: string,
-  callCount: number,
-  durationMs: number,
-  withTimes = false,
-): CandidateRunResult {
-  const failed = (reason: 'load-error' | 'crashed' | 'timeout' | 'output-limit', message: string): CandidateRunResult => ({
-    kind: 'failed',
-    reason,
-    message,
-    durationMs,
-  });
-  if (result.timedOut) return failed('timeout', `the run went over its wall-clock limit (${Math.round(result.durationMs)} ms)`);
-  if (result.outputTruncated) return failed('output-limit', 'the candidate wrote more output than allowed');
-  const lines = result.stdout.split('\n').filter((line) => line.startsWith(nonce));
-  if (lines.length !== 1) {
-    const why = lines.length === 0 ? 'no result' : `${lines.length} result lines (forged?)`;
-    const status = result.signal !== null ? `signal ${result.signal}` : `exit code ${String(result.exitCode)}`;
-    return failed('crashed', `the candidate process ended with ${status} and ${why}: ${tail(result.stderr)}`);
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse((lines[0] ?? '').slice(nonce.length));
-  } catch {
-    return failed('crashed', 'the harness result line is not valid JSON');
-  }
-  const line = parsed as { kind?: unknown; outcomes?: unknown; errorType?: unknown; message?: unknown };
-  if (line.kind === 'load-error') return failed('load-error', `${String(line.errorType)}: ${String(line.message)}`);
-  if (line.kind !== 'ran' || !Array.isArray(line.outcomes) || line.outcomes.length !== callCount) {
-    return failed('crashed', 'the harness result line has an unexpected shape');
-  }
-  const outcomes = line.outcomes.map((o: { kind?: unknown; value?: unknown; errorType?: unknown; message?: unknown }): CallOutcome => {
-    if (o.kind === 'value') return { kind: 'value', value: decodeTagged(o.value) };
-    if (o.kind === 'timeout') return { kind: 'timeout' };
-    return { kind: 'error', errorType: String(o.errorType), message: String(o.message) };
-  });
-  if (!withTimes) return { kind: 'ran', outcomes, durationMs };
-  const callTimesMs = line.outcomes.map((o: { timesMs?: unknown }) =>
-    Array.isArray(o.timesMs) ? o.timesMs.filter((t): t is number => typeof t === 'number' && Number.isFinite(t) && t >= 0) : [],
-  );
-  return { kind: 'ran', outcomes, durationMs, callTimesMs };
 }
 
 function isSandbox(value: SandboxCandidateRunnerOptions | Sandbox): value is Sandbox {

@@ -52,6 +52,47 @@ export interface SandboxRunResult {
   readonly durationMs: number;
 }
 
+/**
+ * An interactive sandboxed program (see {@link Sandbox.start}): the host writes lines to its stdin and reads lines
+ * from its stdout, one exchange at a time, timing each exchange itself. Its files come from the request, like
+ * {@link SandboxRunRequest.files}; it gets no stdin up front.
+ */
+export type SandboxStartRequest = Omit<SandboxRunRequest, 'stdin' | 'signal'>;
+
+/** The next line read from a {@link SandboxProcess}, or why none came. */
+export type SandboxLine =
+  /** `atMs`: host `performance.now()` when the line's last bytes arrived. */
+  | { readonly kind: 'line'; readonly text: string; readonly atMs: number }
+  /** stdout closed (the program ended) before a whole line came. */
+  | { readonly kind: 'eof' }
+  /** No line within the time asked for (the process is still running). */
+  | { readonly kind: 'timeout' }
+  /** The program wrote more than `maxOutputBytes` (it has been killed). */
+  | { readonly kind: 'overflow' };
+
+/** How a {@link SandboxProcess} ended. */
+export interface SandboxProcessEnd {
+  readonly exitCode: number | null;
+  readonly signal: string | null;
+  /** The last 4 KiB of stderr at most. */
+  readonly stderr: string;
+  /** True when the wall-clock limit (counted from {@link Sandbox.start} returning) killed it. */
+  readonly timedOut: boolean;
+  readonly outputTruncated: boolean;
+}
+
+/** A running sandboxed program, used by exactly one caller for one purpose and then killed. */
+export interface SandboxProcess {
+  /** Writes `line` and a newline to the program's stdin. Never throws (writes to an ended program are dropped). */
+  send(line: string): void;
+  /** Waits at most `timeoutMs` for the next whole stdout line (lines are queued; none is lost). */
+  nextLine(timeoutMs: number): Promise<SandboxLine>;
+  /** Kills the whole process group (idempotent) and resolves once it has ended. */
+  kill(): Promise<SandboxProcessEnd>;
+  /** Resolves when the program has ended, for whatever reason. */
+  readonly ended: Promise<SandboxProcessEnd>;
+}
+
 /** Isolation level of a sandbox, reported in every run record. */
 export type SandboxKind = 'bwrap' | 'unsafe-no-sandbox';
 
@@ -68,6 +109,15 @@ export interface Sandbox {
    * @throws SandboxUnavailableError (`sandbox_unavailable`) when the isolation itself cannot be set up.
    */
   run(request: SandboxRunRequest): Promise<SandboxRunResult>;
+  /**
+   * Starts one program for an interactive exchange over stdin/stdout lines, under the same isolation and limits as
+   * `run` (the wall clock counts from when the process is handed over). Implementations may keep a few processes of
+   * the same request pre-started (each handed to exactly one caller, then discarded), so start-up leaves the
+   * critical path. The caller must `kill()` it when done.
+   * @throws SandboxUnavailableError (`sandbox_unavailable`) when the isolation itself cannot be set up.
+   * @throws InvalidArgumentError (`invalid_argument`) for a bad request.
+   */
+  start(request: SandboxStartRequest): Promise<SandboxProcess>;
   /** Stops warm workers and removes temporary folders. Idempotent. */
   close(): Promise<void>;
 }

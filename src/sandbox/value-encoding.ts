@@ -1,12 +1,60 @@
 /**
  * @module sandbox/value-encoding
- * The tagged JSON encoding of values crossing the sandbox boundary (inputs in, results out). Plain JSON plus
- * `{"$zerr": tag}` objects for what JSON cannot hold: `nan`, `inf`, `-inf`, `-0`, `undefined`, and
- * `{"$zerr":"bigint","v":"123"}`. The harnesses (node and python) implement the same encoding.
+ * The tagged JSON encoding of values crossing the sandbox boundary (inputs in, results out), and the bounded reader
+ * of what comes back. Plain JSON plus `{"$zerr": tag, "v"?: ...}` objects for what JSON cannot hold:
+ * - `nan`, `inf`, `-inf`, `-0`, `undefined`; `bigint` (`v`: decimal digits);
+ * - Python containers: `tuple`, `set`, `frozenset` (`v`: an array; sets sorted by the harness), `dict` with keys that
+ *   are not all strings (`v`: an array of `[key, value]` pairs), `bytes` (`v`: base64);
+ * - JavaScript containers: `map` (`v`: `[key, value]` pairs), `set` (`v`: an array);
+ * - `object` (`v`: a plain object that itself has a `$zerr` key, so no data is ever misread as a tag).
+ * The harnesses (node and python) and the judges implement the same encoding.
+ *
+ * Everything a candidate sends is read by {@link parseWire} (size and depth caps checked on the text before any
+ * parsing) and {@link decodeTagged} (iterative, depth-capped): no candidate output can exhaust the engine's stack.
  */
 
-/** Key that marks a tagged value. A real object whose only key is `$zerr` would be misread (accepted limitation). */
+/** Key that marks a tagged value. */
 export const TAG_KEY = '$zerr';
+
+/** Deepest nesting of arrays/objects accepted from a sandbox, tags included. */
+export const MAX_WIRE_DEPTH = 1024;
+
+/** Largest wire text accepted from a sandbox in one line, in bytes (UTF-16 code units). Default 16 MiB. */
+export const MAX_WIRE_CHARS = 16 * 1024 * 1024;
+
+/** Why a wire text was refused. */
+export class WireFormatError extends Error {
+  override readonly name = 'WireFormatError';
+}
+
+/**
+ * Parses JSON text received from a sandbox. The nesting depth is measured on the text itself (a linear scan that
+ * skips strings) before `JSON.parse`, so a result nested 300,000 deep is refused without recursing.
+ * @throws WireFormatError when the text is longer than `maxChars`, deeper than `maxDepth`, or not JSON.
+ */
+export function parseWire(text: string, options: { readonly maxDepth?: number; readonly maxChars?: number } = {}): unknown {
+  const maxDepth = options.maxDepth ?? MAX_WIRE_DEPTH;
+  const maxChars = options.maxChars ?? MAX_WIRE_CHARS;
+  if (text.length > maxChars) throw new WireFormatError(`the value is larger than ${maxChars} characters`);
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i += 1; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth += 1;
+      if (depth > maxDepth) throw new WireFormatError(`the value is nested deeper than ${maxDepth} levels`);
+    } else if (c === 0x5d || c === 0x7d) depth -= 1;
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new WireFormatError(`the value is not valid JSON: ${(error as Error).message.slice(0, 200)}`);
+  }
+}
 
 /** Encodes a value to tagged JSON-safe data. Functions and symbols become `undefined`; cycles throw. */
 export function encodeTagged(value: unknown, seen: Set<object> = new Set()): unknown {
@@ -29,7 +77,9 @@ export function encodeTagged(value: unknown, seen: Set<object> = new Set()): unk
       seen.add(value);
       try {
         if (Array.isArray(value)) return value.map((v) => encodeTagged(v, seen));
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, encodeTagged(v, seen)]));
+        const entries = Object.entries(value).map(([k, v]) => [k, encodeTagged(v, seen)] as const);
+        const plain = Object.fromEntries(entries);
+        return Object.hasOwn(value, TAG_KEY) ? { [TAG_KEY]: 'object', v: plain } : plain;
       } finally {
         seen.delete(value);
       }
@@ -39,32 +89,107 @@ export function encodeTagged(value: unknown, seen: Set<object> = new Set()): unk
   }
 }
 
+interface Frame {
+  /** The wire node being decoded. */
+  readonly data: unknown;
+  /** Where the decoded value goes: `parent[key]`. */
+  readonly parent: Record<string, unknown> | unknown[];
+  readonly key: string | number;
+  readonly depth: number;
+  /** Decode this object's keys as data, without reading a tag (the payload of an `object` tag). */
+  readonly plain?: boolean;
+}
+
 /**
- * Decodes tagged JSON data back to JS values: `NaN`, `Infinity`, `-Infinity`, `-0`, `undefined`, and `bigint`
- * (only produced for integers outside the safe range, or JS bigints).
+ * Decodes tagged JSON data to JavaScript values: `NaN`, `Infinity`, `-Infinity`, `-0`, `undefined`, `bigint`;
+ * Python tuples, sets and frozensets become arrays, a `dict` with non-string keys an object keyed by the key's JSON
+ * (`1` -> `"1"`, `(1, 2)` -> `"[1,2]"`), `bytes` stays `{ $zerr: 'bytes', v }`; JavaScript maps become arrays of
+ * `[key, value]` pairs and sets arrays (as they did before tags existed). Keys are defined, not assigned, so a
+ * `__proto__` key stays an own key and sets no prototype. Iterative: an explicit stack, never recursion.
+ * @throws WireFormatError when the data is nested deeper than `maxDepth` (default {@link MAX_WIRE_DEPTH}).
  */
-export function decodeTagged(data: unknown): unknown {
-  if (Array.isArray(data)) return data.map(decodeTagged);
-  if (data === null || typeof data !== 'object') return data;
-  const record = data as Record<string, unknown>;
-  const tag = record[TAG_KEY];
-  if (typeof tag === 'string' && Object.keys(record).length <= 2) {
-    switch (tag) {
-      case 'nan':
-        return NaN;
-      case 'inf':
-        return Infinity;
-      case '-inf':
-        return -Infinity;
-      case '-0':
-        return -0;
-      case 'undefined':
-        return undefined;
-      case 'bigint':
-        return typeof record['v'] === 'string' ? BigInt(record['v']) : undefined;
-      default:
-        break;
+export function decodeTagged(data: unknown, maxDepth: number = MAX_WIRE_DEPTH): unknown {
+  const root: unknown[] = [undefined];
+  const stack: Frame[] = [{ data, parent: root, key: 0, depth: 0 }];
+  for (let frame = stack.pop(); frame !== undefined; frame = stack.pop()) {
+    if (frame.depth > maxDepth) throw new WireFormatError(`the value is nested deeper than ${maxDepth} levels`);
+    // defineProperty, not assignment: a `__proto__` key stays an own key and never sets a prototype.
+    const put = (value: unknown): void => {
+      Object.defineProperty(frame.parent, frame.key, { value, writable: true, enumerable: true, configurable: true });
+    };
+    const { data: node, depth } = frame;
+    if (Array.isArray(node)) {
+      const out: unknown[] = new Array<unknown>(node.length);
+      put(out);
+      node.forEach((item, i) => stack.push({ data: item, parent: out, key: i, depth: depth + 1 }));
+      continue;
     }
+    if (node === null || typeof node !== 'object') {
+      put(node);
+      continue;
+    }
+    const record = node as Record<string, unknown>;
+    const tag = record[TAG_KEY];
+    if (frame.plain !== true && typeof tag === 'string' && Object.keys(record).length <= 2) {
+      const v = record['v'];
+      switch (tag) {
+        case 'nan':
+          put(NaN);
+          continue;
+        case 'inf':
+          put(Infinity);
+          continue;
+        case '-inf':
+          put(-Infinity);
+          continue;
+        case '-0':
+          put(-0);
+          continue;
+        case 'undefined':
+          put(undefined);
+          continue;
+        case 'bigint':
+          put(typeof v === 'string' && /^-?\d{1,100000}$/.test(v) ? BigInt(v) : undefined);
+          continue;
+        case 'tuple':
+        case 'set':
+        case 'frozenset':
+          if (Array.isArray(v)) {
+            stack.push({ data: v, parent: frame.parent, key: frame.key, depth: depth + 1 });
+            continue;
+          }
+          break;
+        case 'object':
+          if (v !== null && typeof v === 'object' && !Array.isArray(v)) {
+            stack.push({ data: v, parent: frame.parent, key: frame.key, depth: depth + 1, plain: true });
+            continue;
+          }
+          break;
+        case 'map':
+        case 'dict':
+          if (Array.isArray(v)) {
+            if (tag === 'map') {
+              stack.push({ data: v, parent: frame.parent, key: frame.key, depth: depth + 1 });
+            } else {
+              const out: Record<string, unknown> = {};
+              put(out);
+              for (const pair of v) {
+                if (!Array.isArray(pair) || pair.length !== 2) continue;
+                const keyValue = decodeTagged(pair[0], Math.max(0, maxDepth - depth - 2));
+                const key = typeof keyValue === 'string' ? keyValue : JSON.stringify(keyValue, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+                stack.push({ data: pair[1], parent: out, key, depth: depth + 2 });
+              }
+            }
+            continue;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    const out: Record<string, unknown> = {};
+    put(out);
+    for (const [key, value] of Object.entries(record)) stack.push({ data: value, parent: out, key, depth: depth + 1 });
   }
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, decodeTagged(v)]));
+  return root[0];
 }

@@ -6,6 +6,7 @@
  * (see docs/decisions/004-layer-order.md).
  */
 import { SandboxCandidateRunner, type CandidateRunner, type Sandbox } from '../sandbox/index.js';
+import { SandboxJudge } from './judge/sandbox-judge.js';
 import { ContractsLayer } from './layers/contracts.js';
 import { PerformanceLayer } from './layers/performance.js';
 import { PropertyTestsLayer } from './layers/property-tests.js';
@@ -49,14 +50,15 @@ export function createDefaultVerifier(options: DefaultVerifierOptions): Verifier
   const runner = options.runner ?? new SandboxCandidateRunner({ sandbox: options.sandbox });
   const linter = options.linter ?? new TypeScriptLinter({ programHost: typescript });
   const typesLayer = new TypesLayer({ typescript });
+  const judge = new SandboxJudge({ sandbox: options.sandbox });
   return new Verifier([
     new SyntaxLayer({ typescript, sandbox: options.sandbox }),
     options.pythonTypes === false ? typesLayer : new PythonTypesLayer({ typescriptLayer: typesLayer }),
     new SecurityLayer({ sandbox: options.sandbox, linter }),
     new StaticAnalysisLayer({ sandbox: options.sandbox, linter }),
     new UnitTestsLayer({ runner }),
-    new ContractsLayer({ runner }),
-    new PropertyTestsLayer({ runner }),
+    new ContractsLayer({ runner, judge }),
+    new PropertyTestsLayer({ runner, judge }),
     new PerformanceLayer({ runner, growthCheck: options.growthCheck ?? false }),
     ...(options.extraLayers ?? []),
   ]);

@@ -4,10 +4,13 @@
  * bound read-only), fresh namespaces (no network), read-only system folders, an unprivileged uid, rlimits via
  * `prlimit`, and a wall-clock SIGKILL of the whole tree.
  */
+import { createHash } from 'node:crypto';
 import { constants } from 'node:os';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/index.js';
-import type { Sandbox, SandboxLimits, SandboxRunRequest, SandboxRunResult } from '../sandbox.js';
+import type { Sandbox, SandboxLimits, SandboxProcess, SandboxRunRequest, SandboxRunResult, SandboxStartRequest } from '../sandbox.js';
+import { SandboxProcessPool } from '../sandbox-process-pool.js';
+import { spawnInteractive } from '../spawn-interactive.js';
 import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
 import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
 import type { RuntimePaths } from '../runtime-command.js';
@@ -31,6 +34,8 @@ export interface BwrapSandboxOptions {
   readonly pythonPath?: string;
   /** Limits applied where a request leaves them out (defaults: see `DEFAULT_SANDBOX_LIMITS`). */
   readonly defaultLimits?: SandboxLimits;
+  /** Pre-started processes kept per distinct `start` request, integer 0..8 (0: none). Default 2. */
+  readonly prestart?: number;
 }
 
 const OptionsSchema = z
@@ -41,6 +46,7 @@ const OptionsSchema = z
     nodePath: z.string().startsWith('/').optional(),
     pythonPath: z.string().startsWith('/').optional(),
     defaultLimits: SandboxLimitsSchema.optional(),
+    prestart: z.number().int().min(0).max(8).optional(),
   })
   .strict();
 
@@ -58,6 +64,7 @@ export class BwrapSandbox implements Sandbox {
   readonly #options: BwrapSandboxOptions;
   readonly #paths: RuntimePaths;
   readonly #folders = new Set<WorkFolder>();
+  readonly #pool: SandboxProcessPool;
   #detection: Promise<SandboxDetection> | undefined;
   #closed = false;
 
@@ -73,6 +80,7 @@ export class BwrapSandbox implements Sandbox {
       });
     }
     this.#options = options;
+    this.#pool = new SandboxProcessPool({ sparesPerKey: options.prestart ?? 2 });
     this.#paths = {
       prlimit: options.prlimitPath ?? '/usr/bin/prlimit',
       node: options.nodePath ?? process.execPath,
@@ -138,8 +146,54 @@ export class BwrapSandbox implements Sandbox {
     }
   }
 
+  /**
+   * Starts (or takes a pre-started) program for an interactive exchange; see `Sandbox.start`. Spares are kept per
+   * distinct request (`options.prestart`, default 2), each with its own work folder and namespaces, used once.
+   */
+  async start(request: SandboxStartRequest): Promise<SandboxProcess> {
+    validateRunRequest(request);
+    if (this.#closed) throw new SandboxUnavailableError('The bwrap sandbox is closed.');
+    const detection = await this.detect();
+    if (!detection.available) throw new SandboxUnavailableError(detection.reason);
+    const limits = resolveLimits(request.limits, this.#options.defaultLimits);
+    const key = createHash('sha256').update(JSON.stringify([request.runtime, request.entry, request.args ?? [], request.files, limits])).digest('hex');
+    return this.#pool.take(key, async () => {
+      const dropping = process.getuid?.() === 0;
+      const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
+      try {
+        const launch = await prepareBwrapLaunch({
+          runtime: request.runtime,
+          entry: request.entry,
+          args: request.args ?? [],
+          limits,
+          paths: this.#paths,
+          workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
+          ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
+          ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
+        });
+        return spawnInteractive({
+          command: launch.command,
+          args: launch.args,
+          cwd: folder.path,
+          env: launch.env,
+          extraStdio: launch.extraStdio,
+          maxOutputBytes: limits.maxOutputBytes,
+          wallTimeMs: limits.wallTimeMs,
+          onEnded: async () => {
+            await launch.dispose();
+            await folder.remove();
+          },
+        });
+      } catch (error) {
+        await folder.remove();
+        throw error;
+      }
+    });
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#pool.close();
     const folders = [...this.#folders];
     this.#folders.clear();
     await Promise.all(folders.map((f) => f.remove()));

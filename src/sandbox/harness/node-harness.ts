@@ -1,219 +1,353 @@
 /**
  * @module sandbox/harness/node-harness
  * Source of the JavaScript harness that runs a candidate inside the sandbox (as `harness.cjs`, under node's
- * permission model). Protocol: stdin carries the nonce line; argv[2] names the JSON input file
- * `{ code, entryPoint, calls, perCallTimeoutMs, repeat? }` (calls in the tagged encoding of `value-encoding.ts`);
- * the harness writes exactly one line `<nonce>{...}` to stdout: `{"kind":"ran","outcomes":[...]}` or
- * `{"kind":"load-error","errorType","message"}`. With `repeat` (an integer >= 1) each call runs `repeat` times and
- * every outcome carries `timesMs`, the wall time of each repetition (`performance.now()` around the call, ms);
- * the outcome reported is the first repetition's, and repetitions stop at the first throw or timeout.
+ * permission model), interactively: it only computes results; it never decides a verdict.
  *
- * The candidate is evaluated as a classic script in a fresh `vm` context (so `function f` and `const f = ...`
- * globals are both found by evaluating the entry point name; CommonJS `exports.f` from transpiled `export`s is found
- * too). The context is sealed off from the harness (hostile-corpus finding): its global is a null-prototype object,
- * and `console`, `module`, `exports`, `require`, argument decoding and promise settling are all created inside the
- * context, so no host object or host function is reachable from candidate code. Before this, `console.log`, the
- * global object and `module.exports` were host objects: `console.log.constructor('return process')()` reached the
- * harness's `process`, letting a candidate pollute the harness's `Array.prototype` or rewrite
- * `process.stdout.write` to forge its results and timings. Sync loops are stopped by the vm `timeout`; returned
- * thenables race a timer. `vm` is still not a security boundary: bubblewrap is.
+ * Protocol (one JSON document per line; see `sandbox-candidate-runner.ts`):
+ * - in: `{"code","entryPoint","perCallTimeoutMs","returnArguments"}`; out: `{"k":"ready"}` or
+ *   `{"k":"load-error","errorType","message"}`;
+ * - then per call, in: `{"args":[...tagged...]}`; out: `{"k":"value","v":<tagged>,"a"?:<tagged arguments after the
+ *   call>}`, `{"k":"error","errorType","message"}` or `{"k":"timeout"}`. The host times each exchange itself.
+ *
+ * The candidate is evaluated as a classic script in a fresh `vm` context with its own microtask queue
+ * (`microtaskMode: 'afterEvaluate'`, so promise jobs run inside the call's timeout). Nothing of the host is
+ * reachable from it (trust model, docs/decisions/005): the context's global is a null-prototype object; `console`,
+ * `module`, `exports`, `require`, argument decoding, the call, promise following, error description and result
+ * serialization are all functions created INSIDE the context by a kit that runs before the candidate loads and
+ * captures the intrinsics it uses (primordials: `Reflect.apply`, `Object.getOwnPropertyDescriptor`, Map/Set iterator
+ * `next`, ...). No host function is ever called from candidate code (a stack overflow inside a host function would
+ * hand the candidate a host-realm error, and from it the host `process`); the host only ever receives primitive
+ * strings from the context, and never reads a property of a value the candidate made.
+ *
+ * Results are accepted only as plain data: primitives, arrays and plain objects (prototype `Object.prototype` or
+ * null) made of data properties, Maps, Sets and Dates, checked with the captured brand checks; accessors, proxied
+ * prototypes, class instances, functions and cycles are refused (`UnserializableResult`). Serialization reads
+ * property descriptors, never runs a getter or a `Symbol.iterator`, and runs inside the timed call.
  */
+/**
+ * The kit: a function created in the candidate's context before the candidate exists, called with
+ * `(kitName, returnArguments, MAX_MESSAGE)`; it installs `console`/`module`/`exports`/`require` and returns a frozen
+ * object of context functions (`setEntry`, `exported`, `setArgs`, `stash`, `describeStashed`, `start`, `finish`),
+ * also reachable from scripts as the non-configurable global `kitName`. Every intrinsic it uses is captured first.
+ */
+export const NODE_KIT_SOURCE = String.raw`(function (kitName, returnArguments, MAX_MESSAGE) {
+  "use strict";
+  const g = globalThis;
+  const O = Object, R = Reflect;
+  const apply = R.apply, ownKeys = R.ownKeys, defineProperty = O.defineProperty, create = O.create;
+  const getOwn = O.getOwnPropertyDescriptor, getProto = O.getPrototypeOf, hasOwn = O.hasOwn, isArray = Array.isArray;
+  const ObjectProto = O.prototype, ArrayProto = Array.prototype;
+  const parse = JSON.parse, stringify = JSON.stringify;
+  const StringCtor = String, BigIntCtor = BigInt, ErrorCtor = Error, TypeErrorCtor = TypeError;
+  const MapCtor = Map, SetCtor = Set;
+  const mapSize = getOwn(Map.prototype, 'size').get, mapEntries = Map.prototype.entries, mapSet = Map.prototype.set;
+  const mapNext = getProto(new Map().entries()).next;
+  const setSize = getOwn(Set.prototype, 'size').get, setValues = Set.prototype.values, setAdd = Set.prototype.add;
+  const setNext = getProto(new Set().values()).next;
+  const dateTime = Date.prototype.getTime, dateIso = Date.prototype.toISOString;
+  const slice = String.prototype.slice;
+  const MAX_DEPTH = 256;
+  const text = function (v) {
+    try { return apply(slice, StringCtor(v), [0, MAX_MESSAGE]); } catch (e) { return '<unprintable>'; }
+  };
+  const sink = function () {};
+  g.console = { log: sink, info: sink, debug: sink, warn: sink, error: sink, trace: sink };
+  const moduleObject = { exports: {} };
+  g.module = moduleObject;
+  g.exports = moduleObject.exports;
+  g.require = function (name) { throw new ErrorCtor("Cannot import '" + text(name) + "': candidates run without modules"); };
+
+  // Inputs: JSON from the host, tags turned into values, built with data-property definitions only.
+  const put = function (target, key, value) { defineProperty(target, key, { value: value, writable: true, enumerable: true, configurable: true }); };
+  const decode = function (d) {
+    if (isArray(d)) { const out = []; for (let i = 0; i < d.length; i++) put(out, i, decode(d[i])); return out; }
+    if (d === null || typeof d !== 'object') return d;
+    const k = ownKeys(d);
+    const tag = d.$zerr, v = d.v;
+    if (typeof tag === 'string' && k.length <= 2) {
+      switch (tag) {
+        case 'nan': return NaN; case 'inf': return Infinity; case '-inf': return -Infinity; case '-0': return -0;
+        case 'undefined': return undefined; case 'bigint': return BigIntCtor(v);
+        case 'tuple': case 'set': case 'frozenset': return decode(v);
+        case 'map': { const m = new MapCtor(); for (let i = 0; i < v.length; i++) apply(mapSet, m, [decode(v[i][0]), decode(v[i][1])]); return m; }
+        case 'object': { const o = {}; const keys = ownKeys(v); for (let i = 0; i < keys.length; i++) put(o, keys[i], decode(v[keys[i]])); return o; }
+      }
+    }
+    const o = {};
+    for (let i = 0; i < k.length; i++) put(o, k[i], decode(d[k[i]]));
+    return o;
+  };
+
+  // Results: tagged JSON text built by string concatenation from descriptors (no getter, no iterator protocol).
+  const refuse = function (why) { throw new TypeErrorCtor(why); };
+  const dataOf = function (holder, key) {
+    const d = getOwn(holder, key);
+    if (d === undefined) return undefined;
+    if (!hasOwn(d, 'value')) refuse('the result has an accessor property ' + text(key) + ': only plain data is accepted');
+    return d.value;
+  };
+  const encode = function (v, depth, ancestors) {
+    if (depth > MAX_DEPTH) refuse('the result is nested deeper than ' + MAX_DEPTH + ' levels');
+    switch (typeof v) {
+      case 'number':
+        if (v !== v) return '{"$zerr":"nan"}';
+        if (v === Infinity) return '{"$zerr":"inf"}';
+        if (v === -Infinity) return '{"$zerr":"-inf"}';
+        if (v === 0 && 1 / v < 0) return '{"$zerr":"-0"}';
+        return '' + v;
+      case 'string': return stringify(v);
+      case 'boolean': return v ? 'true' : 'false';
+      case 'undefined': return '{"$zerr":"undefined"}';
+      case 'bigint': return '{"$zerr":"bigint","v":"' + v + '"}';
+      case 'object': if (v === null) return 'null'; break;
+      default: refuse('cannot return a ' + typeof v + ': only plain data is accepted');
+    }
+    for (let i = 0; i < ancestors.n; i++) if (ancestors[i] === v) refuse('the result is cyclic');
+    ancestors[ancestors.n] = v;
+    ancestors.n += 1;
+    let out;
+    if (isArray(v)) {
+      if (getProto(v) !== ArrayProto) refuse('the result holds an array with another prototype: only plain data is accepted');
+      const length = dataOf(v, 'length');
+      out = '[';
+      for (let i = 0; i < length; i++) out += (i === 0 ? '' : ',') + encode(dataOf(v, i), depth + 1, ancestors);
+      out += ']';
+    } else {
+      out = encodeObject(v, depth, ancestors);
+    }
+    ancestors.n -= 1;
+    return out;
+  };
+  const isBrand = function (fn, v) { try { apply(fn, v, []); return true; } catch (e) { return false; } };
+  const encodeObject = function (v, depth, ancestors) {
+    if (isBrand(mapSize, v)) {
+      const it = apply(mapEntries, v, []);
+      let out = '{"$zerr":"map","v":[', first = true;
+      for (let r = apply(mapNext, it, []); !r.done; r = apply(mapNext, it, [])) {
+        out += (first ? '' : ',') + '[' + encode(r.value[0], depth + 2, ancestors) + ',' + encode(r.value[1], depth + 2, ancestors) + ']';
+        first = false;
+      }
+      return out + ']}';
+    }
+    if (isBrand(setSize, v)) {
+      const it = apply(setValues, v, []);
+      let out = '{"$zerr":"set","v":[', first = true;
+      for (let r = apply(setNext, it, []); !r.done; r = apply(setNext, it, [])) {
+        out += (first ? '' : ',') + encode(r.value, depth + 1, ancestors);
+        first = false;
+      }
+      return out + ']}';
+    }
+    if (isBrand(dateTime, v)) {
+      try { return stringify(apply(dateIso, v, [])); } catch (e) { return '"Invalid Date"'; }
+    }
+    const proto = getProto(v);
+    if (proto !== ObjectProto && proto !== null) refuse('the result holds an object that is not plain data (a class instance, boxed value, function or error)');
+    const keys = ownKeys(v);
+    let out = '{', first = true, tagged = false;
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i];
+      if (typeof key !== 'string') continue;
+      const d = getOwn(v, key);
+      if (d === undefined || !d.enumerable) continue;
+      if (!hasOwn(d, 'value')) refuse('the result has an accessor property ' + text(key) + ': only plain data is accepted');
+      if (key === '$zerr') tagged = true;
+      out += (first ? '' : ',') + stringify(key) + ':' + encode(d.value, depth + 1, ancestors);
+      first = false;
+    }
+    out += '}';
+    return tagged ? '{"$zerr":"object","v":' + out + '}' : out;
+  };
+  const describeFields = function (e) {
+    let type = 'NonErrorThrown', message = '';
+    try {
+      if (e !== null && (typeof e === 'object' || typeof e === 'function')) {
+        const name = e.name;
+        type = typeof name === 'string' && name !== '' ? text(name) : 'Error';
+        message = text(e.message);
+      } else {
+        message = text(e);
+      }
+    } catch (error) { message = '<unreadable error>'; }
+    return '"errorType":' + stringify(type) + ',"message":' + stringify(message);
+  };
+  const describe = function (e) { return '{"k":"error",' + describeFields(e) + '}'; };
+
+  let fn, argsText, live, state, value, failure, stashed;
+  const kit = {
+    setEntry: function (f) { fn = f; },
+    hasEntry: function () { return typeof fn === 'function'; },
+    exported: function (name) {
+      const m = moduleObject.exports;
+      const candidates = [m && m[name], m, m && m.default];
+      for (let i = 0; i < candidates.length; i++) if (typeof candidates[i] === 'function') return candidates[i];
+      return undefined;
+    },
+    setArgs: function (t) { argsText = t; },
+    stash: function (e) { stashed = e; },
+    describeStashed: function () { return '{"k":"load-error",' + describeFields(stashed) + '}'; },
+    start: function () {
+      state = 'running'; value = undefined; failure = undefined;
+      try {
+        live = decode(parse(argsText));
+        const result = apply(fn, undefined, live);
+        if (result !== null && (typeof result === 'object' || typeof result === 'function') && typeof result.then === 'function') {
+          state = 'waiting';
+          let done = false;
+          result.then(function (v) { if (!done) { done = true; state = 'value'; value = v; } },
+            function (e) { if (!done) { done = true; state = 'error'; failure = describe(e); } });
+        } else {
+          state = 'value';
+          value = result;
+        }
+      } catch (e) {
+        state = 'error';
+        failure = describe(e);
+      }
+    },
+    finish: function () {
+      if (state === 'waiting') return '{"k":"timeout"}';
+      if (state === 'error') return failure;
+      try {
+        let out = '{"k":"value","v":' + encode(value, 0, { n: 0 });
+        if (returnArguments) out += ',"a":' + encode(live, 0, { n: 0 });
+        return out + '}';
+      } catch (e) {
+        let why = 'the result could not be serialized';
+        try { if (e !== null && typeof e === 'object') why = text(e.message); } catch (error) { /* keep the default */ }
+        return '{"k":"error","errorType":"UnserializableResult","message":' + stringify(why) + '}';
+      }
+    },
+  };
+  O.freeze(kit);
+  defineProperty(g, kitName, { value: kit, writable: false, configurable: false, enumerable: false });
+  return kit;
+})`;
+
+/** The harness program (`harness.cjs`). */
 export const NODE_HARNESS_SOURCE = String.raw`'use strict';
 const fs = require('fs');
 const vm = require('vm');
+const util = require('util');
+const { StringDecoder } = require('string_decoder');
 const MAX_MESSAGE = 500;
-const nonce = fs.readFileSync(0, 'utf8').split('\n')[0].trim();
-const input = JSON.parse(fs.readFileSync(process.argv[2] || 'input.json', 'utf8'));
-const perCall = Math.max(1, input.perCallTimeoutMs | 0);
-const repeat = input.repeat === undefined ? 0 : Math.max(1, input.repeat | 0);
-const now = performance.now.bind(performance);
-// Output goes out synchronously (fs.writeSync, retried on EAGAIN): a flood blocks on the full pipe until the
-// engine's output cap kills the run, instead of queueing gigabytes in memory behind an async stream.
-function writeAll(fd, text) {
-  let buffer = Buffer.from(text, 'utf8');
+
+// Synchronous line input (fd 0 is a blocking pipe) and output (fs.writeSync, retried on EAGAIN).
+const inBuffer = Buffer.alloc(1 << 16);
+const decoder = new StringDecoder('utf8');
+let pending = '';
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function readLine() {
+  for (;;) {
+    const i = pending.indexOf('\n');
+    if (i >= 0) {
+      const line = pending.slice(0, i);
+      pending = pending.slice(i + 1);
+      return line;
+    }
+    let n;
+    try {
+      n = fs.readSync(0, inBuffer, 0, inBuffer.length, null);
+    } catch (e) {
+      if (e && e.code === 'EAGAIN') { Atomics.wait(pause, 0, 0, 2); continue; }
+      if (e && e.code === 'EOF') return null;
+      throw e;
+    }
+    if (n === 0) return null;
+    pending += decoder.write(inBuffer.subarray(0, n));
+  }
+}
+function writeLine(text) {
+  let buffer = Buffer.from(text + '\n', 'utf8');
   while (buffer.length > 0) {
     try {
-      buffer = buffer.subarray(fs.writeSync(fd, buffer));
+      buffer = buffer.subarray(fs.writeSync(1, buffer));
     } catch (e) {
-      if (!e || e.code !== 'EAGAIN') return;
+      if (!e || e.code !== 'EAGAIN') process.exit(3);
+      Atomics.wait(pause, 0, 0, 2);
     }
   }
 }
 
-function emit(result) {
-  writeAll(1, '\n' + nonce + JSON.stringify(result) + '\n');
-  process.exit(0);
+const first = readLine();
+if (first === null) process.exit(0);
+const setup = JSON.parse(first);
+const perCall = Math.max(1, setup.perCallTimeoutMs | 0);
+const entryPoint = String(setup.entryPoint);
+if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(entryPoint)) process.exit(2);
+const kitName = '__zerr_kit_' + require('crypto').randomBytes(12).toString('hex');
+
+const context = vm.createContext(Object.create(null), {
+  name: 'candidate',
+  codeGeneration: { strings: true, wasm: false },
+  microtaskMode: 'afterEvaluate',
+});
+
+// The kit: created in the context before the candidate exists; every reference it uses is captured here.
+const KIT_SOURCE = ${JSON.stringify(NODE_KIT_SOURCE)};
+const kit = vm.runInContext(KIT_SOURCE, context)(kitName, setup.returnArguments === true, MAX_MESSAGE);
+// References taken before the candidate loads; the host never looks a property up on a context object afterwards.
+const kitStash = kit.stash, kitSetArgs = kit.setArgs, kitHasEntry = kit.hasEntry;
+const startScript = new vm.Script(kitName + '.start()', { filename: 'zerr-call.js' });
+const finishScript = new vm.Script(kitName + '.finish()', { filename: 'zerr-result.js' });
+const describeScript = new vm.Script(kitName + '.describeStashed()', { filename: 'zerr-describe.js' });
+
+// A thrown value that is the vm's timeout error: a non-proxy native error whose own data property 'code' says so
+// (node creates it in the context's realm). Read without running candidate code: no getters, no proxy traps. A
+// candidate that forged one could only claim a timeout for itself.
+function isTimeout(e) {
+  if (e === null || typeof e !== 'object' || util.types.isProxy(e) || !util.types.isNativeError(e)) return false;
+  const d = Object.getOwnPropertyDescriptor(e, 'code');
+  return d !== undefined && Object.hasOwn(d, 'value') && d.value === 'ERR_SCRIPT_EXECUTION_TIMEOUT';
 }
-function text(value) {
-  try { return String(value).slice(0, MAX_MESSAGE); } catch (e) { return '<unprintable>'; }
-}
-function describeError(error) {
-  if (error && error.code === 'ERR_SCRIPT_EXECUTION_TIMEOUT') return { kind: 'timeout' };
-  let errorType = 'NonErrorThrown';
-  let message = '';
+function str(v, fallback) { return typeof v === 'string' ? v : fallback; }
+
+function load() {
   try {
-    if (error !== null && (typeof error === 'object' || typeof error === 'function') && typeof error.name === 'string') {
-      errorType = text(error.name) || 'Error';
-      message = text(error.message);
-    } else {
-      message = text(error);
-    }
-  } catch (e) { message = '<unreadable error>'; }
-  return { kind: 'error', errorType: errorType, message: message };
-}
-function encode(value, depth) {
-  if (depth > 1000) throw new TypeError('result nested too deeply');
-  switch (typeof value) {
-    case 'number':
-      if (Number.isNaN(value)) return { $zerr: 'nan' };
-      if (value === Infinity) return { $zerr: 'inf' };
-      if (value === -Infinity) return { $zerr: '-inf' };
-      if (Object.is(value, -0)) return { $zerr: '-0' };
-      return value;
-    case 'bigint': return { $zerr: 'bigint', v: value.toString() };
-    case 'undefined': return { $zerr: 'undefined' };
-    case 'string': case 'boolean': return value;
-    case 'object': {
-      if (value === null) return null;
-      if (Array.isArray(value)) return Array.from(value, (v) => encode(v, depth + 1));
-      const tag = Object.prototype.toString.call(value);
-      if (tag === '[object Set]') return Array.from(value, (v) => encode(v, depth + 1));
-      if (tag === '[object Map]') return Array.from(value, (e) => [encode(e[0], depth + 1), encode(e[1], depth + 1)]);
-      if (tag === '[object Date]') return String(value.toISOString());
-      if (tag === '[object Number]' || tag === '[object String]' || tag === '[object Boolean]') return encode(value.valueOf(), depth + 1);
-      const out = {};
-      for (const key of Object.keys(value)) out[String(key)] = encode(value[key], depth + 1);
-      return out;
-    }
-    default: throw new TypeError('cannot serialize a result of type ' + typeof value);
-  }
-}
-
-// Host callbacks handed to the context take and return primitives only, never throw, and are reachable only
-// through closures created inside the context (strict code: no .caller / arguments.callee walk back to them).
-function hostWrite(fd, s) {
-  try { if (typeof s === 'string') writeAll(fd === 2 ? 2 : 1, s + '\n'); } catch (e) { /* ignore */ }
-}
-let settled;
-
-const context = vm.createContext(Object.create(null), { name: 'candidate', codeGeneration: { strings: true, wasm: false } });
-const kit = vm.runInContext(
-  '"use strict"; (function (write, settle) {' +
-  '  const g = globalThis, parse = JSON.parse, isArray = Array.isArray, keys = Object.keys, stringify = JSON.stringify;' +
-  '  function fmt(args) { let s = ""; for (let i = 0; i < args.length; i++) { let p; const a = args[i];' +
-  '    try { p = typeof a === "string" ? a : stringify(a); if (typeof p !== "string") p = String(a); } catch (e) { try { p = String(a); } catch (e2) { p = "<unprintable>"; } }' +
-  '    s += (i ? " " : "") + p; } return s; }' +
-  '  const out = function () { write(1, fmt(arguments)); }, err = function () { write(2, fmt(arguments)); };' +
-  '  g.console = { log: out, info: out, debug: out, warn: err, error: err };' +
-  '  const moduleObject = { exports: {} };' +
-  '  g.module = moduleObject; g.exports = moduleObject.exports;' +
-  '  g.require = function (name) { throw new Error("Cannot import \u0027" + String(name) + "\u0027: candidates run without modules"); };' +
-  '  function decode(d) {' +
-  '    if (isArray(d)) { const out = []; for (let i = 0; i < d.length; i++) out[i] = decode(d[i]); return out; }' +
-  '    if (d === null || typeof d !== "object") return d;' +
-  '    const k = keys(d);' +
-  '    if (typeof d.$zerr === "string" && k.length <= 2) {' +
-  '      switch (d.$zerr) { case "nan": return NaN; case "inf": return Infinity; case "-inf": return -Infinity;' +
-  '        case "-0": return -0; case "undefined": return undefined; case "bigint": return BigInt(d.v); }' +
-  '    }' +
-  '    const o = {}; for (const key of k) o[key] = decode(d[key]); return o;' +
-  '  }' +
-  '  let fn, argsJson, result;' +
-  '  return {' +
-  '    exportsOf: function () { return moduleObject.exports; },' +
-  '    prepare: function (f, a) { fn = f; argsJson = a; result = undefined; },' +
-  '    call: function () { result = fn.apply(undefined, decode(parse(argsJson))); },' +
-  '    isThenable: function () { try { return result !== null && (typeof result === "object" || typeof result === "function") && typeof result.then === "function"; } catch (e) { return false; } },' +
-  '    result: function () { return result; },' +
-  '    follow: function () { let done = false;' +
-  '      const ok = function (v) { if (!done) { done = true; settle(true, v); } }, bad = function (e) { if (!done) { done = true; settle(false, e); } };' +
-  '      try { result.then(ok, bad); } catch (e) { bad(e); } }' +
-  '  };' +
-  '})',
-  context,
-)(hostWrite, hostSettle);
-// The call runs through a script (so the vm timeout applies) naming a random, non-configurable global: the
-// candidate cannot replace it, and the name reveals nothing about the nonce.
-const callName = '__zerr_call_' + require('crypto').randomBytes(12).toString('hex');
-Object.defineProperty(vm.runInContext('globalThis', context), callName, { value: kit.call, writable: false, configurable: false, enumerable: false });
-const callScript = new vm.Script(callName + '()', { filename: 'zerr-call.js' });
-
-function findEntry(name) {
-  try {
-    const found = vm.runInContext('typeof ' + name + ' === "function" ? ' + name + ' : undefined', context, { timeout: perCall });
-    if (typeof found === 'function') return found;
-  } catch (e) { /* not a global */ }
-  let exported;
-  try { exported = kit.exportsOf(); } catch (e) { return undefined; }
-  const candidates = [];
-  try { candidates.push(exported && exported[name], exported, exported && exported.default); } catch (e) { /* hostile getter */ }
-  for (const candidate of candidates) if (typeof candidate === 'function') return candidate;
-  return undefined;
-}
-
-let wake;
-function hostSettle(ok, value) {
-  settled = { ok: ok === true, value: value };
-  if (wake !== undefined) wake();
-}
-
-async function callOnce(fn, argsJson) {
-  kit.prepare(fn, argsJson);
-  settled = undefined;
-  const started = now();
-  try {
-    callScript.runInContext(context, { timeout: perCall });
+    new vm.Script(String(setup.code), { filename: 'candidate.js' }).runInContext(context, { timeout: perCall });
   } catch (error) {
-    return { outcome: describeError(error), ms: now() - started };
+    if (isTimeout(error)) return '{"k":"load-error","errorType":"Timeout","message":"loading the candidate took longer than ' + perCall + ' ms"}';
+    kitStash(error);
+    try {
+      return str(describeScript.runInContext(context, { timeout: perCall }), '{"k":"load-error","errorType":"Error","message":""}');
+    } catch (e) {
+      return '{"k":"load-error","errorType":"Error","message":"<unreadable error>"}';
+    }
   }
-  if (!kit.isThenable()) return { outcome: { kind: 'value', value: kit.result() }, ms: now() - started };
-  kit.follow();
-  if (settled === undefined) {
-    let timer;
-    await new Promise((resolve) => { wake = resolve; timer = setTimeout(resolve, Math.max(0, started + perCall - now())); });
-    clearTimeout(timer);
-    wake = undefined;
+  try {
+    new vm.Script(kitName + '.setEntry(typeof ' + entryPoint + ' === "function" ? ' + entryPoint + ' : ' + kitName + '.exported(' + JSON.stringify(entryPoint) + '))', { filename: 'zerr-entry.js' })
+      .runInContext(context, { timeout: perCall });
+  } catch (e) { /* not found */ }
+  if (kitHasEntry() !== true) {
+    return JSON.stringify({ k: 'load-error', errorType: 'EntryPointNotFound', message: "entry point '" + entryPoint + "' is not defined as a function" });
   }
-  const ms = now() - started;
-  if (settled === undefined) return { outcome: { kind: 'timeout' }, ms: ms };
-  if (!settled.ok) return { outcome: describeError(settled.value), ms: ms };
-  return { outcome: { kind: 'value', value: settled.value }, ms: ms };
+  return '{"k":"ready"}';
 }
 
-async function main() {
+function call(argsText) {
+  kitSetArgs(argsText);
+  const started = performance.now();
   try {
-    new vm.Script(input.code, { filename: 'candidate.js' }).runInContext(context, { timeout: perCall });
-  } catch (error) {
-    const described = describeError(error);
-    if (described.kind === 'timeout') return emit({ kind: 'load-error', errorType: 'Timeout', message: 'loading the candidate took longer than ' + perCall + ' ms' });
-    return emit({ kind: 'load-error', errorType: described.errorType, message: described.message });
+    startScript.runInContext(context, { timeout: perCall });
+  } catch (e) {
+    return isTimeout(e) ? '{"k":"timeout"}' : '{"k":"error","errorType":"Error","message":"the call could not be completed"}';
   }
-  const fn = findEntry(input.entryPoint);
-  if (fn === undefined) {
-    return emit({ kind: 'load-error', errorType: 'EntryPointNotFound', message: "entry point '" + input.entryPoint + "' is not defined as a function" });
+  const left = Math.floor(started + perCall - performance.now());
+  if (left < 1) return '{"k":"timeout"}';
+  try {
+    return str(finishScript.runInContext(context, { timeout: left }), '{"k":"error","errorType":"HarnessError","message":"no outcome"}');
+  } catch (e) {
+    return isTimeout(e) ? '{"k":"timeout"}' : '{"k":"error","errorType":"UnserializableResult","message":"the result could not be serialized"}';
   }
-  const outcomes = [];
-  for (const args of input.calls) {
-    const argsJson = JSON.stringify(args);
-    const timesMs = [];
-    let first;
-    for (let r = 0; r < Math.max(1, repeat); r++) {
-      const { outcome, ms } = await callOnce(fn, argsJson);
-      timesMs.push(ms);
-      if (first === undefined) first = outcome;
-      if (outcome.kind !== 'value') break;
-    }
-    let reported = first;
-    if (first.kind === 'value') {
-      try {
-        reported = { kind: 'value', value: encode(first.value, 0) };
-      } catch (error) {
-        reported = { kind: 'error', errorType: 'UnserializableResult', message: text(error && error.message) };
-      }
-    }
-    outcomes.push(repeat > 0 ? Object.assign({}, reported, { timesMs: timesMs }) : reported);
-  }
-  emit({ kind: 'ran', outcomes: outcomes });
 }
-main().catch((error) => emit({ kind: 'load-error', errorType: 'HarnessError', message: text(error && error.stack) }));
+
+const loaded = load();
+writeLine(loaded);
+if (loaded !== '{"k":"ready"}') process.exit(0);
+for (let line = readLine(); line !== null; line = readLine()) {
+  if (line === '') continue;
+  const request = JSON.parse(line);
+  writeLine('{"i":' + (request.i | 0) + ',' + call(JSON.stringify(request.args)).slice(1));
+}
+process.exit(0);
 `;

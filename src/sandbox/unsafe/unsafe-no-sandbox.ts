@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/index.js';
-import type { Sandbox, SandboxLimits, SandboxRunRequest, SandboxRunResult } from '../sandbox.js';
+import type { Sandbox, SandboxLimits, SandboxProcess, SandboxRunRequest, SandboxRunResult, SandboxStartRequest } from '../sandbox.js';
+import { spawnInteractive } from '../spawn-interactive.js';
 import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
 import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
 import { buildRuntimeCommand, minimalEnv, type RuntimePaths } from '../runtime-command.js';
@@ -99,6 +100,34 @@ export class UnsafeNoSandbox implements Sandbox {
       this.#folders.delete(folder);
       await folder.remove();
     }
+  }
+
+  /** Starts a program for an interactive exchange (no pre-starting); see `Sandbox.start`. */
+  async start(request: SandboxStartRequest): Promise<SandboxProcess> {
+    validateRunRequest(request);
+    if (this.#closed) throw new SandboxUnavailableError('The unsafe sandbox is closed.');
+    const limits = resolveLimits(request.limits, this.#defaultLimits);
+    const folder = await createWorkFolder(request.files);
+    const [head = 'prlimit', ...rest] = buildRuntimeCommand({
+      runtime: request.runtime,
+      entry: request.entry,
+      args: request.args ?? [],
+      limits,
+      paths: this.#paths,
+      workFolder: folder.path,
+      withProcessLimit: false,
+    });
+    const spawned = spawnInteractive({
+      command: head,
+      args: rest,
+      cwd: folder.path,
+      env: minimalEnv(folder.path),
+      maxOutputBytes: limits.maxOutputBytes,
+      wallTimeMs: limits.wallTimeMs,
+      onEnded: () => folder.remove(),
+    });
+    spawned.activate();
+    return spawned.process;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 /**
  * @module verify/contracts/check-plan
- * What a check wrapper evaluates around one call of the candidate, and the verdict it returns per call. Shared by
+ * What the judge evaluates around one call of the candidate, and the verdict it returns per call. Shared by
  * the `contracts` layer (preconditions, invariants, postconditions) and the `property-tests` layer (preconditions,
  * properties).
  */
@@ -39,7 +39,7 @@ export type ExpressionGroup = 'precondition' | 'invariant' | 'check';
  * - `ok`: every condition held; `skip`: the input broke a precondition or an invariant before the call;
  * - `threw`: the candidate threw; `violated`: a condition was false after the call, or threw (`error`);
  * - `timeout`: the call ran past the per-call limit; `spec-error`: an expression does not compile;
- * - `no-entry`: the entry point is not a function; `error`: the wrapper itself failed (`message`).
+ * - `no-entry`: the entry point is not a function; `error`: the judge itself failed (`message`).
  */
 export type CheckVerdict =
   | { readonly v: 'ok' }
@@ -51,9 +51,9 @@ export type CheckVerdict =
   | { readonly v: 'no-entry' }
   | { readonly v: 'error'; readonly message: string };
 
-/** Reads a verdict returned by the wrapper; anything malformed (a forged value) becomes `error`. */
+/** Reads a verdict returned by the judge; anything malformed becomes `error`. */
 export function parseVerdict(value: unknown): CheckVerdict {
-  const bad: CheckVerdict = { v: 'error', message: `the check wrapper returned an unexpected value` };
+  const bad: CheckVerdict = { v: 'error', message: `the judge returned an unexpected verdict` };
   if (value === null || typeof value !== 'object') return bad;
   const r = value as Record<string, unknown>;
   const index = typeof r['index'] === 'number' && Number.isInteger(r['index']) && r['index'] >= 0 ? r['index'] : undefined;
@@ -61,7 +61,10 @@ export function parseVerdict(value: unknown): CheckVerdict {
   switch (r['v']) {
     case 'ok':
     case 'no-entry':
+    case 'timeout':
       return { v: r['v'] };
+    case 'error':
+      return { v: 'error', message: str('message') };
     case 'skip':
       return index !== undefined && (r['by'] === 'precondition' || r['by'] === 'invariant') ? { v: 'skip', by: r['by'], index } : bad;
     case 'threw':

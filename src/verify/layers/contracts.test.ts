@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../sandbox/index.js';
+import { SandboxJudge } from '../judge/sandbox-judge.js';
 import { TaskSpecSchema, type TaskSpec } from '../../spec/task-spec.js';
 import { ContractsLayer } from './contracts.js';
 
 const sandbox = new BwrapSandbox();
 const runner = new SandboxCandidateRunner({ sandbox });
-const layer = new ContractsLayer({ runner, generatedInputs: 30, maxRunMs: 20_000 });
+const judge = new SandboxJudge({ sandbox });
+const layer = new ContractsLayer({ runner, judge, generatedInputs: 30, maxRunMs: 20_000 });
 afterAll(() => sandbox.close());
 
 function absDiffSpec(language: 'typescript' | 'python', extra: Partial<Record<'preconditions' | 'postconditions' | 'invariants', string[]>> = {}): TaskSpec {
@@ -88,9 +90,9 @@ describe.each([
   });
 
   test('a candidate that loops forever fails with a timeout reason instead of hanging', async () => {
-    const perCall = await verify(absDiffSpec(language), code.loop, new ContractsLayer({ runner, generatedInputs: 0 }));
+    const perCall = await verify(absDiffSpec(language), code.loop, new ContractsLayer({ runner, judge, generatedInputs: 0 }));
     expect(perCall).toMatchObject({ status: 'fail', reason: 'abs_diff(-3, 5) timed out after 300 ms' });
-    const budget = await verify(absDiffSpec(language), code.loop, new ContractsLayer({ runner, maxRunMs: 2000 }));
+    const budget = await verify(absDiffSpec(language), code.loop, new ContractsLayer({ runner, judge, maxRunMs: 2000 }));
     expect(budget.reason).toMatch(/\(timeout\): the run went over its budget of 2000 ms/);
   }, 20_000);
 

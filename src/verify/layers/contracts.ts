@@ -1,14 +1,16 @@
 /**
  * @module verify/layers/contracts
- * Layer 3, `contracts`: the spec's preconditions, invariants and postconditions compiled into a check wrapper
- * around the candidate (design by contract, Meyer 1992) and checked at run time on the visible test inputs and on
- * generated inputs (`generateInputs`, fixed seed), all in one sandboxed process.
+ * Layer 3, `contracts`: the spec's preconditions, invariants and postconditions (design by contract, Meyer 1992)
+ * checked at run time on the visible test inputs and on generated inputs (`generateInputs`, fixed seed): the
+ * candidate's sandboxed process computes the results, the judge (`verify/judge/`, a separate sandboxed process that
+ * never runs candidate code) evaluates the expressions over them.
  */
 import { z } from 'zod';
 import type { CandidateRunner } from '../../sandbox/index.js';
 import type { TaskSpec } from '../../spec/task-spec.js';
 import { generateInputs } from '../../vote/generate-inputs.js';
 import { parseOptions } from '../../errors/parse-options.js';
+import type { SandboxJudge } from '../judge/sandbox-judge.js';
 import type { CheckPlan } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';
@@ -18,6 +20,8 @@ import type { LayerResult, VerificationContext, VerificationLayer } from '../ver
 /** Options of {@link ContractsLayer}. */
 export interface ContractsLayerOptions {
   readonly runner: CandidateRunner;
+  /** The judge that evaluates the spec's expressions apart from the candidate. */
+  readonly judge: SandboxJudge;
   /** How many generated inputs to add to the test inputs, integer >= 0. Default 50. */
   readonly generatedInputs?: number;
   /** fast-check seed of the generated inputs. Default 42. */
@@ -29,6 +33,7 @@ export interface ContractsLayerOptions {
 const OptionsSchema = z
   .object({
     runner: z.custom<CandidateRunner>((r) => typeof (r as CandidateRunner | undefined)?.run === 'function', 'a CandidateRunner'),
+    judge: z.custom<SandboxJudge>((j) => typeof (j as SandboxJudge | undefined)?.judge === 'function', 'a SandboxJudge'),
     generatedInputs: z.number().int().min(0).default(50),
     seed: z.number().int().default(42),
     maxRunMs: z.number().int().positive().default(60_000),
@@ -76,7 +81,7 @@ export class ContractsLayer implements VerificationLayer {
     };
     const calls = contractInputs(spec, this.#options.generatedInputs, this.#options.seed);
     const run = await runChecks({
-      runner: this.#options.runner, candidate, plan, calls,
+      runner: this.#options.runner, judge: this.#options.judge, candidate, plan, calls,
       perCallTimeoutMs: spec.limits.timeoutMs, maxRunMs: this.#options.maxRunMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });

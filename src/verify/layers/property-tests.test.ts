@@ -1,11 +1,13 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../sandbox/index.js';
+import { SandboxJudge } from '../judge/sandbox-judge.js';
 import { TaskSpecSchema, type TaskSpec } from '../../spec/task-spec.js';
 import { PropertyTestsLayer } from './property-tests.js';
 
 const sandbox = new BwrapSandbox();
 const runner = new SandboxCandidateRunner({ sandbox });
-const layer = new PropertyTestsLayer({ runner });
+const judge = new SandboxJudge({ sandbox });
+const layer = new PropertyTestsLayer({ runner, judge });
 afterAll(() => sandbox.close());
 
 function sortSpec(language: 'typescript' | 'python', preconditions: string[] = []): TaskSpec {
@@ -74,7 +76,7 @@ describe.each([
     const again = await verify(sortSpec(language), code.identity);
     const twice = await verify(sortSpec(language), code.identity);
     expect(twice.reason).toBe(again.reason);
-    const capped = await verify(sortSpec(language), code.identity, new PropertyTestsLayer({ runner, maxShrinkRuns: 1, shrinkBatchSize: 1 }));
+    const capped = await verify(sortSpec(language), code.identity, new PropertyTestsLayer({ runner, judge, maxShrinkRuns: 1, shrinkBatchSize: 1 }));
     expect((capped.details as { counterexample: Counterexample }).counterexample.shrinkRuns).toBe(1);
   });
 
@@ -87,7 +89,7 @@ describe.each([
   });
 
   test('a candidate that loops forever fails with a timeout reason instead of hanging', async () => {
-    const result = await verify(sortSpec(language), code.loop, new PropertyTestsLayer({ runner, maxRunMs: 3000 }));
+    const result = await verify(sortSpec(language), code.loop, new PropertyTestsLayer({ runner, judge, maxRunMs: 3000 }));
     expect(result.status).toBe('fail');
     expect(result.reason).toMatch(/\(timeout\): the run went over its budget of 3000 ms/);
   }, 20_000);

@@ -1,0 +1,88 @@
+/**
+ * @module sandbox/sandbox-process-pool
+ * Pre-started sandboxed processes (issue: verification latency). A process is started before a candidate is known,
+ * waits on its stdin, is handed to exactly one caller, and is never reused: the caller kills it when done. Taking
+ * one starts its replacement in the background, so bwrap and interpreter start-up leave the critical path.
+ */
+import type { SandboxProcess } from './sandbox.js';
+import type { InteractiveSpawn } from './spawn-interactive.js';
+
+/** Options of {@link SandboxProcessPool}. */
+export interface SandboxProcessPoolOptions {
+  /** Spare processes kept per distinct request, integer >= 0. 0 turns pre-starting off. Default 2. */
+  readonly sparesPerKey?: number;
+  /** Distinct requests kept warm at once (least recently used ones are dropped), integer >= 1. Default 8. */
+  readonly maxKeys?: number;
+}
+
+interface Entry {
+  readonly launch: () => Promise<InteractiveSpawn>;
+  readonly spares: Promise<InteractiveSpawn | undefined>[];
+}
+
+/**
+ * Hands out started processes by request key. `take` never returns a process that has already ended (a spare that
+ * died while idle is discarded and a fresh one launched). A launch failure surfaces from `take`, never from a
+ * background refill.
+ */
+export class SandboxProcessPool {
+  readonly #spares: number;
+  readonly #maxKeys: number;
+  readonly #entries = new Map<string, Entry>();
+  #closed = false;
+
+  constructor(options: SandboxProcessPoolOptions = {}) {
+    this.#spares = options.sparesPerKey ?? 2;
+    this.#maxKeys = options.maxKeys ?? 8;
+  }
+
+  /**
+   * A started, activated process for `key` (launched by `launch` when no live spare is ready), and a refill of the
+   * spares in the background.
+   * @throws whatever `launch` throws.
+   */
+  async take(key: string, launch: () => Promise<InteractiveSpawn>): Promise<SandboxProcess> {
+    const entry = this.#entry(key, launch);
+    let spawned: InteractiveSpawn | undefined;
+    while (spawned === undefined && entry.spares.length > 0) {
+      const spare = await entry.spares.shift();
+      if (spare !== undefined && !spare.hasEnded()) spawned = spare;
+      else if (spare !== undefined) void spare.process.kill();
+    }
+    this.#refill(entry);
+    spawned ??= await launch();
+    spawned.activate();
+    return spawned.process;
+  }
+
+  /** Kills every spare. Later `take`s still work (without pre-starting). Idempotent. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    const spares = [...this.#entries.values()].flatMap((e) => e.spares.splice(0));
+    this.#entries.clear();
+    await Promise.all(spares.map(async (s) => (await s)?.process.kill()));
+  }
+
+  #entry(key: string, launch: () => Promise<InteractiveSpawn>): Entry {
+    let entry = this.#entries.get(key);
+    if (entry !== undefined) {
+      this.#entries.delete(key); // re-inserted below: most recently used last
+    } else {
+      entry = { launch, spares: [] };
+    }
+    this.#entries.set(key, entry);
+    while (this.#entries.size > this.#maxKeys) {
+      const [oldestKey, oldest] = this.#entries.entries().next().value as [string, Entry];
+      this.#entries.delete(oldestKey);
+      for (const spare of oldest.spares.splice(0)) void spare.then((s) => s?.process.kill());
+    }
+    return entry;
+  }
+
+  #refill(entry: Entry): void {
+    if (this.#closed) return;
+    while (entry.spares.length < this.#spares) {
+      entry.spares.push(entry.launch().catch(() => undefined));
+    }
+  }
+}
