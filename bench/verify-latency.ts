@@ -59,7 +59,7 @@ export const benchmark: Benchmark = {
     const sandbox = new BwrapSandbox();
     const typescript = new TypeScriptCompilerService();
     const runner = new SandboxCandidateRunner({ sandbox });
-    const verifier = new Verifier([new SyntaxLayer({ typescript, sandbox }), new TypesLayer({ typescript }), new UnitTestsLayer({ runner })]);
+    const verifier = new Verifier([new SyntaxLayer({ typescript, sandbox }), new TypesLayer(), new UnitTestsLayer({ runner })]);
     const measurements: Measurement[] = [];
     try {
       // Untimed warm-up of both pipelines: lib parse of the warm compiler, bwrap probe, OS file cache for tsc.

@@ -5,10 +5,14 @@
  */
 import type { Engine, ModelStack, RunStore, Sandbox } from '../index.js';
 import { loadEngineApi } from './engine-api.js';
+import { createNoModel, NO_MODEL_NAME } from './no-model.js';
 
 /** Options every engine-running command shares. */
 export interface EngineCommandOptions {
-  readonly model: string;
+  /** The model URI. Undefined only for commands that serve without a model (`zerr mcp`): a stand-in that fails every call. */
+  readonly model: string | undefined;
+  /** The command, for the stand-in's message. Default `zerr`. */
+  readonly command?: string;
   readonly store?: string;
   readonly unsafeNoSandbox?: boolean;
   readonly dataDir?: string;
@@ -41,13 +45,15 @@ export async function openEngine(options: EngineCommandOptions): Promise<{ engin
   let store: RunStore | undefined;
   try {
     store = await openStore(options.store);
-    const base = await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+    const base = options.model === undefined
+      ? await createNoModel(options.command ?? 'zerr')
+      : await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
     const model = createModelStack(base, {
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.circuitBreaker === true ? { circuitBreaker: true } : {}),
     });
     return { engine: createEngine({
-      model, modelName: options.model, store, sandbox,
+      model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox,
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
     }), sandbox, store, modelStack: model };
   } catch (error) {

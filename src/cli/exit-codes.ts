@@ -11,6 +11,8 @@ export const ExitCode = {
   internal: 1,
   /** At least one task ended without consensus (best partial, no consensus or escalated). */
   noConsensus: 2,
+  /** `zerr verify`: the candidate failed a verification layer. */
+  rejected: 2,
   /** Bad input: invalid spec, unknown dataset problem, invalid option. */
   badInput: 3,
   /** The model could not be reached or loaded. */

@@ -1,7 +1,7 @@
 /**
  * @module cli/main
- * The `zerr` command line: `solve`, `build`, `resume`, `escalations list|show|answer`, `demo`, `runs list|show`,
- * `spec schema|check`, `estimate`. Exit codes in `exit-codes.ts`.
+ * The `zerr` command line: `solve`, `verify`, `build`, `resume`, `escalations list|show|answer`, `demo`,
+ * `runs list|show`, `spec schema|check`, `estimate`, `serve`, `keys`, `mcp`. Exit codes in `exit-codes.ts`.
  */
 import { Command, CommanderError } from 'commander';
 import { ExitCode, exitCodeForError } from './exit-codes.js';
@@ -13,6 +13,7 @@ import { registerMcpCommand } from './commands/mcp.js';
 import { registerRunsCommand } from './commands/runs.js';
 import { registerSolveCommand } from './commands/solve.js';
 import { registerSpecCommand } from './commands/spec.js';
+import { registerVerifyCommand } from './commands/verify.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerKeysCommand } from './commands/keys.js';
 
@@ -24,6 +25,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerSolveCommand(program, setExit);
+  registerVerifyCommand(program, setExit);
   registerDemoCommand(program, setExit);
   registerRunsCommand(program, setExit);
   registerSpecCommand(program, setExit);
@@ -40,6 +42,10 @@ export function buildProgram(setExit: (code: number) => void): Command {
 export async function main(argv: readonly string[]): Promise<number> {
   let exit: number = ExitCode.ok;
   const program = buildProgram((code) => { exit = code; });
+  // The process lives until the command settles: closing the sandbox awaits the exit of pre-started processes whose
+  // handles are unref()ed, and with nothing else on the event loop Node would end mid-close (exit 13, the command's
+  // own exit code lost).
+  const keepAlive = setInterval(() => undefined, 1_000_000);
   try {
     await program.parseAsync([...argv]);
     return exit;
@@ -52,5 +58,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`zerr: ${error instanceof Error ? error.message : String(error)}\n`);
     if (code === ExitCode.internal && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return code;
+  } finally {
+    clearInterval(keepAlive);
   }
 }

@@ -5,8 +5,9 @@
  * agnostic: `zerr mcp` connects it to stdio or to streamable HTTP, tests to an in-memory pair.
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ModelRequiredError, TOOLS_WITHOUT_MODEL } from './model-required-error.js';
 import { registerRunResources } from './run-resources.js';
-import type { McpDependencies } from './tool-context.js';
+import type { McpDependencies, ModelGate } from './tool-context.js';
 import { registerBuildTool } from './tools/build-tool.js';
 import { registerCancelRunTool } from './tools/cancel-run-tool.js';
 import { registerEscalationTools } from './tools/escalation-tools.js';
@@ -35,20 +36,28 @@ export type McpServerOptions = McpDependencies;
  * - `escalations { runId?, status? }` -> open and answered escalations with question and context;
  * - `answer_escalation { runId, escalationId, code | proposal, answeredBy? }` -> the answered escalation (the build
  *   verifies the answer, and a build paused on escalations resumes).
+ *
+ * With `modelAvailable: false` (`zerr mcp` without `--model`) every tool is still listed; `solve`, `build` and
+ * `answer_escalation` answer the tool error `model_required` (ModelRequiredError) without touching the engine.
  */
 export function createMcpServer(options: McpServerOptions): McpServer {
+  const withModel = options.modelAvailable !== false;
+  const requireModel: ModelGate = (tool) => {
+    if (!withModel) throw new ModelRequiredError({ tool });
+  };
   const server = new McpServer(MCP_SERVER_INFO, {
     capabilities: { tools: {}, resources: {} },
     instructions:
-      'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run, escalations and answer_escalation to settle what no consensus could, cancel_run to stop a run.',
+      'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run, escalations and answer_escalation to settle what no consensus could, cancel_run to stop a run.' +
+      (withModel ? '' : ` This server runs without a model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources work; solve, build and answer_escalation answer model_required.`),
   });
-  registerSolveTool(server, options.engine);
+  registerSolveTool(server, options.engine, requireModel);
   registerVerifyTool(server, options.engine);
   registerEstimateTool(server);
-  registerBuildTool(server, options.service);
+  registerBuildTool(server, options.service, requireModel);
   registerRunStatusTool(server, options.service);
   registerCancelRunTool(server, options.service);
-  registerEscalationTools(server, options.service);
+  registerEscalationTools(server, options.service, requireModel);
   registerRunResources(server, { service: options.service, store: options.store });
   return server;
 }

@@ -2,6 +2,7 @@ import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError, ModelUnavailableError, parseTaskSpec, RunNotFoundError } from '../index.js';
 import { RESOURCE_NOT_FOUND, resourceError, toolError, toWireError } from './error-table.js';
+import { ModelRequiredError } from './model-required-error.js';
 
 describe('mcp error table', () => {
   it('keeps the engine code and message, and the offending parameter of invalid_argument', () => {
@@ -21,6 +22,13 @@ describe('mcp error table', () => {
   it('marks an unavailable model retryable and an unknown error internal', () => {
     expect(toWireError(new ModelUnavailableError({ provider: 'openai', message: 'connection refused' }))).toMatchObject({ code: 'model_unavailable', kind: 'unavailable', retryable: true });
     expect(toWireError(new TypeError('boom'))).toEqual({ code: 'internal', kind: 'internal', message: 'boom', retryable: false });
+  });
+
+  it('a tool that needs a model on a server without one is unsupported and not retryable', () => {
+    const wire = toWireError(new ModelRequiredError({ tool: 'solve' }));
+    expect(wire).toMatchObject({ code: 'model_required', kind: 'unsupported', retryable: false });
+    expect(wire.message).toMatch(/^the solve tool needs a model.*zerr mcp --model <uri>/);
+    expect(resourceError(new ModelRequiredError({ tool: 'build' })).code).toBe(ErrorCode.InvalidRequest);
   });
 
   it('gives a tool error result (isError) and a JSON-RPC error for resources', () => {

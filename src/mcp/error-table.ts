@@ -7,8 +7,8 @@
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { ZeroErrorError } from '../index.js';
 
-/** What kind of failure a code is, on the wire. */
-export type WireErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'unavailable' | 'internal';
+/** What kind of failure a code is, on the wire (`unsupported`: this server lacks the capability, e.g. a model). */
+export type WireErrorKind = 'invalid_input' | 'not_found' | 'conflict' | 'unavailable' | 'unsupported' | 'internal';
 
 /** JSON-RPC code for "resource not found" (MCP specification, Resources: Error Handling). */
 export const RESOURCE_NOT_FOUND = -32002;
@@ -41,6 +41,7 @@ const WIRE_KIND: Readonly<Record<string, WireErrorKind>> = {
   store_closed: 'unavailable',
   service_closed: 'unavailable',
   budget_exceeded: 'unavailable',
+  model_required: 'unsupported',
 };
 
 /** JSON-RPC error code of each kind (for resource reads). */
@@ -49,6 +50,7 @@ const RPC_CODE: Readonly<Record<WireErrorKind, number>> = {
   not_found: RESOURCE_NOT_FOUND,
   conflict: ErrorCode.InvalidRequest,
   unavailable: ErrorCode.InternalError,
+  unsupported: ErrorCode.InvalidRequest,
   internal: ErrorCode.InternalError,
 };
 

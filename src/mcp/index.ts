@@ -7,3 +7,4 @@ export { createMcpServer, MCP_SERVER_INFO, type McpServerOptions } from './creat
 export { serveMcpHttp, type McpHttpEndpoint, type ServeMcpHttpOptions } from './serve-http.js';
 export { toWireError, toolError, resourceError, RESOURCE_NOT_FOUND, type WireError, type WireErrorKind } from './error-table.js';
 export { ReportNotFoundError } from './report-not-found-error.js';
+export { ModelRequiredError, TOOLS_WITHOUT_MODEL } from './model-required-error.js';

@@ -17,7 +17,15 @@ export interface McpDependencies {
   readonly engine: Engine;
   readonly service: RunService;
   readonly store: RunStore;
+  /**
+   * Whether the engine has a real model. Default true. When false, `solve`, `build` and `answer_escalation` stay
+   * listed but answer `model_required` before touching the engine; the other tools and the resources work as usual.
+   */
+  readonly modelAvailable?: boolean;
 }
+
+/** Throws ModelRequiredError (`model_required`) for `tool` when the server has no model; a no-op otherwise. */
+export type ModelGate = (tool: string) => void;
 
 /** A tool result: `structured` as structured content, `text` as the one text block (for clients that read only text). */
 export function toolResult(structured: Record<string, unknown>, text: string): CallToolResult {

@@ -1,7 +1,9 @@
 /**
  * @module sandbox/runtime-command
  * The command line that runs one program under resource limits: `prlimit` (util-linux) for RLIMIT_CPU, RLIMIT_AS,
- * RLIMIT_FSIZE and RLIMIT_NPROC, then the interpreter with its own hardening flags.
+ * RLIMIT_FSIZE, RLIMIT_NPROC, RLIMIT_NOFILE and RLIMIT_MSGQUEUE, then the interpreter with its own hardening flags.
+ * These are per-process (RLIMIT_NPROC per uid) caps; the whole tree's memory and task count are capped by the
+ * sandbox's cgroup or watchdog (`bwrap/bwrap-launch.ts`).
  */
 import type { SandboxRuntime } from './sandbox.js';
 import type { ResolvedSandboxLimits } from './sandbox-limits.js';
@@ -19,6 +21,12 @@ export interface RuntimePaths {
 /** Extra address space granted to node over its heap limit, in MiB: V8 reserves large virtual ranges up front. */
 export const NODE_ADDRESS_SPACE_SLACK_MB = 1536;
 
+/**
+ * Open descriptors per process (soft and hard: the program cannot raise it to the host's hard limit). Each open
+ * memfd, pipe or socket holds kernel memory outside RLIMIT_AS; 1024 is the usual soft default.
+ */
+export const MAX_OPEN_FILES = 1024;
+
 const MIB = 1024 * 1024;
 
 /**
@@ -27,7 +35,8 @@ const MIB = 1024 * 1024;
  * Node runs under its permission model (`--experimental-permission`, Node 20): it may read only `workFolder`,
  * write nowhere, and spawn no child processes or workers; its old-space heap is capped at `memoryLimitMb` and
  * RLIMIT_AS is `memoryLimitMb + 1536`. Python runs isolated (`-I`: no user site, no PYTHON* env) without writing
- * bytecode (`-B`); RLIMIT_AS is `memoryLimitMb`.
+ * bytecode (`-B`); RLIMIT_AS is `memoryLimitMb`. Both get RLIMIT_NOFILE {@link MAX_OPEN_FILES}, RLIMIT_MSGQUEUE 0
+ * (no POSIX message queue memory) and no core dumps.
  *
  * @param workFolder The work folder as the program sees it (`/sandbox` under bubblewrap, the host path unsafe).
  * @param withProcessLimit Whether to set RLIMIT_NPROC (meaningful only for a dedicated sandbox user).
@@ -49,6 +58,8 @@ export function buildRuntimeCommand(options: {
     `--as=${addressSpaceMb * MIB}`,
     `--fsize=${limits.fileSizeLimitMb * MIB}`,
     '--core=0',
+    `--nofile=${MAX_OPEN_FILES}`,
+    '--msgqueue=0',
     ...(options.withProcessLimit ? [`--nproc=${limits.maxProcesses}`] : []),
   ];
   const program =

@@ -3,6 +3,7 @@
  * The tagged JSON encoding of values crossing the sandbox boundary (inputs in, results out), and the bounded reader
  * of what comes back. Plain JSON plus `{"$zerr": tag, "v"?: ...}` objects for what JSON cannot hold:
  * - `nan`, `inf`, `-inf`, `-0`, `undefined`; `bigint` (`v`: decimal digits);
+ * - `float` (`v`: a number): a Python float with an integral value, so `3.0` is not read back as the int `3`;
  * - Python containers: `tuple`, `set`, `frozenset` (`v`: an array; sets sorted by the harness), `dict` with keys that
  *   are not all strings (`v`: an array of `[key, value]` pairs), `bytes` (`v`: base64);
  * - JavaScript containers: `map` (`v`: `[key, value]` pairs), `set` (`v`: an array);
@@ -147,6 +148,9 @@ export function decodeTagged(data: unknown, maxDepth: number = MAX_WIRE_DEPTH): 
           continue;
         case 'undefined':
           put(undefined);
+          continue;
+        case 'float':
+          put(typeof v === 'number' ? v : NaN);
           continue;
         case 'bigint':
           put(typeof v === 'string' && /^-?\d{1,100000}$/.test(v) ? BigInt(v) : undefined);

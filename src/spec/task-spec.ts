@@ -107,6 +107,14 @@ export const TaskSpecSchema = z
     testCases: z.array(TestCaseSchema).default([]),
     properties: z.array(PropertySchema).default([]),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
+    /**
+     * Tolerance of float comparisons (test expectations, advisory tests): `|a - b| <= max(absolute, relative *
+     * max(|a|, |b|))`. Integers always compare exactly. Default relative 1e-9, absolute 1e-12.
+     */
+    floatTolerance: z
+      .object({ relative: z.number().min(0).max(1).default(1e-9), absolute: z.number().min(0).default(1e-12) })
+      .strict()
+      .optional(),
     /** Higher runs first among ready tasks. Default 0. */
     priority: z.number().int().default(0),
     /** Ids of tasks whose verified code this one may use. */

@@ -1,7 +1,8 @@
 /**
  * @module verify/create-default-verifier
- * The default verification pipeline (seed implementation guide §1.3, eight layers), on one sandbox, one warm
- * TypeScript compiler and one warm ESLint linter. Execution order puts the cheap static layers before any code runs:
+ * The default verification pipeline (seed implementation guide §1.3, eight layers), on one sandbox, one in-thread
+ * TypeScript parser (syntax), one warm type-check worker and one warm ESLint worker (both bounded in time and memory,
+ * started on first use). Execution order puts the cheap static layers before any code runs:
  * syntax -> types -> security -> static-analysis -> unit-tests -> contracts -> property-tests -> performance
  * (see docs/decisions/004-layer-order.md).
  */
@@ -18,17 +19,26 @@ import { TypesLayer } from './layers/types.js';
 import { UnitTestsLayer } from './layers/unit-tests.js';
 import { TypeScriptLinter } from './static/typescript-linter.js';
 import { TypeScriptCompilerService } from './typescript/typescript-compiler-service.js';
+import { TypeScriptTypeChecker } from './typescript/typescript-type-checker.js';
 import type { VerificationLayer } from './verification-layer.js';
 import { Verifier } from './verifier.js';
 
 /** Dependencies and switches of {@link createDefaultVerifier}. */
 export interface DefaultVerifierOptions {
   readonly sandbox: Sandbox;
-  /** Shared warm compiler. Default: a new one (parses the lib on first use, about 1-2 s). */
+  /** In-thread compiler of the syntax layer (parsing only; no lib is loaded). Default: a new one. */
   readonly typescript?: TypeScriptCompilerService;
+  /**
+   * Worker-backed type checker of the types layer (5 s per check, 512 MiB heap by default). Default: a new one
+   * (its worker starts on the first check and parses the lib, about 1-2 s). Its worker is `unref()`ed while idle.
+   */
+  readonly typeChecker?: TypeScriptTypeChecker;
   /** Runner for the layers that execute code. Default: a `SandboxCandidateRunner` on `sandbox`. */
   readonly runner?: CandidateRunner;
-  /** Shared warm ESLint linter. Default: a new one (loads its rules on first use, about 1.5 s). */
+  /**
+   * Worker-backed ESLint linter shared by the security and static-analysis layers (5 s per lint, 512 MiB heap by
+   * default). Default: a new one (its worker starts on the first lint and loads ESLint, about 1.5-3 s).
+   */
   readonly linter?: TypeScriptLinter;
   /**
    * Python type checking with pyright (a cold process per candidate, 1.5-4.5 s). Default true; when false, or when
@@ -48,8 +58,8 @@ export interface DefaultVerifierOptions {
 export function createDefaultVerifier(options: DefaultVerifierOptions): Verifier {
   const typescript = options.typescript ?? new TypeScriptCompilerService();
   const runner = options.runner ?? new SandboxCandidateRunner({ sandbox: options.sandbox });
-  const linter = options.linter ?? new TypeScriptLinter({ programHost: typescript });
-  const typesLayer = new TypesLayer({ typescript });
+  const linter = options.linter ?? new TypeScriptLinter();
+  const typesLayer = new TypesLayer({ checker: options.typeChecker ?? new TypeScriptTypeChecker() });
   const judge = new SandboxJudge({ sandbox: options.sandbox });
   return new Verifier([
     new SyntaxLayer({ typescript, sandbox: options.sandbox }),

@@ -22,7 +22,8 @@ export { SecurityLayer } from './layers/security.js';
 export { PythonTypesLayer } from './layers/python-types.js';
 export { TypeScriptLinter } from './static/typescript-linter.js';
 export { PropertyTestsLayer, type PropertyTestsLayerOptions } from './layers/property-tests.js';
-export { valuesEqual, NUMBER_TOLERANCE } from './values-equal.js';
+export { valuesEqual, DEFAULT_FLOAT_TOLERANCE, type FloatTolerance, type ValuesEqualOptions } from './values-equal.js';
+export { SandboxJudge, type JudgeRequest, type JudgeResult, type JudgedCall } from './judge/sandbox-judge.js';
 export { renderCall, renderValue } from './render-value.js';
 export {
   TypeScriptCompilerService,
@@ -35,7 +36,7 @@ export { PythonToolError } from './python/run-python-tool.js';
 export { createCodeTokenizer, tokenizePython, tokenizeTypeScript, type TokenizeResult } from './tokenize/index.js';
 export {
   scoreOnHiddenTests,
-  hiddenTestRequest,
+  hiddenTestProgram,
   type ScoreOnHiddenTestsOptions,
   type HiddenTestScore,
   type HiddenTestReason,

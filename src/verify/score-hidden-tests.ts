@@ -1,14 +1,17 @@
 /**
  * @module spec/score-hidden-tests
- * Scores a finished candidate on a benchmark problem's hidden tests in the sandbox, the way the benchmark itself
- * does: HumanEval runs `code + test + check(entry_point)` with Python; MultiPL-E runs `code + tests` with Node
- * (exit code 0 passes). For scoring only: the engine never sees the hidden tests while choosing a candidate.
+ * Scores a finished candidate on a benchmark problem's hidden tests, the way the benchmark itself does (HumanEval's
+ * `check(entry_point)` in Python, MultiPL-E's `tests` in Node), with the candidate and the tests in two separate
+ * sandboxed processes. For scoring only: the engine never sees the hidden tests while choosing a candidate.
  */
 import ts from 'typescript';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
-import type { Sandbox, SandboxRunRequest } from '../sandbox/sandbox.js';
+import { SandboxCandidateRunner } from '../sandbox/sandbox-candidate-runner.js';
+import type { Sandbox } from '../sandbox/sandbox.js';
+import { parseWire } from '../sandbox/value-encoding.js';
 import type { BenchmarkProblem } from '../spec/task-spec.js';
+import { NODE_TEST_PROGRAM_SOURCE, PYTHON_TEST_PROGRAM_SOURCE } from './judge/test-program-harness.js';
 
 /** Options of {@link scoreOnHiddenTests}. */
 export interface ScoreOnHiddenTestsOptions {
@@ -16,18 +19,18 @@ export interface ScoreOnHiddenTestsOptions {
   readonly problem: BenchmarkProblem;
   /** The complete candidate source (for a completion model: stub + completion), in the problem's language. */
   readonly code: string;
-  /** Wall-clock limit of the whole test program, in ms. Default 10_000. */
+  /** Wall-clock limit of the whole test program (the candidate's calls included), in ms. Default 10_000. */
   readonly timeoutMs?: number;
   readonly signal?: AbortSignal;
 }
 
 /** Why a score came out as it did. */
-export type HiddenTestReason = 'passed' | 'failed' | 'timeout' | 'killed' | 'syntax-error';
+export type HiddenTestReason = 'passed' | 'failed' | 'timeout' | 'syntax-error';
 
 /** Outcome of scoring: `passed` iff the test program exited with code 0. */
 export interface HiddenTestScore {
   readonly passed: boolean;
-  /** `failed`: non-zero exit (assertion or exception); `killed`: ended by a signal; `syntax-error`: TS did not parse. */
+  /** `failed`: an assertion or exception in the tests, or the candidate did not load; `syntax-error`: TS did not parse. */
   readonly reason: HiddenTestReason;
   /** Last lines of stderr (at most 2000 characters), for diagnosis. */
   readonly detail: string;
@@ -36,37 +39,41 @@ export interface HiddenTestScore {
 
 const OptionsSchema = z.object({ timeoutMs: z.number().int().positive().optional() });
 
-/** The sandbox request that runs `code` against the problem's hidden tests, or a syntax error for TypeScript. */
-export function hiddenTestRequest(
-  problem: BenchmarkProblem,
-  code: string,
-  timeoutMs: number,
-): { request: Omit<SandboxRunRequest, 'signal'> } | { syntaxError: string } {
-  const limits = { wallTimeMs: timeoutMs, cpuTimeSec: Math.ceil(timeoutMs / 1000) + 1 };
-  const { hidden } = problem;
+/** The hidden-test program the judge runs: the benchmark's tests with the entry point as a proxy, or a syntax error. */
+export function hiddenTestProgram(problem: BenchmarkProblem, code: string): { program: string } | { syntaxError: string } {
+  const { hidden, spec } = problem;
+  const entry = spec.signature.entryPoint;
   if (hidden.language === 'python') {
-    const program = `${code}\n${hidden.program}\n${hidden.runner}\n`;
-    return { request: { runtime: 'python', files: { 'program.py': program }, entry: 'program.py', limits } };
+    // The dataset's own prompt (trusted: it is the benchmark's, not the candidate's) comes first, for helpers the
+    // tests use (HumanEval/32 `poly`, /38 `encode_cyclic`); the proxy then replaces the entry point.
+    const prompt = spec.stub ?? '';
+    return { program: `${prompt}\n\ndef ${entry}(*args):\n    return __zerr_call(args)\n\n${hidden.program}\n${hidden.runner}\n` };
   }
-  const source = `${code}\n${hidden.program}\n${hidden.runner}\n`;
+  const syntax = ts.transpileModule(code, { fileName: 'candidate.ts', reportDiagnostics: true, compilerOptions: { target: ts.ScriptTarget.ES2022 } });
+  const [first] = syntax.diagnostics ?? [];
+  if (first !== undefined) return { syntaxError: ts.flattenDiagnosticMessageText(first.messageText, '\n') };
+  const source = `declare const __zerr_call: (args: unknown[]) => any;\nfunction ${entry}(...args: unknown[]): any { return __zerr_call(args); }\n${hidden.program}\n${hidden.runner}\n`;
   const output = ts.transpileModule(source, {
-    fileName: 'program.ts',
+    fileName: 'tests.ts',
     reportDiagnostics: true,
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, sourceMap: false },
   });
-  const [first] = output.diagnostics ?? [];
-  if (first !== undefined) return { syntaxError: ts.flattenDiagnosticMessageText(first.messageText, '\n') };
-  // .cjs: Node treats the file as a CommonJS script, so the tests' `require('node:assert')` works.
-  return { request: { runtime: 'node', files: { 'program.cjs': output.outputText }, entry: 'program.cjs', limits } };
+  const [bad] = output.diagnostics ?? [];
+  if (bad !== undefined) return { syntaxError: `the hidden tests do not parse: ${ts.flattenDiagnosticMessageText(bad.messageText, '\n')}` };
+  return { program: output.outputText };
 }
 
 const tail = (text: string): string => (text.length > 2000 ? text.slice(-2000) : text);
 
 /**
- * Runs `code` against `problem.hidden` in `sandbox`. TypeScript is transpiled without type-checking (type errors
- * are the caller's business; MultiPL-E counts them as failures); syntax errors fail without running.
+ * Runs `code` against `problem.hidden` with the judge apart from the candidate: the candidate is loaded in its own
+ * sandboxed process (`CandidateRunner.open`) and only answers calls; the benchmark's test program runs in a second
+ * sandboxed process that has never run candidate code (`verify/judge/test-program-harness.ts`), where the entry
+ * point is a proxy whose calls the engine relays, so the candidate's results reach the test's own `assert`/`==` as
+ * plain data only. TypeScript is transpiled without type-checking (type errors are the caller's business; MultiPL-E
+ * counts them as failures); syntax errors fail without running.
  *
- * @returns `{ passed, reason, detail, durationMs }`; never throws for anything the program does.
+ * @returns `{ passed, reason, detail, durationMs }`; never throws for anything the candidate does.
  * @throws InvalidArgumentError (`invalid_argument`) for a bad `timeoutMs`.
  * @throws SandboxUnavailableError (`sandbox_unavailable`) from the sandbox when isolation cannot be set up.
  */
@@ -75,21 +82,55 @@ export async function scoreOnHiddenTests(options: ScoreOnHiddenTestsOptions): Pr
   if (!checked.success) {
     throw new InvalidArgumentError({ parameter: 'options.timeoutMs', value: options.timeoutMs, expected: 'a positive integer (ms)' });
   }
+  const started = performance.now();
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const prepared = hiddenTestRequest(options.problem, options.code, timeoutMs);
-  if ('syntaxError' in prepared) {
-    return { passed: false, reason: 'syntax-error', detail: prepared.syntaxError, durationMs: 0 };
-  }
-  const result = await options.sandbox.run({
-    ...prepared.request,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  const deadline = started + timeoutMs;
+  const prepared = hiddenTestProgram(options.problem, options.code);
+  if ('syntaxError' in prepared) return { passed: false, reason: 'syntax-error', detail: prepared.syntaxError, durationMs: 0 };
+  const score = (reason: HiddenTestReason, detail: string): HiddenTestScore => ({
+    passed: reason === 'passed', reason, detail: tail(detail), durationMs: performance.now() - started,
   });
-  const reason: HiddenTestReason = result.timedOut
-    ? 'timeout'
-    : result.exitCode === 0
-      ? 'passed'
-      : result.exitCode === null
-        ? 'killed'
-        : 'failed';
-  return { passed: reason === 'passed', reason, detail: tail(result.stderr), durationMs: result.durationMs };
+  const { language } = options.problem.hidden;
+  const runner = new SandboxCandidateRunner({ sandbox: options.sandbox, startupAllowanceMs: timeoutMs });
+  const opened = await runner.open({
+    language,
+    code: options.code,
+    entryPoint: options.problem.spec.signature.entryPoint,
+    perCallTimeoutMs: timeoutMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  if (opened.kind === 'failed') return score(opened.reason === 'timeout' ? 'timeout' : 'failed', `${opened.reason}: ${opened.message}`);
+  const node = language === 'typescript';
+  const judge = await options.sandbox.start({
+    runtime: node ? 'node' : 'python',
+    files: { [node ? 'tests.cjs' : 'tests.py']: node ? NODE_TEST_PROGRAM_SOURCE : PYTHON_TEST_PROGRAM_SOURCE },
+    entry: node ? 'tests.cjs' : 'tests.py',
+    limits: { wallTimeMs: 600_000, cpuTimeSec: 600 },
+  });
+  const onAbort = (): void => void judge.kill();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    judge.send(JSON.stringify({ program: prepared.program }));
+    for (;;) {
+      const left = deadline - performance.now();
+      if (left <= 0) return score('timeout', `the hidden tests took longer than ${timeoutMs} ms`);
+      const line = await judge.nextLine(left);
+      options.signal?.throwIfAborted();
+      if (line.kind === 'timeout') return score('timeout', `the hidden tests took longer than ${timeoutMs} ms`);
+      if (line.kind !== 'line') {
+        const end = await judge.kill();
+        return score('failed', `the test program ended without a verdict: ${end.stderr}`);
+      }
+      const message = parseWire(line.text) as { call?: unknown; done?: unknown; detail?: unknown };
+      if (message.done === 'passed') return score('passed', '');
+      if (message.done === 'failed') return score('failed', typeof message.detail === 'string' ? message.detail : '');
+      if (!Array.isArray(message.call)) return score('failed', 'the test program sent a malformed message');
+      const answer = await opened.session.call(JSON.stringify(message.call));
+      if (answer.kind === 'failed' && answer.reason === 'timeout') return score('timeout', answer.message);
+      judge.send(answer.kind === 'outcome' ? answer.wire : JSON.stringify({ k: 'failed', message: `${answer.reason}: ${answer.message}` }));
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await Promise.all([judge.kill(), opened.session.close()]);
+  }
 }

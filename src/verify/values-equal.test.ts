@@ -4,9 +4,23 @@ import { valuesEqual } from './values-equal.js';
 import { renderCall } from './render-value.js';
 
 describe('valuesEqual', () => {
-  test('numbers within 1e-9 relative tolerance are equal, beyond it they are not', () => {
+  test('integers compare exactly, whatever their size (an answer off by 1,000 at 10^15 is wrong)', () => {
+    expect(valuesEqual(1e15 + 1000, 1e15)).toBe(false);
+    expect(valuesEqual(1e12 + 1e2, 1e12)).toBe(false);
+    expect(valuesEqual(2n ** 64n + 1n, 2n ** 64n)).toBe(false);
+    expect(valuesEqual(2 ** 60, 2n ** 60n)).toBe(true);
+    expect(valuesEqual(3, 3, { type: { kind: 'integer' } })).toBe(true);
+    expect(valuesEqual(3.0000000001, 3, { type: { kind: 'integer' } })).toBe(false);
+    expect(valuesEqual([1e15 + 1000], [1e15], { type: { kind: 'array', element: { kind: 'number' } } })).toBe(false);
+  });
+
+  test('floats compare within the tolerance (default relative 1e-9, absolute 1e-12), or the spec\'s', () => {
     expect(valuesEqual(0.1 + 0.2, 0.3)).toBe(true);
-    expect(valuesEqual(1e12 + 1e2, 1e12)).toBe(true);
+    expect(valuesEqual(1e12 + 1e-1, 1e12)).toBe(true);
+    expect(valuesEqual(1e-17, 0, { type: { kind: 'float' } })).toBe(true);
+    expect(valuesEqual(1e-9, 0, { type: { kind: 'float' } })).toBe(false);
+    expect(valuesEqual(1.001, 1, { type: { kind: 'float' }, tolerance: { relative: 0.01, absolute: 0 } })).toBe(true);
+    expect(valuesEqual(1.5, 1, { type: { kind: 'float' }, tolerance: { relative: 0.01, absolute: 0 } })).toBe(false);
     expect(valuesEqual(1.0, 1.000001)).toBe(false);
     expect(valuesEqual(0, -0)).toBe(true);
     expect(valuesEqual(NaN, NaN)).toBe(true);
@@ -16,7 +30,8 @@ describe('valuesEqual', () => {
   });
 
   test('structures compare deeply; null and undefined are equal', () => {
-    expect(valuesEqual([1, [2, { a: 3 }]], [1, [2, { a: 3 + 1e-12 }]])).toBe(true);
+    expect(valuesEqual([1, [2, { a: 0.3 }]], [1, [2, { a: 0.1 + 0.2 }]])).toBe(true);
+    expect(valuesEqual([1, [2, { a: 3 }]], [1, [2, { a: 4 }]])).toBe(false);
     expect(valuesEqual([1, 2], [1, 2, 3])).toBe(false);
     expect(valuesEqual({ a: 1 }, { a: 1, b: 2 })).toBe(false);
     expect(valuesEqual({ a: 1, b: undefined }, { a: 1, c: undefined })).toBe(false);

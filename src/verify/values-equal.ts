@@ -1,28 +1,52 @@
 /**
  * @module verify/values-equal
- * Deep equality of a candidate's returned value with an expected JSON value, tolerant of floating-point rounding.
+ * Equality of a candidate's returned value with an expected value, by the declared type (trusted code, run by the
+ * engine over plain data decoded from the sandbox): integers exactly, floats within a tolerance, structures
+ * structurally.
  */
+import type { TypeRef } from '../spec/type-ref.js';
 
-/** Relative tolerance of number comparison: `|a - b| <= 1e-9 * max(1, |a|, |b|)`. */
-export const NUMBER_TOLERANCE = 1e-9;
+/** Tolerance of float comparison: `|a - b| <= max(absolute, relative * max(|a|, |b|))`. */
+export interface FloatTolerance {
+  readonly relative: number;
+  readonly absolute: number;
+}
+
+/** The default float tolerance: relative 1e-9 (as Python's `math.isclose`), absolute 1e-12. */
+export const DEFAULT_FLOAT_TOLERANCE: FloatTolerance = Object.freeze({ relative: 1e-9, absolute: 1e-12 });
+
+/** Options of {@link valuesEqual}. */
+export interface ValuesEqualOptions {
+  /** The declared type of the expected value; absent or `any`: judged from the values themselves. */
+  readonly type?: TypeRef;
+  /** Float tolerance. Default {@link DEFAULT_FLOAT_TOLERANCE}. */
+  readonly tolerance?: FloatTolerance;
+}
 
 /**
- * Deep equality for test oracles:
- * - numbers: `|a - b| <= 1e-9 * max(1, |a|, |b|)` (so `0.1 + 0.2` equals `0.3`, `0` equals `-0`); `NaN` equals `NaN`;
- *   equal infinities are equal; a bigint and a number compare by value;
+ * Deep equality for test oracles, by declared type (the rules in docs/spec.md, "How results are compared"):
+ * - `integer` (Python `int`), and any two integral values (`number` with no fraction, or `bigint`) whatever the
+ *   declared type: exactly equal, so an answer off by 1,000 at 10^15 is wrong;
+ * - `float`, and `number` when either value has a fraction: `|a - b| <= max(absolute, relative * max(|a|, |b|))`
+ *   (default relative 1e-9, absolute 1e-12); `NaN` equals `NaN`; infinities equal themselves only; `0` equals `-0`;
  * - `null` and `undefined` are equal (Python `None` and MultiPL-E's `undefined` both mean "no value");
- * - arrays: same length and pairwise equal; plain objects: the same own keys and pairwise equal values;
- * - everything else: `Object.is`.
+ * - arrays and tuples: same length and pairwise equal (element types from the declared type); objects and records:
+ *   the same own keys and pairwise equal values; everything else: `Object.is`.
  */
-export function valuesEqual(actual: unknown, expected: unknown): boolean {
+export function valuesEqual(actual: unknown, expected: unknown, options: ValuesEqualOptions = {}): boolean {
+  return equal(actual, expected, options.type, options.tolerance ?? DEFAULT_FLOAT_TOLERANCE);
+}
+
+function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, tolerance: FloatTolerance): boolean {
   if (actual === expected) return true;
   if (actual == null && expected == null) return true;
+  const t = type?.kind === 'optional' ? type.inner : type;
   const a = numeric(actual);
   const b = numeric(expected);
-  if (a !== undefined && b !== undefined) return numbersClose(a, b);
+  if (a !== undefined && b !== undefined) return numbersEqual(a, b, t, tolerance);
   if (Array.isArray(actual) || Array.isArray(expected)) {
     if (!Array.isArray(actual) || !Array.isArray(expected) || actual.length !== expected.length) return false;
-    return actual.every((value, i) => valuesEqual(value, expected[i]));
+    return actual.every((value, i) => equal(value, expected[i], elementType(t, i), tolerance));
   }
   if (typeof actual === 'object' && typeof expected === 'object' && actual !== null && expected !== null) {
     const ka = Object.keys(actual);
@@ -30,20 +54,37 @@ export function valuesEqual(actual: unknown, expected: unknown): boolean {
     if (ka.length !== kb.length) return false;
     const ra = actual as Record<string, unknown>;
     const rb = expected as Record<string, unknown>;
-    return kb.every((k) => Object.hasOwn(ra, k) && valuesEqual(ra[k], rb[k]));
+    return kb.every((k) => Object.hasOwn(ra, k) && equal(ra[k], rb[k], fieldType(t, k), tolerance));
   }
   return Object.is(actual, expected);
+}
+
+function elementType(type: TypeRef | undefined, index: number): TypeRef | undefined {
+  if (type?.kind === 'array') return type.element;
+  if (type?.kind === 'tuple') return type.elements[index];
+  return undefined;
+}
+
+function fieldType(type: TypeRef | undefined, key: string): TypeRef | undefined {
+  if (type?.kind === 'record') return type.value;
+  if (type?.kind === 'object') return type.fields.find((f) => f.name === key)?.type;
+  return undefined;
 }
 
 function numeric(value: unknown): number | bigint | undefined {
   return typeof value === 'number' || typeof value === 'bigint' ? value : undefined;
 }
 
-function numbersClose(a: number | bigint, b: number | bigint): boolean {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return a === b;
+function integral(value: number | bigint): boolean {
+  return typeof value === 'bigint' || Number.isInteger(value);
+}
+
+function numbersEqual(a: number | bigint, b: number | bigint, type: TypeRef | undefined, tolerance: FloatTolerance): boolean {
+  if (integral(a) && integral(b)) return BigInt(a) === BigInt(b);
+  if (type?.kind === 'integer') return false; // a fraction where an integer was declared
   const x = Number(a);
   const y = Number(b);
   if (Number.isNaN(x) || Number.isNaN(y)) return Number.isNaN(x) && Number.isNaN(y);
   if (!Number.isFinite(x) || !Number.isFinite(y)) return x === y;
-  return Math.abs(x - y) <= NUMBER_TOLERANCE * Math.max(1, Math.abs(x), Math.abs(y));
+  return Math.abs(x - y) <= Math.max(tolerance.absolute, tolerance.relative * Math.max(Math.abs(x), Math.abs(y)));
 }

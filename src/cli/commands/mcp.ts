@@ -1,10 +1,12 @@
 /**
  * @module cli/commands/mcp
- * `zerr mcp --model <uri>`: the Zero-Error MCP server (tools solve, build, verify, estimate, run_status; run
- * resources). Over stdio by default: stdout carries nothing but the protocol, logs go to stderr; the server stops
- * when stdin closes or on SIGINT/SIGTERM. With `--http <port>`, streamable HTTP on http://127.0.0.1:<port>/mcp.
- * Live builds pause cleanly on shutdown (resumable). Exit 0 on a clean stop, 3 bad input, 4 model unavailable,
- * 5 no sandbox.
+ * `zerr mcp [--model <uri>]`: the Zero-Error MCP server (tools solve, build, verify, estimate, run_status,
+ * cancel_run, escalations, answer_escalation; run resources). Over stdio by default: stdout carries nothing but the
+ * protocol, logs go to stderr; the server stops when stdin closes or on SIGINT/SIGTERM. With `--http <port>`,
+ * streamable HTTP on http://127.0.0.1:<port>/mcp. Without a model (no `--model`, no ZERR_MODEL) it serves `verify`,
+ * `estimate`, `run_status`, `cancel_run`, `escalations` and the resources; `solve`, `build` and `answer_escalation`
+ * then answer the tool error `model_required`. Live builds pause cleanly on shutdown (resumable). Exit 0 on a clean
+ * stop, 3 bad input, 4 model unavailable, 5 no sandbox.
  */
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -35,8 +37,8 @@ function port(value: string): number {
 export function registerMcpCommand(program: Command, setExit: (code: number) => void): void {
   program
     .command('mcp')
-    .description('Run the MCP server (tools solve, build, verify, estimate, run_status; resources zerr://runs/...) over stdio, or streamable HTTP with --http')
-    .option('-m, --model <uri>', 'model URI for solve and build (env ZERR_MODEL)')
+    .description('Run the MCP server (tools verify, solve, build, estimate, run_status, ...; resources zerr://runs/...) over stdio, or streamable HTTP with --http; without --model it serves verify and the tools that need no model')
+    .option('-m, --model <uri>', 'model URI for solve, build and answer_escalation (env ZERR_MODEL); without one those tools answer model_required')
     .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
     .option('--out-root <dir>', 'folder under which each build gets <run-id>/', '.zerr/builds')
     .option('--http <port>', 'serve streamable HTTP on 127.0.0.1:<port>/mcp instead of stdio', port)
@@ -45,21 +47,21 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
     .option('--no-python-types', 'skip pyright type checking of Python candidates')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .action(async (options: McpCommandOptions) => {
-      const model = options.model ?? process.env['ZERR_MODEL'];
-      if (model === undefined || model === '') {
-        process.stderr.write('zerr mcp: no model given. Pass --model, e.g. --model llama-cpp:./model.gguf or --model replay:<file.jsonl>.\n');
-        setExit(ExitCode.badInput);
-        return;
-      }
+      const given = options.model ?? process.env['ZERR_MODEL'];
+      const model = given === undefined || given === '' ? undefined : given;
       const { engine, store } = await openEngine({
-        model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
+        model, command: 'mcp', unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
       });
       const log = (message: string): void => { process.stderr.write(`zerr mcp: ${message}\n`); };
       // The MCP edge and its SDK load only for this command.
       const { createRunService } = await loadEngineApi();
-      const { createMcpServer, serveMcpHttp } = await import('../../mcp/index.js');
+      const { createMcpServer, serveMcpHttp, TOOLS_WITHOUT_MODEL } = await import('../../mcp/index.js');
+      const modelAvailable = model !== undefined;
+      const serving = modelAvailable
+        ? `model ${model}`
+        : `no model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources; solve, build and answer_escalation answer model_required (pass --model <uri> for them)`;
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
       const service = createRunService({ engine, store, outRoot: resolve(options.outRoot), escalationWaitMs: options.waitForEscalations });
       const stopped = new Promise<string>((done) => {
@@ -72,19 +74,19 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
       });
       try {
         if (options.http === undefined) {
-          const server = createMcpServer({ engine, service, store });
+          const server = createMcpServer({ engine, service, store, modelAvailable });
           const transport = new StdioServerTransport();
           transport.onerror = (error) => { log(`transport error: ${error.message}`); };
           await server.connect(transport);
-          log(`serving over stdio (model ${model})`);
+          log(`serving over stdio (${serving})`);
           log(`stopping: ${await stopped}`);
           await server.close();
         } else {
           const endpoint = await serveMcpHttp({
-            port: options.http, createServer: () => createMcpServer({ engine, service, store }),
+            port: options.http, createServer: () => createMcpServer({ engine, service, store, modelAvailable }),
             onError: (error) => { log(`http error: ${error instanceof Error ? error.message : String(error)}`); },
           });
-          log(`serving streamable HTTP on ${endpoint.url} (model ${model})`);
+          log(`serving streamable HTTP on ${endpoint.url} (${serving})`);
           log(`stopping: ${await stopped}`);
           await endpoint.close();
         }

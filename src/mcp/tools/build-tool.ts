@@ -7,7 +7,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { BuildRequestSchema, parseBuildRequest, type BuildRequestInput, type RunService } from '../../index.js';
-import { guarded, progressReporter, toolResult, type ToolExtra } from '../tool-context.js';
+import { guarded, progressReporter, toolResult, type ModelGate, type ToolExtra } from '../tool-context.js';
 
 /** JSON Schema of the build options (the build request without `requirements`), input side. */
 function buildOptionsJsonSchema(): Record<string, unknown> {
@@ -23,8 +23,8 @@ export const buildInputShape = {
   wait: z.boolean().optional().describe('Wait for the build to pause or complete and return its report. Default false: return { runId } at once.'),
 };
 
-/** Registers `build` on `server`. */
-export function registerBuildTool(server: McpServer, service: RunService): void {
+/** Registers `build` on `server`; `requireModel` answers `model_required` on a server without a model. */
+export function registerBuildTool(server: McpServer, service: RunService, requireModel: ModelGate = () => undefined): void {
   server.registerTool('build', {
     title: 'Build a project from requirements',
     description:
@@ -32,6 +32,7 @@ export function registerBuildTool(server: McpServer, service: RunService): void 
     inputSchema: buildInputShape,
     annotations: { readOnlyHint: false, openWorldHint: true },
   }, guarded(async (args, extra) => {
+    requireModel('build');
     const request = { ...(args.options ?? {}), requirements: args.requirements } as BuildRequestInput;
     parseBuildRequest(request);
     const { runId } = await service.startBuild({ request });

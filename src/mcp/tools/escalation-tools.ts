@@ -8,7 +8,7 @@
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { InvalidArgumentError, type EscalationRecord, type RunService } from '../../index.js';
-import { guarded, toolResult } from '../tool-context.js';
+import { guarded, toolResult, type ModelGate } from '../tool-context.js';
 
 /** Input of `escalations`. */
 export const escalationsInputShape = {
@@ -26,8 +26,11 @@ export const answerEscalationInputShape = {
   answeredBy: z.string().min(1).optional().describe('Who answers (recorded with the answer). Default "mcp".'),
 };
 
-/** Registers `escalations` and `answer_escalation` on `server`. */
-export function registerEscalationTools(server: McpServer, service: RunService): void {
+/**
+ * Registers `escalations` and `answer_escalation` on `server`; `requireModel` makes `answer_escalation` answer
+ * `model_required` on a server without a model (the answered build resumes, and resuming samples).
+ */
+export function registerEscalationTools(server: McpServer, service: RunService, requireModel: ModelGate = () => undefined): void {
   server.registerTool('escalations', {
     title: 'List escalations',
     description:
@@ -50,6 +53,7 @@ export function registerEscalationTools(server: McpServer, service: RunService):
     inputSchema: answerEscalationInputShape,
     annotations: { readOnlyHint: false, openWorldHint: false },
   }, guarded(async (args) => {
+    requireModel('answer_escalation');
     if ((args.code === undefined) === (args.proposal === undefined)) {
       const both = args.code !== undefined;
       throw new InvalidArgumentError({ parameter: both ? 'proposal' : 'code', value: both ? args.proposal : undefined, expected: 'exactly one of code and proposal' });

@@ -7,7 +7,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
 import { newRunId, type Engine, type SolveTaskResult } from '../../index.js';
 import { parseSpecArgument, taskSpecArgument } from '../task-spec-input.js';
-import { guarded, progressReporter, toolResult } from '../tool-context.js';
+import { guarded, progressReporter, toolResult, type ModelGate } from '../tool-context.js';
 
 const positiveInt = z.number().int().positive();
 
@@ -20,8 +20,8 @@ export const solveInputShape = {
   seed: z.number().int().optional().describe('Seed of generated inputs and sampling order. Default 42.'),
 };
 
-/** Registers `solve` on `server`. */
-export function registerSolveTool(server: McpServer, engine: Engine): void {
+/** Registers `solve` on `server`; `requireModel` answers `model_required` on a server without a model. */
+export function registerSolveTool(server: McpServer, engine: Engine, requireModel: ModelGate = () => undefined): void {
   server.registerTool('solve', {
     title: 'Solve a task spec',
     description:
@@ -29,6 +29,7 @@ export function registerSolveTool(server: McpServer, engine: Engine): void {
     inputSchema: solveInputShape,
     annotations: { readOnlyHint: false, openWorldHint: true },
   }, guarded(async (args, extra) => {
+    requireModel('solve');
     const spec = parseSpecArgument(args.spec);
     const runId = newRunId();
     const report = progressReporter(extra);

@@ -1,9 +1,10 @@
 /**
  * @module sandbox/bwrap/bwrap-args
  * The bubblewrap command line of one run: fresh namespaces of every kind (no network: a net namespace without
- * even an up loopback), read-only system folders only, private /proc and /dev, size-capped tmpfs at `/tmp` and at
- * `/sandbox` (the run's files bound read-only inside it), a read-only root, a cleared environment and an
- * unprivileged uid.
+ * even an up loopback) with nested user namespaces disabled (`--disable-userns`, checked by
+ * `--assert-userns-disabled`), a seccomp filter (`--seccomp FD`), read-only system folders only, private /proc and
+ * /dev, size-capped tmpfs at `/tmp` and at `/sandbox` (the run's files bound read-only inside it), a read-only
+ * root, a cleared environment and an unprivileged uid.
  *
  * Why size caps (hostile-corpus finding): bwrap's tmpfs mounts default to half of host RAM and a read-write bind of
  * the host work folder writes to host disk; RLIMIT_FSIZE caps one file, not their number, so a candidate could fill
@@ -45,6 +46,22 @@ export function systemBinds(nodePath: string): string[] {
 /** Default size of each writable tmpfs (`/tmp`, `/sandbox`), in MiB. */
 export const DEFAULT_TMPFS_SIZE_MB = 32;
 
+/**
+ * Inodes (files, folders, links) each writable tmpfs may hold. Each costs about 1 KiB of kernel slab (inode and
+ * dentry); uncapped, 400,000 empty files in a 32 MiB tmpfs cost the host 231 MB (hostile-corpus finding).
+ */
+export const DEFAULT_TMPFS_INODES = 4096;
+
+/**
+ * Host folders on which the launch has mounted tmpfs capped in bytes and inodes (`size=`, `nr_inodes=`; see
+ * `launch-preamble.ts`), bound read-write at `/tmp` and `/sandbox` instead of bwrap's own `--tmpfs`, whose
+ * mounts cannot cap inodes.
+ */
+export interface PremountedTmpfs {
+  readonly tmp: string;
+  readonly sandbox: string;
+}
+
 /** The run's input files: a host folder and the relative paths (validated: no `..`) to bind from it. */
 export interface BwrapWorkFolder {
   readonly hostPath: string;
@@ -55,11 +72,18 @@ export interface BwrapWorkFolder {
  * Full bwrap argument list (without the bwrap binary itself), ending with `--` and `command`.
  *
  * Writable places inside: `/tmp` and {@link SANDBOX_WORK_FOLDER}, each a fresh tmpfs of `tmpfsSizeMb` MiB
- * (default {@link DEFAULT_TMPFS_SIZE_MB}; writes past it fail with ENOSPC). The work folder's input files are bound
+ * (default {@link DEFAULT_TMPFS_SIZE_MB}; writes past it fail with ENOSPC): the `premountedTmpfs` folders when
+ * given (capped in inodes too), else bwrap's `--tmpfs` with `--size`. The work folder's input files are bound
  * read-only from the host into the `/sandbox` tmpfs, so nothing a program writes ever reaches the host. `/`
  * and `/dev` are remounted read-only (device nodes such as `/dev/null` stay usable).
  *
+ * Always `--disable-userns --assert-userns-disabled` (bubblewrap >= 0.8): the program cannot create a user
+ * namespace, the step to a private mount namespace in which it could mount a tmpfs of any size.
+ *
  * @param workFolder Input files bound at {@link SANDBOX_WORK_FOLDER}, or undefined for none (probes).
+ * @param seccompFd bwrap's descriptor number of the compiled seccomp filter (`--seccomp`), or undefined for none.
+ * @param launchMarker A unique name put on bwrap's command line (as a no-op `--unsetenv`) so the host-side tree
+ *   watchdog can find the launch among the engine's children; invisible inside.
  */
 export function bwrapArgs(options: {
   readonly nodePath: string;
@@ -67,11 +91,16 @@ export function bwrapArgs(options: {
   readonly env: Readonly<Record<string, string>>;
   readonly command: readonly string[];
   readonly tmpfsSizeMb?: number;
+  readonly premountedTmpfs?: PremountedTmpfs;
+  readonly seccompFd?: number;
+  readonly launchMarker?: string;
 }): string[] {
   const tmpfsBytes = String((options.tmpfsSizeMb ?? DEFAULT_TMPFS_SIZE_MB) * 1024 * 1024);
   const args = [
     '--unshare-all',
     '--unshare-user',
+    '--disable-userns',
+    '--assert-userns-disabled',
     '--uid',
     String(SANDBOX_UID),
     '--gid',
@@ -85,15 +114,23 @@ export function bwrapArgs(options: {
     ...systemBinds(options.nodePath),
     '--proc',
     '/proc',
+    // pid 1 (bwrap's init) runs as the program's uid: without this, the program could open its memory read-write
+    // and hang or steer it (hostile-corpus finding); ptrace and process_vm_writev are denied by seccomp.
+    '--ro-bind',
+    '/dev/null',
+    '/proc/1/mem',
+    '--ro-bind',
+    '/dev/null',
+    '/proc/1/task/1/mem',
     '--dev',
     '/dev',
-    '--size',
-    tmpfsBytes,
-    '--tmpfs',
-    '/tmp',
   ];
+  const premounted = options.premountedTmpfs;
+  const writable = (hostFolder: string | undefined, dest: string): string[] =>
+    hostFolder === undefined ? ['--size', tmpfsBytes, '--tmpfs', dest] : ['--bind', hostFolder, dest];
+  args.push(...writable(premounted?.tmp, '/tmp'));
   if (options.workFolder !== undefined) {
-    args.push('--size', tmpfsBytes, '--tmpfs', SANDBOX_WORK_FOLDER);
+    args.push(...writable(premounted?.sandbox, SANDBOX_WORK_FOLDER));
     for (const file of options.workFolder.files) {
       args.push('--ro-bind', `${options.workFolder.hostPath}/${file}`, `${SANDBOX_WORK_FOLDER}/${file}`);
     }
@@ -102,6 +139,8 @@ export function bwrapArgs(options: {
     args.push('--chdir', '/tmp');
   }
   args.push('--remount-ro', '/dev', '--remount-ro', '/');
+  if (options.seccompFd !== undefined) args.push('--seccomp', String(options.seccompFd));
+  if (options.launchMarker !== undefined) args.push('--unsetenv', options.launchMarker);
   args.push('--clearenv');
   for (const [key, value] of Object.entries(options.env)) args.push('--setenv', key, value);
   args.push('--', ...options.command);

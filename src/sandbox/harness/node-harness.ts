@@ -67,7 +67,7 @@ export const NODE_KIT_SOURCE = String.raw`(function (kitName, returnArguments, M
     if (typeof tag === 'string' && k.length <= 2) {
       switch (tag) {
         case 'nan': return NaN; case 'inf': return Infinity; case '-inf': return -Infinity; case '-0': return -0;
-        case 'undefined': return undefined; case 'bigint': return BigIntCtor(v);
+        case 'undefined': return undefined; case 'bigint': return BigIntCtor(v); case 'float': return +v;
         case 'tuple': case 'set': case 'frozenset': return decode(v);
         case 'map': { const m = new MapCtor(); for (let i = 0; i < v.length; i++) apply(mapSet, m, [decode(v[i][0]), decode(v[i][1])]); return m; }
         case 'object': { const o = {}; const keys = ownKeys(v); for (let i = 0; i < keys.length; i++) put(o, keys[i], decode(v[keys[i]])); return o; }

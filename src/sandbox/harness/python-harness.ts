@@ -8,20 +8,18 @@
  * than returning those values, because every verdict is decided elsewhere (the engine and the judge process, which
  * never run candidate code) and every call is timed by the host. What this harness does guarantee is the shape of
  * what it sends: only plain data of exact built-in types (`type(v) is int`, never a subclass with its own `__eq__`),
- * tagged as in `value-encoding.ts` (tuples, sets, frozensets, dicts with non-string keys and bytes keep their type),
+ * tagged as in `value-encoding.ts` (the codec is `python-codec.ts`, shared with the judges) (tuples, sets, frozensets, dicts with non-string keys and bytes keep their type),
  * nesting at most 256 levels, cycles refused. The protocol runs on private copies of stdin/stdout; the candidate's
  * own `print` goes to stderr and its stdin is /dev/null.
  *
  * Each call gets a per-call timer (`signal.setitimer`, raising a `BaseException` subclass so `except Exception` in the
  * candidate cannot swallow it) covering the call and the serialization of its result.
  */
-export const PYTHON_HARNESS_SOURCE = String.raw`import base64, json, math, os, signal, sys
+import { PYTHON_CODEC_SOURCE } from './python-codec.js';
+
+export const PYTHON_HARNESS_SOURCE = String.raw`import json, os, signal, sys
 
 MAX_MESSAGE = 500
-MAX_DEPTH = 256
-_type = type
-_isnan = math.isnan
-_copysign = math.copysign
 
 
 class _ZerrTimeout(BaseException):
@@ -60,72 +58,7 @@ def _text(value):
         return '<unprintable>'
 
 
-def _decode(d):
-    if _type(d) is list:
-        return [_decode(x) for x in d]
-    if _type(d) is dict:
-        tag = d.get('$zerr')
-        if _type(tag) is str and len(d) <= 2:
-            v = d.get('v')
-            if tag == 'nan': return float('nan')
-            if tag == 'inf': return float('inf')
-            if tag == '-inf': return float('-inf')
-            if tag == '-0': return -0.0
-            if tag == 'undefined': return None
-            if tag == 'bigint': return int(v)
-            if tag == 'tuple': return tuple(_decode(x) for x in v)
-            if tag == 'set': return set(_decode(x) for x in v)
-            if tag == 'frozenset': return frozenset(_decode(x) for x in v)
-            if tag in ('dict', 'map'): return {_decode(p[0]): _decode(p[1]) for p in v}
-            if tag == 'bytes': return base64.b64decode(v)
-            if tag == 'object': return {k: _decode(x) for k, x in v.items()}
-        return {k: _decode(x) for k, x in d.items()}
-    return d
-
-
-def _sorted(items):
-    try:
-        return sorted(items)
-    except TypeError:
-        return sorted(items, key=repr)
-
-
-def _encode(v, depth, ancestors):
-    if depth > MAX_DEPTH:
-        raise ValueError('the result is nested deeper than ' + str(MAX_DEPTH) + ' levels')
-    t = _type(v)
-    if v is None or t is bool or t is str:
-        return v
-    if t is int:
-        return v if -(2 ** 53) < v < 2 ** 53 else {'$zerr': 'bigint', 'v': int.__repr__(v)}
-    if t is float:
-        if _isnan(v): return {'$zerr': 'nan'}
-        if v in (float('inf'), float('-inf')): return {'$zerr': 'inf' if v > 0 else '-inf'}
-        if v == 0.0 and _copysign(1.0, v) < 0: return {'$zerr': '-0'}
-        return v
-    if t is bytes:
-        return {'$zerr': 'bytes', 'v': base64.b64encode(v).decode('ascii')}
-    if t not in (list, tuple, set, frozenset, dict):
-        raise TypeError('cannot return a value of type ' + t.__name__ + ': only plain data (None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset) is accepted')
-    if id(v) in ancestors:
-        raise ValueError('the result is cyclic')
-    ancestors.add(id(v))
-    try:
-        if t is list:
-            return [_encode(x, depth + 1, ancestors) for x in list.__iter__(v)]
-        if t is tuple:
-            return {'$zerr': 'tuple', 'v': [_encode(x, depth + 1, ancestors) for x in tuple.__iter__(v)]}
-        if t is set or t is frozenset:
-            items = [_encode(x, depth + 1, ancestors) for x in _sorted(list(t.__iter__(v)))]
-            return {'$zerr': 'set' if t is set else 'frozenset', 'v': items}
-        pairs = list(dict.items(v))
-        if all(_type(k) is str for k, _ in pairs):
-            out = {k: _encode(x, depth + 1, ancestors) for k, x in pairs}
-            return {'$zerr': 'object', 'v': out} if '$zerr' in out else out
-        return {'$zerr': 'dict', 'v': [[_encode(k, depth + 2, ancestors), _encode(x, depth + 2, ancestors)] for k, x in pairs]}
-    finally:
-        ancestors.discard(id(v))
-
+${PYTHON_CODEC_SOURCE}
 
 def _main():
     first = _read_line()

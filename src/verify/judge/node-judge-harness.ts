@@ -44,7 +44,7 @@ const setup = vm.runInContext(String.raw` + '`' + String.raw`(function (pre, inv
     if (typeof tag === 'string' && k.length <= 2) {
       switch (tag) {
         case 'nan': return NaN; case 'inf': return Infinity; case '-inf': return -Infinity; case '-0': return -0;
-        case 'undefined': return undefined; case 'bigint': return BigInt(v);
+        case 'undefined': return undefined; case 'bigint': return BigInt(v); case 'float': return +v;
         case 'tuple': case 'frozenset': return v.map(decode);
         case 'set': return new Set(v.map(decode));
         case 'map': case 'dict': return new Map(v.map(function (p) { return [decode(p[0]), decode(p[1])]; }));

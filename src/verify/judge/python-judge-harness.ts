@@ -7,7 +7,9 @@
  * decoded to their exact Python types (tuples, sets, frozensets, dicts with any keys, bytes). Each call's
  * evaluation has a timer; past it the verdict is a spec error.
  */
-export const PYTHON_JUDGE_SOURCE = String.raw`import base64, bisect, collections, functools, heapq, itertools, json, math, os, re, signal, string, sys
+import { PYTHON_CODEC_SOURCE } from '../../sandbox/harness/python-codec.js';
+
+export const PYTHON_JUDGE_SOURCE = String.raw`import bisect, collections, functools, heapq, itertools, json, math, os, re, signal, string, sys
 
 request = json.loads(sys.stdin.readline())
 MODULES = {'math': math, 're': re, 'itertools': itertools, 'functools': functools, 'collections': collections,
@@ -25,27 +27,7 @@ def _on_alarm(signum, frame):
 signal.signal(signal.SIGALRM, _on_alarm)
 
 
-def decode(d):
-    if type(d) is list:
-        return [decode(x) for x in d]
-    if type(d) is dict:
-        tag = d.get('$zerr')
-        if type(tag) is str and len(d) <= 2:
-            v = d.get('v')
-            if tag == 'nan': return float('nan')
-            if tag == 'inf': return float('inf')
-            if tag == '-inf': return float('-inf')
-            if tag == '-0': return -0.0
-            if tag == 'undefined': return None
-            if tag == 'bigint': return int(v)
-            if tag == 'tuple': return tuple(decode(x) for x in v)
-            if tag == 'set': return set(decode(x) for x in v)
-            if tag == 'frozenset': return frozenset(decode(x) for x in v)
-            if tag in ('dict', 'map'): return {decode(p[0]): decode(p[1]) for p in v}
-            if tag == 'bytes': return base64.b64decode(v)
-            if tag == 'object': return {k: decode(x) for k, x in v.items()}
-        return {k: decode(x) for k, x in d.items()}
-    return d
+${PYTHON_CODEC_SOURCE}
 
 
 def text(e):
@@ -85,7 +67,7 @@ def first(by, values, result):
 
 
 def judge(call, mode):
-    args = decode(call['args'])
+    args = _decode(call['args'])
     f = first('precondition', args, None)
     if f is not None:
         return dict(f, v='skip', by='precondition')
@@ -103,13 +85,13 @@ def judge(call, mode):
         return {'v': 'threw', 'errorType': str(o.get('errorType'))[:300], 'message': str(o.get('message'))[:300]}
     if o.get('k') != 'value':
         return {'v': 'error', 'message': 'malformed outcome'}
-    result = decode(o.get('v'))
+    result = _decode(o.get('v'))
     if groups['invariant']:
-        after = decode(o['a']) if type(o.get('a')) is list else args
+        after = _decode(o['a']) if type(o.get('a')) is list else args
         f = first('invariant', after, result)
         if f is not None:
             return dict(f, v='violated', by='invariant')
-    f = first('check', decode(call['args']), result)
+    f = first('check', _decode(call['args']), result)
     if f is not None:
         return dict(f, v='violated', by='check')
     return {'v': 'ok'}

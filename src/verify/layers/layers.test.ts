@@ -19,9 +19,12 @@ import {
 const sandbox = new BwrapSandbox();
 const typescript = new TypeScriptCompilerService();
 const syntax = new SyntaxLayer({ typescript, sandbox });
-const types = new TypesLayer({ typescript });
+const types = new TypesLayer();
 const unitTests = new UnitTestsLayer({ runner: new SandboxCandidateRunner({ sandbox }) });
-afterAll(() => sandbox.close());
+afterAll(async () => {
+  await types.close();
+  await sandbox.close();
+});
 
 const tsSpec = hasCloseElementsSpec('typescript');
 const pySpec = hasCloseElementsSpec('python');

@@ -1,6 +1,5 @@
 import { describe, expect, test } from 'vitest';
 import { hasCloseElementsSpec, PY_CORRECT, TS_BAD_TYPES, TS_CORRECT } from '../../../test/fixtures/sandbox/specs.js';
-import { TypeScriptCompilerService } from '../typescript/typescript-compiler-service.js';
 import { PythonTypesLayer } from './python-types.js';
 import { TypesLayer } from './types.js';
 
@@ -35,7 +34,7 @@ describe('python types layer (pyright)', () => {
   });
 
   test('TypeScript candidates go to the configured TypeScript layer, else are skipped', async () => {
-    const delegating = new PythonTypesLayer({ typescriptLayer: new TypesLayer({ typescript: new TypeScriptCompilerService() }) });
+    const delegating = new PythonTypesLayer({ typescriptLayer: new TypesLayer() });
     const ts = (code: string, l: PythonTypesLayer) => l.verify({ spec: tsSpec, candidate: { language: 'typescript', code } });
     expect((await ts(TS_CORRECT, delegating)).status).toBe('pass');
     expect((await ts(TS_BAD_TYPES, delegating)).status).toBe('fail');

@@ -11,7 +11,12 @@
  * A candidate that starts with the spec's `contextCode` (verified dependency code, see `contextPrefix`) is judged on
  * its own lines only: the context's code lines are subtracted before comparing with `maxLines`. Complexity and lint
  * still cover every function, the context's included.
+ *
+ * ESLint runs in a worker thread ({@link TypeScriptLinter}) under a time limit (`timeoutMs`) and a heap limit
+ * (`memoryLimitMb`): a candidate that makes ESLint slow fails this layer (`lint timed out after 5000 ms`).
  */
+import { z } from 'zod';
+import { parseOptions } from '../../errors/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
 import { contextPrefix, type Language, type TaskSpec } from '../../spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
@@ -19,17 +24,33 @@ import { PythonToolError } from '../python/run-python-tool.js';
 import { failureReason, sortFindings, type Finding } from '../static/finding.js';
 import { analysePythonStatic } from '../static/python-static.js';
 import { COMPLEXITY_RULE, complexityMessage, staticAnalysisRules } from '../static/typescript-lint-rules.js';
-import { TypeScriptLinter } from '../static/typescript-linter.js';
+import { DEFAULT_LINT_TIMEOUT_MS, layerLinter, type LintResult, type TypeScriptLinter } from '../static/typescript-linter.js';
+import { analysisFailureDetails, isCandidateAnalysisFailure } from '../typescript/analysis-limit-error.js';
 
-/** Dependencies of {@link StaticAnalysisLayer}. */
+/** Dependencies and limits of {@link StaticAnalysisLayer}. Units are in the names. */
 export interface StaticAnalysisLayerOptions {
   /** Runs the Python analysis script. */
   readonly sandbox: Sandbox;
-  /** Warm linter, shareable with the security layer. Default: a new one (about 1-2 s on first use). */
+  /**
+   * Worker-backed linter, shareable with the security layer. Default: a new one with `memoryLimitMb` (starts on the
+   * first lint, about 1.5-3 s), closed by {@link StaticAnalysisLayer.close}.
+   */
   readonly linter?: TypeScriptLinter;
   /** Run the type-aware rules (builds a `ts.Program` per candidate, about +20-40 ms). Default true. */
   readonly typeAware?: boolean;
+  /** Wall-clock limit of one candidate's lint, in ms. Default 5_000 (a normal candidate takes 5-60 ms). */
+  readonly timeoutMs?: number;
+  /** Heap limit of the lint worker the layer creates, in MiB. Default 512. Only without `linter` (it has its own). */
+  readonly memoryLimitMb?: number;
 }
+
+const OptionsSchema = z.object({
+  sandbox: z.custom<Sandbox>((s) => typeof (s as Sandbox | undefined)?.run === 'function', 'a Sandbox'),
+  linter: z.custom<TypeScriptLinter>((l) => typeof (l as TypeScriptLinter | undefined)?.lint === 'function', 'a TypeScriptLinter').optional(),
+  typeAware: z.boolean().optional(),
+  timeoutMs: z.number().int().positive().max(600_000).optional(),
+  memoryLimitMb: z.number().int().min(64).max(65_536).optional(),
+}).strict();
 
 /** Finding of the line count: `line 0: 92 code lines > maxLines 80`. */
 function linesFinding(codeLines: number, maxLines: number): Finding[] {
@@ -41,24 +62,39 @@ function linesFinding(codeLines: number, maxLines: number): Finding[] {
 const CONTEXT_CACHE_SIZE = 16;
 
 /**
- * Fails with the first error finding (`line 7: complexity 18 > maxComplexity 15 (function solve)`).
+ * Fails with the first error finding (`line 7: complexity 18 > maxComplexity 15 (function solve)`), or when the lint
+ * was stopped: `lint timed out after 5000 ms`, `lint ran out of memory (limit 512 MiB)`, `lint failed: ...`.
  * Details: `{ findings: Finding[], codeLines, contextCodeLines?, functions? }`: `codeLines` counts the candidate's
  * own code lines (those after the spec's `contextCode`, when the candidate starts with it), `contextCodeLines` the
- * context's (only with a context); `functions`: Python complexities.
- * @throws SandboxUnavailableError (`sandbox_unavailable`) for Python when the sandbox cannot run.
+ * context's (only with a context); `functions`: Python complexities. A stopped lint: `{ findings: [],
+ * limitExceeded: 'timeoutMs' | 'memoryLimitMb', timeoutMs | memoryLimitMb }` or `{ findings: [], analysisError }`.
+ * @throws SandboxUnavailableError (`sandbox_unavailable`) for Python when the sandbox cannot run;
+ * AnalysisWorkerError (`analysis_worker_failed`, `during: 'start'`) when the lint worker cannot start.
  */
 export class StaticAnalysisLayer implements VerificationLayer {
   readonly name = 'static-analysis' as const;
   readonly #sandbox: Sandbox;
   readonly #linter: TypeScriptLinter;
+  readonly #ownsLinter: boolean;
   readonly #typeAware: boolean;
+  readonly #timeoutMs: number;
   /** Code lines of recent contexts, keyed by language and text: one count per task, not one per candidate. */
   readonly #contextLines = new Map<string, Promise<number>>();
 
+  /** @throws InvalidArgumentError (`invalid_argument`) for bad limits, or `memoryLimitMb` together with `linter`. */
   constructor(options: StaticAnalysisLayerOptions) {
-    this.#sandbox = options.sandbox;
-    this.#linter = options.linter ?? new TypeScriptLinter();
-    this.#typeAware = options.typeAware ?? true;
+    const parsed = parseOptions(OptionsSchema, options);
+    this.#sandbox = parsed.sandbox;
+    const { linter, owned } = layerLinter(parsed);
+    this.#linter = linter;
+    this.#ownsLinter = owned;
+    this.#typeAware = parsed.typeAware ?? true;
+    this.#timeoutMs = parsed.timeoutMs ?? DEFAULT_LINT_TIMEOUT_MS;
+  }
+
+  /** Ends the worker of a linter this layer created (a shared `linter` is closed by its owner). */
+  async close(): Promise<void> {
+    if (this.#ownsLinter) await this.#linter.close();
   }
 
   appliesTo(_spec: TaskSpec): boolean {
@@ -90,7 +126,15 @@ export class StaticAnalysisLayer implements VerificationLayer {
     };
     if (candidate.language === 'typescript') {
       const rules = staticAnalysisRules({ maxComplexity, entryPoint: spec.signature.entryPoint, typeAware: this.#typeAware });
-      const lint = this.#linter.lint(candidate.code, { rules, typeAware: this.#typeAware });
+      let lint: LintResult;
+      try {
+        lint = await this.#linter.lint(candidate.code, {
+          rules, typeAware: this.#typeAware, timeoutMs: this.#timeoutMs, ...(signal === undefined ? {} : { signal }),
+        });
+      } catch (error) {
+        if (!isCandidateAnalysisFailure(error)) throw error;
+        return { ...done([], analysisFailureDetails(error)), status: 'fail', reason: error.message };
+      }
       const findings: Finding[] = lint.messages.map((m) => ({
         line: m.line,
         rule: m.ruleId ?? 'parse',
@@ -131,7 +175,13 @@ export class StaticAnalysisLayer implements VerificationLayer {
     const cached = this.#contextLines.get(key);
     if (cached !== undefined) return cached;
     const counted = language === 'typescript'
-      ? Promise.resolve(this.#linter.lint(text, { rules: {} }).codeLines)
+      ? this.#linter.lint(text, { rules: {}, timeoutMs: this.#timeoutMs, ...(signal === undefined ? {} : { signal }) }).then(
+          (result) => result.codeLines,
+          (error: unknown) => {
+            if (!isCandidateAnalysisFailure(error)) throw error;
+            return text.split('\n').filter((line) => line.trim() !== '' && !line.trim().startsWith('//')).length;
+          },
+        )
       : analysePythonStatic(this.#sandbox, text, signal).then(
           (result) => result.codeLines,
           (error: unknown) => {

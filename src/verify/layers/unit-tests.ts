@@ -1,13 +1,15 @@
 /**
  * @module verify/layers/unit-tests
  * Layer 4, `unit-tests`: the spec's visible test cases, run in one sandboxed process through the `CandidateRunner`
- * and compared with {@link valuesEqual} (numbers within `1e-9 * max(1, |a|, |b|)`).
+ * and compared by the engine (never in the candidate's process) with {@link valuesEqual} by the declared output type:
+ * integers exactly, floats within the spec's `floatTolerance`, structures structurally.
  */
 import type { CallOutcome, CandidateRunner } from '../../sandbox/index.js';
 import type { TaskSpec, TestCase } from '../../spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { valuesEqual } from '../values-equal.js';
+import { parseTypeRef } from '../../spec/type-ref.js';
 
 /** Outcome of one test case, in `details.tests` (index is 1-based, as in reasons). */
 export interface TestCaseOutcome {
@@ -78,6 +80,7 @@ function judge(test: TestCase, index: number, outcome: CallOutcome, spec: TaskSp
       : fail(`returned ${renderValue(outcome.value)}, expected it to throw`);
   }
   if (outcome.kind === 'error') return fail(`threw ${outcome.errorType}: ${outcome.message.slice(0, 200)}`);
-  if (test.expected === undefined || valuesEqual(outcome.value, test.expected)) return { index, passed: true, outcome };
+  const options = { type: parseTypeRef(spec.language, spec.signature.output.type), ...(spec.floatTolerance ? { tolerance: spec.floatTolerance } : {}) };
+  if (test.expected === undefined || valuesEqual(outcome.value, test.expected, options)) return { index, passed: true, outcome };
   return fail(`returned ${renderValue(outcome.value)}, expected ${renderValue(test.expected)}`);
 }

@@ -44,6 +44,7 @@ export const DENIED_GLOBALS: ReadonlyMap<string, string> = new Map([
   ['EventSource', 'makes network requests'],
   ['importScripts', 'loads code'],
   ['require', 'loads modules'],
+  ['WebAssembly', 'compiles native code'],
 ]);
 
 /** `process.<name>` members that are denied. */
@@ -70,3 +71,31 @@ export const BUILTIN_OBJECTS: ReadonlySet<string> = new Set([
 
 /** Names of the global object. */
 export const GLOBAL_OBJECTS: ReadonlySet<string> = new Set(['globalThis', 'global', 'window', 'self']);
+
+/**
+ * Member names denied on any receiver, because they lead from an ordinary value to the Function constructor, a
+ * prototype, the calling frame or the stack-trace hook (the classic `vm` escapes). `constructor` has its own rule:
+ * comparing it (`x.constructor === Object`) and reading its `name` stay allowed.
+ */
+export const DENIED_MEMBERS: ReadonlyMap<string, readonly [rule: string, why: string]> = new Map([
+  ['__proto__', ['proto', 'prototype pollution']],
+  ['__defineGetter__', ['proto', 'prototype pollution']],
+  ['__defineSetter__', ['proto', 'prototype pollution']],
+  ['__lookupGetter__', ['proto', 'reaches a prototype\'s accessors']],
+  ['__lookupSetter__', ['proto', 'reaches a prototype\'s accessors']],
+  ['caller', ['caller', 'reaches the calling function']],
+  ['callee', ['caller', 'reaches the calling function']],
+  ['prepareStackTrace', ['stack-trace', 'reaches host stack frames']],
+]);
+
+/** `Object.<name>` / `Reflect.<name>` members denied whatever their arguments. */
+export const DENIED_REFLECTION: ReadonlyMap<string, readonly [rule: string, why: string]> = new Map([
+  ['Object.getPrototypeOf', ['get-prototype-of', 'reaches built-in prototypes and their constructors']],
+  ['Reflect.getPrototypeOf', ['get-prototype-of', 'reaches built-in prototypes and their constructors']],
+  ['Object.setPrototypeOf', ['set-prototype-of', 'changes a prototype']],
+  ['Reflect.setPrototypeOf', ['set-prototype-of', 'changes a prototype']],
+  ['Reflect.construct', ['reflect-construct', 'constructs through a computed target (Function constructor route)']],
+]);
+
+/** Property keys that, named as an argument of a reflective call (`Reflect.get(f, 'constructor')`), are denied. */
+export const DENIED_KEYS: ReadonlySet<string> = new Set(['constructor', '__proto__', 'caller', 'callee', 'prepareStackTrace']);

@@ -5,6 +5,10 @@
  * `candidate.py` and our `pyrightconfig.json` (`typeCheckingMode: basic`), never the host project's configuration.
  * Latency: about 1.0-2.0 s per candidate (a cold Node process that loads the typeshed stubs each time); a warm
  * `pyright-langserver` would bring this near 100 ms and is left for later.
+ *
+ * Bounds: the process is killed (SIGKILL) after `timeoutMs` (default 30 s), and its V8 heap is capped with
+ * `--max-old-space-size` (`memoryLimitMb`, default 1024 MiB; a small candidate needs under 100 MiB): a candidate that
+ * makes pyright slow or hungry costs a `tool-error` ("pyright timed out after 30000 ms"), never the engine.
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -40,14 +44,23 @@ interface PyrightJson {
   generalDiagnostics?: { severity?: string; message?: string; rule?: string; range?: { start?: { line?: number; character?: number } } }[];
 }
 
+/** Default wall-clock limit of one pyright run, in ms. */
+export const DEFAULT_PYRIGHT_TIMEOUT_MS = 30_000;
+
+/** Default V8 heap limit of the pyright process (`--max-old-space-size`), in MiB. */
+export const DEFAULT_PYRIGHT_MEMORY_LIMIT_MB = 1024;
+
 /**
- * Runs pyright on `code`. `cliPath` defaults to {@link resolvePyright}; `timeoutMs` defaults to 30_000.
- * Only `error` diagnostics are returned. Never throws for a bad candidate; an unusable pyright run is `tool-error`.
+ * Runs pyright on `code`. `cliPath` defaults to {@link resolvePyright}; `timeoutMs` (wall clock, then SIGKILL)
+ * defaults to 30_000; `memoryLimitMb` (the process's V8 heap) to 1024. Only `error` diagnostics are returned. Never
+ * throws for a bad candidate; an unusable pyright run is `tool-error` (`pyright timed out after 30000 ms`,
+ * `pyright ran out of memory (limit 1024 MiB)`, or the process's error). Throws only the signal's reason when aborted.
  */
 export async function runPyright(options: {
   readonly code: string;
   readonly cliPath?: string | undefined;
   readonly timeoutMs?: number;
+  readonly memoryLimitMb?: number;
   readonly signal?: AbortSignal;
 }): Promise<PyrightResult> {
   const cliPath = options.cliPath ?? resolvePyright();
@@ -57,13 +70,18 @@ export async function runPyright(options: {
   try {
     await writeFile(join(folder, 'candidate.py'), options.code);
     await writeFile(join(folder, 'pyrightconfig.json'), JSON.stringify({ typeCheckingMode: 'basic', include: ['candidate.py'] }));
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? 30_000);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_PYRIGHT_TIMEOUT_MS;
+    const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_PYRIGHT_MEMORY_LIMIT_MB;
+    const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const args = [`--max-old-space-size=${memoryLimitMb}`, cliPath, '--outputjson', '--project', folder, 'candidate.py'];
     const stdout = await new Promise<string>((resolve, reject) => {
-      execFile(process.execPath, [cliPath, '--outputjson', '--project', folder, 'candidate.py'], { cwd: folder, signal, maxBuffer: 16 * 1024 * 1024 }, (error, out) => {
+      execFile(process.execPath, args, { cwd: folder, signal, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, out, err) => {
         // Exit code 1 means "errors found"; anything else without JSON is a tool failure.
-        if (error !== null && (error.code !== 1 || out === '')) reject(error);
-        else resolve(out);
+        if (error === null || (error.code === 1 && out !== '')) resolve(out);
+        else if (timeout.aborted && options.signal?.aborted !== true) reject(new Error(`pyright timed out after ${timeoutMs} ms`));
+        else if (/heap out of memory|Allocation failed/.test(err)) reject(new Error(`pyright ran out of memory (limit ${memoryLimitMb} MiB)`));
+        else reject(error);
       });
     });
     const parsed = JSON.parse(stdout) as PyrightJson;

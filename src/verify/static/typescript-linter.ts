@@ -1,111 +1,122 @@
 /**
  * @module verify/static/typescript-linter
- * ESLint run in memory on a TypeScript candidate: one warm `Linter` (flat config), typescript-eslint's parser, and a
- * `ts.Program` from the warm {@link TypeScriptCompilerService} for type-aware rules. The candidate is only parsed and analysed, never
- * executed, so this runs in the engine's process. Shared by the static-analysis and security layers.
+ * The engine's ESLint linter for candidate code, shared by the static-analysis and security layers: the warm
+ * {@link TypeScriptLintEngine} (ESLint, typescript-eslint's parser and type-aware rules, eslint-plugin-security) in a
+ * worker thread, bounded in time per lint and in memory (`typescript/bounded-worker.ts`). A candidate that makes
+ * ESLint slow (enormous nesting, a quadratic rule on a long `else if` chain, a type-level bomb seen by a type-aware
+ * rule) costs its layer a failure, `lint timed out after 5000 ms` or `lint ran out of memory (limit 512 MiB)`, never
+ * the engine.
+ *
+ * Nothing heavy loads with this module: the worker starts on the first lint and loads ESLint there (about 1.5-3 s,
+ * not counted in that lint's limit). A warm lint costs the engine a message round trip (well under 1 ms) on top of
+ * ESLint's 5-60 ms.
  */
-import { createRequire } from 'node:module';
-import type { ESLint, Linter } from 'eslint';
-import type tseslint from 'typescript-eslint';
-import { CANDIDATE_FILE, TypeScriptCompilerService } from '../typescript/typescript-compiler-service.js';
+import { z } from 'zod';
+import type { Linter } from 'eslint';
+import { InvalidArgumentError, parseOptions } from '../../errors/index.js';
+import {
+  BoundedWorker,
+  DEFAULT_ANALYSIS_MEMORY_LIMIT_MB,
+  DEFAULT_ANALYSIS_START_TIMEOUT_MS,
+  siblingModule,
+} from '../typescript/bounded-worker.js';
+import type { LintResult } from './typescript-lint-engine.js';
+import type { LintRequest } from './typescript-lint-worker.js';
 
-/** ESLint, typescript-eslint and eslint-plugin-security (CommonJS, about 1-2 s to load), loaded by the first lint. */
-interface LintModules {
-  readonly Linter: typeof Linter;
-  readonly tseslint: typeof tseslint;
-  readonly securityPlugin: ESLint.Plugin;
+export type { LintMessage, LintResult } from './typescript-lint-engine.js';
+
+/** Default wall-clock limit of one lint, in ms. A normal candidate takes 5-60 ms. */
+export const DEFAULT_LINT_TIMEOUT_MS = 5_000;
+
+/** Options of {@link TypeScriptLinter}. Units are in the names. */
+export interface TypeScriptLinterOptions {
+  /** Heap limit of the lint worker (`resourceLimits.maxOldGenerationSizeMb`), in MiB. Default 512. */
+  readonly memoryLimitMb?: number;
+  /** Limit on starting the worker and loading ESLint, in ms. Default 60_000. */
+  readonly startTimeoutMs?: number;
 }
 
-let lintModules: LintModules | undefined;
+/** Options of one {@link TypeScriptLinter.lint}. */
+export interface LintCallOptions {
+  /** ESLint rules with severities: `error` findings fail a layer, `warn` ones are reported. */
+  readonly rules: Linter.RulesRecord;
+  /** Build a `ts.Program` so rules that need type information can run (about +20-40 ms). Default false. */
+  readonly typeAware?: boolean;
+  /** Wall-clock limit of this lint in ms, counted from when the worker receives it. Default 5_000. */
+  readonly timeoutMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+const positiveLimit = z.number().int().positive();
+
+const OptionsSchema = z.object({
+  memoryLimitMb: positiveLimit.min(64).max(65_536).optional(),
+  startTimeoutMs: positiveLimit.max(600_000).optional(),
+}).strict();
+
+const LintOptionsSchema = z.object({
+  rules: z.record(z.string(), z.unknown()),
+  typeAware: z.boolean().optional(),
+  timeoutMs: positiveLimit.max(600_000).optional(),
+  signal: z.instanceof(AbortSignal).optional(),
+}).strict();
 
 /**
- * Loads the lint modules once, synchronously, on first use, so importing the engine (or a run with no TypeScript
- * candidate) does not pay for them. All three packages are CommonJS, so `require` loads them without making
- * {@link TypeScriptLinter.lint} async.
- */
-function loadLintModules(): LintModules {
-  if (lintModules === undefined) {
-    const require = createRequire(import.meta.url);
-    lintModules = {
-      Linter: (require('eslint') as { Linter: typeof Linter }).Linter,
-      tseslint: require('typescript-eslint') as typeof tseslint,
-      // eslint-plugin-security 4 is CommonJS without type declarations.
-      securityPlugin: require('eslint-plugin-security') as ESLint.Plugin,
-    };
-  }
-  return lintModules;
-}
-
-/** One ESLint message. `ruleId` is null for a fatal parse error. Lines and columns are 1-based. */
-export interface LintMessage {
-  readonly line: number;
-  readonly column: number;
-  readonly ruleId: string | null;
-  readonly message: string;
-  readonly severity: 'error' | 'warning';
-}
-
-/** Result of {@link TypeScriptLinter.lint}. `codeLines`: lines holding at least one token that is not a comment. */
-export interface LintResult {
-  readonly messages: readonly LintMessage[];
-  readonly codeLines: number;
-  readonly durationMs: number;
-}
-
-/**
- * The warm linter. The first call loads ESLint and the rules and parses the lib (about 1-2 s); later calls take
- * about 20-60 ms with type-aware rules, a few ms without. Plugins available to rule sets: `@typescript-eslint`,
- * `security` (eslint-plugin-security).
+ * Lints candidates off the main thread. One worker, lints run one at a time in call order. `close()` ends the
+ * worker; it is `unref()`ed while idle, so an engine that is not closed still exits.
  */
 export class TypeScriptLinter {
-  #linter: Linter | undefined;
-  readonly #programs: Pick<TypeScriptCompilerService, 'program'>;
+  /** Heap limit of the worker, in MiB. */
+  readonly memoryLimitMb: number;
+  readonly #worker: BoundedWorker<LintRequest, LintResult>;
 
-  /** @param options.programHost builds type-aware programs; default a new warm `TypeScriptCompilerService` (share the engine's). */
-  constructor(options: { readonly programHost?: Pick<TypeScriptCompilerService, 'program'> } = {}) {
-    this.#programs = options.programHost ?? new TypeScriptCompilerService();
+  /** @throws InvalidArgumentError (`invalid_argument`) for a limit that is not a positive integer in range. */
+  constructor(options: TypeScriptLinterOptions = {}) {
+    const parsed = parseOptions(OptionsSchema, options);
+    this.memoryLimitMb = parsed.memoryLimitMb ?? DEFAULT_ANALYSIS_MEMORY_LIMIT_MB;
+    this.#worker = new BoundedWorker({
+      entry: siblingModule(import.meta.url, 'typescript-lint-worker'),
+      what: 'lint',
+      memoryLimitMb: this.memoryLimitMb,
+      startTimeoutMs: parsed.startTimeoutMs ?? DEFAULT_ANALYSIS_START_TIMEOUT_MS,
+    });
   }
 
   /**
-   * Lints `code` with `rules` (ESLint severities: `error` findings fail a layer, `warn` ones are reported).
-   * `typeAware` (default false) builds a `ts.Program` so rules that need type information can run.
+   * Lints `code` with `options.rules`. Plugins available to rule sets: `@typescript-eslint`, `security`.
+   * @throws AnalysisTimeoutError (`analysis_timed_out`), AnalysisOutOfMemoryError (`analysis_out_of_memory`),
+   * AnalysisWorkerError (`analysis_worker_failed`; `during: 'start'` when the worker cannot start),
+   * InvalidArgumentError for bad options, the signal's reason when aborted.
    */
-  lint(code: string, options: { readonly rules: Linter.RulesRecord; readonly typeAware?: boolean }): LintResult {
-    const started = performance.now();
-    const { Linter, tseslint, securityPlugin } = loadLintModules();
-    const linter = (this.#linter ??= new Linter({ configType: 'flat', cwd: '/zerr' }));
-    const parserOptions = options.typeAware === true ? { programs: [this.#programs.program(code)] } : {};
-    const config: Linter.Config = {
-      files: ['**/*.ts'],
-      languageOptions: { parser: tseslint.parser as Linter.Parser, parserOptions, sourceType: 'module' },
-      plugins: { '@typescript-eslint': tseslint.plugin as ESLint.Plugin, security: securityPlugin },
-      linterOptions: { reportUnusedDisableDirectives: 'off', noInlineConfig: true },
-      rules: options.rules,
-    };
-    const raw = linter.verify(code, [config], { filename: CANDIDATE_FILE });
-    const messages = raw.map((m) => ({
-      line: m.line,
-      column: m.column,
-      ruleId: m.ruleId,
-      message: m.message,
-      severity: m.fatal === true || m.severity === 2 ? ('error' as const) : ('warning' as const),
-    }));
-    return { messages, codeLines: this.#codeLines(code), durationMs: performance.now() - started };
+  lint(code: string, options: LintCallOptions): Promise<LintResult> {
+    const parsed = parseOptions(LintOptionsSchema, options);
+    const request: LintRequest = { code, options: { rules: options.rules, ...(parsed.typeAware === undefined ? {} : { typeAware: parsed.typeAware }) } };
+    return this.#worker.run(request, {
+      timeoutMs: parsed.timeoutMs ?? DEFAULT_LINT_TIMEOUT_MS,
+      ...(parsed.signal === undefined ? {} : { signal: parsed.signal }),
+    });
   }
 
-  /** Lines covered by tokens (a multi-line template literal counts every line it spans); comments and blanks do not count. */
-  #codeLines(code: string): number {
-    const sourceCode = this.#linter?.getSourceCode() ?? null;
-    if (sourceCode === null || sourceCode.text !== code) return countNonBlankLines(code);
-    const lines = new Set<number>();
-    for (const token of sourceCode.ast.tokens) {
-      for (let line = token.loc.start.line; line <= token.loc.end.line; line++) lines.add(line);
-    }
-    return lines.size;
+  /** Terminates the worker; a later lint starts a new one. */
+  close(): Promise<void> {
+    return this.#worker.close();
   }
 }
 
-/** Fallback for a file ESLint could not parse: non-blank lines. */
-export function countNonBlankLines(code: string): number {
-  return code.split('\n').filter((line) => line.trim() !== '').length;
+/**
+ * The linter of a layer's options: the given one (`owned: false`, closed by its owner) or a new one with
+ * `memoryLimitMb` (`owned: true`, closed by the layer).
+ * @throws InvalidArgumentError (`invalid_argument`) for `memoryLimitMb` together with `linter`.
+ */
+export function layerLinter(options: { readonly linter?: TypeScriptLinter | undefined; readonly memoryLimitMb?: number | undefined }): {
+  readonly linter: TypeScriptLinter;
+  readonly owned: boolean;
+} {
+  if (options.linter !== undefined && options.memoryLimitMb !== undefined) {
+    throw new InvalidArgumentError({
+      parameter: 'options.memoryLimitMb', value: options.memoryLimitMb, expected: 'no memoryLimitMb with a linter (set it on the TypeScriptLinter)',
+    });
+  }
+  if (options.linter !== undefined) return { linter: options.linter, owned: false };
+  return { linter: new TypeScriptLinter(options.memoryLimitMb === undefined ? {} : { memoryLimitMb: options.memoryLimitMb }), owned: true };
 }

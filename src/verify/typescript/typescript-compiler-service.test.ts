@@ -1,4 +1,5 @@
-import { describe, expect, test } from 'vitest';
+import ts from 'typescript';
+import { describe, expect, test, vi } from 'vitest';
 import { TypeScriptCompilerService } from './typescript-compiler-service.js';
 
 describe('TypeScriptCompilerService', () => {
@@ -7,6 +8,20 @@ describe('TypeScriptCompilerService', () => {
   test('reports syntax errors with 1-based line and column', () => {
     const diagnostics = service.checkSyntax('function f(a: number) {\n  return a +;\n}');
     expect(diagnostics[0]).toMatchObject({ line: 2, column: 13, code: 1109 });
+  });
+
+  test('checkSyntax only parses (no lib file is read); code nested too deeply for the parser is a diagnostic, not a throw', () => {
+    const readFile = vi.spyOn(ts.sys, 'readFile');
+    try {
+      const fresh = new TypeScriptCompilerService();
+      expect(fresh.checkSyntax('const x: number = "types are not checked";')).toEqual([]);
+      expect(fresh.checkSyntax(`const x = ${'('.repeat(50_000)}1${')'.repeat(50_000)};`)).toEqual([
+        { line: 0, column: 0, code: 0, message: expect.stringMatching(/^the code is nested too deeply to parse/) },
+      ]);
+      expect(readFile).not.toHaveBeenCalled();
+    } finally {
+      readFile.mockRestore();
+    }
   });
 
   test('reports semantic errors under strict, with the ES2022 lib and no node types', () => {

@@ -11,6 +11,11 @@
  * then module-scoped and may shadow lib globals, which is what running the script does (it overwrites them). What
  * a module forbids that a script allows (`with`, octal literals) is already an error in strict mode, which
  * TypeScript assumes anyway. No `@types/node` (`types: []`): candidates get no `require` or `process`.
+ *
+ * Where it runs: type checking is unbounded in time and memory (a type-level bomb can keep the checker busy for
+ * minutes and exhaust the heap), so the engine type checks candidates only through `TypeScriptTypeChecker`, which runs
+ * this service in a worker thread under limits. In the engine's own thread the syntax layer uses
+ * {@link TypeScriptCompilerService.checkSyntax}, which only parses (linear in the text, no lib).
  */
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
@@ -42,8 +47,8 @@ export interface TypeCheckResult {
 }
 
 /**
- * The warm compiler. Not thread-safe, but JavaScript is single-threaded and every method is synchronous. One
- * instance per engine; the lib cache lives as long as the instance (about 10 MB).
+ * The warm compiler. Not thread-safe, but JavaScript is single-threaded and every method is synchronous. The lib
+ * cache (about 10 MB) is filled by the first `checkTypes` or `program` and lives as long as the instance.
  */
 export class TypeScriptCompilerService {
   readonly #libFolder = dirname(ts.getDefaultLibFilePath(CHECK_COMPILER_OPTIONS));
@@ -71,10 +76,20 @@ export class TypeScriptCompilerService {
     };
   }
 
-  /** Parse (syntax) diagnostics of `code`; no type checker is created. */
+  /**
+   * Parse (syntax) diagnostics of `code`: no type checker is created and no lib is read (about 1 ms per 10 KB).
+   * Code nested too deeply for the parser's stack gets one diagnostic at line 0 (code 0) instead of a throw.
+   */
   checkSyntax(code: string): TypeScriptDiagnostic[] {
-    const program = this.#program(code);
-    return toDiagnostics(program.getSyntacticDiagnostics(this.#candidate));
+    try {
+      const file = ts.createSourceFile(CANDIDATE_FILE, code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
+      const host: ts.CompilerHost = { ...this.#host, getSourceFile: (fileName) => (fileName === CANDIDATE_FILE ? file : undefined) };
+      const program = ts.createProgram({ rootNames: [CANDIDATE_FILE], options: { ...CHECK_COMPILER_OPTIONS, noLib: true }, host });
+      return toDiagnostics(program.getSyntacticDiagnostics(file));
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return [{ line: 0, column: 0, code: 0, message: `the code is nested too deeply to parse (${error.message})` }];
+    }
   }
 
   /** Syntax and semantic diagnostics of `code` as a standalone file (see the module comment). */
