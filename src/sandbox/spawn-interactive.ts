@@ -156,6 +156,8 @@ export function spawnInteractive(options: SpawnInteractiveOptions): InteractiveS
       });
     },
     kill(): Promise<SandboxProcessEnd> {
+      // Whoever waits for the end keeps the engine alive until it comes (the idle process itself does not).
+      if (!ended) child.ref();
       killGroup();
       return endedPromise;
     },
