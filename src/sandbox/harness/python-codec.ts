@@ -79,3 +79,33 @@ def _encode(v, depth, ancestors):
     finally:
         ancestors.discard(id(v))
 `;
+
+/**
+ * Python source of the line protocol's I/O, shared by the candidate harness and the hidden-test judge: the protocol
+ * moves to private copies of stdin/stdout, fd 0 becomes /dev/null and fd 1 stderr (so `print` cannot corrupt it);
+ * `_read_line()` returns the next line or None at EOF, `_write_line(text)` writes one line. Needs `import os`.
+ */
+export const PYTHON_PROTOCOL_SOURCE = String.raw`_proto_in = os.dup(0)
+_proto_out = os.dup(1)
+_nul = os.open(os.devnull, os.O_RDONLY)
+os.dup2(_nul, 0)
+os.close(_nul)
+os.dup2(2, 1)
+_pending = [b'']
+
+
+def _read_line():
+    while b'\n' not in _pending[0]:
+        chunk = os.read(_proto_in, 65536)
+        if not chunk:
+            return None
+        _pending[0] += chunk
+    line, _pending[0] = _pending[0].split(b'\n', 1)
+    return line.decode('utf-8')
+
+
+def _write_line(text):
+    out = (text + '\n').encode('utf-8')
+    while out:
+        out = out[os.write(_proto_out, out):]
+`;

@@ -15,7 +15,7 @@
  * Each call gets a per-call timer (`signal.setitimer`, raising a `BaseException` subclass so `except Exception` in the
  * candidate cannot swallow it) covering the call and the serialization of its result.
  */
-import { PYTHON_CODEC_SOURCE } from './python-codec.js';
+import { PYTHON_CODEC_SOURCE, PYTHON_PROTOCOL_SOURCE } from './python-codec.js';
 
 export const PYTHON_HARNESS_SOURCE = String.raw`import json, os, signal, sys
 
@@ -26,29 +26,7 @@ class _ZerrTimeout(BaseException):
     pass
 
 
-_proto_in = os.dup(0)
-_proto_out = os.dup(1)
-_nul = os.open(os.devnull, os.O_RDONLY)
-os.dup2(_nul, 0)
-os.close(_nul)
-os.dup2(2, 1)
-_pending = [b'']
-
-
-def _read_line():
-    while b'\n' not in _pending[0]:
-        chunk = os.read(_proto_in, 65536)
-        if not chunk:
-            return None
-        _pending[0] += chunk
-    line, _pending[0] = _pending[0].split(b'\n', 1)
-    return line.decode('utf-8')
-
-
-def _write_line(text):
-    out = (text + '\n').encode('utf-8')
-    while out:
-        out = out[os.write(_proto_out, out):]
+${PYTHON_PROTOCOL_SOURCE}
 
 
 def _text(value):

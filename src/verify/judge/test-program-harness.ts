@@ -11,7 +11,7 @@
  * Input: one line `{"program": "<source>"}`. Python runs the program with `exec` in a fresh namespace holding
  * `__zerr_call`; JavaScript with `new Function('require', 'module', 'exports', '__zerr_call', program)`.
  */
-import { PYTHON_CODEC_SOURCE } from '../../sandbox/harness/python-codec.js';
+import { PYTHON_CODEC_SOURCE, PYTHON_PROTOCOL_SOURCE } from '../../sandbox/harness/python-codec.js';
 
 /** The Python hidden-test judge (`tests.py`). */
 export const PYTHON_TEST_PROGRAM_SOURCE = String.raw`import json, os, sys, traceback
@@ -19,29 +19,7 @@ export const PYTHON_TEST_PROGRAM_SOURCE = String.raw`import json, os, sys, trace
 ${PYTHON_CODEC_SOURCE}
 
 
-_proto_in = os.dup(0)
-_proto_out = os.dup(1)
-_nul = os.open(os.devnull, os.O_RDONLY)
-os.dup2(_nul, 0)
-os.close(_nul)
-os.dup2(2, 1)
-_pending = [b'']
-
-
-def _read_line():
-    while b'\n' not in _pending[0]:
-        chunk = os.read(_proto_in, 65536)
-        if not chunk:
-            return None
-        _pending[0] += chunk
-    line, _pending[0] = _pending[0].split(b'\n', 1)
-    return line.decode('utf-8')
-
-
-def _write_line(text):
-    out = (text + '\n').encode('utf-8')
-    while out:
-        out = out[os.write(_proto_out, out):]
+${PYTHON_PROTOCOL_SOURCE}
 
 
 _raised = {}
