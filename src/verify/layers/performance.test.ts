@@ -78,8 +78,11 @@ describe('PerformanceLayer (real bwrap sandbox)', () => {
     const quadratic = await layer.verify({ spec: spec('typescript'), candidate: { language: 'typescript', code: TS_QUADRATIC } });
     expect(quadratic.status, quadratic.reason).toBe('fail');
     expect(quadratic.reason).toMatch(/^accidentally quadratic: time grows [\d.]+x per doubling of the input, from [\d.]+ ms at n=\d+ to [\d.]+ ms for count_distinct\(\[\.\.\.8192 items\]\) \(limit 3x at n >= 256\)$/);
-    const verdict = (quadratic.details as { growth: { verdict: { ratio: number } } }).growth.verdict;
-    expect(verdict.ratio).toBeGreaterThan(3);
+    const growth = (quadratic.details as { growth: { verdict: { ratio: number }; transportMs?: number[] } }).growth;
+    expect(growth.verdict.ratio).toBeGreaterThan(3);
+    // The trusted stub's transport times, one per ladder size (256..8192), are what was subtracted.
+    expect(growth.transportMs).toHaveLength(6);
+    expect(growth.transportMs?.every((ms) => ms > 0 && ms < 1000)).toBe(true);
   });
 
   test('a Python candidate: linear passes, quadratic is flagged', async () => {

@@ -1,8 +1,15 @@
 /**
  * @module verify/layers/performance
- * Layer 8, `performance`: median wall time of each call over `repeat` runs, measured inside the sandbox by the
- * harness (not including process start-up), against `spec.limits.timeoutMs`; and a growth check on generated
- * inputs of doubling size that flags accidentally quadratic code (thresholds in `verify/performance/growth-check`).
+ * Layer 8, `performance`: median wall time of each call over `repeat` runs, timed by the host around each exchange
+ * with the sandboxed process (not including process start-up), against `spec.limits.timeoutMs`; and a growth check
+ * on generated inputs of doubling size that flags accidentally quadratic code (thresholds in
+ * `verify/performance/growth-check`).
+ *
+ * Transport overhead: a host-timed call also pays for sending the arguments and reading the result (about 1 ms for
+ * a few thousand numbers), which is linear in the input and would flatten a quadratic curve at small sizes. Before
+ * judging growth, the layer times the same ladder against a trusted stub of the same signature that returns at once
+ * (once per signature, cached), and subtracts the stub's fastest time at each size. The stub runs in its own
+ * sandboxed process, so the candidate cannot touch the baseline.
  */
 import type { CandidateRunner, CandidateRunResult } from '../../sandbox/index.js';
 import type { TaskSpec } from '../../spec/task-spec.js';
@@ -45,14 +52,15 @@ export interface TimedCall {
  * n >= 256)`, or with the run failure. Applies when the spec has test cases or sized parameters.
  * Details: `{ calls: TimedCall[], growth?: { ladder, verdict } }`.
  *
- * Trust: node timings are taken by the harness outside the candidate's reach (sealed vm context); Python timings
- * are taken in the forked child that also runs the candidate, which can introspect it and forge them (it can no
- * longer forge the nonce-marked line; see `harness/python-harness.ts`).
+ * Trust: every time is taken by the host around the exchange, so a candidate cannot report a shorter time than the
+ * one it took; the transport baseline comes from a trusted stub in another process.
  * @throws SandboxUnavailableError (`sandbox_unavailable`) when the sandbox cannot run.
  */
 export class PerformanceLayer implements VerificationLayer {
   readonly name = 'performance' as const;
   readonly #options: PerformanceLayerOptions;
+  /** Transport baseline per signature: fastest stub time per ladder size, in ms (see the module note). */
+  readonly #baselines = new Map<string, Promise<readonly number[] | undefined>>();
 
   constructor(options: PerformanceLayerOptions) {
     this.#options = options;
@@ -86,9 +94,11 @@ export class PerformanceLayer implements VerificationLayer {
     const slow = testCalls.find((c) => c.medianMs === 'timeout' || c.medianMs > limit);
     if (slow) return done('fail', slowReason(slow, limit), { calls });
     if (ladder.length === 0) return done('pass', passReason(calls, limit), { calls });
+    const baseline = await this.#baseline(context, ladder);
     const timings: SizedTiming[] = ladder.map((l, i) => {
       const call = calls[spec.testCases.length + i];
-      return { size: l.size, medianMs: call === undefined || call.medianMs === 'timeout' ? 'timeout' : Math.min(...call.timesMs) };
+      if (call === undefined || call.medianMs === 'timeout') return { size: l.size, medianMs: 'timeout' };
+      return { size: l.size, medianMs: Math.max(0, Math.min(...call.timesMs) - (baseline?.[i] ?? 0)) };
     });
     const verdict = judgeGrowth(timings, {
       timeoutMs: limit,
@@ -96,7 +106,7 @@ export class PerformanceLayer implements VerificationLayer {
       minSize: this.#options.minSize ?? 256,
       ...(this.#options.minMeasurableMs !== undefined ? { minMeasurableMs: this.#options.minMeasurableMs } : {}),
     });
-    const details = { calls, growth: { ladder: timings, verdict } };
+    const details = { calls, growth: { ladder: timings, verdict, ...(baseline ? { transportMs: baseline } : {}) } };
     const thresholds = { maxRatio: this.#options.maxGrowthRatio ?? 3, minSize: this.#options.minSize ?? 256 };
     if (verdict.kind === 'flagged') return done('fail', growthReason(spec, ladder, verdict, thresholds), details);
     return done('pass', `${passReason(testCalls, limit)}; growth: ${describeGrowth(verdict)}`, details);
@@ -115,10 +125,32 @@ export class PerformanceLayer implements VerificationLayer {
     return ladder;
   }
 
-  #run(context: VerificationContext, calls: unknown[][]): Promise<CandidateRunResult> {
+  /**
+   * The fastest time per ladder size of a trusted stub with the candidate's entry point that returns at once: the
+   * cost of sending the arguments and reading a result. `undefined` when the stub could not be timed (then nothing
+   * is subtracted, which can only make growth look smaller, never flag a linear candidate).
+   */
+  #baseline(context: VerificationContext, ladder: readonly { size: number; args: unknown[] }[]): Promise<readonly number[] | undefined> {
+    const { spec } = context;
+    const key = JSON.stringify([context.candidate.language, spec.signature, ladder.map((l) => l.size)]);
+    let baseline = this.#baselines.get(key);
+    if (baseline === undefined) {
+      const entry = spec.signature.entryPoint;
+      const code = context.candidate.language === 'python' ? `def ${entry}(*_args):\n    return None\n` : `function ${entry}(..._args: unknown[]): null { return null; }\n`;
+      baseline = this.#run(context, ladder.map((l) => l.args), code).then(
+        (run) => (run.kind === 'ran' && run.callTimesMs?.length === ladder.length ? run.callTimesMs.map((times) => Math.min(...times)) : undefined),
+        () => undefined,
+      );
+      this.#baselines.set(key, baseline);
+      void baseline.then((b) => b === undefined && this.#baselines.delete(key)); // a failed or cancelled stub run is retried next time
+    }
+    return baseline;
+  }
+
+  #run(context: VerificationContext, calls: unknown[][], code = context.candidate.code): Promise<CandidateRunResult> {
     return this.#options.runner.run({
       language: context.candidate.language,
-      code: context.candidate.code,
+      code,
       entryPoint: context.spec.signature.entryPoint,
       calls,
       perCallTimeoutMs: Math.ceil(context.spec.limits.timeoutMs * (this.#options.measureLimitFactor ?? 2)),
