@@ -157,7 +157,11 @@ export function spawnInteractive(options: SpawnInteractiveOptions): InteractiveS
     },
     kill(): Promise<SandboxProcessEnd> {
       // Whoever waits for the end keeps the engine alive until it comes (the idle process itself does not).
-      if (!ended) child.ref();
+      // The pipes too: 'close' (and so the end) comes only after they have closed.
+      if (!ended) {
+        child.ref();
+        for (const stream of [child.stdout, child.stderr]) (stream as unknown as { ref?: () => void }).ref?.();
+      }
       killGroup();
       return endedPromise;
     },
