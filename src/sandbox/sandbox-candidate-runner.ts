@@ -133,7 +133,8 @@ export class SandboxCandidateRunner implements CandidateRunner {
       const durationMs = performance.now() - startedAt;
       return request.repeat === undefined ? { kind: 'ran', outcomes, durationMs, wire } : { kind: 'ran', outcomes, durationMs, wire, callTimesMs };
     } finally {
-      await started.process.kill();
+      // Killed now; its end and clean-up are not awaited here (the sandbox's close() waits for them).
+      void started.process.kill();
     }
   }
 

@@ -6,28 +6,29 @@ import type { SandboxProcess, SandboxProcessEnd } from './sandbox.js';
 import { SandboxProcessPool } from './sandbox-process-pool.js';
 import type { InteractiveSpawn } from './spawn-interactive.js';
 
-/** A fake spawned process that records what happened to it. */
+/** A fake spawned process that records what happened to it; it ends when killed or when it dies. */
 function fakeSpawn(id: number, log: string[]): InteractiveSpawn & { die(): void } {
   let ended = false;
   const end: SandboxProcessEnd = { exitCode: null, signal: 'SIGKILL', stderr: '', timedOut: false, outputTruncated: false };
+  let resolveEnded: (e: SandboxProcessEnd) => void = () => undefined;
+  const endedPromise = new Promise<SandboxProcessEnd>((resolve) => {
+    resolveEnded = resolve;
+  });
+  const finish = (): void => {
+    ended = true;
+    resolveEnded(end);
+  };
   const process: SandboxProcess = {
     send: () => undefined,
     nextLine: () => Promise.resolve({ kind: 'eof' }),
     kill: () => {
       if (!ended) log.push(`kill ${id}`);
-      ended = true;
-      return Promise.resolve(end);
+      finish();
+      return endedPromise;
     },
-    ended: Promise.resolve(end),
+    ended: endedPromise,
   };
-  return {
-    process,
-    activate: () => log.push(`activate ${id}`),
-    hasEnded: () => ended,
-    die: () => {
-      ended = true;
-    },
-  };
+  return { process, activate: () => log.push(`activate ${id}`), hasEnded: () => ended, die: finish };
 }
 
 function launcher(log: string[]) {
@@ -41,50 +42,64 @@ function launcher(log: string[]) {
   return { launch, spawned };
 }
 
+const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
+
 describe('SandboxProcessPool', () => {
-  test('the first take launches on the critical path and pre-starts spares; the next take gets a spare', async () => {
+  test('the first take launches on demand; spares start only once it has ended; the next take gets a spare', async () => {
     const log: string[] = [];
     const { launch } = launcher(log);
     const pool = new SandboxProcessPool({ sparesPerKey: 2 });
-    await pool.take('k', launch);
-    expect(log).toEqual(['launch 0', 'launch 1', 'launch 2', 'activate 2']); // spares 0 and 1 first, then its own
+    const first = await pool.take('k', launch);
+    await settle();
+    expect(log).toEqual(['launch 0', 'activate 0']); // nothing spawned while the caller works
+    await first.kill();
+    await settle();
+    expect(log).toEqual(['launch 0', 'activate 0', 'kill 0', 'launch 1', 'launch 2']);
     log.length = 0;
     await pool.take('k', launch);
-    expect(log).toEqual(['launch 3', 'activate 0']); // spare 0 handed out, its replacement started
+    expect(log).toEqual(['activate 1']); // a spare, no launch on the critical path
   });
 
-  test('a spare that died while idle is never handed out, and is killed', async () => {
+  test('a spare that died while idle is never handed out', async () => {
     const log: string[] = [];
     const { launch, spawned } = launcher(log);
     const pool = new SandboxProcessPool({ sparesPerKey: 1 });
-    await pool.take('k', launch); // launches spare 0, then 1 for itself
-    spawned[0]?.die();
+    await (await pool.take('k', launch)).kill(); // 0 used; spare 1 started
+    await settle();
+    spawned[1]?.die();
     log.length = 0;
     await pool.take('k', launch);
-    expect(log).toEqual(['launch 2', 'launch 3', 'activate 3']);
+    expect(log).toEqual(['launch 2', 'activate 2']);
   });
 
   test('each key keeps its own spares; the least recently used key is dropped and its spares killed', async () => {
     const log: string[] = [];
     const { launch } = launcher(log);
     const pool = new SandboxProcessPool({ sparesPerKey: 1, maxKeys: 2 });
-    await pool.take('a', launch); // spare 0, own 1
-    await pool.take('b', launch); // spare 2, own 3
+    await (await pool.take('a', launch)).kill(); // 0 used, spare 1 for 'a'
+    await (await pool.take('b', launch)).kill(); // 2 used, spare 3 for 'b'
+    await settle();
     log.length = 0;
-    await pool.take('c', launch); // spare 4, own 5; 'a' dropped: spare 0 killed
-    await Promise.resolve();
-    expect(log).toContain('kill 0');
-    expect(log).not.toContain('kill 2');
+    const c = await pool.take('c', launch); // 4 for 'c'; 'a' dropped: spare 1 killed
+    await settle();
+    expect(log).toContain('kill 1');
+    expect(log).not.toContain('kill 3');
+    await c.kill();
+    await settle();
+    expect(log).toContain('launch 5'); // the spare of 'c'
   });
 
-  test('close kills every spare and stops pre-starting; later takes still launch', async () => {
+  test('close kills every spare and every process still handed out, and stops pre-starting', async () => {
     const log: string[] = [];
     const { launch } = launcher(log);
     const pool = new SandboxProcessPool({ sparesPerKey: 2 });
-    await pool.take('k', launch);
+    await (await pool.take('k', launch)).kill(); // 0 used; spares 1, 2
+    await settle();
+    await pool.take('k', launch); // 1 handed out, still running
     log.length = 0;
     await pool.close();
-    expect(log.sort()).toEqual(['kill 0', 'kill 1']);
+    await settle();
+    expect(log.sort()).toEqual(['kill 1', 'kill 2']);
     log.length = 0;
     await pool.take('k', launch);
     expect(log).toEqual(['launch 3', 'activate 3']);

@@ -1,8 +1,9 @@
 /**
  * @module sandbox/sandbox-process-pool
  * Pre-started sandboxed processes (issue: verification latency). A process is started before a candidate is known,
- * waits on its stdin, is handed to exactly one caller, and is never reused: the caller kills it when done. Taking
- * one starts its replacement in the background, so bwrap and interpreter start-up leave the critical path.
+ * waits on its stdin, is handed to exactly one caller, and is never reused: the caller kills it when done. When a
+ * process handed out has ended, the spares of its request are topped up in the background, so bwrap and
+ * interpreter start-up leave the critical path (a request's first process is started on demand).
  */
 import type { SandboxProcess } from './sandbox.js';
 import type { InteractiveSpawn } from './spawn-interactive.js';
@@ -29,6 +30,8 @@ export class SandboxProcessPool {
   readonly #spares: number;
   readonly #maxKeys: number;
   readonly #entries = new Map<string, Entry>();
+  /** Processes handed out that have not ended yet: `close` kills them and waits for their clean-up. */
+  readonly #handedOut = new Set<SandboxProcess>();
   #closed = false;
 
   constructor(options: SandboxProcessPoolOptions = {}) {
@@ -37,8 +40,8 @@ export class SandboxProcessPool {
   }
 
   /**
-   * A started, activated process for `key` (launched by `launch` when no live spare is ready), and a refill of the
-   * spares in the background.
+   * A started, activated process for `key` (launched by `launch` when no live spare is ready); once it has ended,
+   * the spares of `key` are topped up in the background.
    * @throws whatever `launch` throws.
    */
   async take(key: string, launch: () => Promise<InteractiveSpawn>): Promise<SandboxProcess> {
@@ -49,18 +52,32 @@ export class SandboxProcessPool {
       if (spare !== undefined && !spare.hasEnded()) spawned = spare;
       else if (spare !== undefined) void spare.process.kill();
     }
-    this.#refill(entry);
     spawned ??= await launch();
     spawned.activate();
-    return spawned.process;
+    const handed = spawned.process;
+    this.#handedOut.add(handed);
+    // Spares are started once the process handed out has ended, not now: spawning blocks the event loop for
+    // several ms, which would land on the caller's critical path (its load and first call).
+    void handed.ended.finally(() => {
+      this.#handedOut.delete(handed);
+      if (this.#entries.get(key) === entry) this.#refill(entry); // not for a key dropped meanwhile
+    });
+    return handed;
   }
 
-  /** Kills every spare. Later `take`s still work (without pre-starting). Idempotent. */
+  /**
+   * Kills every spare and every handed-out process still running, and resolves once all of them have ended and been
+   * cleaned up (so a caller may kill a used process without awaiting it). Later `take`s still work (without
+   * pre-starting). Idempotent.
+   */
   async close(): Promise<void> {
     this.#closed = true;
     const spares = [...this.#entries.values()].flatMap((e) => e.spares.splice(0));
     this.#entries.clear();
-    await Promise.all(spares.map(async (s) => (await s)?.process.kill()));
+    await Promise.all([
+      ...spares.map(async (s) => (await s)?.process.kill()),
+      ...[...this.#handedOut].map((p) => p.kill()),
+    ]);
   }
 
   #entry(key: string, launch: () => Promise<InteractiveSpawn>): Entry {

@@ -26,11 +26,13 @@
  */
 /**
  * The kit: a function created in the candidate's context before the candidate exists, called with
- * `(kitName, returnArguments, MAX_MESSAGE)`; it installs `console`/`module`/`exports`/`require` and returns a frozen
- * object of context functions (`setEntry`, `exported`, `setArgs`, `stash`, `describeStashed`, `start`, `finish`),
- * also reachable from scripts as the non-configurable global `kitName`. Every intrinsic it uses is captured first.
+ * `(kitName, MAX_MESSAGE)`; it installs `console`/`module`/`exports`/`require` and returns a frozen object of context
+ * functions (`configure`, `warm`, `setEntry`, `exported`, `setArgs`, `stash`, `describeStashed`, `start`,
+ * `finish`), also reachable from scripts as the non-configurable global `kitName`. Every intrinsic it uses is
+ * captured first. The harness creates the context and the kit, and warms the kit's codec, while a pre-started
+ * process waits for its candidate, so none of that is on the critical path.
  */
-export const NODE_KIT_SOURCE = String.raw`(function (kitName, returnArguments, MAX_MESSAGE) {
+export const NODE_KIT_SOURCE = String.raw`(function (kitName, MAX_MESSAGE) {
   "use strict";
   const g = globalThis;
   const O = Object, R = Reflect;
@@ -47,6 +49,7 @@ export const NODE_KIT_SOURCE = String.raw`(function (kitName, returnArguments, M
   const dateTime = Date.prototype.getTime, dateIso = Date.prototype.toISOString;
   const slice = String.prototype.slice;
   const MAX_DEPTH = 256;
+  let returnArguments = false, configured = false;
   const text = function (v) {
     try { return apply(slice, StringCtor(v), [0, MAX_MESSAGE]); } catch (e) { return '<unprintable>'; }
   };
@@ -183,6 +186,10 @@ export const NODE_KIT_SOURCE = String.raw`(function (kitName, returnArguments, M
       for (let i = 0; i < candidates.length; i++) if (typeof candidates[i] === 'function') return candidates[i];
       return undefined;
     },
+    configure: function (flag) { if (!configured) { configured = true; returnArguments = flag === true; } },
+    warm: function (sample) {
+      for (let i = 0; i < 64; i++) encode(decode(parse(sample)), 0, { n: 0 });
+    },
     setArgs: function (t) { argsText = t; },
     stash: function (e) { stashed = e; },
     describeStashed: function () { return '{"k":"load-error",' + describeFields(stashed) + '}'; },
@@ -269,14 +276,8 @@ function writeLine(text) {
   }
 }
 
-const first = readLine();
-if (first === null) process.exit(0);
-const setup = JSON.parse(first);
-const perCall = Math.max(1, setup.perCallTimeoutMs | 0);
-const entryPoint = String(setup.entryPoint);
-if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(entryPoint)) process.exit(2);
+// Before the candidate is known (a pre-started process waits here): the context, the kit and a warmed codec.
 const kitName = '__zerr_kit_' + require('crypto').randomBytes(12).toString('hex');
-
 const context = vm.createContext(Object.create(null), {
   name: 'candidate',
   codeGeneration: { strings: true, wasm: false },
@@ -285,12 +286,23 @@ const context = vm.createContext(Object.create(null), {
 
 // The kit: created in the context before the candidate exists; every reference it uses is captured here.
 const KIT_SOURCE = ${JSON.stringify(NODE_KIT_SOURCE)};
-const kit = vm.runInContext(KIT_SOURCE, context)(kitName, setup.returnArguments === true, MAX_MESSAGE);
+const kit = vm.runInContext(KIT_SOURCE, context)(kitName, MAX_MESSAGE);
+// The codec and the timed-call path (the vm watchdog, the context's microtask queue) run once, on sample data.
+new vm.Script(kitName + '.warm(' + JSON.stringify('[1,-2.5,"text",true,null,[1,[2,[3]]],{"k":[1,2],"n":{"$zerr":"nan"}},{"$zerr":"map","v":[["a",1]]},{"$zerr":"set","v":[1]}]') + ')', { filename: 'zerr-warm.js' })
+  .runInContext(context, { timeout: 5000 });
 // References taken before the candidate loads; the host never looks a property up on a context object afterwards.
 const kitStash = kit.stash, kitSetArgs = kit.setArgs, kitHasEntry = kit.hasEntry;
 const startScript = new vm.Script(kitName + '.start()', { filename: 'zerr-call.js' });
 const finishScript = new vm.Script(kitName + '.finish()', { filename: 'zerr-result.js' });
 const describeScript = new vm.Script(kitName + '.describeStashed()', { filename: 'zerr-describe.js' });
+
+const first = readLine();
+if (first === null) process.exit(0);
+const setup = JSON.parse(first);
+const perCall = Math.max(1, setup.perCallTimeoutMs | 0);
+const entryPoint = String(setup.entryPoint);
+if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(entryPoint)) process.exit(2);
+kit.configure(setup.returnArguments === true);
 
 // A thrown value that is the vm's timeout error: a non-proxy native error whose own data property 'code' says so
 // (node creates it in the context's realm). Read without running candidate code: no getters, no proxy traps. A

@@ -9,6 +9,7 @@ import { InvalidArgumentError } from '../../errors/index.js';
 import type { Sandbox, SandboxLimits, SandboxProcess, SandboxRunRequest, SandboxRunResult, SandboxStartRequest } from '../sandbox.js';
 import { spawnInteractive } from '../spawn-interactive.js';
 import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
+import { SandboxProcessPool } from '../sandbox-process-pool.js';
 import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
 import { buildRuntimeCommand, minimalEnv, type RuntimePaths } from '../runtime-command.js';
 import { spawnCapped } from '../spawn-capped.js';
@@ -50,6 +51,8 @@ export class UnsafeNoSandbox implements Sandbox {
   readonly #defaultLimits: SandboxLimits;
   readonly #folders = new Set<WorkFolder>();
   #closed = false;
+  /** No pre-starting here; the pool only tracks started processes so that `close` waits for their clean-up. */
+  readonly #started = new SandboxProcessPool({ sparesPerKey: 0 });
 
   constructor(options: UnsafeNoSandboxOptions = {}) {
     const parsed = OptionsSchema.safeParse(options);
@@ -107,31 +110,32 @@ export class UnsafeNoSandbox implements Sandbox {
     validateRunRequest(request);
     if (this.#closed) throw new SandboxUnavailableError('The unsafe sandbox is closed.');
     const limits = resolveLimits(request.limits, this.#defaultLimits);
-    const folder = await createWorkFolder(request.files);
-    const [head = 'prlimit', ...rest] = buildRuntimeCommand({
-      runtime: request.runtime,
-      entry: request.entry,
-      args: request.args ?? [],
-      limits,
-      paths: this.#paths,
-      workFolder: folder.path,
-      withProcessLimit: false,
+    return this.#started.take('', async () => {
+      const folder = await createWorkFolder(request.files);
+      const [head = 'prlimit', ...rest] = buildRuntimeCommand({
+        runtime: request.runtime,
+        entry: request.entry,
+        args: request.args ?? [],
+        limits,
+        paths: this.#paths,
+        workFolder: folder.path,
+        withProcessLimit: false,
+      });
+      return spawnInteractive({
+        command: head,
+        args: rest,
+        cwd: folder.path,
+        env: minimalEnv(folder.path),
+        maxOutputBytes: limits.maxOutputBytes,
+        wallTimeMs: limits.wallTimeMs,
+        onEnded: () => folder.remove(),
+      });
     });
-    const spawned = spawnInteractive({
-      command: head,
-      args: rest,
-      cwd: folder.path,
-      env: minimalEnv(folder.path),
-      maxOutputBytes: limits.maxOutputBytes,
-      wallTimeMs: limits.wallTimeMs,
-      onEnded: () => folder.remove(),
-    });
-    spawned.activate();
-    return spawned.process;
   }
 
   async close(): Promise<void> {
     this.#closed = true;
+    await this.#started.close();
     const folders = [...this.#folders];
     this.#folders.clear();
     await Promise.all(folders.map((f) => f.remove()));

@@ -120,7 +120,7 @@ export class SandboxJudge {
       return { kind: 'judged', verdicts: parsed.verdicts.map(parseVerdict) };
     } finally {
       request.signal?.removeEventListener('abort', onAbort);
-      await process.kill();
+      void process.kill(); // its end and clean-up are the sandbox's to wait for (close())
     }
   }
 }
