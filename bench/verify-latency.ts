@@ -1,7 +1,8 @@
 /**
  * @module bench/verify-latency
- * `verify-latency` (issues 3 and 5 #3): time to verify one TypeScript candidate with the warm pipeline (syntax +
- * types + unit tests: one shared `TypeScriptCompilerService`, one `SandboxCandidateRunner` on one `BwrapSandbox`)
+ * `verify-latency` (issues 3, 5 #3 and 12 #5): time to verify one TypeScript candidate with the warm pipeline
+ * (syntax + types + unit tests: a warm compiler, one `SandboxCandidateRunner` on one `BwrapSandbox` with pre-started
+ * processes)
  * against a cold pipeline (spawn `tsc --noEmit --strict`, then spawn `node` with the tests). Candidates are MBXP-TS
  * known-good canonical solutions; both pipelines see the same candidates, interleaved warm, cold, warm, cold, ...
  */
@@ -99,8 +100,8 @@ function report(
   const stage = (values: readonly (number | undefined)[]): Spread => spread(values.filter((v): v is number => v !== undefined));
   const stages: [string, Spread][] = [
     ['warm: syntax (in-memory parse)', stage(measurements.map((m) => m.warmLayers.syntax))],
-    ['warm: types (warm compiler + signature check)', stage(measurements.map((m) => m.warmLayers.types))],
-    ['warm: unit-tests (one bwrap process, all tests)', stage(measurements.map((m) => m.warmLayers['unit-tests']))],
+    ['warm: types (warm compiler in a worker thread + signature check)', stage(measurements.map((m) => m.warmLayers.types))],
+    ['warm: unit-tests (a pre-started bwrap process, all tests)', stage(measurements.map((m) => m.warmLayers['unit-tests']))],
     ['cold: tsc process', stage(measurements.map((m) => m.cold.tscMs))],
     ['cold: node process (incl. in-process transpile)', stage(measurements.filter((m) => m.cold.failedStep !== 'types').map((m) => m.cold.nodeMs))],
   ];
@@ -157,7 +158,7 @@ function report(
     },
     notes: [
       `1-minute load average ${config.loadAverage1m.start} at the start, ${config.loadAverage1m.end} at the end (${cpus().length} cores; a load above the core count means other jobs shared the machine and absolute times are inflated; interleaving exposes both pipelines to the same load).`,
-      'Warm: one Verifier of SyntaxLayer, TypesLayer and UnitTestsLayer sharing one TypeScriptCompilerService and a SandboxCandidateRunner on one BwrapSandbox; each candidate\'s unit tests still start one bwrap process (that is most of the warm time).',
+      'Warm: one Verifier of SyntaxLayer (in-memory parse), TypesLayer (a warm compiler in a bounded worker thread) and UnitTestsLayer (a SandboxCandidateRunner on one BwrapSandbox). Each candidate gets a fresh sandboxed process, pre-started while the previous work ran (bwrap, node and the harness context already up), used once and killed; unit-tests time is loading the candidate (host transpile + setup) and one host-timed exchange per test.',
       `Cold: a fresh temp folder, \`tsc ${COLD_TSC_FLAGS.join(' ')} candidate.ts\` (candidate + the same signature check the types layer adds), then \`node run.cjs\` (candidate + the dataset's assert tests, transpiled in-process because Node 20 does not run TypeScript); node is skipped when tsc fails. Plain process, no sandbox: these are trusted dataset solutions.`,
       `One untimed warm-up candidate (${config.warmUp}) for each pipeline first; then warm and cold alternate on the same candidate.`,
       'Candidates: a seeded sample of MBXP-TS known-good canonical solutions (canonical-verified.txt) whose every `actual_N`/`expected_N` pair is a literal (so the unit-test layer checks the same cases as the node run).',

@@ -147,7 +147,7 @@ export interface Engine {
   run(specs: readonly TaskSpec[], options?: RunOptions): Promise<RunResult>;
   /** Subscribes to the event stream; returns the unsubscribe function. */
   on(listener: EngineEventListener): () => void;
-  /** Closes the model, the sandbox and the store. */
+  /** Closes the model, the analysis workers of the default verifier, the sandbox and the store. */
   close(): Promise<void>;
 }
 
@@ -156,6 +156,7 @@ export function createEngine(options: EngineOptions): Engine {
   const bus = new EventBus();
   const tokenizer = createCodeTokenizer(options.sandbox);
   const redFlagger = new RedFlagger({ rules: options.redFlagRules ?? defaultRedFlagRules({ tokenizer }) });
+  const ownsVerifier = options.verifier === undefined;
   const verifier = options.verifier ?? createDefaultVerifier({ sandbox: options.sandbox, ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }) });
   const candidateRunner = new SandboxCandidateRunner(options.sandbox);
   const { store } = options;
@@ -279,6 +280,7 @@ export function createEngine(options: EngineOptions): Engine {
     async close() {
       try {
         await options.model.close();
+        if (ownsVerifier) await verifier.close(); // its analysis worker threads
       } finally {
         try {
           await options.sandbox.close();

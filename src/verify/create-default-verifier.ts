@@ -54,12 +54,13 @@ export interface DefaultVerifierOptions {
   readonly extraLayers?: readonly VerificationLayer[];
 }
 
-/** Builds the default {@link Verifier}. */
+/** Builds the default {@link Verifier}; `close()` it to end the analysis workers it created. */
 export function createDefaultVerifier(options: DefaultVerifierOptions): Verifier {
   const typescript = options.typescript ?? new TypeScriptCompilerService();
   const runner = options.runner ?? new SandboxCandidateRunner({ sandbox: options.sandbox });
   const linter = options.linter ?? new TypeScriptLinter();
-  const typesLayer = new TypesLayer({ checker: options.typeChecker ?? new TypeScriptTypeChecker() });
+  const checker = options.typeChecker ?? new TypeScriptTypeChecker();
+  const typesLayer = new TypesLayer({ checker });
   const judge = new SandboxJudge({ sandbox: options.sandbox });
   return new Verifier([
     new SyntaxLayer({ typescript, sandbox: options.sandbox }),
@@ -71,5 +72,10 @@ export function createDefaultVerifier(options: DefaultVerifierOptions): Verifier
     new PropertyTestsLayer({ runner, judge }),
     new PerformanceLayer({ runner, growthCheck: options.growthCheck ?? false }),
     ...(options.extraLayers ?? []),
-  ]);
+  ], {
+    // The linter and checker it made itself; shared ones given in `options` stay their owner's to close.
+    onClose: async () => {
+      await Promise.all([options.linter === undefined ? linter.close() : undefined, options.typeChecker === undefined ? checker.close() : undefined]);
+    },
+  });
 }

@@ -49,4 +49,6 @@ export interface VerificationLayer {
   appliesTo(spec: TaskSpec): boolean;
   /** Checks the candidate. Never throws for a bad candidate: failures are results. */
   verify(context: VerificationContext): Promise<LayerResult>;
+  /** Releases what the layer owns (analysis worker threads); called by `Verifier.close`. Optional. */
+  close?(): Promise<void>;
 }

@@ -51,6 +51,14 @@ describe('Verifier', () => {
     controller.abort(new Error('cancelled'));
     await expect(new Verifier([fakeLayer('syntax', 'pass')]).verify({ ...context, signal: controller.signal })).rejects.toThrow('cancelled');
   });
+
+  test('close closes every layer that can be closed, then onClose', async () => {
+    const closed: string[] = [];
+    const closable = { ...fakeLayer('types', 'pass'), close: async () => void closed.push('types') };
+    const verifier = new Verifier([fakeLayer('syntax', 'pass'), closable], { onClose: async () => void closed.push('shared') });
+    await verifier.close();
+    expect(closed).toEqual(['types', 'shared']);
+  });
 });
 
 describe('createDefaultVerifier', () => {

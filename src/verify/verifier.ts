@@ -34,9 +34,15 @@ const LayersSchema = z.array(
 /** Composes layers in the order given (normally syntax, types, contracts, unit-tests, ...). */
 export class Verifier {
   readonly layers: readonly VerificationLayer[];
+  readonly #onClose: (() => Promise<void>) | undefined;
 
-  /** @throws InvalidArgumentError (`invalid_argument`) when an element is not a layer or a name repeats. */
-  constructor(layers: readonly VerificationLayer[]) {
+  /**
+   * @param options.onClose releases resources shared by several layers (a linter or type checker the creator
+   *   made), after every layer's own `close`.
+   * @throws InvalidArgumentError (`invalid_argument`) when an element is not a layer or a name repeats.
+   */
+  constructor(layers: readonly VerificationLayer[], options: { readonly onClose?: () => Promise<void> } = {}) {
+    this.#onClose = options.onClose;
     const parsed = LayersSchema.safeParse(layers);
     if (!parsed.success) {
       throw new InvalidArgumentError({ parameter: 'layers', value: layers, expected: 'an array of VerificationLayer' });
@@ -46,6 +52,15 @@ export class Verifier {
       throw new InvalidArgumentError({ parameter: 'layers', value: names, expected: 'distinct layer names' });
     }
     this.layers = [...layers];
+  }
+
+  /**
+   * Closes every layer that can be closed (their analysis workers end), then `onClose`. Idempotent as far as the
+   * layers are; a verifier is not used after it.
+   */
+  async close(): Promise<void> {
+    await Promise.all(this.layers.map((layer) => layer.close?.()));
+    await this.#onClose?.();
   }
 
   /**

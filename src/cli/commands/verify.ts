@@ -68,9 +68,9 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       if ('problem' in code) { badInput(code.problem); return; }
 
       const sandbox = await openSandbox(options.unsafeNoSandbox);
+      const { createDefaultVerifier } = await loadEngineApi();
+      const verifier = createDefaultVerifier({ sandbox, pythonTypes: options.pythonTypes });
       try {
-        const { createDefaultVerifier } = await loadEngineApi();
-        const verifier = createDefaultVerifier({ sandbox, pythonTypes: options.pythonTypes });
         const human = options.json !== true;
         const report = await verifier.verify(
           { spec: spec.value, candidate: { language: spec.value.language, code: code.value } },
@@ -90,6 +90,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         }
         setExit(report.passed ? ExitCode.ok : ExitCode.rejected);
       } finally {
+        await verifier.close();
         await sandbox.close();
       }
     });
