@@ -1,3 +1,4 @@
+import { hostname } from 'node:os';
 import { describe, expect, test } from 'vitest';
 import {
   clampChat,
@@ -123,38 +124,71 @@ describe('createEngine().run', () => {
       expect(record?.status).toBe('failed');
       expect(record?.summary).toMatchObject({ error: unavailable.message, tasks: 0 });
       expect(record?.decisions).toEqual([expect.objectContaining({ taskId: 'orchestrate/clamp', outcome: 'model-unavailable' })]);
-      // The second task was never started.
-      expect(record?.tasks.map((task) => task.taskId)).toEqual(['orchestrate/clamp']);
+      // The run's tasks are recorded up front (what resume continues); the second was never started.
+      expect(record?.tasks.map((task) => task.taskId)).toEqual(['orchestrate/clamp', 'orchestrate/sum-positive']);
+      expect(record?.samples.filter((sample) => sample.taskId === 'orchestrate/sum-positive')).toEqual([]);
       expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'failed', error: unavailable.message });
     });
   });
 
-  test('an already aborted signal cancels the run before any model call', async () => {
+  test('an already aborted signal with stopAs cancelled cancels the run before any model call', async () => {
     await withEngine(goodAnswers, async ({ engine, store, model, events }) => {
       const controller = new AbortController();
-      controller.abort(new Error('user pressed ctrl-c'));
-      await expect(engine.run([clampSpec()], { runId: 'run-engine-pre-abort', signal: controller.signal })).rejects.toThrow();
+      controller.abort(new Error('cancelled over the API'));
+      await expect(engine.run([clampSpec()], { runId: 'run-engine-pre-abort', signal: controller.signal, stopAs: 'cancelled' })).rejects.toThrow('cancelled over the API');
       expect(model.calls).toHaveLength(0);
       expect((await store.getRun('run-engine-pre-abort'))?.status).toBe('cancelled');
       expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'cancelled' });
     });
   });
 
-  test('an abort during sampling stops the run and records it as cancelled', async () => {
+  test('Ctrl-C pauses a solve run; resumeRun continues it from the recorded samples, drawing none twice', async () => {
     const controller = new AbortController();
-    const responses: NonNullable<MockLanguageModelOptions['responses']> = (_options, callIndex) => {
-      if (callIndex === 2) controller.abort(new Error('user pressed ctrl-c'));
-      return clampChat(callIndex === 0 ? CLAMP_BODY.minMax : CLAMP_BODY.overfit);
+    // clamp: two good answers (consensus at k = 2). sum_positive: a good and a wrong answer (no consensus yet), then
+    // Ctrl-C during its second round; after the resume, good answers.
+    const responses: NonNullable<MockLanguageModelOptions['responses']> = (options, callIndex) => {
+      if (callIndex === 4) controller.abort(new Error('interrupted (SIGINT)'));
+      if (callIndex === 3) return sumPositiveChat(SUM_POSITIVE_BODY.wrong);
+      return goodAnswers(options, callIndex);
     };
-    await withEngine(responses, async ({ engine, store, model }) => {
-      await expect(
-        engine.run([clampSpec(), sumPositiveSpec()], { runId: 'run-engine-abort', k: 2, maxSamples: 10, signal: controller.signal }),
-      ).rejects.toThrow();
-      expect(model.calls.length).toBeLessThanOrEqual(4);
-      expect(model.calls.every((call) => call.metadata?.['taskId'] === 'orchestrate/clamp')).toBe(true);
-      const record = await store.getRun('run-engine-abort');
-      expect(record?.status).toBe('cancelled');
-      expect(record?.decisions.map((decision) => decision.outcome)).toEqual(['cancelled']);
+    await withEngine(responses, async ({ engine, store, model, events }) => {
+      const paused = await engine.run([clampSpec(), sumPositiveSpec()], { runId: 'run-engine-pause', k: 2, maxSamples: 10, parallelism: 2, signal: controller.signal })
+        .then(() => undefined, (error: unknown) => error);
+      expect(paused).toMatchObject({ code: 'run_paused', runId: 'run-engine-pause' });
+      expect((paused as Error).message).toMatch(/zerr resume run-engine-pause/);
+      const stopped = await store.getRun('run-engine-pause');
+      expect(stopped?.status).toBe('paused');
+      expect(stopped?.decisions.map((d) => [d.taskId, d.outcome])).toEqual([['orchestrate/clamp', 'consensus']]); // sum_positive stays undecided
+      const sumBefore = stopped?.samples.filter((sample) => sample.taskId === 'orchestrate/sum-positive').length ?? 0;
+      expect(sumBefore).toBeGreaterThanOrEqual(2);
+      expect(events.at(-1)).toMatchObject({ type: 'run-end', status: 'paused' });
+      expect(await store.runOwner('run-engine-pause')).toBeUndefined(); // the lease was given back
+      const callsBefore = model.calls.length;
+
+      const resumed = await engine.resumeRun('run-engine-pause');
+      expect(resumed.results.map((r) => [r.taskId, r.outcome])).toEqual([['orchestrate/clamp', 'consensus'], ['orchestrate/sum-positive', 'consensus']]);
+      expect(resumed.results[0]?.votes).toBe(2); // clamp's result rebuilt from its records, not solved again
+      const record = await store.getRun('run-engine-pause');
+      expect(record?.status).toBe('completed');
+      expect(record?.decisions.map((d) => d.outcome)).toEqual(['consensus', 'consensus']);
+      // The resumed session asked only for samples that were not recorded yet: every recorded sample drawn once.
+      expect(model.calls.slice(callsBefore).every((call) => call.metadata?.['taskId'] === 'orchestrate/sum-positive')).toBe(true);
+      expect(model.calls.length - callsBefore).toBe((record?.samples.length ?? 0) - (stopped?.samples.length ?? 0));
+      await expect(engine.resumeRun('run-engine-pause')).rejects.toMatchObject({ code: 'run_not_resumable' });
+    });
+  });
+
+  test('a run held by another live process is refused with run_busy, naming the holder', async () => {
+    await withEngine(goodAnswers, async ({ engine, store }) => {
+      const controller = new AbortController();
+      controller.abort(new Error('interrupted (SIGINT)'));
+      await expect(engine.run([clampSpec()], { runId: 'run-engine-busy', signal: controller.signal })).rejects.toMatchObject({ code: 'run_paused' });
+      // Another process (our parent: alive, on this host) holds the run with a fresh heartbeat.
+      await store.claimRun('run-engine-busy', { owner: 'other', pid: process.ppid, host: hostname(), at: Date.now() }, () => false);
+      const refused = await engine.resumeRun('run-engine-busy').then(() => undefined, (error: unknown) => error);
+      expect(refused).toMatchObject({ code: 'run_busy' });
+      expect((refused as Error).message).toContain(`process ${process.ppid} on ${hostname()}`);
+      expect((await store.getRun('run-engine-busy'))?.status).toBe('paused'); // nothing changed
     });
   });
 });

@@ -22,8 +22,12 @@ import type { RedFlagRule } from './redflag/red-flag-rule.js';
 import { defaultRedFlagRules } from './redflag/index.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { SandboxCandidateRunner } from './sandbox/sandbox-candidate-runner.js';
-import type { TaskSpec, TestCase } from './spec/task-spec.js';
-import type { RunStore } from './store/run-store.js';
+import { TaskSpecSchema, type TaskSpec, type TestCase } from './spec/task-spec.js';
+import type { RunRecord, RunStore } from './store/run-store.js';
+import { RunLease } from './store/run-lease.js';
+import { RunNotFoundError } from './store/errors/run-not-found-error.js';
+import { taskProgress } from './store/task-progress.js';
+import { resultFromRecords, RunNotResumableError, RunPausedError, SolveRunConfigSchema, type SolveRunConfig } from './orchestrate/solve-run.js';
 import { createCodeTokenizer } from './verify/tokenize/index.js';
 import { createDefaultVerifier } from './verify/index.js';
 import type { VerificationReport, Verifier } from './verify/verifier.js';
@@ -63,6 +67,12 @@ export interface RunOptions {
   /** Share of the best class's advisory passes a class needs to take part in the vote. Default 0.5. */
   readonly advisoryThreshold?: number;
   readonly signal?: AbortSignal;
+  /**
+   * What an aborted `signal` makes of the run: `paused` (recorded `paused`, {@link Engine.resumeRun} continues it;
+   * `RunPausedError` is thrown) or `cancelled` (recorded `cancelled`; the signal's reason is thrown). Default
+   * `paused` (Ctrl-C in the CLI); the HTTP service's cancel passes `cancelled`.
+   */
+  readonly stopAs?: 'paused' | 'cancelled';
 }
 
 /** Result of a run: one result per task, in order. */
@@ -123,6 +133,14 @@ export interface Engine {
    */
   build(request: BuildRequestInput, options: BuildOptions): Promise<BuildResult>;
   /**
+   * Resumes a paused, failed or killed `solve`/`demo` run: decided tasks are not solved again, the others continue
+   * from their recorded samples (no recorded model call is made again), with the run's recorded settings.
+   * @throws RunNotFoundError; RunNotResumableError (`run_not_resumable`: complete, or a build/decompose run);
+   *   RunBusyError (`run_busy`) when another process works on it; RunPausedError (`run_paused`) when stopped again;
+   *   as {@link Engine.run}.
+   */
+  resumeRun(runId: string, options?: { readonly signal?: AbortSignal }): Promise<RunResult>;
+  /**
    * Resumes a paused or killed build from its last checkpoint: nothing finished is redone, recorded samples are
    * not sampled again.
    * @throws RunNotFoundError; BuildNotResumableError; as {@link Engine.build}.
@@ -141,8 +159,10 @@ export interface Engine {
    */
   decompose(requirements: string, options?: DecomposeOptions): Promise<DecomposeResult>;
   /**
-   * Solves `specs` one after another in one recorded run.
-   * @throws ModelUnavailableError (`model_unavailable`) after recording what was done; SandboxUnavailableError.
+   * Solves `specs` one after another in one recorded run, held by this process (a lease in the store).
+   * @throws ModelUnavailableError (`model_unavailable`) after recording what was done; SandboxUnavailableError;
+   *   RunPausedError (`run_paused`) when `options.signal` aborts: the run is recorded `paused`, resumable with
+   *   {@link Engine.resumeRun}.
    */
   run(specs: readonly TaskSpec[], options?: RunOptions): Promise<RunResult>;
   /** Subscribes to the event stream; returns the unsubscribe function. */
@@ -176,42 +196,91 @@ export function createEngine(options: EngineOptions): Engine {
     verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => verify(spec, code, () => undefined, signal),
   };
 
+  /**
+   * Solves `specs` in run `runId` under a lease (one process at a time); tasks in `decided` are not solved again,
+   * the others resume from what `snapshot` holds. A signal pauses the run (status `paused`, resumable).
+   */
+  const solveRun = async (
+    runId: string, kind: string, specs: readonly TaskSpec[], config: SolveRunConfig,
+    decided: ReadonlyMap<string, SolveTaskResult>, signal: AbortSignal | undefined, snapshot?: RunRecord,
+    stopAs: 'paused' | 'cancelled' = 'paused',
+  ): Promise<RunResult> => {
+    const lease = await RunLease.acquire(store, runId);
+    const stop = signal === undefined ? lease.lost : AbortSignal.any([signal, lease.lost]);
+    const results: SolveTaskResult[] = [];
+    try {
+      if (snapshot !== undefined) await store.reopenRun(runId);
+      bus.emit({ type: 'run-start', runId, at: Date.now(), taskIds: specs.map((spec) => spec.id), model: options.modelName, kind });
+      for (const spec of specs) {
+        const done = decided.get(spec.id);
+        if (done !== undefined) {
+          results.push(done);
+          continue;
+        }
+        results.push(await solveTask(solveDependencies(options.model), {
+          runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
+          ...(config.parallelism === undefined ? {} : { parallelism: config.parallelism }),
+          ...(config.advisoryTests?.[spec.id] === undefined ? {} : { advisoryTests: config.advisoryTests[spec.id] }),
+          ...(config.advisoryThreshold === undefined ? {} : { advisoryThreshold: config.advisoryThreshold }),
+          ...(snapshot === undefined ? {} : { resume: taskProgress(snapshot, spec.id) }),
+          // A stopped task stays undecided, so that `resume` continues it from its recorded samples.
+          recordCancellation: false,
+          signal: stop,
+        }));
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (stop.aborted && stopAs === 'cancelled' && !lease.lost.aborted) {
+        await store.finishRun(runId, { status: 'cancelled', finishedAt: Date.now(), summary: { ...summarize(results), error: message } });
+        bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'cancelled', error: message });
+        throw error;
+      }
+      if (stop.aborted) {
+        const reason = `paused: ${stop.reason instanceof Error ? stop.reason.message : String(stop.reason ?? 'stopped')}`;
+        await store.finishRun(runId, { status: 'paused', finishedAt: Date.now(), summary: { ...summarize(results), reason } });
+        bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'paused', reason });
+        throw new RunPausedError({ runId, reason, cause: error });
+      }
+      await store.finishRun(runId, { status: 'failed', finishedAt: Date.now(), summary: { ...summarize(results), error: message } });
+      bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'failed', error: message });
+      throw error;
+    } finally {
+      await lease.release();
+    }
+    await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: summarize(results) });
+    bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'completed' });
+    return { runId, results };
+  };
+
   return {
     on: (listener) => bus.on(listener),
     async run(specs, runOptions = {}) {
       const runId = runOptions.runId ?? newRunId();
       const k = runOptions.k ?? 3;
       const maxSamples = runOptions.maxSamples ?? 20;
-      const config = { k, maxSamples, fallback: runOptions.fallback ?? 'best-partial', seed: runOptions.seed ?? 42, sandbox: options.sandbox.kind };
+      const config: SolveRunConfig = {
+        k, maxSamples, fallback: runOptions.fallback ?? 'best-partial', seed: runOptions.seed ?? 42, sandbox: options.sandbox.kind,
+        ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
+        ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
+        ...(runOptions.advisoryTests === undefined ? {} : { advisoryTests: runOptions.advisoryTests }),
+        taskOrder: specs.map((spec) => spec.id),
+      };
       await store.createRun({ id: runId, kind: runOptions.kind ?? 'solve', model: options.modelName, config, createdAt: Date.now() });
-      bus.emit({ type: 'run-start', runId, at: Date.now(), taskIds: specs.map((spec) => spec.id), model: options.modelName, kind: runOptions.kind ?? 'solve' });
-      const results: SolveTaskResult[] = [];
-      try {
-        for (const spec of specs) {
-          await store.recordTask(runId, { taskId: spec.id, spec });
-          results.push(await solveTask(
-            solveDependencies(options.model),
-            {
-              runId, spec, k, maxSamples,
-              ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
-              ...(runOptions.fallback === undefined ? {} : { fallback: runOptions.fallback }),
-              ...(runOptions.seed === undefined ? {} : { seed: runOptions.seed }),
-              ...(runOptions.advisoryTests?.[spec.id] === undefined ? {} : { advisoryTests: runOptions.advisoryTests[spec.id] }),
-              ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
-              ...(runOptions.signal === undefined ? {} : { signal: runOptions.signal }),
-            },
-          ));
-        }
-      } catch (error) {
-        const cancelled = runOptions.signal?.aborted === true;
-        const message = error instanceof Error ? error.message : String(error);
-        await store.finishRun(runId, { status: cancelled ? 'cancelled' : 'failed', finishedAt: Date.now(), summary: { ...summarize(results), error: message } });
-        bus.emit({ type: 'run-end', runId, at: Date.now(), status: cancelled ? 'cancelled' : 'failed', error: message });
-        throw error;
-      }
-      await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: summarize(results) });
-      bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'completed' });
-      return { runId, results };
+      for (const spec of specs) await store.recordTask(runId, { taskId: spec.id, spec });
+      return solveRun(runId, runOptions.kind ?? 'solve', specs, config, new Map(), runOptions.signal, undefined, runOptions.stopAs);
+    },
+    async resumeRun(runId, resumeOptions = {}) {
+      const existing = await store.getRun(runId);
+      if (existing === undefined) throw new RunNotFoundError({ runId });
+      if (existing.kind === 'build') throw new RunNotResumableError(`run ${runId} is a build; zerr resume continues it as one`);
+      if (existing.kind !== 'solve' && existing.kind !== 'demo') throw new RunNotResumableError(`run ${runId} is a ${existing.kind} run, which cannot be resumed`);
+      if (existing.status === 'completed') throw new RunNotResumableError(`run ${runId} is already complete`);
+      const config = SolveRunConfigSchema.parse(existing.config);
+      const specs = existing.tasks.map((task) => TaskSpecSchema.parse(task.spec));
+      const order = Array.isArray(existing.config['taskOrder']) ? (existing.config['taskOrder'] as unknown[]).map(String) : undefined;
+      if (order !== undefined) specs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+      const decided = new Map(existing.decisions.filter((d) => d.outcome !== 'cancelled').map((d) => [d.taskId, resultFromRecords(existing, d)]));
+      return solveRun(runId, existing.kind, specs, config, decided, resumeOptions.signal, existing);
     },
     async build(requestInput, buildOptions) {
       const request = parseBuildRequest(requestInput);

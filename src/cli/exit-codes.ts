@@ -19,8 +19,13 @@ export const ExitCode = {
   modelUnavailable: 4,
   /** Untrusted code cannot be run: no working sandbox and no `--unsafe-no-sandbox`. */
   sandboxUnavailable: 5,
-  /** A build paused cleanly (budget reached, or waiting on escalations); `zerr resume <run-id>` continues it. */
+  /**
+   * A run paused cleanly (Ctrl-C or SIGTERM, a budget reached, or a build waiting on escalations);
+   * `zerr resume <run-id>` continues it.
+   */
   paused: 6,
+  /** The run is being worked on by another live process (`zerr resume` of a run that is already running). */
+  busy: 7,
 } as const;
 
 /** One of {@link ExitCode}'s values. */
@@ -38,6 +43,7 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
     case 'dataset_not_found':
     case 'run_not_found':
     case 'build_not_resumable':
+    case 'run_not_resumable':
     case 'not_a_build':
     case 'escalation_not_found':
     case 'escalation_already_answered':
@@ -49,6 +55,10 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
       return ExitCode.modelUnavailable;
     case 'sandbox_unavailable':
       return ExitCode.sandboxUnavailable;
+    case 'run_busy':
+      return ExitCode.busy;
+    case 'run_paused':
+      return ExitCode.paused;
     default:
       return ExitCode.internal;
   }

@@ -25,8 +25,9 @@ export class ProgressDisplay {
 
   constructor(options: { stream?: NodeJS.WriteStream; enabled?: boolean } = {}) {
     this.#stream = options.stream ?? process.stderr;
+    // discardStdin: false - ora's default puts the terminal in raw mode, where Ctrl-C sends no SIGINT.
     const interactive = (options.enabled ?? true) && this.#stream.isTTY === true && process.env['CI'] === undefined;
-    this.#spinner = interactive ? ora({ stream: this.#stream, text: 'starting' }).start() : undefined;
+    this.#spinner = interactive ? ora({ stream: this.#stream, text: 'starting', discardStdin: false }).start() : undefined;
   }
 
   /** Event listener; pass to `engine.on`. */

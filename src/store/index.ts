@@ -13,6 +13,7 @@ export type {
   NewRun,
   RedFlagRecord,
   RunEventRecord,
+  RunOwner,
   RunRecord,
   RunStatus,
   RunStore,
@@ -25,7 +26,9 @@ export { isEmptyProgress, taskProgress, type TaskProgress } from './task-progres
 export { DuplicateRecordError, type StoreRecordKind } from './errors/duplicate-record-error.js';
 export { EscalationAnsweredError } from './errors/escalation-answered-error.js';
 export { EscalationNotFoundError } from './errors/escalation-not-found-error.js';
+export { RunBusyError } from './errors/run-busy-error.js';
 export { RunNotFoundError } from './errors/run-not-found-error.js';
+export { RunLease, processExists, type RunLeaseOptions } from './run-lease.js';
 export { StoreClosedError } from './errors/store-closed-error.js';
 export { StoreOpenError } from './errors/store-open-error.js';
 export { MemoryRunStore } from './memory/memory-run-store.js';

@@ -170,6 +170,18 @@ export interface RunRecord {
   readonly escalations: readonly EscalationRecord[];
 }
 
+/** The process that holds a run (see {@link RunStore.claimRun}). */
+export interface RunOwner {
+  /** Unique per claim (e.g. a random id), so that a process can tell its own claim from another's. */
+  readonly owner: string;
+  readonly pid: number;
+  readonly host: string;
+  /** When the run was claimed, epoch ms. */
+  readonly claimedAt: number;
+  /** The owner's last sign of life, epoch ms. */
+  readonly heartbeatAt: number;
+}
+
 /** One line of `listRuns`. */
 export interface RunSummary {
   readonly id: string;
@@ -244,6 +256,20 @@ export interface RunStore {
   listEvents(runId: string, options?: { readonly afterId?: number; readonly limit?: number }): Promise<readonly RunEventRecord[]>;
   /** Id of the last entry of the run's event log; 0 when it has none or the run is unknown. */
   lastEventId(runId: string): Promise<number>;
+  /**
+   * Claims `runId` for one process: succeeds when nobody holds it, when `claim.owner` already does, or when the
+   * holder may be taken over (`takeOver(holder)` returns true: its heartbeat is stale or its process is gone, as
+   * the caller judges). The takeover is a compare-and-swap on the holder's claim, so of two processes racing for a
+   * stale run exactly one wins. Returns the holder that was replaced, or undefined.
+   * @throws RunBusyError (`run_busy`) with the holder when it is held by another live owner; RunNotFoundError.
+   */
+  claimRun(runId: string, claim: Omit<RunOwner, 'claimedAt' | 'heartbeatAt'> & { readonly at: number }, takeOver: (holder: RunOwner) => boolean): Promise<RunOwner | undefined>;
+  /** Renews `owner`'s claim of `runId` (heartbeat). False when it no longer holds it (it was taken over). */
+  heartbeatRun(runId: string, owner: string, at: number): Promise<boolean>;
+  /** Gives up `owner`'s claim of `runId`; a claim held by someone else is left alone. */
+  releaseRun(runId: string, owner: string): Promise<void>;
+  /** The current holder of `runId`, or undefined. */
+  runOwner(runId: string): Promise<RunOwner | undefined>;
   /** The whole run, or undefined when no such run exists. */
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Most recent first. `limit` default 50. */

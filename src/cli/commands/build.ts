@@ -13,6 +13,7 @@ import { openEngine, openStore } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 
 interface CommonOptions {
@@ -93,28 +94,57 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
 
   withCommon(program
     .command('resume')
-    .description('Resume a paused or killed build from its last checkpoint (nothing finished is redone)')
-    .argument('<run-id>'))
-    .action(async (runId: string, options: CommonOptions) => {
-      let model = options.model ?? process.env['ZERR_MODEL'];
-      if (model === undefined || model === '') {
-        const store = await openStore(options.store);
-        try {
-          const run = await store.getRun(runId);
-          if (run === undefined) {
-            const { RunNotFoundError } = await loadEngineApi();
-            throw new RunNotFoundError({ runId });
-          }
-          model = run.model;
-        } finally {
-          await store.close();
-        }
+    .description('Resume a paused or killed run: a build from its last checkpoint, a solve or demo run from its recorded samples (nothing finished is redone)')
+    .argument('<run-id>')
+    .option('--data-dir <dir>', 'folder holding bench/ and recorded/ for replay models (default ../shared, env ZERR_DATA_DIR)'))
+    .action(async (runId: string, options: CommonOptions & { dataDir?: string }) => {
+      const store = await openStore(options.store);
+      let run: { kind: string; model: string } | undefined;
+      try {
+        run = await store.getRun(runId);
+      } finally {
+        await store.close();
+      }
+      if (run === undefined) {
+        const { RunNotFoundError } = await loadEngineApi();
+        throw new RunNotFoundError({ runId });
+      }
+      const given = options.model ?? process.env['ZERR_MODEL'];
+      const model = given === undefined || given === '' ? run.model : given;
+      if (run.kind !== 'build') {
+        await resumeSolveRun(runId, model, options, setExit);
+        return;
       }
       const budgets = budgetsOf(options);
       await withEngine(model, options, setExit, (engine, signal) => engine.resumeBuild(runId, {
         ...(Object.keys(budgets).length === 0 ? {} : { budgets }), escalationWaitMs: options.waitForEscalations, signal,
       }));
     });
+}
+
+/** `zerr resume` of a solve or demo run: its undecided tasks continue from their recorded samples. */
+async function resumeSolveRun(runId: string, model: string, options: CommonOptions & { dataDir?: string }, setExit: (code: number) => void): Promise<void> {
+  const { engine } = await openEngine({
+    model, unsafeNoSandbox: options.unsafeNoSandbox === true,
+    ...(options.store === undefined ? {} : { store: options.store }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  });
+  const progress = new ProgressDisplay({ enabled: options.json !== true });
+  engine.on(progress.onEvent);
+  try {
+    const result = await withInterrupts((signal) => engine.resumeRun(runId, { signal }));
+    progress.stop();
+    if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else {
+      const lines = [`run ${result.runId}: completed`];
+      for (const task of result.results) lines.push(`  task ${task.taskId}: ${task.outcome} (${task.votes} votes, runner-up ${task.runnerUpVotes}, ${task.samples} samples) - ${task.reason}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    }
+    setExit(result.results.every((task) => task.outcome === 'consensus') ? ExitCode.ok : ExitCode.noConsensus);
+  } finally {
+    progress.stop();
+    await engine.close();
+  }
 }
 
 function requireModel(command: string, given: string | undefined): string | undefined {
@@ -134,17 +164,13 @@ async function withEngine(
   });
   const progress = new ProgressDisplay({ enabled: options.json !== true });
   engine.on(progress.onEvent);
-  const controller = new AbortController();
-  const onSignal = (): void => { controller.abort(new Error('interrupted (SIGINT)')); };
-  process.once('SIGINT', onSignal);
   try {
-    const result = await work(engine, controller.signal);
+    const result = await withInterrupts((signal) => work(engine, signal));
     progress.stop();
     if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else process.stdout.write(summary(result));
     setExit(result.status === 'completed' ? ExitCode.ok : ExitCode.paused);
   } finally {
-    process.off('SIGINT', onSignal);
     progress.stop();
     await engine.close();
   }

@@ -11,6 +11,7 @@ import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
+import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { loadRandomChoiceBaseline } from './demo-baseline.js';
 
@@ -82,9 +83,9 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
             `Verification: syntax, ${options.pythonTypes === true ? 'types (pyright)' : 'types skipped (pyright off; --python-types turns it on)'}, security, static analysis, unit tests (docstring examples), contracts, properties.\n`,
           );
         }
-        const { runId, results } = await engine.run(problems.map((problem) => problem.spec), {
-          kind: 'demo', k: options.k, maxSamples: options.maxSamples, seed: options.seed,
-        });
+        const { runId, results } = await withInterrupts((signal) => engine.run(problems.map((problem) => problem.spec), {
+          kind: 'demo', k: options.k, maxSamples: options.maxSamples, seed: options.seed, signal,
+        }));
         const rows: DemoRow[] = [];
         for (const [index, result] of results.entries()) {
           const problem = problems[index] as BenchmarkProblem;

@@ -11,6 +11,7 @@ import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
+import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 
 interface SolveOptions {
@@ -64,10 +65,10 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       const progress = new ProgressDisplay({ enabled: options.json !== true });
       engine.on(progress.onEvent);
       try {
-        const { runId, results } = await engine.run([problem.spec], {
-          k: options.k, maxSamples: options.maxSamples, fallback: options.fallback, seed: options.seed,
+        const { runId, results } = await withInterrupts((signal) => engine.run([problem.spec], {
+          k: options.k, maxSamples: options.maxSamples, fallback: options.fallback, seed: options.seed, signal,
           ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
-        });
+        }));
         const result = results[0] as SolveTaskResult;
         const hidden = options.score === true && problem.hidden !== undefined && result.code !== null
           ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: 10_000 })

@@ -16,6 +16,7 @@ import type { DecompositionProposal } from '../../decompose/decomposition-propos
 import { TaskGraph } from '../../decompose/task-graph.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { TaskSpec } from '../../spec/task-spec.js';
+import { RunLease } from '../../store/run-lease.js';
 import { RunNotFoundError } from '../../store/errors/run-not-found-error.js';
 import type { DecisionRecord, RunRecord, RunStore } from '../../store/run-store.js';
 import { taskProgress } from '../../store/task-progress.js';
@@ -97,18 +98,28 @@ export async function runBuild(deps: BuildDependencies, options: RunBuildOptions
     await store.createRun({ id: options.runId, kind: 'build', model: options.modelName, config: { ...request, outDir }, createdAt: startedAt });
     const commitEpochMs = options.start.commitEpochMs ?? startedAt;
     await store.recordCheckpoint(options.runId, { kind: 'build-start', body: { request, outDir, startedAt, commitEpochMs }, createdAt: startedAt });
-  } else {
-    const existing = await store.getRun(options.runId);
-    if (existing === undefined) throw new RunNotFoundError({ runId: options.runId });
-    if (existing.kind !== 'build') throw new BuildNotResumableError(`run ${options.runId} is a ${existing.kind} run, not a build`);
-    if (foldCheckpoints(existing.checkpoints).completed) throw new BuildNotResumableError(`build ${options.runId} is already complete`);
-    await store.reopenRun(options.runId);
   }
-  const snapshot = await store.getRun(options.runId);
-  if (snapshot === undefined) throw new RunNotFoundError({ runId: options.runId });
-  const state = foldCheckpoints(snapshot.checkpoints);
-  const session = new BuildSession(deps, options, state, snapshot, now);
-  return session.run();
+  // One process works on a build at a time: claimed before anything of it is read or changed.
+  const lease = await RunLease.acquire(store, options.runId, { ...(deps.now === undefined ? {} : { now: deps.now }) }).catch((error: unknown) => {
+    if ((error as { code?: unknown }).code === 'run_not_found') throw new RunNotFoundError({ runId: options.runId });
+    throw error;
+  });
+  try {
+    if (options.start === undefined) {
+      const existing = await store.getRun(options.runId);
+      if (existing === undefined) throw new RunNotFoundError({ runId: options.runId });
+      if (existing.kind !== 'build') throw new BuildNotResumableError(`run ${options.runId} is a ${existing.kind} run, not a build`);
+      if (foldCheckpoints(existing.checkpoints).completed) throw new BuildNotResumableError(`build ${options.runId} is already complete`);
+      await store.reopenRun(options.runId);
+    }
+    const snapshot = await store.getRun(options.runId);
+    if (snapshot === undefined) throw new RunNotFoundError({ runId: options.runId });
+    const state = foldCheckpoints(snapshot.checkpoints);
+    const session = new BuildSession(deps, { ...options, signal: options.signal === undefined ? lease.lost : AbortSignal.any([options.signal, lease.lost]) }, state, snapshot, now);
+    return await session.run();
+  } finally {
+    await lease.release();
+  }
 }
 
 type WorkKey = typeof ROOT | string;

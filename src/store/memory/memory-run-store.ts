@@ -14,6 +14,7 @@ import type {
   NewRun,
   RedFlagRecord,
   RunEventRecord,
+  RunOwner,
   RunRecord,
   RunStatus,
   RunStore,
@@ -25,6 +26,7 @@ import type {
 import { DuplicateRecordError, type StoreRecordKind } from '../errors/duplicate-record-error.js';
 import { EscalationAnsweredError } from '../errors/escalation-answered-error.js';
 import { EscalationNotFoundError } from '../errors/escalation-not-found-error.js';
+import { RunBusyError } from '../errors/run-busy-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { assertEventIdsContinue } from '../event-ids.js';
@@ -66,6 +68,7 @@ interface StoredRun {
  */
 export class MemoryRunStore implements RunStore {
   readonly #runs = new Map<string, StoredRun>();
+  readonly #owners = new Map<string, RunOwner>();
   #seq = 0;
   #escalationOrder = 0;
   #closed = false;
@@ -206,6 +209,38 @@ export class MemoryRunStore implements RunStore {
     return structuredClone(sortEscalations(found).map(({ runId, record }) => ({ runId, ...record })));
   }
 
+  async claimRun(
+    runId: string,
+    claim: Omit<RunOwner, 'claimedAt' | 'heartbeatAt'> & { readonly at: number },
+    takeOver: (holder: RunOwner) => boolean,
+  ): Promise<RunOwner | undefined> {
+    this.#assertOpen('claimRun');
+    this.#find(schemas.validate(schemas.runIdSchema, runId, 'runId'));
+    const holder = this.#owners.get(runId);
+    if (holder !== undefined && holder.owner !== claim.owner && !takeOver(holder)) throw new RunBusyError({ runId, holder: structuredClone(holder) });
+    this.#owners.set(runId, { owner: claim.owner, pid: claim.pid, host: claim.host, claimedAt: claim.at, heartbeatAt: claim.at });
+    return holder === undefined || holder.owner === claim.owner ? undefined : structuredClone(holder);
+  }
+
+  async heartbeatRun(runId: string, owner: string, at: number): Promise<boolean> {
+    this.#assertOpen('heartbeatRun');
+    const holder = this.#owners.get(runId);
+    if (holder?.owner !== owner) return false;
+    this.#owners.set(runId, { ...holder, heartbeatAt: at });
+    return true;
+  }
+
+  async releaseRun(runId: string, owner: string): Promise<void> {
+    this.#assertOpen('releaseRun');
+    if (this.#owners.get(runId)?.owner === owner) this.#owners.delete(runId);
+  }
+
+  async runOwner(runId: string): Promise<RunOwner | undefined> {
+    this.#assertOpen('runOwner');
+    const holder = this.#owners.get(runId);
+    return holder === undefined ? undefined : structuredClone(holder);
+  }
+
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.#assertOpen('getRun');
     const stored = this.#runs.get(schemas.validate(schemas.runIdSchema, runId, 'runId'));
@@ -239,6 +274,7 @@ export class MemoryRunStore implements RunStore {
   async close(): Promise<void> {
     this.#closed = true;
     this.#runs.clear();
+    this.#owners.clear();
   }
 
   #assertOpen(operation: string): void {

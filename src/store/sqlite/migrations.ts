@@ -176,6 +176,20 @@ export const MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (run_id, id)
       ) WITHOUT ROWID;`,
   },
+  {
+    version: 4,
+    name: 'run owners: one process works on a run at a time',
+    // The process that holds a run (solve, build, resume), with a heartbeat so a crashed owner's claim goes stale.
+    sql: `
+      CREATE TABLE run_owners (
+        run_id TEXT PRIMARY KEY NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+        owner TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        host TEXT NOT NULL,
+        claimed_at INTEGER NOT NULL,
+        heartbeat_at INTEGER NOT NULL
+      );`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

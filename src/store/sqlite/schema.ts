@@ -122,6 +122,16 @@ export interface RunEventsTable {
   event: string;
 }
 
+/** `run_owners`: the process that holds a run (migration 4). */
+export interface RunOwnersTable {
+  run_id: string;
+  owner: string;
+  pid: number;
+  host: string;
+  claimed_at: number;
+  heartbeat_at: number;
+}
+
 export interface RunStoreDatabase {
   runs: RunsTable;
   tasks: TasksTable;
@@ -133,4 +143,5 @@ export interface RunStoreDatabase {
   checkpoints: CheckpointsTable;
   escalations: EscalationsTable;
   run_events: RunEventsTable;
+  run_owners: RunOwnersTable;
 }

@@ -16,6 +16,7 @@ import type {
   NewRun,
   RedFlagRecord,
   RunEventRecord,
+  RunOwner,
   RunRecord,
   RunStatus,
   RunStore,
@@ -27,6 +28,7 @@ import type {
 import type { StoreRecordKind } from '../errors/duplicate-record-error.js';
 import { EscalationAnsweredError } from '../errors/escalation-answered-error.js';
 import { EscalationNotFoundError } from '../errors/escalation-not-found-error.js';
+import { RunBusyError } from '../errors/run-busy-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import { StoreClosedError } from '../errors/store-closed-error.js';
 import { assertEventIdsContinue } from '../event-ids.js';
@@ -248,6 +250,55 @@ export class SqliteRunStore implements RunStore {
       return query.orderBy('created_at').orderBy(sql`rowid`).execute();
     });
     return found.map((row) => ({ runId: row.run_id, ...rows.escalationFromRow(row) }));
+  }
+
+  async claimRun(
+    runId: string,
+    claim: Omit<RunOwner, 'claimedAt' | 'heartbeatAt'> & { readonly at: number },
+    takeOver: (holder: RunOwner) => boolean,
+  ): Promise<RunOwner | undefined> {
+    this.#input('claimRun', runId, schemas.runIdSchema, runId, 'runId');
+    const values = { run_id: runId, owner: claim.owner, pid: claim.pid, host: claim.host, claimed_at: claim.at, heartbeat_at: claim.at };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const inserted = await this.#guard('claimRun', async () => {
+        try {
+          const result = await this.#db.insertInto('run_owners').values(values).onConflict((c) => c.column('run_id').doNothing()).executeTakeFirst();
+          return (result.numInsertedOrUpdatedRows ?? 0n) > 0n;
+        } catch (error) {
+          if ((error as { code?: unknown }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new RunNotFoundError({ runId, cause: error });
+          throw error;
+        }
+      });
+      if (inserted) return undefined;
+      const holder = await this.runOwner(runId);
+      if (holder === undefined) continue; // released meanwhile: try again
+      if (holder.owner === claim.owner) return undefined;
+      if (!takeOver(holder)) throw new RunBusyError({ runId, holder });
+      // Compare-and-swap on the holder's claim: of two processes taking over a stale run, one wins.
+      const swapped = await this.#guard('claimRun', () => this.#db.updateTable('run_owners')
+        .set({ owner: claim.owner, pid: claim.pid, host: claim.host, claimed_at: claim.at, heartbeat_at: claim.at })
+        .where('run_id', '=', runId).where('owner', '=', holder.owner).where('heartbeat_at', '=', holder.heartbeatAt)
+        .executeTakeFirst());
+      if (swapped.numUpdatedRows > 0n) return holder;
+    }
+    const holder = await this.runOwner(runId);
+    if (holder !== undefined) throw new RunBusyError({ runId, holder });
+    throw new RunNotFoundError({ runId });
+  }
+
+  async heartbeatRun(runId: string, owner: string, at: number): Promise<boolean> {
+    const result = await this.#guard('heartbeatRun', () => this.#db.updateTable('run_owners').set({ heartbeat_at: at })
+      .where('run_id', '=', runId).where('owner', '=', owner).executeTakeFirst());
+    return result.numUpdatedRows > 0n;
+  }
+
+  async releaseRun(runId: string, owner: string): Promise<void> {
+    await this.#guard('releaseRun', () => this.#db.deleteFrom('run_owners').where('run_id', '=', runId).where('owner', '=', owner).execute());
+  }
+
+  async runOwner(runId: string): Promise<RunOwner | undefined> {
+    const row = await this.#guard('runOwner', () => this.#db.selectFrom('run_owners').selectAll().where('run_id', '=', runId).executeTakeFirst());
+    return row === undefined ? undefined : { owner: row.owner, pid: row.pid, host: row.host, claimedAt: row.claimed_at, heartbeatAt: row.heartbeat_at };
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {

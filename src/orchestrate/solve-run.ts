@@ -1,0 +1,107 @@
+/**
+ * @module orchestrate/solve-run
+ * What a `solve` (or `demo`) run records to be resumable, and what resuming reads back: the run's configuration,
+ * the errors of pausing and resuming, and a decided task's result rebuilt from its records.
+ */
+import { z } from 'zod';
+import { ZeroErrorError } from '../errors/zero-error-error.js';
+import { TestCaseSchema } from '../spec/task-spec.js';
+import type { DecisionRecord, RunRecord } from '../store/run-store.js';
+import type { TaskOutcome } from './engine-events.js';
+import type { ClassTally, SolveTaskResult } from './solve-task.js';
+
+/** The configuration a solve run is created with (`runs.config`), enough to resume it unchanged. */
+export const SolveRunConfigSchema = z.object({
+  k: z.number().int().positive(),
+  maxSamples: z.number().int().positive(),
+  fallback: z.enum(['best-partial', 'escalate']),
+  seed: z.number().int(),
+  sandbox: z.string().optional(),
+  parallelism: z.number().int().positive().optional(),
+  advisoryThreshold: z.number().min(0).max(1).optional(),
+  advisoryTests: z.record(z.string(), z.array(TestCaseSchema)).optional(),
+  /** Task ids in the order they were given (the store lists tasks by id). */
+  taskOrder: z.array(z.string()).optional(),
+});
+/** See {@link SolveRunConfigSchema}. */
+export type SolveRunConfig = Omit<z.infer<typeof SolveRunConfigSchema>, 'advisoryTests'> & {
+  readonly advisoryTests?: Readonly<Record<string, readonly z.infer<typeof TestCaseSchema>[]>> | undefined;
+};
+
+/**
+ * A solve run stopped on a signal (Ctrl-C, SIGTERM) or because another process took it over: it is recorded as
+ * `paused` and `zerr resume <runId>` continues it from its recorded samples.
+ *
+ * Code: `run_paused`. Not an error of the run: the CLI exits 6 (paused).
+ */
+export class RunPausedError extends ZeroErrorError {
+  readonly runId: string;
+  readonly reason: string;
+
+  constructor(options: { runId: string; reason: string; cause?: unknown }) {
+    super('run_paused', `Run ${options.runId} ${options.reason}; continue it with: zerr resume ${options.runId}`, { cause: options.cause });
+    this.runId = options.runId;
+    this.reason = options.reason;
+  }
+}
+
+/**
+ * The run cannot be resumed: it is complete, or of a kind that has nothing to resume (`decompose`).
+ *
+ * Code: `run_not_resumable`. Not retryable.
+ */
+export class RunNotResumableError extends ZeroErrorError {
+  constructor(message: string) {
+    super('run_not_resumable', message);
+  }
+}
+
+/**
+ * The result of a task decided in an earlier session of the run, rebuilt from its records: counts of red flags and
+ * failures by sample, classes from the votes (representative: the lowest sample index), tokens and cost summed over
+ * the samples. `durationMs` is 0 (this session spent nothing on it).
+ */
+export function resultFromRecords(run: RunRecord, decision: DecisionRecord): SolveTaskResult {
+  const mine = <T extends { readonly taskId: string }>(records: readonly T[]): T[] => records.filter((r) => r.taskId === decision.taskId);
+  const samples = mine(run.samples);
+  const redFlags = mine(run.redFlags);
+  const failures = mine(run.layerResults).filter((l) => l.status === 'fail');
+  const votes = mine(run.votes);
+  const count = (keys: readonly string[]): Record<string, number> => {
+    const counts: Record<string, number> = {};
+    for (const key of keys) counts[key] = (counts[key] ?? 0) + 1;
+    return counts;
+  };
+  const firstPerSample = <T extends { readonly sampleIndex: number }>(records: readonly T[]): T[] =>
+    [...new Map(records.map((r) => [r.sampleIndex, r] as const)).values()];
+  const redFlagged = firstPerSample(redFlags);
+  const failed = firstPerSample(failures).filter((f) => !redFlagged.some((r) => r.sampleIndex === f.sampleIndex));
+  const classes = new Map<string, { votes: number; representative: number }>();
+  for (const vote of votes) {
+    const tally = classes.get(vote.classKey);
+    if (tally === undefined) classes.set(vote.classKey, { votes: 1, representative: vote.sampleIndex });
+    else classes.set(vote.classKey, { votes: tally.votes + 1, representative: Math.min(tally.representative, vote.sampleIndex) });
+  }
+  const tallies: ClassTally[] = [...classes].map(([classKey, t]) => ({ classKey, ...t })).sort((a, b) => b.votes - a.votes || a.representative - b.representative);
+  return {
+    taskId: decision.taskId,
+    outcome: decision.outcome as TaskOutcome,
+    code: decision.code,
+    classKey: decision.classKey,
+    votes: decision.votes,
+    runnerUpVotes: decision.runnerUpVotes,
+    k: decision.k,
+    samples: decision.samples,
+    redFlagged: redFlagged.length,
+    redFlagsByRule: count(redFlags.map((r) => r.rule)),
+    failedVerification: failed.length,
+    failedByLayer: count(failed.map((f) => f.layer)),
+    verified: votes.length,
+    classes: tallies,
+    inputTokens: samples.reduce((sum, s) => sum + s.inputTokens, 0),
+    outputTokens: samples.reduce((sum, s) => sum + s.outputTokens, 0),
+    costUsd: samples.reduce((sum, s) => sum + (s.costUsd ?? 0), 0),
+    durationMs: 0,
+    reason: decision.reason,
+  };
+}
