@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import ts from 'typescript';
+import { ts } from '../../src/spec/typescript-api.js';
 import { parseTypeScriptCall, parseTypeScriptLiteral, TaskSpecSchema, type Signature, type TaskSpec, type TestCase } from '../../src/spec/index.js';
 
 /** One MBXP-TS record as stored in `mbtsp_release_v1.2.jsonl`. */

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import ts from 'typescript';
+import { ts } from './typescript-api.js';
 import { describe, expect, it } from 'vitest';
 import { parseTaskSpec } from './load-spec.js';
 import { renderStub } from './render-stub.js';

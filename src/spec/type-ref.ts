@@ -4,7 +4,8 @@
  * `parseTypeRef`, which reads TypeScript type syntax (with the TypeScript parser) and Python annotation syntax
  * (with a small recursive-descent parser) into it. Input generation and output checks work on this model only.
  */
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from './typescript-api.js';
 import type { Language } from './task-spec.js';
 
 /** A field of an object type (`{ a: number; b?: string }`). */
@@ -104,7 +105,7 @@ function hasSyntaxErrors(source: string): boolean {
   return (output.diagnostics ?? []).length > 0;
 }
 
-function fromTypeNode(node: ts.TypeNode): TypeRef {
+function fromTypeNode(node: TS.TypeNode): TypeRef {
   switch (node.kind) {
     case ts.SyntaxKind.NumberKeyword:
       return { kind: 'number' };
@@ -130,7 +131,7 @@ function fromTypeNode(node: ts.TypeNode): TypeRef {
   return ANY;
 }
 
-function fromLiteral(literal: ts.LiteralTypeNode['literal']): TypeRef {
+function fromLiteral(literal: TS.LiteralTypeNode['literal']): TypeRef {
   if (literal.kind === ts.SyntaxKind.NullKeyword) return NULL;
   if (literal.kind === ts.SyntaxKind.TrueKeyword || literal.kind === ts.SyntaxKind.FalseKeyword) return { kind: 'boolean' };
   if (ts.isStringLiteral(literal) || ts.isNoSubstitutionTemplateLiteral(literal)) return { kind: 'string' };
@@ -138,7 +139,7 @@ function fromLiteral(literal: ts.LiteralTypeNode['literal']): TypeRef {
   return ANY;
 }
 
-function fromTuple(node: ts.TupleTypeNode): TypeRef {
+function fromTuple(node: TS.TupleTypeNode): TypeRef {
   const elements: TypeRef[] = [];
   for (const element of node.elements) {
     const inner = ts.isNamedTupleMember(element) ? element : undefined;
@@ -151,7 +152,7 @@ function fromTuple(node: ts.TupleTypeNode): TypeRef {
   return { kind: 'tuple', elements };
 }
 
-function fromTypeLiteral(node: ts.TypeLiteralNode): TypeRef {
+function fromTypeLiteral(node: TS.TypeLiteralNode): TypeRef {
   const fields: TypeRefField[] = [];
   for (const member of node.members) {
     if (ts.isIndexSignatureDeclaration(member) && node.members.length === 1) {
@@ -166,7 +167,7 @@ function fromTypeLiteral(node: ts.TypeLiteralNode): TypeRef {
   return { kind: 'object', fields };
 }
 
-function fromTypeReference(node: ts.TypeReferenceNode): TypeRef {
+function fromTypeReference(node: TS.TypeReferenceNode): TypeRef {
   const name = ts.isIdentifier(node.typeName) ? node.typeName.text : '';
   const args = (node.typeArguments ?? []).map(fromTypeNode);
   if ((name === 'Array' || name === 'ReadonlyArray') && args.length === 1 && args[0]) return { kind: 'array', element: args[0] };

@@ -9,13 +9,14 @@
  * type assertions (`x as T`, `x satisfies T`, `<T>x`). Anything else (identifiers, spreads, holes, computed keys,
  * operators, `NaN`/`Infinity`, bigint) is reported as a failure.
  */
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from './typescript-api.js';
 import type { CallResult, JsonValue, LiteralFailure, LiteralResult } from './literal-result.js';
 
 class LiteralError extends Error {
   constructor(
     message: string,
-    readonly node: ts.Node,
+    readonly node: TS.Node,
   ) {
     super(message);
   }
@@ -24,7 +25,7 @@ class LiteralError extends Error {
 /** Length of the wrapper text put in front of the source; offsets are reported relative to the source. */
 const PREFIX = '(';
 
-function unwrap(node: ts.Expression): ts.Expression {
+function unwrap(node: TS.Expression): TS.Expression {
   let current = node;
   while (
     ts.isParenthesizedExpression(current) ||
@@ -38,13 +39,13 @@ function unwrap(node: ts.Expression): ts.Expression {
   return current;
 }
 
-function propertyKey(name: ts.PropertyName): string {
+function propertyKey(name: TS.PropertyName): string {
   if (ts.isIdentifier(name) || ts.isStringLiteral(name) || ts.isNoSubstitutionTemplateLiteral(name)) return name.text;
   if (ts.isNumericLiteral(name)) return String(Number(name.text));
   throw new LiteralError('computed or private keys are not supported', name);
 }
 
-function evaluate(node: ts.Expression, depth: number): JsonValue {
+function evaluate(node: TS.Expression, depth: number): JsonValue {
   if (depth > 200) throw new LiteralError('nested too deeply', node);
   const expression = unwrap(node);
   if (ts.isNumericLiteral(expression)) return Number(expression.text);
@@ -81,17 +82,17 @@ function evaluate(node: ts.Expression, depth: number): JsonValue {
   throw new LiteralError(`${ts.SyntaxKind[expression.kind]} is not a literal`, expression);
 }
 
-function calleeName(node: ts.Expression): string {
+function calleeName(node: TS.Expression): string {
   if (ts.isIdentifier(node)) return node.text;
   if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.name)) return `${calleeName(node.expression)}.${node.name.text}`;
   throw new LiteralError('the callee must be a (dotted) name', node);
 }
 
 /** Parses `source` as one parenthesised expression; reports syntax errors and trailing text as failures. */
-function parseExpression(source: string): { expression: ts.Expression; sourceFile: ts.SourceFile } | LiteralFailure {
+function parseExpression(source: string): { expression: TS.Expression; sourceFile: TS.SourceFile } | LiteralFailure {
   const text = `${PREFIX}${source}\n)`;
   const sourceFile = ts.createSourceFile('literal.ts', text, ts.ScriptTarget.Latest, true, ts.ScriptKind.TS);
-  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
+  const diagnostics = (sourceFile as unknown as { parseDiagnostics?: readonly TS.Diagnostic[] }).parseDiagnostics ?? [];
   const first = diagnostics[0];
   if (first !== undefined) {
     return {
@@ -111,7 +112,7 @@ function parseExpression(source: string): { expression: ts.Expression; sourceFil
   return { expression: wrapped.expression, sourceFile };
 }
 
-function failure(error: unknown, sourceFile: ts.SourceFile): LiteralFailure {
+function failure(error: unknown, sourceFile: TS.SourceFile): LiteralFailure {
   if (error instanceof LiteralError) {
     return { ok: false, error: error.message, offset: Math.max(0, error.node.getStart(sourceFile) - PREFIX.length) };
   }

@@ -4,7 +4,7 @@
  * `check(entry_point)` in Python, MultiPL-E's `tests` in Node), with the candidate and the tests in two separate
  * sandboxed processes. For scoring only: the engine never sees the hidden tests while choosing a candidate.
  */
-import ts from 'typescript';
+import { ts } from '../spec/typescript-api.js';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import { SandboxCandidateRunner } from '../sandbox/sandbox-candidate-runner.js';

@@ -4,13 +4,14 @@
  * {@link CodeToken}s, so red-flag rules can be tested on real tokens. The production tokenizers live in
  * `src/verify/tokenize/`.
  */
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../spec/typescript-api.js';
 import type { CodeToken, CodeTokenKind } from '../red-flag-rule.js';
 
 type TokenizeResult = { readonly ok: true; readonly tokens: readonly CodeToken[] } | { readonly ok: false; readonly error: string; readonly line?: number };
 
 /** Tokens after which `/` is division, not the start of a regular expression. */
-const ENDS_EXPRESSION = new Set<ts.SyntaxKind>([
+const ENDS_EXPRESSION = new Set<TS.SyntaxKind>([
   ts.SyntaxKind.Identifier,
   ts.SyntaxKind.NumericLiteral,
   ts.SyntaxKind.BigIntLiteral,
@@ -27,7 +28,7 @@ const ENDS_EXPRESSION = new Set<ts.SyntaxKind>([
   ts.SyntaxKind.NullKeyword,
 ]);
 
-function kindOf(kind: ts.SyntaxKind): CodeTokenKind {
+function kindOf(kind: TS.SyntaxKind): CodeTokenKind {
   if (kind === ts.SyntaxKind.Identifier || kind === ts.SyntaxKind.PrivateIdentifier) return 'identifier';
   if (kind >= ts.SyntaxKind.FirstKeyword && kind <= ts.SyntaxKind.LastKeyword) return 'keyword';
   if (kind === ts.SyntaxKind.SingleLineCommentTrivia || kind === ts.SyntaxKind.MultiLineCommentTrivia) return 'comment';
@@ -59,7 +60,7 @@ export function tokenizeTypeScript(code: string): TokenizeResult {
   };
   const tokens: CodeToken[] = [];
   const templateBraces: number[] = [];
-  let previous: ts.SyntaxKind | undefined;
+  let previous: TS.SyntaxKind | undefined;
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
     if (kind === ts.SyntaxKind.WhitespaceTrivia || kind === ts.SyntaxKind.NewLineTrivia) continue;
     if ((kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) && (previous === undefined || !ENDS_EXPRESSION.has(previous))) {

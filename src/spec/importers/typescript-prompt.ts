@@ -3,7 +3,7 @@
  * Reads a MultiPL-E TypeScript prompt (`//` doc comment, then `function f(a: T): R {`): the signature via the
  * TypeScript parser, the comment text, and the `// >>> f(args)` / `// expected` examples as test cases.
  */
-import ts from 'typescript';
+import { ts } from '../typescript-api.js';
 import { parseTypeScriptCall, parseTypeScriptLiteral } from '../typescript-literal.js';
 import type { Signature, TestCase } from '../task-spec.js';
 

@@ -5,7 +5,7 @@
  * (trust model: docs/decisions/005-sandbox-design.md). The candidate's process only computes results; it never
  * sees an expression, and nothing it does can reach a verdict except through the plain data it returns.
  */
-import ts from 'typescript';
+import { ts } from '../../spec/typescript-api.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import { encodeTagged, parseWire } from '../../sandbox/value-encoding.js';
 import type { Language } from '../../spec/task-spec.js';

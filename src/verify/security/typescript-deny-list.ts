@@ -16,7 +16,8 @@
  * Not caught (the sealed context and the sandbox contain these): a computed key on an ordinary variable whose value
  * happens to be a function (`xs[k][j]`), since syntax alone cannot tell it from array indexing.
  */
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../spec/typescript-api.js';
 import type { Finding } from '../static/finding.js';
 import {
   BUILTIN_OBJECTS,
@@ -36,19 +37,19 @@ function moduleName(specifier: string): string {
   return specifier.replace(/^node:/, '').split('/')[0] ?? specifier;
 }
 
-type Access = ts.PropertyAccessExpression | ts.ElementAccessExpression;
+type Access = TS.PropertyAccessExpression | TS.ElementAccessExpression;
 
-const isAccess = (node: ts.Node): node is Access => ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
+const isAccess = (node: TS.Node): node is Access => ts.isPropertyAccessExpression(node) || ts.isElementAccessExpression(node);
 
-const isIdentifierNamed = (node: ts.Expression, names: ReadonlySet<string> | ReadonlyMap<string, string>): boolean => {
+const isIdentifierNamed = (node: TS.Expression, names: ReadonlySet<string> | ReadonlyMap<string, string>): boolean => {
   const inner = unwrap(node);
   return ts.isIdentifier(inner) && names.has(inner.text);
 };
 
-const isAssignment = (kind: ts.SyntaxKind): boolean =>
+const isAssignment = (kind: TS.SyntaxKind): boolean =>
   kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 
-const COMPARISONS: ReadonlySet<ts.SyntaxKind> = new Set([
+const COMPARISONS: ReadonlySet<TS.SyntaxKind> = new Set([
   ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken,
   ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.InstanceOfKeyword,
 ]);
@@ -60,7 +61,7 @@ const SHADOWABLE: ReadonlySet<string> = new Set(['process', 'module', 'global', 
 const REFLECTIVE_BUILTINS: ReadonlySet<string> = new Set([...BUILTIN_OBJECTS].filter((name) => name !== 'Math' && name !== 'JSON'));
 
 /** Whether an identifier is a value reference (not a declaration name, member name or type). */
-function isValueReference(id: ts.Identifier): boolean {
+function isValueReference(id: TS.Identifier): boolean {
   const parent = id.parent;
   if (ts.isShorthandPropertyAssignment(parent)) return true;
   if ('name' in parent && parent.name === id) return false;
@@ -74,10 +75,10 @@ function isValueReference(id: ts.Identifier): boolean {
  * Names the file binds anywhere at run time (variables, parameters, functions, classes, imports), and which of them
  * are functions or classes. Ambient declarations (`declare const process: any`) bind nothing and are left out.
  */
-function collectDeclarations(file: ts.SourceFile): { declared: Set<string>; functions: Set<string> } {
+function collectDeclarations(file: TS.SourceFile): { declared: Set<string>; functions: Set<string> } {
   const declared = new Set<string>();
   const functions = new Set<string>();
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (
       (ts.isVariableDeclaration(node) || ts.isParameter(node) || ts.isBindingElement(node) || ts.isFunctionDeclaration(node) ||
         ts.isClassDeclaration(node) || ts.isImportClause(node) || ts.isImportSpecifier(node) || ts.isNamespaceImport(node) ||
@@ -95,14 +96,14 @@ function collectDeclarations(file: ts.SourceFile): { declared: Set<string>; func
 }
 
 /** Inside a `declare` declaration (`declare const x`, `declare global { ... }`): binds nothing at run time. */
-function isAmbient(node: ts.Node): boolean {
-  for (let current: ts.Node | undefined = node; current !== undefined; current = current.parent) {
+function isAmbient(node: TS.Node): boolean {
+  for (let current: TS.Node | undefined = node; current !== undefined; current = current.parent) {
     if (ts.canHaveModifiers(current) && ts.getModifiers(current)?.some((m) => m.kind === ts.SyntaxKind.DeclareKeyword)) return true;
   }
   return false;
 }
 
-const isFunctionLike = (node: ts.Expression): boolean =>
+const isFunctionLike = (node: TS.Expression): boolean =>
   ts.isFunctionExpression(node) || ts.isArrowFunction(node) || ts.isClassExpression(node);
 
 /** Finds deny-list uses in `code`. Every finding is `error` with rule `deny/<what>` and a 1-based line. */
@@ -112,29 +113,29 @@ export function findDeniedTypeScript(code: string): Finding[] {
   const fsBindings = new Set<string>();
   const fold: FoldContext = { consts: collectConstInitializers(file) };
   const { declared, functions } = collectDeclarations(file);
-  const add = (node: ts.Node, rule: string, message: string): void => {
+  const add = (node: TS.Node, rule: string, message: string): void => {
     const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
     findings.push({ line, rule: `deny/${rule}`, message, severity: 'error' });
   };
   /** The member name of `a.b` or `a[<literal or folded key>]`, or undefined for a computed member. */
-  const memberName = (node: ts.Expression): string | undefined => {
+  const memberName = (node: TS.Expression): string | undefined => {
     if (ts.isPropertyAccessExpression(node)) return node.name.text;
     if (ts.isElementAccessExpression(node)) return staticString(node.argumentExpression, fold);
     return undefined;
   };
   /** `globalThis` always; `global`, `window`, `self` when the file does not bind them. */
-  const isGlobalObject = (node: ts.Expression): boolean => {
+  const isGlobalObject = (node: TS.Expression): boolean => {
     const inner = unwrap(node);
     return ts.isIdentifier(inner) && GLOBAL_OBJECTS.has(inner.text) && (inner.text === 'globalThis' || !declared.has(inner.text));
   };
   /** Receivers whose computed members reach the global scope, a function's internals or a built-in's statics. */
-  const isSensitiveReceiver = (node: ts.Expression): boolean => {
+  const isSensitiveReceiver = (node: TS.Expression): boolean => {
     const inner = unwrap(node);
     if (inner.kind === ts.SyntaxKind.ThisKeyword || isFunctionLike(inner) || isGlobalObject(inner)) return true;
     return ts.isIdentifier(inner) && (functions.has(inner.text) || (REFLECTIVE_BUILTINS.has(inner.text) && !declared.has(inner.text)));
   };
   /** True when `target` (an assignment's or a mutator's target) writes into a built-in, a prototype or the global object. */
-  const isPollutionTarget = (target: ts.Expression): boolean => {
+  const isPollutionTarget = (target: TS.Expression): boolean => {
     let node = unwrap(target);
     if (!isAccess(node)) return false;
     while (isAccess(node)) {
@@ -142,25 +143,25 @@ export function findDeniedTypeScript(code: string): Finding[] {
       const member = memberName(node);
       if (member === 'prototype' && isIdentifierNamed(receiver, BUILTIN_OBJECTS)) return true;
       if (member === '__proto__' || isGlobalObject(receiver)) return true;
-      if (isIdentifierNamed(receiver, BUILTIN_OBJECTS) && !declared.has((unwrap(receiver) as ts.Identifier).text)) return true;
+      if (isIdentifierNamed(receiver, BUILTIN_OBJECTS) && !declared.has((unwrap(receiver) as TS.Identifier).text)) return true;
       node = receiver;
     }
     return false;
   };
   /** What a mutator (`Object.defineProperty(target, ...)`) must not change: built-ins, any prototype, the global object. */
-  const isProtectedTarget = (target: ts.Expression): boolean => {
+  const isProtectedTarget = (target: TS.Expression): boolean => {
     const node = unwrap(target);
     if (isGlobalObject(node) || isPollutionTarget(node)) return true;
     if (ts.isIdentifier(node) && BUILTIN_OBJECTS.has(node.text) && !declared.has(node.text)) return true;
     return isAccess(node) && (memberName(node) === 'prototype' || memberName(node) === '__proto__');
   };
 
-  const checkModule = (node: ts.Node, specifier: string, bindings: ts.Node | undefined): void => {
+  const checkModule = (node: TS.Node, specifier: string, bindings: TS.Node | undefined): void => {
     const name = moduleName(specifier);
     const why = DENIED_MODULES.get(name);
     if (why !== undefined) add(node, name.replace(/_/g, '-'), `${name} import is not allowed (${why})`);
     if (name !== 'fs' || bindings === undefined) return;
-    const bind = (n: ts.Node): void => {
+    const bind = (n: TS.Node): void => {
       if (ts.isIdentifier(n)) fsBindings.add(n.text);
       else if ((ts.isImportSpecifier(n) || ts.isBindingElement(n)) && ts.isIdentifier(n.name)) {
         const imported = (n.propertyName !== undefined && ts.isIdentifier(n.propertyName) ? n.propertyName : n.name).text;
@@ -171,7 +172,7 @@ export function findDeniedTypeScript(code: string): Finding[] {
     bind(bindings);
   };
 
-  const checkCall = (node: ts.CallExpression | ts.NewExpression): void => {
+  const checkCall = (node: TS.CallExpression | TS.NewExpression): void => {
     const callee = unwrap(node.expression);
     const first = node.arguments?.[0];
     if (ts.isCallExpression(node) && (callee.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(callee) && callee.text === 'require'))) {
@@ -209,7 +210,7 @@ export function findDeniedTypeScript(code: string): Finding[] {
   };
 
   const isHarmlessConstructorRead = (node: Access): boolean => {
-    let outer: ts.Node = node;
+    let outer: TS.Node = node;
     while (ts.isParenthesizedExpression(outer.parent) || ts.isAsExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
     const parent = outer.parent;
     if (ts.isBinaryExpression(parent) && COMPARISONS.has(parent.operatorToken.kind)) return true;
@@ -247,7 +248,7 @@ export function findDeniedTypeScript(code: string): Finding[] {
     }
   };
 
-  const checkIdentifier = (node: ts.Identifier): void => {
+  const checkIdentifier = (node: TS.Identifier): void => {
     if (!isValueReference(node)) return;
     const name = node.text;
     const parent = node.parent;
@@ -264,7 +265,7 @@ export function findDeniedTypeScript(code: string): Finding[] {
     }
   };
 
-  const checkBinding = (node: ts.BindingElement): void => {
+  const checkBinding = (node: TS.BindingElement): void => {
     if (!ts.isObjectBindingPattern(node.parent)) return;
     const keyNode = node.propertyName ?? node.name;
     const key = ts.isIdentifier(keyNode) || ts.isStringLiteralLike(keyNode)
@@ -277,7 +278,7 @@ export function findDeniedTypeScript(code: string): Finding[] {
     }
   };
 
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier)) {
       checkModule(node, node.moduleSpecifier.text, node.importClause);
     } else if (ts.isExportDeclaration(node) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)) {
@@ -309,7 +310,7 @@ export function findDeniedTypeScript(code: string): Finding[] {
 }
 
 /** `globalThis`, `this`, `a function`, `Object` - for messages. */
-function describeReceiver(node: ts.Expression): string {
+function describeReceiver(node: TS.Expression): string {
   const inner = unwrap(node);
   if (inner.kind === ts.SyntaxKind.ThisKeyword) return 'this';
   if (ts.isIdentifier(inner)) return inner.text;

@@ -6,7 +6,8 @@
  * folds is judged by its value, so spelling a denied name in pieces hides nothing; a key that does not fold is
  * "computed" and judged by its receiver.
  */
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../spec/typescript-api.js';
 
 /** A folded value: a string, a number or an array of strings. */
 type Folded = string | number | readonly string[];
@@ -15,7 +16,7 @@ type Folded = string | number | readonly string[];
 const MAX_DEPTH = 24;
 
 /** `(x)`, `x as T`, `<T>x`, `x!`, `x satisfies T` -> `x`. */
-export function unwrapExpression(node: ts.Expression): ts.Expression {
+export function unwrapExpression(node: TS.Expression): TS.Expression {
   let current = node;
   while (
     ts.isParenthesizedExpression(current) || ts.isAsExpression(current) || ts.isTypeAssertionExpression(current) ||
@@ -30,10 +31,10 @@ export function unwrapExpression(node: ts.Expression): ts.Expression {
  * `const` names of the file bound exactly once, to their initializers (no scope analysis: a name declared twice,
  * anywhere, is left out and so never folds).
  */
-export function collectConstInitializers(file: ts.SourceFile): ReadonlyMap<string, ts.Expression> {
-  const bound = new Map<string, ts.Expression>();
+export function collectConstInitializers(file: TS.SourceFile): ReadonlyMap<string, TS.Expression> {
+  const bound = new Map<string, TS.Expression>();
   const repeated = new Set<string>();
-  const visit = (node: ts.Node): void => {
+  const visit = (node: TS.Node): void => {
     if (ts.isVariableDeclaration(node) && ts.isIdentifier(node.name)) {
       const name = node.name.text;
       const isConst = ts.isVariableDeclarationList(node.parent) && (node.parent.flags & ts.NodeFlags.Const) !== 0;
@@ -53,20 +54,20 @@ export function collectConstInitializers(file: ts.SourceFile): ReadonlyMap<strin
 
 /** A folding context: the file's once-bound consts. */
 export interface FoldContext {
-  readonly consts: ReadonlyMap<string, ts.Expression>;
+  readonly consts: ReadonlyMap<string, TS.Expression>;
 }
 
 /** The string `expr` always evaluates to, or undefined when it is not built from literals only. */
-export function staticString(expr: ts.Expression, context: FoldContext): string | undefined {
+export function staticString(expr: TS.Expression, context: FoldContext): string | undefined {
   const value = fold(expr, context, 0);
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   return undefined;
 }
 
-function fold(node: ts.Expression, context: FoldContext, depth: number): Folded | undefined {
+function fold(node: TS.Expression, context: FoldContext, depth: number): Folded | undefined {
   if (depth > MAX_DEPTH) return undefined;
-  const next = (expr: ts.Expression): Folded | undefined => fold(expr, context, depth + 1);
+  const next = (expr: TS.Expression): Folded | undefined => fold(expr, context, depth + 1);
   const expr = unwrapExpression(node);
   if (ts.isStringLiteralLike(expr)) return expr.text;
   if (ts.isNumericLiteral(expr)) return Number(expr.text);
@@ -104,7 +105,7 @@ function fold(node: ts.Expression, context: FoldContext, depth: number): Folded 
 }
 
 /** Literal arguments of a call, or undefined when one does not fold. */
-function foldArguments(call: ts.CallExpression, next: (expr: ts.Expression) => Folded | undefined): Folded[] | undefined {
+function foldArguments(call: TS.CallExpression, next: (expr: TS.Expression) => Folded | undefined): Folded[] | undefined {
   const values: Folded[] = [];
   for (const argument of call.arguments) {
     const value = next(argument);
@@ -114,7 +115,7 @@ function foldArguments(call: ts.CallExpression, next: (expr: ts.Expression) => F
   return values;
 }
 
-function foldCall(call: ts.CallExpression, next: (expr: ts.Expression) => Folded | undefined): Folded | undefined {
+function foldCall(call: TS.CallExpression, next: (expr: TS.Expression) => Folded | undefined): Folded | undefined {
   const callee = unwrapExpression(call.expression);
   const args = foldArguments(call, next);
   if (args === undefined) return undefined;

@@ -2,7 +2,8 @@
  * @module verify/tokenize/typescript-tokenizer
  * TypeScript tokenizer on the compiler's own scanner (`ts.createScanner`, trivia kept so comments are tokens).
  */
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../spec/typescript-api.js';
 import type { CodeToken, CodeTokenKind } from '../../redflag/red-flag-rule.js';
 
 /** Tokenizer result, as in the `CodeTokenizer` contract. */
@@ -10,20 +11,20 @@ export type TokenizeResult =
   | { readonly ok: true; readonly tokens: readonly CodeToken[] }
   | { readonly ok: false; readonly error: string; readonly line?: number };
 
-const STRING_KINDS = new Set<ts.SyntaxKind>([
+const STRING_KINDS = new Set<TS.SyntaxKind>([
   ts.SyntaxKind.StringLiteral,
   ts.SyntaxKind.NoSubstitutionTemplateLiteral,
   ts.SyntaxKind.TemplateHead,
   ts.SyntaxKind.TemplateMiddle,
   ts.SyntaxKind.TemplateTail,
 ]);
-const SKIPPED = new Set<ts.SyntaxKind>([
+const SKIPPED = new Set<TS.SyntaxKind>([
   ts.SyntaxKind.WhitespaceTrivia,
   ts.SyntaxKind.NewLineTrivia,
   ts.SyntaxKind.ConflictMarkerTrivia,
 ]);
 /** Tokens after which `/` is division, not the start of a regular expression. */
-const ENDS_OPERAND = new Set<ts.SyntaxKind>([
+const ENDS_OPERAND = new Set<TS.SyntaxKind>([
   ts.SyntaxKind.Identifier,
   ts.SyntaxKind.PrivateIdentifier,
   ts.SyntaxKind.NumericLiteral,
@@ -59,7 +60,7 @@ export function tokenizeTypeScript(code: string): TokenizeResult {
   const lineStarts = computeLineStarts(code);
   const tokens: CodeToken[] = [];
   const templateBraces: number[] = [];
-  let previous: ts.SyntaxKind | undefined;
+  let previous: TS.SyntaxKind | undefined;
   for (let kind = scanner.scan(); kind !== ts.SyntaxKind.EndOfFileToken; kind = scanner.scan()) {
     if (kind === ts.SyntaxKind.OpenBraceToken && templateBraces.length > 0) {
       templateBraces[templateBraces.length - 1]! += 1;
@@ -86,7 +87,7 @@ export function tokenizeTypeScript(code: string): TokenizeResult {
   return { ok: true, tokens };
 }
 
-function classify(kind: ts.SyntaxKind): CodeTokenKind {
+function classify(kind: TS.SyntaxKind): CodeTokenKind {
   if (
     kind === ts.SyntaxKind.SingleLineCommentTrivia ||
     kind === ts.SyntaxKind.MultiLineCommentTrivia ||

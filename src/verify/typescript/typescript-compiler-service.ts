@@ -18,14 +18,15 @@
  * {@link TypeScriptCompilerService.checkSyntax}, which only parses (linear in the text, no lib).
  */
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../spec/typescript-api.js';
 import { toDiagnostics, type TypeScriptDiagnostic } from './typescript-diagnostic.js';
 
 /** Virtual path of the checked file. */
 export const CANDIDATE_FILE = '/zerr/candidate.ts';
 
 /** Compiler options of every check: ES2022 lib only, strict, no emit, no ambient types, no module resolution. */
-export const CHECK_COMPILER_OPTIONS: ts.CompilerOptions = Object.freeze({
+export const CHECK_COMPILER_OPTIONS: TS.CompilerOptions = Object.freeze({
   target: ts.ScriptTarget.ES2022,
   module: ts.ModuleKind.ESNext,
   moduleResolution: ts.ModuleResolutionKind.Bundler,
@@ -52,10 +53,10 @@ export interface TypeCheckResult {
  */
 export class TypeScriptCompilerService {
   readonly #libFolder = dirname(ts.getDefaultLibFilePath(CHECK_COMPILER_OPTIONS));
-  readonly #libCache = new Map<string, ts.SourceFile | undefined>();
-  readonly #host: ts.CompilerHost;
-  #candidate: ts.SourceFile | undefined;
-  #oldProgram: ts.Program | undefined;
+  readonly #libCache = new Map<string, TS.SourceFile | undefined>();
+  readonly #host: TS.CompilerHost;
+  #candidate: TS.SourceFile | undefined;
+  #oldProgram: TS.Program | undefined;
 
   constructor() {
     const libFolder = this.#libFolder;
@@ -83,7 +84,7 @@ export class TypeScriptCompilerService {
   checkSyntax(code: string): TypeScriptDiagnostic[] {
     try {
       const file = ts.createSourceFile(CANDIDATE_FILE, code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
-      const host: ts.CompilerHost = { ...this.#host, getSourceFile: (fileName) => (fileName === CANDIDATE_FILE ? file : undefined) };
+      const host: TS.CompilerHost = { ...this.#host, getSourceFile: (fileName) => (fileName === CANDIDATE_FILE ? file : undefined) };
       const program = ts.createProgram({ rootNames: [CANDIDATE_FILE], options: { ...CHECK_COMPILER_OPTIONS, noLib: true }, host });
       return toDiagnostics(program.getSyntacticDiagnostics(file));
     } catch (error) {
@@ -106,11 +107,11 @@ export class TypeScriptCompilerService {
    * `oldProgram`. The candidate is parsed with parent pointers, which typescript-eslint's type-aware rules need, so
    * the linter shares this service's lib cache instead of keeping its own.
    */
-  program(code: string): ts.Program {
+  program(code: string): TS.Program {
     return this.#program(code);
   }
 
-  #program(code: string): ts.Program {
+  #program(code: string): TS.Program {
     this.#candidate = ts.createSourceFile(CANDIDATE_FILE, code, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
     const program = ts.createProgram({
       rootNames: [CANDIDATE_FILE],
@@ -122,7 +123,7 @@ export class TypeScriptCompilerService {
     return program;
   }
 
-  #lib(fileName: string): ts.SourceFile | undefined {
+  #lib(fileName: string): TS.SourceFile | undefined {
     if (!this.#libCache.has(fileName)) {
       const text = dirname(fileName) === this.#libFolder ? ts.sys.readFile(fileName) : undefined;
       this.#libCache.set(

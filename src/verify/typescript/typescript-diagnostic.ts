@@ -2,7 +2,8 @@
  * @module verify/typescript/typescript-diagnostic
  * A TypeScript compiler diagnostic reduced to what a person (and a model) acts on: 1-based line:column and text.
  */
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../spec/typescript-api.js';
 
 /** One compiler diagnostic. `line` and `column` are 1-based; `code` is the TS error number (e.g. 2322). */
 export interface TypeScriptDiagnostic {
@@ -13,7 +14,7 @@ export interface TypeScriptDiagnostic {
 }
 
 /** Converts compiler diagnostics (file-less ones get line 0). */
-export function toDiagnostics(diagnostics: readonly ts.Diagnostic[]): TypeScriptDiagnostic[] {
+export function toDiagnostics(diagnostics: readonly TS.Diagnostic[]): TypeScriptDiagnostic[] {
   return diagnostics
     .filter((d) => d.category === ts.DiagnosticCategory.Error)
     .map((d) => {

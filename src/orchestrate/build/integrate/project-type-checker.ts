@@ -16,7 +16,8 @@
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../../spec/typescript-api.js';
 import { PROJECT_COMPILER_OPTIONS } from './project-config.js';
 
 /** Virtual folder the project is checked in. */
@@ -89,10 +90,10 @@ export class ProjectTypeChecker {
   readonly #libFolder: string;
   readonly #nodeTypesFolder: string | undefined;
   readonly #realRoots: readonly string[];
-  readonly #options: ts.CompilerOptions;
-  readonly #cache = new Map<string, ts.SourceFile | undefined>();
+  readonly #options: TS.CompilerOptions;
+  readonly #cache = new Map<string, TS.SourceFile | undefined>();
   #files = new Map<string, string>();
-  #oldProgram: ts.Program | undefined;
+  #oldProgram: TS.Program | undefined;
 
   constructor(options: ProjectTypeCheckerOptions = {}) {
     const converted = ts.convertCompilerOptionsFromJson(PROJECT_COMPILER_OPTIONS, PROJECT_ROOT);
@@ -157,7 +158,7 @@ export class ProjectTypeChecker {
     return false;
   }
 
-  #host(): ts.CompilerHost {
+  #host(): TS.CompilerHost {
     return {
       getSourceFile: (fileName, languageVersionOrOptions) => {
         const text = this.#files.get(fileName);
@@ -187,7 +188,7 @@ export class ProjectTypeChecker {
   }
 }
 
-function toProjectTypeError(diagnostic: ts.Diagnostic): ProjectTypeError {
+function toProjectTypeError(diagnostic: TS.Diagnostic): ProjectTypeError {
   const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n');
   if (diagnostic.file === undefined || diagnostic.start === undefined) return { file: '', line: 0, column: 0, code: diagnostic.code, message };
   const { line, character } = diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start);

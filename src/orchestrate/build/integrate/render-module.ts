@@ -3,7 +3,7 @@
  * The source module of one piece: imports of the entry points it depends on, the piece's own code unchanged, and
  * one export of its entry point. Helpers the code declares stay module-private.
  */
-import ts from 'typescript';
+import { ts } from '../../../spec/typescript-api.js';
 import type { PlannedModule } from './project-layout.js';
 import { compareCodeUnits } from './project-layout.js';
 

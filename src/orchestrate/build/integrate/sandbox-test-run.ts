@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
-import ts from 'typescript';
+import type TS from 'typescript';
+import { ts } from '../../../spec/typescript-api.js';
 import type { Sandbox, SandboxRunResult } from '../../../sandbox/sandbox.js';
 import {
   HARNESS_FOLDER,
@@ -107,8 +108,8 @@ function isTranspiled(path: string): boolean {
 export function transpileProjectFile(path: string, text: string): string {
   const shim = posix.relative(posix.dirname(path), NODE_TEST_SHIM_PATH);
   const specifier = shim.startsWith('.') ? shim : `./${shim}`;
-  const rewrite: ts.TransformerFactory<ts.SourceFile> = (context) => (file) => {
-    const visit = (node: ts.Node): ts.Node => {
+  const rewrite: TS.TransformerFactory<TS.SourceFile> = (context) => (file) => {
+    const visit = (node: TS.Node): TS.Node => {
       if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && isNodeTest(node.moduleSpecifier.text)) {
         return context.factory.updateImportDeclaration(node, node.modifiers, node.importClause, context.factory.createStringLiteral(specifier), node.attributes);
       }
