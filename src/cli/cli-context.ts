@@ -3,6 +3,7 @@
  * Opens what a command needs (store, sandbox, model) from its options, with the engine's defaults: the embedded
  * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names.
  */
+import { stat } from 'node:fs/promises';
 import type { Engine, ModelStack, RunStore, Sandbox } from '../index.js';
 import { loadEngineApi } from './engine-api.js';
 import { createNoModel, NO_MODEL_NAME } from './no-model.js';
@@ -25,8 +26,12 @@ export interface EngineCommandOptions {
 
 /** Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE). */
 export async function openStore(path: string | undefined): Promise<RunStore> {
-  const { resolveStorePath, SqliteRunStore } = await loadEngineApi();
-  return SqliteRunStore.open({ path: resolveStorePath({ cwd: process.cwd(), ...(path === undefined ? {} : { path }) }) });
+  const { resolveStorePath, SqliteRunStore, StoreOpenError } = await loadEngineApi();
+  const resolved = resolveStorePath({ cwd: process.cwd(), ...(path === undefined ? {} : { path }) });
+  if ((await stat(resolved).catch(() => undefined))?.isDirectory() === true) {
+    throw new StoreOpenError({ path: resolved, reason: 'it is a directory; --store (or ZERR_STORE) names the SQLite file, e.g. .zerr/runs.sqlite' });
+  }
+  return SqliteRunStore.open({ path: resolved });
 }
 
 /**

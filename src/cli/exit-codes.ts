@@ -49,6 +49,11 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
     case 'escalation_already_answered':
     case 'dependency_cycle':
     case 'unknown_dependency':
+    case 'module_name_clash':
+    case 'replay_data_invalid':
+    case 'store_open_failed':
+    case 'report_not_found':
+    case 'mock_unconfigured':
       return ExitCode.badInput;
     case 'model_unavailable':
     case 'circuit_open':
@@ -60,6 +65,38 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
     case 'run_paused':
       return ExitCode.paused;
     default:
-      return ExitCode.internal;
+      // A file the user named that cannot be used (missing, a directory, not writable, ...) is bad input.
+      return typeof code === 'string' && USER_PATH_ERRNOS.has(code) ? ExitCode.badInput : ExitCode.internal;
   }
+}
+
+/** Node system error codes that mean "this path cannot be used as given". */
+const USER_PATH_ERRNOS = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'EEXIST', 'ENAMETOOLONG', 'ELOOP', 'EROFS']);
+
+/** Words for the system error codes a command can meet on the user's files and disk. */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EISDIR: 'is a directory, expected a file',
+  ENOTDIR: 'a part of the path is a file, not a directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EEXIST: 'already exists',
+  ENAMETOOLONG: 'name too long',
+  ELOOP: 'too many symbolic links',
+  EROFS: 'read-only file system',
+  ENOSPC: 'no space left on the device (disk full)',
+  EDQUOT: 'disk quota exceeded',
+  EIO: 'input/output error',
+};
+
+/**
+ * One line for `error`: a Zero-Error error's message; a Node system error as `<path>: <what went wrong>` (e.g.
+ * `/nope.md: no such file or directory`); anything else its message.
+ */
+export function describeError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const { code, path, dest } = error as NodeJS.ErrnoException & { dest?: string };
+  const words = typeof code === 'string' ? ERRNO_WORDS[code] : undefined;
+  if (words !== undefined && typeof path === 'string') return `${path}${typeof dest === 'string' ? ` -> ${dest}` : ''}: ${words}`;
+  return error.message.split('\n')[0] ?? error.message;
 }

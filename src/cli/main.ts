@@ -4,7 +4,7 @@
  * `runs list|show`, `spec schema|check`, `estimate`, `serve`, `keys`, `mcp`. Exit codes in `exit-codes.ts`.
  */
 import { Command, CommanderError } from 'commander';
-import { ExitCode, exitCodeForError } from './exit-codes.js';
+import { describeError, ExitCode, exitCodeForError } from './exit-codes.js';
 import { registerBuildCommands } from './commands/build.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerEscalationsCommand } from './commands/escalations.js';
@@ -22,6 +22,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('zerr')
     .description('Zero-Error: verified code from task specs by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER).')
     .version('0.1.0')
+    .option('--debug', 'print the stack trace of an internal error (also env ZERR_DEBUG=1)')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   registerSolveCommand(program, setExit);
@@ -46,6 +47,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   // handles are unref()ed, and with nothing else on the event loop Node would end mid-close (exit 13, the command's
   // own exit code lost).
   const keepAlive = setInterval(() => undefined, 1_000_000);
+  // `zerr runs list | head -1`: the reader went away; stop quietly instead of failing on EPIPE.
+  const onStdoutError = (error: NodeJS.ErrnoException): void => {
+    if (error.code === 'EPIPE') process.exit(exit);
+  };
+  process.stdout.on('error', onStdoutError);
   try {
     await program.parseAsync([...argv]);
     return exit;
@@ -55,10 +61,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       return ExitCode.badInput;
     }
     const code = exitCodeForError(error);
-    process.stderr.write(`zerr: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (code === ExitCode.internal && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.stderr.write(`zerr: ${describeError(error)}\n`);
+    // A stack trace only when asked for: a typed error or a file problem is explained by its one line.
+    const debug = argv.includes('--debug') || process.env['ZERR_DEBUG'] === '1';
+    if (debug && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    else if (code === ExitCode.internal) process.stderr.write('zerr: this is a bug or an unexpected failure; run again with --debug for the stack trace\n');
     return code;
   } finally {
-    clearInterval(keepAlive);
+    clearInterval(keepAlive); // the EPIPE listener stays: the error can arrive after the command has returned
   }
 }

@@ -71,7 +71,10 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .option('--concurrency <n>', 'tasks solved at once (default 2)', positiveInt('--concurrency'))
     .option('--seed <n>', 'seed of generated inputs and samples (default 42)', integer('--seed')))
     .action(async (words: string[], options: BuildCommandOptions) => {
-      const requirements = options.requirementsFile === undefined ? words.join(' ') : await readFile(options.requirementsFile, 'utf8');
+      const requirements = options.requirementsFile === undefined ? words.join(' ') : await readFile(options.requirementsFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
+        error.path ??= options.requirementsFile; // EISDIR from a read names no path
+        throw error;
+      });
       if (requirements.trim() === '') {
         process.stderr.write('zerr build: no requirements given. Pass them as text (zerr build "A library that ...") or with --requirements-file.\n');
         setExit(ExitCode.badInput);

@@ -57,6 +57,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         return;
       }
       const problem = await loadTarget(target, options.dataDir);
+      await mkdir(options.out, { recursive: true }); // an unusable --out is bad input now, not after the run
       const { engine, sandbox } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
