@@ -46,6 +46,8 @@ export interface EngineOptions {
   readonly verifier?: Verifier;
   /** Python type checking with pyright in the default verifier (1.5-4.5 s per candidate). Default true. */
   readonly pythonTypes?: boolean;
+  /** Start the default verifier's analysis workers at once (they warm up while the first samples are drawn). Default false. */
+  readonly prestartAnalysis?: boolean;
 }
 
 /** Options of a run. Defaults: k 3, maxSamples 20, fallback `best-partial`. */
@@ -177,7 +179,10 @@ export function createEngine(options: EngineOptions): Engine {
   const tokenizer = createCodeTokenizer(options.sandbox);
   const redFlagger = new RedFlagger({ rules: options.redFlagRules ?? defaultRedFlagRules({ tokenizer }) });
   const ownsVerifier = options.verifier === undefined;
-  const verifier = options.verifier ?? createDefaultVerifier({ sandbox: options.sandbox, ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }) });
+  const verifier = options.verifier ?? createDefaultVerifier({
+    sandbox: options.sandbox, prestart: options.prestartAnalysis === true,
+    ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
+  });
   const candidateRunner = new SandboxCandidateRunner(options.sandbox);
   const { store } = options;
   const verify = async (spec: TaskSpec, code: string, onLayerEnd: (result: LayerResult) => void, signal?: AbortSignal) => {

@@ -52,6 +52,11 @@ export interface DefaultVerifierOptions {
   readonly growthCheck?: boolean;
   /** Extra layers appended at the end. */
   readonly extraLayers?: readonly VerificationLayer[];
+  /**
+   * Start the type-check and lint worker threads it creates now, in the background (TypeScript's lib and ESLint load
+   * while the caller does other start-up work), instead of on the first check. Default false.
+   */
+  readonly prestart?: boolean;
 }
 
 /** Builds the default {@link Verifier}; `close()` it to end the analysis workers it created. */
@@ -61,6 +66,10 @@ export function createDefaultVerifier(options: DefaultVerifierOptions): Verifier
   const linter = options.linter ?? new TypeScriptLinter();
   const checker = options.typeChecker ?? new TypeScriptTypeChecker();
   const typesLayer = new TypesLayer({ checker });
+  if (options.prestart === true) {
+    if (options.typeChecker === undefined) checker.prestart();
+    if (options.linter === undefined) linter.prestart();
+  }
   const judge = new SandboxJudge({ sandbox: options.sandbox });
   return new Verifier([
     new SyntaxLayer({ typescript, sandbox: options.sandbox }),

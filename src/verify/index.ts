@@ -21,6 +21,8 @@ export { StaticAnalysisLayer } from './layers/static-analysis.js';
 export { SecurityLayer } from './layers/security.js';
 export { PythonTypesLayer } from './layers/python-types.js';
 export { TypeScriptLinter } from './static/typescript-linter.js';
+export { TypeScriptTypeChecker } from './typescript/typescript-type-checker.js';
+export { AnalysisTimeoutError, AnalysisOutOfMemoryError, AnalysisWorkerError } from './typescript/analysis-limit-error.js';
 export { PropertyTestsLayer, type PropertyTestsLayerOptions } from './layers/property-tests.js';
 export { valuesEqual, DEFAULT_FLOAT_TOLERANCE, type FloatTolerance, type ValuesEqualOptions } from './values-equal.js';
 export { SandboxJudge, type JudgeRequest, type JudgeResult, type JudgedCall } from './judge/sandbox-judge.js';

@@ -4,7 +4,6 @@
  * file (default `api-keys.json` beside the run store, env ZERR_KEYS) holds only a salted scrypt hash of it.
  */
 import type { Command } from 'commander';
-import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 
 interface KeysOptions {
@@ -54,8 +53,8 @@ export function registerKeysCommand(program: Command, setExit: (code: number) =>
 }
 
 async function openKeys(options: KeysOptions) {
-  const { ApiKeyStore, resolveKeysPath } = await import('../../server/index.js');
-  const { resolveStorePath } = await loadEngineApi();
+  const { ApiKeyStore, resolveKeysPath } = await import('../../server/api-keys.js'); // not the whole server
+  const { resolveStorePath } = await import('../../store/index.js');
   const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
   return new ApiKeyStore(resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) }));
 }

@@ -67,9 +67,19 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       const code = await readCandidate(candidatePath, spec.value);
       if ('problem' in code) { badInput(code.problem); return; }
 
-      const sandbox = await openSandbox(options.unsafeNoSandbox);
-      const { createDefaultVerifier } = await loadEngineApi();
-      const verifier = createDefaultVerifier({ sandbox, pythonTypes: options.pythonTypes });
+      const { createDefaultVerifier, TypeScriptLinter, TypeScriptTypeChecker } = await loadEngineApi();
+      // The analysis workers warm up (TypeScript's lib, ESLint) while the sandbox is probed and the first layers run.
+      const typeChecker = new TypeScriptTypeChecker();
+      const linter = new TypeScriptLinter();
+      if (spec.value.language === 'typescript') {
+        typeChecker.prestart();
+        linter.prestart();
+      }
+      const sandbox = await openSandbox(options.unsafeNoSandbox).catch(async (error: unknown) => {
+        await Promise.all([typeChecker.close(), linter.close()]);
+        throw error;
+      });
+      const verifier = createDefaultVerifier({ sandbox, pythonTypes: options.pythonTypes, typeChecker, linter });
       try {
         const human = options.json !== true;
         const report = await verifier.verify(
@@ -91,6 +101,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         setExit(report.passed ? ExitCode.ok : ExitCode.rejected);
       } finally {
         await verifier.close();
+        await Promise.all([typeChecker.close(), linter.close()]);
         await sandbox.close();
       }
     });

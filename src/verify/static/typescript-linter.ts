@@ -97,6 +97,11 @@ export class TypeScriptLinter {
     });
   }
 
+  /** Starts and warms up the worker in the background (see `BoundedWorker.prestart`). */
+  prestart(): void {
+    this.#worker.prestart();
+  }
+
   /** Terminates the worker; a later lint starts a new one. */
   close(): Promise<void> {
     return this.#worker.close();

@@ -108,6 +108,21 @@ export class BoundedWorker<Request, Response> {
     }
   }
 
+  /**
+   * Starts and warms up the worker now, in the background, so that the first `run` does not wait for it (a command
+   * that will check something can overlap the warm-up with its other start-up work). A failed start is forgotten;
+   * the next `run` tries again and reports it. Does not keep the process alive.
+   */
+  prestart(): void {
+    if (this.#ready !== undefined) return;
+    void this.#started(undefined).then(
+      () => {
+        if (!this.#busy) this.#worker?.unref();
+      },
+      () => undefined,
+    );
+  }
+
   /** Terminates the worker (an in-flight check fails with AnalysisWorkerError); a later `run` starts a new one. */
   async close(): Promise<void> {
     const worker = this.#worker;

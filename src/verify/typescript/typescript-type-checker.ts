@@ -80,6 +80,11 @@ export class TypeScriptTypeChecker {
     });
   }
 
+  /** Starts and warms up the worker in the background (see `BoundedWorker.prestart`). */
+  prestart(): void {
+    this.#worker.prestart();
+  }
+
   /** Terminates the worker; a later check starts a new one. */
   close(): Promise<void> {
     return this.#worker.close();

@@ -1,0 +1,93 @@
+/**
+ * @module bench/startup
+ * `startup` (issue 13 #8): wall time of short `zerr` commands as a user runs them - a fresh `node bin/zerr.js`
+ * process each time, from spawn to exit - against the targets `zerr spec check` <= 0.5 s and one `zerr verify` of a
+ * TypeScript candidate <= 1.5 s on an idle 2-core machine. Commands run round-robin (each round runs every command
+ * once) so that load changes touch all of them alike; the 1-minute load average is reported at the start and end.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Benchmark, BenchReport } from './lib/benchmark.js';
+import { round1, spread } from './verify/sample.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin', 'zerr.js');
+const CLAMP_SPEC = join(ROOT, 'test', 'fixtures', 'specs', 'clamp.yaml');
+const CLAMP_TS = 'function clamp(x: number, low: number, high: number): number {\n  return Math.min(Math.max(x, low), high);\n}\n';
+const PY_SPEC = [
+  'id: add', 'name: add', 'description: Add two integers.', 'language: python',
+  'signature: { entryPoint: add, inputs: [{ name: a, type: int }, { name: b, type: int }], output: { type: int } }',
+  'testCases: [{ inputs: [1, 2], expected: 3 }]', '',
+].join('\n');
+
+/** One measured command: its label, arguments and target wall time (ms), if the issue sets one. */
+interface Command {
+  readonly label: string;
+  readonly args: (work: string) => readonly string[];
+  readonly targetMs?: number;
+}
+
+const COMMANDS: readonly Command[] = [
+  { label: 'zerr --help', args: () => ['--help'] },
+  { label: 'zerr spec check (TypeScript spec)', args: () => ['spec', 'check', CLAMP_SPEC], targetMs: 500 },
+  { label: 'zerr spec check (Python spec)', args: (work) => ['spec', 'check', join(work, 'add.yaml')], targetMs: 500 },
+  { label: 'zerr runs list', args: (work) => ['runs', 'list', '--store', join(work, 'runs.sqlite')] },
+  { label: 'zerr keys create', args: (work) => ['keys', 'create', '--name', 'bench', '--store', join(work, 'runs.sqlite')] },
+  { label: 'zerr verify (TypeScript candidate, 8 layers)', args: (work) => ['verify', CLAMP_SPEC, join(work, 'clamp.ts')], targetMs: 1500 },
+];
+
+function timeOnce(args: readonly string[], work: string): Promise<{ ms: number; code: number; stderr: string }> {
+  const started = performance.now();
+  return new Promise((done) => {
+    execFile(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, CI: '1', ZERR_MODEL: '' }, timeout: 120_000 }, (error, _stdout, stderr) => {
+      done({ ms: performance.now() - started, code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stderr });
+    });
+  });
+}
+
+/** The benchmark. */
+export const benchmark: Benchmark = {
+  name: 'startup',
+  description: 'Wall time of short zerr commands in a fresh process each (spawn to exit), round-robin, against the targets: spec check <= 0.5 s, verify <= 1.5 s on an idle 2-core machine.',
+  async run(context): Promise<BenchReport> {
+    const rounds = context.quick ? 2 : 10;
+    const work = await mkdtemp(join(tmpdir(), 'zerr-startup-'));
+    const loadAtStart = loadavg()[0] ?? 0;
+    const times = new Map<string, number[]>(COMMANDS.map((c) => [c.label, []]));
+    try {
+      await writeFile(join(work, 'clamp.ts'), CLAMP_TS);
+      await writeFile(join(work, 'add.yaml'), PY_SPEC);
+      // One untimed round: OS file cache, the bwrap probe's binaries, the store file created.
+      for (const command of COMMANDS) await timeOnce(command.args(work), work);
+      for (let round = 0; round < rounds; round++) {
+        for (const command of COMMANDS) {
+          const result = await timeOnce(command.args(work), work);
+          if (result.code !== 0) throw new Error(`startup: \`zerr ${command.args(work).join(' ')}\` exited ${result.code}: ${result.stderr.trim().slice(-400)}`);
+          times.get(command.label)?.push(result.ms);
+        }
+        context.log(`round ${round + 1}/${rounds}: ${COMMANDS.map((c) => `${c.label.split(' (')[0]} ${Math.round(times.get(c.label)?.at(-1) ?? 0)} ms`).join(', ')}`);
+      }
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+    const loadAtEnd = loadavg()[0] ?? 0;
+    const rows = COMMANDS.map((command) => {
+      const s = spread(times.get(command.label) ?? []);
+      const verdict = command.targetMs === undefined ? '-' : s.median <= command.targetMs ? 'met' : 'missed';
+      return [command.label, s.n, s.median, s.p10, s.p90, command.targetMs ?? '-', verdict];
+    });
+    return {
+      config: { rounds, quick: context.quick, loadAverage1m: { start: round1(loadAtStart), end: round1(loadAtEnd) }, cores: cpus().length },
+      seeds: {},
+      figures: Object.fromEntries(COMMANDS.map((c) => [c.label, spread(times.get(c.label) ?? [])])),
+      tables: [{ title: 'Wall time per command, fresh process (ms)', columns: ['command', 'runs', 'median', 'p10', 'p90', 'target', 'target met'], rows }],
+      notes: [
+        `1-minute load average ${round1(loadAtStart)} at the start, ${round1(loadAtEnd)} at the end (${cpus().length} cores). The targets are for an idle machine: with a load above the core count the figures are inflated.`,
+        'Each command is `node bin/zerr.js ...` (the built CLI in dist/), timed from spawn to exit, one untimed warm-up round first (OS file cache).',
+        '`zerr verify` runs all eight layers in the bubblewrap sandbox: it starts the type-check and lint worker threads (TypeScript lib, ESLint) and sandboxed processes for the candidate and the judge.',
+      ],
+    };
+  },
+};
