@@ -190,7 +190,8 @@ export function createEngine(options: EngineOptions): Engine {
       { spec, candidate: { language: spec.language, code }, ...(signal === undefined ? {} : { signal }) },
       { onLayerEnd },
     );
-    return { passed: verdict.passed, failedLayer: verdict.failedLayer ?? undefined };
+    const failed = verdict.results.find((result) => result.status === 'fail');
+    return { passed: verdict.passed, failedLayer: verdict.failedLayer ?? undefined, failedReason: failed?.reason };
   };
   const solveDependencies = (model: LanguageModel): SolveTaskDependencies => ({
     model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, store, emit: (event) => bus.emit(event),
@@ -199,6 +200,16 @@ export function createEngine(options: EngineOptions): Engine {
     model: options.model, store, sandbox: options.sandbox, emit: (event: EngineEvent) => bus.emit(event),
     solve: (model: LanguageModel, solveOptions: Parameters<typeof solveTask>[1]) => solveTask(solveDependencies(model), solveOptions),
     verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => verify(spec, code, () => undefined, signal),
+  };
+
+  /** Opens the escalation of a solve task that reached no consensus under `--fallback escalate`. */
+  const openSolveEscalation = async (runId: string, spec: TaskSpec, result: SolveTaskResult, ordinal: number): Promise<void> => {
+    await store.openEscalation(runId, {
+      escalationId: `esc-${ordinal}`, taskId: spec.id, kind: 'code', reason: result.reason,
+      question: `Write the ${spec.language === 'python' ? 'Python' : 'TypeScript'} function ${spec.signature.entryPoint} (the spec is in the context); the answer is verified when it is given.`,
+      context: { spec, bestCode: result.code, classes: result.classes },
+      createdAt: Date.now(),
+    });
   };
 
   /**
@@ -222,7 +233,7 @@ export function createEngine(options: EngineOptions): Engine {
           results.push(done);
           continue;
         }
-        results.push(await solveTask(solveDependencies(options.model), {
+        const result = await solveTask(solveDependencies(options.model), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
           ...(config.parallelism === undefined ? {} : { parallelism: config.parallelism }),
           ...(config.advisoryTests?.[spec.id] === undefined ? {} : { advisoryTests: config.advisoryTests[spec.id] }),
@@ -231,7 +242,10 @@ export function createEngine(options: EngineOptions): Engine {
           // A stopped task stays undecided, so that `resume` continues it from its recorded samples.
           recordCancellation: false,
           signal: stop,
-        }));
+        });
+        results.push(result);
+        // `--fallback escalate`: a person is asked; `zerr escalations answer` checks the answer at once.
+        if (result.outcome === 'escalated') await openSolveEscalation(runId, spec, result, results.length);
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);

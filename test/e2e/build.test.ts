@@ -129,14 +129,19 @@ describe('zerr build (replay script, real sandbox and git)', () => {
 
     const wrong = join(work, 'wrong.ts');
     await writeFile(wrong, "function longestWord(text: string): string {\n  return text;\n}\n");
-    expect((await zerr(['escalations', 'answer', paused.runId, 'esc-longest-word-1', '--code-file', wrong])).code).toBe(0);
-    const rejected = JSON.parse((await zerr(['resume', paused.runId, '--json'])).stdout) as BuildJson;
-    expect(rejected.status).toBe('paused');
-    expect(rejected.report.escalations.map((e) => [e.escalationId, e.status])).toEqual([['esc-longest-word-1', 'answered'], ['esc-longest-word-2', 'open']]);
+    // A wrong answer is checked when it is given: rejected with the failing layer's reason, not stored.
+    const rejected = await zerr(['escalations', 'answer', paused.runId, 'esc-longest-word-1', '--code-file', wrong]);
+    expect(rejected.code, rejected.stderr).toBe(2);
+    expect(rejected.stdout).toMatch(/^rejected: the answer to esc-longest-word-1 failed unit-tests: /m);
+    const stillOpen = JSON.parse((await zerr(['escalations', 'list', '--run', paused.runId, '--json'])).stdout) as { escalationId: string; status: string }[];
+    expect(stillOpen.map((e) => [e.escalationId, e.status])).toEqual([['esc-longest-word-1', 'open']]);
 
+    // The right answer calls its dependency (splitWords): dependency code never counts against the task's (halved) limits.
     const right = join(work, 'right.ts');
     await writeFile(right, "function longestWord(text: string): string {\n  let best = '';\n  for (const word of splitWords(text)) if (word.length > best.length) best = word;\n  return best;\n}\n");
-    expect((await zerr(['escalations', 'answer', paused.runId, 'esc-longest-word-2', '--code-file', right, '--by', 'tester'])).code).toBe(0);
+    const accepted = await zerr(['escalations', 'answer', paused.runId, 'esc-longest-word-1', '--code-file', right, '--by', 'tester']);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(accepted.stdout).toMatch(/^accepted: the answer passed every verification layer; esc-longest-word-1/);
     const done = await zerr(['resume', paused.runId, '--json']);
     expect(done.code, done.stderr).toBe(0);
     const completed = JSON.parse(done.stdout) as BuildJson;

@@ -1,13 +1,17 @@
 /**
  * @module cli/commands/escalations
- * `zerr escalations list|show|answer`: the questions a build put to a person when no consensus could settle a task
- * (seed guide §5, the last fallback). An answer is stored at once; the build picks it up (a running build within
- * its poll interval, a paused one on `zerr resume`), checks it through the verification layers and continues.
+ * `zerr escalations list|show|answer`: the questions a build (or a solve with `--fallback escalate`) put to a person
+ * when no consensus could settle a task (seed guide §5, the last fallback). A code answer is verified when it is
+ * given (every layer, after the task's dependency code; size limits never reject a person's code): a rejected
+ * answer is not stored and the failing layer's reason is printed (exit 2); an accepted one is stored and the build
+ * picks it up (a running build within its poll interval, a paused one on `zerr resume`). A decomposition answer is
+ * checked when the build continues.
  */
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { EscalationRecord } from '../../index.js';
-import { openStore } from '../cli-context.js';
+import { openEngine, openStore } from '../cli-context.js';
+import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 
 /** Registers `escalations list|show|answer` on `program`. */
@@ -66,8 +70,9 @@ export function registerEscalationsCommand(program: Command, setExit: (code: num
     .option('--proposal-file <file>', 'a decomposition proposal as JSON: { "subtasks": [...] }')
     .option('--by <name>', 'who answers', process.env['USER'] ?? 'cli')
     .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--unsafe-no-sandbox', 'check the answer WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .option('--json', 'JSON output')
-    .action(async (runId: string, escalationId: string, options: { codeFile?: string; code?: string; proposalFile?: string; by: string; store?: string; json?: boolean }) => {
+    .action(async (runId: string, escalationId: string, options: { codeFile?: string; code?: string; proposalFile?: string; by: string; store?: string; json?: boolean; unsafeNoSandbox?: boolean }) => {
       const given = [options.codeFile, options.code, options.proposalFile].filter((value) => value !== undefined).length;
       if (given !== 1) {
         process.stderr.write('zerr escalations answer: give exactly one of --code-file, --code or --proposal-file\n');
@@ -86,14 +91,29 @@ export function registerEscalationsCommand(program: Command, setExit: (code: num
       } else {
         answer = { code: options.code ?? await readFile(options.codeFile as string, 'utf8') };
       }
-      const store = await openStore(options.store);
+      const { engine, store } = await openEngine({
+        model: undefined, command: 'zerr escalations answer', unsafeNoSandbox: options.unsafeNoSandbox === true,
+        ...(options.store === undefined ? {} : { store: options.store }),
+      });
       try {
+        const escalation = (await store.listEscalations({ runId })).find((each) => each.escalationId === escalationId);
+        const { checkCodeAnswer, EscalationNotFoundError } = await loadEngineApi();
+        if (escalation === undefined) throw new EscalationNotFoundError({ runId, escalationId });
+        const check = await checkCodeAnswer(escalation, answer, (spec, code) => engine.verify(spec, code));
+        if (check?.accepted === false) {
+          if (options.json === true) process.stdout.write(`${JSON.stringify({ runId, escalationId, accepted: false, failedLayer: check.failedLayer, reason: check.reason }, null, 2)}\n`);
+          else process.stdout.write(`rejected: the answer to ${escalationId} failed ${check.reason}\n  (not stored; the escalation stays open - fix the code and answer again)\n`);
+          setExit(ExitCode.rejected);
+          return;
+        }
         const answered = await store.answerEscalation(runId, escalationId, { answer, answeredBy: options.by, answeredAt: Date.now() });
-        if (options.json === true) process.stdout.write(`${JSON.stringify(answered, null, 2)}\n`);
-        else process.stdout.write(`answered ${escalationId} of run ${runId}; the build checks the answer when it continues (zerr resume ${runId})\n`);
+        const run = await store.getRun(runId);
+        const next = run?.kind === 'build' ? `the build continues with it (zerr resume ${runId} if it is paused)` : 'recorded with the run';
+        if (options.json === true) process.stdout.write(`${JSON.stringify({ ...answered, accepted: check?.accepted ?? null }, null, 2)}\n`);
+        else process.stdout.write(`${check === undefined ? 'answered' : 'accepted: the answer passed every verification layer;'} ${escalationId} of run ${runId}: ${next}\n`);
         setExit(ExitCode.ok);
       } finally {
-        await store.close();
+        await engine.close();
       }
     });
 }

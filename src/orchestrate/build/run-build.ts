@@ -17,6 +17,7 @@ import { TaskGraph } from '../../decompose/task-graph.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { TaskSpec } from '../../spec/task-spec.js';
 import { RunLease } from '../../store/run-lease.js';
+import { answerSpec } from '../escalation-answer.js';
 import { RunNotFoundError } from '../../store/errors/run-not-found-error.js';
 import type { DecisionRecord, RunRecord, RunStore } from '../../store/run-store.js';
 import { taskProgress } from '../../store/task-progress.js';
@@ -46,7 +47,7 @@ export interface BuildDependencies {
   /** The solve loop (red-flag, verify, vote) with the engine's shared layers, drawing samples from `model`. */
   readonly solve: (model: LanguageModel, options: SolveTaskOptions) => Promise<SolveTaskResult>;
   /** Runs the verification layers on one piece of code (used for a person's answer to an escalation). */
-  readonly verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => Promise<{ readonly passed: boolean; readonly failedLayer?: string | undefined }>;
+  readonly verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => Promise<{ readonly passed: boolean; readonly failedLayer?: string | undefined; readonly failedReason?: string | undefined }>;
   /** Clock in ms; default `Date.now`. */
   readonly now?: () => number;
 }
@@ -293,8 +294,9 @@ class BuildSession {
         'Write the decomposition of the requirements as JSON: { "subtasks": [{ "id", "name", "description", "signature", "dependencies", "testCases", "estimatedLines", "estimatedComplexity" }] }',
         { requirements: request.requirements });
     } else if (this.#state.simplified.has(node.id)) {
+      const context = contextCode(node, this.#state.nodes, this.#state.settled);
       await this.#escalate(node.id, 'code', `no verified candidate, and its simplified decomposition reached no consensus: ${reason}`,
-        `Write the TypeScript function ${node.spec.signature.entryPoint} (the spec is in the context).`, { spec: node.spec });
+        `Write the TypeScript function ${node.spec.signature.entryPoint} (the spec is in the context).`, { spec: context === '' ? node.spec : { ...node.spec, contextCode: context } });
     } else {
       // Too big by its estimate, but the decomposition failed: try it as one atomic task.
       await this.#replace(node, [{ ...node, needsDecomposition: false }]);
@@ -406,7 +408,8 @@ class BuildSession {
       why = 'the answer has no "code" string';
     } else {
       const context = contextCode(node, this.#state.nodes, this.#state.settled);
-      const spec = context === '' ? node.spec : { ...node.spec, contextCode: context };
+      // Dependency code never counts against the answer, nor do size limits (see orchestrate/escalation-answer).
+      const spec = answerSpec(context === '' ? node.spec : { ...node.spec, contextCode: context });
       const full = context === '' ? code : `${context}${code}`;
       const verdict = await this.#deps.verify(spec, full, this.#signal);
       if (verdict.passed) {
@@ -414,10 +417,10 @@ class BuildSession {
         await this.#settle(nodeId, 'person', code, escalationId);
         return;
       }
-      why = `the answer failed the ${verdict.failedLayer ?? 'verification'} layer`;
+      why = `the answer failed the ${verdict.failedLayer ?? 'verification'} layer${verdict.failedReason === undefined ? '' : `: ${verdict.failedReason}`}`;
     }
     await this.#checkpoint('escalation-resolved', { escalationId, nodeId, accepted: false, reason: why });
-    await this.#escalate(nodeId, 'code', `the answer to ${escalationId} was rejected: ${why}`, `Write the TypeScript function ${node.spec.signature.entryPoint} again.`, { spec: node.spec, rejected: code ?? null });
+    await this.#escalate(nodeId, 'code', `the answer to ${escalationId} was rejected: ${why}`, `Write the TypeScript function ${node.spec.signature.entryPoint} again.`, { spec: contextSpec(node, contextCode(node, this.#state.nodes, this.#state.settled)), rejected: code ?? null });
   }
 
   /** Why nothing more can happen without a person, or undefined when every node is settled. */
@@ -604,4 +607,9 @@ function describeFailure(verdict: Awaited<ReturnType<typeof verifyProject>>, nod
   const tests = verdict.tests.filter((test) => !test.passed).map((test) => `${test.file} ${test.name}: ${test.message ?? 'failed'}`);
   const types = verdict.typeErrors.map((error) => `${error.file}:${error.line} ${error.message}`);
   return `${[...types, ...tests].slice(0, 3).join('; ')} (traced to ${nodeId})`;
+}
+
+/** The node's spec with its dependencies' verified code as `contextCode` (what an answer is checked against). */
+function contextSpec(node: BuildNode, context: string): TaskSpec {
+  return context === '' ? node.spec : { ...node.spec, contextCode: context };
 }

@@ -133,10 +133,17 @@ describe('static-analysis layer', () => {
       expect(other).toMatchObject({ status: 'fail', reason: 'line 0: 16 code lines > maxLines 10' });
     });
 
-    test('complexity is still checked in every function, the context included', async () => {
+    test("the context's own complexity does not count; the candidate's does", async () => {
+      // A verified dependency of complexity 7 under a task whose maxComplexity is 5 (simplify-and-retry halves limits).
       const spec = withContext('typescript', TS_COMPLEX, { maxComplexity: 5 });
       const result = await layer.verify({ spec, candidate: { language: 'typescript', code: `${TS_COMPLEX}${TS_CORRECT}` } });
-      expect(result).toMatchObject({ status: 'fail', reason: 'line 3: complexity 7 > maxComplexity 5 (function solve)' });
+      expect(result, result.reason).toMatchObject({ status: 'pass' });
+      // Control: without the context in the spec, the same code fails on that function.
+      expect(await verify('typescript', `${TS_COMPLEX}${TS_CORRECT}`, { maxComplexity: 5 }))
+        .toMatchObject({ status: 'fail', reason: 'line 3: complexity 7 > maxComplexity 5 (function solve)' });
+      // The candidate's own complex function still fails, reported at its line after the context.
+      const own = await layer.verify({ spec: withContext('typescript', TS_CONTEXT, { maxComplexity: 5 }), candidate: { language: 'typescript', code: `${TS_CONTEXT}\n${TS_COMPLEX}` } });
+      expect(own).toMatchObject({ status: 'fail', reason: expect.stringMatching(/^line (9|1\d): complexity 7 > maxComplexity 5 \(function solve\)$/) });
     });
 
     test('Python: the context lines are subtracted as well', { timeout: 30_000 }, async () => {

@@ -9,8 +9,9 @@
  * severity `warning`. Python gets complexity and lines only (no linter in the sandbox image).
  *
  * A candidate that starts with the spec's `contextCode` (verified dependency code, see `contextPrefix`) is judged on
- * its own lines only: the context's code lines are subtracted before comparing with `maxLines`. Complexity and lint
- * still cover every function, the context's included.
+ * its own code only: the context's code lines are subtracted before comparing with `maxLines`, and findings inside
+ * the context (a dependency's complexity, a lint finding in its lines) are left out: that code was verified under
+ * its own task's limits, and counting it here would fail every answer to a task whose limits are lower (issue 13 #5).
  *
  * ESLint runs in a worker thread ({@link TypeScriptLinter}) under a time limit (`timeoutMs`) and a heap limit
  * (`memoryLimitMb`): a candidate that makes ESLint slow fails this layer (`lint timed out after 5000 ms`).
@@ -110,10 +111,13 @@ export class StaticAnalysisLayer implements VerificationLayer {
       ? await this.#codeLinesOfContext(candidate.language, prefix, signal)
       : undefined;
     const own = (codeLines: number) => Math.max(0, codeLines - (contextLines ?? 0));
+    // Lines 1..contextEnd are the context's (it ends with a line break); findings there are not the candidate's.
+    const contextEnd = contextLines === undefined ? 0 : prefix.split('\n').length - 1;
+    const ours = (finding: Finding): boolean => finding.line === 0 || finding.line > contextEnd;
     const lines = (codeLines: number): Record<string, unknown> =>
       contextLines === undefined ? { codeLines } : { codeLines: own(codeLines), contextCodeLines: contextLines };
     const done = (findings: readonly Finding[], extra: Record<string, unknown>): LayerResult => {
-      const sorted = sortFindings(findings);
+      const sorted = sortFindings(findings.filter(ours));
       const reason = failureReason(sorted);
       const warnings = sorted.length - sorted.filter((f) => f.severity === 'error').length;
       return {
