@@ -58,10 +58,17 @@ export async function openEngine(options: EngineCommandOptions): Promise<{ engin
       ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
       ...(options.circuitBreaker === true ? { circuitBreaker: true } : {}),
     });
-    return { engine: createEngine({
+    const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true,
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
-    }), sandbox, store, modelStack: model };
+    });
+    // `--log-level` (or ZERR_LOG_LEVEL): engine events as JSON lines on stderr, for every engine command.
+    const level = process.env['ZERR_LOG_LEVEL'];
+    if (level !== undefined && level !== '' && level !== 'silent') {
+      const { createLogger, logEngineEvents } = await loadEngineApi();
+      engine.on(logEngineEvents(createLogger({ destination: process.stderr, level })));
+    }
+    return { engine, sandbox, store, modelStack: model };
   } catch (error) {
     await sandbox.close();
     await store?.close();

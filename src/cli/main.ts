@@ -17,14 +17,27 @@ import { registerVerifyCommand } from './commands/verify.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerKeysCommand } from './commands/keys.js';
 
+/** Levels of `--log-level` (as the telemetry logger's `LOG_LEVELS`, without loading it). */
+const LOG_LEVEL_NAMES: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
 /** Builds the commander program; each command sets `process.exitCode`-style results through `setExit`. */
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('zerr')
     .description('Zero-Error: verified code from task specs by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER).')
     .version('0.1.0')
     .option('--debug', 'print the stack trace of an internal error (also env ZERR_DEBUG=1)')
+    .option('--log-level <level>', 'JSON log lines of engine events on stderr: trace, debug, info, warn, error, silent (env ZERR_LOG_LEVEL; default none)')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', (root) => {
+      // Program-wide: every command that runs the engine logs at this level (serve keeps its own option too).
+      const level = (root.opts() as { logLevel?: string }).logLevel;
+      if (level === undefined) return;
+      if (!LOG_LEVEL_NAMES.includes(level)) {
+        root.error(`error: option '--log-level <level>' argument '${level}' is invalid: expected one of ${LOG_LEVEL_NAMES.join(', ')}`, { exitCode: 3, code: 'zerr.invalidLogLevel' });
+      }
+      process.env['ZERR_LOG_LEVEL'] = level;
+    });
   registerSolveCommand(program, setExit);
   registerVerifyCommand(program, setExit);
   registerDemoCommand(program, setExit);

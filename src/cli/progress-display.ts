@@ -27,7 +27,11 @@ export class ProgressDisplay {
     this.#stream = options.stream ?? process.stderr;
     // discardStdin: false - ora's default puts the terminal in raw mode, where Ctrl-C sends no SIGINT.
     const interactive = (options.enabled ?? true) && this.#stream.isTTY === true && process.env['CI'] === undefined;
-    this.#spinner = interactive ? ora({ stream: this.#stream, text: 'starting', discardStdin: false }).start() : undefined;
+    this.#spinner = interactive ? ora({
+      stream: this.#stream, text: 'starting', discardStdin: false,
+      // https://no-color.org: any non-empty NO_COLOR turns colour off.
+      ...(process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '' ? { color: false as const } : {}),
+    }).start() : undefined;
   }
 
   /** Event listener; pass to `engine.on`. */

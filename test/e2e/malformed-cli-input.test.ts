@@ -55,6 +55,7 @@ const CASES: readonly Case[] = [
   ['flag', ['build', '--model', REPLAY], 3, /no requirements given/],
   ['flag', ['build', 'x', '--max-samples', '0', '--model', REPLAY], 3, /--max-samples/],
   ['flag', ['verify', SPEC], 3, /missing required argument/],
+  ['flag', ['--log-level', 'loud', 'runs', 'list'], 3, /--log-level <level>' argument 'loud' is invalid: expected one of trace, debug, info/],
   ['model URI', ['solve', SPEC, '--model', 'bogus:thing'], 3, /modelUri: got "bogus:thing", expected <provider>:<target>/],
   ['model URI', ['solve', SPEC, '--model', 'replay:'], 3, /expected a target after "replay:"/],
   ['model URI', ['solve', SPEC, '--model', 'openai:gpt?baseURL=notaurl'], 3, /modelUri\.baseURL: got "notaurl", expected an http\(s\) URL/],
