@@ -57,9 +57,8 @@ export class MemoSandbox implements Sandbox {
     let fed = 0;
     let lastSendAt = performance.now();
     const keyOf = (): string => hash.copy().update(JSON.stringify(sent)).digest('hex');
-    const memo = this;
     const process: SandboxProcess = {
-      send(line: string): void {
+      send: (line: string): void => {
         sent.push(line);
         lastSendAt = performance.now();
         if (real !== undefined) {
@@ -67,22 +66,22 @@ export class MemoSandbox implements Sandbox {
           fed = sent.length;
         }
       },
-      async nextLine(timeoutMs: number): Promise<SandboxLine> {
+      nextLine: async (timeoutMs: number): Promise<SandboxLine> => {
         const key = keyOf();
-        const known = memo.#answers.get(key);
+        const known = this.#answers.get(key);
         if (known !== undefined && known.line.kind !== 'timeout') {
-          memo.hits += 1;
+          this.hits += 1;
           return known.line.kind === 'line' ? { ...known.line, atMs: lastSendAt + known.afterMs } : known.line;
         }
-        memo.misses += 1;
+        this.misses += 1;
         if (real === undefined) {
-          real = await memo.inner.start(request);
+          real = await this.inner.start(request);
           for (const line of sent) real.send(line);
           fed = sent.length;
         }
         const line = await real.nextLine(timeoutMs);
         if (fed === sent.length && line.kind !== 'timeout') {
-          memo.#answers.set(key, { line, afterMs: line.kind === 'line' ? line.atMs - lastSendAt : 0 });
+          this.#answers.set(key, { line, afterMs: line.kind === 'line' ? line.atMs - lastSendAt : 0 });
         }
         return line;
       },
