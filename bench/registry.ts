@@ -10,5 +10,7 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   'batching': async () => (await import('./batching.js')).benchmark,
   'selection': async () => (await import('./selection.js')).benchmark,
   'verify-latency': async () => (await import('./verify-latency.js')).benchmark,
+  'startup': async () => (await import('./startup.js')).benchmark,
   'mbxp-verify': async () => (await import('./mbxp-verify.js')).benchmark,
+  'auth-flood': async () => (await import('./auth-flood.js')).benchmark,
 };

@@ -15,7 +15,7 @@ export { EventBus } from './orchestrate/event-bus.js';
 export { newRunId } from './orchestrate/run-id.js';
 export { solveTask, type SolveTaskDependencies, type SolveTaskOptions, type SolveTaskResult, type ClassTally } from './orchestrate/solve-task.js';
 export { planNextRound, type RoundPlanInput } from './orchestrate/sampling-plan.js';
-export { checkCodeAnswer, answerSpec, describeAnswerCheck, ANSWER_LIMITS, type AnswerCheck } from './orchestrate/escalation-answer.js';
+export { checkCodeAnswer, AnswerRejectedError, answerSpec, describeAnswerCheck, ANSWER_LIMITS, type AnswerCheck } from './orchestrate/escalation-answer.js';
 export { RunPausedError, RunNotResumableError, resultFromRecords, SolveRunConfigSchema, type SolveRunConfig } from './orchestrate/solve-run.js';
 export { buildSamplePrompt, continuationStops, PYTHON_CONTINUATION_STOPS, TYPESCRIPT_CONTINUATION_STOPS, type SamplePrompt } from './orchestrate/prompting/build-prompt.js';
 export { assembleCandidate, ownCode, type AssembledCandidate } from './orchestrate/prompting/assemble-candidate.js';

@@ -64,6 +64,8 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
       return ExitCode.busy;
     case 'run_paused':
       return ExitCode.paused;
+    case 'answer_rejected':
+      return ExitCode.rejected;
     default:
       // A file the user named that cannot be used (missing, a directory, not writable, ...) is bad input.
       return typeof code === 'string' && USER_PATH_ERRNOS.has(code) ? ExitCode.badInput : ExitCode.internal;

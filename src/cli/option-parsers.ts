@@ -30,3 +30,12 @@ export function positiveNumber(name: string): (value: string) => number {
     return parsed;
   };
 }
+
+/** Parser for a non-negative integer option (0 allowed), e.g. `--max-queued-runs 0`. */
+export function nonNegativeInt(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < 0 || value.trim() === '') throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}

@@ -6,6 +6,7 @@
  * to the size limits the engine set for model samples: `maxLines` and `maxComplexity` are raised so that they never
  * reject an answer (simplify-and-retry may have halved them below anything a whole answer needs).
  */
+import { ZeroErrorError } from '../errors/zero-error-error.js';
 import { contextPrefix, TaskSpecSchema, type TaskSpec } from '../spec/task-spec.js';
 import type { VerificationReport } from '../verify/verifier.js';
 
@@ -50,4 +51,20 @@ export async function checkCodeAnswer(
   if (code === undefined || code.trim() === '') return { accepted: false, failedLayer: null, reason: 'the answer holds no code' };
   const spec = answerSpec(parsed.data);
   return describeAnswerCheck(await verify(spec, `${contextPrefix(spec)}${code}`));
+}
+
+/**
+ * A person's answer failed verification when it was given; it was not stored and the escalation stays open.
+ *
+ * Code: `answer_rejected` (HTTP 422, exit 2). Not retryable unchanged: fix the code and answer again.
+ */
+export class AnswerRejectedError extends ZeroErrorError {
+  readonly failedLayer: string | null;
+  readonly reason: string;
+
+  constructor(options: { escalationId: string; failedLayer: string | null; reason: string }) {
+    super('answer_rejected', `The answer to ${options.escalationId} was rejected (not stored; the escalation stays open): it failed ${options.reason}`);
+    this.failedLayer = options.failedLayer;
+    this.reason = options.reason;
+  }
 }

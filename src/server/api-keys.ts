@@ -3,14 +3,22 @@
  * API keys of the HTTP server, kept in a JSON file (default `.zerr/api-keys.json` beside the run store, env
  * `ZERR_KEYS`). A key looks like `zerr_<id>_<secret>` and is shown once, when it is created; the file holds only
  * `{ id, name, hash, createdAt, revokedAt }`, where `hash` is `scrypt$<salt>$<digest>` (node:crypto scrypt,
- * N = 2^14, r = 8, p = 1, a random 16-byte salt per key, base64url). Verification compares digests in constant time
- * (`timingSafeEqual`) and caches verified keys until the file changes (revocation by another process is seen at the
- * next request). Writes go to a temporary file that is renamed over the old one, mode 0600.
+ * N = 2^14, r = 8, p = 1, a random 16-byte salt per key, base64url).
+ *
+ * Refusing a bad key is cheap (docs/decisions/009-cheap-failed-authentication.md): a key that is not of the form
+ * `zerr_<id>_<secret>`, or whose public id is unknown or revoked, is refused before any hashing; only a well-formed
+ * key with a live id is hashed with scrypt, at most `maxConcurrentHashes` at a time (so a flood cannot take the
+ * libuv thread pool that file and DNS work share), and a refused key's SHA-256 fingerprint is remembered so the
+ * same wrong key is never hashed twice. Verified keys are cached by fingerprint. The parsed file is re-read when its
+ * mtime changes, checked at most once per `recheckMs`, so a revocation by another process is seen within that time.
+ * Digests are compared in constant time (`timingSafeEqual`). Writes go to a temporary file that is renamed over the
+ * old one, mode 0600.
  */
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { InvalidArgumentError, parseOptions } from '../index.js';
 
@@ -46,13 +54,61 @@ export function resolveKeysPath(options: { readonly cwd: string; readonly path?:
   return join(options.cwd, '.zerr', 'api-keys.json');
 }
 
+/** Refused fingerprints remembered per file version (the oldest are forgotten beyond this). */
+const MAX_REFUSED = 10_000;
+
+/** Options of an {@link ApiKeyStore}. */
+export interface ApiKeyStoreOptions {
+  /** How long the parsed key file is trusted before its mtime is checked again, ms. Default 1000; 0 checks every time. */
+  readonly recheckMs?: number;
+  /** scrypt hashes computed at once (the rest wait). Default 2 (libuv's pool has 4 threads by default). */
+  readonly maxConcurrentHashes?: number;
+  /** Clock, ms epoch. Default `Date.now`. */
+  readonly now?: () => number;
+}
+
+const StoreOptionsSchema = z.object({
+  recheckMs: z.number().int().nonnegative().optional(),
+  maxConcurrentHashes: z.number().int().positive().max(64).optional(),
+  now: z.custom<() => number>((value) => typeof value === 'function', 'a function returning ms epoch').optional(),
+}).strict();
+
+/** The parsed key file as of one mtime, with the verification caches of that version. */
+interface FileVersion {
+  readonly mtimeMs: number;
+  checkedAt: number;
+  readonly byId: ReadonlyMap<string, ApiKeyRecord>;
+  /** SHA-256 fingerprint of a verified key -> its record. */
+  readonly verified: Map<string, ApiKeyRecord>;
+  /** SHA-256 fingerprints of well-formed keys with a live id whose secret was wrong (insertion-ordered, bounded). */
+  readonly refused: Set<string>;
+}
+
 /** The key file. Safe to share between processes for reads; writes are atomic (last writer wins). */
 export class ApiKeyStore {
   readonly path: string;
-  #cache: { mtimeMs: number; verified: Map<string, ApiKeyRecord> } | undefined;
+  readonly #recheckMs: number;
+  readonly #now: () => number;
+  readonly #hashLimit: LimitFunction;
+  #version: FileVersion | undefined;
+  #loading: Promise<FileVersion> | undefined;
+  #hashes = 0;
 
-  constructor(path: string) {
+  /**
+   * @param path the key file (see {@link resolveKeysPath}).
+   * @throws InvalidArgumentError (`invalid_argument`) for options out of range (`options.recheckMs` < 0, ...).
+   */
+  constructor(path: string, options: ApiKeyStoreOptions = {}) {
+    const parsed = parseOptions(StoreOptionsSchema, options, 'options');
     this.path = path;
+    this.#recheckMs = parsed.recheckMs ?? 1000;
+    this.#now = options.now ?? Date.now;
+    this.#hashLimit = pLimit(parsed.maxConcurrentHashes ?? 2);
+  }
+
+  /** scrypt hashes computed by {@link ApiKeyStore.verify} so far (a failed-authentication flood should not raise it). */
+  get hashCount(): number {
+    return this.#hashes;
   }
 
   /**
@@ -103,23 +159,69 @@ export class ApiKeyStore {
     return revoked;
   }
 
-  /** The record of a valid (well-formed, known, not revoked) key, or undefined. */
-  async verify(key: string): Promise<ApiKeyRecord | undefined> {
-    const mtimeMs = await this.#mtime();
-    if (this.#cache?.mtimeMs !== mtimeMs) this.#cache = { mtimeMs, verified: new Map() };
-    const fingerprint = createHash('sha256').update(key).digest('base64url');
-    const cached = this.#cache.verified.get(fingerprint);
-    if (cached !== undefined) return cached;
+  /**
+   * The record of `key` when it was verified recently (within `recheckMs` of the last look at the file), without
+   * any I/O or hashing; undefined otherwise (then call {@link ApiKeyStore.verify}).
+   */
+  cached(key: string): ApiKeyRecord | undefined {
+    const version = this.#version;
+    if (version === undefined || this.#now() - version.checkedAt > this.#recheckMs || !KEY_PATTERN.test(key)) return undefined;
+    return version.verified.get(fingerprintOf(key));
+  }
+
+  /**
+   * The record of a valid (well-formed, known, not revoked) key, or undefined. Only a well-formed key with a live
+   * id is hashed (scrypt), and a given wrong key only once per file version. `options.hash: false` (default true)
+   * answers only from what is known without hashing: a key verified before (undefined when it would need a hash).
+   * @throws InvalidArgumentError (`invalid_argument`, parameter `keysFile`) when the key file is not a valid key file.
+   */
+  async verify(key: string, options: { readonly hash?: boolean } = {}): Promise<ApiKeyRecord | undefined> {
     const match = KEY_PATTERN.exec(key);
-    const record = match === null ? undefined : (await this.list()).find((each) => each.id === match[1]);
-    // Hash even when the id is unknown, so that the time taken does not tell which ids exist.
-    const [, saltText = '', digestText = ''] = (record?.hash ?? 'scrypt$AAAAAAAAAAAAAAAAAAAAAA$').split('$');
+    if (match === null) return undefined;
+    const version = await this.#current();
+    const record = version.byId.get(match[1] ?? '');
+    if (record === undefined || record.revokedAt !== null) return undefined;
+    const fingerprint = fingerprintOf(key);
+    const cached = version.verified.get(fingerprint);
+    if (cached !== undefined) return cached;
+    if (version.refused.has(fingerprint) || options.hash === false) return undefined;
+    const [, saltText = '', digestText = ''] = record.hash.split('$');
     const expected = Buffer.from(digestText, 'base64url');
-    const actual = await scryptAsync(key, Buffer.from(saltText, 'base64url'), DIGEST_BYTES, SCRYPT);
+    const actual = await this.#hashLimit(() => {
+      this.#hashes += 1;
+      return scryptAsync(key, Buffer.from(saltText, 'base64url'), DIGEST_BYTES, SCRYPT);
+    });
     const equal = expected.length === actual.length && timingSafeEqual(expected, actual);
-    if (!equal || record === undefined || record.revokedAt !== null) return undefined;
-    this.#cache.verified.set(fingerprint, record);
+    if (!equal) {
+      version.refused.add(fingerprint);
+      if (version.refused.size > MAX_REFUSED) version.refused.delete(version.refused.values().next().value ?? '');
+      return undefined;
+    }
+    version.verified.set(fingerprint, record);
     return record;
+  }
+
+  /** The parsed file, re-read when its mtime changed; the mtime is looked at most once per `recheckMs`. */
+  async #current(): Promise<FileVersion> {
+    const known = this.#version;
+    const now = this.#now();
+    if (known !== undefined && now - known.checkedAt <= this.#recheckMs) return known;
+    this.#loading ??= (async () => {
+      try {
+        const mtimeMs = await this.#mtime();
+        if (known !== undefined && known.mtimeMs === mtimeMs) {
+          known.checkedAt = now;
+          return known;
+        }
+        const keys = await this.list();
+        const version: FileVersion = { mtimeMs, checkedAt: now, byId: new Map(keys.map((each) => [each.id, each])), verified: new Map(), refused: new Set() };
+        this.#version = version;
+        return version;
+      } finally {
+        this.#loading = undefined;
+      }
+    })();
+    return this.#loading;
   }
 
   async #mtime(): Promise<number> {
@@ -135,6 +237,10 @@ export class ApiKeyStore {
     const temporary = `${this.path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     await writeFile(temporary, `${JSON.stringify({ version: 1, keys }, null, 2)}\n`, { mode: 0o600 });
     await rename(temporary, this.path);
-    this.#cache = undefined;
+    this.#version = undefined;
   }
+}
+
+function fingerprintOf(key: string): string {
+  return createHash('sha256').update(key).digest('base64url');
 }

@@ -40,6 +40,7 @@ export const AnswerBodySchema = z.union([
 
 export const RunIdParamsSchema = z.object({ id: z.string().min(1) });
 export const EscalationParamsSchema = z.object({ id: z.string().min(1), escalationId: z.string().min(1) });
+export const TaskParamsSchema = z.object({ id: z.string().min(1), taskId: z.string().min(1) });
 export const ListRunsQuerySchema = z.object({ limit: z.coerce.number().int().positive().max(500).optional() });
 export const EscalationsQuerySchema = z.object({ runId: z.string().min(1).optional(), status: z.enum(['open', 'answered']).optional() });
 export const EventsQuerySchema = z.object({
@@ -53,6 +54,9 @@ export const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), me
 export const AcceptedBodySchema = z.object({
   runId: z.string(),
   kind: z.enum(['solve', 'build']),
+  /** `running`: started at once; `queued`: every run slot is taken, it starts when one frees (`queuePosition`, 1 = next). */
+  status: z.enum(['running', 'queued']),
+  queuePosition: z.number().int().positive().nullable(),
   links: z.object({ self: z.string(), events: z.string(), cancel: z.string() }),
 });
 
@@ -67,22 +71,38 @@ export interface RouteDoc {
   readonly params?: z.ZodObject;
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
-  readonly responses: Readonly<Record<number, { readonly description: string; readonly schema?: z.ZodType; readonly contentType?: string }>>;
+  readonly responses: Readonly<Record<number, ResponseDoc>>;
 }
 
-const json = (description: string, schema?: z.ZodType) => (schema === undefined ? { description } : { description, schema });
-const errors = {
+/** One response of a route. `headers`: response headers by name with their description (e.g. `Retry-After`). */
+export interface ResponseDoc {
+  readonly description: string;
+  readonly schema?: z.ZodType;
+  readonly contentType?: string;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+const json = (description: string, schema?: z.ZodType): ResponseDoc => (schema === undefined ? { description } : { description, schema });
+const RETRY_AFTER = { 'Retry-After': 'seconds to wait before retrying' };
+const errors: Record<number, ResponseDoc> = {
   401: json('no valid API key (`unauthorized`)', ErrorBodySchema),
-  429: json('too many requests for this key (`rate_limited`)', ErrorBodySchema),
+  429: { ...json('too many requests for this key (`rate_limited`), or too many failed authentications from this client IP in the last minute (`auth_rate_limited`)', ErrorBodySchema), headers: RETRY_AFTER },
 };
+const badBody = (what: string): ResponseDoc => json(`${what} (\`invalid_argument\`, \`invalid_json\`, \`body_too_deep\`: JSON nested deeper than the limit, default 100)`, ErrorBodySchema);
 
 /** Every route of the API. */
 export const ROUTES: readonly RouteDoc[] = [
-  { method: 'POST', path: '/v1/runs', summary: 'Start a solve or build run in the background', auth: true, body: CreateRunBodySchema,
-    responses: { 202: json('run started', AcceptedBodySchema), 400: json('invalid body (`invalid_argument`, `invalid_spec`)', ErrorBodySchema), 413: json('body too large', ErrorBodySchema), ...errors } },
+  { method: 'POST', path: '/v1/runs', summary: 'Start a solve or build run in the background (queued when every run slot is taken)', auth: true, body: CreateRunBodySchema,
+    responses: {
+      202: json('run started, or queued (`status`, `queuePosition`)', AcceptedBodySchema), 400: badBody('invalid body (also `invalid_spec`)'),
+      413: json('body too large (`payload_too_large`)', ErrorBodySchema), ...errors,
+      429: { ...json('rate limited (`rate_limited`, `auth_rate_limited`), or every run slot is taken and the queue is full (`run_queue_full`)', ErrorBodySchema), headers: RETRY_AFTER },
+    } },
   { method: 'GET', path: '/v1/runs', summary: 'Recent runs, most recent first', auth: true, query: ListRunsQuerySchema, responses: { 200: json('`{ runs: RunSummary[] }`'), ...errors } },
-  { method: 'GET', path: '/v1/runs/:id', summary: 'A run: tasks, decisions, DAG, escalations, totals, report', auth: true, params: RunIdParamsSchema,
+  { method: 'GET', path: '/v1/runs/:id', summary: 'A run: tasks (with k), decisions, DAG, escalations, totals, report; `status: "queued"` and `queuePosition` while it waits for a slot', auth: true, params: RunIdParamsSchema,
     responses: { 200: json('RunView'), 404: json('no such run (`run_not_found`)', ErrorBodySchema), ...errors } },
+  { method: 'GET', path: '/v1/runs/:id/tasks/:taskId', summary: 'One task in detail: every sample with its code, red flags (rule, reason) and layer results (status, reason), its class; the decision with the chosen code and k; a build node\'s own and dependencies\' code', auth: true, params: TaskParamsSchema,
+    responses: { 200: json('TaskDetail'), 404: json('no such run (`run_not_found`) or task (`task_not_found`)', ErrorBodySchema), ...errors } },
   { method: 'GET', path: '/v1/runs/:id/events', summary: 'Server-Sent Events of a run (resumable with Last-Event-ID), ends after run-end', auth: true,
     params: RunIdParamsSchema, query: EventsQuerySchema,
     responses: { 200: { description: '`id: <n>`, `event: <type>`, `data: <EngineEvent JSON>`; `: heartbeat` comments every 15 s', contentType: 'text/event-stream' }, 404: json('no such run', ErrorBodySchema), ...errors } },
@@ -91,9 +111,11 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: 'GET', path: '/v1/escalations', summary: 'Escalations, oldest first', auth: true, query: EscalationsQuerySchema, responses: { 200: json('`{ escalations: [...] }`'), 400: json('bad filter', ErrorBodySchema), ...errors } },
   { method: 'POST', path: '/v1/runs/:id/escalations/:escalationId/answer', summary: 'Answer an escalation (a paused build resumes)', auth: true,
     params: EscalationParamsSchema, body: AnswerBodySchema,
-    responses: { 200: json('the answered escalation'), 400: json('invalid answer', ErrorBodySchema), 404: json('no such run or escalation', ErrorBodySchema), 409: json('already answered (`escalation_already_answered`)', ErrorBodySchema), ...errors } },
-  { method: 'POST', path: '/build', summary: 'Alias of POST /v1/runs with kind build', auth: true, body: AliasBuildBodySchema, responses: { 202: json('build started', AcceptedBodySchema), 400: json('invalid body', ErrorBodySchema), ...errors } },
-  { method: 'GET', path: '/status', summary: 'Service status: live runs and recent runs', auth: true, responses: { 200: json('`{ status, live, runs }`'), ...errors } },
+    responses: { 200: json('the answered escalation'), 400: badBody('invalid answer'), 404: json('no such run or escalation', ErrorBodySchema), 409: json('already answered (`escalation_already_answered`)', ErrorBodySchema), ...errors } },
+  { method: 'POST', path: '/build', summary: 'Alias of POST /v1/runs with kind build', auth: true, body: AliasBuildBodySchema,
+    responses: { 202: json('build started or queued', AcceptedBodySchema), 400: badBody('invalid body'), 413: json('body too large (`payload_too_large`)', ErrorBodySchema), ...errors,
+      429: { ...json('rate limited, or the run queue is full (`run_queue_full`)', ErrorBodySchema), headers: RETRY_AFTER } } },
+  { method: 'GET', path: '/status', summary: 'Service status: live runs, queued runs, admission limits and recent runs', auth: true, responses: { 200: json('`{ status, live, queued, limits: { maxRunningRuns, maxQueuedRuns }, runs }`'), ...errors } },
   { method: 'GET', path: '/health', summary: 'Liveness (no key needed)', auth: false, responses: { 200: json('`{ status: "ok" }`') } },
   { method: 'GET', path: '/ready', summary: 'Readiness: the run store answers and the service is open (no key needed)', auth: false,
     responses: { 200: json('`{ status: "ready", checks }`'), 503: json('`{ status: "not_ready", checks }`') } },

@@ -5,18 +5,25 @@
  * status from `error-table.ts`. Every `/v1/*` route and the seed's aliases (`POST /build`, `GET /status`) need an
  * API key (`Authorization: Bearer zerr_...` or `X-API-Key`; the event stream also takes `?access_token=` for
  * `EventSource`), unless the server was created with `keys: null` (auth disabled). Requests are rate-limited per
- * key (per client IP without one). `/health`, `/ready`, `/metrics`, `/openapi.json` and the dashboard page at `/`
- * are public.
+ * key (per client IP without one). Failed authentication is cheap and limited per client IP
+ * (`auth-failure-limiter.ts`, `api-keys.ts`): a key verified recently is accepted from the cache, a client with too
+ * many failures in the last minute is refused with 429 `auth_rate_limited` before its key is looked at. JSON bodies
+ * are limited in size (413 `payload_too_large`) and nesting depth (400 `body_too_deep`). New runs beyond the run
+ * service's slots wait in its queue (202 with `status: "queued"` and `queuePosition`), and beyond its queue are
+ * refused with 429 `run_queue_full` and `Retry-After`. `/health`, `/ready`, `/metrics`, `/openapi.json` and the
+ * dashboard page at `/` are public.
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseOptions, RunNotLiveError, type RunService, type RunStore } from '../index.js';
+import { parseOptions, RunNotLiveError, taskDetail, type RunService, type RunStore, type StartedRun } from '../index.js';
 import { ApiError } from './api-error.js';
 import type { ApiKeyStore } from './api-keys.js';
 import {
   AliasBuildBodySchema, AnswerBodySchema, CreateRunBodySchema, EscalationParamsSchema, EscalationsQuerySchema, EventsQuerySchema,
-  ListRunsQuerySchema, RunIdParamsSchema,
+  ListRunsQuerySchema, RunIdParamsSchema, TaskParamsSchema,
 } from './api-schemas.js';
+import { AuthFailureLimiter } from './auth-failure-limiter.js';
+import { DEFAULT_BODY_MAX_DEPTH, registerJsonBodyParser } from './json-body-parser.js';
 import { registerDashboard } from './dashboard/register-dashboard.js';
 import { toWireError } from './error-table.js';
 import { streamRunEvents } from './event-stream.js';
@@ -33,8 +40,12 @@ export interface ServerOptions {
   readonly keys: ApiKeyStore | null;
   /** Largest request body, bytes. Default 1 MiB. */
   readonly bodyLimitBytes?: number;
+  /** Deepest array/object nesting of a JSON body (deeper: 400 `body_too_deep`). Default 100. */
+  readonly bodyMaxDepth?: number;
   /** Requests per minute per API key. Default 120. */
   readonly rateLimitPerMinute?: number;
+  /** Failed authentications per client IP per minute before it is refused (429 `auth_rate_limited`). Default 10. */
+  readonly authFailuresPerMinute?: number;
   /** A pino-compatible logger, or true for Fastify's own (info), false for none. Default false. */
   readonly logger?: FastifyBaseLogger | boolean;
   /** Interval of SSE heartbeat comments, ms. Default 15 000. */
@@ -69,6 +80,7 @@ const ANONYMOUS: RequestIdentity = { id: 'anonymous', name: 'anonymous' };
  */
 export function createServer(options: ServerOptions): FastifyInstance {
   const { keys } = options;
+  const authFailures = new AuthFailureLimiter(options.authFailuresPerMinute === undefined ? {} : { maxFailures: options.authFailuresPerMinute });
   const version = options.version ?? '0.1.0';
   const app = Fastify({
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
@@ -79,9 +91,11 @@ export function createServer(options: ServerOptions): FastifyInstance {
   }) as unknown as FastifyInstance;
 
   app.decorateRequest('identity', null);
+  registerJsonBodyParser(app, { maxDepth: options.bodyMaxDepth ?? DEFAULT_BODY_MAX_DEPTH });
   app.setErrorHandler((error, request, reply) => {
     const wire = toWireError(error);
     if (wire.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (wire.retryAfterSeconds !== undefined) void reply.header('retry-after', String(wire.retryAfterSeconds));
     return reply.status(wire.status).send(wire.body);
   });
   app.setNotFoundHandler((request, reply) => reply.status(404).send({ error: { code: 'not_found', message: `no route ${request.method} ${request.url.split('?')[0] ?? ''}` } }));
@@ -93,11 +107,22 @@ export function createServer(options: ServerOptions): FastifyInstance {
       return;
     }
     const key = presentedKey(request);
-    const record = key === undefined ? undefined : await keys.verify(key);
+    if (key === undefined) {
+      throw new ApiError('unauthorized', 'an API key is required: Authorization: Bearer <key> or X-API-Key (create one with `zerr keys create --name <name>`)');
+    }
+    // Cheap first: a key verified recently (no I/O); a client that failed too often gets only what needs no hash
+    // (a key verified before is still accepted from it, e.g. a user behind the same NAT as an attacker).
+    let record = keys.cached(key);
     if (record === undefined) {
-      throw new ApiError('unauthorized', key === undefined
-        ? 'an API key is required: Authorization: Bearer <key> or X-API-Key (create one with `zerr keys create --name <name>`)'
-        : 'the API key is not valid or was revoked');
+      const blockedMs = authFailures.blockedForMs(request.ip);
+      record = await keys.verify(key, { hash: blockedMs === 0 });
+      if (record === undefined && blockedMs > 0) {
+        throw new ApiError('auth_rate_limited', `too many failed authentications from ${request.ip} (${authFailures.maxFailures} per minute); retry in ${Math.ceil(blockedMs / 1000)} s`, { retryAfterMs: blockedMs });
+      }
+      if (record === undefined) {
+        authFailures.recordFailure(request.ip);
+        throw new ApiError('unauthorized', 'the API key is not valid or was revoked');
+      }
     }
     request.identity = { id: record.id, name: record.name };
   });
@@ -137,24 +162,24 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
   const auth = { config: { auth: true } };
   const open = { config: { auth: false, rateLimit: false } };
 
-  const accepted = (reply: FastifyReply, runId: string, kind: 'solve' | 'build') => reply.code(202).header('location', `/v1/runs/${runId}`).send({
-    runId, kind, links: { self: `/v1/runs/${runId}`, events: `/v1/runs/${runId}/events`, cancel: `/v1/runs/${runId}/cancel` },
+  const accepted = (reply: FastifyReply, started: StartedRun, kind: 'solve' | 'build') => reply.code(202).header('location', `/v1/runs/${started.runId}`).send({
+    runId: started.runId, kind, status: started.queuePosition === null ? 'running' : 'queued', queuePosition: started.queuePosition,
+    links: { self: `/v1/runs/${started.runId}`, events: `/v1/runs/${started.runId}/events`, cancel: `/v1/runs/${started.runId}/cancel` },
   });
-  const startBuild = async (reply: FastifyReply, requirements: string, buildOptions: object | undefined) => {
-    const { runId } = await service.startBuild({ request: { ...buildOptions, requirements } });
-    return accepted(reply, runId, 'build');
-  };
+  const startBuild = async (reply: FastifyReply, requirements: string, buildOptions: object | undefined) =>
+    accepted(reply, await service.startBuild({ request: { ...buildOptions, requirements } }), 'build');
+  /** The run exists (stored, or waiting in the service's queue). */
   const requireRun = async (runId: string): Promise<void> => {
-    if (await service.record(runId) === undefined) throw new ApiError('run_not_found', `no run ${JSON.stringify(runId)}`);
+    if (await service.get(runId) === undefined) throw new ApiError('run_not_found', `no run ${JSON.stringify(runId)}`);
   };
 
   api.post('/v1/runs', auth, async (request, reply) => {
     const body = parseOptions(CreateRunBodySchema, request.body ?? {}, 'body');
     if (body.kind === 'build') return startBuild(reply, body.requirements, body.options);
-    const { runId } = await service.startSolve({
+    const started = await service.startSolve({
       spec: body.spec, ...(body.k === undefined ? {} : { k: body.k }), ...(body.maxSamples === undefined ? {} : { maxSamples: body.maxSamples }),
     });
-    return accepted(reply, runId, 'solve');
+    return accepted(reply, started, 'solve');
   });
   api.post('/build', auth, async (request, reply) => {
     const body = parseOptions(AliasBuildBodySchema, request.body ?? {}, 'body');
@@ -169,6 +194,17 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
     const view = await service.get(id);
     if (view === undefined) throw new ApiError('run_not_found', `no run ${JSON.stringify(id)}`);
     return view;
+  });
+  api.get('/v1/runs/:id/tasks/:taskId', auth, async (request) => {
+    const { id, taskId } = parseOptions(TaskParamsSchema, request.params, 'params');
+    const run = await service.record(id);
+    if (run === undefined) {
+      await requireRun(id);
+      throw new ApiError('task_not_found', `run ${JSON.stringify(id)} has not started yet (it waits in the queue); it has no tasks`);
+    }
+    const detail = taskDetail(run, taskId);
+    if (detail === undefined) throw new ApiError('task_not_found', `run ${JSON.stringify(id)} has no task ${JSON.stringify(taskId)}`);
+    return detail;
   });
   api.get('/v1/runs/:id/events', auth, async (request, reply) => {
     const { id } = parseOptions(RunIdParamsSchema, request.params, 'params');
@@ -195,7 +231,10 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
   });
   api.get('/status', auth, async () => {
     const status = service.status();
-    return { status: status.closed ? 'closing' : 'ok', version, live: status.live, runs: await service.list({ limit: 20 }) };
+    return {
+      status: status.closed ? 'closing' : 'ok', version, live: status.live, queued: status.queued,
+      limits: { maxRunningRuns: status.maxRunningRuns, maxQueuedRuns: status.maxQueuedRuns }, runs: await service.list({ limit: 20 }),
+    };
   });
   api.get('/health', open, async () => ({ status: 'ok' }));
   api.get('/ready', open, async (_request, reply) => {

@@ -37,6 +37,9 @@ export function openApiDocument(options: { readonly version: string; readonly se
       parameters: parameters(route),
       responses: Object.fromEntries(Object.entries(route.responses).map(([status, response]) => [status, {
         description: response.description,
+        ...(response.headers === undefined ? {} : {
+          headers: Object.fromEntries(Object.entries(response.headers).map(([name, description]) => [name, { description, schema: { type: 'integer', minimum: 1 } }])),
+        }),
         ...(response.schema === undefined && response.contentType === undefined ? {}
           : { content: { [response.contentType ?? 'application/json']: { schema: response.schema === undefined ? { type: 'string' } : schemaOf(response.schema) } } }),
       }])),

@@ -106,6 +106,74 @@ describe('createRunService: solve runs (mock model)', () => {
   });
 });
 
+describe('createRunService: admission control (mock model that never answers)', () => {
+  test('a run beyond the slots waits (queued, with its position); its event stream waits for it; it starts when a slot frees; close drops the queue', async () => {
+    const { engine, store } = mockEngine(() => new Promise<string>(() => { /* never answers */ }));
+    const service = createRunService({ engine, store, outRoot: join(work, 'out'), resumeInterrupted: false, maxRunningRuns: 1, maxQueuedRuns: 2, modelName: 'mock:test' });
+    try {
+      const first = await service.startSolve({ spec: clampSpec(), k: 2, maxSamples: 4 });
+      expect(first.queuePosition).toBeNull();
+      const second = await service.startSolve({ spec: clampSpec(), k: 2, maxSamples: 4 });
+      const third = await service.startSolve({ spec: clampSpec(), k: 2, maxSamples: 4 });
+      expect([second.queuePosition, third.queuePosition]).toEqual([1, 2]);
+      await expect(service.startSolve({ spec: clampSpec() })).rejects.toMatchObject({ code: 'run_queue_full', retryAfterMs: 60_000 });
+      expect(service.status()).toMatchObject({ live: [first.runId], queued: [second.runId, third.runId], maxRunningRuns: 1, maxQueuedRuns: 2 });
+      expect(await service.get(third.runId)).toMatchObject({ status: 'queued', queuePosition: 2, model: 'mock:test', live: false });
+      expect(await store.getRun(second.runId)).toBeUndefined();
+
+      // A reader of the queued run's events waits for it instead of ending at once.
+      const secondEvents = collect(service.events(second.runId));
+      let ended = false;
+      void secondEvents.then(() => { ended = true; });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(ended).toBe(false);
+
+      expect(await service.cancel(first.runId)).toBe(true);
+      await service.settled(first.runId);
+      await expect.poll(() => service.status().live, { timeout: 10_000 }).toEqual([second.runId]);
+      expect(await service.get(third.runId)).toMatchObject({ status: 'queued', queuePosition: 1 });
+      expect(await service.cancel(second.runId)).toBe(true);
+      await service.settled(second.runId);
+      const events = await secondEvents;
+      expect(events[0]?.event.type).toBe('run-start');
+      expect(events.at(-1)?.event).toMatchObject({ type: 'run-end', status: 'cancelled' });
+      await expect.poll(() => service.status().live, { timeout: 10_000 }).toEqual([third.runId]);
+
+      const fourth = await service.startSolve({ spec: clampSpec(), k: 2, maxSamples: 4 });
+      expect(fourth.queuePosition).toBe(1);
+      await service.close();
+      expect(await service.get(fourth.runId)).toMatchObject({ status: 'cancelled', summary: { error: 'the server shut down before the run started' } });
+      expect((await service.get(third.runId))?.status).toBe('cancelled');
+    } finally {
+      await service.close();
+      await engine.close();
+    }
+  });
+});
+
+describe('createRunService: SOURCE_DATE_EPOCH (scripted engine)', () => {
+  test('new builds get commitEpochMs (the epoch their commit dates count from) when the service has one', async () => {
+    const seen: unknown[] = [];
+    const listeners = new Set<(event: EngineEvent) => void>();
+    const engine = {
+      on: (listener: (event: EngineEvent) => void) => { listeners.add(listener); return () => listeners.delete(listener); },
+      async build(_request: unknown, options: { runId: string; commitEpochMs?: number }) {
+        seen.push(options.commitEpochMs);
+        for (const listener of listeners) listener({ type: 'run-start', runId: options.runId, at: 1, taskIds: [], model: 'mock:test' });
+        for (const listener of listeners) listener({ type: 'run-end', runId: options.runId, at: 2, status: 'completed' });
+        return { runId: options.runId, status: 'completed', reason: 'done', outDir: '', report: {} };
+      },
+    } as unknown as Engine;
+    for (const commitEpochMs of [1_790_000_000_000, undefined]) {
+      const service = createRunService({ engine, store: new MemoryRunStore(), outRoot: join(work, 'epoch'), resumeInterrupted: false, ...(commitEpochMs === undefined ? {} : { commitEpochMs }) });
+      const { runId } = await service.startBuild({ request: { requirements: 'a function' } });
+      await service.settled(runId);
+      await service.close();
+    }
+    expect(seen).toEqual([1_790_000_000_000, undefined]);
+  });
+});
+
 describe('createRunService: escalations (scripted engine)', () => {
   test('an answer to a paused build is stored with who answered, and the build is resumed in the background', async () => {
     const store = new MemoryRunStore();

@@ -3,8 +3,10 @@
  * Runs as resources, shared by the HTTP server and the MCP server (issue 6): starts solve and build runs in the
  * background on one engine and returns their id at once, keeps each run's engine events as a numbered log (for
  * Server-Sent Events resumable with Last-Event-ID), cancels runs, answers escalations, and on start resumes the
- * builds a previous server process left `running`. No engine logic lives here: it only calls the public engine API
- * and reads the run store.
+ * builds a previous server process left `running`. Admission control: at most `maxRunningRuns` runs work at once;
+ * further runs wait in a FIFO queue (status `queued`, their place in `queuePosition`) of at most `maxQueuedRuns`,
+ * beyond which a new run is refused with `run_queue_full` (see `admission-queue.ts`). No engine logic lives here: it
+ * only calls the public engine API and reads the run store.
  *
  * The contract (types) comes first; {@link createRunService} below implements it.
  */
@@ -15,6 +17,8 @@ import { parseOptions } from '../errors/parse-options.js';
 import { newRunId } from '../orchestrate/run-id.js';
 import { parseBuildRequest } from '../orchestrate/build/build-request.js';
 import { parseTaskSpec } from '../spec/load-spec.js';
+import { AnswerRejectedError, checkCodeAnswer } from '../orchestrate/escalation-answer.js';
+import { AdmissionQueue } from './admission-queue.js';
 import { RunEventLog } from './run-event-log.js';
 import { runView } from './run-view.js';
 import { ServiceClosedError } from './service-closed-error.js';
@@ -34,8 +38,14 @@ export interface RunEventEntry {
 export interface RunView {
   readonly id: string;
   readonly kind: string;
-  /** Store status; `running` also for a run this process is working on right now. */
+  /**
+   * Store status; `running` also for a run this process is working on right now; `queued` while the run waits for
+   * a slot (admission control), and `cancelled` / `failed` for a queued run that was cancelled or failed to start
+   * before anything was recorded.
+   */
   readonly status: string;
+  /** 1-based place in the queue while `status` is `queued` (1: next to start), else null. */
+  readonly queuePosition: number | null;
   readonly model: string;
   readonly createdAt: number;
   readonly finishedAt: number | null;
@@ -44,6 +54,8 @@ export interface RunView {
   /** Tasks with their latest decision (outcome, votes, runner-up, samples) or null while undecided. */
   readonly tasks: readonly {
     readonly taskId: string;
+    /** The task's first-to-ahead-by-k margin (its decision's, else the run's configuration), or null when unknown. */
+    readonly k: number | null;
     readonly decision: { readonly outcome: string; readonly votes: number; readonly runnerUpVotes: number; readonly samples: number; readonly reason: string } | null;
     readonly samples: number;
     readonly redFlagsByRule: Readonly<Record<string, number>>;
@@ -52,21 +64,42 @@ export interface RunView {
   }[];
   /** A build's DAG (from its checkpoints): nodes with dependencies and state, or null for a solve run. */
   readonly dag: { readonly nodes: readonly { readonly id: string; readonly dependencies: readonly string[]; readonly state: 'pending' | 'decomposing' | 'settled' | 'escalated' }[] } | null;
-  readonly escalations: readonly EscalationRecord[];
+  /**
+   * Escalations with the outcome of each answer already checked (`resolutions`: accepted, or rejected with the
+   * failing layer's reason) and the settled code of the task's dependencies (`dependencies`; empty for solve runs).
+   */
+  readonly escalations: readonly (EscalationRecord & {
+    readonly resolutions: readonly { readonly accepted: boolean; readonly reason: string }[];
+    readonly dependencies: readonly { readonly id: string; readonly code: string | null }[];
+  })[];
   readonly totals: { readonly samples: number; readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number; readonly wallMs: number };
   /** The build report once the build paused or completed (null otherwise). */
   readonly report: BuildReport | null;
   readonly summary: Readonly<Record<string, unknown>> | null;
 }
 
+/** What starting a run gives: its id and, when every slot was taken, its place in the queue. */
+export interface StartedRun {
+  readonly runId: string;
+  /** 1-based place in the queue when the run waits for a slot; null when it started at once (and is recorded). */
+  readonly queuePosition: number | null;
+}
+
+/** A line of {@link RunService.list}: a stored run, or a new run still waiting in the queue (status `queued`). */
+export type ServiceRunSummary = Omit<RunSummary, 'status'> & { readonly status: RunSummary['status'] | 'queued'; readonly queuePosition: number | null };
+
 /** The run service. */
 export interface RunService {
-  /** Starts solving one spec in the background; resolves once the run is recorded (202 semantics). */
-  startSolve(input: { readonly spec: TaskSpecInput; readonly k?: number; readonly maxSamples?: number }): Promise<{ readonly runId: string }>;
-  /** Starts a build in the background into `<outRoot>/<runId>`; resolves once the run is recorded. */
-  startBuild(input: { readonly request: BuildRequestInput }): Promise<{ readonly runId: string }>;
-  /** Recent runs, most recent first. */
-  list(options?: { readonly limit?: number }): Promise<readonly RunSummary[]>;
+  /**
+   * Starts solving one spec in the background; resolves once the run is recorded (202 semantics), or once it was
+   * queued when every slot is taken.
+   * @throws InvalidSpecError, InvalidArgumentError, ServiceClosedError, RunQueueFullError (`run_queue_full`).
+   */
+  startSolve(input: { readonly spec: TaskSpecInput; readonly k?: number; readonly maxSamples?: number }): Promise<StartedRun>;
+  /** Starts a build in the background into `<outRoot>/<runId>`; resolves as {@link RunService.startSolve} does. */
+  startBuild(input: { readonly request: BuildRequestInput }): Promise<StartedRun>;
+  /** Recent runs, most recent first: new runs waiting in the queue first, then the store's. */
+  list(options?: { readonly limit?: number }): Promise<readonly ServiceRunSummary[]>;
   /** A run's view, or undefined when the store has no such run. */
   get(runId: string): Promise<RunView | undefined>;
   /** The raw record (for MCP resources / `runs show`). */
@@ -84,14 +117,20 @@ export interface RunService {
   answerEscalation(runId: string, escalationId: string, answer: { readonly answer: unknown; readonly answeredBy: string }): Promise<EscalationRecord>;
   /** Resolves when the run is no longer live here (immediately when it is not). */
   settled(runId: string): Promise<void>;
-  /** Runs this process works on now, and whether the service was closed (for `GET /status` and `GET /ready`). */
-  status(): { readonly live: readonly string[]; readonly closed: boolean };
+  /**
+   * Runs this process works on now, runs waiting for a slot (first to start first), the admission limits, and
+   * whether the service was closed (for `GET /status` and `GET /ready`).
+   */
+  status(): { readonly live: readonly string[]; readonly queued: readonly string[]; readonly maxRunningRuns: number; readonly maxQueuedRuns: number; readonly closed: boolean };
   /**
    * Ids of the builds found `running` in the store at creation and resumed in the background (empty when
    * `resumeInterrupted` is false). Resolves once they were started.
    */
   readonly resumedInterrupted: Promise<readonly string[]>;
-  /** Cancels live runs (builds pause), waits for them and for their last events to be stored; closes nothing it was given. */
+  /**
+   * Drops the queue (queued new runs end `cancelled`, queued resumes stay as stored), cancels live runs (builds
+   * pause), waits for them and for their last events to be stored; closes nothing it was given.
+   */
   close(): Promise<void>;
 }
 
@@ -110,6 +149,17 @@ export interface RunServiceOptions {
   readonly resumeInterrupted?: boolean;
   /** Receives failures of background work nobody awaits (a resumed build that failed). Default: ignored. */
   readonly onBackgroundError?: (error: unknown, runId: string) => void;
+  /** Runs worked on at once; more wait in the queue. Default `defaultMaxRunningRuns()` (half the CPUs, 2 to 8). */
+  readonly maxRunningRuns?: number;
+  /** Runs that may wait for a slot; a new run beyond them is refused (`run_queue_full`). Default 16. */
+  readonly maxQueuedRuns?: number;
+  /** The engine's model name, shown for runs still waiting in the queue (nothing is recorded for them yet). Default `''`. */
+  readonly modelName?: string;
+  /**
+   * Epoch (ms) the commit dates of new builds count from (`SOURCE_DATE_EPOCH` × 1000), for reproducible histories,
+   * as `zerr build` does. Default: each build's start time.
+   */
+  readonly commitEpochMs?: number;
 }
 
 /** Event logs of finished runs kept in memory (the oldest finished ones are dropped beyond this; the store keeps them). */
@@ -124,6 +174,25 @@ const SolveInputSchema = z.object({
 interface LiveRun {
   readonly controller: AbortController;
   readonly done: Promise<void>;
+}
+
+/** Runs not started yet that the store may not know: waiting for a slot, starting, or ended before they started. */
+const MAX_NOT_STARTED = 200;
+
+/** A run admitted to the queue: what to start when a slot frees, and what its view shows meanwhile. */
+interface PendingRun {
+  readonly runId: string;
+  readonly kind: string;
+  readonly queuedAt: number;
+  /** Whether the store already holds the run (a queued resume) or it is new (nothing recorded until it starts). */
+  readonly stored: boolean;
+  readonly work: (signal: AbortSignal) => Promise<unknown>;
+  state: 'queued' | 'starting' | 'cancelled' | 'failed';
+  endedAt: number | null;
+  error: string | null;
+  /** Resolves when the run started (it is live then), or ended without starting. */
+  readonly started: Promise<void>;
+  readonly markStarted: () => void;
 }
 
 /**
@@ -144,6 +213,12 @@ export function createRunService(options: RunServiceOptions): RunService {
   const launched = new Set<string>();
   /** Live runs that got an answer while working: resumed if they pause anyway. */
   const answeredWhileLive = new Set<string>();
+  const admission = new AdmissionQueue<PendingRun>({
+    ...(options.maxRunningRuns === undefined ? {} : { maxRunningRuns: options.maxRunningRuns }),
+    ...(options.maxQueuedRuns === undefined ? {} : { maxQueuedRuns: options.maxQueuedRuns }),
+  });
+  /** Runs admitted to the queue, by id, until they started (new runs that never started are kept, bounded). */
+  const pending = new Map<string, PendingRun>();
   let closed = false;
   const unsubscribe = engine.on((event) => { logs.get(event.runId)?.append(event); });
   const reportBackground = (error: unknown, runId: string): void => { options.onBackgroundError?.(error, runId); };
@@ -173,12 +248,27 @@ export function createRunService(options: RunServiceOptions): RunService {
   };
 
   /**
-   * Starts `work` for `runId` in the background. Resolves once the run emitted its first event (it is recorded by
-   * then), or rejects with the error that stopped it before that.
+   * Starts `work` for `runId` in the background, in a slot already taken. Resolves once the run emitted its first
+   * event (it is recorded by then), or rejects with the error that stopped it before that. The slot is released
+   * once, when the work ended (or failed to start).
    */
   const launch = async (runId: string, work: (signal: AbortSignal) => Promise<unknown>): Promise<void> => {
     launched.add(runId);
-    const log = await logOf(runId);
+    const startedAt = Date.now();
+    let released = false;
+    const releaseSlot = (ran: boolean): void => {
+      if (released) return;
+      released = true;
+      const next = admission.release(ran ? Date.now() - startedAt : undefined);
+      if (next !== undefined) startPending(next);
+    };
+    let log: RunEventLog;
+    try {
+      log = await logOf(runId);
+    } catch (error) {
+      releaseSlot(false);
+      throw error;
+    }
     const controller = new AbortController();
     const firstId = log.size;
     log.setLive(true);
@@ -194,6 +284,7 @@ export function createRunService(options: RunServiceOptions): RunService {
       .finally(() => {
         live.delete(runId);
         log.setLive(false);
+        releaseSlot(log.size > firstId);
         if (answeredWhileLive.delete(runId) && !closed) void resumeIfPaused(runId).catch((error: unknown) => { reportBackground(error, runId); });
       });
     live.set(runId, { controller, done });
@@ -203,11 +294,65 @@ export function createRunService(options: RunServiceOptions): RunService {
     else void done.then(() => { if (failure !== undefined) reportBackground(failure.error, runId); });
   };
 
-  const resumeBuild = (runId: string): Promise<void> =>
-    launch(runId, (signal) => engine.resumeBuild(runId, { escalationWaitMs, signal }));
+  /** Starts a run that waited in the queue, in the slot the run before it released. */
+  function startPending(item: PendingRun): void {
+    if (closed) {
+      // Nothing starts any more: this run and any other still waiting end here, and the slot is freed.
+      for (let next: PendingRun | undefined = item; next !== undefined; next = admission.release()) {
+        endPending(next, 'cancelled', 'the server shut down before the run started');
+      }
+      return;
+    }
+    item.state = 'starting';
+    launch(item.runId, item.work).then(() => {
+      pending.delete(item.runId);
+      item.markStarted();
+    }, (error: unknown) => {
+      endPending(item, 'failed', error instanceof Error ? error.message : String(error));
+      reportBackground(error, item.runId);
+    });
+  }
+
+  /** A pending run ends without having started: its view says so (new runs), readers of its events stop. */
+  function endPending(item: PendingRun, state: 'cancelled' | 'failed', error: string): void {
+    item.state = state;
+    item.error = error;
+    item.endedAt = Date.now();
+    if (item.stored) pending.delete(item.runId);
+    logs.get(item.runId)?.setLive(false);
+    item.markStarted();
+    const ended = [...pending.values()].filter((each) => each.state === 'cancelled' || each.state === 'failed');
+    for (const old of ended.slice(0, Math.max(0, ended.length - MAX_NOT_STARTED))) pending.delete(old.runId);
+  }
+
+  /**
+   * Starts `work` for `runId` now when a slot is free, else queues it (`force`: even beyond `maxQueuedRuns`, for work
+   * the service owes). Returns the queue position, or null when it started.
+   * @throws RunQueueFullError when the queue is full (and not `force`); what `launch` throws.
+   */
+  const admit = async (runId: string, kind: string, work: (signal: AbortSignal) => Promise<unknown>, admitOptions: { readonly stored: boolean; readonly force?: boolean }): Promise<number | null> => {
+    if (admission.tryAcquire()) {
+      await launch(runId, work);
+      return null;
+    }
+    let markStarted = (): void => undefined;
+    const started = new Promise<void>((resolve) => { markStarted = resolve; });
+    const item: PendingRun = { runId, kind, queuedAt: Date.now(), stored: admitOptions.stored, work, state: 'queued', endedAt: null, error: null, started, markStarted };
+    const position = admission.enqueue(item, { force: admitOptions.force === true });
+    pending.set(runId, item);
+    launched.add(runId);
+    // Readers of the run's events wait for it to start.
+    const log = await logOf(runId);
+    if (admission.position(runId) !== undefined) log.setLive(true);
+    return position;
+  };
+
+  const resumeBuild = async (runId: string): Promise<void> => {
+    await admit(runId, 'build', (signal) => engine.resumeBuild(runId, { escalationWaitMs, signal }), { stored: true, force: true });
+  };
 
   const resumeIfPaused = async (runId: string): Promise<boolean> => {
-    if (closed || live.has(runId)) return false;
+    if (closed || live.has(runId) || pending.get(runId)?.state === 'queued') return false;
     const run = await store.getRun(runId);
     if (run?.kind !== 'build' || run.status !== 'paused') return false;
     await resumeBuild(runId);
@@ -239,22 +384,39 @@ export function createRunService(options: RunServiceOptions): RunService {
       const parsed = parseOptions(SolveInputSchema, input, 'input');
       const spec = parseTaskSpec(parsed.spec, 'spec');
       const runId = newRunId();
-      await launch(runId, (signal) => engine.run([spec], {
-        runId, signal, ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
-      }));
-      return { runId };
+      const queuePosition = await admit(runId, 'solve', (signal) => engine.run([spec], {
+        runId, signal, stopAs: 'cancelled', ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
+      }), { stored: false });
+      return { runId, queuePosition };
     },
     async startBuild(input) {
       ensureOpen('start a build');
       const request = parseBuildRequest(input.request);
       const runId = newRunId();
-      await launch(runId, (signal) => engine.build(request, { outDir: join(outRoot, runId), runId, escalationWaitMs, signal }));
-      return { runId };
+      const commitEpochMs = options.commitEpochMs;
+      const queuePosition = await admit(runId, 'build', (signal) => engine.build(request, {
+        outDir: join(outRoot, runId), runId, escalationWaitMs, signal, ...(commitEpochMs === undefined ? {} : { commitEpochMs }),
+      }), { stored: false });
+      return { runId, queuePosition };
     },
-    list: (listOptions = {}) => store.listRuns(listOptions.limit === undefined ? {} : { limit: listOptions.limit }),
+    async list(listOptions = {}) {
+      const stored = await store.listRuns(listOptions.limit === undefined ? {} : { limit: listOptions.limit });
+      const waiting = admission.waiting.filter((item) => !item.stored).reverse().map((item): ServiceRunSummary => ({
+        id: item.runId, kind: item.kind, model: options.modelName ?? '', status: 'queued', createdAt: item.queuedAt, finishedAt: null,
+        tasks: 0, samples: 0, queuePosition: admission.position(item.runId) ?? null,
+      }));
+      const runs = [...waiting, ...stored.map((run): ServiceRunSummary => ({ ...run, queuePosition: admission.position(run.id) ?? null }))];
+      return runs.slice(0, listOptions.limit ?? 50);
+    },
     async get(runId) {
+      const item = pending.get(runId);
+      const position = admission.position(runId) ?? null;
       const run = await store.getRun(runId);
-      return run === undefined ? undefined : runView(run, { live: live.has(runId), now: Date.now() });
+      if (run !== undefined) {
+        const view = await runView(run, { live: live.has(runId), now: Date.now() });
+        return position === null ? view : { ...view, status: 'queued', queuePosition: position };
+      }
+      return item === undefined ? undefined : notStartedView(item, position, options.modelName ?? '');
     },
     record: (runId) => store.getRun(runId),
     async *events(runId, eventOptions = {}) {
@@ -262,6 +424,11 @@ export function createRunService(options: RunServiceOptions): RunService {
       yield* (await logOf(runId)).read(eventOptions.afterId ?? 0, eventOptions.signal);
     },
     async cancel(runId) {
+      const waiting = admission.remove(runId);
+      if (waiting !== undefined) {
+        endPending(waiting, 'cancelled', 'cancelled by request before it started');
+        return true;
+      }
       const run = live.get(runId);
       if (run === undefined) return false;
       answeredWhileLive.delete(runId);
@@ -270,19 +437,33 @@ export function createRunService(options: RunServiceOptions): RunService {
     },
     listEscalations: (filter = {}) => store.listEscalations(filter),
     async answerEscalation(runId, escalationId, answer) {
+      // A code answer is verified now: a rejected one is not stored, and the caller learns the failing layer's reason.
+      const escalation = (await store.listEscalations({ runId })).find((each) => each.escalationId === escalationId);
+      if (escalation !== undefined && escalation.status === 'open') {
+        const check = await checkCodeAnswer(escalation, answer.answer, (spec, code) => engine.verify(spec, code));
+        if (check?.accepted === false) throw new AnswerRejectedError({ escalationId, failedLayer: check.failedLayer, reason: check.reason });
+      }
       const answered = await store.answerEscalation(runId, escalationId, { answer: answer.answer, answeredBy: answer.answeredBy, answeredAt: Date.now() });
       if (live.has(runId)) answeredWhileLive.add(runId);
       // The answer is stored whatever happens next; a resume that fails to start is reported, not thrown.
       else if (!closed) await resumeIfPaused(runId).catch((error: unknown) => { reportBackground(error, runId); });
       return answered;
     },
-    settled: async (runId) => { await live.get(runId)?.done; },
-    status: () => ({ live: [...live.keys()], closed }),
+    settled: async (runId) => {
+      await pending.get(runId)?.started;
+      await live.get(runId)?.done;
+    },
+    status: () => ({
+      live: [...live.keys()], queued: admission.waiting.map((item) => item.runId),
+      maxRunningRuns: admission.maxRunningRuns, maxQueuedRuns: admission.maxQueuedRuns, closed,
+    }),
     resumedInterrupted,
     async close() {
       closed = true;
       try {
+        for (const item of admission.drain()) endPending(item, 'cancelled', 'the server shut down before the run started');
         await resumedInterrupted;
+        for (const item of admission.drain()) endPending(item, 'cancelled', 'the server shut down before the run started');
         const running = [...live.values()];
         for (const run of running) run.controller.abort(new Error('the server is shutting down'));
         await Promise.allSettled(running.map((run) => run.done));
@@ -293,5 +474,16 @@ export function createRunService(options: RunServiceOptions): RunService {
         for (const log of logs.values()) log.setLive(false);
       }
     },
+  };
+}
+
+/** The view of a run the store does not hold yet: waiting in the queue, starting, or ended before it started. */
+function notStartedView(item: PendingRun, position: number | null, model: string): RunView {
+  const status = item.state === 'starting' ? 'running' : item.state;
+  return {
+    id: item.runId, kind: item.kind, status, queuePosition: item.state === 'queued' ? position : null, model,
+    createdAt: item.queuedAt, finishedAt: item.endedAt, live: item.state === 'starting', tasks: [], dag: null, escalations: [],
+    totals: { samples: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallMs: (item.endedAt ?? Date.now()) - item.queuedAt },
+    report: null, summary: item.error === null ? null : { error: item.error },
   };
 }

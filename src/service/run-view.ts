@@ -22,8 +22,8 @@ export async function runView(run: RunRecord, options: { readonly live: boolean;
   const state = run.kind === 'build' ? buildState(run) : undefined;
   const report = state !== undefined && (run.status === 'paused' || run.status === 'completed') ? await readReport(state.outDir) : null;
   return {
-    id: run.id, kind: run.kind, status: run.status, model: run.model, createdAt: run.createdAt, finishedAt: run.finishedAt,
-    live: options.live, tasks: taskViews(run), dag: state === undefined ? null : dagOf(state), escalations: run.escalations,
+    id: run.id, kind: run.kind, status: run.status, queuePosition: null, model: run.model, createdAt: run.createdAt, finishedAt: run.finishedAt,
+    live: options.live, tasks: taskViews(run), dag: state === undefined ? null : dagOf(state), escalations: escalationViews(run, state),
     totals: {
       samples: run.samples.length,
       inputTokens: run.samples.reduce((total, sample) => total + sample.inputTokens, 0),
@@ -48,12 +48,46 @@ function taskViews(run: RunRecord): TaskView[] {
     for (const vote of run.votes) if (vote.taskId === taskId) votesPerClass[vote.classKey] = (votesPerClass[vote.classKey] ?? 0) + 1;
     return {
       taskId,
+      k: taskK(run, taskId),
       decision: decision === undefined ? null : {
         outcome: decision.outcome, votes: decision.votes, runnerUpVotes: decision.runnerUpVotes, samples: decision.samples, reason: decision.reason,
       },
       samples: run.samples.filter((sample) => sample.taskId === taskId).length,
       redFlagsByRule, failedLayers, votesPerClass,
     };
+  });
+}
+
+/**
+ * The first-to-ahead-by-k margin of a task: its decision's, else the run's configuration (`decomposeK` for a
+ * build's decompositions, `k` otherwise), else null.
+ */
+export function taskK(run: RunRecord, taskId: string): number | null {
+  const decided = run.decisions.filter((each) => each.taskId === taskId).at(-1)?.k;
+  if (decided !== undefined) return decided;
+  const configured = run.config[taskId.startsWith('decompose') && run.kind === 'build' ? 'decomposeK' : 'k'];
+  return typeof configured === 'number' ? configured : null;
+}
+
+/**
+ * The run's escalations, each with what the person answering needs: the outcome of answers already checked
+ * (`resolutions`, from the build's `escalation-resolved` checkpoints: accepted, or the reason it was rejected) and
+ * the settled code of the task's dependencies (`dependencies`, own code of each, null while unsettled).
+ */
+function escalationViews(run: RunRecord, state: BuildState | undefined): RunView['escalations'] {
+  const resolutions = new Map<string, { accepted: boolean; reason: string }[]>();
+  for (const checkpoint of run.checkpoints) {
+    if (checkpoint.kind !== 'escalation-resolved') continue;
+    const body = checkpoint.body as { escalationId?: unknown; accepted?: unknown; reason?: unknown };
+    if (typeof body.escalationId !== 'string') continue;
+    const list = resolutions.get(body.escalationId) ?? [];
+    list.push({ accepted: body.accepted === true, reason: typeof body.reason === 'string' ? body.reason : '' });
+    resolutions.set(body.escalationId, list);
+  }
+  return run.escalations.map((escalation) => {
+    const node = state?.nodes.get(escalation.taskId);
+    const dependencies = (node?.dependencies ?? []).map((id) => ({ id, code: state?.settled.get(id)?.code ?? null }));
+    return { ...escalation, resolutions: resolutions.get(escalation.escalationId) ?? [], dependencies };
   });
 }
 

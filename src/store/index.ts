@@ -23,6 +23,7 @@ export type {
   VoteRecord,
 } from './run-store.js';
 export { isEmptyProgress, taskProgress, type TaskProgress } from './task-progress.js';
+export { LATEST_RUN, resolveRunId } from './resolve-run-id.js';
 export { DuplicateRecordError, type StoreRecordKind } from './errors/duplicate-record-error.js';
 export { EscalationAnsweredError } from './errors/escalation-answered-error.js';
 export { EscalationNotFoundError } from './errors/escalation-not-found-error.js';

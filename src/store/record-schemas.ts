@@ -112,6 +112,9 @@ export const listEventsOptionsSchema = z
 
 export const listOptionsSchema = z.strictObject({ limit: z.number().int().positive().optional() }).optional();
 
+/** The prefix `findRunIds` matches run ids against (any string, `''` matches all). */
+export const runIdPrefixSchema = z.string();
+
 /**
  * Parses `value` with `schema`; on failure throws `InvalidArgumentError` for the first issue, with `parameter` the
  * dotted path under `parameter` (e.g. `sample.sampleIndex`) and `value` the offending value.

@@ -274,5 +274,11 @@ export interface RunStore {
   getRun(runId: string): Promise<RunRecord | undefined>;
   /** Most recent first. `limit` default 50. */
   listRuns(options?: { readonly limit?: number }): Promise<readonly RunSummary[]>;
+  /**
+   * Ids of the runs whose id starts with `prefix` (case-sensitive; `''` matches every run), most recent first (as
+   * `listRuns`), at most `limit` (default 10). For resolving what a person typed (`runs show run-2026`).
+   * @throws InvalidArgumentError (`invalid_argument`, e.g. `options.limit`).
+   */
+  findRunIds(prefix: string, options?: { readonly limit?: number }): Promise<readonly string[]>;
   close(): Promise<void>;
 }

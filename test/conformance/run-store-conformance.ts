@@ -130,6 +130,28 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
       await expect(store.listRuns({ limit: 0 })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'options.limit' });
     });
 
+    it('finds run ids by prefix, most recent first, with limit (default 10); _ and % are plain characters', async () => {
+      const store = await create();
+      expect(await store.findRunIds('run-')).toEqual([]);
+      await store.createRun(newRun({ id: 'run-20260101-a1', createdAt: 1000 }));
+      await store.createRun(newRun({ id: 'run-20260102-b2', createdAt: 3000 }));
+      await store.createRun(newRun({ id: 'run-20260101-c3', createdAt: 2000 }));
+      await store.createRun(newRun({ id: 'runX20260101', createdAt: 4000 }));
+      await store.createRun(newRun({ id: 'Run-20260101-d4', createdAt: 5000 }));
+      expect(await store.findRunIds('run-20260101')).toEqual(['run-20260101-c3', 'run-20260101-a1']);
+      expect(await store.findRunIds('run-20260102-b2')).toEqual(['run-20260102-b2']);
+      expect(await store.findRunIds('run_')).toEqual([]);
+      expect(await store.findRunIds('run%')).toEqual([]);
+      expect(await store.findRunIds('run-2026010')).toHaveLength(3);
+      expect(await store.findRunIds('nope')).toEqual([]);
+      expect(await store.findRunIds('', { limit: 2 })).toEqual(['Run-20260101-d4', 'runX20260101']);
+      for (let i = 0; i < 12; i += 1) await store.createRun(newRun({ id: `bulk-${i}`, createdAt: 10_000 + i }));
+      expect(await store.findRunIds('bulk-')).toHaveLength(10);
+      expect((await store.findRunIds('bulk-'))[0]).toBe('bulk-11');
+      await expect(store.findRunIds('run-', { limit: 0 })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'options.limit' });
+      await expect(store.findRunIds(7 as unknown as string)).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'prefix' });
+    });
+
     it('rejects duplicates with duplicate_record and keeps the original', async () => {
       const store = await create();
       const expected = await recordEverything(store);
@@ -260,6 +282,7 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         () => store.lastEventId('run-1'),
         () => store.getRun('run-1'),
         () => store.listRuns(),
+        () => store.findRunIds('run-'),
       ];
       for (const call of calls) {
         const error = await call().then(() => undefined, (e: unknown) => e);

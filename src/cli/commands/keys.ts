@@ -53,7 +53,7 @@ export function registerKeysCommand(program: Command, setExit: (code: number) =>
 }
 
 async function openKeys(options: KeysOptions) {
-  const { ApiKeyStore, resolveKeysPath } = await import('../../server/api-keys.js'); // not the whole server
+  const { ApiKeyStore, resolveKeysPath } = await import('../../server/index.js');
   const { resolveStorePath } = await import('../../store/index.js');
   const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
   return new ApiKeyStore(resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) }));

@@ -1,11 +1,12 @@
 /**
  * @module cli/commands/runs
- * `zerr runs list` and `zerr runs show <id>`: what the run store recorded, for people or (`--json`) scripts.
+ * `zerr runs list` and `zerr runs show <id>`: what the run store recorded, for people or (`--json`) scripts. A run
+ * is named by its id, a unique prefix of it, or `latest`. `--samples` prints every sample with what stopped it: the
+ * red-flag rule and its reason, or the failing verification layer and its reason.
  */
 import type { Command } from 'commander';
 import type { RunRecord } from '../../index.js';
 import { openStore } from '../cli-context.js';
-import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { positiveInt } from '../option-parsers.js';
 
@@ -39,18 +40,18 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
   runs
     .command('show')
     .description('Show everything recorded for a run: samples, red flags, verification layers, votes, decisions')
-    .argument('<run-id>')
+    .argument('<run-id>', 'a run id, a unique prefix of one (with or without "run-"), or "latest"')
     .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
-    .option('--samples', 'also print every sample with its red flags and layer results')
+    .option('--samples', 'also print every sample with its red flags and layer results, and the reason of each red flag or failing layer')
     .option('--json', 'the whole record as JSON')
-    .action(async (runId: string, options: { store?: string; json?: boolean; samples?: boolean }) => {
+    .action(async (ref: string, options: { store?: string; json?: boolean; samples?: boolean }) => {
       const store = await openStore(options.store);
       try {
+        // The store alone, as openStore loads it: `runs show` needs no engine.
+        const { resolveRunId, RunNotFoundError } = await import('../../store/index.js');
+        const runId = await resolveRunId(store, ref);
         const run = await store.getRun(runId);
-        if (run === undefined) {
-          const { RunNotFoundError } = await loadEngineApi();
-          throw new RunNotFoundError({ runId });
-        }
+        if (run === undefined) throw new RunNotFoundError({ runId, message: `Run ${JSON.stringify(runId)} was removed while it was being read.` });
         if (options.json === true) process.stdout.write(`${JSON.stringify(run, null, 2)}\n`);
         else process.stdout.write(formatRun(run, options.samples === true));
         setExit(ExitCode.ok);
@@ -60,7 +61,12 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
     });
 }
 
-/** Human-readable rendering of a run record. */
+/**
+ * Human-readable rendering of a run record. With `withSamples`, one line per sample (temperature, prompt variant,
+ * tokens, latency, red-flag rules, layer statuses, class), then for a red-flagged sample a line per hit
+ * (`red flag <rule>: <reason>`) and for a rejected one the failing layer (`failed <layer>: <reason>`); reasons are
+ * cut to {@link REASON_CHARS} characters and kept on one line.
+ */
 export function formatRun(run: RunRecord, withSamples: boolean): string {
   const out: string[] = [
     `run ${run.id}: ${run.kind}, ${run.status}, model ${run.model}`,
@@ -95,11 +101,21 @@ export function formatRun(run: RunRecord, withSamples: boolean): string {
             `${hits.length > 0 ? ` red-flagged[${hits.join(',')}]` : ''}${results.length > 0 ? ` ${results.join(' ')}` : ''}` +
             `${vote === undefined ? '' : ` class ${vote.classKey}`}`,
         );
+        for (const hit of flags.filter((f) => f.sampleIndex === sample.sampleIndex)) out.push(`      red flag ${hit.rule}: ${oneLine(hit.reason)}`);
+        for (const failed of layers.filter((l) => l.sampleIndex === sample.sampleIndex && l.status === 'fail')) out.push(`      failed ${failed.layer}: ${oneLine(failed.reason)}`);
       }
     }
     if (decision?.code) out.push('  chosen code:', ...decision.code.split('\n').map((line) => `    ${line}`));
   }
   return `${out.join('\n')}\n`;
+}
+
+/** Longest reason printed by `runs show --samples` (the JSON output keeps them whole). */
+export const REASON_CHARS = 240;
+
+function oneLine(reason: string): string {
+  const text = reason.replace(/\s+/g, ' ').trim();
+  return text.length > REASON_CHARS ? `${text.slice(0, REASON_CHARS - 1)}…` : text || '(no reason recorded)';
 }
 
 function countBy(values: readonly string[]): Record<string, number> {

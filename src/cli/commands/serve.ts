@@ -2,14 +2,19 @@
  * @module cli/commands/serve
  * `zerr serve`: the HTTP API (and the dashboard at `/`) on one engine: runs as resources, Server-Sent Events,
  * escalations, Prometheus metrics at `/metrics`. Requests need an API key (`zerr keys create`) unless `--no-auth`
- * is given. Builds a previous server left running are resumed. SIGINT / SIGTERM pause live builds cleanly
- * (resumable), then close the server and the engine. The server edge is loaded only for this command.
+ * is given. Builds a previous server left running are resumed. At most `--max-running-runs` runs work at once, up to
+ * `--max-queued-runs` more wait (429 `run_queue_full` beyond). `SOURCE_DATE_EPOCH` (seconds) dates the commits of
+ * the builds it runs, as `zerr build` does, so the same request gives the same commit shas; run records, events and
+ * logs keep the real clock (they order and time what happened). A malformed value is refused (exit 3). SIGINT /
+ * SIGTERM pause live builds cleanly (resumable), then close the server and the engine. The server edge is loaded
+ * only for this command.
  */
 import type { Command } from 'commander';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
-import { integer, positiveInt } from '../option-parsers.js';
+import { integer, nonNegativeInt, positiveInt } from '../option-parsers.js';
+import { readSourceDateEpoch } from '../source-date-epoch.js';
 
 interface ServeOptions {
   model?: string;
@@ -22,7 +27,11 @@ interface ServeOptions {
   unsafeNoSandbox?: boolean;
   waitForEscalations: number;
   rateLimit: number;
+  authFailuresPerMinute: number;
   bodyLimit: number;
+  bodyMaxDepth: number;
+  maxRunningRuns?: number;
+  maxQueuedRuns: number;
   logLevel?: string;
   trace: string;
 }
@@ -41,7 +50,11 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
     .option('--keys <file>', 'API key file, default api-keys.json beside the store (env ZERR_KEYS)')
     .option('--wait-for-escalations <ms>', 'builds waiting only on escalations wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
     .option('--rate-limit <n>', 'requests per minute per API key', positiveInt('--rate-limit'), 120)
-    .option('--body-limit <bytes>', 'largest request body', positiveInt('--body-limit'), 1024 * 1024)
+    .option('--auth-failures-per-minute <n>', 'failed authentications per client IP per minute before it gets 429 auth_rate_limited', positiveInt('--auth-failures-per-minute'), 10)
+    .option('--body-limit <bytes>', 'largest request body (413 payload_too_large beyond)', positiveInt('--body-limit'), 1024 * 1024)
+    .option('--body-max-depth <n>', 'deepest array/object nesting of a JSON body (400 body_too_deep beyond)', positiveInt('--body-max-depth'), 100)
+    .option('--max-running-runs <n>', 'runs worked on at once; more wait in a queue (default: half the CPUs, 2 to 8)', positiveInt('--max-running-runs'))
+    .option('--max-queued-runs <n>', 'runs that may wait for a slot; beyond, POST /v1/runs answers 429 run_queue_full with Retry-After', nonNegativeInt('--max-queued-runs'), 16)
     .option('--log-level <level>', 'JSON log lines on stderr with run/task ids: trace, debug, info, warn, error, silent (env ZERR_LOG_LEVEL)')
     .option('--trace <exporter>', 'OpenTelemetry spans run -> task -> sample -> verify layer: none or console', 'none')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
@@ -49,6 +62,12 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const model = options.model ?? process.env['ZERR_MODEL'];
       if (model === undefined || model === '') {
         process.stderr.write('zerr serve: no model given. Pass --model (or set ZERR_MODEL), e.g. --model llama-cpp:./model.gguf.\n');
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const epoch = readSourceDateEpoch();
+      if ('error' in epoch) {
+        process.stderr.write(`zerr serve: ${epoch.error}.\n`);
         setExit(ExitCode.badInput);
         return;
       }
@@ -65,10 +84,15 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const unsubscribe = (): void => { for (const off of unsubscribers) off(); };
       if (modelStack.circuitBreaker !== undefined) metrics.observeCircuitBreaker(model, modelStack.circuitBreaker);
       const service = createRunService({
-        engine, store, outRoot: options.outRoot, escalationWaitMs: options.waitForEscalations,
+        engine, store, outRoot: options.outRoot, escalationWaitMs: options.waitForEscalations, modelName: model, maxQueuedRuns: options.maxQueuedRuns,
+        ...(options.maxRunningRuns === undefined ? {} : { maxRunningRuns: options.maxRunningRuns }),
+        ...(epoch.ms === undefined ? {} : { commitEpochMs: epoch.ms }),
         onBackgroundError: (error, runId) => { process.stderr.write(`zerr serve: run ${runId}: ${error instanceof Error ? error.message : String(error)}\n`); },
       });
-      const app = server.createServer({ service, store, metrics, keys, rateLimitPerMinute: options.rateLimit, bodyLimitBytes: options.bodyLimit });
+      const app = server.createServer({
+        service, store, metrics, keys, rateLimitPerMinute: options.rateLimit, authFailuresPerMinute: options.authFailuresPerMinute,
+        bodyLimitBytes: options.bodyLimit, bodyMaxDepth: options.bodyMaxDepth,
+      });
       let stopping: Promise<void> | undefined;
       const stop = (): Promise<void> => (stopping ??= (async () => {
         try {
@@ -91,6 +115,9 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
         process.stdout.write(keys === null
           ? 'zerr serve: authentication is DISABLED (--no-auth): anyone who can reach this address can start runs\n'
           : `zerr serve: API keys in ${keys.path}${active.length === 0 ? ' - none yet: create one with `zerr keys create --name <name>`' : ` (${active.length} active)`}\n`);
+        const limits = service.status();
+        process.stdout.write(`zerr serve: at most ${limits.maxRunningRuns} run(s) at once, ${limits.maxQueuedRuns} more queued\n`);
+        if (epoch.ms !== undefined) process.stdout.write(`zerr serve: SOURCE_DATE_EPOCH=${epoch.ms / 1000}: build commits are dated from ${new Date(epoch.ms).toISOString()}\n`);
         if (resumed.length > 0) process.stdout.write(`zerr serve: resumed ${resumed.length} interrupted build(s): ${resumed.join(', ')}\n`);
       } catch (error) {
         await stop();

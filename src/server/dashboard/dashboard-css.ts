@@ -1,6 +1,8 @@
 /**
  * @module server/dashboard/dashboard-css
- * The dashboard's stylesheet (`GET /dashboard.css`), embedded so the server needs no asset files at runtime.
+ * The dashboard's stylesheet (`GET /dashboard.css`), embedded so the server needs no asset files at runtime. Down to
+ * 420 px wide screens: below 560 px the header wraps, the topological levels stack and the DAG's arrows run down a
+ * gutter on the left.
  */
 
 /** The stylesheet. Plain CSS, light and dark via `prefers-color-scheme`. */
@@ -48,15 +50,21 @@ code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-siz
 .s-running, .s-decomposing, .s-live, .s-open-stream { color: var(--info); }
 .s-paused, .s-escalated, .s-open, .s-best-partial { color: var(--warn); }
 .s-failed, .s-no-consensus, .s-cancelled, .s-model-unavailable, .s-error { color: var(--bad); }
-.s-pending, .s-in-flight, .s-closed { color: var(--muted); }
+.s-pending, .s-in-flight, .s-closed, .s-queued { color: var(--muted); }
+.s-voted, .s-verified { color: var(--ok); }
+.s-red-flagged { color: var(--warn); }
+.s-rejected { color: var(--bad); }
 .run-head { display: flex; flex-wrap: wrap; gap: .4rem 1rem; align-items: baseline; }
 .run-head .id { font-weight: 600; }
 .totals { display: grid; grid-template-columns: repeat(auto-fit, minmax(110px, 1fr)); gap: .5rem; margin: .6rem 0; }
 .totals div { background: var(--bg); border-radius: 4px; padding: .35rem .5rem; }
 .totals b { display: block; font-size: 1.05rem; }
 .totals span { color: var(--muted); font-size: 12px; }
-.levels { display: flex; gap: .75rem; overflow-x: auto; padding-bottom: .3rem; }
-.level { flex: 1 0 250px; max-width: 380px; }
+.levels { display: flex; gap: 1.5rem; overflow-x: auto; padding-bottom: .3rem; position: relative; isolation: isolate; }
+.levels > svg.edges { position: absolute; left: 0; top: 0; pointer-events: none; z-index: 0; overflow: visible; }
+.edge { fill: none; stroke: var(--muted); stroke-width: 1.5; opacity: .8; }
+.edge-head { fill: var(--muted); }
+.level { flex: 1 0 250px; max-width: 380px; position: relative; z-index: 1; min-width: 0; }
 .level > .level-title { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .05em; margin-bottom: .3rem; }
 .task { border: 1px solid var(--line); border-left: 4px solid var(--muted); border-radius: 5px; padding: .45rem .6rem; margin-bottom: .6rem; background: var(--card); }
 .task[data-state="settled"] { border-left-color: var(--ok); }
@@ -72,9 +80,24 @@ code, .mono { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-siz
 .bars { margin: .3rem 0; }
 .bar { display: grid; grid-template-columns: 5.5rem 1fr 2rem; gap: .35rem; align-items: center; font-size: 11px; margin: 2px 0; }
 .bar .label { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; color: var(--muted); }
-.bar .track { background: var(--bg); border-radius: 3px; height: 10px; overflow: hidden; }
-.bar .fill { background: var(--accent); height: 100%; }
+.bar .track { display: block; position: relative; background: var(--bg); border: 1px solid var(--line); border-radius: 3px; height: 12px; overflow: hidden; }
+.bar .fill { display: block; background: var(--accent); height: 100%; min-width: 0; }
 .bar.winner .fill { background: var(--ok); }
+.bar .target { position: absolute; top: 0; bottom: 0; width: 2px; margin-left: -1px; background: var(--fg); opacity: .7; }
+.race { font-size: 11px; color: var(--muted); margin: .2rem 0 .1rem; }
+.task-detail { margin-top: .35rem; }
+.task-detail > summary { font-size: 12px; }
+.detail-title { font-size: 12px; font-weight: 600; margin: .4rem 0 .15rem; }
+.samples { list-style: none; margin: .2rem 0; padding: 0; }
+.sample { border-top: 1px solid var(--line); padding: .3rem 0; font-size: 12px; }
+.sample-head { display: flex; flex-wrap: wrap; gap: .2rem .5rem; align-items: baseline; }
+.reason { overflow-wrap: anywhere; margin: .1rem 0; }
+.reason.flag { color: var(--warn); }
+.reason.layer { color: var(--bad); }
+.layers-line { font-size: 11px; overflow-wrap: anywhere; }
+.dependency .mono { font-weight: 600; margin-top: .3rem; overflow-wrap: anywhere; }
+.escalation .resolution { margin: .3rem 0; overflow-wrap: anywhere; }
+.escalation-reason { overflow-wrap: anywhere; }
 .decision { font-size: 12px; margin-top: .25rem; }
 .attempt { border-top: 1px dashed var(--line); margin-top: .35rem; padding-top: .3rem; }
 .attempt .attempt-id { font-size: 11px; color: var(--muted); }
@@ -88,4 +111,17 @@ details summary { cursor: pointer; color: var(--muted); font-size: 12px; }
 #event-log li { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
 .new-build textarea { min-height: 5rem; }
 .new-build { margin-top: .8rem; }
+@media (max-width: 560px) {
+  header { flex-wrap: wrap; gap: .4rem .8rem; padding: .5rem .6rem; }
+  header .spacer { display: none; }
+  #key-form, #key-set { flex-wrap: wrap; width: 100%; }
+  #key-form input { width: auto; flex: 1 1 9rem; min-width: 0; }
+  main { padding: .5rem; gap: .5rem; }
+  section, aside { padding: .5rem .6rem; min-width: 0; }
+  th:nth-child(4), td:nth-child(4) { display: none; }
+  th:nth-child(1) { width: 44%; } th:nth-child(3) { width: 26%; }
+  .levels { flex-direction: column; gap: .4rem; overflow-x: visible; padding-left: 16px; }
+  .level { flex: none; max-width: none; }
+  .bar { grid-template-columns: 4.5rem 1fr 1.6rem; }
+}
 `;

@@ -1,8 +1,11 @@
 /**
  * @module server/dashboard/dashboard-render
  * The dashboard's rendering functions (spliced into dashboard-script.ts): run header, totals, escalations with
- * their answer forms, the task DAG in topological levels (samples, red flags by rule, failing verification layers,
- * vote bars per equivalence class, decision) and decompositions. Stable `data-testid`s for the end-to-end test.
+ * their answer forms (the reason, each checked answer's outcome and the dependencies' code), the task DAG in
+ * topological levels (samples, red flags by rule, failing verification layers, vote bars per equivalence class
+ * against the lead first-to-ahead-by-k needs, decision, and a panel that opens the task's detail: see
+ * dashboard-task-detail.ts) and decompositions. The DAG's edges are drawn by dashboard-dag-edges.ts. Stable
+ * `data-testid`s for the end-to-end test.
  */
 
 /** Browser code; see dashboard-script.ts. No backticks, no template substitutions. */
@@ -20,11 +23,13 @@ function renderView() {
   $('run-model').textContent = view.model;
   $('run-cancel').classList.toggle('hidden', !view.live);
   const reason = (view.report && view.report.reason) || (view.summary && (view.summary.error || view.summary.reason)) || '';
-  $('run-reason').textContent = reason ? String(reason) : '';
+  const queued = view.status === 'queued' && view.queuePosition ? 'Waiting for a free run slot: number ' + view.queuePosition + ' in the queue.' : '';
+  $('run-reason').textContent = queued || (reason ? String(reason) : '');
   renderTotals(view);
   renderEscalations(view);
   renderDag(view);
   renderDecompositions(view);
+  refreshOpenDetails(view);
 }
 
 function renderTotals(view) {
@@ -50,7 +55,7 @@ function renderTotals(view) {
 function renderEscalations(view) {
   const escalations = view.escalations || [];
   $('escalations-wrap').classList.toggle('hidden', escalations.length === 0);
-  const signature = escalations.map((e) => [e.escalationId, e.status, e.answeredBy, state.answerMessages.get(e.escalationId)]);
+  const signature = escalations.map((e) => [e.escalationId, e.status, e.answeredBy, state.answerMessages.get(e.escalationId), e.resolutions, e.dependencies]);
   renderSection('escalations', $('escalations'), signature, () => escalations.map(escalationCard));
 }
 
@@ -65,11 +70,28 @@ function escalationCard(escalation) {
     el('div', { class: 'kv' },
       el('span', { class: 'chip' }, 'task: ' + escalation.taskId),
       el('span', { class: 'chip' }, 'asks for: ' + escalation.kind)),
-    el('p', { class: 'muted' }, escalation.reason),
+    el('p', { class: 'escalation-reason', testid: 'escalation-reason-' + id }, el('b', null, 'Why: '), escalation.reason),
     el('p', null, escalation.question),
   ];
-  if (escalation.context !== null && escalation.context !== undefined) {
-    children.push(el('details', null, el('summary', null, 'Context'), el('pre', null, JSON.stringify(escalation.context, null, 2))));
+  (escalation.resolutions || []).forEach((resolution, index) => {
+    children.push(el('p', {
+      class: resolution.accepted ? 'resolution muted' : 'resolution error', testid: 'escalation-resolution-' + id + '-' + index, 'data-accepted': String(resolution.accepted),
+    }, resolution.accepted ? 'Answer checked and accepted.' : ['Answer rejected: ', el('span', { class: 'mono' }, resolution.reason)]));
+  });
+  const dependencies = escalation.dependencies || [];
+  if (dependencies.length > 0) {
+    children.push(el('details', { class: 'dependencies', testid: 'escalation-deps-' + id, open: open ? 'open' : null },
+      el('summary', null, 'Code of its dependencies (' + dependencies.length + '), which the answer can call'),
+      dependencies.map((dependency) => el('div', { class: 'dependency', 'data-dependency': dependency.id },
+        el('div', { class: 'mono' }, dependency.id),
+        dependency.code ? el('pre', { testid: 'escalation-dep-code-' + id + '-' + dependency.id }, dependency.code) : el('p', { class: 'muted' }, 'not settled yet')))));
+  }
+  const context = escalation.context;
+  if (context && typeof context === 'object' && typeof context.bestCode === 'string' && context.bestCode) {
+    children.push(el('details', null, el('summary', null, 'Best candidate so far (failed)'), el('pre', null, context.bestCode)));
+  }
+  if (context !== null && context !== undefined) {
+    children.push(el('details', null, el('summary', null, 'Context'), el('pre', null, JSON.stringify(context, null, 2))));
   }
   if (!open) {
     children.push(el('div', { class: 'muted' }, 'Answered' + (escalation.answeredBy ? ' by ' + escalation.answeredBy : '') + (escalation.answeredAt ? ' at ' + fmtTime(escalation.answeredAt) : '')));
@@ -192,12 +214,14 @@ function renderDag(view) {
   const sources = new Map(((view.report && view.report.tasks) || []).map((task) => [task.id, task.source]));
   const liveTallies = [...state.tallies.entries()].filter(([taskId]) => !taskId.startsWith('decompose'));
   $('dag-title').textContent = view.dag ? 'Task DAG (' + nodes.length + ' tasks)' : 'Tasks';
-  renderSection('dag', $('dag'), { nodes, tasks: view.tasks, sources: [...sources], liveTallies }, () => {
+  const liveK = [...state.taskK.entries()];
+  renderSection('dag', $('dag'), { nodes, tasks: view.tasks, sources: [...sources], liveTallies, liveK }, () => {
     if (nodes.length === 0) return [el('p', { class: 'muted', testid: 'dag-empty' }, view.dag ? 'No tasks yet: the requirements are being decomposed.' : 'No tasks yet.')];
     return levelsOf(nodes).map((level, index) => el('div', { class: 'level', testid: 'level-' + index },
       el('div', { class: 'level-title' }, 'Level ' + index),
       level.map((node) => taskCard(view, node, sources.get(node.id) || null))));
   });
+  drawDagEdges($('dag'), nodes);
 }
 
 function taskCard(view, node, source) {
@@ -219,12 +243,35 @@ function taskCard(view, node, source) {
     decision);
 }
 
+/**
+ * first-to-ahead-by-k (MAKER, arXiv 2511.09030, Algorithm 2): the leading class wins once it leads the runner-up by
+ * k votes. Returns k, the lead, the leader's target (runner-up + k votes) and the votes it still needs.
+ */
+function voteRace(task, tallies) {
+  const k = typeof task.k === 'number' ? task.k : state.taskK.get(task.taskId);
+  const top = tallies[0] ? tallies[0].votes : 0;
+  const second = tallies[1] ? tallies[1].votes : 0;
+  if (typeof k !== 'number') return { k: null, lead: top - second, target: null, needed: null, top, second };
+  return { k, lead: top - second, target: second + k, needed: Math.max(0, k - (top - second)), top, second };
+}
+
+function raceText(task, race) {
+  if (race.k === null) return 'lead ' + race.lead;
+  const decided = task.decision ? task.decision.outcome : null;
+  if (decided === 'consensus') return 'k = ' + race.k + ': won, leading by ' + race.lead + ' (needed ' + race.k + ')';
+  if (decided) return 'k = ' + race.k + ': ' + decided + ', the best lead was ' + race.lead + ' of the ' + race.k + ' needed';
+  if (race.top === 0) return 'k = ' + race.k + ': the first class to lead by ' + race.k + ' votes wins';
+  return 'k = ' + race.k + ': lead ' + race.lead + ' of ' + race.k + ', the leader needs ' + race.needed + ' more vote' + (race.needed === 1 ? '' : 's') + ' (' + race.target + ')';
+}
+
+const percent = (fraction) => (Math.max(0, Math.min(1, fraction)) * 100).toFixed(1) + '%';
+
 function attemptDetails(task, labelled) {
   const flags = Object.entries(task.redFlagsByRule || {});
   const layers = Object.entries(task.failedLayers || {});
   const tallies = talliesOf(task);
-  const top = tallies.reduce((max, entry) => Math.max(max, entry.votes), 0);
-  const scale = Math.max(top, 3);
+  const race = voteRace(task, tallies);
+  const scale = Math.max(race.top, race.target || 0, 1);
   const winner = task.decision && task.decision.outcome === 'consensus' ? tallies[0] : null;
   return el('div', { class: 'attempt', testid: 'attempt-' + task.taskId },
     labelled ? el('div', { class: 'attempt-id mono' }, task.taskId + (task.decision ? ' \u2014 ' + task.decision.outcome : '')) : null,
@@ -232,16 +279,26 @@ function attemptDetails(task, labelled) {
       el('span', { class: 'chip', testid: 'samples-' + task.taskId }, task.samples + ' samples'),
       flags.map(([rule, count]) => el('span', { class: 'chip flag', title: 'red-flagged by ' + rule, 'data-rule': rule }, '\u2691 ' + rule + ' \u00d7' + count)),
       layers.map(([layer, count]) => el('span', { class: 'chip layer', title: 'failed verification layer ' + layer, 'data-layer': layer }, '\u2717 ' + layer + ' \u00d7' + count))),
-    tallies.length ? el('div', { class: 'bars', testid: 'votes-' + task.taskId }, tallies.map((entry) => el('div', {
+    el('div', {
+      class: 'race', testid: 'race-' + task.taskId, 'data-k': race.k === null ? '' : race.k, 'data-lead': race.lead,
+      'data-needed': race.needed === null ? '' : race.needed,
+    }, raceText(task, race)),
+    tallies.length ? el('div', { class: 'bars', testid: 'votes-' + task.taskId }, tallies.map((entry, index) => el('div', {
       class: 'bar' + (winner && entry === winner ? ' winner' : ''),
       title: 'equivalence class ' + entry.classKey + ': ' + entry.votes + ' votes',
       'data-class': entry.classKey,
       'data-votes': entry.votes,
     },
     el('span', { class: 'label mono' }, shortKey(entry.classKey)),
-    el('span', { class: 'track' }, el('span', { class: 'fill', width: Math.round((entry.votes / scale) * 100) + '%' })),
+    el('span', { class: 'track' },
+      el('span', { class: 'fill', style: { width: percent(entry.votes / scale) } }),
+      index === 0 && race.target !== null ? el('span', {
+        class: 'target', style: { left: percent(race.target / scale) }, testid: 'target-' + task.taskId,
+        title: 'a lead of k = ' + race.k + ': the leader wins at ' + race.target + ' votes (runner-up ' + race.second + ' + ' + race.k + ')',
+      }) : null),
     el('span', null, String(entry.votes))))) : null,
-    task.decision && task.decision.reason && task.decision.outcome !== 'consensus' ? el('div', { class: 'muted decision' }, task.decision.reason) : null);
+    task.decision && task.decision.reason && task.decision.outcome !== 'consensus' ? el('div', { class: 'muted decision' }, task.decision.reason) : null,
+    detailPanel(task));
 }
 
 function renderDecompositions(view) {

@@ -3,12 +3,12 @@
  * The dashboard's browser script (`GET /dashboard.js`), part one: state, the API client, the API key, the runs
  * list, throttled run-view fetches and the live event stream read with fetch + ReadableStream (EventSource cannot
  * send the Authorization header), reconnecting with Last-Event-ID. The rendering functions
- * (dashboard-render.ts) are spliced in at the `@render` marker. A plain ES module, no framework, no external
- * requests; every server string goes in with `textContent`/`setAttribute`, never as markup. Kept free of backticks
- * and template substitutions so that it can live in a raw string.
+ * (dashboard-render.ts, dashboard-task-detail.ts, dashboard-dag-edges.ts) are spliced in at the `@render` marker. A
+ * plain ES module, no framework, no external requests; every server string goes in with `textContent`/`setAttribute`,
+ * never as markup. Kept free of backticks and template substitutions so that it can live in a raw string.
  */
 
-/** The script; an `@render` comment marks where {@link DASHBOARD_RENDER_JS} goes. */
+/** The script; an `@render` comment marks where the renderers (`DASHBOARD_RENDER_JS` and the rest) go. */
 export const DASHBOARD_JS = String.raw`// zerr dashboard: plain ES module, no framework, no external requests. Every string from the server is inserted
 // with textContent or setAttribute, never as markup.
 const KEY_STORAGE = 'zerr.apiKey';
@@ -37,6 +37,12 @@ const state = {
   lastViewAt: 0,
   rate: null,
   blockedUntil: 0,
+  /** Task id -> k from live task-start events (the view has it once the task is recorded). */
+  taskK: new Map(),
+  /** Task ids whose detail panel is open, and their fetched details (task id -> TaskDetail or { error }). */
+  openDetails: new Set(),
+  details: new Map(),
+  detailsInFlight: new Set(),
 };
 
 const $ = (id) => document.getElementById(id);
@@ -51,6 +57,7 @@ function el(tag, props, ...children) {
       if (name === 'class') node.className = value;
       else if (name === 'testid') node.setAttribute('data-testid', value);
       else if (name === 'width') node.style.width = value;
+      else if (name === 'style') for (const [property, text] of Object.entries(value)) node.style.setProperty(property, String(text));
       else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
       else node.setAttribute(name, String(value));
     }
@@ -207,6 +214,10 @@ function selectRun(runId) {
   state.lastEventId = 0;
   state.tallies = new Map();
   state.sigs = new Map();
+  state.taskK = new Map();
+  state.openDetails = new Set();
+  state.details = new Map();
+  state.detailsInFlight = new Set();
   history.replaceState(null, '', '#run=' + encodeURIComponent(runId));
   $('run-placeholder').classList.add('hidden');
   $('run-body').classList.remove('hidden');
@@ -382,6 +393,7 @@ function onStreamMessage(runId, message) {
   }
   if (!event || typeof event !== 'object') return;
   logEvent(event);
+  if (event.type === 'task-start' && typeof event.k === 'number') state.taskK.set(event.taskId, event.k);
   if (event.type === 'vote-cast' && Array.isArray(event.tallies)) {
     state.tallies.set(event.taskId, event.tallies);
     if (state.view) {

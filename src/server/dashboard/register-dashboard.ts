@@ -8,9 +8,11 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { InvalidArgumentError } from '../../index.js';
 import { DASHBOARD_CSS } from './dashboard-css.js';
+import { DASHBOARD_EDGES_JS } from './dashboard-dag-edges.js';
 import { dashboardHtml } from './dashboard-html.js';
 import { DASHBOARD_RENDER_JS } from './dashboard-render.js';
 import { DASHBOARD_JS } from './dashboard-script.js';
+import { DASHBOARD_DETAIL_JS } from './dashboard-task-detail.js';
 
 /** Options of {@link registerDashboard}. */
 export interface DashboardOptions {
@@ -42,7 +44,7 @@ export async function registerDashboard(app: FastifyInstance, options: Dashboard
     throw new InvalidArgumentError({ parameter: 'options.basePath', value: options.basePath, expected: 'a path such as "/dashboard" (letters, digits, . _ ~ -)' });
   }
   const html = dashboardHtml(basePath);
-  const script = DASHBOARD_JS.replace('/* @render */', () => DASHBOARD_RENDER_JS);
+  const script = DASHBOARD_JS.replace('/* @render */', () => `${DASHBOARD_RENDER_JS}${DASHBOARD_DETAIL_JS}${DASHBOARD_EDGES_JS}`);
   const send = (reply: FastifyReply, type: string, body: string): FastifyReply => reply.headers(SECURITY_HEADERS).type(type).send(body);
   app.get(basePath === '' ? '/' : basePath, async (_request, reply) => send(reply, 'text/html; charset=utf-8', html));
   if (basePath !== '') app.get(`${basePath}/`, async (_request, reply) => send(reply, 'text/html; charset=utf-8', html));

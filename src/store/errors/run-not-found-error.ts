@@ -13,8 +13,9 @@ export class RunNotFoundError extends ZeroErrorError {
   /** The run id that was not found. */
   readonly runId: string;
 
-  constructor(options: { runId: string; cause?: unknown }) {
-    super('run_not_found', `Run ${JSON.stringify(options.runId)} does not exist; call createRun first.`, {
+  /** `message` replaces the default (written for callers of the store API) with one for the reader at hand. */
+  constructor(options: { runId: string; cause?: unknown; message?: string }) {
+    super('run_not_found', options.message ?? `Run ${JSON.stringify(options.runId)} does not exist; call createRun first.`, {
       cause: options.cause,
     });
     this.runId = options.runId;

@@ -270,6 +270,17 @@ export class MemoryRunStore implements RunStore {
       }));
   }
 
+  async findRunIds(prefix: string, options?: { readonly limit?: number }): Promise<readonly string[]> {
+    this.#assertOpen('findRunIds');
+    schemas.validate(schemas.runIdPrefixSchema, prefix, 'prefix');
+    const limit = schemas.validate(schemas.listOptionsSchema, options, 'options')?.limit ?? 10;
+    return [...this.#runs.values()]
+      .filter(({ head }) => head.id.startsWith(prefix))
+      .sort((a, b) => b.head.createdAt - a.head.createdAt || b.seq - a.seq)
+      .slice(0, limit)
+      .map(({ head }) => head.id);
+  }
+
   /** Idempotent. Afterwards every other method throws `StoreClosedError`. */
   async close(): Promise<void> {
     this.#closed = true;

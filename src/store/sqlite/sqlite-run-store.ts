@@ -361,6 +361,24 @@ export class SqliteRunStore implements RunStore {
     }));
   }
 
+  async findRunIds(prefix: string, options?: { readonly limit?: number }): Promise<readonly string[]> {
+    this.#assertOpen('findRunIds');
+    const text = schemas.validate(schemas.runIdPrefixSchema, prefix, 'prefix');
+    const limit = schemas.validate(schemas.listOptionsSchema, options, 'options')?.limit ?? 10;
+    const found = await this.#guard('findRunIds', () =>
+      this.#db
+        .selectFrom('runs')
+        .select('id')
+        // substr, not LIKE: `_` and `%` in a prefix are plain characters.
+        .where(sql<boolean>`substr(id, 1, length(${text})) = ${text}`)
+        .orderBy('created_at', 'desc')
+        .orderBy(sql`runs.rowid`, 'desc')
+        .limit(limit)
+        .execute(),
+    );
+    return found.map((row) => row.id);
+  }
+
   /** Closes the file (checkpointing the WAL). Idempotent; afterwards every other method throws `store_closed`. */
   async close(): Promise<void> {
     this.#closing ??= this.#db.destroy();
