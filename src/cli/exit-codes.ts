@@ -93,12 +93,12 @@ const ERRNO_WORDS: Readonly<Record<string, string>> = {
 
 /**
  * One line for `error`: a Zero-Error error's message; a Node system error as `<path>: <what went wrong>` (e.g.
- * `/nope.md: no such file or directory`); anything else its message.
+ * `/nope.md: no such file or directory`); anything else its message (a spec error lists its issues).
  */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const { code, path, dest } = error as NodeJS.ErrnoException & { dest?: string };
   const words = typeof code === 'string' ? ERRNO_WORDS[code] : undefined;
   if (words !== undefined && typeof path === 'string') return `${path}${typeof dest === 'string' ? ` -> ${dest}` : ''}: ${words}`;
-  return error.message.split('\n')[0] ?? error.message;
+  return error.message;
 }
