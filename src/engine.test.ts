@@ -116,14 +116,17 @@ describe('createEngine().run', () => {
     });
   });
 
-  test('model unavailable: the decision is recorded, the run finishes as failed with the message, the error is rethrown', async () => {
+  test('model unavailable: the failed calls are recorded, no decision (resume continues the task), the run finishes as failed, the error is rethrown', async () => {
     const unavailable = new ModelUnavailableError({ provider: 'mock', message: 'cannot load ./missing.gguf' });
     await withEngine(unavailable, async ({ engine, store, events }) => {
       await expect(engine.run([clampSpec(), sumPositiveSpec()], { runId: 'run-engine-down', k: 2, maxSamples: 4 })).rejects.toBe(unavailable);
       const record = await store.getRun('run-engine-down');
       expect(record?.status).toBe('failed');
       expect(record?.summary).toMatchObject({ error: unavailable.message, tasks: 0 });
-      expect(record?.decisions).toEqual([expect.objectContaining({ taskId: 'orchestrate/clamp', outcome: 'model-unavailable' })]);
+      expect(record?.decisions).toEqual([]);
+      expect(record?.callFailures.map((failure) => [failure.taskId, failure.code])).toEqual([
+        ['orchestrate/clamp', 'model_unavailable'], ['orchestrate/clamp', 'model_unavailable'],
+      ]);
       // The run's tasks are recorded up front (what resume continues); the second was never started.
       expect(record?.tasks.map((task) => task.taskId)).toEqual(['orchestrate/clamp', 'orchestrate/sum-positive']);
       expect(record?.samples.filter((sample) => sample.taskId === 'orchestrate/sum-positive')).toEqual([]);

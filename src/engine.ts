@@ -15,7 +15,8 @@ import { newRunId } from './orchestrate/run-id.js';
 import { solveTask, type SolveTaskDependencies, type SolveTaskResult } from './orchestrate/solve-task.js';
 import { parseBuildRequest, type BuildBudgets, type BuildRequestInput } from './orchestrate/build/build-request.js';
 import { readBuildMarker, writeBuildMarker } from './orchestrate/build/build-marker.js';
-import { BuildNotResumableError } from './orchestrate/build/build-errors.js';
+import { BudgetExceededError, BuildNotResumableError } from './orchestrate/build/build-errors.js';
+import { BuildBudgetTracker } from './orchestrate/build/build-budget.js';
 import { runBuild, type BuildResult } from './orchestrate/build/run-build.js';
 import { RedFlagger } from './redflag/red-flagger.js';
 import type { RedFlagRule } from './redflag/red-flag-rule.js';
@@ -68,6 +69,11 @@ export interface RunOptions {
   readonly advisoryTests?: Readonly<Record<string, readonly TestCase[]>>;
   /** Share of the best class's advisory passes a class needs to take part in the vote. Default 0.5. */
   readonly advisoryThreshold?: number;
+  /**
+   * Cost budget of the run in USD: when the priced answers (`costUsd`, set by the model's pricing) reach it, the run
+   * pauses (`RunPausedError`, resumable with a higher budget). Unpriced answers count 0. Default none.
+   */
+  readonly maxCostUsd?: number;
   readonly signal?: AbortSignal;
   /**
    * What an aborted `signal` makes of the run: `paused` (recorded `paused`, {@link Engine.resumeRun} continues it;
@@ -136,12 +142,13 @@ export interface Engine {
   build(request: BuildRequestInput, options: BuildOptions): Promise<BuildResult>;
   /**
    * Resumes a paused, failed or killed `solve`/`demo` run: decided tasks are not solved again, the others continue
-   * from their recorded samples (no recorded model call is made again), with the run's recorded settings.
+   * from their recorded samples (no recorded model call is made again), with the run's recorded settings
+   * (`options.maxCostUsd` replaces the recorded cost budget for this session; what was spent before counts).
    * @throws RunNotFoundError; RunNotResumableError (`run_not_resumable`: complete, or a build/decompose run);
    *   RunBusyError (`run_busy`) when another process works on it; RunPausedError (`run_paused`) when stopped again;
    *   as {@link Engine.run}.
    */
-  resumeRun(runId: string, options?: { readonly signal?: AbortSignal }): Promise<RunResult>;
+  resumeRun(runId: string, options?: { readonly signal?: AbortSignal; readonly maxCostUsd?: number }): Promise<RunResult>;
   /**
    * Resumes a paused or killed build from its last checkpoint: nothing finished is redone, recorded samples are
    * not sampled again.
@@ -222,7 +229,14 @@ export function createEngine(options: EngineOptions): Engine {
     stopAs: 'paused' | 'cancelled' = 'paused',
   ): Promise<RunResult> => {
     const lease = await RunLease.acquire(store, runId);
-    const stop = signal === undefined ? lease.lost : AbortSignal.any([signal, lease.lost]);
+    // `maxCostUsd`: the build's budget tracker, over the priced answers of every session of the run.
+    const budgetStop = new AbortController();
+    const budget = config.maxCostUsd === undefined ? undefined : new BuildBudgetTracker({
+      budgets: { maxCostUsd: config.maxCostUsd }, controller: budgetStop,
+      spent: { tokens: 0, costUsd: (snapshot?.samples ?? []).reduce((sum, sample) => sum + (sample.costUsd ?? 0), 0), wallMs: 0 },
+    });
+    const stop = AbortSignal.any([...(signal === undefined ? [] : [signal]), lease.lost, budgetStop.signal]);
+    const model = budget === undefined ? options.model : budget.wrap(options.model);
     const results: SolveTaskResult[] = [];
     try {
       if (snapshot !== undefined) await store.reopenRun(runId);
@@ -233,7 +247,8 @@ export function createEngine(options: EngineOptions): Engine {
           results.push(done);
           continue;
         }
-        const result = await solveTask(solveDependencies(options.model), {
+        budget?.check();
+        const result = await solveTask(solveDependencies(model), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
           ...(config.parallelism === undefined ? {} : { parallelism: config.parallelism }),
           ...(config.advisoryTests?.[spec.id] === undefined ? {} : { advisoryTests: config.advisoryTests[spec.id] }),
@@ -255,7 +270,8 @@ export function createEngine(options: EngineOptions): Engine {
         throw error;
       }
       if (stop.aborted) {
-        const reason = `paused: ${stop.reason instanceof Error ? stop.reason.message : String(stop.reason ?? 'stopped')}`;
+        const why = stop.reason instanceof Error ? stop.reason.message : String(stop.reason ?? 'stopped');
+        const reason = `paused: ${why}${stop.reason instanceof BudgetExceededError ? ' (resume with a higher --max-cost-usd)' : ''}`;
         await store.finishRun(runId, { status: 'paused', finishedAt: Date.now(), summary: { ...summarize(results), reason } });
         bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'paused', reason });
         throw new RunPausedError({ runId, reason, cause: error });
@@ -264,6 +280,7 @@ export function createEngine(options: EngineOptions): Engine {
       bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'failed', error: message });
       throw error;
     } finally {
+      budget?.dispose();
       await lease.release();
     }
     await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: summarize(results) });
@@ -282,6 +299,7 @@ export function createEngine(options: EngineOptions): Engine {
         ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
         ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
         ...(runOptions.advisoryTests === undefined ? {} : { advisoryTests: runOptions.advisoryTests }),
+        ...(runOptions.maxCostUsd === undefined ? {} : { maxCostUsd: runOptions.maxCostUsd }),
         taskOrder: specs.map((spec) => spec.id),
       };
       await store.createRun({ id: runId, kind: runOptions.kind ?? 'solve', model: options.modelName, config, createdAt: Date.now() });
@@ -294,7 +312,8 @@ export function createEngine(options: EngineOptions): Engine {
       if (existing.kind === 'build') throw new RunNotResumableError(`run ${runId} is a build; zerr resume continues it as one`);
       if (existing.kind !== 'solve' && existing.kind !== 'demo') throw new RunNotResumableError(`run ${runId} is a ${existing.kind} run, which cannot be resumed`);
       if (existing.status === 'completed') throw new RunNotResumableError(`run ${runId} is already complete`);
-      const config = SolveRunConfigSchema.parse(existing.config);
+      const recorded = SolveRunConfigSchema.parse(existing.config);
+      const config = resumeOptions.maxCostUsd === undefined ? recorded : { ...recorded, maxCostUsd: resumeOptions.maxCostUsd };
       const specs = existing.tasks.map((task) => TaskSpecSchema.parse(task.spec));
       const order = Array.isArray(existing.config['taskOrder']) ? (existing.config['taskOrder'] as unknown[]).map(String) : undefined;
       if (order !== undefined) specs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
@@ -384,14 +403,18 @@ export function createEngine(options: EngineOptions): Engine {
 export function summarize(results: readonly SolveTaskResult[]): Record<string, unknown> {
   const outcomes: Record<string, number> = {};
   const redFlagsByRule: Record<string, number> = {};
-  let samples = 0, inputTokens = 0, outputTokens = 0, costUsd = 0;
+  const failedCallsByCause: Record<string, number> = {};
+  let samples = 0, failedCalls = 0, retries = 0, inputTokens = 0, outputTokens = 0, costUsd = 0;
   for (const result of results) {
     outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
     for (const [rule, count] of Object.entries(result.redFlagsByRule)) redFlagsByRule[rule] = (redFlagsByRule[rule] ?? 0) + count;
+    for (const [cause, count] of Object.entries(result.failedCallsByCause)) failedCallsByCause[cause] = (failedCallsByCause[cause] ?? 0) + count;
     samples += result.samples;
+    failedCalls += result.failedCalls;
+    retries += result.retries;
     inputTokens += result.inputTokens;
     outputTokens += result.outputTokens;
     costUsd += result.costUsd;
   }
-  return { tasks: results.length, outcomes, samples, redFlagsByRule, inputTokens, outputTokens, costUsd };
+  return { tasks: results.length, outcomes, samples, failedCalls, failedCallsByCause, retries, redFlagsByRule, inputTokens, outputTokens, costUsd };
 }

@@ -4,12 +4,13 @@
  * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names.
  */
 import { stat } from 'node:fs/promises';
-import type { Engine, ModelStack, RunStore, Sandbox } from '../index.js';
+import type { Engine, ModelPricing, ModelStack, RunStore, Sandbox } from '../index.js';
 import { loadEngineApi } from './engine-api.js';
+import type { ModelCallFlags } from './model-call-options.js';
 import { createNoModel, NO_MODEL_NAME } from './no-model.js';
 
 /** Options every engine-running command shares. */
-export interface EngineCommandOptions {
+export interface EngineCommandOptions extends ModelCallFlags {
   /** The model URI. Undefined only for commands that serve without a model (`zerr mcp`): a stand-in that fails every call. */
   readonly model: string | undefined;
   /** The command, for the stand-in's message. Default `zerr`. */
@@ -17,11 +18,15 @@ export interface EngineCommandOptions {
   readonly store?: string;
   readonly unsafeNoSandbox?: boolean;
   readonly dataDir?: string;
-  readonly timeoutMs?: number;
   /** Check Python candidates' types with pyright. Default true. */
   readonly pythonTypes?: boolean;
   /** Wrap the model in a circuit breaker (long-lived servers: a model that went away fails runs fast). Default false. */
   readonly circuitBreaker?: boolean;
+  /**
+   * The `--max-cost-usd` the command was given: a budget needs a priced model, so without a price for the model
+   * opening fails with InvalidArgumentError (`invalid_argument`, parameter `--max-cost-usd`) naming how to give one.
+   */
+  readonly maxCostUsd?: number;
 }
 
 /** Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE). */
@@ -44,9 +49,14 @@ export async function openSandbox(unsafe: boolean | undefined): Promise<Sandbox>
   return createSandbox({ allowUnsafe: unsafe === true });
 }
 
-/** Builds an engine for a command (the store it opened is returned too; `engine.close()` closes it). Closes what it opened if a later step fails. */
-export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack }> {
-  const { createEngine, createLanguageModel, createModelStack } = await loadEngineApi();
+/**
+ * Builds an engine for a command (the store it opened is returned too; `engine.close()` closes it). Closes what it
+ * opened if a later step fails. The model is wrapped with retry (3 retries unless `modelRetries`) and a per-call
+ * timeout (the provider's default unless `modelTimeoutMs`; 0 turns either off), and priced by `modelPricingFor`.
+ * @throws InvalidArgumentError (`invalid_argument`) for a bad model URI, or `--max-cost-usd` with an unpriced model.
+ */
+export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack; pricing: ModelPricing | undefined }> {
+  const { createEngine, createLanguageModel, createModelStack, modelPricingFor } = await loadEngineApi();
   const sandbox = await openSandbox(options.unsafeNoSandbox);
   let store: RunStore | undefined;
   try {
@@ -54,9 +64,21 @@ export async function openEngine(options: EngineCommandOptions): Promise<{ engin
     const base = options.model === undefined
       ? await createNoModel(options.command ?? 'zerr')
       : await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+    const pricing = options.model === undefined ? undefined : await modelPricingFor(options.model, base);
+    if (options.maxCostUsd !== undefined && pricing === undefined) {
+      await base.close();
+      const { InvalidArgumentError } = await loadEngineApi();
+      const join = options.model?.includes('?') === true ? '&' : '?';
+      throw new InvalidArgumentError({
+        parameter: '--max-cost-usd', value: options.maxCostUsd,
+        expected: `a priced model, but ${options.model ?? 'the model'} has no price (none in @pydantic/genai-prices for it; local, llama-cpp and replay models are unpriced): give one in the model URI, e.g. --model "${options.model ?? ''}${join}inputUsdPerMTok=0.4&outputUsdPerMTok=1.6" (USD per 1,000,000 tokens)`,
+      });
+    }
     const model = createModelStack(base, {
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+      ...(options.modelTimeoutMs === undefined ? {} : { timeoutMs: options.modelTimeoutMs === 0 ? false : options.modelTimeoutMs }),
+      ...(options.modelRetries === undefined ? {} : { retry: options.modelRetries === 0 ? false : { maxRetries: options.modelRetries } }),
       ...(options.circuitBreaker === true ? { circuitBreaker: true } : {}),
+      ...(pricing === undefined ? {} : { pricing }),
     });
     const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true,
@@ -68,7 +90,7 @@ export async function openEngine(options: EngineCommandOptions): Promise<{ engin
       const { createLogger, logEngineEvents } = await loadEngineApi();
       engine.on(logEngineEvents(createLogger({ destination: process.stderr, level })));
     }
-    return { engine, sandbox, store, modelStack: model };
+    return { engine, sandbox, store, modelStack: model, pricing };
   } catch (error) {
     await sandbox.close();
     await store?.close();

@@ -11,6 +11,8 @@ interface TaskProgress {
   maxSamples: number;
   k: number;
   samples: number;
+  /** Calls that gave no answer (not samples: they do not use up the budget). */
+  failedCalls: number;
   flagged: number;
   failed: number;
   verified: number;
@@ -38,11 +40,13 @@ export class ProgressDisplay {
   readonly onEvent = (event: EngineEvent): void => {
     switch (event.type) {
       case 'task-start':
-        this.#tasks.set(event.taskId, { maxSamples: event.maxSamples, k: event.k, samples: 0, flagged: 0, failed: 0, verified: 0, tallies: [] });
+        this.#tasks.set(event.taskId, { maxSamples: event.maxSamples, k: event.k, samples: 0, failedCalls: 0, flagged: 0, failed: 0, verified: 0, tallies: [] });
         break;
       case 'sample-end':
-      case 'sample-failed':
         this.#update(event.taskId, (task) => { task.samples += 1; });
+        break;
+      case 'sample-failed':
+        this.#update(event.taskId, (task) => { task.failedCalls += 1; });
         break;
       case 'sample-red-flagged':
         this.#update(event.taskId, (task) => { task.flagged += 1; });
@@ -102,7 +106,7 @@ export class ProgressDisplay {
 function describe(task: TaskProgress): string {
   const votes = task.tallies.slice(0, 4).map((tally) => `${tally.classKey.slice(0, 6)}:${tally.votes}`).join(' ');
   return (
-    `samples ${task.samples}/${task.maxSamples}, red-flagged ${task.flagged}, failed verification ${task.failed}, ` +
+    `samples ${task.samples}/${task.maxSamples}${task.failedCalls === 0 ? '' : ` (+${task.failedCalls} calls without an answer)`}, red-flagged ${task.flagged}, failed verification ${task.failed}, ` +
     `verified ${task.verified}, classes ${task.tallies.length}${votes ? ` [${votes}]` : ''} (k=${task.k})`
   );
 }

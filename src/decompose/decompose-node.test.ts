@@ -179,18 +179,26 @@ describe('decomposeNode: voting', () => {
 });
 
 describe('decomposeNode: failures', () => {
-  test('every call failing -> model_unavailable thrown, the decision recorded first, no sample recorded', async () => {
+  test('every call failing -> model_unavailable thrown, the decision recorded first, no sample, the failures recorded', async () => {
     const h = await harness();
     const model = new MockLanguageModel({ responses: new ModelCallError({ provider: 'mock', message: 'HTTP 500', statusCode: 500, isRetryable: true }) });
     const error = await decompose(h, model, { k: 2, maxSamples: 4 }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ModelUnavailableError);
     expect(error).toMatchObject({ code: 'model_unavailable' });
-    expect((error as Error).message).toContain('all 4 calls failed; last error: mock: HTTP 500');
+    expect((error as Error).message).toContain('4 calls gave no answer (http_500 4; 0 retries; 0 answers); last error: mock: HTTP 500');
     const run = await runOf(h);
     expect(run.samples).toEqual([]);
-    expect(run.decisions).toEqual([expect.objectContaining({ taskId: TASK, outcome: 'model-unavailable', samples: 4, code: null })]);
+    expect(run.callFailures.map((f) => [f.sampleIndex, f.statusCode])).toEqual([[0, 500], [1, 500], [0, 500], [1, 500]]);
+    expect(run.decisions).toEqual([expect.objectContaining({ taskId: TASK, outcome: 'model-unavailable', samples: 0, code: null })]);
     expect(h.events.filter((event) => event.type === 'sample-failed')).toHaveLength(4);
     expect(h.events.at(-1)).toMatchObject({ type: 'task-end', outcome: 'model-unavailable' });
+  });
+
+  test('recordUnavailable false (builds): no decision, so a resume decomposes the node again', async () => {
+    const h = await harness();
+    const model = new MockLanguageModel({ responses: new ModelCallError({ provider: 'mock', message: 'HTTP 500', statusCode: 500, isRetryable: true }) });
+    await expect(decompose(h, model, { k: 2, maxSamples: 4, recordUnavailable: false })).rejects.toMatchObject({ code: 'model_unavailable' });
+    expect((await runOf(h)).decisions).toEqual([]);
   });
 
   test('a circuit-open error stops after the round and is rethrown as is', async () => {
@@ -200,15 +208,17 @@ describe('decomposeNode: failures', () => {
     const error = await decompose(h, model, { k: 3, maxSamples: 12 }).catch((thrown: unknown) => thrown);
     expect(error).toBe(open);
     expect(model.calls).toHaveLength(3);
-    expect((await runOf(h)).decisions[0]).toMatchObject({ outcome: 'model-unavailable', samples: 3 });
+    expect((await runOf(h)).decisions[0]).toMatchObject({ outcome: 'model-unavailable', samples: 2 });
   });
 
-  test('a single failed call records nothing for that sample; the rest continue', async () => {
+  test('a single failed call records no sample but a call failure, and is not counted as a sample', async () => {
     const h = await harness();
     const model = new MockLanguageModel({ responses: bySampleIndex([answer(base), new ModelCallError({ provider: 'mock', message: 'x', isRetryable: false }), answer(base)]) });
     const result = await decompose(h, model, { k: 2, parallelism: 3 });
-    expect(result).toMatchObject({ outcome: 'consensus', samples: 3, votes: 2 });
-    expect((await runOf(h)).samples.map((sample) => sample.sampleIndex)).toEqual([0, 2]);
+    expect(result).toMatchObject({ outcome: 'consensus', samples: 2, votes: 2, failedCalls: 1, failedCallsByCause: { network: 1 } });
+    const run = await runOf(h);
+    expect(run.samples.map((sample) => sample.sampleIndex)).toEqual([0, 2]);
+    expect(run.callFailures).toMatchObject([{ sampleIndex: 1, code: 'model_call_failed', statusCode: null, attempts: 1 }]);
   });
 
   test('ReplayExhaustedError ends sampling (not counted as a sample)', async () => {

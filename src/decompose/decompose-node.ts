@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import { parseOptions } from '../errors/parse-options.js';
 import type { GenerateResult, LanguageModel } from '../llm/language-model.js';
-import { ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
+import { FailedCallTally } from '../llm/failed-call-tally.js';
+import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { RunStore, SampleRecord } from '../store/run-store.js';
 import type { TaskProgress } from '../store/task-progress.js';
@@ -46,7 +47,11 @@ export interface DecomposeNodeOptions {
   readonly reservedEntryPoints?: readonly string[] | undefined;
   /** Lead the winning class needs over the runner-up (first-to-ahead-by-k). Default 3. */
   readonly k?: number | undefined;
-  /** Sample budget (model calls, red-flagged and failed ones included). Default 12. */
+  /**
+   * Sample budget: answers (red-flagged ones included). Calls that gave no answer are counted apart (recorded with
+   * their causes) and their sample index is drawn again; `maxSamples` of them in all, or 5 in a row, mean the model
+   * is unavailable. Default 12.
+   */
   readonly maxSamples?: number | undefined;
   /** Samples per round (in flight at once). Default `k`. */
   readonly parallelism?: number | undefined;
@@ -58,6 +63,11 @@ export interface DecomposeNodeOptions {
   readonly maxSubtasks?: number | undefined;
   /** Records of an interrupted decomposition of this node (`taskProgress(run, 'decompose:<nodeId>')`). */
   readonly resume?: TaskProgress | undefined;
+  /**
+   * Record the decision `model-unavailable` before throwing ModelUnavailableError. Default true. `zerr build` passes
+   * false, so that the node stays undecided and a resume decomposes it once the model is back.
+   */
+  readonly recordUnavailable?: boolean | undefined;
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -81,8 +91,14 @@ export interface DecomposeNodeResult {
   readonly votes: number;
   readonly runnerUpVotes: number;
   readonly k: number;
-  /** Samples drawn, recorded ones reused on resume and failed calls included. */
+  /** Answers, recorded ones reused on resume included; calls without an answer are `failedCalls`. */
   readonly samples: number;
+  /** Calls that gave no answer (after their retries), counted apart from `samples`. */
+  readonly failedCalls: number;
+  /** `failedCalls` by cause (`http_<status>`, `network`, `model_timeout`, `model_empty_answer`, ...). */
+  readonly failedCallsByCause: Readonly<Record<string, number>>;
+  /** Retries the retry middleware made, over answered and failed calls. */
+  readonly retries: number;
   readonly redFlagged: number;
   readonly redFlagsByRule: Readonly<Record<string, number>>;
   readonly classes: readonly ProposalClassTally[];
@@ -113,6 +129,7 @@ const OptionsSchema = z
       'a TaskProgress ({ samples, redFlags, layerResults, votes })',
     ).optional(),
     signal: z.instanceof(AbortSignal).optional(),
+    recordUnavailable: z.boolean().default(true),
   })
   .strict();
 
@@ -123,6 +140,8 @@ interface SampleVerdict {
   readonly proposal?: DecompositionProposal;
   readonly stop?: 'exhausted' | 'unavailable';
   readonly error?: unknown;
+  /** The call gave no answer: its error; the index is drawn again. */
+  readonly failed?: unknown;
 }
 
 /** What the store already holds about one sample index. */
@@ -145,7 +164,8 @@ interface RecordedSample {
  *
  * Records: `recordSample` per answered call (`code`: canonical proposal JSON when the answer is a schema-valid
  * proposal, else null), `recordRedFlag` per hit, `recordVote` per accepted proposal, and `recordDecision` (code: the
- * chosen class's first proposal as canonical JSON). A failed call records nothing and emits `sample-failed`.
+ * chosen class's first proposal as canonical JSON). A call without an answer records `recordCallFailure` (its cause)
+ * and emits `sample-failed`; its index is drawn again.
  *
  * Resume: a sample index recorded in `options.resume` is not sent to the model and not recorded again. Its recorded
  * red flags mean red-flagged; its recorded vote means accepted with that class key (the proposal re-read from the
@@ -158,7 +178,8 @@ interface RecordedSample {
  *
  * @throws InvalidArgumentError (`invalid_argument`, parameter `options.<field>`) for bad options;
  *   ModelUnavailableError (`model_unavailable`, or the provider's `circuit_open`) when the model cannot be reached or
- *   every call failed - the decision `model-unavailable` is recorded first; the signal's reason when aborted (no
+ *   keeps failing - the decision `model-unavailable` is recorded first unless `recordUnavailable` is false; the
+ *   signal's reason when aborted (no
  *   decision is recorded, so the node can be resumed from its records); store errors as thrown.
  */
 export async function decomposeNode(deps: DecomposeNodeDependencies, options: DecomposeNodeOptions): Promise<DecomposeNodeResult> {
@@ -184,10 +205,10 @@ export async function decomposeNode(deps: DecomposeNodeDependencies, options: De
   const vote = new FirstToAheadByKVote({ k });
   const representatives = new Map<string, { index: number; proposal: DecompositionProposal }>();
   const redFlagsByRule: Record<string, number> = {};
-  const totals = { samples: 0, modelFailures: 0, redFlagged: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const totals = { samples: 0, retries: 0, redFlagged: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const failedCalls = new FailedCallTally({ provider: model.provider, maxFailedCalls: o.maxSamples });
   let stopReason: 'exhausted' | 'unavailable' | undefined;
   let unavailableError: unknown;
-  let lastModelError: unknown;
 
   deps.emit({ type: 'task-start', runId, at: now(), taskId, k, maxSamples: o.maxSamples });
 
@@ -256,18 +277,20 @@ export async function decomposeNode(deps: DecomposeNodeDependencies, options: De
     } catch (error) {
       if (error instanceof ReplayExhaustedError) return { index, stop: 'exhausted' };
       if ((error as { name?: unknown }).name === 'AbortError' || o.signal?.aborted === true) throw error;
-      totals.samples += 1;
-      totals.modelFailures += 1;
-      lastModelError = error;
       const code = (error as { code?: unknown }).code;
-      deps.emit({
-        type: 'sample-failed', runId, at: now(), taskId, sampleIndex: index,
-        code: typeof code === 'string' ? code : 'unknown', message: error instanceof Error ? error.message : String(error),
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = error instanceof ModelCallError ? error.attempts : 1;
+      totals.retries += attempts - 1;
+      await deps.store.recordCallFailure(runId, {
+        taskId, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown',
+        statusCode: error instanceof ModelCallError ? (error.statusCode ?? null) : null, message, attempts, createdAt: now(),
       });
-      if (error instanceof ModelUnavailableError || code === 'circuit_open') return { index, stop: 'unavailable', error };
-      return { index };
+      deps.emit({ type: 'sample-failed', runId, at: now(), taskId, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown', message });
+      if (error instanceof ModelUnavailableError || code === 'circuit_open') return { index, failed: error, stop: 'unavailable', error };
+      return { index, failed: error };
     }
     totals.samples += 1;
+    totals.retries += (result.attempts ?? 1) - 1;
     totals.inputTokens += result.usage.inputTokens;
     totals.outputTokens += result.usage.outputTokens;
     totals.costUsd += result.costUsd ?? 0;
@@ -288,11 +311,13 @@ export async function decomposeNode(deps: DecomposeNodeDependencies, options: De
   };
 
   let next = 0;
-  while (!vote.status().decided && stopReason === undefined && next < o.maxSamples) {
+  /** Sample indices whose call gave no answer: drawn again, before new ones. */
+  const redo: number[] = [];
+  while (!vote.status().decided && stopReason === undefined && totals.samples < o.maxSamples) {
     o.signal?.throwIfAborted();
-    const size = Math.min(parallelism, o.maxSamples - next);
-    const indices = Array.from({ length: size }, (_, offset) => next + offset);
-    next += size;
+    const size = Math.min(parallelism, o.maxSamples - totals.samples);
+    const indices = redo.splice(0, size);
+    while (indices.length < size) indices.push(next++);
     const settled = await Promise.allSettled(indices.map(runSample));
     const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (rejected !== undefined) throw rejected.reason;
@@ -301,11 +326,23 @@ export async function decomposeNode(deps: DecomposeNodeDependencies, options: De
       .sort((a, b) => a.index - b.index);
     const keys: string[] = [];
     for (const verdict of verdicts) {
+      if ('failed' in verdict) {
+        failedCalls.failed(verdict.failed);
+        redo.push(verdict.index);
+      } else if (verdict.stop === undefined) {
+        failedCalls.answered();
+      }
       if (verdict.stop === 'unavailable') { stopReason = 'unavailable'; unavailableError = verdict.error; }
       if (verdict.stop === 'exhausted' && stopReason === undefined) stopReason = 'exhausted';
       if (verdict.classKey === undefined || verdict.proposal === undefined) continue;
       keys.push(verdict.classKey);
       if (!representatives.has(verdict.classKey)) representatives.set(verdict.classKey, { index: verdict.index, proposal: verdict.proposal });
+    }
+    redo.sort((a, b) => a - b);
+    if (stopReason === undefined && failedCalls.unavailable) {
+      // Calls keep failing (after their retries): the model is unavailable, whatever each error's own classification.
+      stopReason = 'unavailable';
+      unavailableError = failedCalls.unavailableError({ retries: totals.retries, answers: totals.samples });
     }
     if (keys.length === 0) continue;
     const { tallies } = vote.castBatch(keys);
@@ -315,15 +352,7 @@ export async function decomposeNode(deps: DecomposeNodeDependencies, options: De
     }
   }
 
-  if (stopReason === undefined && totals.samples > 0 && totals.modelFailures === totals.samples) {
-    // Not one call answered: the model is unavailable for this node, whatever each error's own classification.
-    stopReason = 'unavailable';
-    unavailableError = new ModelUnavailableError({
-      provider: model.provider,
-      message: `all ${totals.samples} calls failed; last error: ${lastModelError instanceof Error ? lastModelError.message : String(lastModelError)}`,
-      cause: lastModelError,
-    });
-  }
+
   const status = vote.status();
   let outcome: DecomposeOutcome;
   let chosen: string | null = null;
@@ -347,17 +376,20 @@ export async function decomposeNode(deps: DecomposeNodeDependencies, options: De
   const chosenVotes = chosen === null ? 0 : (status.tallies.find((tally) => tally.classKey === chosen)?.votes ?? 0);
   const runnerUpVotes = status.tallies.find((tally) => tally.classKey !== chosen)?.votes ?? 0;
   const proposal = chosen === null ? null : (representatives.get(chosen)?.proposal ?? null);
-  await deps.store.recordDecision(runId, {
-    taskId, outcome, classKey: chosen, code: proposal === null ? null : canonicalProposalJson(proposal), votes: chosenVotes,
-    runnerUpVotes, samples: totals.samples, k, reason, decidedAt: now(),
-  });
+  if (outcome !== 'model-unavailable' || o.recordUnavailable) {
+    await deps.store.recordDecision(runId, {
+      taskId, outcome, classKey: chosen, code: proposal === null ? null : canonicalProposalJson(proposal), votes: chosenVotes,
+      runnerUpVotes, samples: totals.samples, k, reason, decidedAt: now(),
+    });
+  }
   deps.emit({ type: 'vote-decided', runId, at: now(), taskId, outcome, classKey: chosen, votes: chosenVotes, runnerUpVotes });
   deps.emit({ type: 'task-end', runId, at: now(), taskId, outcome, samples: totals.samples });
   if (outcome === 'model-unavailable') throw unavailableError;
 
   return {
     nodeId: o.nodeId, taskId, outcome, proposal, classKey: chosen, votes: chosenVotes, runnerUpVotes, k,
-    samples: totals.samples, redFlagged: totals.redFlagged, redFlagsByRule,
+    samples: totals.samples, failedCalls: failedCalls.count, failedCallsByCause: failedCalls.byCause, retries: totals.retries,
+    redFlagged: totals.redFlagged, redFlagsByRule,
     classes: status.tallies.map((tally) => ({ ...tally, representative: representatives.get(tally.classKey)?.index ?? -1 })),
     inputTokens: totals.inputTokens, outputTokens: totals.outputTokens, costUsd: totals.costUsd,
     durationMs: Date.now() - started, reason,

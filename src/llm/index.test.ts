@@ -8,7 +8,8 @@ describe('llm public entry', () => {
       'AnthropicLanguageModel', 'retryMiddleware', 'timeoutMiddleware', 'circuitBreakerMiddleware',
       'concurrencyLimitMiddleware', 'usageMiddleware', 'UsageTracker', 'createModelStack', 'parseModelUri',
       'createLanguageModel', 'ModelCallError', 'ModelTimeoutError', 'ModelUnavailableError', 'CircuitOpenError',
-      'ReplayExhaustedError', 'ReplayDataError', 'MockUnconfiguredError',
+      'ReplayExhaustedError', 'ReplayDataError', 'MockUnconfiguredError', 'ModelEmptyAnswerError', 'ModelRefusedError',
+      'modelPricingFor', 'flatPricing', 'lookupPackagePricing', 'retryAfterMsOf', 'defaultModelTimeoutMs',
     ] as const;
     for (const name of names) expect(typeof llm[name], name).toBe('function');
   });

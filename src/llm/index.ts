@@ -2,7 +2,7 @@
  * @module llm
  * Public entry of the model layer: the {@link LanguageModel} contract, providers (mock, replay, llama-cpp, openai,
  * anthropic), middleware (retry, timeout, circuit breaker, usage, concurrency limit, `createModelStack`), model
- * errors and the `--model` URI parser.
+ * errors, pricing and the `--model` URI parser.
  */
 export {
   wrapLanguageModel,
@@ -19,6 +19,8 @@ export {
 export {
   CircuitOpenError,
   ModelCallError,
+  ModelEmptyAnswerError,
+  ModelRefusedError,
   ModelTimeoutError,
   ModelUnavailableError,
   ReplayExhaustedError,
@@ -27,6 +29,16 @@ export { GenerateOptionsSchema, validateGenerateOptions } from './generate-optio
 export { applyStopSequences, type StopResult } from './stop-sequences.js';
 export { estimateTokenCount } from './token-estimate.js';
 export { renderMessagesAsPrompt } from './render-messages.js';
+export { retryAfterMsOf, type HeaderSource } from './retry-after.js';
+export { flatPricing, type ModelPricing } from './model-pricing.js';
+export {
+  DEFAULT_MAX_CONSECUTIVE_FAILED_CALLS,
+  FailedCallTally,
+  failureCause,
+  recordedFailureCause,
+  type FailedCallTallyOptions,
+} from './failed-call-tally.js';
+export { lookupPackagePricing, PRICE_PACKAGE, type PriceLookup } from './pricing/genai-prices.js';
 
 export {
   MockLanguageModel,
@@ -48,7 +60,7 @@ export {
   type AnthropicLanguageModelOptions,
 } from './providers/anthropic/anthropic-language-model.js';
 
-export { retryMiddleware, type RetryOptions } from './middleware/retry.js';
+export { DEFAULT_RETRY, retryMiddleware, type RetryEvent, type RetryOptions } from './middleware/retry.js';
 export { timeoutMiddleware, type TimeoutOptions } from './middleware/timeout.js';
 export {
   circuitBreakerMiddleware,
@@ -63,13 +75,21 @@ export {
 } from './middleware/concurrency-limit.js';
 export { UsageTracker, type ModelPrice, type ModelUsage, type PriceTable } from './middleware/usage-tracker.js';
 export { usageMiddleware, type UsageOptions } from './middleware/usage.js';
-export { createModelStack, type ModelStack, type ModelStackOptions } from './middleware/model-stack.js';
+export {
+  createModelStack,
+  DEFAULT_MODEL_TIMEOUT_MS,
+  defaultModelTimeoutMs,
+  type ModelStack,
+  type ModelStackOptions,
+} from './middleware/model-stack.js';
 
 export {
   MODEL_URI_PROVIDERS,
   codetDir,
   createLanguageModel,
+  modelPricingFor,
   parseModelUri,
   type CreateLanguageModelOptions,
   type ModelUri,
+  type PriceOverride,
 } from './model-uri.js';

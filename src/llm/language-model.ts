@@ -56,8 +56,10 @@ export interface GenerateResult {
   readonly latencyMs: number;
   /** Model that answered (provider-reported when available). */
   readonly modelId: string;
-  /** Cost of the call in USD when known (set by the usage middleware from a price table). */
+  /** Cost of the call in USD when known (set by the usage middleware from the model's pricing). */
   readonly costUsd?: number;
+  /** Attempts the call took when the retry middleware retried it (2 or more); absent after a first-try success. */
+  readonly attempts?: number;
 }
 
 /** How a model is best prompted: continue a code prefix, or answer chat messages. */

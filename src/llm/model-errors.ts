@@ -11,11 +11,19 @@ import { ZeroErrorError } from '../errors/zero-error-error.js';
 export class ModelCallError extends ZeroErrorError {
   readonly provider: string;
   readonly statusCode: number | undefined;
+  /** The wait the server asked for before a retry (`Retry-After` / `retry-after-ms`), in ms; undefined when none. */
+  readonly retryAfterMs: number | undefined;
+  /**
+   * Attempts the logical call made before it failed with this error: 1 without retries. Set by the retry
+   * middleware when it gives up (the only writer).
+   */
+  attempts = 1;
   constructor(options: {
     provider: string;
     message: string;
     statusCode?: number;
     isRetryable: boolean;
+    retryAfterMs?: number;
     cause?: unknown;
     /** For subclasses only (e.g. `model_timeout`). Default `model_call_failed`. */
     code?: string;
@@ -26,6 +34,42 @@ export class ModelCallError extends ZeroErrorError {
     });
     this.provider = options.provider;
     this.statusCode = options.statusCode;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * The model answered, but with no text at all (chat `content: null` or only whitespace, no text block): nothing to
+ * judge, so it is a failed call, not an empty sample. A {@link ModelCallError} with code `model_empty_answer`; not
+ * retried by the retry middleware (the same request tends to get the same empty answer); the solve loop counts it
+ * apart from the sample budget, and a model that answers only this way is unavailable.
+ */
+export class ModelEmptyAnswerError extends ModelCallError {
+  constructor(options: { provider: string; url: string; finishReason: string | null | undefined }) {
+    super({
+      provider: options.provider,
+      message: `${options.url} answered with empty content (finish reason ${JSON.stringify(options.finishReason ?? null)})`,
+      isRetryable: false,
+      code: 'model_empty_answer',
+    });
+  }
+}
+
+/**
+ * The model refused the request (OpenAI `message.refusal`, Anthropic `stop_reason: "refusal"`). A
+ * {@link ModelCallError} with code `model_refused`; not retryable; counted apart from the sample budget.
+ */
+export class ModelRefusedError extends ModelCallError {
+  /** The refusal text the model gave (may be empty). */
+  readonly refusal: string;
+  constructor(options: { provider: string; refusal: string }) {
+    super({
+      provider: options.provider,
+      message: `the model refused: ${JSON.stringify(options.refusal.slice(0, 200))}`,
+      isRetryable: false,
+      code: 'model_refused',
+    });
+    this.refusal = options.refusal;
   }
 }
 

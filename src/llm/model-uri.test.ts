@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { codetDir, createLanguageModel, parseModelUri } from './model-uri.js';
+import { codetDir, createLanguageModel, modelPricingFor, parseModelUri } from './model-uri.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ModelUnavailableError } from './model-errors.js';
 import { ReplayLanguageModel } from './providers/replay/replay-language-model.js';
@@ -19,6 +19,8 @@ describe('parseModelUri', () => {
     ['openai:qwen?baseURL=http://127.0.0.1:8000/v1&mode=completions', { provider: 'openai', model: 'qwen', baseURL: 'http://127.0.0.1:8000/v1', mode: 'completions' }],
     ['openai:gpt-4.1-mini', { provider: 'openai', model: 'gpt-4.1-mini', mode: 'chat' }],
     ['anthropic:claude-sonnet-4-5', { provider: 'anthropic', model: 'claude-sonnet-4-5' }],
+    ['openai:q?inputUsdPerMTok=0.5&outputUsdPerMTok=1.5', { provider: 'openai', model: 'q', mode: 'chat', price: { inputUsdPerMTok: 0.5, outputUsdPerMTok: 1.5 } }],
+    ['llama-cpp:m.gguf?inputUsdPerMTok=0&outputUsdPerMTok=0', { provider: 'llama-cpp', path: 'm.gguf', threads: 1, sequences: 2, contextSize: 1024, price: { inputUsdPerMTok: 0, outputUsdPerMTok: 0 } }],
   ])('parses %s', (uri, expected) => {
     expect(parseModelUri(uri)).toEqual(expected);
   });
@@ -44,6 +46,10 @@ describe('parseModelUri', () => {
     ['openai:m?baseURL=nope', 'modelUri.baseURL'],
     ['replay:codet?seed=1.5', 'modelUri.seed'],
     ['openai:', 'modelUri'],
+    ['openai:m?inputUsdPerMTok=-1&outputUsdPerMTok=1', 'modelUri.inputUsdPerMTok'],
+    ['openai:m?inputUsdPerMTok=1', 'modelUri.outputUsdPerMTok'],
+    ['anthropic:m?outputUsdPerMTok=2', 'modelUri.inputUsdPerMTok'],
+    ['replay:codet?inputUsdPerMTok=cheap&outputUsdPerMTok=1', 'modelUri.inputUsdPerMTok'],
   ])('names the bad parameter of %s', (uri, parameter) => {
     expect(() => parseModelUri(uri)).toThrow(expect.objectContaining({ code: 'invalid_argument', parameter }));
   });
@@ -73,5 +79,28 @@ describe('createLanguageModel', () => {
     expect(model).toBeInstanceOf(OpenAILanguageModel);
     expect(model.capabilities.completionStyle).toBe('continuation');
     await expect(createLanguageModel('llama-cpp:/no/such.gguf')).rejects.toBeInstanceOf(ModelUnavailableError);
+  });
+});
+
+describe('modelPricingFor', () => {
+  const usage = { inputTokens: 1_000, outputTokens: 2_000 };
+
+  it('prices OpenAI and Anthropic models from @pydantic/genai-prices by model id and endpoint', async () => {
+    const openai = await modelPricingFor('openai:gpt-4.1-mini', await createLanguageModel('openai:gpt-4.1-mini'));
+    expect(openai?.source).toMatch(/^@pydantic\/genai-prices \d+\.\d+\.\d+: openai gpt-4\.1-mini$/);
+    expect(openai?.inputUsdPerMTok).toBeGreaterThan(0);
+    expect(openai?.costOf(usage)).toBeCloseTo((1_000 * openai!.inputUsdPerMTok + 2_000 * openai!.outputUsdPerMTok) / 1e6, 12);
+    const anthropic = await modelPricingFor('anthropic:claude-sonnet-4-5', { provider: 'anthropic', modelId: 'claude-sonnet-4-5' });
+    expect(anthropic?.source).toContain('anthropic claude-sonnet-4-5');
+  });
+
+  it('leaves a local server, llama-cpp and replay models unpriced, and lets the URI price any of them', async () => {
+    const local = 'openai:gpt-4o?baseURL=http://127.0.0.1:9/v1';
+    expect(await modelPricingFor(local, await createLanguageModel(local))).toBeUndefined();
+    expect(await modelPricingFor('llama-cpp:m.gguf', { provider: 'llama-cpp', modelId: 'm.gguf' })).toBeUndefined();
+    const priced = `${local}&inputUsdPerMTok=2&outputUsdPerMTok=8`;
+    const pricing = await modelPricingFor(priced, await createLanguageModel(priced));
+    expect(pricing).toMatchObject({ inputUsdPerMTok: 2, outputUsdPerMTok: 8, source: 'model URI' });
+    expect(pricing?.costOf(usage)).toBeCloseTo(0.018, 12);
   });
 });

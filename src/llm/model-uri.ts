@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { LanguageModel } from './language-model.js';
+import { flatPricing, type ModelPricing } from './model-pricing.js';
+import { lookupPackagePricing } from './pricing/genai-prices.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { AnthropicLanguageModel } from './providers/anthropic/anthropic-language-model.js';
 import { LlamaCppLanguageModel } from './providers/llama-cpp/llama-cpp-language-model.js';
@@ -18,31 +20,45 @@ import { ReplayLanguageModel } from './providers/replay/replay-language-model.js
 /** Providers a model URI may name. */
 export const MODEL_URI_PROVIDERS = ['mock', 'replay', 'llama-cpp', 'openai', 'anthropic'] as const;
 
+/** A price given in a model URI (`?inputUsdPerMTok=0.4&outputUsdPerMTok=1.6`), in USD per 1,000,000 tokens. */
+export interface PriceOverride {
+  readonly inputUsdPerMTok: number;
+  readonly outputUsdPerMTok: number;
+}
+
+/** What every parsed URI but `mock:` may carry: a price that overrides the looked-up one. */
+interface Priced {
+  readonly price?: PriceOverride;
+}
+
 /** A parsed model URI. */
 export type ModelUri =
   | { readonly provider: 'mock'; readonly text: string }
-  | { readonly provider: 'replay'; readonly source: 'codet'; readonly seed: number }
-  | { readonly provider: 'replay'; readonly source: 'jsonl'; readonly path: string; readonly seed: number }
-  | {
+  | (Priced & { readonly provider: 'replay'; readonly source: 'codet'; readonly seed: number })
+  | (Priced & { readonly provider: 'replay'; readonly source: 'jsonl'; readonly path: string; readonly seed: number })
+  | (Priced & {
       readonly provider: 'llama-cpp';
       readonly path: string;
       readonly threads: number;
       readonly sequences: number;
       readonly contextSize: number;
-    }
-  | { readonly provider: 'openai'; readonly model: string; readonly baseURL?: string; readonly mode: 'chat' | 'completions' }
-  | { readonly provider: 'anthropic'; readonly model: string; readonly baseURL?: string };
+    })
+  | (Priced & { readonly provider: 'openai'; readonly model: string; readonly baseURL?: string; readonly mode: 'chat' | 'completions' })
+  | (Priced & { readonly provider: 'anthropic'; readonly model: string; readonly baseURL?: string });
 
 const positiveInt = z.coerce.number().int('an integer').positive('a positive integer');
+const usdPerMTok = z.coerce.number().finite('a finite number').min(0, 'a price >= 0 in USD per 1,000,000 tokens');
+/** Price query parameters every provider but `mock` accepts; both or neither (checked in {@link parseModelUri}). */
+const PRICE_QUERY = { inputUsdPerMTok: usdPerMTok.optional(), outputUsdPerMTok: usdPerMTok.optional() };
 const QUERY_SCHEMAS = {
-  replay: z.object({ seed: z.coerce.number().int('an integer').default(0) }).strict(),
+  replay: z.object({ seed: z.coerce.number().int('an integer').default(0), ...PRICE_QUERY }).strict(),
   'llama-cpp': z
-    .object({ threads: positiveInt.default(1), sequences: positiveInt.default(2), contextSize: positiveInt.default(1024) })
+    .object({ threads: positiveInt.default(1), sequences: positiveInt.default(2), contextSize: positiveInt.default(1024), ...PRICE_QUERY })
     .strict(),
   openai: z
-    .object({ baseURL: z.url('an http(s) URL').optional(), mode: z.enum(['chat', 'completions']).default('chat') })
+    .object({ baseURL: z.url('an http(s) URL').optional(), mode: z.enum(['chat', 'completions']).default('chat'), ...PRICE_QUERY })
     .strict(),
-  anthropic: z.object({ baseURL: z.url('an http(s) URL').optional() }).strict(),
+  anthropic: z.object({ baseURL: z.url('an http(s) URL').optional(), ...PRICE_QUERY }).strict(),
 };
 
 /**
@@ -53,10 +69,14 @@ const QUERY_SCHEMAS = {
  * - `openai:<model>[?baseURL=http://127.0.0.1:8000/v1][&mode=chat|completions]`;
  * - `anthropic:<model>[?baseURL=...]`.
  *
+ * Every provider but `mock` also takes `inputUsdPerMTok=<usd>&outputUsdPerMTok=<usd>` (both or neither): the model's
+ * price in USD per 1,000,000 tokens, overriding the looked-up one (see {@link modelPricingFor}).
+ *
  * Query parameters are validated (unknown ones rejected). Relative paths are resolved against the current
  * directory by {@link createLanguageModel}, not here.
  * @throws InvalidArgumentError (`invalid_argument`): parameter `modelUri` for an unknown provider (listing the
- *   known ones) or an empty target; `modelUri.<name>` for a bad query parameter.
+ *   known ones) or an empty target; `modelUri.<name>` for a bad query parameter (`modelUri.outputUsdPerMTok` when
+ *   only `inputUsdPerMTok` is given, and the other way round).
  */
 export function parseModelUri(uri: string): ModelUri {
   const colon = uri.indexOf(':');
@@ -78,20 +98,54 @@ export function parseModelUri(uri: string): ModelUri {
   }
   switch (provider) {
     case 'replay': {
-      const { seed } = parseOptions(QUERY_SCHEMAS.replay, query, 'modelUri');
-      return target === 'codet' ? { provider, source: 'codet', seed } : { provider, source: 'jsonl', path: target, seed };
+      const { seed, ...price } = parseOptions(QUERY_SCHEMAS.replay, query, 'modelUri');
+      const priced = priceOf(uri, price);
+      return target === 'codet' ? { provider, source: 'codet', seed, ...priced } : { provider, source: 'jsonl', path: target, seed, ...priced };
     }
-    case 'llama-cpp':
-      return { provider, path: target, ...parseOptions(QUERY_SCHEMAS['llama-cpp'], query, 'modelUri') };
+    case 'llama-cpp': {
+      const { inputUsdPerMTok, outputUsdPerMTok, ...rest } = parseOptions(QUERY_SCHEMAS['llama-cpp'], query, 'modelUri');
+      return { provider, path: target, ...rest, ...priceOf(uri, { inputUsdPerMTok, outputUsdPerMTok }) };
+    }
     case 'openai': {
-      const { baseURL, mode } = parseOptions(QUERY_SCHEMAS.openai, query, 'modelUri');
-      return { provider, model: target, mode, ...(baseURL === undefined ? {} : { baseURL }) };
+      const { baseURL, mode, ...price } = parseOptions(QUERY_SCHEMAS.openai, query, 'modelUri');
+      return { provider, model: target, mode, ...(baseURL === undefined ? {} : { baseURL }), ...priceOf(uri, price) };
     }
     case 'anthropic': {
-      const { baseURL } = parseOptions(QUERY_SCHEMAS.anthropic, query, 'modelUri');
-      return { provider, model: target, ...(baseURL === undefined ? {} : { baseURL }) };
+      const { baseURL, ...price } = parseOptions(QUERY_SCHEMAS.anthropic, query, 'modelUri');
+      return { provider, model: target, ...(baseURL === undefined ? {} : { baseURL }), ...priceOf(uri, price) };
     }
   }
+}
+
+/** The URI's price override: both parameters, or neither. */
+function priceOf(uri: string, price: { inputUsdPerMTok?: number | undefined; outputUsdPerMTok?: number | undefined }): { price?: PriceOverride } {
+  const { inputUsdPerMTok, outputUsdPerMTok } = price;
+  if (inputUsdPerMTok === undefined && outputUsdPerMTok === undefined) return {};
+  if (inputUsdPerMTok === undefined || outputUsdPerMTok === undefined) {
+    const missing = inputUsdPerMTok === undefined ? 'inputUsdPerMTok' : 'outputUsdPerMTok';
+    throw new InvalidArgumentError({
+      parameter: `modelUri.${missing}`,
+      value: uri,
+      expected: `${missing} as well: a price names both inputUsdPerMTok and outputUsdPerMTok (USD per 1,000,000 tokens)`,
+    });
+  }
+  return { price: { inputUsdPerMTok, outputUsdPerMTok } };
+}
+
+/**
+ * The pricing of the model `uri` names, once `model` was created from it:
+ * 1. the URI's own `inputUsdPerMTok` / `outputUsdPerMTok` (source `model URI`);
+ * 2. for `openai:` and `anthropic:`, `@pydantic/genai-prices` looked up by model id and endpoint (`baseURL`, so a
+ *    compatible provider such as Groq is priced as itself and a local server is not priced at all);
+ * 3. otherwise undefined: llama-cpp, replay and mock models have no price unless given one.
+ * @throws InvalidArgumentError for a bad URI (see {@link parseModelUri}).
+ */
+export async function modelPricingFor(uri: string, model: Pick<LanguageModel, 'provider' | 'modelId'>): Promise<ModelPricing | undefined> {
+  const parsed = parseModelUri(uri);
+  if (parsed.provider !== 'mock' && parsed.price !== undefined) return flatPricing({ ...parsed.price, source: 'model URI' });
+  if (parsed.provider !== 'openai' && parsed.provider !== 'anthropic') return undefined;
+  const baseURL = (model as { baseURL?: unknown }).baseURL;
+  return lookupPackagePricing({ modelId: model.modelId, ...(typeof baseURL === 'string' ? { apiUrl: baseURL } : { providerId: parsed.provider }) });
 }
 
 /** Options of {@link createLanguageModel}. */

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ZeroErrorError } from '../errors/zero-error-error.js';
 import { TestCaseSchema } from '../spec/task-spec.js';
+import { recordedFailureCause } from '../llm/failed-call-tally.js';
 import type { DecisionRecord, RunRecord } from '../store/run-store.js';
 import type { TaskOutcome } from './engine-events.js';
 import type { ClassTally, SolveTaskResult } from './solve-task.js';
@@ -18,6 +19,8 @@ export const SolveRunConfigSchema = z.object({
   seed: z.number().int(),
   sandbox: z.string().optional(),
   parallelism: z.number().int().positive().optional(),
+  /** Cost budget of the whole run in USD (priced answers' `costUsd` over every session); reaching it pauses the run. */
+  maxCostUsd: z.number().positive().optional(),
   advisoryThreshold: z.number().min(0).max(1).optional(),
   advisoryTests: z.record(z.string(), z.array(TestCaseSchema)).optional(),
   /** Task ids in the order they were given (the store lists tasks by id). */
@@ -58,12 +61,14 @@ export class RunNotResumableError extends ZeroErrorError {
 
 /**
  * The result of a task decided in an earlier session of the run, rebuilt from its records: counts of red flags and
- * failures by sample, classes from the votes (representative: the lowest sample index), tokens and cost summed over
- * the samples. `durationMs` is 0 (this session spent nothing on it).
+ * failures by sample, calls without an answer by cause, classes from the votes (representative: the lowest sample
+ * index), tokens and cost summed over the samples. `retries` counts only the failed calls' retries (an answered
+ * call's are not recorded). `durationMs` is 0 (this session spent nothing on it).
  */
 export function resultFromRecords(run: RunRecord, decision: DecisionRecord): SolveTaskResult {
   const mine = <T extends { readonly taskId: string }>(records: readonly T[]): T[] => records.filter((r) => r.taskId === decision.taskId);
   const samples = mine(run.samples);
+  const callFailures = mine(run.callFailures);
   const redFlags = mine(run.redFlags);
   const failures = mine(run.layerResults).filter((l) => l.status === 'fail');
   const votes = mine(run.votes);
@@ -92,6 +97,9 @@ export function resultFromRecords(run: RunRecord, decision: DecisionRecord): Sol
     runnerUpVotes: decision.runnerUpVotes,
     k: decision.k,
     samples: decision.samples,
+    failedCalls: callFailures.length,
+    failedCallsByCause: count(callFailures.map((f) => recordedFailureCause(f.code, f.statusCode))),
+    retries: callFailures.reduce((sum, f) => sum + f.attempts - 1, 0),
     redFlagged: redFlagged.length,
     redFlagsByRule: count(redFlags.map((r) => r.rule)),
     failedVerification: failed.length,

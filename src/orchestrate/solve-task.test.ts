@@ -8,8 +8,10 @@ import {
   sumPositiveSpec,
   SUM_POSITIVE_BODY,
 } from '../../test/fixtures/orchestrate/specs.js';
-import type { GenerateOptions } from '../llm/language-model.js';
-import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
+import type { GenerateOptions, LanguageModel } from '../llm/language-model.js';
+import { createModelStack } from '../llm/middleware/model-stack.js';
+import { flatPricing } from '../llm/model-pricing.js';
+import { ModelCallError, ModelEmptyAnswerError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import { MockLanguageModel, type MockResponse } from '../llm/providers/mock/mock-language-model.js';
 import { defaultRedFlagRules, RedFlagger } from '../redflag/index.js';
 import { BwrapSandbox, SandboxCandidateRunner } from '../sandbox/index.js';
@@ -65,7 +67,7 @@ async function newStore(spec: TaskSpec): Promise<{ store: MemoryRunStore; runId:
  * (or `into`, a prepared one).
  */
 async function solve(
-  model: MockLanguageModel,
+  model: LanguageModel,
   spec: TaskSpec,
   options: Partial<Omit<SolveTaskOptions, 'spec' | 'runId'>> = {},
   into?: { store: MemoryRunStore; runId: string },
@@ -352,28 +354,67 @@ describe('solveTask: model failures', () => {
     expect(events.at(-1)).toMatchObject({ type: 'task-end', outcome: 'model-unavailable' });
   });
 
-  test('every call failing with a non-retryable ModelCallError is treated as model unavailable', async () => {
+  test('every call failing is model unavailable: failed calls are recorded with causes, never counted as samples', async () => {
     const failure = new ModelCallError({ provider: 'mock', message: 'HTTP 401 unauthorized', statusCode: 401, isRetryable: false });
     const model = new MockLanguageModel({ responses: failure, capabilities: chat() });
-    const { result, record } = await solve(model, clampSpec(), { maxSamples: 4 });
+    const { result, record, events } = await solve(model, clampSpec(), { maxSamples: 4 });
     expect(result.ok).toBe(false);
     const error = !result.ok ? result.error : undefined;
     expect(error).toBeInstanceOf(ModelUnavailableError);
     expect((error as ModelUnavailableError).code).toBe('model_unavailable');
-    expect((error as Error).message).toContain('all 4 calls failed');
+    // maxFailedCalls defaults to maxSamples: 4 calls without an answer, none of them a sample.
+    expect((error as Error).message).toContain('4 calls gave no answer (http_401 4; 0 retries; 0 answers)');
     expect((error as Error).message).toContain('HTTP 401 unauthorized');
     expect((error as Error).cause).toBe(failure);
     expect(model.calls).toHaveLength(4);
-    expect(record.decisions[0]).toMatchObject({ outcome: 'model-unavailable', samples: 4 });
+    expect(record.decisions[0]).toMatchObject({ outcome: 'model-unavailable', samples: 0 });
     expect(record.samples).toEqual([]);
+    expect(record.callFailures.map((f) => [f.sampleIndex, f.code, f.statusCode, f.attempts])).toEqual([
+      [0, 'model_call_failed', 401, 1], [1, 'model_call_failed', 401, 1], [0, 'model_call_failed', 401, 1], [1, 'model_call_failed', 401, 1],
+    ]);
+    expect(events.filter((event) => event.type === 'sample-end')).toEqual([]);
   });
 
-  test('a failed call among good ones is not model unavailability', async () => {
-    const failure = new ModelCallError({ provider: 'mock', message: 'HTTP 400', statusCode: 400, isRetryable: false });
-    const answers = [failure, clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.minMax)];
-    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
-    const { result } = await solve(model, clampSpec());
-    expect(valueOf(result)).toMatchObject({ outcome: 'consensus', samples: 3, votes: 2 });
+  test('a failed call among good ones does not use up the budget: its index is drawn again', async () => {
+    const failure = new ModelCallError({ provider: 'mock', message: 'HTTP 500', statusCode: 500, isRetryable: true });
+    const model = new MockLanguageModel({
+      responses: (_options, callIndex) => (callIndex === 0 ? failure : clampChat(CLAMP_BODY.minMax)), capabilities: chat(),
+    });
+    const { result, record } = await solve(model, clampSpec(), { maxSamples: 2 });
+    // Budget 2 answers: the failure is an attempt apart, so both answers fit and reach consensus.
+    expect(valueOf(result)).toMatchObject({ outcome: 'consensus', samples: 2, votes: 2, failedCalls: 1, failedCallsByCause: { http_500: 1 } });
+    expect(record.samples.map((s) => s.sampleIndex)).toEqual([0, 1]);
+    expect(record.callFailures).toMatchObject([{ code: 'model_call_failed', statusCode: 500, attempts: 1 }]);
+    expect(record.decisions[0]).toMatchObject({ outcome: 'consensus', samples: 2 });
+  });
+
+  test('a model answering only empty content is unavailable, not a run of empty samples', async () => {
+    const model = new MockLanguageModel({
+      responses: () => new ModelEmptyAnswerError({ provider: 'openai', url: 'http://127.0.0.1:1/v1', finishReason: 'stop' }), capabilities: chat(),
+    });
+    const { result, record } = await solve(model, clampSpec(), { maxSamples: 20, recordCancellation: false });
+    const error = !result.ok ? result.error : undefined;
+    expect(error).toMatchObject({ code: 'model_unavailable' });
+    // Five in a row (maxConsecutiveFailedCalls) end it long before 20.
+    expect((error as Error).message).toContain('calls in a row gave no answer (model_empty_answer');
+    expect(record.samples).toEqual([]);
+    expect(record.callFailures.length).toBeGreaterThanOrEqual(5);
+    expect(record.callFailures.length).toBeLessThanOrEqual(6);
+    // recordCancellation false (engine runs, builds): no decision, so a resume continues the task.
+    expect(record.decisions).toEqual([]);
+  });
+
+  test('retries made by the model stack are counted, and a priced model records each answer\'s cost', async () => {
+    const flaky = new ModelCallError({ provider: 'mock', message: 'HTTP 503', statusCode: 503, isRetryable: true });
+    const answer = { text: clampChat(CLAMP_BODY.minMax), usage: { inputTokens: 1_000, outputTokens: 200 } };
+    const mock = new MockLanguageModel({ responses: (_options, callIndex) => (callIndex % 2 === 0 ? flaky : answer), capabilities: chat() });
+    const model = createModelStack(mock, { retry: { initialDelayMs: 0 }, pricing: flatPricing({ inputUsdPerMTok: 3, outputUsdPerMTok: 15 }) });
+    const { result, record } = await solve(model, clampSpec(), { maxSamples: 4 });
+    const solved = valueOf(result);
+    expect(solved).toMatchObject({ outcome: 'consensus', samples: 2, retries: 2, failedCalls: 0 });
+    const perCall = (1_000 * 3 + 200 * 15) / 1e6;
+    expect(record.samples.map((s) => s.costUsd)).toEqual([perCall, perCall]);
+    expect(solved.costUsd).toBeCloseTo(2 * perCall, 12);
   });
 
   test('ReplayExhaustedError ends sampling early and says the recorded samples ran out', async () => {

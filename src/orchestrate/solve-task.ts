@@ -5,7 +5,8 @@
  * guide's fallbacks when no consensus is reached (best partial, or escalation).
  */
 import type { FinishReason, GenerateResult, LanguageModel } from '../llm/language-model.js';
-import { ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
+import { FailedCallTally } from '../llm/failed-call-tally.js';
+import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { TaskSpec, TestCase } from '../spec/task-spec.js';
@@ -46,8 +47,19 @@ export interface SolveTaskOptions {
   readonly spec: TaskSpec;
   /** Margin the winning equivalence class must lead the runner-up by (first-to-ahead-by-k). */
   readonly k: number;
-  /** Sample budget: model calls for this task, including red-flagged and failed ones. */
+  /**
+   * Sample budget: answers the model gave for this task, red-flagged and failing ones included. Calls that gave no
+   * answer (failed after their retries, refused, empty) do not count: they are attempts, recorded apart with their
+   * causes (`RunStore.recordCallFailure`), and the sample index is drawn again.
+   */
   readonly maxSamples: number;
+  /**
+   * Calls without an answer the task tolerates before it stops as `model-unavailable` (ModelUnavailableError).
+   * Default `maxSamples`.
+   */
+  readonly maxFailedCalls?: number;
+  /** Calls in a row without an answer that stop the task as `model-unavailable`. Default 5. */
+  readonly maxConsecutiveFailedCalls?: number;
   /** Most samples in flight at once. Default `k`. */
   readonly parallelism?: number;
   /** Number of generated inputs added to the visible test inputs for the semantic signature. */
@@ -74,8 +86,9 @@ export interface SolveTaskOptions {
    */
   readonly resume?: TaskProgress;
   /**
-   * Record the decision `cancelled` when the signal aborts. Default true. `zerr build` passes false, so that a
-   * stopped build leaves the task undecided and resumable (the `task-end` event is still emitted).
+   * Record the decision `cancelled` when the signal aborts, and `model-unavailable` when the model is. Default true.
+   * The engine's runs and `zerr build` pass false, so that a stopped task (or one whose model went away) stays
+   * undecided and is continued by a resume, from its recorded samples (the `task-end` event is still emitted).
    */
   readonly recordCancellation?: boolean;
   readonly signal?: AbortSignal;
@@ -101,8 +114,14 @@ export interface SolveTaskResult {
   readonly votes: number;
   readonly runnerUpVotes: number;
   readonly k: number;
-  /** Model calls made (successful or not). */
+  /** Answers the model gave (the sample budget's unit); calls without an answer are `failedCalls`. */
   readonly samples: number;
+  /** Model calls that gave no answer (after their retries), counted apart from `samples`. */
+  readonly failedCalls: number;
+  /** `failedCalls` by cause: `http_<status>`, `network`, `model_timeout`, `model_empty_answer`, `model_refused`, ... */
+  readonly failedCallsByCause: Readonly<Record<string, number>>;
+  /** Retries the retry middleware made, over answered and failed calls. */
+  readonly retries: number;
   readonly redFlagged: number;
   readonly redFlagsByRule: Readonly<Record<string, number>>;
   readonly failedVerification: number;
@@ -134,6 +153,8 @@ interface RecordedJudgement {
 
 interface SampleVerdict {
   readonly index: number;
+  /** The call gave no answer: its error; the index is drawn again. */
+  readonly failed?: unknown;
   readonly classKey?: string;
   readonly code?: string;
   readonly advisoryPassed?: number;
@@ -150,9 +171,14 @@ interface SampleVerdict {
  * one with a vote is verified with that class (the candidate is run again only for advisory tests); one with a
  * failed layer result failed at that layer; anything else is judged again, recording only what is missing.
  *
- * @throws ModelUnavailableError (`model_unavailable`) when the model cannot be reached; the decision
- *   `model-unavailable` is recorded first, so nothing done is lost. InvalidArgumentError (`invalid_argument`,
- *   parameter `options.resume`) when the resumed records belong to another task.
+ * Failed calls (after the model stack's retries), refusals and empty answers are recorded with their causes
+ * (`recordCallFailure`) and do not use up `maxSamples`: their sample index is drawn again. `maxConsecutiveFailedCalls`
+ * in a row, or `maxFailedCalls` in all, end the task as `model-unavailable`; so does a ModelUnavailableError.
+ *
+ * @throws ModelUnavailableError (`model_unavailable`) when the model cannot be reached or keeps failing (the message
+ *   counts the calls by cause); unless `recordCancellation` is false the decision `model-unavailable` is recorded
+ *   first. Nothing done is lost either way. InvalidArgumentError (`invalid_argument`, parameter `options.resume`)
+ *   when the resumed records belong to another task.
  */
 export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskOptions): Promise<SolveTaskResult> {
   const { spec, runId, k } = options;
@@ -173,10 +199,13 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const representatives = new Map<string, { index: number; code: string }>();
   const redFlagsByRule: Record<string, number> = {};
   const failedByLayer: Record<string, number> = {};
-  const totals = { samples: 0, modelFailures: 0, redFlagged: 0, failed: 0, verified: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const totals = { samples: 0, retries: 0, redFlagged: 0, failed: 0, verified: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const failedCalls = new FailedCallTally({
+    provider: deps.model.provider, maxFailedCalls: options.maxFailedCalls ?? options.maxSamples,
+    ...(options.maxConsecutiveFailedCalls === undefined ? {} : { maxConsecutiveFailedCalls: options.maxConsecutiveFailedCalls }),
+  });
   let stopReason: 'exhausted' | 'unavailable' | undefined;
   let unavailableError: unknown;
-  let lastModelError: unknown;
 
   deps.emit({ type: 'task-start', runId, at: now(), taskId: spec.id, k, maxSamples: options.maxSamples });
 
@@ -303,19 +332,24 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       });
     } catch (error) {
       if (error instanceof ReplayExhaustedError) return { index, stop: 'exhausted' };
-      totals.samples += 1;
-      totals.modelFailures += 1;
-      lastModelError = error;
+      if ((error as { name?: unknown }).name === 'AbortError' || options.signal?.aborted === true) throw error;
       const code = (error as { code?: unknown }).code;
+      const message = error instanceof Error ? error.message : String(error);
+      const attempts = error instanceof ModelCallError ? error.attempts : 1;
+      totals.retries += attempts - 1;
+      await deps.store.recordCallFailure(runId, {
+        taskId: spec.id, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown',
+        statusCode: error instanceof ModelCallError ? (error.statusCode ?? null) : null, message, attempts, createdAt: now(),
+      });
       deps.emit({
         type: 'sample-failed', runId, at: now(), taskId: spec.id, sampleIndex: index,
-        code: typeof code === 'string' ? code : 'unknown', message: error instanceof Error ? error.message : String(error),
+        code: typeof code === 'string' ? code : 'unknown', message,
       });
-      if (error instanceof ModelUnavailableError || code === 'circuit_open') return { index, stop: 'unavailable', error };
-      if ((error as { name?: unknown }).name === 'AbortError' || options.signal?.aborted) throw error;
-      return { index };
+      if (error instanceof ModelUnavailableError || code === 'circuit_open') return { index, failed: error, stop: 'unavailable', error };
+      return { index, failed: error };
     }
     totals.samples += 1;
+    totals.retries += (result.attempts ?? 1) - 1;
     totals.inputTokens += result.usage.inputTokens;
     totals.outputTokens += result.usage.outputTokens;
     totals.costUsd += result.costUsd ?? 0;
@@ -347,7 +381,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const recordCancelled = async (): Promise<void> => {
     if (cancelledRecorded) return;
     cancelledRecorded = true;
-    const reason = `cancelled after ${totals.samples} samples`;
+    const reason = `cancelled after ${totals.samples} samples${failedNote()}`;
     if (options.recordCancellation !== false) {
       await deps.store.recordDecision(runId, {
         taskId: spec.id, outcome: 'cancelled', classKey: null, code: null, votes: 0, runnerUpVotes: 0,
@@ -357,15 +391,20 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     deps.emit({ type: 'task-end', runId, at: now(), taskId: spec.id, outcome: 'cancelled', samples: totals.samples });
   };
 
+  /** ", 3 calls without an answer (http_500 2, model_timeout 1)" or nothing. */
+  const failedNote = (): string => (failedCalls.count === 0 ? '' : `, ${failedCalls.describe()}`);
+
   let next = 0;
-  while (!vote.status().decided && stopReason === undefined && next < options.maxSamples) {
+  /** Sample indices whose call gave no answer: drawn again, before new ones, so answers keep their indices. */
+  const redo: number[] = [];
+  while (!vote.status().decided && stopReason === undefined && totals.samples < options.maxSamples) {
     if (options.signal?.aborted === true) {
       await recordCancelled();
       options.signal.throwIfAborted();
     }
-    const size = planNextRound({ k, status: vote.status(), started: next, maxSamples: options.maxSamples, parallelism: options.parallelism ?? k });
-    const indices = Array.from({ length: size }, (_, offset) => next + offset);
-    next += size;
+    const size = planNextRound({ k, status: vote.status(), started: totals.samples, maxSamples: options.maxSamples, parallelism: options.parallelism ?? k });
+    const indices = redo.splice(0, size);
+    while (indices.length < size) indices.push(next++);
     const settled = await Promise.allSettled(indices.map(runSample));
     const rejected = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
     if (rejected !== undefined) {
@@ -375,6 +414,12 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     const verdicts = settled.map((result) => (result as PromiseFulfilledResult<SampleVerdict>).value);
     const keys: string[] = [];
     for (const verdict of verdicts.sort((a, b) => a.index - b.index)) {
+      if ('failed' in verdict) {
+        failedCalls.failed(verdict.failed);
+        redo.push(verdict.index);
+      } else if (verdict.stop === undefined) {
+        failedCalls.answered();
+      }
       if (verdict.stop === 'unavailable') { stopReason = 'unavailable'; unavailableError = verdict.error; }
       if (verdict.stop === 'exhausted' && stopReason === undefined) stopReason = 'exhausted';
       if (verdict.classKey === undefined || verdict.code === undefined) continue;
@@ -398,17 +443,15 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
         deps.emit({ type: 'vote-cast', runId, at: now(), taskId: spec.id, sampleIndex: verdict.index, classKey: verdict.classKey, tallies });
       }
     }
+    redo.sort((a, b) => a - b);
+    if (stopReason === undefined && failedCalls.unavailable) {
+      // Calls keep failing (after their retries): the model is unavailable, whatever each error's own
+      // classification. A decision on the few answers there are would be a guess.
+      stopReason = 'unavailable';
+      unavailableError = failedCalls.unavailableError({ retries: totals.retries, answers: totals.samples });
+    }
   }
 
-  if (stopReason === undefined && totals.samples > 0 && totals.modelFailures === totals.samples) {
-    // Not one call answered: the model is unavailable for this task, whatever each error's own classification.
-    stopReason = 'unavailable';
-    unavailableError = new ModelUnavailableError({
-      provider: deps.model.provider,
-      message: `all ${totals.samples} calls failed; last error: ${lastModelError instanceof Error ? lastModelError.message : String(lastModelError)}`,
-      cause: lastModelError,
-    });
-  }
   const status = vote.status();
   const classes: ClassTally[] = status.tallies.map((tally) => ({
     classKey: tally.classKey, votes: tally.votes, representative: representatives.get(tally.classKey)?.index ?? -1,
@@ -440,10 +483,12 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const chosenClass = chosen === null ? undefined : status.tallies.find((tally) => tally.classKey === chosen);
   const runnerUp = status.tallies.find((tally) => tally.classKey !== chosen)?.votes ?? 0;
   const code = chosen === null ? null : (representatives.get(chosen)?.code ?? null);
-  await deps.store.recordDecision(runId, {
-    taskId: spec.id, outcome, classKey: chosen, code, votes: chosenClass?.votes ?? 0, runnerUpVotes: runnerUp,
-    samples: totals.samples, k, reason, decidedAt: now(),
-  });
+  if (outcome !== 'model-unavailable' || options.recordCancellation !== false) {
+    await deps.store.recordDecision(runId, {
+      taskId: spec.id, outcome, classKey: chosen, code, votes: chosenClass?.votes ?? 0, runnerUpVotes: runnerUp,
+      samples: totals.samples, k, reason, decidedAt: now(),
+    });
+  }
   deps.emit({ type: 'vote-decided', runId, at: now(), taskId: spec.id, outcome, classKey: chosen, votes: chosenClass?.votes ?? 0, runnerUpVotes: runnerUp });
   if (outcome === 'escalated') deps.emit({ type: 'task-escalated', runId, at: now(), taskId: spec.id, reason });
   deps.emit({ type: 'task-end', runId, at: now(), taskId: spec.id, outcome, samples: totals.samples });
@@ -451,8 +496,8 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
 
   return {
     taskId: spec.id, outcome, code, classKey: chosen, votes: chosenClass?.votes ?? 0, runnerUpVotes: runnerUp, k,
-    samples: totals.samples, redFlagged: totals.redFlagged, redFlagsByRule, failedVerification: totals.failed,
-    failedByLayer, verified: totals.verified, classes, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens,
+    samples: totals.samples, failedCalls: failedCalls.count, failedCallsByCause: failedCalls.byCause, retries: totals.retries,
+    redFlagged: totals.redFlagged, redFlagsByRule, failedVerification: totals.failed, failedByLayer, verified: totals.verified, classes, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens,
     costUsd: totals.costUsd, durationMs: Date.now() - started, reason,
   };
 }

@@ -4,6 +4,7 @@
  * store's errors, the default path helpers and {@link taskProgress} (what a resumed task starts from).
  */
 export type {
+  CallFailureRecord,
   CheckpointRecord,
   DecisionRecord,
   EscalationRecord,

@@ -47,6 +47,16 @@ export const sampleSchema = z.strictObject({
   createdAt: z.number(),
 });
 
+export const callFailureSchema = z.strictObject({
+  taskId: id,
+  sampleIndex: count,
+  code: id,
+  statusCode: z.number().int().min(100).max(599).nullable(),
+  message: z.string(),
+  attempts: z.number().int().min(1),
+  createdAt: z.number(),
+});
+
 export const redFlagSchema = z.strictObject({ taskId: id, sampleIndex: count, rule: id, reason: z.string() });
 
 export const layerResultSchema = z.strictObject({

@@ -43,6 +43,29 @@ export interface SampleRecord {
   readonly createdAt: number;
 }
 
+/**
+ * One model call that gave no sample: it failed after its retries (HTTP 5xx/429, network, timeout), was refused,
+ * answered nothing, or met an unavailable model. Failed calls are attempts, counted apart from the sample budget
+ * (which counts answers); the sample index they were drawing is drawn again.
+ */
+export interface CallFailureRecord {
+  readonly taskId: string;
+  /** The sample index the call was drawing. */
+  readonly sampleIndex: number;
+  /**
+   * The error's stable code: `model_call_failed`, `model_timeout`, `model_empty_answer`, `model_refused`,
+   * `model_unavailable`, `circuit_open`, ...
+   */
+  readonly code: string;
+  /** HTTP status of the last attempt when it was an HTTP failure, else null. */
+  readonly statusCode: number | null;
+  /** The error's message (for people). */
+  readonly message: string;
+  /** Attempts the call made: 1 plus the retry middleware's retries. */
+  readonly attempts: number;
+  readonly createdAt: number;
+}
+
 /** One red-flag hit on a sample. */
 export interface RedFlagRecord {
   readonly taskId: string;
@@ -160,6 +183,8 @@ export interface RunRecord {
   readonly summary: Readonly<Record<string, unknown>> | null;
   readonly tasks: readonly TaskRecord[];
   readonly samples: readonly SampleRecord[];
+  /** Model calls that gave no sample, by task id, then in recording order. */
+  readonly callFailures: readonly CallFailureRecord[];
   readonly redFlags: readonly RedFlagRecord[];
   readonly layerResults: readonly LayerResultRecord[];
   readonly votes: readonly VoteRecord[];
@@ -203,6 +228,11 @@ export interface RunStore {
   createRun(run: NewRun): Promise<void>;
   recordTask(runId: string, task: TaskRecord): Promise<void>;
   recordSample(runId: string, sample: SampleRecord): Promise<void>;
+  /**
+   * Records a model call that gave no sample (several may name the same sample index: it is drawn again).
+   * @throws InvalidArgumentError (`invalid_argument`, e.g. `failure.attempts` below 1); RunNotFoundError.
+   */
+  recordCallFailure(runId: string, failure: CallFailureRecord): Promise<void>;
   recordRedFlag(runId: string, hit: RedFlagRecord): Promise<void>;
   recordLayerResult(runId: string, result: LayerResultRecord): Promise<void>;
   recordVote(runId: string, vote: VoteRecord): Promise<void>;

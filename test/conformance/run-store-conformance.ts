@@ -15,7 +15,7 @@ import {
 } from '../../src/store/index.js';
 import { runBuildRecordConformance } from './run-store-build-conformance.js';
 import { runEventLogConformance } from './run-store-event-conformance.js';
-import { checkpoint, decision, escalation, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
+import { callFailure, checkpoint, decision, escalation, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
 
 /** How the suite gets stores. `reopen` closes `store` and opens the same data again (persistent backends only). */
 export interface RunStoreFactory {
@@ -45,6 +45,9 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
       await store.recordSample(run.id, sample('t2', 0));
       await store.recordSample(run.id, sample('t1', 1, { code: null, costUsd: null, finishReason: 'length' }));
       await store.recordSample(run.id, sample('t1', 0, { temperature: 0 }));
+      await store.recordCallFailure(run.id, callFailure('t2', 1, { code: 'model_timeout', statusCode: null, attempts: 1 }));
+      await store.recordCallFailure(run.id, callFailure('t1', 2));
+      await store.recordCallFailure(run.id, callFailure('t2', 1));
       await store.recordRedFlag(run.id, redFlag('t1', 1, 'over-token-cap'));
       await store.recordRedFlag(run.id, redFlag('t1', 1, 'hedging'));
       await store.recordLayerResult(run.id, layerResult('t2', 0, 'types', { details: null, status: 'skipped' }));
@@ -67,6 +70,8 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
         summary: null,
         tasks: [task('t1', { spec: undefined }), task('t2')],
         samples: [sample('t1', 0, { temperature: 0 }), sample('t1', 1, { code: null, costUsd: null, finishReason: 'length' }), sample('t2', 0)],
+        // By task, then in recording order; one sample index may fail more than once (it is drawn again).
+        callFailures: [callFailure('t1', 2), callFailure('t2', 1, { code: 'model_timeout', statusCode: null, attempts: 1 }), callFailure('t2', 1)],
         redFlags: [redFlag('t1', 1, 'over-token-cap'), redFlag('t1', 1, 'hedging')],
         layerResults: [
           layerResult('t1', 0, 'syntax', { status: 'pass', details: undefined }),
@@ -185,6 +190,7 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
       const writes: Array<() => Promise<unknown>> = [
         () => store.recordTask('nope', task('t1')),
         () => store.recordSample('nope', sample('t1', 0)),
+        () => store.recordCallFailure('nope', callFailure('t1', 0)),
         () => store.recordRedFlag('nope', redFlag('t1', 0)),
         () => store.recordLayerResult('nope', layerResult('t1', 0)),
         () => store.recordVote('nope', vote('t1', 0)),
@@ -252,7 +258,10 @@ export function runRunStoreConformance(name: string, factory: RunStoreFactory): 
       await expect(store.recordSample('run-1', sample('t1', -1))).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'sample.sampleIndex' });
       await expect(store.recordSample('run-1', sample('t1', 0, { latencyMs: Number.NaN }))).rejects.toMatchObject({ parameter: 'sample.latencyMs' });
       await expect(store.recordLayerResult('run-1', layerResult('t1', 0, 'syntax', { details: { n: 1n } }))).rejects.toMatchObject({ parameter: 'result.details' });
+      await expect(store.recordCallFailure('run-1', callFailure('t1', 0, { attempts: 0 }))).rejects.toMatchObject({ parameter: 'failure.attempts' });
+      await expect(store.recordCallFailure('run-1', callFailure('t1', 0, { statusCode: 42 }))).rejects.toMatchObject({ parameter: 'failure.statusCode' });
       expect((await store.getRun('run-1'))?.samples).toEqual([]);
+      expect((await store.getRun('run-1'))?.callFailures).toEqual([]);
       expect((await store.getRun('run-1'))?.layerResults).toEqual([]);
       // The failed layer result did not reserve its key.
       await store.recordLayerResult('run-1', layerResult('t1', 0, 'syntax'));

@@ -3,6 +3,7 @@
  * Builders of valid run-store records for the conformance suite: realistic defaults, any field overridable.
  */
 import type {
+  CallFailureRecord,
   DecisionRecord,
   LayerResultRecord,
   NewEscalation,
@@ -42,6 +43,17 @@ export const sample = (taskId: string, sampleIndex: number, over: Partial<Sample
   finishReason: 'stop',
   costUsd: 0.000_125,
   createdAt: 1_760_000_000_100 + sampleIndex,
+  ...over,
+});
+
+export const callFailure = (taskId: string, sampleIndex: number, over: Partial<CallFailureRecord> = {}): CallFailureRecord => ({
+  taskId,
+  sampleIndex,
+  code: 'model_call_failed',
+  statusCode: 503,
+  message: 'openai: HTTP 503 from http://127.0.0.1:1/v1: overloaded',
+  attempts: 4,
+  createdAt: 1_760_000_000_500,
   ...over,
 });
 

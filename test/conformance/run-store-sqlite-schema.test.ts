@@ -54,7 +54,7 @@ describe('SQLite run store schema', () => {
     expect(first.versions.map((v) => (v as { version: number }).version)).toEqual(MIGRATIONS.map((m) => m.version));
     expect(first.pragmas).toEqual({ journal_mode: 'wal', application_id: 0x7a657272 });
     expect(first.tables).toEqual(
-      ['checkpoints', 'decisions', 'escalations', 'layer_results', 'red_flags', 'run_events', 'run_owners', 'runs', 'samples', 'tasks', 'votes', SCHEMA_TABLE].sort(),
+      ['call_failures', 'checkpoints', 'decisions', 'escalations', 'layer_results', 'red_flags', 'run_events', 'run_owners', 'runs', 'samples', 'tasks', 'votes', SCHEMA_TABLE].sort(),
     );
 
     const again = await SqliteRunStore.open({ path: file });

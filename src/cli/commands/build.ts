@@ -13,10 +13,11 @@ import { openEngine, openStore } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 
-interface CommonOptions {
+interface CommonOptions extends ModelCallFlags {
   model?: string;
   store?: string;
   json?: boolean;
@@ -44,9 +45,9 @@ interface BuildCommandOptions extends CommonOptions {
 
 /** Registers `build` and `resume` on `program`. */
 export function registerBuildCommands(program: Command, setExit: (code: number) => void): void {
-  const withCommon = (command: Command): Command => command
+  const withCommon = (command: Command): Command => withModelCallOptions(command)
     .option('-m, --model <uri>', 'model URI (env ZERR_MODEL); resume defaults to the model the build started with')
-    .option('--max-cost-usd <usd>', 'stop (resumable) when the run has cost this much', positiveNumber('--max-cost-usd'))
+    .option('--max-cost-usd <usd>', 'stop (resumable) when the run has cost this much; needs a priced model (looked up, or ?inputUsdPerMTok=..&outputUsdPerMTok=.. in the model URI)', positiveNumber('--max-cost-usd'))
     .option('--max-tokens <n>', 'stop (resumable) after this many tokens over the run', positiveInt('--max-tokens'))
     .option('--max-wall-ms <ms>', 'stop (resumable) after this much wall time over the run', positiveInt('--max-wall-ms'))
     .option('--wait-for-escalations <ms>', 'when only escalations block, wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
@@ -131,11 +132,14 @@ async function resumeSolveRun(runId: string, model: string, options: CommonOptio
     model, unsafeNoSandbox: options.unsafeNoSandbox === true,
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
   });
   const progress = new ProgressDisplay({ enabled: options.json !== true });
   engine.on(progress.onEvent);
   try {
-    const result = await withInterrupts((signal) => engine.resumeRun(runId, { signal }));
+    const result = await withInterrupts((signal) => engine.resumeRun(runId, {
+      signal, ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    }));
     progress.stop();
     if (options.json === true) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     else {
@@ -164,6 +168,7 @@ async function withEngine(
 ): Promise<void> {
   const { engine } = await openEngine({
     model, unsafeNoSandbox: options.unsafeNoSandbox === true, ...(options.store === undefined ? {} : { store: options.store }),
+    ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
   });
   const progress = new ProgressDisplay({ enabled: options.json !== true });
   engine.on(progress.onEvent);

@@ -11,6 +11,7 @@ import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
+import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { loadRandomChoiceBaseline } from './demo-baseline.js';
@@ -18,7 +19,7 @@ import { loadRandomChoiceBaseline } from './demo-baseline.js';
 /** Problems the demo solves by default: the first eight HumanEval problems (not hand-picked). */
 export const DEFAULT_DEMO_PROBLEMS = Array.from({ length: 8 }, (_, index) => `HumanEval/${index}`);
 
-interface DemoOptions {
+interface DemoOptions extends ModelCallFlags {
   problems?: string;
   k: number;
   maxSamples: number;
@@ -47,7 +48,7 @@ export interface DemoRow {
 
 /** Registers `demo` on `program`. */
 export function registerDemoCommand(program: Command, setExit: (code: number) => void): void {
-  program
+  withModelCallOptions(program
     .command('demo')
     .description('Solve HumanEval problems from recorded real CodeGen-16B samples (replay provider) and score the choices on the hidden tests')
     .option('--problems <ids>', 'comma-separated HumanEval ids, or "all" (default HumanEval/0..7)')
@@ -58,7 +59,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
     .option('--data-dir <dir>', 'folder holding recorded/ and bench/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--python-types', 'also type-check the Python candidates with pyright (off in the demo: 1.5-4.5 s per candidate)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
-    .option('--json', 'print the rows as JSON on stdout')
+    .option('--json', 'print the rows as JSON on stdout'))
     .action(async (options: DemoOptions) => {
       const dataOptions = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
       const ids = options.problems === undefined ? DEFAULT_DEMO_PROBLEMS
@@ -71,7 +72,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
       const model = `replay:codet?seed=${options.seed}`;
       const { engine, sandbox } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes === true,
-        ...(options.store === undefined ? {} : { store: options.store }), ...dataOptions,
+        ...(options.store === undefined ? {} : { store: options.store }), ...dataOptions, ...modelCallOptionsOf(options),
       });
       const progress = new ProgressDisplay({ enabled: options.json !== true });
       engine.on(progress.onEvent);

@@ -14,8 +14,9 @@ import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer } from '../option-parsers.js';
+import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 
-interface McpCommandOptions {
+interface McpCommandOptions extends ModelCallFlags {
   model?: string;
   store?: string;
   outRoot: string;
@@ -35,7 +36,7 @@ function port(value: string): number {
 
 /** Registers `mcp` on `program`. */
 export function registerMcpCommand(program: Command, setExit: (code: number) => void): void {
-  program
+  withModelCallOptions(program
     .command('mcp')
     .description('Run the MCP server (tools verify, solve, build, estimate, run_status, ...; resources zerr://runs/...) over stdio, or streamable HTTP with --http; without --model it serves verify and the tools that need no model')
     .option('-m, --model <uri>', 'model URI for solve, build and answer_escalation (env ZERR_MODEL); without one those tools answer model_required')
@@ -45,14 +46,14 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
     .option('--wait-for-escalations <ms>', 'when only escalations block a build, wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--no-python-types', 'skip pyright type checking of Python candidates')
-    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)'))
     .action(async (options: McpCommandOptions) => {
       const given = options.model ?? process.env['ZERR_MODEL'];
       const model = given === undefined || given === '' ? undefined : given;
       const { engine, store } = await openEngine({
         model, command: 'mcp', unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
-        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+        ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), ...modelCallOptionsOf(options),
       });
       const log = (message: string): void => { process.stderr.write(`zerr mcp: ${message}\n`); };
       // The MCP edge and its SDK load only for this command.

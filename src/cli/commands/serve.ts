@@ -14,9 +14,10 @@ import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, nonNegativeInt, positiveInt } from '../option-parsers.js';
+import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { readSourceDateEpoch } from '../source-date-epoch.js';
 
-interface ServeOptions {
+interface ServeOptions extends ModelCallFlags {
   model?: string;
   port: number;
   host: string;
@@ -38,7 +39,7 @@ interface ServeOptions {
 
 /** Registers `serve` on `program`. */
 export function registerServeCommand(program: Command, setExit: (code: number) => void): void {
-  program
+  withModelCallOptions(program
     .command('serve')
     .description('Serve the HTTP API and the dashboard: start runs, stream their events, answer escalations')
     .option('-m, --model <uri>', 'model URI every run uses (env ZERR_MODEL)')
@@ -57,7 +58,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
     .option('--max-queued-runs <n>', 'runs that may wait for a slot; beyond, POST /v1/runs answers 429 run_queue_full with Retry-After', nonNegativeInt('--max-queued-runs'), 16)
     .option('--log-level <level>', 'JSON log lines on stderr with run/task ids: trace, debug, info, warn, error, silent (env ZERR_LOG_LEVEL)')
     .option('--trace <exporter>', 'OpenTelemetry spans run -> task -> sample -> verify layer: none or console', 'none')
-    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)'))
     .action(async (options: ServeOptions) => {
       const model = options.model ?? process.env['ZERR_MODEL'];
       if (model === undefined || model === '') {
@@ -76,7 +77,9 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
-      const { engine, store, modelStack } = await openEngine({ model, store: storePath, unsafeNoSandbox: options.unsafeNoSandbox === true, circuitBreaker: true });
+      const { engine, store, modelStack } = await openEngine({
+        model, store: storePath, unsafeNoSandbox: options.unsafeNoSandbox === true, circuitBreaker: true, ...modelCallOptionsOf(options),
+      });
       const metrics = createMetrics();
       const logger = createLogger({ destination: process.stderr, ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
       const tracing = createTracing({ exporter: options.trace === 'console' ? 'console' : 'none' });

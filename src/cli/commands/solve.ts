@@ -10,12 +10,14 @@ import type { BenchmarkProblem, SolveTaskResult, TaskSpec } from '../../index.js
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
-import { integer, positiveInt } from '../option-parsers.js';
+import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 
-interface SolveOptions {
+interface SolveOptions extends ModelCallFlags {
   model?: string;
+  maxCostUsd?: number;
   k: number;
   maxSamples: number;
   parallelism?: number;
@@ -32,13 +34,14 @@ interface SolveOptions {
 
 /** Registers `solve` on `program`. */
 export function registerSolveCommand(program: Command, setExit: (code: number) => void): void {
-  program
+  withModelCallOptions(program
     .command('solve')
     .description('Solve one task spec (YAML/JSON file) or dataset problem (e.g. humaneval-ts:HumanEval_0_has_close_elements)')
     .argument('<target>', 'spec file (.yaml/.yml/.json) or <dataset>:<problem-id>')
     .option('-m, --model <uri>', 'model: llama-cpp:<file.gguf>, openai:<model>?baseURL=..., anthropic:<model>, replay:codet, replay:<file.jsonl> (env ZERR_MODEL)')
     .option('-k, --k <n>', 'first-to-ahead-by-k margin', positiveInt('--k'), 3)
-    .option('--max-samples <n>', 'sample budget for the task', positiveInt('--max-samples'), 20)
+    .option('--max-samples <n>', 'sample budget for the task: answers (calls that failed after their retries count apart)', positiveInt('--max-samples'), 20)
+    .option('--max-cost-usd <usd>', 'stop (paused, resumable) when the priced answers have cost this much; needs a priced model', positiveNumber('--max-cost-usd'))
     .option('--parallelism <n>', 'samples in flight at once (default k)', positiveInt('--parallelism'))
     .addOption(new Option('--fallback <mode>', 'without consensus').choices(['best-partial', 'escalate']).default('best-partial'))
     .option('--seed <n>', 'seed of generated inputs and sample order', integer('--seed'), 42)
@@ -48,7 +51,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
-    .option('--json', 'print the result as JSON on stdout (no progress display)')
+    .option('--json', 'print the result as JSON on stdout (no progress display)'))
     .action(async (target: string, options: SolveOptions) => {
       const model = options.model ?? process.env['ZERR_MODEL'];
       if (model === undefined || model === '') {
@@ -58,10 +61,11 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       }
       const problem = await loadTarget(target, options.dataDir);
       await mkdir(options.out, { recursive: true }); // an unusable --out is bad input now, not after the run
-      const { engine, sandbox } = await openEngine({
+      const { engine, sandbox, pricing } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+        ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
       });
       const progress = new ProgressDisplay({ enabled: options.json !== true });
       engine.on(progress.onEvent);
@@ -69,13 +73,14 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         const { runId, results } = await withInterrupts((signal) => engine.run([problem.spec], {
           k: options.k, maxSamples: options.maxSamples, fallback: options.fallback, seed: options.seed, signal,
           ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
+          ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
         }));
         const result = results[0] as SolveTaskResult;
         const hidden = options.score === true && problem.hidden !== undefined && result.code !== null
           ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: 10_000 })
           : undefined;
         const files = await writeOutputs(options.out, runId, problem.spec, result, hidden);
-        const report = { runId, model, ...result, hiddenTests: hidden ?? null, files };
+        const report = { runId, model, priceSource: pricing?.source ?? null, ...result, hiddenTests: hidden ?? null, files };
         if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printSummary(report);
         setExit(result.outcome === 'consensus' ? ExitCode.ok : ExitCode.noConsensus);
@@ -107,14 +112,15 @@ async function writeOutputs(
   return { code: codePath, report: reportPath };
 }
 
-function printSummary(report: SolveTaskResult & { runId: string; model: string; hiddenTests: { passed: boolean } | null; files: { code: string | null; report: string } }): void {
+function printSummary(report: SolveTaskResult & { runId: string; model: string; priceSource: string | null; hiddenTests: { passed: boolean } | null; files: { code: string | null; report: string } }): void {
   const lines = [
     `run ${report.runId} (${report.model})`,
     `task ${report.taskId}: ${report.outcome}`,
     `  ${report.reason}`,
+    `  model calls: ${report.samples} answered, ${report.failedCalls} without an answer${formatCounts(report.failedCallsByCause)}, ${report.retries} retries`,
     `  samples ${report.samples}, red-flagged ${report.redFlagged}${formatCounts(report.redFlagsByRule)}, failed verification ${report.failedVerification}${formatCounts(report.failedByLayer)}, verified ${report.verified}`,
     `  classes: ${report.classes.map((c) => `${c.classKey}=${c.votes}`).join(', ') || 'none'}`,
-    `  tokens in/out ${report.inputTokens}/${report.outputTokens}, ${report.durationMs} ms`,
+    `  tokens in/out ${report.inputTokens}/${report.outputTokens}, cost ${report.priceSource === null ? 'unpriced' : `$${report.costUsd.toFixed(6)} (${report.priceSource})`}, ${report.durationMs} ms`,
   ];
   if (report.hiddenTests !== null) lines.push(`  hidden tests: ${report.hiddenTests.passed ? 'passed' : 'FAILED'}`);
   if (report.files.code !== null) lines.push(`  code: ${report.files.code}`);

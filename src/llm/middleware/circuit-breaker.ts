@@ -23,7 +23,7 @@ import { parseOptions } from '../../errors/parse-options.js';
 export type CircuitBreakerState = 'CLOSED' | 'OPEN' | 'HALF_OPEN';
 
 /** Error codes that count as a failure of the model (caller mistakes and aborts do not). */
-const FAILURE_CODES = new Set(['model_call_failed', 'model_timeout', 'model_unavailable']);
+const FAILURE_CODES = new Set(['model_call_failed', 'model_timeout', 'model_unavailable', 'model_empty_answer']);
 
 const CircuitBreakerOptionsSchema = z
   .object({
@@ -64,10 +64,11 @@ const STATE_NAMES: Readonly<Record<CircuitState, CircuitBreakerState>> = {
 };
 
 /**
- * Opens after `consecutiveFailures` consecutive failures (errors with code `model_call_failed`, `model_timeout`
- * or `model_unavailable`; invalid arguments, replay exhaustion and aborts neither count nor reset - except that
- * cockatiel closes a HALF_OPEN circuit when its trial call ends with such a non-counting error). While OPEN,
- * calls fail fast with {@link CircuitOpenError} (`circuit_open`, not retryable) without reaching the model.
+ * Opens after `consecutiveFailures` consecutive failures (errors with code `model_call_failed`, `model_timeout`,
+ * `model_empty_answer` or `model_unavailable`; invalid arguments, refusals, replay exhaustion and aborts neither
+ * count nor reset - except that cockatiel closes a HALF_OPEN circuit when its trial call ends with such a
+ * non-counting error). While OPEN, calls fail fast with {@link CircuitOpenError} (`circuit_open`, not retryable)
+ * without reaching the model.
  * @throws InvalidArgumentError (`invalid_argument`) for bad options.
  */
 export function circuitBreakerMiddleware(options: CircuitBreakerOptions = {}): CircuitBreakerMiddleware {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { ModelCallError, CircuitOpenError } from '../model-errors.js';
 import { MockLanguageModel } from '../providers/mock/mock-language-model.js';
-import { createModelStack } from './model-stack.js';
+import { createModelStack, defaultModelTimeoutMs } from './model-stack.js';
+import { flatPricing } from '../model-pricing.js';
 import { UsageTracker } from './usage-tracker.js';
 
 describe('createModelStack', () => {
@@ -13,6 +14,17 @@ describe('createModelStack', () => {
     expect(stack.concurrencyLimit?.activeCount).toBe(0);
     await stack.close();
     expect(model.closeCount).toBe(1);
+  });
+
+  it('retries by default and prices answers with the given pricing; retry: false turns retrying off', async () => {
+    const failing = (): ModelCallError => new ModelCallError({ provider: 'mock', message: '500', statusCode: 500, isRetryable: true });
+    const model = new MockLanguageModel({ responses: [failing(), { text: 'ok', usage: { inputTokens: 1e6, outputTokens: 0 } }] });
+    const stack = createModelStack(model, { pricing: flatPricing({ inputUsdPerMTok: 2, outputUsdPerMTok: 8 }) });
+    expect(await stack.generate({ prompt: 'p' })).toMatchObject({ text: 'ok', attempts: 2, costUsd: 2 });
+    const once = new MockLanguageModel({ responses: [failing(), 'ok'] });
+    await expect(createModelStack(once, { retry: false }).generate({ prompt: 'p' })).rejects.toBeInstanceOf(ModelCallError);
+    expect(once.calls).toHaveLength(1);
+    expect([defaultModelTimeoutMs('openai'), defaultModelTimeoutMs('llama-cpp')]).toEqual([120_000, 600_000]);
   });
 
   it('retries a timed-out attempt with a fresh timeout and records every attempt in usage', async () => {
@@ -31,7 +43,7 @@ describe('createModelStack', () => {
     });
     const usage = new UsageTracker();
     const stack = createModelStack(model, {
-      retry: { maxAttempts: 10, initialDelayMs: 0 },
+      retry: { maxRetries: 10, initialDelayMs: 0 },
       circuitBreaker: { consecutiveFailures: 2 },
       usage,
     });

@@ -1,58 +1,112 @@
 /**
  * @module llm/middleware/retry
- * Retries model calls that failed with a retryable error, with exponential backoff.
+ * Retries model calls that failed with a retryable error: cockatiel's `retry` policy with exponential backoff and
+ * decorrelated jitter, never waiting less than the server's `Retry-After`.
  */
+import {
+  ExponentialBackoff,
+  handleWhen,
+  retry,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+} from 'cockatiel';
 import { z } from 'zod';
-import type { LanguageModelMiddleware } from '../language-model.js';
-import { abortableDelay } from '../abort.js';
+import type { GenerateResult, LanguageModelMiddleware } from '../language-model.js';
+import { abortReason, raceAbort } from '../abort.js';
+import { ModelCallError } from '../model-errors.js';
 import { parseOptions } from '../../errors/parse-options.js';
+
+/** Defaults of {@link RetryOptions}. */
+export const DEFAULT_RETRY = { maxRetries: 3, initialDelayMs: 500, maxDelayMs: 30_000, maxRetryAfterMs: 60_000 } as const;
 
 const RetryOptionsSchema = z
   .object({
-    maxAttempts: z.number().int().min(1, 'an integer >= 1').default(3),
-    initialDelayMs: z.number().min(0, 'a number >= 0').default(200),
-    maxDelayMs: z.number().min(0, 'a number >= 0').default(10_000),
-    onRetry: z.custom<RetryOptions['onRetry']>((value) => typeof value === 'function').optional(),
+    maxRetries: z.number().int().min(0, 'an integer >= 0').default(DEFAULT_RETRY.maxRetries),
+    initialDelayMs: z.number().min(0, 'a number >= 0 (ms)').default(DEFAULT_RETRY.initialDelayMs),
+    maxDelayMs: z.number().min(0, 'a number >= 0 (ms)').default(DEFAULT_RETRY.maxDelayMs),
+    maxRetryAfterMs: z.number().min(0, 'a number >= 0 (ms)').default(DEFAULT_RETRY.maxRetryAfterMs),
+    onRetry: z.custom<RetryOptions['onRetry']>((value) => typeof value === 'function', 'a function').optional(),
   })
   .strict();
 
-/** Options of {@link retryMiddleware}. */
+/** One retry about to happen, as {@link RetryOptions.onRetry} sees it. */
+export interface RetryEvent {
+  /** 1-based number of the attempt that failed. */
+  readonly attempt: number;
+  /** That attempt's error. */
+  readonly error: unknown;
+  /** Wait before the next attempt, in ms: the jittered backoff, or the server's `Retry-After` when that is longer. */
+  readonly delayMs: number;
+  /** The server's `Retry-After` in ms, when it gave one. */
+  readonly retryAfterMs: number | undefined;
+}
+
+/** Options of {@link retryMiddleware}. All times in ms. */
 export interface RetryOptions {
-  /** Total attempts including the first. Default 3. */
-  readonly maxAttempts?: number;
-  /** Delay before the 2nd attempt in ms; doubles for each further one. Default 200. */
+  /** Retries after the first attempt (0 turns retrying off). Default 3, so at most 4 attempts. */
+  readonly maxRetries?: number;
+  /** Scale of the first backoff (decorrelated jitter around it). Default 500. */
   readonly initialDelayMs?: number;
-  /** Cap of one delay in ms. Default 10_000. */
+  /** Cap of one backoff wait (not of a `Retry-After` wait). Default 30_000. */
   readonly maxDelayMs?: number;
-  /** Called before each backoff wait with the failed attempt's error (1-based `attempt`) and the delay. */
-  readonly onRetry?: (event: { attempt: number; error: unknown; delayMs: number }) => void;
+  /**
+   * Longest `Retry-After` the middleware waits out. A failure asking for more is not retried (it is thrown at once:
+   * the caller decides, rather than a call sleeping for minutes). Default 60_000.
+   */
+  readonly maxRetryAfterMs?: number;
+  /** Called before each backoff wait. */
+  readonly onRetry?: (event: RetryEvent) => void;
 }
 
 /**
- * Retries a failed call while the error has `isRetryable: true` (HTTP 408/409/429/5xx, network resets, timeouts)
- * and attempts remain. Never retries anything else: ModelUnavailableError, CircuitOpenError, InvalidArgumentError,
- * aborts. Waits `min(initialDelayMs * 2^(n-1), maxDelayMs)` after the n-th failure ("full" exponential backoff
- * without jitter; a caller-side rate limit is the concurrency middleware's job). The wait ends early with the
- * signal's reason when the caller aborts. The last error is rethrown unchanged.
+ * Retries a failed call while the error has `isRetryable: true` (HTTP 408/409/429/5xx, network resets,
+ * `model_timeout`) and retries remain; never anything else (ModelUnavailableError, CircuitOpenError,
+ * InvalidArgumentError, `model_empty_answer`, `model_refused`, aborts).
  *
- * Hand-written rather than cockatiel's `retry()`: cockatiel 3's backoff sleep is not abortable.
+ * Built on cockatiel: `retry(handleWhen(...), { maxAttempts: maxRetries, backoff })` where the backoff is
+ * `ExponentialBackoff` (decorrelated jitter, "Exponential Backoff And Jitter", AWS Architecture Blog 2015; Polly's
+ * V2 formula) raised to the server's `Retry-After` when that is longer. The backoff timer is unreferenced (it never
+ * keeps the process alive) and a caller abort ends the wait at once with the signal's reason. The last error is
+ * rethrown unchanged, its `attempts` set when it is a {@link ModelCallError}; a result carries `attempts` too.
  *
- * @throws InvalidArgumentError (`invalid_argument`) for bad options.
+ * @throws InvalidArgumentError (`invalid_argument`, parameter `options.<name>`) for bad options.
  */
 export function retryMiddleware(options: RetryOptions = {}): LanguageModelMiddleware {
   const config = parseOptions(RetryOptionsSchema, options, 'options');
+  const policy = retry(
+    handleWhen((error) => isRetryable(error) && (retryAfterOf(error) ?? 0) <= config.maxRetryAfterMs),
+    {
+      maxAttempts: config.maxRetries,
+      backoff: new RetryAfterBackoff(new ExponentialBackoff({ initialDelay: config.initialDelayMs, maxDelay: config.maxDelayMs })),
+    },
+  ).dangerouslyUnref();
+  if (options.onRetry !== undefined) {
+    const onRetry = options.onRetry;
+    policy.onRetry((event) => {
+      const error = 'error' in event ? event.error : undefined;
+      onRetry({ attempt: event.attempt, error, delayMs: event.delay, retryAfterMs: retryAfterOf(error) });
+    });
+  }
   return {
     name: 'retry',
     async wrapGenerate(callOptions, next) {
-      for (let attempt = 1; ; attempt += 1) {
-        try {
-          return await next(callOptions);
-        } catch (error) {
-          if (attempt >= config.maxAttempts || !isRetryable(error) || callOptions.signal?.aborted === true) throw error;
-          const delayMs = Math.min(config.initialDelayMs * 2 ** (attempt - 1), config.maxDelayMs);
-          options.onRetry?.({ attempt, error, delayMs });
-          await abortableDelay(delayMs, callOptions.signal);
-        }
+      let attempts = 0;
+      const caller = callOptions.signal;
+      try {
+        const result: GenerateResult = await raceAbort(
+          policy.execute(({ signal }) => {
+            // A backoff wait outlives a caller abort (the race above ended it): never start an attempt after one.
+            if (caller?.aborted === true) throw abortReason(caller);
+            attempts += 1;
+            return next({ ...callOptions, ...(caller === undefined ? {} : { signal }) });
+          }, caller),
+          caller,
+        );
+        return attempts === 1 ? result : { ...result, attempts };
+      } catch (error) {
+        if (error instanceof ModelCallError && attempts > 1) error.attempts = attempts;
+        throw error;
       }
     },
   };
@@ -60,4 +114,29 @@ export function retryMiddleware(options: RetryOptions = {}): LanguageModelMiddle
 
 function isRetryable(error: unknown): boolean {
   return (error as { isRetryable?: unknown } | null)?.isRetryable === true;
+}
+
+function retryAfterOf(error: unknown): number | undefined {
+  const value = (error as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/** Wraps a backoff so that no wait is shorter than the failed attempt's `Retry-After` (RFC 9110 §10.2.3). */
+class RetryAfterBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+  constructor(private readonly inner: IBackoffFactory<IRetryBackoffContext<unknown>>) {}
+
+  next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
+    return withRetryAfter(this.inner.next(context), context);
+  }
+}
+
+function withRetryAfter(
+  inner: IBackoff<IRetryBackoffContext<unknown>>,
+  context: IRetryBackoffContext<unknown>,
+): IBackoff<IRetryBackoffContext<unknown>> {
+  const retryAfterMs = 'error' in context.result ? retryAfterOf(context.result.error) : undefined;
+  return {
+    duration: Math.max(inner.duration, retryAfterMs ?? 0),
+    next: (nextContext) => withRetryAfter(inner.next(nextContext), nextContext),
+  };
 }

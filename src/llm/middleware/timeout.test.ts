@@ -35,6 +35,29 @@ describe('timeoutMiddleware', () => {
     expect(seen[0]?.aborted).toBe(true);
   });
 
+  it('ends a call whose model ignores the signal at the limit (aggressive), and aborts the signal it was given', async () => {
+    const seen: AbortSignal[] = [];
+    const model: LanguageModel = {
+      provider: 'deaf', modelId: 'deaf', capabilities: { completionStyle: 'chat', jsonSchema: false, honoursTemperature: false },
+      close: async () => undefined,
+      generate: (options) => {
+        if (options.signal !== undefined) seen.push(options.signal);
+        return new Promise<never>(() => undefined);
+      },
+    };
+    const started = performance.now();
+    const error = await wrapLanguageModel(model, timeoutMiddleware({ timeoutMs: 50, provider: 'deaf' })).generate({ prompt: 'p' }).catch((e: unknown) => e);
+    const elapsed = performance.now() - started;
+    expect(error).toMatchObject({ code: 'model_timeout', timeoutMs: 50 });
+    expect(elapsed).toBeGreaterThanOrEqual(45);
+    expect(elapsed).toBeLessThan(1_000);
+    expect(seen[0]?.aborted).toBe(true);
+  });
+
+  it('rejects a bad timeoutMs naming the field', () => {
+    expect(() => timeoutMiddleware({ timeoutMs: 0 })).toThrow(expect.objectContaining({ parameter: 'options.timeoutMs' }));
+  });
+
   it('returns results of calls that finish in time unchanged', async () => {
     const wrapped = wrapLanguageModel(new MockLanguageModel({ responses: 'fast' }), timeoutMiddleware({ timeoutMs: 60_000 }));
     expect((await wrapped.generate({ prompt: 'p' })).text).toBe('fast');

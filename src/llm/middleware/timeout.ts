@@ -1,9 +1,11 @@
 /**
  * @module llm/middleware/timeout
- * Bounds each model call by `timeoutMs`.
+ * Bounds each model call by `timeoutMs` (cockatiel's `timeout` policy, aggressive strategy).
  */
+import { TaskCancelledError, TimeoutStrategy, timeout } from 'cockatiel';
 import { z } from 'zod';
 import type { LanguageModelMiddleware } from '../language-model.js';
+import { abortReason } from '../abort.js';
 import { ModelTimeoutError } from '../model-errors.js';
 import { parseOptions } from '../../errors/parse-options.js';
 
@@ -23,25 +25,30 @@ export interface TimeoutOptions {
 }
 
 /**
- * Passes the call a signal that aborts after `timeoutMs` (`AbortSignal.timeout`, merged with the caller's signal
- * by `AbortSignal.any`). When the time limit (not the caller) aborted the call, the call's error becomes a
- * {@link ModelTimeoutError} (`model_timeout`, retryable). A caller abort propagates unchanged.
- *
- * Providers must honour the signal for the limit to bite; every provider in `llm/providers` does.
- * @throws InvalidArgumentError (`invalid_argument`) for a bad `timeoutMs`.
+ * Gives each call `timeoutMs`: cockatiel `timeout(timeoutMs, TimeoutStrategy.Aggressive)` passes the call a signal
+ * derived from the caller's and aborts it when the time is up, so the provider cancels the underlying request
+ * (the HTTP providers abort their fetch) - and the call ends at the limit even when a provider ignores the
+ * signal. A call the limit ended rejects with {@link ModelTimeoutError} (`model_timeout`, retryable); a caller abort
+ * rejects with the caller signal's reason.
+ * @throws InvalidArgumentError (`invalid_argument`, parameter `options.timeoutMs`) for a bad `timeoutMs`.
  */
 export function timeoutMiddleware(options: TimeoutOptions): LanguageModelMiddleware {
   const config = parseOptions(TimeoutOptionsSchema, options, 'options');
+  // abortOnReturn off: the call's signal then aborts only for the limit or the caller, which tells them apart.
+  const policy = timeout(config.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   return {
     name: 'timeout',
     async wrapGenerate(callOptions, next) {
-      const timeoutSignal = AbortSignal.timeout(config.timeoutMs);
-      const signal =
-        callOptions.signal === undefined ? timeoutSignal : AbortSignal.any([callOptions.signal, timeoutSignal]);
+      const caller = callOptions.signal;
+      let callSignal: AbortSignal | undefined;
       try {
-        return await next({ ...callOptions, signal });
+        return await policy.execute((_context, signal) => {
+          callSignal = signal;
+          return next({ ...callOptions, signal });
+        }, caller);
       } catch (error) {
-        if (timeoutSignal.aborted && callOptions.signal?.aborted !== true) {
+        if (caller?.aborted === true) throw abortReason(caller);
+        if (error instanceof TaskCancelledError || callSignal?.aborted === true) {
           throw new ModelTimeoutError({ provider: config.provider, timeoutMs: config.timeoutMs, cause: error });
         }
         throw error;

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { wrapLanguageModel } from '../language-model.js';
 import { ModelCallError } from '../model-errors.js';
 import { MockLanguageModel } from '../providers/mock/mock-language-model.js';
+import { flatPricing } from '../model-pricing.js';
 import { UsageTracker } from './usage-tracker.js';
 import { usageMiddleware } from './usage.js';
 
@@ -43,6 +44,17 @@ describe('usageMiddleware and UsageTracker', () => {
     const model = new MockLanguageModel({ responses: { text: 'x', modelId: 'priced-model-2025-01-01', usage: { inputTokens: 1e6, outputTokens: 0 } } });
     const result = await wrapLanguageModel(model, usageMiddleware({ tracker, modelId: 'priced-model' })).generate({ prompt: 'p' });
     expect(result.costUsd).toBe(2);
+  });
+
+  it('prices every answered call of a priced mock model from its ModelPricing, without a tracker too', async () => {
+    const model = new MockLanguageModel({ responses: [{ text: 'a', usage: { inputTokens: 2_000, outputTokens: 500 } }, { text: 'b', usage: { inputTokens: 0, outputTokens: 0 } }] });
+    const pricing = flatPricing({ inputUsdPerMTok: 3, outputUsdPerMTok: 15, source: 'test' });
+    const wrapped = wrapLanguageModel(model, usageMiddleware({ pricing, modelId: model.modelId }));
+    expect((await wrapped.generate({ prompt: 'p' })).costUsd).toBeCloseTo((2_000 * 3 + 500 * 15) / 1e6, 12);
+    expect((await wrapped.generate({ prompt: 'p' })).costUsd).toBe(0);
+    expect(() => flatPricing({ inputUsdPerMTok: Number.NaN, outputUsdPerMTok: 1 })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', parameter: 'pricing.inputUsdPerMTok' }),
+    );
   });
 
   it('rejects a negative price', () => {

@@ -5,6 +5,7 @@
 import { ZeroErrorError } from '../../errors/zero-error-error.js';
 import { abortReason } from '../abort.js';
 import { ModelCallError, ModelTimeoutError, ModelUnavailableError } from '../model-errors.js';
+import { retryAfterMsOf, type HeaderSource } from '../retry-after.js';
 
 /** Network error codes meaning "nothing answers at this address": the model is unavailable, not flaky. */
 const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_NONAME']);
@@ -19,6 +20,8 @@ const UNREACHABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EH
  * | SDK request timeout                                | ModelTimeoutError (`model_timeout`, retryable)  |
  * | HTTP 408/409/429/5xx, other network failures       | ModelCallError, `isRetryable: true`             |
  * | other HTTP 4xx, anything else                      | ModelCallError, `isRetryable: false`            |
+ *
+ * An HTTP failure's `Retry-After` / `retry-after-ms` header becomes the error's `retryAfterMs`.
  */
 export function mapHttpError(options: {
   provider: string;
@@ -40,7 +43,11 @@ export function mapHttpError(options: {
       return new ModelUnavailableError({ provider, message: `${url} answered HTTP ${status} (${why}): ${message}`, cause: error });
     }
     const isRetryable = status === 408 || status === 409 || status === 429 || status >= 500;
-    return new ModelCallError({ provider, message: `HTTP ${status} from ${url}: ${message}`, statusCode: status, isRetryable, cause: error });
+    const retryAfterMs = retryAfterMsOf((error as { headers?: HeaderSource | null }).headers);
+    return new ModelCallError({
+      provider, message: `HTTP ${status} from ${url}: ${message}`, statusCode: status, isRetryable, cause: error,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    });
   }
   const code = networkCode(error);
   if (code !== undefined && UNREACHABLE_CODES.has(code)) {

@@ -280,6 +280,8 @@ class BuildSession {
           reservedEntryPoints: [...this.#state.nodes.values()].filter((other) => other.id !== node?.id).map((other) => other.spec.signature.entryPoint),
           k: request.decomposeK, maxSamples: request.decomposeMaxSamples, seed: request.seed,
           resume: taskProgress(this.#snapshot, taskId), signal: this.#signal,
+          // A model that went away pauses the build; the node stays undecided, to be decomposed on resume.
+          recordUnavailable: false,
         },
       );
       proposal = result.proposal;

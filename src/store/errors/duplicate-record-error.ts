@@ -9,6 +9,7 @@ export type StoreRecordKind =
   | 'run'
   | 'task'
   | 'sample'
+  | 'call-failure'
   | 'red-flag'
   | 'layer-result'
   | 'vote'

@@ -5,6 +5,7 @@
  * Records are copied in and out, so callers can never mutate what is stored.
  */
 import type {
+  CallFailureRecord,
   CheckpointRecord,
   DecisionRecord,
   EscalationRecord,
@@ -45,10 +46,11 @@ interface StoredEscalation {
 
 interface StoredRun {
   readonly seq: number;
-  head: Mutable<Omit<RunRecord, 'tasks' | 'samples' | 'redFlags' | 'layerResults' | 'votes' | 'decisions' | 'checkpoints' | 'escalations'>>;
+  head: Mutable<Omit<RunRecord, 'tasks' | 'samples' | 'callFailures' | 'redFlags' | 'layerResults' | 'votes' | 'decisions' | 'checkpoints' | 'escalations'>>;
   readonly keys: Set<string>;
   readonly tasks: TaskRecord[];
   readonly samples: SampleRecord[];
+  readonly callFailures: CallFailureRecord[];
   readonly redFlags: RedFlagRecord[];
   readonly layerResults: LayerResultRecord[];
   readonly votes: VoteRecord[];
@@ -81,7 +83,7 @@ export class MemoryRunStore implements RunStore {
       seq: this.#seq++,
       head: { ...valid, config: roundTripJson(valid.config, 'run.config'), status: 'running', finishedAt: null, summary: null },
       keys: new Set(),
-      tasks: [], samples: [], redFlags: [], layerResults: [], votes: [], decisions: [], checkpoints: [], escalations: new Map(), events: [],
+      tasks: [], samples: [], callFailures: [], redFlags: [], layerResults: [], votes: [], decisions: [], checkpoints: [], escalations: new Map(), events: [],
     });
   }
 
@@ -94,6 +96,11 @@ export class MemoryRunStore implements RunStore {
   async recordSample(runId: string, sample: SampleRecord): Promise<void> {
     const valid = this.#check('recordSample', runId, schemas.sampleSchema, sample, 'sample');
     this.#claim(runId, 'sample', recordKeys.sample(valid)).samples.push({ ...valid });
+  }
+
+  async recordCallFailure(runId: string, failure: CallFailureRecord): Promise<void> {
+    const valid = this.#check('recordCallFailure', runId, schemas.callFailureSchema, failure, 'failure');
+    this.#find(runId).callFailures.push({ ...valid });
   }
 
   async recordRedFlag(runId: string, hit: RedFlagRecord): Promise<void> {
@@ -249,6 +256,8 @@ export class MemoryRunStore implements RunStore {
       ...stored.head,
       tasks: [...stored.tasks].sort((a, b) => compareIds(a.taskId, b.taskId)),
       samples: sortByTaskAndSample(stored.samples),
+      // By task, then in recording order (a failed index is drawn again, so sample order would mislead).
+      callFailures: [...stored.callFailures].sort((a, b) => compareIds(a.taskId, b.taskId)),
       redFlags: sortByTaskAndSample(stored.redFlags),
       layerResults: sortByTaskAndSample(stored.layerResults),
       votes: sortByTaskAndSample(stored.votes),

@@ -190,6 +190,23 @@ export const MIGRATIONS: readonly Migration[] = [
         heartbeat_at INTEGER NOT NULL
       );`,
   },
+  {
+    version: 5,
+    name: 'model calls that gave no sample',
+    // Failed, refused and empty model calls: attempts counted apart from the sample budget, with their causes.
+    sql: `
+      CREATE TABLE call_failures (
+        ${runKey},
+        task_id TEXT NOT NULL,
+        sample_index INTEGER NOT NULL,
+        code TEXT NOT NULL,
+        status_code INTEGER,
+        message TEXT NOT NULL,
+        attempts INTEGER NOT NULL CHECK (attempts >= 1),
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX call_failures_by_task ON call_failures (run_id, task_id);`,
+  },
 ];
 
 /** The schema version this code writes: the last migration's. */

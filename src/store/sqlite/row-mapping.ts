@@ -5,6 +5,7 @@
  */
 import type { Selectable } from 'kysely';
 import type {
+  CallFailureRecord,
   CheckpointRecord,
   DecisionRecord,
   EscalationRecord,
@@ -18,6 +19,7 @@ import type {
 } from '../run-store.js';
 import { decodeJson, encodeJson } from '../json-column.js';
 import type {
+  CallFailuresTable,
   CheckpointsTable,
   DecisionsTable,
   EscalationsTable,
@@ -31,7 +33,7 @@ import type {
 
 type RunHead = Omit<
   RunRecord,
-  'tasks' | 'samples' | 'redFlags' | 'layerResults' | 'votes' | 'decisions' | 'checkpoints' | 'escalations'
+  'tasks' | 'samples' | 'callFailures' | 'redFlags' | 'layerResults' | 'votes' | 'decisions' | 'checkpoints' | 'escalations'
 >;
 
 export function runFromRow(row: Selectable<RunsTable>): RunHead {
@@ -85,6 +87,20 @@ export function sampleFromRow(r: Selectable<SamplesTable>): SampleRecord {
     finishReason: r.finish_reason,
     costUsd: r.cost_usd,
     createdAt: r.created_at,
+  };
+}
+
+export function callFailureToRow(runId: string, f: CallFailureRecord): CallFailuresTable {
+  return {
+    run_id: runId, task_id: f.taskId, sample_index: f.sampleIndex, code: f.code, status_code: f.statusCode,
+    message: f.message, attempts: f.attempts, created_at: f.createdAt,
+  };
+}
+
+export function callFailureFromRow(r: Selectable<CallFailuresTable>): CallFailureRecord {
+  return {
+    taskId: r.task_id, sampleIndex: r.sample_index, code: r.code, statusCode: r.status_code, message: r.message,
+    attempts: r.attempts, createdAt: r.created_at,
   };
 }
 

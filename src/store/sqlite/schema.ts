@@ -42,6 +42,17 @@ export interface SamplesTable {
   created_at: number;
 }
 
+export interface CallFailuresTable {
+  run_id: string;
+  task_id: string;
+  sample_index: number;
+  code: string;
+  status_code: number | null;
+  message: string;
+  attempts: number;
+  created_at: number;
+}
+
 export interface RedFlagsTable {
   run_id: string;
   task_id: string;
@@ -136,6 +147,7 @@ export interface RunStoreDatabase {
   runs: RunsTable;
   tasks: TasksTable;
   samples: SamplesTable;
+  call_failures: CallFailuresTable;
   red_flags: RedFlagsTable;
   layer_results: LayerResultsTable;
   votes: VotesTable;

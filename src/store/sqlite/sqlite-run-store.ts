@@ -8,6 +8,7 @@
  */
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import type {
+  CallFailureRecord,
   DecisionRecord,
   EscalationRecord,
   EscalationStatus,
@@ -97,6 +98,12 @@ export class SqliteRunStore implements RunStore {
     const s = this.#input('recordSample', runId, schemas.sampleSchema, sample, 'sample');
     await this.#insert('recordSample', runId, 'sample', recordKeys.sample(s), (db) =>
       db.insertInto('samples').values(rows.sampleToRow(runId, s)).execute());
+  }
+
+  async recordCallFailure(runId: string, failure: CallFailureRecord): Promise<void> {
+    const f = this.#input('recordCallFailure', runId, schemas.callFailureSchema, failure, 'failure');
+    await this.#insert('recordCallFailure', runId, 'call-failure', recordKeys.sample(f), (db) =>
+      db.insertInto('call_failures').values(rows.callFailureToRow(runId, f)).execute());
   }
 
   async recordRedFlag(runId: string, hit: RedFlagRecord): Promise<void> {
@@ -312,6 +319,8 @@ export class SqliteRunStore implements RunStore {
           .orderBy('task_id').execute();
         const samples = await trx.selectFrom('samples').selectAll().where('run_id', '=', runId)
           .orderBy('task_id').orderBy('sample_index').execute();
+        const callFailures = await trx.selectFrom('call_failures').selectAll().where('run_id', '=', runId)
+          .orderBy('task_id').orderBy(sql`rowid`).execute();
         const redFlags = await trx.selectFrom('red_flags').selectAll().where('run_id', '=', runId)
           .orderBy('task_id').orderBy('sample_index').orderBy(sql`rowid`).execute();
         const layerResults = await trx.selectFrom('layer_results').selectAll().where('run_id', '=', runId)
@@ -328,6 +337,7 @@ export class SqliteRunStore implements RunStore {
           ...rows.runFromRow(head),
           tasks: tasks.map(rows.taskFromRow),
           samples: samples.map(rows.sampleFromRow),
+          callFailures: callFailures.map(rows.callFailureFromRow),
           redFlags: redFlags.map(rows.redFlagFromRow),
           layerResults: layerResults.map(rows.layerResultFromRow),
           votes: votes.map(rows.voteFromRow),

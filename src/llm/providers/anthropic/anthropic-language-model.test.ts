@@ -46,6 +46,12 @@ describe('AnthropicLanguageModel against a fake server', () => {
     await expect(create('status-401').generate({ prompt: 'x' })).rejects.toBeInstanceOf(ModelUnavailableError);
   });
 
+  it('reads Retry-After of a 529 and maps no text / a refusal to model_empty_answer / model_refused', async () => {
+    await expect(create('status-529-retry-after-3').generate({ prompt: 'x' })).rejects.toMatchObject({ isRetryable: true, retryAfterMs: 3000 });
+    await expect(create('empty').generate({ prompt: 'x' })).rejects.toMatchObject({ code: 'model_empty_answer' });
+    await expect(create('refuse').generate({ prompt: 'x' })).rejects.toMatchObject({ code: 'model_refused', refusal: 'I cannot help with that.' });
+  });
+
   it('rejects jsonSchema it cannot enforce', async () => {
     await expect(create('m').generate({ prompt: 'x', jsonSchema: {} })).rejects.toBeInstanceOf(InvalidArgumentError);
   });

@@ -13,7 +13,7 @@ import type {
   ModelCapabilities,
 } from '../../language-model.js';
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
-import { ModelUnavailableError } from '../../model-errors.js';
+import { ModelEmptyAnswerError, ModelRefusedError, ModelUnavailableError } from '../../model-errors.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
 import { parseOptions } from '../../../errors/parse-options.js';
 import { messagesOf } from '../../render-messages.js';
@@ -52,7 +52,6 @@ const FINISH_REASONS: Readonly<Record<string, FinishReason>> = {
   stop_sequence: 'stop',
   max_tokens: 'length',
   model_context_window_exceeded: 'length',
-  refusal: 'content-filter',
 };
 
 /**
@@ -93,7 +92,9 @@ export class AnthropicLanguageModel implements LanguageModel {
   /**
    * One Messages API request.
    * @throws ModelUnavailableError (unreachable, HTTP 401/403/404, after `close()`), ModelCallError (`isRetryable`
-   *   for 408/409/429/5xx/network resets), ModelTimeoutError, InvalidArgumentError, the signal's reason.
+   *   for 408/409/429/5xx/network resets, `retryAfterMs` from `Retry-After`), ModelEmptyAnswerError
+   *   (`model_empty_answer`: no text, unless a stop sequence ended it), ModelRefusedError (`model_refused`:
+   *   `stop_reason` refusal), ModelTimeoutError, InvalidArgumentError, the signal's reason.
    */
   async generate(options: GenerateOptions): Promise<GenerateResult> {
     const started = performance.now();
@@ -131,7 +132,14 @@ export class AnthropicLanguageModel implements LanguageModel {
     } catch (error) {
       throw mapHttpError({ provider: PROVIDER, url: this.baseURL, error, signal: options.signal });
     }
+    if (response.stop_reason === 'refusal') {
+      const said = response.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+      throw new ModelRefusedError({ provider: PROVIDER, refusal: said });
+    }
     const text = response.content.flatMap((block) => (block.type === 'text' ? [block.text] : [])).join('');
+    if (text.trim() === '' && response.stop_reason !== 'stop_sequence') {
+      throw new ModelEmptyAnswerError({ provider: PROVIDER, url: this.baseURL, finishReason: response.stop_reason });
+    }
     const cut = applyStopSequences(text, options.stop);
     return {
       text: cut.text,

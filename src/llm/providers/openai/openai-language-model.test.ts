@@ -67,6 +67,18 @@ describe('OpenAILanguageModel against a fake server', () => {
     expect((error as Error).message).toContain(`${server.url}/v1`);
   });
 
+  it('reads Retry-After (seconds) of a 429 into retryAfterMs', async () => {
+    const error = await create('status-429-retry-after-2').generate({ prompt: 'x' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'model_call_failed', statusCode: 429, isRetryable: true, retryAfterMs: 2000 });
+  });
+
+  it('turns content null into model_empty_answer and a refusal into model_refused (never an empty sample)', async () => {
+    await expect(create('empty').generate({ prompt: 'x' })).rejects.toMatchObject({ code: 'model_empty_answer', isRetryable: false });
+    await expect(create('refuse').generate({ prompt: 'x' })).rejects.toMatchObject({
+      code: 'model_refused', refusal: 'I cannot help with that.', isRetryable: false,
+    });
+  });
+
   it('never invents text for a response without choices', async () => {
     await expect(create('no-choices').generate({ prompt: 'x' })).rejects.toMatchObject({ code: 'model_call_failed' });
   });

@@ -14,7 +14,7 @@ import type {
   ModelCapabilities,
 } from '../../language-model.js';
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
-import { ModelCallError, ModelUnavailableError } from '../../model-errors.js';
+import { ModelCallError, ModelEmptyAnswerError, ModelRefusedError, ModelUnavailableError } from '../../model-errors.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
 import { parseOptions } from '../../../errors/parse-options.js';
 import { messagesOf, promptOf } from '../../render-messages.js';
@@ -101,8 +101,11 @@ export class OpenAILanguageModel implements LanguageModel {
   /**
    * One request to the server.
    * @throws ModelUnavailableError (unreachable server, HTTP 401/403/404, or after `close()`), ModelCallError
-   *   (`isRetryable` for 408/409/429/5xx/network resets; also for a response without choices), ModelTimeoutError,
-   *   InvalidArgumentError, the signal's reason when aborted.
+   *   (`isRetryable` for 408/409/429/5xx/network resets, with `retryAfterMs` from `Retry-After`; also for a response
+   *   without choices), ModelEmptyAnswerError (`model_empty_answer`: content null or blank; in completions mode with
+   *   stop sequences only null, since a stop sequence may end a continuation at once),
+   *   ModelRefusedError (`model_refused`: a `refusal`), ModelTimeoutError, InvalidArgumentError, the signal's reason
+   *   when aborted.
    */
   async generate(options: GenerateOptions): Promise<GenerateResult> {
     const started = performance.now();
@@ -128,7 +131,10 @@ export class OpenAILanguageModel implements LanguageModel {
     const requestOptions = options.signal === undefined ? {} : { signal: options.signal };
     this.client ??= import('openai').then(({ default: Client }) => new Client(this.clientOptions));
     const client = await this.client;
-    let answer: { text: string | null | undefined; finish: string | null | undefined; model: string | undefined; usage: { prompt_tokens: number; completion_tokens: number } | undefined } | undefined;
+    let answer: {
+      text: string | null | undefined; refusal?: string | null | undefined; finish: string | null | undefined;
+      model: string | undefined; usage: { prompt_tokens: number; completion_tokens: number } | undefined;
+    } | undefined;
     try {
       if (this.mode === 'chat') {
         const response = await client.chat.completions.create(
@@ -142,7 +148,9 @@ export class OpenAILanguageModel implements LanguageModel {
           requestOptions,
         );
         const choice = response.choices[0];
-        answer = choice && { text: choice.message.content, finish: choice.finish_reason, model: response.model, usage: response.usage };
+        answer = choice && {
+          text: choice.message.content, refusal: choice.message.refusal, finish: choice.finish_reason, model: response.model, usage: response.usage,
+        };
       } else {
         const response = await client.completions.create({ ...common, prompt: promptOf(options) }, requestOptions);
         const choice = response.choices[0];
@@ -153,6 +161,11 @@ export class OpenAILanguageModel implements LanguageModel {
     }
     if (answer === undefined) {
       throw new ModelCallError({ provider: PROVIDER, message: `response from ${this.baseURL} has no choices`, isRetryable: false });
+    }
+    if (typeof answer.refusal === 'string' && answer.refusal !== '') throw new ModelRefusedError({ provider: PROVIDER, refusal: answer.refusal });
+    // Blank text is no answer - except a continuation that a stop sequence may have cut at once (a real, bad sample).
+    if ((answer.text ?? '').trim() === '' && (this.mode === 'chat' || stop.length === 0 || answer.text == null)) {
+      throw new ModelEmptyAnswerError({ provider: PROVIDER, url: this.baseURL, finishReason: answer.finish });
     }
     const cut = applyStopSequences(answer.text ?? '', stop);
     return {
