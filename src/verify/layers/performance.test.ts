@@ -67,6 +67,10 @@ describe('performance helpers', () => {
     expect(judgeGrowth(ladder([0.1, 0.2, 0.4]), { timeoutMs: 1000 })).toMatchObject({ kind: 'inconclusive' });
     expect(judgeGrowth(ladder([0.5, 100, 'timeout']), { timeoutMs: 1000 })).toMatchObject({ kind: 'flagged', n: 512, ratio: 10 }); // a bound
     expect(judgeGrowth([{ size: 128, medianMs: 5 }, { size: 256, medianMs: 50 }], { timeoutMs: 1000 })).toMatchObject({ kind: 'inconclusive' });
+    // A stall inflating the smallest measurable size flattens the whole span (1.7x); the last two doublings show 4x.
+    expect(judgeGrowth(ladder([1.2, 1.4, 2, 8, 32, 128]), { timeoutMs: 1000 })).toMatchObject({ kind: 'flagged', n: 2048, nLast: 8192, ratio: 4 });
+    // A linear ladder stays ok over both spans.
+    expect(judgeGrowth(ladder([1.2, 2.4, 4.8, 9.6, 19.2, 38.4]), { timeoutMs: 1000 })).toMatchObject({ kind: 'ok', n: 256, ratio: 2 });
   });
 });
 

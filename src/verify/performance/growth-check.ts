@@ -3,7 +3,10 @@
  * The "accidentally quadratic" judgement of the `performance` layer: from call times on a ladder of input sizes
  * `n, 2n, 4n, ...` (the fastest of the repetitions: scheduling noise only ever adds time), take the span from the
  * first size that is at least `minSize` and measurable (>= `minMeasurableMs`) to the last size that finished, and
- * flag it when the time grows more than `maxRatio` times per doubling (geometric mean over the span).
+ * flag it when the time grows more than `maxRatio` times per doubling (geometric mean over the span). When the span
+ * has more than two doublings, its last two are judged too and the steeper ratio counts: noise only adds time and
+ * weighs most on the smallest measurable size (a 1 ms stall at n=256 once turned a quadratic's 4x into 1.7x on a
+ * loaded 2-core machine), while the largest sizes carry the most signal.
  *
  * Thresholds (defaults): `maxRatio` 3 (linear doubles, n log n about 2.2, quadratic quadruples; 3 splits them
  * with room for noise), `minSize` 256 (below it constant costs dominate), `minMeasurableMs` 1 (below it timer
@@ -66,7 +69,15 @@ export function judgeGrowth(ladder: readonly SizedTiming[], thresholds: GrowthTh
     while (last + 1 < ladder.length && ladder[last + 1]?.medianMs !== 'timeout' && ladder[last + 1]?.size === (ladder[last]?.size ?? 0) * 2) last++;
     const end = ladder[last];
     if (last > first && end !== undefined && end.medianMs !== 'timeout') {
-      return verdict(start, end, (end.medianMs / start.medianMs) ** (1 / (last - first)));
+      const ratio = (end.medianMs / start.medianMs) ** (1 / (last - first));
+      // Noise only adds time, and it weighs most on the smallest measurable size: a stall there flattens the
+      // whole span. The last two doublings, where times are largest, are judged as well, and the steeper counts.
+      const upper = last - first > 2 ? ladder[last - 2] : undefined;
+      if (measurable(upper)) {
+        const upperRatio = (end.medianMs / upper.medianMs) ** (1 / 2);
+        if (upperRatio > ratio) return verdict(upper, end, upperRatio);
+      }
+      return verdict(start, end, ratio);
     }
     const next = ladder[first + 1];
     if (next !== undefined) return verdict(start, next, thresholds.timeoutMs / start.medianMs); // a lower bound
