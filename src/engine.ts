@@ -31,6 +31,7 @@ import { taskProgress } from './store/task-progress.js';
 import { resultFromRecords, RunNotResumableError, RunPausedError, SolveRunConfigSchema, type SolveRunConfig } from './orchestrate/solve-run.js';
 import { createCodeTokenizer } from './verify/tokenize/index.js';
 import { createDefaultVerifier } from './verify/index.js';
+import { preflightSpec, SandboxJudge } from './preflight/index.js';
 import type { VerificationReport, Verifier } from './verify/verifier.js';
 
 /** What an engine is built from. */
@@ -156,11 +157,19 @@ export interface Engine {
    */
   resumeBuild(runId: string, options?: ResumeBuildOptions): Promise<BuildResult>;
   /**
-   * Runs the verification layers on `code` against `spec` (the MCP `verify` tool, escalation answers). Generated code
-   * runs only in the sandbox.
-   * @throws InvalidArgumentError for a bad spec; SandboxUnavailableError.
+   * Runs the verification layers on `code` against `spec` (the MCP `verify` tool, escalation answers), after
+   * {@link Engine.checkSpec}. Generated code runs only in the sandbox.
+   * @throws SpecValidationError (`invalid_spec`) for a spec that fails its checks; SandboxUnavailableError.
    */
   verify(spec: TaskSpec, code: string, options?: { readonly signal?: AbortSignal }): Promise<VerificationReport>;
+  /**
+   * Checks `spec` before it costs a sample (`preflight/`): names, types, test cases against the signature,
+   * expressions parsed and type-checked, preconditions and invariants evaluated by the sandboxed judge on the visible
+   * and generated inputs. Messages start with the spec's id.
+   * @throws SpecValidationError (`invalid_spec`) naming each field, value and expectation; SpecCheckError
+   *   (`spec_check_failed`) when python3 or the judge cannot run; SandboxUnavailableError.
+   */
+  checkSpec(spec: TaskSpec, options?: { readonly signal?: AbortSignal }): Promise<void>;
   /**
    * Decomposes requirements once (one level, first-to-ahead-by-k over proposals) in a recorded run of kind
    * `decompose`, without solving anything: what `zerr estimate "<requirements>"` counts steps from.
@@ -168,8 +177,10 @@ export interface Engine {
    */
   decompose(requirements: string, options?: DecomposeOptions): Promise<DecomposeResult>;
   /**
-   * Solves `specs` one after another in one recorded run, held by this process (a lease in the store).
-   * @throws ModelUnavailableError (`model_unavailable`) after recording what was done; SandboxUnavailableError;
+   * Solves `specs` one after another in one recorded run, held by this process (a lease in the store). Every spec
+   * passes {@link Engine.checkSpec} first.
+   * @throws SpecValidationError (`invalid_spec`) before anything is recorded or sampled; ModelUnavailableError
+   *   (`model_unavailable`) after recording what was done; SandboxUnavailableError;
    *   RunPausedError (`run_paused`) when `options.signal` aborts: the run is recorded `paused`, resumable with
    *   {@link Engine.resumeRun}.
    */
@@ -191,6 +202,9 @@ export function createEngine(options: EngineOptions): Engine {
     ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
   });
   const candidateRunner = new SandboxCandidateRunner(options.sandbox);
+  const specJudge = new SandboxJudge({ sandbox: options.sandbox });
+  const checkSpec = (spec: TaskSpec, signal?: AbortSignal): Promise<void> =>
+    preflightSpec(spec, { judge: specJudge, source: spec.id, ...(signal === undefined ? {} : { signal }) });
   const { store } = options;
   const verify = async (spec: TaskSpec, code: string, onLayerEnd: (result: LayerResult) => void, signal?: AbortSignal) => {
     const verdict = await verifier.verify(
@@ -302,6 +316,9 @@ export function createEngine(options: EngineOptions): Engine {
         ...(runOptions.maxCostUsd === undefined ? {} : { maxCostUsd: runOptions.maxCostUsd }),
         taskOrder: specs.map((spec) => spec.id),
       };
+      // Specs are checked before anything is recorded or sampled: a spec error is the spec's, never a candidate's.
+      // Not under the run's signal: the check is short and bounded, and a stopped run is still recorded as stopped.
+      for (const spec of specs) await checkSpec(spec);
       await store.createRun({ id: runId, kind: runOptions.kind ?? 'solve', model: options.modelName, config, createdAt: Date.now() });
       for (const spec of specs) await store.recordTask(runId, { taskId: spec.id, spec });
       return solveRun(runId, runOptions.kind ?? 'solve', specs, config, new Map(), runOptions.signal, undefined, runOptions.stopAs);
@@ -361,7 +378,9 @@ export function createEngine(options: EngineOptions): Engine {
         ...(resumeOptions.signal === undefined ? {} : { signal: resumeOptions.signal }),
       });
     },
+    checkSpec: (spec, checkOptions = {}) => checkSpec(spec, checkOptions.signal),
     async verify(spec, code, verifyOptions = {}) {
+      await checkSpec(spec, verifyOptions.signal);
       return verifier.verify({ spec, candidate: { language: spec.language, code }, ...(verifyOptions.signal === undefined ? {} : { signal: verifyOptions.signal }) });
     },
     async decompose(requirements, decomposeOptions = {}) {

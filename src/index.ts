@@ -10,6 +10,7 @@ export * from './vote/index.js';
 export * from './sandbox/index.js';
 export * from './store/index.js';
 export * from './verify/index.js';
+export { preflightSpec, checkSpecPreconditions, type CheckPreconditionsOptions } from './preflight/index.js';
 export type { EngineEvent, EngineEventType, EngineEventListener, TaskOutcome } from './orchestrate/engine-events.js';
 export { EventBus } from './orchestrate/event-bus.js';
 export { newRunId } from './orchestrate/run-id.js';

@@ -92,11 +92,18 @@ const ERRNO_WORDS: Readonly<Record<string, string>> = {
 };
 
 /**
- * One line for `error`: a Zero-Error error's message; a Node system error as `<path>: <what went wrong>` (e.g.
- * `/nope.md: no such file or directory`); anything else its message (a spec error lists its issues).
+ * One line for `error`: an invalid spec's issues (`spec.yaml: postconditions.0: got "...", expected ...`, several
+ * joined by `; `); a Zero-Error error's message; a Node system error as `<path>: <what went wrong>` (e.g.
+ * `/nope.md: no such file or directory`); anything else its message.
  */
 export function describeError(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
+  // An invalid spec names each field, value and expectation: its issues, on one line.
+  const issues = (error as { issues?: unknown }).issues;
+  if (Array.isArray(issues) && issues.length > 0 && issues.every((issue) => typeof (issue as { message?: unknown } | null)?.message === 'string')) {
+    const lines = issues.map((issue) => (issue as { message: string }).message.replace(/\s*\n\s*/g, ' '));
+    return lines.length === 1 ? (lines[0] ?? '') : `invalid task spec (${lines.length} issues): ${lines.join('; ')}`;
+  }
   const { code, path, dest } = error as NodeJS.ErrnoException & { dest?: string };
   const words = typeof code === 'string' ? ERRNO_WORDS[code] : undefined;
   if (words !== undefined && typeof path === 'string') return `${path}${typeof dest === 'string' ? ` -> ${dest}` : ''}: ${words}`;

@@ -78,6 +78,10 @@ describe('createRunService: solve runs (mock model)', () => {
     const service = createRunService({ engine, store, outRoot: join(work, 'out'), resumeInterrupted: false });
     try {
       await expect(service.startSolve({ spec: { id: 'x' } as never })).rejects.toMatchObject({ code: 'invalid_spec' });
+      // A precondition no input satisfies is found by the judge before the run is accepted (a 400, not a failed run).
+      await expect(service.startSolve({ spec: { ...clampSpec(), testCases: [], preconditions: ['low > high + 1000'] } })).rejects.toMatchObject({
+        code: 'invalid_spec', issues: [{ path: 'preconditions.0' }],
+      });
       await expect(service.startSolve({ spec: clampSpec(), k: 0 })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'input.k' });
       await expect(service.startBuild({ request: { requirements: '  ' } })).rejects.toMatchObject({ code: 'invalid_argument' });
       expect(await store.listRuns()).toEqual([]);

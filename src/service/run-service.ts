@@ -198,7 +198,8 @@ interface PendingRun {
 /**
  * Creates the run service on `options.engine` and `options.store`. Builds run into `<outRoot>/<runId>`; on
  * creation, builds the store holds as `running` are resumed in the background (see `resumedInterrupted`).
- * `startSolve` throws InvalidSpecError (`invalid_spec`) / InvalidArgumentError (`invalid_argument`); `startBuild`
+ * `startSolve` throws SpecValidationError (`invalid_spec`, including the preconditions the judge evaluates) /
+ * InvalidArgumentError (`invalid_argument`); `startBuild`
  * InvalidArgumentError; both ServiceClosedError (`service_closed`) after `close`. `answerEscalation` throws what
  * `RunStore.answerEscalation` throws (`run_not_found`, `escalation_not_found`, `escalation_already_answered`).
  */
@@ -383,6 +384,9 @@ export function createRunService(options: RunServiceOptions): RunService {
       ensureOpen('start a run');
       const parsed = parseOptions(SolveInputSchema, input, 'input');
       const spec = parseTaskSpec(parsed.spec, 'spec');
+      // The whole spec check (preconditions run by the judge) before the run is accepted: a bad spec is a 400 now,
+      // not a failed run later. Engine.run checks again (its judge caches the verdicts).
+      await engine.checkSpec(spec);
       const runId = newRunId();
       const queuePosition = await admit(runId, 'solve', (signal) => engine.run([spec], {
         runId, signal, stopAs: 'cancelled', ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),

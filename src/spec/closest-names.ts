@@ -33,3 +33,19 @@ export function closestNames(name: string, known: Iterable<string>, limit = 5): 
     .slice(0, limit)
     .map((entry) => entry.candidate);
 }
+
+/**
+ * The known name closest to `name` when it is close enough to be a misspelling (edit distance at most
+ * `maxDistance`, default 2, and at most half the name's length, ignoring case), else undefined: the "did you mean"
+ * of one misspelt name (`numbr` -> `number`; `y` suggests nothing).
+ */
+export function closeName(name: string, known: Iterable<string>, maxDistance = 2): string | undefined {
+  const needle = name.toLowerCase();
+  const limit = Math.min(maxDistance, Math.floor(name.length / 2));
+  let best: { readonly candidate: string; readonly distance: number } | undefined;
+  for (const candidate of known) {
+    const distance = editDistance(needle, candidate.toLowerCase());
+    if (distance <= limit && (best === undefined || distance < best.distance)) best = { candidate, distance };
+  }
+  return best?.candidate;
+}

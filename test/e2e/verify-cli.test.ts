@@ -127,7 +127,7 @@ describe('zerr verify', () => {
       [[CLAMP, 'empty.ts'], /^zerr verify: candidate file empty\.ts is empty; expected /],
       [[CLAMP, 'clamp.py'], /^zerr verify: candidate file clamp\.py is python \(\.py\) but spec clamp is typescript; expected /],
       [['bad-spec.yaml', 'good.ts'], /^zerr verify: invalid task spec \(1 issue\): bad-spec\.yaml: limits\.timeoutMs: got -5, expected a positive integer$/],
-      [['missing.yaml', 'good.ts'], /^zerr verify: Task spec file not found or not readable: missing\.yaml \(expected a task spec file: YAML or JSON\)$/],
+      [['missing.yaml', 'good.ts'], /^zerr verify: Task spec file not found or not readable: missing\.yaml \(no such file\); expected a task spec file: YAML or JSON$/],
       [['clamp', 'good.ts'], /^zerr verify: clamp: expected a task spec file \(\.yaml, \.yml or \.json\) or a dataset problem <dataset>:<problem-id>/],
       [['humaneval:HumanEval/999', 'good.ts'], /^zerr verify: Dataset humaneval .* has no problem "HumanEval\/999"/],
     ];

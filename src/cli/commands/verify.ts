@@ -67,7 +67,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       const code = await readCandidate(candidatePath, spec.value);
       if ('problem' in code) { badInput(code.problem); return; }
 
-      const { createDefaultVerifier, TypeScriptLinter, TypeScriptTypeChecker } = await loadEngineApi();
+      const { createDefaultVerifier, TypeScriptLinter, TypeScriptTypeChecker, checkSpecPreconditions, SandboxJudge } = await loadEngineApi();
       // The analysis workers warm up (TypeScript's lib, ESLint) while the sandbox is probed and the first layers run.
       const typeChecker = new TypeScriptTypeChecker();
       const linter = new TypeScriptLinter();
@@ -79,6 +79,16 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         await Promise.all([typeChecker.close(), linter.close()]);
         throw error;
       });
+      // The spec's preconditions and invariants run in the judge first: a spec error is the spec's, not the candidate's.
+      const specIssues = await checkSpecPreconditions(spec.value, { judge: new SandboxJudge({ sandbox }), source: specRef }).catch(async (error: unknown) => {
+        await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
+        throw error;
+      });
+      if (specIssues.length > 0) {
+        await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
+        badInput(`invalid task spec (${specIssues.length} issue${specIssues.length === 1 ? '' : 's'}): ${specIssues.map((issue) => issue.message).join('; ')}`);
+        return;
+      }
       const verifier = createDefaultVerifier({ sandbox, pythonTypes: options.pythonTypes, typeChecker, linter });
       try {
         const human = options.json !== true;
@@ -124,7 +134,7 @@ async function loadSpec(ref: string, dataDir: string | undefined): Promise<Loade
       return { problem: `invalid task spec (${issues.length} issue${issues.length === 1 ? '' : 's'}): ${issues.map((issue) => issue.message).join('; ')}` };
     }
     const message = oneLine(error instanceof Error ? error.message : String(error));
-    return { problem: code === 'spec_not_found' ? `${message} (expected a task spec file: YAML or JSON)` : message };
+    return { problem: code === 'spec_not_found' ? `${message}; expected a task spec file: YAML or JSON` : message };
   }
 }
 

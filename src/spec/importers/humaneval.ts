@@ -7,6 +7,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseTaskSpec } from '../load-spec.js';
+import { keepFittingExamples } from './fitting-examples.js';
 import type { BenchmarkProblem, Signature, TestCase } from '../task-spec.js';
 import { DATASET_FILES, resolveDataDir } from './data-dir.js';
 import { DatasetFileError } from './dataset-errors.js';
@@ -69,7 +70,7 @@ function docParts(record: HumanEvalRecord, where: string): DocParts {
  * Converts one HumanEval record: id = `task_id`, name = `entry_point`, language `python`, signature from the
  * `def <entry_point>(...)` line (missing annotations -> `Any`), stub = the prompt verbatim, description = the
  * docstring without `>>>` examples, visible tests = the docstring examples that are literal calls with literal
- * results; hidden = `{ program: test, runner: check(<entry_point>) }`. Metadata: `dataset`, `license`,
+ * results and fit the signature (`fitting-examples.ts`; the others are counted in `skippedExamples`); hidden = `{ program: test, runner: check(<entry_point>) }`. Metadata: `dataset`, `license`,
  * `sourceFile`, `taskId`, `promptSource`, `visibleExamples`, `skippedExamples` (counts as decimal strings).
  *
  * @throws DatasetFileError (`invalid_dataset_record`) when the prompt has no `def <entry_point>(`.
@@ -83,6 +84,7 @@ export function importHumanEvalRecord(record: HumanEvalRecord, options: HumanEva
   if (source === 'codet') {
     examples = options.examplesFrom === undefined ? undefined : docParts(options.examplesFrom, DATASET_FILES.humaneval);
   }
+  const fitting = keepFittingExamples({ id: record.task_id, name: record.entry_point, description: own.description, language: 'python', signature: own.signature, testCases: examples?.testCases ?? [] });
   const spec = parseTaskSpec(
     {
       id: record.task_id,
@@ -91,15 +93,15 @@ export function importHumanEvalRecord(record: HumanEvalRecord, options: HumanEva
       language: 'python',
       signature: own.signature,
       stub: record.prompt,
-      testCases: examples?.testCases ?? [],
+      testCases: fitting.testCases,
       metadata: {
         dataset: source === 'codet' ? 'codet-humaneval' : 'openai-humaneval',
         license: 'MIT (OpenAI HumanEval; CodeT files MIT, Microsoft)',
         sourceFile,
         taskId: record.task_id,
         promptSource: source,
-        visibleExamples: String(examples?.testCases.length ?? 0),
-        skippedExamples: String(examples?.skipped ?? 0),
+        visibleExamples: String(fitting.testCases.length),
+        skippedExamples: String((examples?.skipped ?? 0) + fitting.dropped),
       },
     },
     `${sourceFile}#${record.task_id}`,

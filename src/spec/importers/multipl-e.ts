@@ -8,6 +8,7 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseTaskSpec } from '../load-spec.js';
+import { keepFittingExamples } from './fitting-examples.js';
 import type { BenchmarkProblem } from '../task-spec.js';
 import { DATASET_FILES, resolveDataDir } from './data-dir.js';
 import { DatasetFileError } from './dataset-errors.js';
@@ -49,22 +50,24 @@ export function importMultiPLERecord(
   if (parts === undefined) {
     throw new DatasetFileError({ path: sourceFile, invalidRecord: true, detail: `${record.name}: no function in the prompt` });
   }
+  const description = parts.description === '' ? `Implement ${parts.signature.entryPoint}.` : parts.description;
+  const fitting = keepFittingExamples({ id: record.name, name: parts.signature.entryPoint, description, language: 'typescript', signature: parts.signature, testCases: parts.testCases });
   const spec = parseTaskSpec(
     {
       id: record.name,
       name: parts.signature.entryPoint,
-      description: parts.description === '' ? `Implement ${parts.signature.entryPoint}.` : parts.description,
+      description,
       language: 'typescript',
       signature: parts.signature,
       stub: record.prompt,
-      testCases: parts.testCases,
+      testCases: fitting.testCases,
       metadata: {
         dataset: options.dataset,
         license: LICENSES[options.dataset],
         sourceFile,
         stopTokens: JSON.stringify(record.stop_tokens),
-        visibleExamples: String(parts.testCases.length),
-        skippedExamples: String(parts.skipped),
+        visibleExamples: String(fitting.testCases.length),
+        skippedExamples: String(parts.skipped + fitting.dropped),
       },
     },
     `${sourceFile}#${record.name}`,

@@ -36,14 +36,15 @@ export type ExpressionGroup = 'precondition' | 'invariant' | 'check';
 
 /**
  * Verdict of one call (`index` is 0-based within its group).
- * - `ok`: every condition held; `skip`: the input broke a precondition or an invariant before the call;
+ * - `ok`: every condition held; `skip`: the input broke a precondition or an invariant before the call (`error`:
+ *   evaluating it threw, e.g. `TypeError: ...`, which the spec check refuses before any sample);
  * - `threw`: the candidate threw; `violated`: a condition was false after the call, or threw (`error`);
  * - `timeout`: the call ran past the per-call limit; `spec-error`: an expression does not compile;
  * - `no-entry`: the entry point is not a function; `error`: the judge itself failed (`message`).
  */
 export type CheckVerdict =
   | { readonly v: 'ok' }
-  | { readonly v: 'skip'; readonly by: 'precondition' | 'invariant'; readonly index: number }
+  | { readonly v: 'skip'; readonly by: 'precondition' | 'invariant'; readonly index: number; readonly error?: string }
   | { readonly v: 'threw'; readonly errorType: string; readonly message: string }
   | { readonly v: 'violated'; readonly by: 'invariant' | 'check'; readonly index: number; readonly error?: string }
   | { readonly v: 'timeout' }
@@ -66,7 +67,8 @@ export function parseVerdict(value: unknown): CheckVerdict {
     case 'error':
       return { v: 'error', message: str('message') };
     case 'skip':
-      return index !== undefined && (r['by'] === 'precondition' || r['by'] === 'invariant') ? { v: 'skip', by: r['by'], index } : bad;
+      if (index === undefined || (r['by'] !== 'precondition' && r['by'] !== 'invariant')) return bad;
+      return typeof r['error'] === 'string' ? { v: 'skip', by: r['by'], index, error: str('error') } : { v: 'skip', by: r['by'], index };
     case 'threw':
       return { v: 'threw', errorType: str('errorType') || 'Error', message: str('message') };
     case 'violated':

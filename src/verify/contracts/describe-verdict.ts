@@ -41,6 +41,7 @@ export function describeFailure(
     case 'timeout':
       return `${call} timed out after ${options.timeoutMs} ms`;
     case 'spec-error':
+      if (/took longer than/.test(verdict.message)) return `for ${call}, ${verdict.message}`;
       return `the spec's ${verdict.by === 'check' ? 'expression' : verdict.by} ${JSON.stringify(expressionOf(plan, verdict.by, verdict.index))} is not valid ${plan.language === 'typescript' ? 'TypeScript' : 'Python'}: ${verdict.message}`;
     case 'no-entry':
       return `entry point '${plan.entryPoint}' is not defined as a function`;

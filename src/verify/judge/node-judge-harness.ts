@@ -55,7 +55,7 @@ const setup = vm.runInContext(String.raw` + '`' + String.raw`(function (pre, inv
     for (const key of k) Object.defineProperty(o, key, { value: decode(d[key]), enumerable: true, writable: true, configurable: true });
     return o;
   };
-  const text = function (e) { try { return String(e && typeof e === 'object' && 'message' in e ? e.message : e).slice(0, 300); } catch (x) { return '<unprintable>'; } };
+  const text = function (e) { try { return String(e && typeof e === 'object' && 'message' in e ? (typeof e.name === 'string' ? e.name + ': ' : '') + e.message : e).slice(0, 300); } catch (x) { return '<unprintable>'; } };
   const first = function (by, args, result) {
     const list = groups[by];
     for (let i = 0; i < list.length; i++) {
@@ -78,7 +78,7 @@ const setup = vm.runInContext(String.raw` + '`' + String.raw`(function (pre, inv
       let f = first('precondition', args, undefined);
       if (f) return JSON.stringify(f.error === undefined ? { v: 'skip', by: 'precondition', index: f.index } : { v: 'skip', by: 'precondition', index: f.index, error: f.error });
       f = first('invariant', args, undefined);
-      if (f) return JSON.stringify({ v: 'skip', by: 'invariant', index: f.index });
+      if (f) return JSON.stringify(Object.assign({ v: 'skip', by: 'invariant' }, f));
       if (mode === 'pre') return '{"v":"ok"}';
       const o = call.outcome;
       if (o === null || typeof o !== 'object') return '{"v":"error","message":"no outcome"}';

@@ -73,7 +73,7 @@ def judge(call, mode):
         return dict(f, v='skip', by='precondition')
     f = first('invariant', args, None)
     if f is not None:
-        return {'v': 'skip', 'by': 'invariant', 'index': f['index']}
+        return dict(f, v='skip', by='invariant')
     if mode == 'pre':
         return {'v': 'ok'}
     o = call.get('outcome')

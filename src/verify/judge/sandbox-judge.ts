@@ -6,6 +6,7 @@
  * sees an expression, and nothing it does can reach a verdict except through the plain data it returns.
  */
 import { ts } from '../../spec/typescript-api.js';
+import { isPlainJavaScriptExpression } from '../../spec/checks/simple-expression.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import { encodeTagged, parseWire } from '../../sandbox/value-encoding.js';
 import type { Language } from '../../spec/task-spec.js';
@@ -125,11 +126,16 @@ export class SandboxJudge {
   }
 }
 
-/** The plan's expressions as the judge evaluates them: Python as written, TypeScript as JavaScript arrow functions. */
+/**
+ * The plan's expressions as the judge evaluates them: Python as written, TypeScript as JavaScript arrow functions
+ * (transpiled by the compiler, except plain comparisons and arithmetic, which are JavaScript already).
+ */
 function compileExpressions(plan: CheckPlan): { pre: string[]; inv: string[]; chk: string[] } {
   const convert = (expression: string): string => {
     if (plan.language === 'python') return expression;
     const params = [...plan.parameters, 'result'].join(', ');
+    // Comparisons and arithmetic over names and literals are already JavaScript: no compiler to load for them.
+    if (isPlainJavaScriptExpression(expression)) return `(${params}) => (\n${expression}\n)`;
     const out = ts.transpileModule(`(${params}) => (\n${expression}\n);`, {
       compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.None, removeComments: true },
       reportDiagnostics: false,

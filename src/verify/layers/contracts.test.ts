@@ -114,11 +114,15 @@ describe('contracts layer: exceptions and spec errors', () => {
     expect((result.details as { threw: number }).threw).toBeGreaterThan(0);
   });
 
-  test('an expression that is not valid in the language skips the layer with a reason', async () => {
-    const ts = await layer.verify({ spec: absDiffSpec('typescript', { postconditions: ['result >='] }), candidate: { language: 'typescript', code: TS.good } });
-    expect(ts).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^the spec's expression "result >=" is not valid TypeScript/) });
-    const py = await layer.verify({ spec: absDiffSpec('python', { postconditions: ['result >='] }), candidate: { language: 'python', code: PY.good } });
-    expect(py).toMatchObject({ status: 'skipped', reason: expect.stringMatching(/^the spec's expression "result >=" is not valid Python/) });
+  test('an expression that does not compile is a spec error thrown by the layer (defensive), never a skip or a fail', async () => {
+    // The spec check refuses such a spec before any sample; a spec that reaches the layer unchecked must not pass.
+    const ts = layer.verify({ spec: absDiffSpec('typescript', { postconditions: ['result >='] }), candidate: { language: 'typescript', code: TS.good } });
+    await expect(ts).rejects.toMatchObject({
+      code: 'invalid_spec',
+      issues: [{ path: 'postconditions.0', message: expect.stringMatching(/^spec: postconditions\.0: got "result >=", expected a valid TypeScript expression \(Expression expected/) as unknown }],
+    });
+    const py = layer.verify({ spec: absDiffSpec('python', { postconditions: ['result >='] }), candidate: { language: 'python', code: PY.good } });
+    await expect(py).rejects.toMatchObject({ code: 'invalid_spec', issues: [{ path: 'postconditions.0', expected: expect.stringMatching(/^a valid Python expression \(invalid syntax/) as unknown }] });
   });
 
   test('appliesTo needs a precondition, postcondition or invariant', () => {

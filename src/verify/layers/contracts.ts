@@ -14,6 +14,7 @@ import type { SandboxJudge } from '../judge/sandbox-judge.js';
 import type { CheckPlan } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';
+import { isCompileError, specExpressionError } from '../contracts/spec-expression-error.js';
 import { renderCall } from '../render-value.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 
@@ -49,8 +50,11 @@ const OptionsSchema = z
  * with `expectThrows` are not used as inputs.
  *
  * Fails with `postcondition "result >= 0" violated for abs_diff(-3, 5)`, `invariant "..." does not hold after f(...)`,
- * `f(...) timed out after 2000 ms`, or the run failure. Skipped (not passed) when an expression is not valid in the
- * target language, or when every input was skipped. Details: `{ inputs, checked, skipped, threw, violation? }`.
+ * `f(...) timed out after 2000 ms`, or the run failure (also when evaluating an expression on a result takes longer
+ * than the call limit). Skipped (not passed) when every input was skipped. Details: `{ inputs, checked, skipped,
+ * threw, violation? }`.
+ * @throws SpecValidationError (`invalid_spec`) when an expression does not compile: the spec check
+ *   (`preflight/`) refuses such a spec first, so this is a defensive error, never a pass or a candidate's failure.
  * @throws InvalidArgumentError (`invalid_argument`) for bad options; SandboxUnavailableError from the runner.
  */
 export class ContractsLayer implements VerificationLayer {
@@ -97,7 +101,8 @@ export class ContractsLayer implements VerificationLayer {
       const throwFails = spec.postconditions.length > 0;
       const reason = describeFailure(verdict, plan, renderCall(spec.signature.entryPoint, args), { timeoutMs: spec.limits.timeoutMs, throwFails });
       if (reason === undefined) continue;
-      if (verdict.v === 'spec-error') return done('skipped', reason, { specError: verdict });
+      // Defensive: the spec check refuses an expression that does not compile before any sample.
+      if (isCompileError(verdict)) throw specExpressionError(verdict, plan, (index) => `postconditions.${index}`);
       const why = verdict.v === 'threw' ? `${reason} (inputs satisfy the preconditions, so the postconditions must hold)` : reason;
       const checked = i + 1 - skipped.precondition - skipped.invariant;
       return done('fail', why, { inputs: calls.length, checked, skipped, threw, violation: { verdict, input: args } });

@@ -15,6 +15,7 @@ import type { SandboxJudge } from '../judge/sandbox-judge.js';
 import type { CheckPlan, CheckVerdict } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';
+import { isCompileError, specExpressionError } from '../contracts/spec-expression-error.js';
 import { sampleValues } from '../properties/capture-arbitrary.js';
 import { shrinkCounterexample } from '../properties/shrink-counterexample.js';
 import { renderCall, renderValue } from '../render-value.js';
@@ -55,8 +56,10 @@ const failing = (v: CheckVerdict): boolean => v.v === 'violated' || v.v === 'thr
  * Inputs come from `arbitraryFor` on each parameter's `parseTypeRef` type; those breaking a precondition are
  * skipped. A property that is false or throws, or a candidate that throws, is a failure (as in fast-check). Fails
  * with `property "sorted" failed for sort_list([1,0]) (shrunk from [5,9,1,3])`, a timeout, or the run failure;
- * skipped when a property is not valid in the target language or every input broke a precondition. Details:
+ * skipped when every input broke a precondition. Details:
  * `{ inputs, checked, skipped, counterexample?: { input, original, verdict, shrinkRuns, shrinkSteps } }`.
+ * @throws SpecValidationError (`invalid_spec`) when an expression does not compile (defensive: the spec check
+ *   refuses such a spec before any sample).
  * @throws InvalidArgumentError (`invalid_argument`) for bad options; SandboxUnavailableError from the runner.
  */
 export class PropertyTestsLayer implements VerificationLayer {
@@ -114,7 +117,8 @@ export class PropertyTestsLayer implements VerificationLayer {
       if (counts.checked === 0) return done('skipped', `all ${values.length} generated inputs broke a precondition: nothing was checked`, counts);
       return done('pass', `${plan.checks.length} ${plan.checks.length === 1 ? 'property' : 'properties'} held on ${counts.checked} generated inputs (${skipped} skipped by preconditions)`, counts);
     }
-    if (firstVerdict.v === 'spec-error') return done('skipped', describe(firstVerdict, first.value_) ?? '', { specError: firstVerdict });
+    // Defensive: the spec check refuses an expression that does not compile before any sample.
+    if (isCompileError(firstVerdict)) throw specExpressionError(firstVerdict, plan, (index) => `properties.${index}.expression`);
     if (!failing(firstVerdict)) {
       return done('fail', describe(firstVerdict, first.value_) ?? '', { ...counts, counterexample: { input: first.value_, verdict: firstVerdict } });
     }
