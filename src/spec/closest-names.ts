@@ -1,21 +1,9 @@
 /**
  * @module spec/closest-names
- * "Did you mean" suggestions: the known names nearest to a misspelt one, by Levenshtein edit distance.
+ * "Did you mean" suggestions: the known names nearest to a misspelt one, by Levenshtein edit distance
+ * (`fastest-levenshtein`'s `distance`: Myers' bit-parallel algorithm, counted in UTF-16 code units).
  */
-
-/** Levenshtein edit distance between `a` and `b` (case-sensitive). */
-export function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
+import { distance as editDistance } from 'fastest-levenshtein';
 
 /**
  * The `limit` names of `known` closest to `name` (case-insensitive edit distance; names containing `name` first).

@@ -14,6 +14,7 @@ import { integer, positiveInt } from '../option-parsers.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
+import { formatTable } from '../text-table.js';
 import { loadRandomChoiceBaseline } from './demo-baseline.js';
 
 /** Problems the demo solves by default: the first eight HumanEval problems (not hand-picked). */
@@ -94,7 +95,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
         }
         progress.stop();
         if (options.json === true) process.stdout.write(`${JSON.stringify({ runId, model, k: options.k, maxSamples: options.maxSamples, rows }, null, 2)}\n`);
-        else process.stdout.write(formatDemoTable(runId, rows));
+        else process.stdout.write(await formatDemoTable(runId, rows));
         setExit(ExitCode.ok);
       } finally {
         progress.stop();
@@ -115,8 +116,11 @@ async function demoRow(
   };
 }
 
-/** The demo's table, with a totals line comparing zerr's choices against random choice. */
-export function formatDemoTable(runId: string, rows: readonly DemoRow[]): string {
+/**
+ * The demo's table ({@link formatTable}: one row per problem, counts right-aligned), then a totals line comparing
+ * zerr's choices against random choice.
+ */
+export async function formatDemoTable(runId: string, rows: readonly DemoRow[]): Promise<string> {
   const header = ['problem', 'outcome', 'class votes', 'runner-up', 'samples', 'red-flagged', 'failed verif.', 'visible tests', 'hidden tests', 'random choice'];
   const body = rows.map((row) => [
     row.problem, row.outcome, String(row.chosenClassVotes), String(row.runnerUpVotes), String(row.samples), String(row.redFlagged),
@@ -124,18 +128,13 @@ export function formatDemoTable(runId: string, rows: readonly DemoRow[]): string
     row.passedHiddenTests === null ? 'no code' : row.passedHiddenTests ? 'pass' : 'FAIL',
     row.randomChoicePassRate === null ? '-' : `${(row.randomChoicePassRate * 100).toFixed(0)}%`,
   ]);
-  const widths = header.map((title, column) => Math.max(title.length, ...body.map((cells) => (cells[column] ?? '').length)));
-  const line = (cells: readonly string[]) => cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ').trimEnd();
   const passed = rows.filter((row) => row.passedHiddenTests === true).length;
   const randoms = rows.map((row) => row.randomChoicePassRate).filter((rate): rate is number => rate !== null);
   const randomMean = randoms.length === 0 ? 0 : randoms.reduce((sum, rate) => sum + rate, 0) / randoms.length;
   const consensus = rows.filter((row) => row.outcome === 'consensus').length;
   return [
     `run ${runId}`,
-    line(header),
-    line(header.map((_, column) => '-'.repeat(widths[column] ?? 0))),
-    ...body.map(line),
-    '',
+    await formatTable({ head: header, rows: body, alignRight: [2, 3, 4, 5, 6, 7, 9] }),
     `zerr: ${passed}/${rows.length} chosen candidates pass the hidden tests (pass@1 ${((passed / Math.max(1, rows.length)) * 100).toFixed(1)}%); ` +
       `consensus on ${consensus}/${rows.length}.`,
     `random choice among the same 100 recorded samples: expected pass@1 ${(randomMean * 100).toFixed(1)}%.`,

@@ -13,6 +13,7 @@ import type { EscalationRecord } from '../../index.js';
 import { openEngine, openStore } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
+import { formatTable } from '../text-table.js';
 
 /** Registers `escalations list|show|answer` on `program`. */
 export function registerEscalationsCommand(program: Command, setExit: (code: number) => void): void {
@@ -32,7 +33,12 @@ export function registerEscalationsCommand(program: Command, setExit: (code: num
         });
         if (options.json === true) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else if (list.length === 0) process.stdout.write(options.all === true ? 'no escalations\n' : 'no open escalations\n');
-        else for (const e of list) process.stdout.write(`${e.runId}  ${e.escalationId}  ${e.status.padEnd(8)} ${e.kind.padEnd(13)} ${e.taskId}: ${firstLine(e.reason)}\n`);
+        else {
+          process.stdout.write(await formatTable({
+            head: ['run', 'escalation', 'status', 'kind', 'task', 'reason'],
+            rows: list.map((e) => [e.runId, e.escalationId, e.status, e.kind, e.taskId, firstLine(e.reason)]),
+          }));
+        }
         setExit(ExitCode.ok);
       } finally {
         await store.close();

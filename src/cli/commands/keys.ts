@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
+import { formatTable } from '../text-table.js';
 
 interface KeysOptions {
   keys?: string;
@@ -34,7 +35,12 @@ export function registerKeysCommand(program: Command, setExit: (code: number) =>
       const list = (await store.list()).map(({ id, name, createdAt, revokedAt }) => ({ id, name, createdAt, revokedAt }));
       if (options.json === true) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
       else if (list.length === 0) process.stdout.write(`no keys in ${store.path}\n`);
-      else for (const key of list) process.stdout.write(`${key.id}  ${key.revokedAt === null ? 'active ' : 'revoked'}  ${new Date(key.createdAt).toISOString()}  ${key.name}\n`);
+      else {
+        process.stdout.write(await formatTable({
+          head: ['id', 'status', 'created', 'name'],
+          rows: list.map((key) => [key.id, key.revokedAt === null ? 'active' : 'revoked', new Date(key.createdAt).toISOString(), key.name]),
+        }));
+      }
       setExit(ExitCode.ok);
     });
   withFile(keys.command('revoke').description('Revoke a key (servers refuse it from their next request)').argument('<id>'))

@@ -9,6 +9,7 @@ import type { RunRecord } from '../../index.js';
 import { openStore } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { positiveInt } from '../option-parsers.js';
+import { formatTable } from '../text-table.js';
 
 /** Registers `runs list|show` on `program`. */
 export function registerRunsCommand(program: Command, setExit: (code: number) => void): void {
@@ -28,10 +29,12 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
           return;
         }
         if (list.length === 0) process.stdout.write('no runs recorded yet\n');
-        for (const run of list) {
-          process.stdout.write(
-            `${run.id}  ${run.kind.padEnd(6)} ${run.status.padEnd(9)} tasks ${run.tasks}  samples ${run.samples}  ${new Date(run.createdAt).toISOString()}  ${run.model}\n`,
-          );
+        else {
+          process.stdout.write(await formatTable({
+            head: ['run', 'kind', 'status', 'tasks', 'samples', 'created', 'model'],
+            rows: list.map((run) => [run.id, run.kind, run.status, String(run.tasks), String(run.samples), new Date(run.createdAt).toISOString(), run.model]),
+            alignRight: [3, 4],
+          }));
         }
       } finally {
         await store.close();
@@ -62,7 +65,8 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
 }
 
 /**
- * Human-readable rendering of a run record. With `withSamples`, one line per sample (temperature, prompt variant,
+ * Human-readable rendering of a run record: per task, the counts of samples, red flags, failed layers, votes and
+ * model calls that ended without an answer (by cause; they are not samples). With `withSamples`, one line per sample (temperature, prompt variant,
  * tokens, latency, red-flag rules, layer statuses, class), then for a red-flagged sample a line per hit
  * (`red flag <rule>: <reason>`) and for a rejected one the failing layer (`failed <layer>: <reason>`); reasons are
  * cut to {@link REASON_CHARS} characters and kept on one line.
@@ -80,6 +84,7 @@ export function formatRun(run: RunRecord, withSamples: boolean): string {
     const layers = run.layerResults.filter((l) => l.taskId === task.taskId);
     const votes = run.votes.filter((v) => v.taskId === task.taskId);
     const decision = run.decisions.find((d) => d.taskId === task.taskId);
+    const callFailures = run.callFailures.filter((f) => f.taskId === task.taskId);
     const byRule = countBy(flags.map((f) => f.rule));
     const failedLayers = countBy(layers.filter((l) => l.status === 'fail').map((l) => l.layer));
     const byClass = countBy(votes.map((v) => v.classKey));
@@ -87,6 +92,9 @@ export function formatRun(run: RunRecord, withSamples: boolean): string {
       `task ${task.taskId}`,
       `  samples ${samples.length}, red flags ${JSON.stringify(byRule)}, failed layers ${JSON.stringify(failedLayers)}`,
       `  votes per class ${JSON.stringify(byClass)}`,
+      ...(callFailures.length === 0
+        ? []
+        : [`  model calls without an answer ${callFailures.length} (not samples), by cause ${JSON.stringify(countBy(callFailures.map((f) => f.statusCode === null ? f.code : `${f.code} http ${f.statusCode}`)))}, attempts ${callFailures.reduce((sum, f) => sum + f.attempts, 0)}`]),
       decision === undefined
         ? '  no decision recorded'
         : `  decision: ${decision.outcome} (class ${decision.classKey ?? '-'}, ${decision.votes} votes vs ${decision.runnerUpVotes}, k=${decision.k}) - ${decision.reason}`,
@@ -103,6 +111,9 @@ export function formatRun(run: RunRecord, withSamples: boolean): string {
         );
         for (const hit of flags.filter((f) => f.sampleIndex === sample.sampleIndex)) out.push(`      red flag ${hit.rule}: ${oneLine(hit.reason)}`);
         for (const failed of layers.filter((l) => l.sampleIndex === sample.sampleIndex && l.status === 'fail')) out.push(`      failed ${failed.layer}: ${oneLine(failed.reason)}`);
+      }
+      for (const failure of callFailures) {
+        out.push(`  call for #${failure.sampleIndex} without an answer after ${failure.attempts} attempt(s): ${failure.code}${failure.statusCode === null ? '' : ` (http ${failure.statusCode})`}: ${oneLine(failure.message)}`);
       }
     }
     if (decision?.code) out.push('  chosen code:', ...decision.code.split('\n').map((line) => `    ${line}`));
