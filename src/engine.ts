@@ -27,6 +27,8 @@ import { TaskSpecSchema, type TaskSpec, type TestCase } from './spec/task-spec.j
 import type { RunRecord, RunStore } from './store/run-store.js';
 import { RunLease } from './store/run-lease.js';
 import { RunNotFoundError } from './store/errors/run-not-found-error.js';
+import { isStoreUnavailable } from './store/errors/store-unavailable-error.js';
+import { pausedIfStoreFails, recordedUnlessStoreFails } from './orchestrate/store-failure.js';
 import { taskProgress } from './store/task-progress.js';
 import { resultFromRecords, RunNotResumableError, RunPausedError, SolveRunConfigSchema, type SolveRunConfig } from './orchestrate/solve-run.js';
 import { createCodeTokenizer } from './verify/tokenize/index.js';
@@ -138,7 +140,9 @@ export interface Engine {
    * Builds a project from requirements (`zerr build`): decomposition DAG, each task through the solve loop,
    * integration, git. When `outDir` holds an unfinished build of this store, that build is resumed instead.
    * @throws InvalidArgumentError for a bad request; BuildNotResumableError (`build_not_resumable`) when `outDir`
-   *   holds a finished build; ModelUnavailableError (after pausing the build); SandboxUnavailableError; GitError.
+   *   holds a finished build; ModelUnavailableError (after pausing the build); SandboxUnavailableError; GitError;
+   *   StoreUnavailableError (`store_unavailable`) when the store cannot be written (disk full, read-only): the build
+   *   is paused as far as the store allows, and its `run` says so.
    */
   build(request: BuildRequestInput, options: BuildOptions): Promise<BuildResult>;
   /**
@@ -182,7 +186,10 @@ export interface Engine {
    * @throws SpecValidationError (`invalid_spec`) before anything is recorded or sampled; ModelUnavailableError
    *   (`model_unavailable`) after recording what was done; SandboxUnavailableError;
    *   RunPausedError (`run_paused`) when `options.signal` aborts: the run is recorded `paused`, resumable with
-   *   {@link Engine.resumeRun}.
+   *   {@link Engine.resumeRun}; StoreUnavailableError (`store_unavailable`) when the store cannot be written (disk
+   *   full, read-only, I/O error): sampling stops, no decision is recorded, the run is `paused` where the store still
+   *   takes its status (else it stays `running`), resumable either way; its `run` says which (`not-started` when the
+   *   run's tasks could not all be recorded: nothing was sampled, run it again).
    */
   run(specs: readonly TaskSpec[], options?: RunOptions): Promise<RunResult>;
   /** Subscribes to the event stream; returns the unsubscribe function. */
@@ -242,7 +249,10 @@ export function createEngine(options: EngineOptions): Engine {
     decided: ReadonlyMap<string, SolveTaskResult>, signal: AbortSignal | undefined, snapshot?: RunRecord,
     stopAs: 'paused' | 'cancelled' = 'paused',
   ): Promise<RunResult> => {
-    const lease = await RunLease.acquire(store, runId);
+    const lease = await RunLease.acquire(store, runId).catch((error: unknown) => {
+      // The claim could not be written: nothing of the run changed, it is as resumable as before.
+      throw isStoreUnavailable(error) ? error.duringRun({ runId, state: 'paused', statusRecorded: false }) : error;
+    });
     // `maxCostUsd`: the build's budget tracker, over the priced answers of every session of the run.
     const budgetStop = new AbortController();
     const budget = config.maxCostUsd === undefined ? undefined : new BuildBudgetTracker({
@@ -278,26 +288,36 @@ export function createEngine(options: EngineOptions): Engine {
       }
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
+      if (isStoreUnavailable(error)) {
+        // The store cannot be written (disk full, read-only): a machinery failure, not a verdict. Sampling stops;
+        // the run is paused where the store still takes the status row, and stays `running` (resumable) where not.
+        const reason = `paused: ${error.problem} in ${error.operation}`;
+        const statusRecorded = await recordedUnlessStoreFails(() => store.finishRun(runId, { status: 'paused', finishedAt: Date.now(), summary: { ...summarize(results), reason } }));
+        bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'paused', reason });
+        throw error.duringRun({ runId, state: 'paused', statusRecorded });
+      }
       if (stop.aborted && stopAs === 'cancelled' && !lease.lost.aborted) {
-        await store.finishRun(runId, { status: 'cancelled', finishedAt: Date.now(), summary: { ...summarize(results), error: message } });
+        await pausedIfStoreFails(runId, () => store.finishRun(runId, { status: 'cancelled', finishedAt: Date.now(), summary: { ...summarize(results), error: message } }));
         bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'cancelled', error: message });
         throw error;
       }
       if (stop.aborted) {
         const why = stop.reason instanceof Error ? stop.reason.message : String(stop.reason ?? 'stopped');
         const reason = `paused: ${why}${stop.reason instanceof BudgetExceededError ? ' (resume with a higher --max-cost-usd)' : ''}`;
-        await store.finishRun(runId, { status: 'paused', finishedAt: Date.now(), summary: { ...summarize(results), reason } });
+        await pausedIfStoreFails(runId, () => store.finishRun(runId, { status: 'paused', finishedAt: Date.now(), summary: { ...summarize(results), reason } }));
         bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'paused', reason });
         throw new RunPausedError({ runId, reason, cause: error });
       }
-      await store.finishRun(runId, { status: 'failed', finishedAt: Date.now(), summary: { ...summarize(results), error: message } });
+      // The run's own error is the one to report, also when its status cannot be recorded.
+      await recordedUnlessStoreFails(() => store.finishRun(runId, { status: 'failed', finishedAt: Date.now(), summary: { ...summarize(results), error: message } }));
       bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'failed', error: message });
       throw error;
     } finally {
       budget?.dispose();
       await lease.release();
     }
-    await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: summarize(results) });
+    // Every task is decided; a run whose `completed` cannot be recorded is finished by `zerr resume` (nothing is redone).
+    await pausedIfStoreFails(runId, () => store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: summarize(results) }));
     bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'completed' });
     return { runId, results };
   };
@@ -320,7 +340,14 @@ export function createEngine(options: EngineOptions): Engine {
       // Not under the run's signal: the check is short and bounded, and a stopped run is still recorded as stopped.
       for (const spec of specs) await checkSpec(spec);
       await store.createRun({ id: runId, kind: runOptions.kind ?? 'solve', model: options.modelName, config, createdAt: Date.now() });
-      for (const spec of specs) await store.recordTask(runId, { taskId: spec.id, spec });
+      try {
+        for (const spec of specs) await store.recordTask(runId, { taskId: spec.id, spec });
+      } catch (error) {
+        if (!isStoreUnavailable(error)) throw error;
+        // A run without all its tasks cannot be resumed (`resumeRun` refuses it); nothing was sampled.
+        await recordedUnlessStoreFails(() => store.finishRun(runId, { status: 'failed', finishedAt: Date.now(), summary: { error: error.message } }));
+        throw error.duringRun({ runId, state: 'not-started' });
+      }
       return solveRun(runId, runOptions.kind ?? 'solve', specs, config, new Map(), runOptions.signal, undefined, runOptions.stopAs);
     },
     async resumeRun(runId, resumeOptions = {}) {
@@ -333,6 +360,11 @@ export function createEngine(options: EngineOptions): Engine {
       const config = resumeOptions.maxCostUsd === undefined ? recorded : { ...recorded, maxCostUsd: resumeOptions.maxCostUsd };
       const specs = existing.tasks.map((task) => TaskSpecSchema.parse(task.spec));
       const order = Array.isArray(existing.config['taskOrder']) ? (existing.config['taskOrder'] as unknown[]).map(String) : undefined;
+      const unrecorded = order?.filter((taskId) => !specs.some((spec) => spec.id === taskId)) ?? [];
+      if (unrecorded.length > 0) {
+        // The store failed (disk full, read-only) while the run was being created: its tasks are not all there.
+        throw new RunNotResumableError(`run ${runId} was not recorded completely (no task ${unrecorded.join(', ')}; nothing was sampled): run the command again`);
+      }
       if (order !== undefined) specs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
       const decided = new Map(existing.decisions.filter((d) => d.outcome !== 'cancelled').map((d) => [d.taskId, resultFromRecords(existing, d)]));
       return solveRun(runId, existing.kind, specs, config, decided, resumeOptions.signal, existing);
@@ -342,7 +374,8 @@ export function createEngine(options: EngineOptions): Engine {
       const marker = await readBuildMarker(buildOptions.outDir);
       if (marker !== undefined) {
         const existing = await store.getRun(marker.runId);
-        if (existing !== undefined) {
+        // A build whose start the store could not record (disk full) has no checkpoint: a new build replaces it.
+        if (existing !== undefined && existing.checkpoints.length > 0) {
           if (existing.status === 'completed') {
             throw new BuildNotResumableError(`${buildOptions.outDir} holds the finished build ${marker.runId}; choose another output folder`);
           }
@@ -399,7 +432,7 @@ export function createEngine(options: EngineOptions): Engine {
         await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: { outcome: result.outcome, samples: result.samples } });
         return { runId, outcome: result.outcome, proposal: result.proposal, samples: result.samples, redFlagsByRule: result.redFlagsByRule, reason: result.reason };
       } catch (error) {
-        await store.finishRun(runId, { status: 'failed', finishedAt: Date.now(), summary: { error: error instanceof Error ? error.message : String(error) } });
+        await recordedUnlessStoreFails(() => store.finishRun(runId, { status: 'failed', finishedAt: Date.now(), summary: { error: error instanceof Error ? error.message : String(error) } }));
         throw error;
       }
     },

@@ -29,7 +29,18 @@ export interface EngineCommandOptions extends ModelCallFlags {
   readonly maxCostUsd?: number;
 }
 
-/** Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE). */
+/**
+ * TEST HOOK, read here only: caps the SQLite store at this many pages for the whole command
+ * (`SqliteRunStore.capPages`, SQLite's `PRAGMA max_page_count`), so that an end-to-end test can make a run fill the
+ * store up for real (`SQLITE_FULL`, as on a full disk). Not for use outside tests.
+ */
+export const TEST_MAX_PAGE_COUNT_ENV = 'ZERR_TEST_SQLITE_MAX_PAGE_COUNT';
+
+/**
+ * Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE).
+ * @throws StoreOpenError (`store_open_failed`: a folder, not a database, a newer schema, may not be written by this
+ *   user); StoreUnavailableError (`store_unavailable`) when its disk is full or its file system read-only.
+ */
 export async function openStore(path: string | undefined): Promise<RunStore> {
   // The store alone, not the whole engine: `runs`, `escalations` and `keys` start in a fraction of the time.
   const { resolveStorePath, SqliteRunStore, StoreOpenError } = await import('../store/index.js');
@@ -37,7 +48,15 @@ export async function openStore(path: string | undefined): Promise<RunStore> {
   if ((await stat(resolved).catch(() => undefined))?.isDirectory() === true) {
     throw new StoreOpenError({ path: resolved, reason: 'it is a directory; --store (or ZERR_STORE) names the SQLite file, e.g. .zerr/runs.sqlite' });
   }
-  return SqliteRunStore.open({ path: resolved });
+  const store = await SqliteRunStore.open({ path: resolved }); // explains a full disk or a read-only store itself
+  const cap = process.env[TEST_MAX_PAGE_COUNT_ENV];
+  if (cap !== undefined && cap !== '') {
+    await store.capPages(Number(cap)).catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
+  }
+  return store;
 }
 
 /**
@@ -45,7 +64,7 @@ export async function openStore(path: string | undefined): Promise<RunStore> {
  * given, in which case the sandbox itself warns loudly on stderr.
  */
 export async function openSandbox(unsafe: boolean | undefined): Promise<Sandbox> {
-  const { createSandbox } = await loadEngineApi();
+  const { createSandbox } = await import('../sandbox/index.js'); // the sandbox module alone: verify loads no engine
   return createSandbox({ allowUnsafe: unsafe === true });
 }
 

@@ -26,6 +26,12 @@ export const ExitCode = {
   paused: 6,
   /** The run is being worked on by another live process (`zerr resume` of a run that is already running). */
   busy: 7,
+  /**
+   * The run store (or a file the command writes) cannot be written: disk full, a read-only file system or store, an
+   * I/O error. A run that met it is paused (where the store could not even take its status, it stays `running`):
+   * `zerr resume <run-id>` continues it once there is space or the store is writable again.
+   */
+  storeUnavailable: 8,
 } as const;
 
 /** One of {@link ExitCode}'s values. */
@@ -64,13 +70,19 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
       return ExitCode.busy;
     case 'run_paused':
       return ExitCode.paused;
+    case 'store_unavailable':
+      return ExitCode.storeUnavailable;
     case 'answer_rejected':
       return ExitCode.rejected;
     default:
-      // A file the user named that cannot be used (missing, a directory, not writable, ...) is bad input.
+      // A full disk is not a bug; a file the user named that cannot be used (missing, a directory, not writable, ...) is bad input.
+      if (typeof code === 'string' && FULL_DISK_ERRNOS.has(code)) return ExitCode.storeUnavailable;
       return typeof code === 'string' && USER_PATH_ERRNOS.has(code) ? ExitCode.badInput : ExitCode.internal;
   }
 }
+
+/** Node system error codes of a disk that takes no more writes (an output file on it): exit as the store would. */
+const FULL_DISK_ERRNOS = new Set(['ENOSPC', 'EDQUOT', 'EIO']);
 
 /** Node system error codes that mean "this path cannot be used as given". */
 const USER_PATH_ERRNOS = new Set(['ENOENT', 'EISDIR', 'ENOTDIR', 'EACCES', 'EPERM', 'EEXIST', 'ENAMETOOLONG', 'ELOOP', 'EROFS']);

@@ -78,7 +78,8 @@ export class ProgressDisplay {
         break;
       case 'run-end':
         this.#spinner?.stop();
-        if (event.status === 'paused') this.#stream.write(`paused: ${event.reason ?? ''}\n`);
+        // A solve run's reason starts with `paused:` already.
+        if (event.status === 'paused') this.#stream.write(`${/^paused\b/.test(event.reason ?? '') ? '' : 'paused: '}${event.reason ?? ''}\n`);
         break;
       default:
         break;

@@ -39,6 +39,7 @@ const WIRE_KIND: Readonly<Record<string, WireErrorKind>> = {
   sandbox_unavailable: 'unavailable',
   dataset_unavailable: 'unavailable',
   store_closed: 'unavailable',
+  store_unavailable: 'unavailable',
   service_closed: 'unavailable',
   budget_exceeded: 'unavailable',
   model_required: 'unsupported',

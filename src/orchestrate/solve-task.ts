@@ -258,17 +258,23 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       verdict = { passed: false, failedLayer: failedRecorded.layer };
     } else {
       const recordedLayers = new Set(recorded?.layerResults.map((layer) => layer.layer) ?? []);
+      // A layer's result is written as the layer ends, while the next layers run. A failed write (a full disk) is
+      // held, never left an unhandled rejection, and thrown once the verification is over.
       const layerWrites: Promise<void>[] = [];
-      verdict = await deps.verify(spec, code, (layer) => {
+      const writeFailures: unknown[] = [];
+      const verified = await deps.verify(spec, code, (layer) => {
         if (!recordedLayers.has(layer.layer)) {
           layerWrites.push(deps.store.recordLayerResult(runId, {
             taskId: spec.id, sampleIndex: index, layer: layer.layer, status: layer.status, reason: layer.reason,
             durationMs: layer.durationMs, details: layer.details ?? null,
-          }));
+          }).catch((error: unknown) => { writeFailures.push(error); }));
         }
         deps.emit({ type: 'verify-layer-end', runId, at: now(), taskId: spec.id, sampleIndex: index, result: layer });
-      }, options.signal);
+      }, options.signal).then((value) => ({ value }), (error: unknown) => ({ error }));
       await Promise.all(layerWrites);
+      if (writeFailures.length > 0) throw writeFailures[0];
+      if ('error' in verified) throw verified.error;
+      verdict = verified.value;
     }
     deps.emit({
       type: 'candidate-verified', runId, at: now(), taskId: spec.id, sampleIndex: index, passed: verdict.passed,

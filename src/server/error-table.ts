@@ -44,6 +44,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   sandbox_unavailable: 503,
   service_closed: 503,
   store_closed: 503,
+  store_unavailable: 503,
   not_ready: 503,
   model_timeout: 504,
   internal: 500,

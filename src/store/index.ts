@@ -33,7 +33,11 @@ export { RunNotFoundError } from './errors/run-not-found-error.js';
 export { RunLease, processExists, type RunLeaseOptions } from './run-lease.js';
 export { StoreClosedError } from './errors/store-closed-error.js';
 export { StoreOpenError } from './errors/store-open-error.js';
+export {
+  isStoreUnavailable, StoreUnavailableError, type StoreFailure, type StoreFailureRun, type StoreUnavailableErrorOptions,
+} from './errors/store-unavailable-error.js';
 export { MemoryRunStore } from './memory/memory-run-store.js';
 export { SqliteRunStore, type SqliteRunStoreOptions } from './sqlite/sqlite-run-store.js';
 export { SCHEMA_VERSION } from './sqlite/migrations.js';
 export { resolveStorePath, runStoreDefaultPath, STORE_PATH_ENV } from './sqlite/store-path.js';
+export { explainStoreOpenFailure } from './sqlite/open-failure.js';

@@ -122,6 +122,9 @@ export const listEventsOptionsSchema = z
 
 export const listOptionsSchema = z.strictObject({ limit: z.number().int().positive().optional() }).optional();
 
+/** A page cap of the SQLite store (`capPages`): a positive integer. */
+export const pageCapSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
 /** The prefix `findRunIds` matches run ids against (any string, `''` matches all). */
 export const runIdPrefixSchema = z.string();
 

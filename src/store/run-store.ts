@@ -222,7 +222,9 @@ export interface RunSummary {
 /**
  * Records runs. Every write is durable when its promise resolves (SQLite: committed). Writing to an unknown run
  * throws `RunNotFoundError` (`run_not_found`); recording the same (task, sampleIndex) sample twice throws
- * `DuplicateRecordError` (`duplicate_record`), so nothing recorded is ever silently overwritten.
+ * `DuplicateRecordError` (`duplicate_record`), so nothing recorded is ever silently overwritten. A store whose storage
+ * fails (disk full, read-only, I/O error) throws `StoreUnavailableError` (`store_unavailable`) from any method, naming
+ * the store and what happened; what it recorded before is kept, and the orchestrators pause the run.
  */
 export interface RunStore {
   createRun(run: NewRun): Promise<void>;

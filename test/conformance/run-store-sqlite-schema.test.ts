@@ -1,9 +1,11 @@
 /**
  * @module test/conformance/run-store-sqlite-schema.test
- * The SQLite store's file handling: schema versioning and forward-only migrations (including migration 2, which
- * rebuilds the runs table with foreign keys off), the pragmas it sets, refusing files that are not a Zero-Error
- * database (StoreOpenError), and the default path helpers.
+ * The SQLite store's file handling: schema versioning and forward-only migrations through kysely's Migrator
+ * (including migration 2, which rebuilds the runs table with foreign keys off), converting files written before
+ * kysely (`zerr_schema_version`), the pragmas it sets, refusing files that are not a Zero-Error database
+ * (StoreOpenError), and the default path helpers.
  */
+import { mkdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,9 +18,18 @@ import {
   SqliteRunStore,
   StoreOpenError,
 } from '../../src/store/index.js';
-import { currentVersion, migrate, MIGRATIONS, SCHEMA_TABLE } from '../../src/store/sqlite/migrations.js';
+import {
+  currentVersion,
+  LEGACY_SCHEMA_TABLE,
+  migrate,
+  MIGRATION_LOCK_TABLE,
+  MIGRATION_TABLE,
+  migrationName,
+  MIGRATIONS,
+} from '../../src/store/sqlite/migrations.js';
 import { openDatabase } from '../../src/store/sqlite/open-database.js';
-import { decision, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
+import { decisionToRow, sampleToRow } from '../../src/store/sqlite/row-mapping.js';
+import { callFailure, decision, layerResult, newRun, redFlag, sample, task, vote } from './run-store-fixtures.js';
 
 let folder = '';
 let n = 0;
@@ -30,11 +41,13 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-function inspect(file: string): { versions: unknown[]; pragmas: Record<string, unknown>; tables: string[] } {
+/** The applied versions, as kysely's Migrator recorded them, with the file's pragmas and tables. */
+function inspect(file: string): { versions: { version: number; name: string; timestamp: string }[]; pragmas: Record<string, unknown>; tables: string[] } {
   const db = new Database(file, { readonly: true });
   try {
+    const rows = db.prepare(`SELECT name, timestamp FROM ${MIGRATION_TABLE} ORDER BY name`).all() as { name: string; timestamp: string }[];
     return {
-      versions: db.prepare(`SELECT version, name, applied_at AS appliedAt FROM ${SCHEMA_TABLE} ORDER BY version`).all(),
+      versions: rows.map((row) => ({ version: Number(row.name.slice(0, 4)), ...row })),
       pragmas: { journal_mode: db.pragma('journal_mode', { simple: true }), application_id: db.pragma('application_id', { simple: true }) },
       tables: db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[],
     };
@@ -51,10 +64,11 @@ describe('SQLite run store schema', () => {
     await store.close();
     const first = inspect(file);
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
-    expect(first.versions.map((v) => (v as { version: number }).version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(first.versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(first.versions.map((v) => v.name)).toEqual(MIGRATIONS.map(migrationName));
     expect(first.pragmas).toEqual({ journal_mode: 'wal', application_id: 0x7a657272 });
     expect(first.tables).toEqual(
-      ['call_failures', 'checkpoints', 'decisions', 'escalations', 'layer_results', 'red_flags', 'run_events', 'run_owners', 'runs', 'samples', 'tasks', 'votes', SCHEMA_TABLE].sort(),
+      ['call_failures', 'checkpoints', 'decisions', 'escalations', 'layer_results', 'red_flags', 'run_events', 'run_owners', 'runs', 'samples', 'tasks', 'votes', MIGRATION_TABLE, MIGRATION_LOCK_TABLE].sort(),
     );
 
     const again = await SqliteRunStore.open({ path: file });
@@ -63,8 +77,8 @@ describe('SQLite run store schema', () => {
     expect(inspect(file)).toEqual(first);
   });
 
-  it('sets foreign keys, synchronous and busy_timeout on the connection', () => {
-    const db = openDatabase({ path: fresh(), busyTimeoutMs: 1234 });
+  it('sets foreign keys, synchronous and busy_timeout on the connection', async () => {
+    const db = await openDatabase({ path: fresh(), busyTimeoutMs: 1234 });
     try {
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('synchronous', { simple: true })).toBe(2); // FULL
@@ -82,9 +96,9 @@ describe('SQLite run store schema', () => {
     await store.close();
     const before = inspect(file);
     const v2 = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'test: add a column', sql: 'ALTER TABLE runs ADD COLUMN note TEXT' }];
-    openDatabase({ path: file, migrations: v2 }).close();
+    (await openDatabase({ path: file, migrations: v2 })).close();
     const after = inspect(file);
-    expect(after.versions.map((v) => (v as { version: number }).version)).toEqual(v2.map((m) => m.version));
+    expect(after.versions.map((v) => v.version)).toEqual(v2.map((m) => m.version));
     expect(after.versions[0]).toEqual(before.versions[0]); // version 1 was not re-applied
     const raw = new Database(file, { readonly: true });
     expect(raw.prepare('SELECT id, note FROM runs').all()).toEqual([{ id: 'run-1', note: null }]);
@@ -93,6 +107,23 @@ describe('SQLite run store schema', () => {
     const error = await SqliteRunStore.open({ path: file }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(StoreOpenError);
     expect((error as StoreOpenError).message).toContain('newer');
+  });
+
+  it('a clock stepped backwards between two upgrades does not make the store look corrupt', async () => {
+    const file = fresh();
+    const store = await SqliteRunStore.open({ path: file });
+    await store.createRun(newRun());
+    await store.close();
+    // The last recorded migration carries a timestamp before all the others (the clock went back when it ran).
+    const raw = new Database(file);
+    raw.prepare(`UPDATE ${MIGRATION_TABLE} SET timestamp = ? WHERE name = ?`).run('2001-01-01T00:00:00.000Z', migrationName(MIGRATIONS[MIGRATIONS.length - 1]!));
+    raw.close();
+    const v2 = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'test: add a column', sql: 'ALTER TABLE runs ADD COLUMN note TEXT' }];
+    (await openDatabase({ path: file, migrations: v2 })).close();
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT id, note FROM runs').all()).toEqual([{ id: 'run-1', note: null }]);
+    expect(check.prepare(`SELECT count(*) AS n FROM ${MIGRATION_TABLE}`).get()).toEqual({ n: v2.length });
+    check.close();
   });
 
   it('rejects files that are not a Zero-Error database, naming the path, and leaves them untouched', async () => {
@@ -164,12 +195,12 @@ function tableSql(db: Database.Database, name: string): string {
 describe('migration 2: paused runs, checkpoints, escalations', () => {
   it('rebuilds runs without losing a child row, allows paused, and leaves foreign keys on and intact', async () => {
     const file = await versionOneFile();
-    expect(inspect(file).versions.map((v) => (v as { version: number }).version)).toEqual([1]);
+    expect(inspect(file).versions.map((v) => v.version)).toEqual([1]);
     const before = dump(file);
     expect(before['runs']).toHaveLength(2);
     for (const table of CHILD_TABLES) expect(before[table]?.length, table).toBeGreaterThan(0);
 
-    const db = openDatabase({ path: file });
+    const db = await openDatabase({ path: file });
     try {
       expect(currentVersion(db)).toBe(MIGRATIONS.length);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
@@ -201,7 +232,7 @@ describe('migration 2: paused runs, checkpoints, escalations', () => {
     } finally {
       await store.close();
     }
-    expect(inspect(file).versions.map((v) => (v as { version: number }).version)).toEqual(MIGRATIONS.map((m) => m.version));
+    expect(inspect(file).versions.map((v) => v.version)).toEqual(MIGRATIONS.map((m) => m.version));
   });
 
   it('rolls back when the rebuilt schema would break a foreign key, and restores the foreign_keys setting', async () => {
@@ -215,13 +246,13 @@ describe('migration 2: paused runs, checkpoints, escalations', () => {
     const db = new Database(file);
     try {
       db.pragma('foreign_keys = ON');
-      expect(() => migrate(db)).toThrow(/migration 2 .* 1 foreign key violation.*tasks/);
+      await expect(migrate(db)).rejects.toThrow(/migration 2 .* 1 foreign key violation.*tasks/);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(currentVersion(db)).toBe(1);
       expect(tableSql(db, 'runs')).not.toContain("'paused'");
       expect(db.prepare("SELECT name FROM sqlite_master WHERE name IN ('checkpoints', 'escalations', 'runs_v2')").all()).toEqual([]);
       db.pragma('foreign_keys = OFF');
-      expect(() => migrate(db)).toThrow(/foreign key violation/);
+      await expect(migrate(db)).rejects.toThrow(/foreign key violation/);
       expect(db.pragma('foreign_keys', { simple: true })).toBe(0);
     } finally {
       db.close();
@@ -230,6 +261,120 @@ describe('migration 2: paused runs, checkpoints, escalations', () => {
     const error = await SqliteRunStore.open({ path: file }).then(() => undefined, (e: unknown) => e);
     expect(error).toBeInstanceOf(StoreOpenError);
     expect((error as StoreOpenError).message).toContain('foreign key violation');
+  });
+});
+
+/** `applied_at` of version `v` in a file written before kysely's Migrator. */
+const appliedAt = (v: number): number => 1_700_000_000_000 + v * 60_000;
+
+function insertRow(db: Database.Database, table: string, row: object): void {
+  const columns = Object.keys(row);
+  db.prepare(`INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`).run(...Object.values(row));
+}
+
+/**
+ * A file as the code before kysely's Migrator left it at schema version `version` (its migrate(), step by step:
+ * application_id, `zerr_schema_version` rows, each migration in a BEGIN IMMEDIATE transaction, foreign keys off
+ * around migration 2), holding run-1 with a task, two samples, a vote and a decision.
+ */
+function legacyFile(version: number, migrations = MIGRATIONS): string {
+  const file = fresh();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const db = new Database(file);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    for (const migration of migrations.slice(0, version)) {
+      if (migration.foreignKeysOff === true) db.pragma('foreign_keys = OFF');
+      db.transaction(() => {
+        if (migration.version === 1) {
+          db.pragma(`application_id = ${0x7a657272}`);
+          db.exec(`CREATE TABLE ${LEGACY_SCHEMA_TABLE} (version INTEGER PRIMARY KEY NOT NULL, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+        }
+        db.exec(migration.sql);
+        db.prepare(`INSERT INTO ${LEGACY_SCHEMA_TABLE} (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, appliedAt(migration.version));
+      }).immediate();
+      db.pragma('foreign_keys = ON');
+    }
+    const run = newRun();
+    insertRow(db, 'runs', { id: run.id, kind: run.kind, model: run.model, config: JSON.stringify(run.config), status: 'running', created_at: run.createdAt });
+    insertRow(db, 'tasks', { run_id: run.id, task_id: 't1', spec: JSON.stringify(task('t1').spec) });
+    for (const i of [0, 1]) insertRow(db, 'samples', sampleToRow(run.id, sample('t1', i)));
+    const v = vote('t1', 0);
+    insertRow(db, 'votes', { run_id: run.id, task_id: 't1', sample_index: 0, class_key: v.classKey, signature: v.signature });
+    insertRow(db, 'decisions', decisionToRow(run.id, decision('t1')));
+  } finally {
+    db.close();
+  }
+  return file;
+}
+
+describe("files written before kysely's Migrator (zerr_schema_version)", () => {
+  it.each([1, 3, MIGRATIONS.length])('converts a version-%i file: data kept, applied migrations not re-run, later ones applied', async (version) => {
+    const file = legacyFile(version);
+    const before = dump(file);
+    expect(before['samples']).toHaveLength(2);
+
+    const store = await SqliteRunStore.open({ path: file });
+    try {
+      const run = await store.getRun('run-1');
+      expect(run).toMatchObject({ id: 'run-1', status: 'running', config: newRun().config });
+      expect(run?.samples).toEqual([sample('t1', 0), sample('t1', 1)]);
+      expect(run?.decisions).toEqual([decision('t1')]);
+      // Tables of the later migrations are there and work: 2 (paused, checkpoints), 5 (call failures).
+      await store.finishRun('run-1', { status: 'paused', finishedAt: 1_760_000_020_000, summary: {} });
+      expect(await store.recordCheckpoint('run-1', { kind: 'resume', body: {}, createdAt: 1 })).toBe(1);
+      await store.recordCallFailure('run-1', callFailure('t1', 2));
+      expect((await store.getRun('run-1'))?.callFailures).toEqual([callFailure('t1', 2)]);
+    } finally {
+      await store.close();
+    }
+
+    const after = inspect(file);
+    expect(after.tables).not.toContain(LEGACY_SCHEMA_TABLE);
+    expect(after.tables).toEqual(expect.arrayContaining([MIGRATION_TABLE, MIGRATION_LOCK_TABLE]));
+    expect(after.pragmas).toEqual({ journal_mode: 'wal', application_id: 0x7a657272 });
+    expect(after.versions.map((v) => v.name)).toEqual(MIGRATIONS.map(migrationName));
+    // The versions applied before keep their applied_at; the others were applied now, by kysely.
+    expect(after.versions.slice(0, version).map((v) => v.timestamp)).toEqual(
+      MIGRATIONS.slice(0, version).map((m) => new Date(appliedAt(m.version)).toISOString()),
+    );
+    for (const v of after.versions.slice(version)) expect(Date.parse(v.timestamp)).toBeGreaterThan(appliedAt(MIGRATIONS.length));
+    const raw = new Database(file, { readonly: true });
+    try {
+      expect(raw.pragma('foreign_key_check')).toEqual([]);
+      expect(raw.prepare('SELECT rowid AS _rowid, * FROM samples ORDER BY rowid').all()).toEqual(before['samples']);
+    } finally {
+      raw.close();
+    }
+
+    // Opening the converted file again writes nothing.
+    await (await SqliteRunStore.open({ path: file })).close();
+    expect(inspect(file)).toEqual(after);
+  });
+
+  it('refuses a file whose zerr_schema_version is newer than this code, and leaves it untouched', async () => {
+    const newer = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'from the future', sql: 'CREATE TABLE later (x INTEGER)' }];
+    const file = legacyFile(newer.length, newer);
+    const error = await SqliteRunStore.open({ path: file }).then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(StoreOpenError);
+    expect((error as StoreOpenError).message).toMatch(/schema version 6 is newer than this Zero-Error understands \(5\); upgrade zerr/);
+    const raw = new Database(file, { readonly: true });
+    try {
+      const tables = raw.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all();
+      expect(tables).toContain(LEGACY_SCHEMA_TABLE);
+      expect(tables).not.toContain(MIGRATION_TABLE);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('a file being converted or created by several connections of one process at once is migrated once', async () => {
+    for (const file of [legacyFile(1), fresh()]) {
+      const stores = await Promise.all([1, 2, 3].map(() => SqliteRunStore.open({ path: file, busyTimeoutMs: 5000 })));
+      await Promise.all(stores.map((store) => store.close()));
+      expect(inspect(file).versions.map((v) => v.name)).toEqual(MIGRATIONS.map(migrationName));
+    }
   });
 });
 

@@ -19,6 +19,8 @@ import type { TaskSpec } from '../../spec/task-spec.js';
 import { RunLease } from '../../store/run-lease.js';
 import { answerSpec } from '../escalation-answer.js';
 import { RunNotFoundError } from '../../store/errors/run-not-found-error.js';
+import { isStoreUnavailable } from '../../store/errors/store-unavailable-error.js';
+import { recordedUnlessStoreFails } from '../store-failure.js';
 import type { DecisionRecord, RunRecord, RunStore } from '../../store/run-store.js';
 import { taskProgress } from '../../store/task-progress.js';
 import type { EngineEvent } from '../engine-events.js';
@@ -98,11 +100,20 @@ export async function runBuild(deps: BuildDependencies, options: RunBuildOptions
     const startedAt = now();
     await store.createRun({ id: options.runId, kind: 'build', model: options.modelName, config: { ...request, outDir }, createdAt: startedAt });
     const commitEpochMs = options.start.commitEpochMs ?? startedAt;
-    await store.recordCheckpoint(options.runId, { kind: 'build-start', body: { request, outDir, startedAt, commitEpochMs }, createdAt: startedAt });
+    try {
+      await store.recordCheckpoint(options.runId, { kind: 'build-start', body: { request, outDir, startedAt, commitEpochMs }, createdAt: startedAt });
+    } catch (error) {
+      if (!isStoreUnavailable(error)) throw error;
+      // A build without its start cannot be resumed; nothing was sampled (`engine.build` starts anew in `outDir`).
+      await recordedUnlessStoreFails(() => store.finishRun(options.runId, { status: 'failed', finishedAt: now(), summary: { error: error.message } }));
+      throw error.duringRun({ runId: options.runId, state: 'not-started' });
+    }
   }
   // One process works on a build at a time: claimed before anything of it is read or changed.
   const lease = await RunLease.acquire(store, options.runId, { ...(deps.now === undefined ? {} : { now: deps.now }) }).catch((error: unknown) => {
     if ((error as { code?: unknown }).code === 'run_not_found') throw new RunNotFoundError({ runId: options.runId });
+    // The claim could not be written: nothing of the build changed, it is as resumable as before.
+    if (isStoreUnavailable(error)) throw error.duringRun({ runId: options.runId, state: 'paused', statusRecorded: false });
     throw error;
   });
   try {
@@ -118,6 +129,10 @@ export async function runBuild(deps: BuildDependencies, options: RunBuildOptions
     const state = foldCheckpoints(snapshot.checkpoints);
     const session = new BuildSession(deps, { ...options, signal: options.signal === undefined ? lease.lost : AbortSignal.any([options.signal, lease.lost]) }, state, snapshot, now);
     return await session.run();
+  } catch (error) {
+    // Before the session started (reading the build back, reopening it): nothing changed, it is resumable as before.
+    if (isStoreUnavailable(error) && error.run === undefined) throw error.duringRun({ runId: options.runId, state: 'paused', statusRecorded: false });
+    throw error;
   } finally {
     await lease.release();
   }
@@ -175,6 +190,13 @@ class BuildSession {
         if (await this.#integrate()) return await this.#complete();
       }
     } catch (error) {
+      const storeFailure = isStoreUnavailable(error) ? error : isStoreUnavailable(this.#signal.reason) ? this.#signal.reason : undefined;
+      if (storeFailure !== undefined) {
+        // The store cannot be written (disk full, read-only): a machinery failure, not a verdict. The build pauses
+        // as far as the store lets it; where it cannot even take the status, it stays `running` (resumable).
+        const statusRecorded = await this.#pauseAfterStoreFailure(`${storeFailure.problem} in ${storeFailure.operation}`);
+        throw storeFailure.duringRun({ runId: this.#runId, state: 'paused', statusRecorded });
+      }
       if (this.#signal.aborted) {
         const reason = this.#signal.reason instanceof BudgetExceededError
           ? this.#signal.reason.message
@@ -186,7 +208,8 @@ class BuildSession {
         throw error;
       }
       const message = error instanceof Error ? error.message : String(error);
-      await store.finishRun(this.#runId, { status: 'failed', finishedAt: this.#now(), summary: { error: message } });
+      // The build's own error is the one to report, also when its status cannot be recorded.
+      await recordedUnlessStoreFails(() => store.finishRun(this.#runId, { status: 'failed', finishedAt: this.#now(), summary: { error: message } }));
       emit({ type: 'run-end', runId: this.#runId, at: this.#now(), status: 'failed', error: message });
       throw error;
     } finally {
@@ -207,7 +230,11 @@ class BuildSession {
         this.#budget.check();
         this.#signal.throwIfAborted();
         const step = this.#step(key)
-          .catch((error: unknown) => { failures.push(error); })
+          .catch((error: unknown) => {
+            failures.push(error);
+            // Nothing more can be recorded: the other steps stop at once instead of sampling on.
+            if (isStoreUnavailable(error)) this.#controller.abort(error);
+          })
           .finally(() => { running.delete(key); });
         running.set(key, step);
       }
@@ -531,6 +558,20 @@ class BuildSession {
     await this.#deps.store.finishRun(this.#runId, { status: 'completed', finishedAt: this.#now(), summary: report.totals });
     this.#deps.emit({ type: 'run-end', runId: this.#runId, at: this.#now(), status: 'completed' });
     return { runId: this.#runId, status: 'completed', reason: 'integrated, verified and committed', outDir: this.#state.outDir, report };
+  }
+
+  /**
+   * Pauses after the store failed: the `build-paused` checkpoint, the report and the `paused` status as far as the
+   * store (and the disk, for the report) allow; at least the status row is tried. True when the status was recorded.
+   */
+  async #pauseAfterStoreFailure(reason: string): Promise<boolean> {
+    try {
+      await this.#pause(reason);
+      return true;
+    } catch {
+      this.#deps.emit({ type: 'run-end', runId: this.#runId, at: this.#now(), status: 'paused', reason });
+      return recordedUnlessStoreFails(() => this.#deps.store.finishRun(this.#runId, { status: 'paused', finishedAt: this.#now(), summary: { reason } }));
+    }
   }
 
   async #pause(reason: string): Promise<BuildResult> {

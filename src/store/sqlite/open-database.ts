@@ -2,7 +2,7 @@
  * @module store/sqlite/open-database
  * Opens (or creates) the SQLite file of a run store: creates parent folders, recognises the file as a Zero-Error
  * database before writing anything, then sets the pragmas (WAL, foreign keys, busy timeout, synchronous) and
- * applies pending migrations.
+ * applies pending migrations (kysely's `Migrator`, hence async).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -27,11 +27,12 @@ export interface OpenDatabaseOptions {
 }
 
 /**
- * Opens the database and brings its schema up to date.
+ * Opens the database and brings its schema up to date; resolves to the open better-sqlite3 handle, which the
+ * caller closes.
  * @throws StoreOpenError (`store_open_failed`) when the file cannot be opened or created, is not a SQLite
  * database, belongs to another application, or has a newer schema. The message names the path.
  */
-export function openDatabase(options: OpenDatabaseOptions): BetterSqlite3.Database {
+export async function openDatabase(options: OpenDatabaseOptions): Promise<BetterSqlite3.Database> {
   const file = options.path;
   let db: BetterSqlite3.Database | undefined;
   try {
@@ -45,7 +46,7 @@ export function openDatabase(options: OpenDatabaseOptions): BetterSqlite3.Databa
     }
     db.pragma('foreign_keys = ON');
     db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
-    migrate(db, options.migrations ?? MIGRATIONS);
+    await migrate(db, options.migrations ?? MIGRATIONS);
     return db;
   } catch (error) {
     try {

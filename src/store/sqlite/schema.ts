@@ -1,7 +1,8 @@
 /**
  * @module store/sqlite/schema
  * Row types of the SQLite run store, as kysely sees them (snake_case columns; JSON columns are TEXT). The DDL that
- * creates these tables lives in `migrations.ts`; keep the two in step.
+ * creates these tables lives in `migrations.ts`; keep the two in step. kysely's `Migrator` keeps its own tables
+ * (`zerr_migration`, `zerr_migration_lock`), which the store's queries never touch.
  */
 import type { EscalationRecord, EscalationStatus, RunStatus } from '../run-store.js';
 
@@ -124,7 +125,6 @@ export interface EscalationsTable {
   answered_at: number | null;
 }
 
-/** The kysely database type of the run store. */
 /** `run_events`: a run's numbered event log (migration 3). */
 export interface RunEventsTable {
   run_id: string;
@@ -143,6 +143,7 @@ export interface RunOwnersTable {
   heartbeat_at: number;
 }
 
+/** The kysely database type of the run store. */
 export interface RunStoreDatabase {
   runs: RunsTable;
   tasks: TasksTable;

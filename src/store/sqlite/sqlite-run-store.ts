@@ -6,7 +6,7 @@
  * `run_id` -> `run_not_found`, primary key / unique -> `duplicate_record`). A checkpoint's `seq` is computed inside
  * its INSERT, and an answer is one conditional UPDATE, so both stay atomic across processes sharing the file.
  */
-import { Kysely, SqliteDialect, sql } from 'kysely';
+import { Kysely, SqliteDialect, sql, type Transaction } from 'kysely';
 import type {
   CallFailureRecord,
   DecisionRecord,
@@ -32,13 +32,16 @@ import { EscalationNotFoundError } from '../errors/escalation-not-found-error.js
 import { RunBusyError } from '../errors/run-busy-error.js';
 import { RunNotFoundError } from '../errors/run-not-found-error.js';
 import { StoreClosedError } from '../errors/store-closed-error.js';
+import { StoreUnavailableError } from '../errors/store-unavailable-error.js';
 import { assertEventIdsContinue } from '../event-ids.js';
 import { decodeJson, encodeJson } from '../json-column.js';
 import { recordKeys } from '../record-keys.js';
 import * as schemas from '../record-schemas.js';
 import { mapConstraintError } from './constraint-error.js';
+import { explainStoreOpenFailure } from './open-failure.js';
 import { openDatabase, type OpenDatabaseOptions } from './open-database.js';
 import * as rows from './row-mapping.js';
+import { storageFailureOf } from './storage-failure.js';
 import type { RunStoreDatabase } from './schema.js';
 
 /** Options of {@link SqliteRunStore.open}: `path` (required), `busyTimeoutMs` (5000), `synchronous` (`full`). */
@@ -50,7 +53,10 @@ type Db = Kysely<RunStoreDatabase>;
  * SQLite run store. Open with `await SqliteRunStore.open({ path })`; see {@link RunStore} for the contract.
  *
  * Throws `store_open_failed` from `open`; `invalid_argument`, `run_not_found`, `duplicate_record`,
- * `escalation_not_found`, `escalation_already_answered` and `store_closed` from the methods. Records come back
+ * `escalation_not_found`, `escalation_already_answered` and `store_closed` from the methods, and `store_unavailable`
+ * (StoreUnavailableError naming the file) when SQLite reports the disk full, the file or its file system read-only,
+ * an I/O error or a file it cannot open (`SQLITE_FULL`, `SQLITE_READONLY*`, `SQLITE_IOERR*`, `SQLITE_CANTOPEN*`); what
+ * was recorded before stays. Records come back
  * ordered by (taskId, sampleIndex), ties in recording order; checkpoints by `seq`; escalations by `createdAt`, ties in
  * recording order. `finishRun` may be called again on a finished run (the last call wins); records may still be added
  * after it. `reopenRun` keeps the last summary until the next `finishRun`.
@@ -73,7 +79,11 @@ export class SqliteRunStore implements RunStore {
    */
   static async open(options: SqliteRunStoreOptions): Promise<SqliteRunStore> {
     schemas.validate(schemas.runIdSchema, options.path, 'options.path');
-    const database = openDatabase(options);
+    // A failure the storage causes (full disk, read-only file system, or a file or folder this user may not write)
+    // is said as such, for every caller: the CLI, the HTTP service and the MCP server.
+    const database = await openDatabase(options).catch(async (error: unknown) => {
+      throw options.path === ':memory:' ? error : await explainStoreOpenFailure(error, options.path);
+    });
     return new SqliteRunStore(options.path, new Kysely<RunStoreDatabase>({ dialect: new SqliteDialect({ database }) }));
   }
 
@@ -216,7 +226,7 @@ export class SqliteRunStore implements RunStore {
     const valid = this.#input('appendEvents', runId, schemas.runEventsSchema, events, 'events');
     const values = valid.map((entry, index) => ({ run_id: runId, id: entry.id, event: encodeJson(entry.event, `events.${index}.event`) ?? '{}' }));
     try {
-      await this.#guard('appendEvents', () => this.#db.transaction().execute(async (trx) => {
+      await this.#transaction('appendEvents', async (trx) => {
         const head = await trx.selectFrom('runs').select('id').where('id', '=', runId).executeTakeFirst();
         if (head === undefined) throw new RunNotFoundError({ runId });
         assertEventIdsContinue(runId, await lastEventIdIn(trx, runId), valid.map((entry) => entry.id));
@@ -224,7 +234,7 @@ export class SqliteRunStore implements RunStore {
         for (let start = 0; start < values.length; start += EVENT_INSERT_CHUNK) {
           await trx.insertInto('run_events').values(values.slice(start, start + EVENT_INSERT_CHUNK)).execute();
         }
-      }));
+      });
     } catch (error) {
       throw mapConstraintError(error, runId, 'event', recordKeys.event({ id: valid[0]?.id ?? 0 }));
     }
@@ -310,43 +320,41 @@ export class SqliteRunStore implements RunStore {
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
     this.#input('getRun', runId, schemas.runIdSchema, runId, 'runId');
-    return this.#guard('getRun', () =>
-      // One read transaction: a consistent snapshot even while another process writes.
-      this.#db.transaction().execute(async (trx) => {
-        const head = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
-        if (head === undefined) return undefined;
-        const tasks = await trx.selectFrom('tasks').selectAll().where('run_id', '=', runId)
-          .orderBy('task_id').execute();
-        const samples = await trx.selectFrom('samples').selectAll().where('run_id', '=', runId)
-          .orderBy('task_id').orderBy('sample_index').execute();
-        const callFailures = await trx.selectFrom('call_failures').selectAll().where('run_id', '=', runId)
-          .orderBy('task_id').orderBy(sql`rowid`).execute();
-        const redFlags = await trx.selectFrom('red_flags').selectAll().where('run_id', '=', runId)
-          .orderBy('task_id').orderBy('sample_index').orderBy(sql`rowid`).execute();
-        const layerResults = await trx.selectFrom('layer_results').selectAll().where('run_id', '=', runId)
-          .orderBy('task_id').orderBy('sample_index').orderBy(sql`rowid`).execute();
-        const votes = await trx.selectFrom('votes').selectAll().where('run_id', '=', runId)
-          .orderBy('task_id').orderBy('sample_index').execute();
-        const decisions = await trx.selectFrom('decisions').selectAll().where('run_id', '=', runId)
-          .orderBy('task_id').execute();
-        const checkpoints = await trx.selectFrom('checkpoints').selectAll().where('run_id', '=', runId)
-          .orderBy('seq').execute();
-        const escalations = await trx.selectFrom('escalations').selectAll().where('run_id', '=', runId)
-          .orderBy('created_at').orderBy(sql`rowid`).execute();
-        return {
-          ...rows.runFromRow(head),
-          tasks: tasks.map(rows.taskFromRow),
-          samples: samples.map(rows.sampleFromRow),
-          callFailures: callFailures.map(rows.callFailureFromRow),
-          redFlags: redFlags.map(rows.redFlagFromRow),
-          layerResults: layerResults.map(rows.layerResultFromRow),
-          votes: votes.map(rows.voteFromRow),
-          decisions: decisions.map(rows.decisionFromRow),
-          checkpoints: checkpoints.map(rows.checkpointFromRow),
-          escalations: escalations.map(rows.escalationFromRow),
-        };
-      }),
-    );
+    // One read transaction: a consistent snapshot even while another process writes.
+    return this.#transaction('getRun', async (trx) => {
+      const head = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+      if (head === undefined) return undefined;
+      const tasks = await trx.selectFrom('tasks').selectAll().where('run_id', '=', runId)
+        .orderBy('task_id').execute();
+      const samples = await trx.selectFrom('samples').selectAll().where('run_id', '=', runId)
+        .orderBy('task_id').orderBy('sample_index').execute();
+      const callFailures = await trx.selectFrom('call_failures').selectAll().where('run_id', '=', runId)
+        .orderBy('task_id').orderBy(sql`rowid`).execute();
+      const redFlags = await trx.selectFrom('red_flags').selectAll().where('run_id', '=', runId)
+        .orderBy('task_id').orderBy('sample_index').orderBy(sql`rowid`).execute();
+      const layerResults = await trx.selectFrom('layer_results').selectAll().where('run_id', '=', runId)
+        .orderBy('task_id').orderBy('sample_index').orderBy(sql`rowid`).execute();
+      const votes = await trx.selectFrom('votes').selectAll().where('run_id', '=', runId)
+        .orderBy('task_id').orderBy('sample_index').execute();
+      const decisions = await trx.selectFrom('decisions').selectAll().where('run_id', '=', runId)
+        .orderBy('task_id').execute();
+      const checkpoints = await trx.selectFrom('checkpoints').selectAll().where('run_id', '=', runId)
+        .orderBy('seq').execute();
+      const escalations = await trx.selectFrom('escalations').selectAll().where('run_id', '=', runId)
+        .orderBy('created_at').orderBy(sql`rowid`).execute();
+      return {
+        ...rows.runFromRow(head),
+        tasks: tasks.map(rows.taskFromRow),
+        samples: samples.map(rows.sampleFromRow),
+        callFailures: callFailures.map(rows.callFailureFromRow),
+        redFlags: redFlags.map(rows.redFlagFromRow),
+        layerResults: layerResults.map(rows.layerResultFromRow),
+        votes: votes.map(rows.voteFromRow),
+        decisions: decisions.map(rows.decisionFromRow),
+        checkpoints: checkpoints.map(rows.checkpointFromRow),
+        escalations: escalations.map(rows.escalationFromRow),
+      };
+    });
   }
 
   async listRuns(options?: { readonly limit?: number }): Promise<readonly RunSummary[]> {
@@ -389,6 +397,20 @@ export class SqliteRunStore implements RunStore {
     return found.map((row) => row.id);
   }
 
+  /**
+   * Caps the database at `pages` pages (SQLite `PRAGMA max_page_count`, of this connection only: the file keeps no
+   * cap, so it lasts until `close`). A write that needs more pages fails as on a full disk: `store_unavailable`
+   * (`SQLITE_FULL`). A cap below the current size is raised to the current size. Returns the cap in force.
+   * For quotas, and for tests that need a store to fill up for real (the CLI's test hook
+   * `ZERR_TEST_SQLITE_MAX_PAGE_COUNT`).
+   * @throws InvalidArgumentError (`invalid_argument`) unless `pages` is a positive integer.
+   */
+  async capPages(pages: number): Promise<number> {
+    this.#input('capPages', undefined, schemas.pageCapSchema, pages, 'pages');
+    const result = await this.#guard('capPages', () => sql<{ max_page_count: number }>`PRAGMA max_page_count = ${sql.lit(pages)}`.execute(this.#db));
+    return Number(result.rows[0]?.max_page_count ?? pages);
+  }
+
   /** Closes the file (checkpointing the WAL). Idempotent; afterwards every other method throws `store_closed`. */
   async close(): Promise<void> {
     this.#closing ??= this.#db.destroy();
@@ -411,14 +433,38 @@ export class SqliteRunStore implements RunStore {
     return schemas.validate(schema, value, parameter);
   }
 
-  /** Runs `work`; a failure caused by a concurrent `close()` becomes `StoreClosedError`. */
+  /**
+   * Runs `work`; a failure caused by a concurrent `close()` becomes `StoreClosedError`, one of the storage (disk
+   * full, read-only, I/O error, cannot open) becomes `StoreUnavailableError` naming the file.
+   */
   async #guard<T>(operation: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work();
     } catch (error) {
       if (this.#closing !== undefined) throw new StoreClosedError({ operation });
+      const storage = storageFailureOf(error);
+      if (storage !== undefined) throw new StoreUnavailableError({ path: this.path, operation, ...storage, cause: error });
       throw error;
     }
+  }
+
+  /**
+   * Runs `work` in one transaction, as {@link #guard}. A storage failure inside it (SQLITE_FULL, SQLITE_IOERR) makes
+   * SQLite roll the transaction back on its own, and kysely's ROLLBACK then fails ("no transaction is active"): the
+   * failure from inside is the one thrown.
+   */
+  async #transaction<T>(operation: string, work: (trx: Transaction<RunStoreDatabase>) => Promise<T>): Promise<T> {
+    const inside: unknown[] = [];
+    return this.#guard(operation, () => this.#db.transaction().execute(async (trx) => {
+      try {
+        return await work(trx);
+      } catch (error) {
+        inside.push(error);
+        throw error;
+      }
+    }).catch((error: unknown) => {
+      throw inside.length > 0 ? inside[0] : error;
+    }));
   }
 
   async #insert(
