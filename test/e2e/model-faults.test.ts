@@ -197,6 +197,11 @@ describe('zerr solve against a faulty OpenAI-compatible server', () => {
       expect(server.seen.length).toBe(failures.reduce((sum, f) => sum + f.attempts, 0));
       expect(query<{ status: string }>(store, 'SELECT status FROM runs')[0]?.status).toBe('failed');
       expect(run.wallMs).toBeLessThan(60_000);
+      // `runs show` tells the failed calls apart from samples, with their causes and attempts.
+      const shown = await zerr(['runs', 'show', 'latest', '--samples'], store);
+      expect(shown.code, shown.stderr).toBe(0);
+      expect(shown.stdout).toMatch(new RegExp(`model calls without an answer ${failures.length} \\(not samples\\), by cause \\{"model_call_failed http \\d{3}":\\d+.*\\}, attempts ${failures.length * 4}`));
+      expect(shown.stdout).toMatch(/call for #0 without an answer after 4 attempt\(s\): model_call_failed \(http (500|429)\)/);
       console.log(`fault-injection: 100% faults (500/429): exit ${run.code} in ${run.wallMs} ms wall; ${server.seen.length} HTTP requests, ` +
         `${failures.length} calls without an answer (4 attempts each), 0 samples; stderr: ${run.stderr.trim().split('\n').at(-1) ?? ''}`);
     } finally {

@@ -12,8 +12,9 @@ import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer, positiveInt } from '../option-parsers.js';
 import { ProgressDisplay } from '../progress-display.js';
+import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 
-interface EstimateCommandOptions {
+interface EstimateCommandOptions extends ModelCallFlags {
   steps?: number;
   p?: number;
   target: number;
@@ -77,8 +78,8 @@ function finiteNumber(name: string): (value: string) => number {
 
 /** Registers `estimate` on `program`. */
 export function registerEstimateCommand(program: Command, setExit: (code: number) => void): void {
-  program
-    .command('estimate')
+  withModelCallOptions(program
+    .command('estimate'))
     .description('Estimate k_min, model calls, tokens, cost and wall time of a run (MAKER §3.2), from --p or a pilot solve of --spec')
     .argument('[requirements]', 'free-text requirements: with --model they are decomposed once (one step per subtask) and the first independent subtask is the pilot')
     .option('--steps <n>', 'number of steps (atomic tasks) s; default 1 with --spec', positiveInt('--steps'))
@@ -174,7 +175,7 @@ async function runPilot(source: TaskSpec | string, model: string, options: Estim
   const spec = typeof source === 'string' ? await (await loadEngineApi()).loadTaskSpec(source) : source;
   const specFile = typeof source === 'string' ? source : `decomposition task ${source.id}`;
   const { engine } = await openEngine({
-    model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
+    model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes, ...modelCallOptionsOf(options),
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });
@@ -210,7 +211,7 @@ interface DecompositionMeasurement {
 /** Decomposes the requirements once (one level) with the model; each subtask counts as one step. */
 async function decomposeRequirements(requirements: string, model: string, options: EstimateCommandOptions): Promise<DecompositionMeasurement> {
   const { engine } = await openEngine({
-    model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
+    model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes, ...modelCallOptionsOf(options),
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });

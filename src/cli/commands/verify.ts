@@ -16,7 +16,6 @@ import { extname } from 'node:path';
 import type { Command } from 'commander';
 import type { LayerResult, TaskSpec, VerificationReport } from '../../index.js';
 import { openSandbox } from '../cli-context.js';
-import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 
 interface VerifyOptions {
@@ -67,7 +66,17 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       const code = await readCandidate(candidatePath, spec.value);
       if ('problem' in code) { badInput(code.problem); return; }
 
-      const { createDefaultVerifier, TypeScriptLinter, TypeScriptTypeChecker, checkSpecPreconditions, SandboxJudge } = await loadEngineApi();
+      // The sandbox is probed (child processes, on the other core) while the verification and preflight modules
+      // load; those alone, not the engine (model SDKs, store): fast start-up.
+      const opening = openSandbox(options.unsafeNoSandbox);
+      opening.catch(() => undefined); // handled below, once the modules are in; not an unhandled rejection meanwhile
+      const [{ createDefaultVerifier, TypeScriptLinter, TypeScriptTypeChecker }, { checkSpecPreconditions, SandboxJudge }] = await Promise.all([
+        import('../../verify/index.js'),
+        import('../../preflight/index.js'),
+      ]).catch(async (error: unknown) => {
+        await opening.then((sandbox) => sandbox.close(), () => undefined);
+        throw error;
+      });
       // The analysis workers warm up (TypeScript's lib, ESLint) while the sandbox is probed and the first layers run.
       const typeChecker = new TypeScriptTypeChecker();
       const linter = new TypeScriptLinter();
@@ -75,7 +84,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         typeChecker.prestart();
         linter.prestart();
       }
-      const sandbox = await openSandbox(options.unsafeNoSandbox).catch(async (error: unknown) => {
+      const sandbox = await opening.catch(async (error: unknown) => {
         await Promise.all([typeChecker.close(), linter.close()]);
         throw error;
       });
@@ -119,7 +128,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
 
 /** A spec file or a dataset problem's spec; a reference that cannot be loaded is a one-line problem. */
 async function loadSpec(ref: string, dataDir: string | undefined): Promise<Loaded<TaskSpec>> {
-  const { loadTaskSpec, resolveDatasetProblem } = await loadEngineApi();
+  const { loadTaskSpec, resolveDatasetProblem } = await import('../../spec/index.js');
   try {
     if (/\.(ya?ml|json)$/i.test(ref)) return { value: await loadTaskSpec(ref) };
     if (!ref.includes(':')) {

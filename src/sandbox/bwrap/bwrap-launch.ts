@@ -315,20 +315,21 @@ export function loadLaunchHost(seccompPythonPath: string = DEFAULT_SECCOMP_PYTHO
 }
 
 async function probeLaunchHost(seccompPythonPath: string): Promise<LaunchHost> {
-  let seccomp: SeccompFilter;
-  try {
-    seccomp = await loadSeccompFilter(seccompPythonPath);
-  } catch (error) {
-    throw new SandboxUnavailableError(
-      `The sandbox's seccomp filter cannot be built (${error instanceof Error ? error.message : String(error)}): ${SECCOMP_INSTALL_HINT}.`,
-      { cause: error },
-    );
-  }
   const bash = findExecutable('/bin/bash') ?? findExecutable('bash');
   if (bash === undefined) throw new SandboxUnavailableError('bash is missing; it starts every sandboxed run: apt-get install bash.');
   const cgroup = detectCgroupParents();
-  await removeStaleLaunches(cgroup);
-  const tmpfs = await probePrivateTmpfs();
+  // The filter's compilation (a Python process), the clean-up and the tmpfs probe (child processes) run at once:
+  // start-up of a short command such as `zerr spec check` waits for the slowest, not for their sum.
+  const [seccomp, tmpfs] = await Promise.all([
+    loadSeccompFilter(seccompPythonPath).catch((error: unknown) => {
+      throw new SandboxUnavailableError(
+        `The sandbox's seccomp filter cannot be built (${error instanceof Error ? error.message : String(error)}): ${SECCOMP_INSTALL_HINT}.`,
+        { cause: error },
+      );
+    }),
+    probePrivateTmpfs(),
+    removeStaleLaunches(cgroup),
+  ]);
   return { seccomp, bash, cgroup, privateTmpfs: tmpfs.tools, privateTmpfsReason: tmpfs.reason };
 }
 
