@@ -61,11 +61,12 @@ export async function openStore(path: string | undefined): Promise<RunStore> {
 
 /**
  * Opens the sandbox; without bubblewrap this throws SandboxUnavailableError unless `--unsafe-no-sandbox` was
- * given, in which case the sandbox itself warns loudly on stderr.
+ * given, in which case the sandbox itself warns loudly on stderr. `options.prestart`: spare processes kept started
+ * per kind of request (default 2; a one-shot command that runs a few candidates wastes less CPU with 1).
  */
-export async function openSandbox(unsafe: boolean | undefined): Promise<Sandbox> {
+export async function openSandbox(unsafe: boolean | undefined, options: { readonly prestart?: number } = {}): Promise<Sandbox> {
   const { createSandbox } = await import('../sandbox/index.js'); // the sandbox module alone: verify loads no engine
-  return createSandbox({ allowUnsafe: unsafe === true });
+  return createSandbox({ allowUnsafe: unsafe === true, ...(options.prestart === undefined ? {} : { bwrap: { prestart: options.prestart } }) });
 }
 
 /**

@@ -88,6 +88,19 @@ describe('zerr start-up', () => {
     expect([...new Set([...urls, ...required].filter((url) => heavy.test(url)))]).toEqual([]);
   });
 
+  it('importing the verification module loads no compiler and no linter: zerr verify starts the analysis workers first', async () => {
+    const verify = pathToFileURL(join(ROOT, 'dist', 'verify', 'index.js')).href;
+    const loaded = join(work, 'verify-require-cache.json');
+    const script = `import { createRequire } from 'node:module'; import { writeFileSync } from 'node:fs';\n` +
+      `await import(${JSON.stringify(verify)});\n` +
+      `writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
+    const urls = await resolvedModules('verify', [['--input-type=module', '-e', script]]);
+    expect(urls).toContain(verify);
+    const required = (JSON.parse(await readFile(loaded, 'utf8')) as string[]).map((path) => pathToFileURL(path).href);
+    const heavy = /node_modules\/(typescript|eslint|typescript-eslint|@typescript-eslint|eslint-plugin-security|node-llama-cpp|openai|@anthropic-ai)\//;
+    expect([...new Set([...urls, ...required].filter((url) => heavy.test(url)))]).toEqual([]);
+  });
+
   it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs or the store', async () => {
     const urls = await resolvedModules('help', [[BIN, '--help'], [BIN, '--version'], [BIN, 'build', '--help']]);
     expect(urls.some((url) => url.endsWith('/dist/cli/main.js'))).toBe(true);

@@ -37,8 +37,8 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
       }
       if (loaded.preconditions.length + loaded.invariants.length > 0) {
         // Preconditions run in the judge, a sandboxed process: load the sandbox and the judge only now, probing the
-        // sandbox while the judge's modules load.
-        const opening = import('../../sandbox/index.js').then(({ createSandbox }) => createSandbox({ allowUnsafe: options.unsafeNoSandbox === true }));
+        // sandbox while the judge's modules load. No spare processes: the judge runs once, a spare would be waste.
+        const opening = import('../../sandbox/index.js').then(({ createSandbox }) => createSandbox({ allowUnsafe: options.unsafeNoSandbox === true, bwrap: { prestart: 0 } }));
         const { checkSpecPreconditions, SandboxJudge } = await import('../../preflight/index.js').catch(async (error: unknown) => {
           await opening.then((sandbox) => sandbox.close(), () => undefined);
           throw error;

@@ -68,7 +68,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
 
       // The sandbox is probed (child processes, on the other core) while the verification and preflight modules
       // load; those alone, not the engine (model SDKs, store): fast start-up.
-      const opening = openSandbox(options.unsafeNoSandbox);
+      const opening = openSandbox(options.unsafeNoSandbox, { prestart: 1 }); // a handful of runs: one spare each is enough
       opening.catch(() => undefined); // handled below, once the modules are in; not an unhandled rejection meanwhile
       const [{ createDefaultVerifier, TypeScriptLinter, TypeScriptTypeChecker }, { checkSpecPreconditions, SandboxJudge }] = await Promise.all([
         import('../../verify/index.js'),

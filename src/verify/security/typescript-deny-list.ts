@@ -49,10 +49,13 @@ const isIdentifierNamed = (node: TS.Expression, names: ReadonlySet<string> | Rea
 const isAssignment = (kind: TS.SyntaxKind): boolean =>
   kind >= ts.SyntaxKind.FirstAssignment && kind <= ts.SyntaxKind.LastAssignment;
 
-const COMPARISONS: ReadonlySet<TS.SyntaxKind> = new Set([
-  ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken,
-  ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.InstanceOfKeyword,
-]);
+/** Comparison operators, made on first use: TypeScript loads when a candidate is scanned, not on import. */
+let comparisons: ReadonlySet<TS.SyntaxKind> | undefined;
+const isComparison = (kind: TS.SyntaxKind): boolean =>
+  (comparisons ??= new Set([
+    ts.SyntaxKind.EqualsEqualsEqualsToken, ts.SyntaxKind.ExclamationEqualsEqualsToken, ts.SyntaxKind.EqualsEqualsToken,
+    ts.SyntaxKind.ExclamationEqualsToken, ts.SyntaxKind.InstanceOfKeyword,
+  ])).has(kind);
 
 /** Names that are ordinary local names too: denied as globals only when the file does not declare them. */
 const SHADOWABLE: ReadonlySet<string> = new Set(['process', 'module', 'global', 'window', 'self']);
@@ -213,7 +216,7 @@ export function findDeniedTypeScript(code: string): Finding[] {
     let outer: TS.Node = node;
     while (ts.isParenthesizedExpression(outer.parent) || ts.isAsExpression(outer.parent) || ts.isNonNullExpression(outer.parent)) outer = outer.parent;
     const parent = outer.parent;
-    if (ts.isBinaryExpression(parent) && COMPARISONS.has(parent.operatorToken.kind)) return true;
+    if (ts.isBinaryExpression(parent) && isComparison(parent.operatorToken.kind)) return true;
     if (ts.isTypeOfExpression(parent)) return true;
     return ts.isPropertyAccessExpression(parent) && parent.expression === outer && parent.name.text === 'name';
   };

@@ -11,39 +11,47 @@ export type TokenizeResult =
   | { readonly ok: true; readonly tokens: readonly CodeToken[] }
   | { readonly ok: false; readonly error: string; readonly line?: number };
 
-const STRING_KINDS = new Set<TS.SyntaxKind>([
-  ts.SyntaxKind.StringLiteral,
-  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
-  ts.SyntaxKind.TemplateHead,
-  ts.SyntaxKind.TemplateMiddle,
-  ts.SyntaxKind.TemplateTail,
-]);
-const SKIPPED = new Set<TS.SyntaxKind>([
-  ts.SyntaxKind.WhitespaceTrivia,
-  ts.SyntaxKind.NewLineTrivia,
-  ts.SyntaxKind.ConflictMarkerTrivia,
-]);
-/** Tokens after which `/` is division, not the start of a regular expression. */
-const ENDS_OPERAND = new Set<TS.SyntaxKind>([
-  ts.SyntaxKind.Identifier,
-  ts.SyntaxKind.PrivateIdentifier,
-  ts.SyntaxKind.NumericLiteral,
-  ts.SyntaxKind.BigIntLiteral,
-  ts.SyntaxKind.StringLiteral,
-  ts.SyntaxKind.NoSubstitutionTemplateLiteral,
-  ts.SyntaxKind.TemplateTail,
-  ts.SyntaxKind.RegularExpressionLiteral,
-  ts.SyntaxKind.CloseParenToken,
-  ts.SyntaxKind.CloseBracketToken,
-  ts.SyntaxKind.CloseBraceToken,
-  ts.SyntaxKind.ThisKeyword,
-  ts.SyntaxKind.SuperKeyword,
-  ts.SyntaxKind.TrueKeyword,
-  ts.SyntaxKind.FalseKeyword,
-  ts.SyntaxKind.NullKeyword,
-  ts.SyntaxKind.PlusPlusToken,
-  ts.SyntaxKind.MinusMinusToken,
-]);
+/** The token kind sets, made on first use: TypeScript loads when code is tokenized, not on import. */
+interface KindSets { readonly stringKinds: ReadonlySet<TS.SyntaxKind>; readonly skipped: ReadonlySet<TS.SyntaxKind>; readonly endsOperand: ReadonlySet<TS.SyntaxKind> }
+let kindSets: KindSets | undefined;
+function kinds(): KindSets {
+  kindSets ??= {
+    stringKinds: new Set<TS.SyntaxKind>([
+      ts.SyntaxKind.StringLiteral,
+      ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+      ts.SyntaxKind.TemplateHead,
+      ts.SyntaxKind.TemplateMiddle,
+      ts.SyntaxKind.TemplateTail,
+    ]),
+    skipped: new Set<TS.SyntaxKind>([
+      ts.SyntaxKind.WhitespaceTrivia,
+      ts.SyntaxKind.NewLineTrivia,
+      ts.SyntaxKind.ConflictMarkerTrivia,
+    ]),
+    /** Tokens after which `/` is division, not the start of a regular expression. */
+    endsOperand: new Set<TS.SyntaxKind>([
+      ts.SyntaxKind.Identifier,
+      ts.SyntaxKind.PrivateIdentifier,
+      ts.SyntaxKind.NumericLiteral,
+      ts.SyntaxKind.BigIntLiteral,
+      ts.SyntaxKind.StringLiteral,
+      ts.SyntaxKind.NoSubstitutionTemplateLiteral,
+      ts.SyntaxKind.TemplateTail,
+      ts.SyntaxKind.RegularExpressionLiteral,
+      ts.SyntaxKind.CloseParenToken,
+      ts.SyntaxKind.CloseBracketToken,
+      ts.SyntaxKind.CloseBraceToken,
+      ts.SyntaxKind.ThisKeyword,
+      ts.SyntaxKind.SuperKeyword,
+      ts.SyntaxKind.TrueKeyword,
+      ts.SyntaxKind.FalseKeyword,
+      ts.SyntaxKind.NullKeyword,
+      ts.SyntaxKind.PlusPlusToken,
+      ts.SyntaxKind.MinusMinusToken,
+    ]),
+  };
+  return kindSets;
+}
 
 /**
  * Tokenizes TypeScript. Kinds: comments (`//`, `/* *\/`, shebang) -> `comment`; string and template literal parts
@@ -73,13 +81,13 @@ export function tokenizeTypeScript(code: string): TokenizeResult {
       }
     } else if (
       (kind === ts.SyntaxKind.SlashToken || kind === ts.SyntaxKind.SlashEqualsToken) &&
-      (previous === undefined || !ENDS_OPERAND.has(previous))
+      (previous === undefined || !kinds().endsOperand.has(previous))
     ) {
       kind = scanner.reScanSlashToken();
     }
     if (kind === ts.SyntaxKind.TemplateHead) templateBraces.push(0);
     if (error) break;
-    if (SKIPPED.has(kind)) continue;
+    if (kinds().skipped.has(kind)) continue;
     tokens.push({ kind: classify(kind), text: scanner.getTokenText(), line: lineOf(lineStarts, scanner.getTokenStart()) });
     if (kind !== ts.SyntaxKind.SingleLineCommentTrivia && kind !== ts.SyntaxKind.MultiLineCommentTrivia) previous = kind;
   }
@@ -95,7 +103,7 @@ function classify(kind: TS.SyntaxKind): CodeTokenKind {
   ) {
     return 'comment';
   }
-  if (STRING_KINDS.has(kind)) return 'string';
+  if (kinds().stringKinds.has(kind)) return 'string';
   if (kind === ts.SyntaxKind.NumericLiteral || kind === ts.SyntaxKind.BigIntLiteral) return 'number';
   if (kind === ts.SyntaxKind.Identifier || kind === ts.SyntaxKind.PrivateIdentifier) return 'identifier';
   if (kind >= ts.SyntaxKind.FirstKeyword && kind <= ts.SyntaxKind.LastKeyword) return 'keyword';

@@ -25,12 +25,15 @@ import { toDiagnostics, type TypeScriptDiagnostic } from './typescript-diagnosti
 /** Virtual path of the checked file. */
 export const CANDIDATE_FILE = '/zerr/candidate.ts';
 
-/** Compiler options of every check: ES2022 lib only, strict, no emit, no ambient types, no module resolution. */
+/**
+ * Compiler options of every check: ES2022 lib only, strict, no emit, no ambient types, no module resolution. The
+ * enum-valued options are getters, so that importing this module does not load TypeScript.
+ */
 export const CHECK_COMPILER_OPTIONS: TS.CompilerOptions = Object.freeze({
-  target: ts.ScriptTarget.ES2022,
-  module: ts.ModuleKind.ESNext,
-  moduleResolution: ts.ModuleResolutionKind.Bundler,
-  moduleDetection: ts.ModuleDetectionKind.Force,
+  get target() { return ts.ScriptTarget.ES2022; },
+  get module() { return ts.ModuleKind.ESNext; },
+  get moduleResolution() { return ts.ModuleResolutionKind.Bundler; },
+  get moduleDetection() { return ts.ModuleDetectionKind.Force; },
   lib: ['lib.es2022.d.ts'],
   types: [],
   strict: true,
