@@ -36,7 +36,7 @@ export const AliasBuildBodySchema = BuildRunBodySchema.omit({ kind: true });
 export const AnswerBodySchema = z.union([
   z.object({ code: z.string().min(1, 'non-empty code') }).strict(),
   z.object({ proposal: z.record(z.string(), z.unknown()) }).strict(),
-]);
+], { error: 'an answer: { "code": "<the function\'s code>" } or { "proposal": { "subtasks": [...] } }' });
 
 export const RunIdParamsSchema = z.object({ id: z.string().min(1) });
 export const EscalationParamsSchema = z.object({ id: z.string().min(1), escalationId: z.string().min(1) });

@@ -227,6 +227,7 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
   api.post('/v1/runs/:id/escalations/:escalationId/answer', auth, async (request) => {
     const { id, escalationId } = parseOptions(EscalationParamsSchema, request.params, 'params');
     const answer = parseOptions(AnswerBodySchema, request.body ?? {}, 'body');
+    await requireRun(id);
     return service.answerEscalation(id, escalationId, { answer, answeredBy: request.identity?.name ?? 'http' });
   });
   api.get('/status', auth, async () => {
