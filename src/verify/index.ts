@@ -22,6 +22,7 @@ export { SecurityLayer } from './layers/security.js';
 export { PythonTypesLayer } from './layers/python-types.js';
 export { TypeScriptLinter } from './static/typescript-linter.js';
 export { TypeScriptTypeChecker } from './typescript/typescript-type-checker.js';
+export { SharedTypeScriptAnalysis, type SharedTypeScriptAnalysisOptions } from './typescript/shared-typescript-analysis.js';
 export { AnalysisTimeoutError, AnalysisOutOfMemoryError, AnalysisWorkerError } from './typescript/analysis-limit-error.js';
 export { PropertyTestsLayer, type PropertyTestsLayerOptions } from './layers/property-tests.js';
 export { valuesEqual, DEFAULT_FLOAT_TOLERANCE, type FloatTolerance, type ValuesEqualOptions } from './values-equal.js';

@@ -70,20 +70,18 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       // load; those alone, not the engine (model SDKs, store): fast start-up.
       const opening = openSandbox(options.unsafeNoSandbox, { prestart: 1 }); // a handful of runs: one spare each is enough
       opening.catch(() => undefined); // handled below, once the modules are in; not an unhandled rejection meanwhile
-      const [{ createDefaultVerifier, TypeScriptLinter, TypeScriptTypeChecker }, { checkSpecPreconditions, SandboxJudge }] = await Promise.all([
+      const [{ createDefaultVerifier, SharedTypeScriptAnalysis }, { checkSpecPreconditions, SandboxJudge }] = await Promise.all([
         import('../../verify/index.js'),
         import('../../preflight/index.js'),
       ]).catch(async (error: unknown) => {
         await opening.then((sandbox) => sandbox.close(), () => undefined);
         throw error;
       });
-      // The analysis workers warm up (TypeScript's lib, ESLint) while the sandbox is probed and the first layers run.
-      const typeChecker = new TypeScriptTypeChecker();
-      const linter = new TypeScriptLinter();
-      if (spec.value.language === 'typescript') {
-        typeChecker.prestart();
-        linter.prestart();
-      }
+      // One analysis worker for type checks and lints (TypeScript and its lib loaded once: a one-shot command on a
+      // small machine is bound by CPU), warming up while the sandbox is probed and the first layers run.
+      const analysis = new SharedTypeScriptAnalysis();
+      const { typeChecker, linter } = analysis;
+      if (spec.value.language === 'typescript') analysis.prestart();
       const sandbox = await opening.catch(async (error: unknown) => {
         await Promise.all([typeChecker.close(), linter.close()]);
         throw error;

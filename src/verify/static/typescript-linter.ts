@@ -16,6 +16,7 @@ import type { Linter } from 'eslint';
 import { InvalidArgumentError, parseOptions } from '../../errors/index.js';
 import {
   BoundedWorker,
+  type AnalysisChannel,
   DEFAULT_ANALYSIS_MEMORY_LIMIT_MB,
   DEFAULT_ANALYSIS_START_TIMEOUT_MS,
   siblingModule,
@@ -68,13 +69,17 @@ const LintOptionsSchema = z.object({
 export class TypeScriptLinter {
   /** Heap limit of the worker, in MiB. */
   readonly memoryLimitMb: number;
-  readonly #worker: BoundedWorker<LintRequest, LintResult>;
+  readonly #worker: AnalysisChannel<LintRequest, LintResult>;
 
   /** @throws InvalidArgumentError (`invalid_argument`) for a limit that is not a positive integer in range. */
-  constructor(options: TypeScriptLinterOptions = {}) {
+  /**
+   * @param channel where requests go instead of a worker of its own (`SharedTypeScriptAnalysis` passes its
+   *   share); `options.memoryLimitMb` then only reports the shared worker's limit.
+   */
+  constructor(options: TypeScriptLinterOptions = {}, channel?: AnalysisChannel<LintRequest, LintResult>) {
     const parsed = parseOptions(OptionsSchema, options);
     this.memoryLimitMb = parsed.memoryLimitMb ?? DEFAULT_ANALYSIS_MEMORY_LIMIT_MB;
-    this.#worker = new BoundedWorker({
+    this.#worker = channel ?? new BoundedWorker({
       entry: siblingModule(import.meta.url, 'typescript-lint-worker'),
       what: 'lint',
       memoryLimitMb: this.memoryLimitMb,

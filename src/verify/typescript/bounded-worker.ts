@@ -41,6 +41,18 @@ export interface BoundedRunOptions {
   readonly timeoutMs: number;
   /** Aborting terminates the worker when the check is in flight, or drops it from the queue. */
   readonly signal?: AbortSignal;
+  /** What this run is, in its errors (`type check timed out ...`); default the worker's `what`. */
+  readonly what?: string;
+}
+
+/**
+ * What a type checker or linter sends its requests through: its own {@link BoundedWorker}, or its share of one
+ * worker that does both (`SharedTypeScriptAnalysis`). `run`, `prestart` and `close` as {@link BoundedWorker}'s.
+ */
+export interface AnalysisChannel<Request, Response> {
+  run(request: Request, options: BoundedRunOptions): Promise<Response>;
+  prestart(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -227,7 +239,8 @@ export class BoundedWorker<Request, Response> {
   }
 
   #send(worker: Worker, request: Request, options: BoundedRunOptions): Promise<Response> {
-    const { what, memoryLimitMb } = this.#options;
+    const { memoryLimitMb } = this.#options;
+    const what = options.what ?? this.#options.what;
     const id = ++this.#nextId;
     const deadline = AbortSignal.timeout(options.timeoutMs);
     const stop = options.signal === undefined ? deadline : AbortSignal.any([options.signal, deadline]);

@@ -11,7 +11,7 @@
  */
 import { z } from 'zod';
 import { parseOptions } from '../../errors/index.js';
-import { BoundedWorker, DEFAULT_ANALYSIS_MEMORY_LIMIT_MB, DEFAULT_ANALYSIS_START_TIMEOUT_MS, siblingModule } from './bounded-worker.js';
+import { BoundedWorker, DEFAULT_ANALYSIS_MEMORY_LIMIT_MB, DEFAULT_ANALYSIS_START_TIMEOUT_MS, siblingModule, type AnalysisChannel } from './bounded-worker.js';
 import type { TypeCheckRequest } from './typescript-type-check-worker.js';
 import type { TypeCheckResult } from './typescript-compiler-service.js';
 
@@ -52,13 +52,17 @@ const CheckOptionsSchema = z.object({
 export class TypeScriptTypeChecker {
   /** Heap limit of the worker, in MiB. */
   readonly memoryLimitMb: number;
-  readonly #worker: BoundedWorker<TypeCheckRequest, TypeCheckResult>;
+  readonly #worker: AnalysisChannel<TypeCheckRequest, TypeCheckResult>;
 
   /** @throws InvalidArgumentError (`invalid_argument`) for a limit that is not a positive integer in range. */
-  constructor(options: TypeScriptTypeCheckerOptions = {}) {
+  /**
+   * @param channel where requests go instead of a worker of its own (`SharedTypeScriptAnalysis` passes its
+   *   share); `options.memoryLimitMb` then only reports the shared worker's limit.
+   */
+  constructor(options: TypeScriptTypeCheckerOptions = {}, channel?: AnalysisChannel<TypeCheckRequest, TypeCheckResult>) {
     const parsed = parseOptions(OptionsSchema, options);
     this.memoryLimitMb = parsed.memoryLimitMb ?? DEFAULT_ANALYSIS_MEMORY_LIMIT_MB;
-    this.#worker = new BoundedWorker({
+    this.#worker = channel ?? new BoundedWorker({
       entry: siblingModule(import.meta.url, 'typescript-type-check-worker'),
       what: 'type check',
       memoryLimitMb: this.memoryLimitMb,
