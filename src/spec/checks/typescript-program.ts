@@ -6,9 +6,9 @@
  * takes a few ms), the same options as the candidates' type check (`verify/typescript`): strict, no `@types`, no
  * module resolution, every file a module. Loads TypeScript on first use only.
  */
-import { dirname, join } from 'node:path';
 import type TS from 'typescript';
 import { ts } from '../typescript-api.js';
+import { inMemoryCompilerHost } from '../typescript-lib-host.js';
 
 /** Virtual path of the checked file. */
 const FILE = '/zerr/spec-check.ts';
@@ -53,30 +53,8 @@ export function parseTypeScript(code: string): TS.SourceFile {
  */
 export function typeScriptDiagnostics(code: string): SpecTypeDiagnostic[] {
   const options = compilerOptions();
-  const libFolder = dirname(ts.getDefaultLibFilePath(options));
   const file = ts.createSourceFile(FILE, code, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS);
-  const isLib = (name: string): boolean => dirname(name) === libFolder && name.endsWith('.d.ts');
-  const lib = (name: string): TS.SourceFile | undefined => {
-    if (!libCache.has(name)) {
-      const text = isLib(name) ? ts.sys.readFile(name) : undefined;
-      libCache.set(name, text === undefined ? undefined : ts.createSourceFile(name, text, ts.ScriptTarget.ES2022, false));
-    }
-    return libCache.get(name);
-  };
-  const host: TS.CompilerHost = {
-    getSourceFile: (name) => (name === FILE ? file : lib(name)),
-    getDefaultLibFileName: () => join(libFolder, 'lib.es2022.d.ts'),
-    getDefaultLibLocation: () => libFolder,
-    writeFile: () => undefined,
-    getCurrentDirectory: () => '/zerr',
-    getCanonicalFileName: (name) => name,
-    useCaseSensitiveFileNames: () => true,
-    getNewLine: () => '\n',
-    fileExists: (name) => name === FILE || (isLib(name) && ts.sys.fileExists(name)),
-    readFile: (name) => (name === FILE ? code : isLib(name) ? ts.sys.readFile(name) : undefined),
-    directoryExists: (name) => name === '/zerr' || name === libFolder,
-    getDirectories: () => [],
-  };
+  const host = inMemoryCompilerHost({ fileName: FILE, file: () => file, libCache, compilerOptions: options });
   const program = ts.createProgram({ rootNames: [FILE], options, host });
   const syntactic = program.getSyntacticDiagnostics(file);
   const diagnostics = syntactic.length > 0 ? syntactic : program.getSemanticDiagnostics(file);

@@ -17,9 +17,9 @@
  * this service in a worker thread under limits. In the engine's own thread the syntax layer uses
  * {@link TypeScriptCompilerService.checkSyntax}, which only parses (linear in the text, no lib).
  */
-import { dirname, join } from 'node:path';
 import type TS from 'typescript';
 import { ts } from '../../spec/typescript-api.js';
+import { inMemoryCompilerHost } from '../../spec/typescript-lib-host.js';
 import { toDiagnostics, type TypeScriptDiagnostic } from './typescript-diagnostic.js';
 
 /** Virtual path of the checked file. */
@@ -55,29 +55,13 @@ export interface TypeCheckResult {
  * cache (about 10 MB) is filled by the first `checkTypes` or `program` and lives as long as the instance.
  */
 export class TypeScriptCompilerService {
-  readonly #libFolder = dirname(ts.getDefaultLibFilePath(CHECK_COMPILER_OPTIONS));
   readonly #libCache = new Map<string, TS.SourceFile | undefined>();
   readonly #host: TS.CompilerHost;
   #candidate: TS.SourceFile | undefined;
   #oldProgram: TS.Program | undefined;
 
   constructor() {
-    const libFolder = this.#libFolder;
-    const isLib = (fileName: string): boolean => dirname(fileName) === libFolder && fileName.endsWith('.d.ts');
-    this.#host = {
-      getSourceFile: (fileName) => (fileName === CANDIDATE_FILE ? this.#candidate : this.#lib(fileName)),
-      getDefaultLibFileName: () => join(libFolder, 'lib.es2022.d.ts'),
-      getDefaultLibLocation: () => libFolder,
-      writeFile: () => undefined,
-      getCurrentDirectory: () => '/zerr',
-      getCanonicalFileName: (fileName) => fileName,
-      useCaseSensitiveFileNames: () => true,
-      getNewLine: () => '\n',
-      fileExists: (fileName) => fileName === CANDIDATE_FILE || (isLib(fileName) && ts.sys.fileExists(fileName)),
-      readFile: (fileName) => (fileName === CANDIDATE_FILE ? this.#candidate?.text : isLib(fileName) ? ts.sys.readFile(fileName) : undefined),
-      directoryExists: (name) => name === '/zerr' || name === libFolder,
-      getDirectories: () => [],
-    };
+    this.#host = inMemoryCompilerHost({ fileName: CANDIDATE_FILE, file: () => this.#candidate, libCache: this.#libCache, compilerOptions: CHECK_COMPILER_OPTIONS });
   }
 
   /**
@@ -124,16 +108,5 @@ export class TypeScriptCompilerService {
     });
     this.#oldProgram = program;
     return program;
-  }
-
-  #lib(fileName: string): TS.SourceFile | undefined {
-    if (!this.#libCache.has(fileName)) {
-      const text = dirname(fileName) === this.#libFolder ? ts.sys.readFile(fileName) : undefined;
-      this.#libCache.set(
-        fileName,
-        text === undefined ? undefined : ts.createSourceFile(fileName, text, ts.ScriptTarget.ES2022, false, ts.ScriptKind.TS),
-      );
-    }
-    return this.#libCache.get(fileName);
   }
 }
