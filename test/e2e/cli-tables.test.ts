@@ -3,16 +3,15 @@
  * read through a pipe: a header row, one aligned line per record with its real values, no ANSI codes (not a
  * terminal; NO_COLOR); `--json` keeps its shape.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runZerr, type ZerrResult } from '../fixtures/cli/run-zerr.js';
 import { SqliteRunStore } from '../../src/store/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin', 'zerr.js');
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[/;
 
@@ -46,12 +45,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function zerr(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: work, env: { ...process.env, ZERR_STORE: storePath, CI: '1', NO_COLOR: '1', FORCE_COLOR: '1' }, timeout: 60_000 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
-  });
+function zerr(args: readonly string[]): Promise<ZerrResult> {
+  return runZerr(args, { cwd: work, timeoutMs: 60_000, env: { ...process.env, ZERR_STORE: storePath, CI: '1', NO_COLOR: '1', FORCE_COLOR: '1' } });
 }
 
 /** The table's lines split into cells (two or more spaces apart), header first. */

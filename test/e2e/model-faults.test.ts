@@ -13,18 +13,16 @@
  *
  * The figures (calls, retries, outcome; exit code and wall time) are printed as `fault-injection:` lines.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryStore, runZerr, type ZerrResult } from '../fixtures/cli/run-zerr.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin', 'zerr.js');
 const CLAMP = join(ROOT, 'test', 'fixtures', 'specs', 'clamp.yaml');
 const GOOD = 'function clamp(x: number, low: number, high: number): number {\n  return Math.min(Math.max(x, low), high);\n}\n';
 /** Passes the visible tests (all with high 10) but not the generated inputs: a second equivalence class. */
@@ -108,23 +106,8 @@ afterAll(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-function zerr(args: readonly string[], store: string): Promise<{ code: number; stdout: string; stderr: string; wallMs: number }> {
-  const started = Date.now();
-  const env = { ...process.env, ZERR_STORE: store, CI: '1', ZERR_MODEL: '' };
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: work, env, timeout: 180_000 }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr, wallMs: Date.now() - started });
-    });
-  });
-}
-
-function query<T>(store: string, sql: string): T[] {
-  const db = new Database(store, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
+function zerr(args: readonly string[], store: string): Promise<ZerrResult> {
+  return runZerr(args, { cwd: work, env: { ...process.env, ZERR_STORE: store, CI: '1', ZERR_MODEL: '' } });
 }
 
 const solveArgs = (baseURL: string, out: string, extra: readonly string[] = []): string[] => [
@@ -169,8 +152,8 @@ describe('zerr solve against a faulty OpenAI-compatible server', () => {
         expect(nextWithSeed(server.seen, hung)?.at ?? 0).toBeGreaterThanOrEqual(hung.closedAt ?? Infinity);
       }
       // The store: answers as samples, no call failure (every fault was retried into an answer) or their causes.
-      expect(query<{ n: number }>(store, 'SELECT count(*) AS n FROM samples')[0]?.n).toBe(report.samples);
-      expect(query<{ n: number }>(store, 'SELECT count(*) AS n FROM call_failures')[0]?.n).toBe(report.failedCalls);
+      expect(queryStore<{ n: number }>(store, 'SELECT count(*) AS n FROM samples')[0]?.n).toBe(report.samples);
+      expect(queryStore<{ n: number }>(store, 'SELECT count(*) AS n FROM call_failures')[0]?.n).toBe(report.failedCalls);
       console.log(`fault-injection: 30% faults: ${server.seen.length} HTTP requests, ${faults.length} faulted (500: ${byKind('http-500').length}, 429 Retry-After ${RETRY_AFTER_S} s: ${byKind('http-429').length}, hung: ${byKind('hang').length}); ` +
         `${report.retries} retries, ${report.failedCalls} calls without an answer; ${report.samples} samples; outcome ${report.outcome}, exit ${run.code}, ${run.wallMs} ms wall; ` +
         `429 retry gaps ${byKind('http-429').map((l) => `${(nextWithSeed(server.seen, l)?.at ?? 0) - l.at} ms`).join(', ')}; ` +
@@ -189,13 +172,13 @@ describe('zerr solve against a faulty OpenAI-compatible server', () => {
       expect(run.stderr).toMatch(/calls in a row gave no answer \(http_\d{3} \d+/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
       expect(run.stdout).not.toMatch(/samples 20\/20/);
-      const failures = query<{ code: string; status_code: number; attempts: number }>(store, 'SELECT code, status_code, attempts FROM call_failures');
-      expect(query<{ n: number }>(store, 'SELECT count(*) AS n FROM samples')[0]?.n).toBe(0);
+      const failures = queryStore<{ code: string; status_code: number; attempts: number }>(store, 'SELECT code, status_code, attempts FROM call_failures');
+      expect(queryStore<{ n: number }>(store, 'SELECT count(*) AS n FROM samples')[0]?.n).toBe(0);
       expect(failures.length).toBeGreaterThanOrEqual(5);
       // Each failed call made 4 attempts (3 retries) before it counted as failed.
       expect(failures.every((f) => f.attempts === 4 && f.code === 'model_call_failed')).toBe(true);
       expect(server.seen.length).toBe(failures.reduce((sum, f) => sum + f.attempts, 0));
-      expect(query<{ status: string }>(store, 'SELECT status FROM runs')[0]?.status).toBe('failed');
+      expect(queryStore<{ status: string }>(store, 'SELECT status FROM runs')[0]?.status).toBe('failed');
       expect(run.wallMs).toBeLessThan(60_000);
       // `runs show` tells the failed calls apart from samples, with their causes and attempts.
       const shown = await zerr(['runs', 'show', 'latest', '--samples'], store);
@@ -216,9 +199,9 @@ describe('zerr solve against a faulty OpenAI-compatible server', () => {
       const run = await zerr(solveArgs(server.baseURL, 'out-empty'), store);
       expect(run.code, run.stderr).toBe(4);
       expect(run.stderr).toMatch(/model_empty_answer/);
-      expect(query<{ n: number }>(store, 'SELECT count(*) AS n FROM samples')[0]?.n).toBe(0);
+      expect(queryStore<{ n: number }>(store, 'SELECT count(*) AS n FROM samples')[0]?.n).toBe(0);
       // Not retried (the same request gets the same empty answer): one request per failed call.
-      expect(server.seen.length).toBe(query<{ n: number }>(store, 'SELECT count(*) AS n FROM call_failures')[0]?.n);
+      expect(server.seen.length).toBe(queryStore<{ n: number }>(store, 'SELECT count(*) AS n FROM call_failures')[0]?.n);
       console.log(`fault-injection: content null every time: exit ${run.code} in ${run.wallMs} ms wall, ${server.seen.length} requests, 0 samples`);
     } finally {
       await server.close();
@@ -238,15 +221,15 @@ describe('zerr solve against a faulty OpenAI-compatible server', () => {
       expect(paused.stderr).toMatch(/--max-cost-usd/);
       const runId = /zerr resume (\S+)/.exec(paused.stderr)?.[1];
       expect(runId, paused.stderr).toBeDefined();
-      const costs = query<{ cost_usd: number }>(store, 'SELECT cost_usd FROM samples');
+      const costs = queryStore<{ cost_usd: number }>(store, 'SELECT cost_usd FROM samples');
       expect(costs.length).toBeGreaterThanOrEqual(2);
       for (const { cost_usd } of costs) expect(cost_usd).toBeCloseTo(0.0012, 12);
-      expect(query<{ status: string }>(store, 'SELECT status FROM runs')[0]?.status).toBe('paused');
+      expect(queryStore<{ status: string }>(store, 'SELECT status FROM runs')[0]?.status).toBe('paused');
 
       const resumed = await zerr(['resume', runId ?? '', '--max-cost-usd', '1'], store);
       expect(resumed.code, resumed.stderr).toBe(0);
       expect(resumed.stdout).toMatch(/task clamp: consensus/);
-      const total = query<{ total: number }>(store, 'SELECT sum(cost_usd) AS total FROM samples')[0]?.total ?? 0;
+      const total = queryStore<{ total: number }>(store, 'SELECT sum(cost_usd) AS total FROM samples')[0]?.total ?? 0;
       console.log(`fault-injection: cost: paused at $${costs.reduce((s, c) => s + c.cost_usd, 0).toFixed(4)} (budget $0.0024, exit 6); resumed to consensus at $${total.toFixed(4)}`);
 
       const unpriced = await zerr(['solve', CLAMP, '--model', `openai:fake-coder?baseURL=${server.baseURL}`, '--max-cost-usd', '1', '--out', join(work, 'out-unpriced')], store);

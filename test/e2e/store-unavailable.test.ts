@@ -12,16 +12,15 @@
  * - read-only: a store file with mode 0444, opened by a user who may not write it (tests run as root in CI, and root
  *   ignores file modes: there the CLI runs as `nobody`).
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queryStore, runZerr, ZERR_BIN as BIN } from '../fixtures/cli/run-zerr.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin', 'zerr.js');
 const CLAMP = join(ROOT, 'test', 'fixtures', 'specs', 'clamp.yaml');
 const BUILD = join(ROOT, 'test', 'fixtures', 'build');
 const BUILD_ARGS = ['-f', join(BUILD, 'text-stats.requirements.md'), '--model', `replay:${join(BUILD, 'text-stats.replay.jsonl')}?seed=5`, '--name', 'text-stats'];
@@ -50,27 +49,13 @@ afterAll(async () => {
 interface Result { readonly code: number; readonly stdout: string; readonly stderr: string }
 
 function zerr(args: readonly string[], env: NodeJS.ProcessEnv = {}, as?: number): Promise<Result> {
-  return new Promise((done) => {
-    execFile(process.execPath, [BIN, ...args], {
-      cwd: work, timeout: 300_000, maxBuffer: 32 * 1024 * 1024,
-      env: { ...process.env, CI: '1', ZERR_MODEL: '', ZERR_DEBUG: '', ZERR_STORE: '', SOURCE_DATE_EPOCH: '1790000000', ...env },
-      ...(as === undefined ? {} : { uid: as, gid: as }),
-    }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
+  return runZerr(args, {
+    cwd: work, timeoutMs: 300_000, ...(as === undefined ? {} : { uid: as }),
+    env: { ...process.env, CI: '1', ZERR_MODEL: '', ZERR_DEBUG: '', ZERR_STORE: '', SOURCE_DATE_EPOCH: '1790000000', ...env },
   });
 }
 
-function query<T>(store: string, sql: string): T[] {
-  const db = new Database(store, { readonly: true, fileMustExist: true });
-  try {
-    return db.prepare(sql).all() as T[];
-  } finally {
-    db.close();
-  }
-}
-
-const count = (store: string, sql: string): number => Object.values(query<Record<string, number>>(store, sql)[0] ?? {})[0] ?? 0;
+const count = (store: string, sql: string): number => Object.values(queryStore<Record<string, number>>(store, sql)[0] ?? {})[0] ?? 0;
 
 /** Creates an empty store with the CLI (migrated) and returns its size in pages. */
 async function emptyStore(store: string): Promise<number> {
@@ -90,7 +75,7 @@ function errorLine(result: Result): string {
 
 type Decision = { task_id: string; outcome: string; class_key: string | null; code: string | null; votes: number; runner_up_votes: number; samples: number };
 const decisions = (store: string) =>
-  query<Decision>(store, 'SELECT task_id, outcome, class_key, code, votes, runner_up_votes, samples FROM decisions ORDER BY task_id');
+  queryStore<Decision>(store, 'SELECT task_id, outcome, class_key, code, votes, runner_up_votes, samples FROM decisions ORDER BY task_id');
 
 describe('zerr on a store that cannot be written', () => {
   it('solve: the store fills up mid-run (SQLITE_FULL): exit 8, one line, paused; resume gives the uninterrupted verdict', async () => {
@@ -112,14 +97,14 @@ describe('zerr on a store that cannot be written', () => {
     expect(sampled).toBeGreaterThan(0);
     expect(sampled).toBeLessThan(referenceSamples);
     expect(count(store, 'SELECT count(*) FROM decisions')).toBe(0);
-    expect(query<{ status: string }>(store, 'SELECT status FROM runs')).toEqual([{ status: 'paused' }]);
+    expect(queryStore<{ status: string }>(store, 'SELECT status FROM runs')).toEqual([{ status: 'paused' }]);
     expect(count(store, 'SELECT count(*) FROM run_owners')).toBe(0);
 
     // Writable again (no cap): resume finishes the run with the verdict of the uninterrupted one.
     const resumed = await zerr(['resume', runId, '--store', store]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stdout).toMatch(/task clamp: consensus/);
-    expect(query<{ status: string }>(store, 'SELECT status FROM runs')).toEqual([{ status: 'completed' }]);
+    expect(queryStore<{ status: string }>(store, 'SELECT status FROM runs')).toEqual([{ status: 'completed' }]);
     expect(decisions(store)).toEqual(decisions(reference));
     expect(count(store, 'SELECT count(*) FROM samples')).toBe(referenceSamples);
     expect(count(store, 'SELECT max(sample_index) + 1 FROM samples')).toBe(referenceSamples); // none drawn twice
@@ -138,7 +123,7 @@ describe('zerr on a store that cannot be written', () => {
     const line = errorLine(full);
     const runId = /run (\S+) is paused/.exec(line)?.[1] ?? '';
     expect(line).toBe(`zerr: store ${store}: disk full (SQLITE_FULL); run ${runId} is paused: free space on its disk, then run: zerr resume ${runId}`);
-    expect(query<{ status: string }>(store, 'SELECT status FROM runs')).toEqual([{ status: 'paused' }]);
+    expect(queryStore<{ status: string }>(store, 'SELECT status FROM runs')).toEqual([{ status: 'paused' }]);
     expect(count(store, 'SELECT count(*) FROM run_owners')).toBe(0);
     expect(count(store, 'SELECT count(*) FROM decisions')).toBeLessThan(count(reference, 'SELECT count(*) FROM decisions'));
 

@@ -3,15 +3,7 @@ import { TypeScriptLinter } from '../static/typescript-linter.js';
 import { AnalysisTimeoutError } from './analysis-limit-error.js';
 import { SharedTypeScriptAnalysis } from './shared-typescript-analysis.js';
 import { TypeScriptCompilerService } from './typescript-compiler-service.js';
-
-/** Two structurally equal families of nested generic aliases, compared leaf by leaf: minutes of checking. */
-function typeBomb(depth: number): string {
-  const lines = ['type G0<T> = { v: T };', 'type H0<T> = { v: T };'];
-  for (let i = 1; i <= depth; i++) {
-    lines.push(`type G${i}<T> = { l: G${i - 1}<[T, 0]>; r: G${i - 1}<[T, 1]> };`, `type H${i}<T> = { l: H${i - 1}<[T, 0]>; r: H${i - 1}<[T, 1]> };`);
-  }
-  return `${lines.join('\n')}\ndeclare const g: G${depth}<1>;\nconst h: H${depth}<number> = g;\n`;
-}
+import { typeBomb } from '../../../test/fixtures/typescript/type-bomb.js';
 
 const BAD = 'function f(a: number[]): number {\n  const m = new Map<string, number>();\n  return m.get("x") + a.at(-1)!;\n}\n';
 const LINTED = 'export function f(x: number): number {\n  return x;\n  x += 1;\n}\n';
