@@ -12,7 +12,7 @@ import { SpecCheckError } from '../spec/spec-check-error.js';
 import type { TaskSpec } from '../spec/task-spec.js';
 import { renderCall } from '../verify/render-value.js';
 import type { SandboxJudge } from '../verify/judge/sandbox-judge.js';
-import type { CheckPlan, CheckVerdict } from '../verify/contracts/check-plan.js';
+import { specCheckPlan, type CheckVerdict } from '../verify/contracts/check-plan.js';
 import { generateInputs } from '../vote/generate-inputs.js';
 import { specIssue } from '../spec/checks/issue.js';
 
@@ -59,14 +59,7 @@ function expressionAt(spec: TaskSpec, by: 'precondition' | 'invariant' | 'check'
 export async function checkSpecPreconditions(spec: TaskSpec, options: CheckPreconditionsOptions): Promise<SpecIssue[]> {
   if (spec.preconditions.length + spec.invariants.length === 0) return [];
   const source = options.source ?? 'spec';
-  const plan: CheckPlan = {
-    language: spec.language,
-    entryPoint: spec.signature.entryPoint,
-    parameters: spec.signature.inputs.map((p) => p.name),
-    preconditions: spec.preconditions,
-    invariants: spec.invariants,
-    checks: [],
-  };
+  const plan = specCheckPlan(spec, []);
   const visible = spec.testCases.flatMap((test, index) => (test.expectThrows ? [] : [{ index, args: test.inputs }]));
   const generated = generateInputs({ spec, count: options.generatedInputs ?? 100, seed: options.seed ?? 42 });
   const calls = [...visible.map((v) => v.args), ...generated];

@@ -4,7 +4,7 @@
  * the `contracts` layer (preconditions, invariants, postconditions) and the `property-tests` layer (preconditions,
  * properties).
  */
-import type { Language } from '../../spec/task-spec.js';
+import type { Language, TaskSpec } from '../../spec/task-spec.js';
 
 /** A boolean expression in the target language over the input names and `result`, with the label used in reasons. */
 export interface LabelledExpression {
@@ -29,6 +29,25 @@ export interface CheckPlan {
   readonly preconditions: readonly string[];
   readonly invariants: readonly string[];
   readonly checks: readonly LabelledExpression[];
+}
+
+/**
+ * The plan of `spec` around `checks`: its entry point, parameter names, preconditions and (unless `options.invariants`
+ * replaces them) invariants. `options.language` defaults to the spec's; a layer passes its candidate's.
+ */
+export function specCheckPlan(
+  spec: TaskSpec,
+  checks: readonly LabelledExpression[],
+  options: { readonly language?: Language; readonly invariants?: readonly string[] } = {},
+): CheckPlan {
+  return {
+    language: options.language ?? spec.language,
+    entryPoint: spec.signature.entryPoint,
+    parameters: spec.signature.inputs.map((p) => p.name),
+    preconditions: spec.preconditions,
+    invariants: options.invariants ?? spec.invariants,
+    checks,
+  };
 }
 
 /** Which group of expressions a verdict refers to. */

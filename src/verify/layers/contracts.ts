@@ -11,7 +11,7 @@ import type { TaskSpec } from '../../spec/task-spec.js';
 import { generateInputs } from '../../vote/generate-inputs.js';
 import { parseOptions } from '../../errors/parse-options.js';
 import type { SandboxJudge } from '../judge/sandbox-judge.js';
-import type { CheckPlan } from '../contracts/check-plan.js';
+import { specCheckPlan } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';
 import { isCompileError, specExpressionError } from '../contracts/spec-expression-error.js';
@@ -75,14 +75,7 @@ export class ContractsLayer implements VerificationLayer {
     const done = (status: LayerResult['status'], reason: string, details: unknown): LayerResult => ({
       layer: 'contracts', status, reason, details, durationMs: performance.now() - started,
     });
-    const plan: CheckPlan = {
-      language: candidate.language,
-      entryPoint: spec.signature.entryPoint,
-      parameters: spec.signature.inputs.map((p) => p.name),
-      preconditions: spec.preconditions,
-      invariants: spec.invariants,
-      checks: spec.postconditions.map((expression) => ({ label: `postcondition ${JSON.stringify(expression)}`, expression })),
-    };
+    const plan = specCheckPlan(spec, spec.postconditions.map((expression) => ({ label: `postcondition ${JSON.stringify(expression)}`, expression })), { language: candidate.language });
     const calls = contractInputs(spec, this.#options.generatedInputs, this.#options.seed);
     const run = await runChecks({
       runner: this.#options.runner, judge: this.#options.judge, candidate, plan, calls,

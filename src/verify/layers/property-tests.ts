@@ -12,7 +12,7 @@ import type { TaskSpec } from '../../spec/task-spec.js';
 import { arbitraryFor } from '../../vote/generate-inputs.js';
 import { parseOptions } from '../../errors/parse-options.js';
 import type { SandboxJudge } from '../judge/sandbox-judge.js';
-import type { CheckPlan, CheckVerdict } from '../contracts/check-plan.js';
+import { specCheckPlan, type CheckVerdict } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';
 import { isCompileError, specExpressionError } from '../contracts/spec-expression-error.js';
@@ -81,14 +81,7 @@ export class PropertyTestsLayer implements VerificationLayer {
     const done = (status: LayerResult['status'], reason: string, details: unknown): LayerResult => ({
       layer: 'property-tests', status, reason, details, durationMs: performance.now() - started,
     });
-    const plan: CheckPlan = {
-      language: candidate.language,
-      entryPoint: spec.signature.entryPoint,
-      parameters: spec.signature.inputs.map((p) => p.name),
-      preconditions: spec.preconditions,
-      invariants: [],
-      checks: spec.properties.map((p) => ({ label: `property ${JSON.stringify(p.name)}`, expression: p.expression })),
-    };
+    const plan = specCheckPlan(spec, spec.properties.map((p) => ({ label: `property ${JSON.stringify(p.name)}`, expression: p.expression })), { language: candidate.language, invariants: [] });
     const arbitrary = fc.tuple(...spec.signature.inputs.map((p) => arbitraryFor(parseTypeRef(spec.language, p.type))));
     const unique = new Map<string, fc.Value<unknown[]>>();
     for (const value of sampleValues(arbitrary, { seed: options.seed, count: options.numRuns })) {
