@@ -73,32 +73,34 @@ describe('zerr start-up', () => {
     return (await readFile(log, 'utf8')).split('\n').filter((url) => url !== '');
   }
 
-  it('importing the engine loads no model SDK and no linter: the SDKs load when a model is created or called, ESLint on the first lint', async () => {
-    const index = pathToFileURL(join(ROOT, 'dist', 'index.js')).href;
-    const loaded = join(work, 'engine-require-cache.json');
-    // CommonJS packages loaded with require() do not pass the ESM resolve hook; require.cache lists them.
+  /**
+   * Every module importing `dist/<entry>` loads: ESM ones through the resolve hook, CommonJS packages loaded with
+   * require() (which do not pass the hook) from require.cache.
+   */
+  async function modulesImportedBy(name: string, entry: string): Promise<{ url: string; urls: string[]; required: string[] }> {
+    const url = pathToFileURL(join(ROOT, 'dist', entry)).href;
+    const loaded = join(work, `${name}-require-cache.json`);
     const script = `import { createRequire } from 'node:module'; import { writeFileSync } from 'node:fs';\n` +
-      `await import(${JSON.stringify(index)});\n` +
+      `await import(${JSON.stringify(url)});\n` +
       `writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
-    const urls = await resolvedModules('engine', [['--input-type=module', '-e', script]]);
-    expect(urls).toContain(index);
+    const urls = await resolvedModules(name, [['--input-type=module', '-e', script]]);
     const required = (JSON.parse(await readFile(loaded, 'utf8')) as string[]).map((path) => pathToFileURL(path).href);
+    return { url, urls, required };
+  }
+
+  it('importing the engine loads no model SDK and no linter: the SDKs load when a model is created or called, ESLint on the first lint', async () => {
+    const { url, urls, required } = await modulesImportedBy('engine', 'index.js');
+    expect(urls).toContain(url);
     expect(required.length).toBeGreaterThan(0);
     const heavy = /node_modules\/(node-llama-cpp|openai|@anthropic-ai|eslint|typescript-eslint|@typescript-eslint|eslint-plugin-security)\//;
-    expect([...new Set([...urls, ...required].filter((url) => heavy.test(url)))]).toEqual([]);
+    expect([...new Set([...urls, ...required].filter((each) => heavy.test(each)))]).toEqual([]);
   });
 
   it('importing the verification module loads no compiler and no linter: zerr verify starts the analysis workers first', async () => {
-    const verify = pathToFileURL(join(ROOT, 'dist', 'verify', 'index.js')).href;
-    const loaded = join(work, 'verify-require-cache.json');
-    const script = `import { createRequire } from 'node:module'; import { writeFileSync } from 'node:fs';\n` +
-      `await import(${JSON.stringify(verify)});\n` +
-      `writeFileSync(${JSON.stringify(loaded)}, JSON.stringify(Object.keys(createRequire(import.meta.url).cache)));`;
-    const urls = await resolvedModules('verify', [['--input-type=module', '-e', script]]);
-    expect(urls).toContain(verify);
-    const required = (JSON.parse(await readFile(loaded, 'utf8')) as string[]).map((path) => pathToFileURL(path).href);
+    const { url, urls, required } = await modulesImportedBy('verify', join('verify', 'index.js'));
+    expect(urls).toContain(url);
     const heavy = /node_modules\/(typescript|eslint|typescript-eslint|@typescript-eslint|eslint-plugin-security|node-llama-cpp|openai|@anthropic-ai)\//;
-    expect([...new Set([...urls, ...required].filter((url) => heavy.test(url)))]).toEqual([]);
+    expect([...new Set([...urls, ...required].filter((each) => heavy.test(each)))]).toEqual([]);
   });
 
   it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs or the store', async () => {
