@@ -35,6 +35,14 @@ describe('formatTable', () => {
     expect(await formatTable({ head: ['x', 'y'], rows, colour: false })).not.toMatch(ansi);
     expect(await formatTable({ head: ['x', 'y'], rows, colour: true })).toMatch(ansi);
   });
+
+  test('colour changes no width: without its escape codes the coloured table is the plain one', async () => {
+    const options = { head: ['run', 'n'], rows: [['run-long-name', '12'], ['r', '3']], alignRight: [1] };
+    const plain = await formatTable({ ...options, colour: false });
+    // eslint-disable-next-line no-control-regex
+    const coloured = (await formatTable({ ...options, colour: true })).replace(/\u001b\[[0-9;]*m/g, '');
+    expect(coloured).toBe(plain);
+  });
 });
 
 describe('colourFor', () => {

@@ -44,11 +44,14 @@ export function colourFor(stream: { readonly isTTY?: boolean }, env: NodeJS.Proc
 export async function formatTable(options: TextTableOptions): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const right = new Set(options.alignRight ?? []);
+  // Bold is written here, not through cli-table3's `style.head`: that goes through @colors/colors, which decides on
+  // its own (from the environment) whether to colour, so a caller's `colour: true` could be ignored.
+  const bold = options.colour ?? colourFor(process.stdout);
   const table = new Table({
-    head: [...options.head],
+    head: options.head.map((title) => (bold && title !== '' ? `\u001b[1m${title}\u001b[22m` : title)),
     chars: BORDERLESS,
     colAligns: options.head.map((_, column) => (right.has(column) ? 'right' : 'left')),
-    style: { head: (options.colour ?? colourFor(process.stdout)) ? ['bold'] : [], border: [], 'padding-left': 0, 'padding-right': 0 },
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0 },
   });
   table.push(...options.rows.map((row) => options.head.map((_, column) => row[column] ?? '')));
   return `${table.toString().split('\n').map((line) => line.trimEnd()).join('\n')}\n`;

@@ -29,7 +29,9 @@ export interface CandidateRunRequest {
   /** Per-call wall-clock limit in ms. */
   readonly perCallTimeoutMs: number;
   /**
-   * Run each call this many times (1..1000) and report `callTimesMs`. Absent: each call runs once, no timings.
+   * Run each call this many times (1..1000) and report `callTimesMs`; the repetitions go round by round over all
+   * calls (all once, then all again), so one stall of the machine cannot cover every repetition of a call. Absent:
+   * each call runs once, no timings.
    * The whole-run wall clock grows with it (`calls * repeat` call budgets).
    */
   readonly repeat?: number;
@@ -46,8 +48,8 @@ export type CandidateRunResult =
       /** Host-measured wall time of the whole sandboxed run (start-up included), in ms. */
       readonly durationMs: number;
       /**
-       * Only with `repeat`: per call, the wall time in ms of each repetition, measured inside the sandbox by the
-       * harness (`performance.now()` / `time.perf_counter()` around the call). Shorter than `repeat` when a
+       * Only with `repeat`: per call, the wall time in ms of each repetition, measured by the host around the
+       * exchange (sending the arguments to reading the outcome line), outside the candidate's reach. Shorter than `repeat` when a
        * repetition threw or timed out (repetitions stop there).
        */
       readonly callTimesMs?: readonly (readonly number[])[];

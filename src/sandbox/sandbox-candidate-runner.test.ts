@@ -177,15 +177,18 @@ def f(x):
 });
 
 describe('SandboxCandidateRunner repeat and timings', () => {
-  test('repeat runs each call n times and reports harness-side times; without it there are none', async () => {
+  test('repeat runs each call n times, round by round, and reports host-side times; without it there are none', async () => {
     const busy = (ms: number) => `const end = Date.now() + ${ms}; while (Date.now() < end) {}`;
     const code = `let calls = 0; function f(x: number): number { calls++; if (x === 2) throw new Error('no'); ${busy(20)} return calls; }`;
-    const r = await runner.run({ language: 'typescript', code, entryPoint: 'f', calls: [[1], [2]], perCallTimeoutMs: 500, repeat: 4 });
+    const r = await runner.run({ language: 'typescript', code, entryPoint: 'f', calls: [[1], [2], [3]], perCallTimeoutMs: 500, repeat: 4 });
     if (r.kind !== 'ran') throw new Error(JSON.stringify(r));
     expect(r.outcomes[0]).toEqual({ kind: 'value', value: 1 }); // the first repetition's outcome
+    // Round by round: f(3) is the third call made (f(1), f(2), f(3)), not the sixth (f(1) four times, then f(2)).
+    expect(r.outcomes[2]).toEqual({ kind: 'value', value: 3 });
     expect(r.callTimesMs?.[0]).toHaveLength(4);
     for (const t of r.callTimesMs?.[0] ?? []) expect(t).toBeGreaterThanOrEqual(19);
     expect(r.callTimesMs?.[1]).toHaveLength(1); // stops at the first throw
+    expect(r.callTimesMs?.[2]).toHaveLength(4);
     const p = await runner.run({ language: 'python', code: 'import time\ndef f(x):\n    time.sleep(0.02)\n    return x\n', entryPoint: 'f', calls: [[1]], perCallTimeoutMs: 500, repeat: 3 });
     if (p.kind !== 'ran') throw new Error(JSON.stringify(p));
     expect(p.callTimesMs?.[0]).toHaveLength(3);

@@ -78,6 +78,9 @@ interface Started {
  * (`parseWire`, `decodeTagged`), and each call is timed by the host (the wall time of the exchange), outside the
  * candidate's reach. Nothing in an outcome is trusted beyond plain data; verdicts are the caller's.
  *
+ * With `repeat`, the repetitions go round by round over all calls (all calls once, then all again), so a stall of
+ * the machine inflates at most one repetition of each call; a call stops repeating at its first non-value outcome.
+ *
  * Whole-request wall clock: `startupAllowanceMs + (calls * repeat + 1) * (perCallTimeoutMs + 50)` (repeat default
  * 1), at most 600 s; a call with no answer `perCallTimeoutMs + 1000` ms after it was sent ends the request as
  * `timeout` (the harness is stuck).
@@ -110,26 +113,26 @@ export class SandboxCandidateRunner implements CandidateRunner {
     if (opened.kind === 'failed') return failed(opened.reason, opened.message);
     const { started } = opened;
     try {
-      const outcomes: CallOutcome[] = [];
-      const wire: string[] = [];
-      const callTimesMs: number[][] = [];
+      // Repetitions go round by round over all calls (call 1, call 2, ..., then again), so that one pause of the
+      // machine (another process, a collector) costs at most one repetition of each call, never all of one call's.
+      const argsWires = request.calls.map((args) => JSON.stringify(encodeTagged(args)));
+      const firsts: { outcome: CallOutcome; wire: string }[] = [];
+      const callTimesMs: number[][] = argsWires.map(() => []);
+      const stopped = new Set<number>(); // calls whose last repetition did not return a value: not repeated again
       let index = 0;
-      for (const args of request.calls) {
-        const argsWire = JSON.stringify(encodeTagged(args));
-        const times: number[] = [];
-        let first: { outcome: CallOutcome; wire: string } | undefined;
-        for (let r = 0; r < repeat; r++) {
+      for (let r = 0; r < repeat; r++) {
+        for (const [call, argsWire] of argsWires.entries()) {
+          if (stopped.has(call)) continue;
           const answer = await exchange(started, index++, argsWire, request);
           if (answer.kind === 'failed') return failed(answer.reason, answer.message);
-          times.push(answer.durationMs);
-          first ??= answer;
-          if (answer.outcome.kind !== 'value') break;
+          callTimesMs[call]?.push(answer.durationMs);
+          if (r === 0) firsts.push(answer);
+          if (answer.outcome.kind !== 'value') stopped.add(call);
         }
-        if (first === undefined) return failed('crashed', 'no outcome');
-        outcomes.push(first.outcome);
-        wire.push(first.wire);
-        callTimesMs.push(times);
       }
+      if (firsts.length !== argsWires.length) return failed('crashed', 'no outcome');
+      const outcomes = firsts.map((first) => first.outcome);
+      const wire = firsts.map((first) => first.wire);
       const durationMs = performance.now() - startedAt;
       return request.repeat === undefined ? { kind: 'ran', outcomes, durationMs, wire } : { kind: 'ran', outcomes, durationMs, wire, callTimesMs };
     } finally {

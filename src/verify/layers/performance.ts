@@ -1,6 +1,7 @@
 /**
  * @module verify/layers/performance
- * Layer 8, `performance`: median wall time of each call over `repeat` runs, timed by the host around each exchange
+ * Layer 8, `performance`: median wall time of each call over `repeat` runs (round by round over all inputs, so one
+ * stall of the machine costs at most one repetition of each), timed by the host around each exchange
  * with the sandboxed process (not including process start-up), against `spec.limits.timeoutMs`; and a growth check
  * on generated inputs of doubling size that flags accidentally quadratic code (thresholds in
  * `verify/performance/growth-check`).
