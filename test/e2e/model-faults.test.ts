@@ -241,3 +241,27 @@ describe('zerr solve against a faulty OpenAI-compatible server', () => {
     }
   }, 240_000);
 });
+
+describe('zerr estimate --spec against a faulty OpenAI-compatible server', () => {
+  it('the pilot counts calls without an answer apart from samples, by cause, in --json and in the human summary', async () => {
+    // Every fourth request fails with HTTP 500; with --model-retries 0 each is a call without an answer.
+    const server = await startServer((n) => (n % 4 === 1 ? 'http-500' : 'none'));
+    const store = join(work, 'estimate-faults.sqlite');
+    const args = ['estimate', '--spec', CLAMP, '--model', `openai:fake-coder?baseURL=${server.baseURL}`, '--pilot-samples', '6', '--parallel', '1', '--model-retries', '0'];
+    try {
+      const run = await zerr([...args, '--json'], store);
+      expect(run.code, run.stderr).toBe(0);
+      const { pilot } = JSON.parse(run.stdout) as { pilot: { samples: number; failedCalls: number; failedCallsByCause: Record<string, number>; retries: number; validRate: number } };
+      const faults = server.seen.filter((s) => s.fault === 'http-500').length;
+      expect(faults).toBeGreaterThanOrEqual(1);
+      expect(pilot).toMatchObject({ samples: 6, failedCalls: faults, failedCallsByCause: { http_500: faults }, retries: 0 });
+      expect(server.seen.length).toBe(6 + faults);
+      expect(pilot.validRate).toBe(1); // the failed calls are not samples: they do not lower the valid rate
+      const human = await zerr(args, store);
+      expect(human.code, human.stderr).toBe(0);
+      expect(human.stdout).toMatch(/model calls: 6 answered, \d+ without an answer \(http_500 \d+\), 0 retries/);
+    } finally {
+      await server.close();
+    }
+  }, 240_000);
+});

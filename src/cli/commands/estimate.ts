@@ -10,6 +10,7 @@ import type { DecompositionProposal, EstimateRunOptions, RunEstimate, SolveTaskR
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
+import { formatCounts } from '../format-counts.js';
 import { integer, positiveInt } from '../option-parsers.js';
 import { ProgressDisplay } from '../progress-display.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
@@ -48,6 +49,12 @@ interface PilotMeasurement {
   readonly p: number | null;
   /** Verified samples / samples; null when no sample was drawn. */
   readonly validRate: number | null;
+  /** Model calls that gave no answer (after their retries): not samples, so neither in p nor in the valid rate. */
+  readonly failedCalls: number;
+  /** `failedCalls` by cause (`http_<status>`, `network`, `model_timeout`, `model_empty_answer`, ...). */
+  readonly failedCallsByCause: Readonly<Record<string, number>>;
+  /** Retries the model stack made. */
+  readonly retries: number;
 }
 
 /** The flag behind each field of {@link EstimateRunOptions}, for error messages. */
@@ -192,6 +199,7 @@ async function runPilot(source: TaskSpec | string, model: string, options: Estim
       runId, spec: specFile, taskId: spec.id, samples: result.samples, verified: result.verified, largestClassVotes: largest,
       p: result.verified === 0 ? null : largest / result.verified,
       validRate: result.samples === 0 ? null : result.verified / result.samples,
+      failedCalls: result.failedCalls, failedCallsByCause: result.failedCallsByCause, retries: result.retries,
     };
   } finally {
     progress.stop();
@@ -254,6 +262,7 @@ function report(options: EstimateCommandOptions, pilot: PilotMeasurement | null,
   if (pilot !== null) {
     lines.push(
       `pilot: run ${pilot.runId}, task ${pilot.taskId}: ${pilot.samples} samples, ${pilot.verified} verified, largest class ${pilot.largestClassVotes} votes`,
+      `  model calls: ${pilot.samples} answered, ${pilot.failedCalls} without an answer${formatCounts(pilot.failedCallsByCause)}, ${pilot.retries} retries`,
       `  measured p = ${pilot.p === null ? 'n/a' : round(pilot.p)}, valid rate = ${pilot.validRate === null ? 'n/a' : round(pilot.validRate)}` +
         (pilot.p === 1 ? ` (every verified sample agreed: from ${pilot.verified} samples p = 1 is an optimistic figure)` : ''),
     );

@@ -10,6 +10,7 @@ import type { BenchmarkProblem, SolveTaskResult, TaskSpec } from '../../index.js
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
+import { formatCounts } from '../format-counts.js';
 import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
@@ -128,7 +129,3 @@ function printSummary(report: SolveTaskResult & { runId: string; model: string; 
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-function formatCounts(counts: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(counts);
-  return entries.length === 0 ? '' : ` (${entries.map(([name, count]) => `${name} ${count}`).join(', ')})`;
-}
