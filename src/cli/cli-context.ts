@@ -63,10 +63,16 @@ export async function openStore(path: string | undefined): Promise<RunStore> {
  * Opens the sandbox; without bubblewrap this throws SandboxUnavailableError unless `--unsafe-no-sandbox` was
  * given, in which case the sandbox itself warns loudly on stderr. `options.prestart`: spare processes kept started
  * per kind of request (default 2; a one-shot command that runs a few candidates wastes less CPU with 1).
+ * `options.awaitProbe: false` returns before the bubblewrap probe has answered (see `CreateSandboxOptions`): only
+ * for commands that spend nothing before their first sandboxed run.
  */
-export async function openSandbox(unsafe: boolean | undefined, options: { readonly prestart?: number } = {}): Promise<Sandbox> {
+export async function openSandbox(unsafe: boolean | undefined, options: { readonly prestart?: number; readonly awaitProbe?: boolean } = {}): Promise<Sandbox> {
   const { createSandbox } = await import('../sandbox/index.js'); // the sandbox module alone: verify loads no engine
-  return createSandbox({ allowUnsafe: unsafe === true, ...(options.prestart === undefined ? {} : { bwrap: { prestart: options.prestart } }) });
+  return createSandbox({
+    allowUnsafe: unsafe === true,
+    ...(options.prestart === undefined ? {} : { bwrap: { prestart: options.prestart } }),
+    ...(options.awaitProbe === undefined ? {} : { awaitProbe: options.awaitProbe }),
+  });
 }
 
 /**

@@ -4,7 +4,7 @@
  * verification failures, equivalence classes and the vote tallies. A spinner on a terminal; one line per finished
  * task otherwise (CI logs, pipes). Silent with `--json` so stdout stays machine-readable.
  */
-import ora, { type Ora } from 'ora';
+import type { Ora } from 'ora';
 import type { EngineEvent } from '../index.js';
 
 interface TaskProgress {
@@ -19,21 +19,35 @@ interface TaskProgress {
   tallies: readonly { classKey: string; votes: number }[];
 }
 
-/** Renders engine events as progress on `stream` (default stderr). */
+/**
+ * Renders engine events as progress on `stream` (default stderr). Made by {@link ProgressDisplay.create}, which loads
+ * the spinner library (ora, about 80 ms of start-up) only for a terminal.
+ */
 export class ProgressDisplay {
   readonly #tasks = new Map<string, TaskProgress>();
   readonly #spinner: Ora | undefined;
   readonly #stream: NodeJS.WriteStream;
 
-  constructor(options: { stream?: NodeJS.WriteStream; enabled?: boolean } = {}) {
-    this.#stream = options.stream ?? process.stderr;
+  private constructor(stream: NodeJS.WriteStream, spinner: Ora | undefined) {
+    this.#stream = stream;
+    this.#spinner = spinner;
+  }
+
+  /**
+   * A spinner on a terminal (`stream.isTTY`, no `CI` in the environment) when `enabled` (default true); else one
+   * line per finished task. `stream` defaults to stderr.
+   */
+  static async create(options: { stream?: NodeJS.WriteStream; enabled?: boolean } = {}): Promise<ProgressDisplay> {
+    const stream = options.stream ?? process.stderr;
+    const interactive = (options.enabled ?? true) && stream.isTTY === true && process.env['CI'] === undefined;
+    if (!interactive) return new ProgressDisplay(stream, undefined);
+    const { default: ora } = await import('ora');
     // discardStdin: false - ora's default puts the terminal in raw mode, where Ctrl-C sends no SIGINT.
-    const interactive = (options.enabled ?? true) && this.#stream.isTTY === true && process.env['CI'] === undefined;
-    this.#spinner = interactive ? ora({
-      stream: this.#stream, text: 'starting', discardStdin: false,
+    return new ProgressDisplay(stream, ora({
+      stream, text: 'starting', discardStdin: false,
       // https://no-color.org: any non-empty NO_COLOR turns colour off.
       ...(process.env['NO_COLOR'] !== undefined && process.env['NO_COLOR'] !== '' ? { color: false as const } : {}),
-    }).start() : undefined;
+    }).start());
   }
 
   /** Event listener; pass to `engine.on`. */

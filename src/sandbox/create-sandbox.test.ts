@@ -21,6 +21,26 @@ describe('createSandbox', () => {
     expect((error as Error).message).toContain('--unsafe-no-sandbox');
   });
 
+  test('awaitProbe false: returned before the probe answers; a start throws the probe\'s reason, and runs work where bwrap does', async () => {
+    const broken = await createSandbox({ bwrap: { bwrapPath: '/nonexistent/bwrap' }, awaitProbe: false });
+    expect(broken.kind).toBe('bwrap');
+    const request = { runtime: 'node' as const, files: { 'a.cjs': 'process.stdin.once("data", () => { console.log("up"); });' }, entry: 'a.cjs' };
+    const error = await broken.start(request).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SandboxUnavailableError);
+    expect((error as Error).message).toMatch(/^No sandbox available: bubblewrap \(\/nonexistent\/bwrap\) is not installed: .*--unsafe-no-sandbox\.$/);
+    broken.prestart?.(request); // a prestart on a broken sandbox throws nothing; the next start reports again
+    expect(await broken.start(request).catch((e: unknown) => e)).toBeInstanceOf(SandboxUnavailableError);
+    await broken.close();
+
+    const working = await createSandbox({ awaitProbe: false, bwrap: { prestart: 0 } });
+    working.prestart?.(request);
+    const process = await working.start(request);
+    process.send('go');
+    expect(await process.nextLine(10_000)).toEqual({ kind: 'line', text: 'up', atMs: expect.any(Number) as number });
+    await process.kill();
+    await working.close();
+  });
+
   test('falls back to the unsafe sandbox only when allowed, and warns loudly', async () => {
     const warnings: string[] = [];
     const sandbox = await createSandbox({

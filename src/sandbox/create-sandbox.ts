@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import type { Sandbox } from './sandbox.js';
-import { SandboxUnavailableError } from './sandbox-unavailable-error.js';
+import { noSandboxMessage, SandboxUnavailableError } from './sandbox-unavailable-error.js';
 import { BwrapSandbox, type BwrapSandboxOptions } from './bwrap/bwrap-sandbox.js';
 import { UnsafeNoSandbox, type UnsafeNoSandboxOptions } from './unsafe/unsafe-no-sandbox.js';
 
@@ -16,6 +16,14 @@ export interface CreateSandboxOptions {
   readonly allowUnsafe?: boolean;
   readonly bwrap?: BwrapSandboxOptions;
   readonly unsafe?: UnsafeNoSandboxOptions;
+  /**
+   * `true` (default): the bubblewrap probe has answered before the sandbox is returned. `false`: the sandbox is
+   * returned at once and probes in the background; its first run or start launches alongside the probe (the probe
+   * is the same launch, so a launch can only succeed where the probe does) and throws SandboxUnavailableError with
+   * the probe's reason. Only without `allowUnsafe` (choosing the fallback needs the probe's answer), and only for
+   * work that costs nothing before its first run (`spec check`, `verify`): a solve must not draw samples first.
+   */
+  readonly awaitProbe?: boolean;
   readonly signal?: AbortSignal;
 }
 
@@ -24,6 +32,7 @@ const OptionsSchema = z
     allowUnsafe: z.boolean().optional(),
     bwrap: z.object({}).passthrough().optional(),
     unsafe: z.object({}).passthrough().optional(),
+    awaitProbe: z.boolean().optional(),
     signal: z.instanceof(AbortSignal).optional(),
   })
   .strict();
@@ -47,12 +56,13 @@ export async function createSandbox(options: CreateSandboxOptions = {}): Promise
     });
   }
   const bwrap = new BwrapSandbox(options.bwrap);
+  if (options.awaitProbe === false && options.allowUnsafe !== true) {
+    bwrap.detect().catch(() => undefined); // started now; its answer (or error) reaches the first run or start
+    return bwrap;
+  }
   const detection = await bwrap.detect(options.signal);
   if (detection.available) return bwrap;
   await bwrap.close();
   if (options.allowUnsafe === true) return new UnsafeNoSandbox(options.unsafe);
-  throw new SandboxUnavailableError(
-    `No sandbox available: ${detection.reason} Generated code is never run without isolation unless you pass ` +
-      '--unsafe-no-sandbox.',
-  );
+  throw new SandboxUnavailableError(noSandboxMessage(detection.reason));
 }

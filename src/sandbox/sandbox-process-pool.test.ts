@@ -60,6 +60,25 @@ describe('SandboxProcessPool', () => {
     expect(log).toEqual(['activate 1']); // a spare, no launch on the critical path
   });
 
+  test('prestart launches one spare now, even with sparesPerKey 0, and only one; the next take gets it', async () => {
+    const log: string[] = [];
+    const { launch } = launcher(log);
+    const pool = new SandboxProcessPool({ sparesPerKey: 0 });
+    pool.prestart('k', launch);
+    pool.prestart('k', launch); // one is already starting: no second
+    await settle();
+    expect(log).toEqual(['launch 0']);
+    const taken = await pool.take('k', launch);
+    expect(log).toEqual(['launch 0', 'activate 0']);
+    await taken.kill();
+    await settle();
+    expect(log).toEqual(['launch 0', 'activate 0', 'kill 0']); // sparesPerKey 0: no refill
+    await pool.close();
+    pool.prestart('k', launch); // closed: nothing
+    await settle();
+    expect(log).toHaveLength(3);
+  });
+
   test('a spare that died while idle is never handed out', async () => {
     const log: string[] = [];
     const { launch, spawned } = launcher(log);

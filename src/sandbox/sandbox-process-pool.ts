@@ -66,6 +66,17 @@ export class SandboxProcessPool {
   }
 
   /**
+   * Launches one spare for `key` now, even when `sparesPerKey` is 0, unless one is already waiting or starting: for
+   * a caller that knows it will `take` soon and has other work to do meanwhile. A launch failure is dropped here
+   * (the next `take` launches again and reports it).
+   */
+  prestart(key: string, launch: () => Promise<InteractiveSpawn>): void {
+    if (this.#closed) return;
+    const entry = this.#entry(key, launch);
+    if (entry.spares.length === 0) entry.spares.push(launch().catch(() => undefined));
+  }
+
+  /**
    * Kills every spare and every handed-out process still running, and resolves once all of them have ended and been
    * cleaned up (so a caller may kill a used process without awaiting it). Later `take`s still work (without
    * pre-starting). Idempotent.

@@ -15,3 +15,11 @@ export class SandboxUnavailableError extends ZeroErrorError {
     super('sandbox_unavailable', message, { cause: options.cause });
   }
 }
+
+/**
+ * The message of a sandbox that cannot be used: the probe's `reason` (what failed and the fix), and that nothing
+ * runs without isolation unless the user passes `--unsafe-no-sandbox`.
+ */
+export function noSandboxMessage(reason: string): string {
+  return `No sandbox available: ${reason} Generated code is never run without isolation unless you pass --unsafe-no-sandbox.`;
+}

@@ -118,6 +118,12 @@ export interface Sandbox {
    * @throws InvalidArgumentError (`invalid_argument`) for a bad request.
    */
   start(request: SandboxStartRequest): Promise<SandboxProcess>;
+  /**
+   * Launches a process for `request` now, so that a `start` of the same request soon after finds it started (a
+   * caller with other work to do first). Nothing is handed out; failures surface from the later `start`.
+   * Optional: a sandbox that keeps no started processes leaves it out.
+   */
+  prestart?(request: SandboxStartRequest): void;
   /** Stops warm workers and removes temporary folders. Idempotent. */
   close(): Promise<void>;
 }

@@ -103,12 +103,12 @@ describe('zerr start-up', () => {
     expect([...new Set([...urls, ...required].filter((each) => heavy.test(each)))]).toEqual([]);
   });
 
-  it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs or the store', async () => {
+  it('--help and --version load only the CLI: not the engine, the compiler, the model SDKs, the store or the spinner', async () => {
     const urls = await resolvedModules('help', [[BIN, '--help'], [BIN, '--version'], [BIN, 'build', '--help']]);
     expect(urls.some((url) => url.endsWith('/dist/cli/main.js'))).toBe(true);
     const dist = `${pathToFileURL(join(ROOT, 'dist')).href}/`;
     const heavy = urls.filter((url) => (url.startsWith(dist) && !url.startsWith(`${dist}cli/`)) ||
-      /node_modules\/(typescript|node-llama-cpp|openai|@anthropic-ai|kysely|better-sqlite3|eslint|@modelcontextprotocol|fastify)\//.test(url));
+      /node_modules\/(typescript|node-llama-cpp|openai|@anthropic-ai|kysely|better-sqlite3|eslint|@modelcontextprotocol|fastify|ora)\//.test(url));
     expect([...new Set(heavy)]).toEqual([]);
   });
 });

@@ -134,7 +134,7 @@ async function resumeSolveRun(runId: string, model: string, options: CommonOptio
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
   });
-  const progress = new ProgressDisplay({ enabled: options.json !== true });
+  const progress = await ProgressDisplay.create({ enabled: options.json !== true });
   engine.on(progress.onEvent);
   try {
     const result = await withInterrupts((signal) => engine.resumeRun(runId, {
@@ -170,7 +170,7 @@ async function withEngine(
     model, unsafeNoSandbox: options.unsafeNoSandbox === true, ...(options.store === undefined ? {} : { store: options.store }),
     ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
   });
-  const progress = new ProgressDisplay({ enabled: options.json !== true });
+  const progress = await ProgressDisplay.create({ enabled: options.json !== true });
   engine.on(progress.onEvent);
   try {
     const result = await withInterrupts((signal) => work(engine, signal));

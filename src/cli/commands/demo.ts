@@ -75,7 +75,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes === true,
         ...(options.store === undefined ? {} : { store: options.store }), ...dataOptions, ...modelCallOptionsOf(options),
       });
-      const progress = new ProgressDisplay({ enabled: options.json !== true });
+      const progress = await ProgressDisplay.create({ enabled: options.json !== true });
       engine.on(progress.onEvent);
       try {
         if (options.json !== true) {

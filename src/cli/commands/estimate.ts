@@ -186,7 +186,7 @@ async function runPilot(source: TaskSpec | string, model: string, options: Estim
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
   });
-  const progress = new ProgressDisplay({ enabled: options.json !== true });
+  const progress = await ProgressDisplay.create({ enabled: options.json !== true });
   engine.on(progress.onEvent);
   try {
     const { runId, results } = await engine.run([spec], {

@@ -68,7 +68,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
         ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
       });
-      const progress = new ProgressDisplay({ enabled: options.json !== true });
+      const progress = await ProgressDisplay.create({ enabled: options.json !== true });
       engine.on(progress.onEvent);
       try {
         const { runId, results } = await withInterrupts((signal) => engine.run([problem.spec], {

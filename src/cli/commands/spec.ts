@@ -38,14 +38,16 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
       if (loaded.preconditions.length + loaded.invariants.length > 0) {
         // Preconditions run in the judge, a sandboxed process: load the sandbox and the judge only now, probing the
         // sandbox while the judge's modules load. No spare processes: the judge runs once, a spare would be waste.
-        const opening = import('../../sandbox/index.js').then(({ createSandbox }) => createSandbox({ allowUnsafe: options.unsafeNoSandbox === true, bwrap: { prestart: 0 } }));
+        const opening = import('../../sandbox/index.js').then(({ createSandbox }) => createSandbox({ allowUnsafe: options.unsafeNoSandbox === true, bwrap: { prestart: 0 }, awaitProbe: false }));
         const { checkSpecPreconditions, SandboxJudge } = await import('../../preflight/index.js').catch(async (error: unknown) => {
           await opening.then((sandbox) => sandbox.close(), () => undefined);
           throw error;
         });
         const sandbox = await opening;
         try {
-          const issues = await checkSpecPreconditions(loaded, { judge: new SandboxJudge({ sandbox }), source: file });
+          const judge = new SandboxJudge({ sandbox });
+          judge.prestart(loaded.language); // starting while the inputs are generated
+          const issues = await checkSpecPreconditions(loaded, { judge, source: file });
           if (issues.length > 0) throw new SpecValidationError({ source: file, issues });
         } finally {
           await sandbox.close();

@@ -68,7 +68,9 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
 
       // The sandbox is probed (child processes, on the other core) while the verification and preflight modules
       // load; those alone, not the engine (model SDKs, store): fast start-up.
-      const opening = openSandbox(options.unsafeNoSandbox, { prestart: 1 }); // a handful of runs: one spare each is enough
+      // A handful of runs: one spare each is enough. The probe goes alongside the first launch (nothing is spent
+      // before it: no model here).
+      const opening = openSandbox(options.unsafeNoSandbox, { prestart: 1, awaitProbe: false });
       opening.catch(() => undefined); // handled below, once the modules are in; not an unhandled rejection meanwhile
       const [{ createDefaultVerifier, SharedTypeScriptAnalysis }, { checkSpecPreconditions, SandboxJudge }] = await Promise.all([
         import('../../verify/index.js'),
@@ -87,7 +89,9 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         throw error;
       });
       // The spec's preconditions and invariants run in the judge first: a spec error is the spec's, not the candidate's.
-      const specIssues = await checkSpecPreconditions(spec.value, { judge: new SandboxJudge({ sandbox }), source: specRef }).catch(async (error: unknown) => {
+      const judge = new SandboxJudge({ sandbox });
+      if (spec.value.preconditions.length + spec.value.invariants.length > 0) judge.prestart(spec.value.language); // starting while inputs are generated
+      const specIssues = await checkSpecPreconditions(spec.value, { judge, source: specRef }).catch(async (error: unknown) => {
         await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
         throw error;
       });

@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { Sandbox, SandboxLimits, SandboxProcess, SandboxRunRequest, SandboxRunResult, SandboxStartRequest } from '../sandbox.js';
 import { SandboxProcessPool } from '../sandbox-process-pool.js';
-import { spawnInteractive } from '../spawn-interactive.js';
+import { spawnInteractive, type InteractiveSpawn } from '../spawn-interactive.js';
 import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
-import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
+import { noSandboxMessage, SandboxUnavailableError } from '../sandbox-unavailable-error.js';
 import type { RuntimePaths } from '../runtime-command.js';
 import { spawnCapped } from '../spawn-capped.js';
 import { createWorkFolder, type WorkFolder } from '../work-folder.js';
@@ -107,7 +107,7 @@ export class BwrapSandbox implements Sandbox {
     validateRunRequest(request);
     if (this.#closed) throw new SandboxUnavailableError('The bwrap sandbox is closed.');
     const detection = await this.detect(request.signal);
-    if (!detection.available) throw new SandboxUnavailableError(detection.reason);
+    if (!detection.available) throw new SandboxUnavailableError(noSandboxMessage(detection.reason));
     const limits = resolveLimits(request.limits, this.#options.defaultLimits);
     const dropping = process.getuid?.() === 0;
     const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
@@ -153,42 +153,69 @@ export class BwrapSandbox implements Sandbox {
   async start(request: SandboxStartRequest): Promise<SandboxProcess> {
     validateRunRequest(request);
     if (this.#closed) throw new SandboxUnavailableError('The bwrap sandbox is closed.');
-    const detection = await this.detect();
-    if (!detection.available) throw new SandboxUnavailableError(detection.reason);
+    // The launch goes alongside a probe still under way (the probe is the same launch: where it fails, so does this
+    // one), and the process is handed out only once the probe has said the sandbox works.
+    const detection = this.detect();
+    const { key, limits } = this.#poolKey(request);
+    const taking = this.#pool.take(key, () => this.#launch(request, limits));
+    const [probed, taken] = await Promise.allSettled([detection, taking]);
+    if (probed.status === 'rejected' || !probed.value.available) {
+      if (taken.status === 'fulfilled') await taken.value.kill();
+      if (probed.status === 'rejected') throw probed.reason;
+      throw new SandboxUnavailableError(noSandboxMessage(probed.value.reason));
+    }
+    if (taken.status === 'rejected') throw taken.reason;
+    return taken.value;
+  }
+
+  /** See `Sandbox.prestart`: one spare for `request`, launched alongside the probe if that is still under way. */
+  prestart(request: SandboxStartRequest): void {
+    validateRunRequest(request);
+    if (this.#closed) return;
+    this.detect().catch(() => undefined); // its answer reaches the later start
+    const { key, limits } = this.#poolKey(request);
+    this.#pool.prestart(key, () => this.#launch(request, limits));
+  }
+
+  /** The pool key of a start request (runtime, entry, arguments, files and limits) and its resolved limits. */
+  #poolKey(request: SandboxStartRequest): { key: string; limits: ReturnType<typeof resolveLimits> } {
     const limits = resolveLimits(request.limits, this.#options.defaultLimits);
     const key = createHash('sha256').update(JSON.stringify([request.runtime, request.entry, request.args ?? [], request.files, limits])).digest('hex');
-    return this.#pool.take(key, async () => {
-      const dropping = process.getuid?.() === 0;
-      const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
-      try {
-        const launch = await prepareBwrapLaunch({
-          runtime: request.runtime,
-          entry: request.entry,
-          args: request.args ?? [],
-          limits,
-          paths: this.#paths,
-          workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
-          ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
-          ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
-        });
-        return spawnInteractive({
-          command: launch.command,
-          args: launch.args,
-          cwd: folder.path,
-          env: launch.env,
-          extraStdio: launch.extraStdio,
-          maxOutputBytes: limits.maxOutputBytes,
-          wallTimeMs: limits.wallTimeMs,
-          onEnded: async () => {
-            await launch.dispose();
-            await folder.remove();
-          },
-        });
-      } catch (error) {
-        await folder.remove();
-        throw error;
-      }
-    });
+    return { key, limits };
+  }
+
+  /** Launches one interactive process for `request` in its own work folder (removed when the process ends). */
+  async #launch(request: SandboxStartRequest, limits: ReturnType<typeof resolveLimits>): Promise<InteractiveSpawn> {
+    const dropping = process.getuid?.() === 0;
+    const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
+    try {
+      const launch = await prepareBwrapLaunch({
+        runtime: request.runtime,
+        entry: request.entry,
+        args: request.args ?? [],
+        limits,
+        paths: this.#paths,
+        workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
+        ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
+        ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
+      });
+      return spawnInteractive({
+        command: launch.command,
+        args: launch.args,
+        cwd: folder.path,
+        env: launch.env,
+        extraStdio: launch.extraStdio,
+        maxOutputBytes: limits.maxOutputBytes,
+        wallTimeMs: limits.wallTimeMs,
+        onEnded: async () => {
+          await launch.dispose();
+          await folder.remove();
+        },
+      });
+    } catch (error) {
+      await folder.remove();
+      throw error;
+    }
   }
 
   async close(): Promise<void> {

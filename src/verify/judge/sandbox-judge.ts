@@ -7,7 +7,7 @@
  */
 import { ts } from '../../spec/typescript-api.js';
 import { isPlainJavaScriptExpression } from '../../spec/checks/simple-expression.js';
-import type { Sandbox } from '../../sandbox/sandbox.js';
+import type { Sandbox, SandboxStartRequest } from '../../sandbox/sandbox.js';
 import { encodeTagged, parseWire } from '../../sandbox/value-encoding.js';
 import type { Language } from '../../spec/task-spec.js';
 import { parseVerdict, type CheckPlan, type CheckVerdict } from '../contracts/check-plan.js';
@@ -96,15 +96,18 @@ export class SandboxJudge {
     return { kind: 'judged', verdicts };
   }
 
+  /**
+   * Launches a judge process for `language` now (where the sandbox keeps started processes), so that the next check
+   * finds one started: for a caller with other work to do before it (loading modules, generating inputs).
+   */
+  prestart(language: Language): void {
+    this.#sandbox.prestart?.(judgeStartRequest(language === 'typescript'));
+  }
+
   async #run(language: Language, line: string, count: number, request: JudgeRequest): Promise<JudgeResult> {
     request.signal?.throwIfAborted();
     const node = language === 'typescript';
-    const process = await this.#sandbox.start({
-      runtime: node ? 'node' : 'python',
-      files: { [node ? 'judge.cjs' : 'judge.py']: node ? NODE_JUDGE_SOURCE : PYTHON_JUDGE_SOURCE },
-      entry: node ? 'judge.cjs' : 'judge.py',
-      limits: { wallTimeMs: 600_000, cpuTimeSec: 600 },
-    });
+    const process = await this.#sandbox.start(judgeStartRequest(node));
     const onAbort = (): void => void process.kill();
     request.signal?.addEventListener('abort', onAbort, { once: true });
     try {
@@ -146,5 +149,15 @@ function compileExpressions(plan: CheckPlan): { pre: string[]; inv: string[]; ch
     pre: plan.preconditions.map(convert),
     inv: plan.invariants.map(convert),
     chk: plan.checks.map((c) => convert(c.expression)),
+  };
+}
+
+/** The sandbox request of a judge process: node (`judge.cjs`) or Python (`judge.py`). */
+function judgeStartRequest(node: boolean): SandboxStartRequest {
+  return {
+    runtime: node ? 'node' : 'python',
+    files: { [node ? 'judge.cjs' : 'judge.py']: node ? NODE_JUDGE_SOURCE : PYTHON_JUDGE_SOURCE },
+    entry: node ? 'judge.cjs' : 'judge.py',
+    limits: { wallTimeMs: 600_000, cpuTimeSec: 600 },
   };
 }
