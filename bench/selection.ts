@@ -13,8 +13,8 @@ import { createEngine } from '../src/engine.js';
 import { ReplayLanguageModel } from '../src/llm/providers/replay/replay-language-model.js';
 import { BwrapSandbox } from '../src/sandbox/index.js';
 import type { Sandbox } from '../src/sandbox/sandbox.js';
-import { loadHumanEval } from '../src/spec/importers/humaneval.js';
-import type { BenchmarkProblem, TestCase } from '../src/spec/task-spec.js';
+import { loadHumanEval } from '../src/task-spec/importers/humaneval.js';
+import type { BenchmarkProblem, TestCase } from '../src/task-spec/task-spec.js';
 import { MemoryRunStore } from '../src/store/memory/memory-run-store.js';
 import { createDefaultVerifier } from '../src/verify/index.js';
 import { flagValues } from './lib/bench-args.js';
@@ -292,7 +292,7 @@ export async function runSelection(context: BenchContext): Promise<BenchReport> 
       'Scoring: the chosen candidate is mapped back to its recorded sample (index in the CodeT file) and scored by that sample\'s `passed` label in labeled_solutions.jsonl (the hidden HumanEval tests, run once by the data preparation). Labels and hidden tests are never shown to any selection method. A problem where zerr chose nothing (no sample passed red-flagging and verification) counts as failed.',
       'Random choice = mean of the 100 labels per problem; oracle = 1 when any of the 100 samples passes.',
       `CodeT dual agreement, re-implemented: model-written test samples cut into assert statements (<= 5 per sample, deduplicated: mean ${mean(assertCounts).toFixed(1)} per problem); every code sample (CodeT's stop-list completion) is run against every assert (0.5 s per assert, 3 s per sample, one fork per sample, one bwrap run per problem); samples are grouped by the exact set of asserts they pass; score = samples x asserts passed; the top group wins and is scored as a uniform pick among its members (ties between groups pooled).`,
-      `zerr "with model tests": the model-written asserts of the form f(literals) == literal (and f(..), not f(..), is True/False/None), parsed with src/spec/python-literal.ts, deduplicated, most-written first, at most 64 (mean ${mean(advisoryCounts).toFixed(1)} per problem, ${advisoryCounts.filter((n) => n === 0).length} problems with none) are passed as advisory tests: their inputs join the semantic-signature inputs, a class passing fewer than 0.5 x the advisory tests of the best class seen so far takes no part in the vote, and best-partial picks by votes x passes (CodeT's score). "without" = engine defaults (generated inputs only).`,
+      `zerr "with model tests": the model-written asserts of the form f(literals) == literal (and f(..), not f(..), is True/False/None), parsed with src/task-spec/python-literal.ts, deduplicated, most-written first, at most 64 (mean ${mean(advisoryCounts).toFixed(1)} per problem, ${advisoryCounts.filter((n) => n === 0).length} problems with none) are passed as advisory tests: their inputs join the semantic-signature inputs, a class passing fewer than 0.5 x the advisory tests of the best class seen so far takes no part in the vote, and best-partial picks by votes x passes (CodeT's score). "without" = engine defaults (generated inputs only).`,
       'Setting (a) is CodeT\'s: prompts without docstring examples, no visible tests. Setting (b) adds the original docstring examples as visible tests (unit-test layer + signature inputs); the code samples are still the ones CodeGen wrote for the prompts without examples.',
       'Engine: one shared bwrap sandbox wrapped in a memoising decorator (identical sandboxed runs across the k-grid run once), one shared verifier, pyright off (createEngine pythonTypes: false - pyright costs 1.5-4.5 s per candidate), 2 problems in parallel, replay seed 0 (sample order), maxSamples 100 (the recording).',
       context.quick

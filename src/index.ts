@@ -3,7 +3,7 @@
  * The public entry of Zero-Error. Edges (CLI, HTTP server, MCP server) and library users import only from here.
  */
 export * from './errors/index.js';
-export * from './spec/index.js';
+export * from './task-spec/index.js';
 export * from './llm/index.js';
 export * from './redflag/index.js';
 export * from './vote/index.js';
@@ -22,12 +22,12 @@ export { buildSamplePrompt, continuationStops, PYTHON_CONTINUATION_STOPS, TYPESC
 export { assembleCandidate, ownCode, type AssembledCandidate } from './orchestrate/prompting/assemble-candidate.js';
 export { PROMPT_VARIANTS, temperatureForSample, promptVariantForSample, type PromptVariant } from './orchestrate/prompting/prompt-variants.js';
 export { createEngine, summarize, type Engine, type EngineOptions, type RunOptions, type RunResult, type BuildOptions, type ResumeBuildOptions, type DecomposeOptions, type DecomposeResult } from './engine.js';
-export { parseBuildRequest, BuildRequestSchema, type BuildRequest, type BuildRequestInput, type BuildBudgets } from './orchestrate/build/build-request.js';
-export { BudgetExceededError, BuildJournalError, BuildNotResumableError } from './orchestrate/build/build-errors.js';
-export { runBuild, type BuildDependencies, type BuildResult, type RunBuildOptions } from './orchestrate/build/run-build.js';
-export { buildReport, reportMarkdown, type BuildReport, type TaskReport, type AttemptReport } from './orchestrate/build/build-report.js';
-export { foldCheckpoints, type BuildNode, type BuildState, type CheckpointKind } from './orchestrate/build/build-journal.js';
-export { buildMarkerPath, readBuildMarker } from './orchestrate/build/build-marker.js';
+export { parseBuildRequest, BuildRequestSchema, type BuildRequest, type BuildRequestInput, type BuildBudgets } from './orchestrate/project-build/build-request.js';
+export { BudgetExceededError, BuildJournalError, BuildNotResumableError } from './orchestrate/project-build/build-errors.js';
+export { runBuild, type BuildDependencies, type BuildResult, type RunBuildOptions } from './orchestrate/project-build/run-build.js';
+export { buildReport, reportMarkdown, type BuildReport, type TaskReport, type AttemptReport } from './orchestrate/project-build/build-report.js';
+export { foldCheckpoints, type BuildNode, type BuildState, type CheckpointKind } from './orchestrate/project-build/build-journal.js';
+export { buildMarkerPath, readBuildMarker } from './orchestrate/project-build/build-marker.js';
 export * from './decompose/index.js';
 export * from './service/index.js';
 export * from './telemetry/index.js';

@@ -5,8 +5,8 @@
  * `test_case_limit`), deduplicate them per problem, and - where the statement is `f(literals) == literal`
  * (or `f(...)`, `not f(...)`, `f(...) is True/False/None`) - also read it as a test case for the engine.
  */
-import { parsePythonCallPrefix, parsePythonLiteral } from '../../src/spec/python-literal.js';
-import type { TestCase } from '../../src/spec/task-spec.js';
+import { parsePythonCallPrefix, parsePythonLiteral } from '../../src/task-spec/python-literal.js';
+import type { TestCase } from '../../src/task-spec/task-spec.js';
 
 /** Assert statements of at most `limit` per sample, deduplicated, in first-seen order, with their counts. */
 export function extractAsserts(samples: readonly string[], limit = 5): { statement: string; count: number }[] {

@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ts } from '../../src/spec/typescript-api.js';
+import { ts } from '../../src/task-spec/typescript-api.js';
 import { SIGNATURE_CHECK_NAME, signatureType } from '../../src/verify/index.js';
 import type { MbxpProblem } from './mbxp-dataset.js';
 

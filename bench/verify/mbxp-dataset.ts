@@ -8,8 +8,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ts } from '../../src/spec/typescript-api.js';
-import { parseTypeScriptCall, parseTypeScriptLiteral, TaskSpecSchema, type Signature, type TaskSpec, type TestCase } from '../../src/spec/index.js';
+import { ts } from '../../src/task-spec/typescript-api.js';
+import { parseTypeScriptCall, parseTypeScriptLiteral, TaskSpecSchema, type Signature, type TaskSpec, type TestCase } from '../../src/task-spec/index.js';
 
 /** One MBXP-TS record as stored in `mbtsp_release_v1.2.jsonl`. */
 export interface MbxpRecord {

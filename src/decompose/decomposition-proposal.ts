@@ -6,7 +6,7 @@
  * OpenAI `response_format` is derived from it with `z.toJSONSchema`.
  */
 import { z } from 'zod';
-import { SignatureSchema, TestCaseSchema } from '../spec/task-spec.js';
+import { SignatureSchema, TestCaseSchema } from '../task-spec/task-spec.js';
 
 /** One proposed subtask. `id` is kebab-case and unique within the proposal. */
 export const SubtaskProposalSchema = z

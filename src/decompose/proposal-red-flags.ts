@@ -10,7 +10,7 @@ import { parseOptions } from '../errors/parse-options.js';
 import type { FinishReason } from '../llm/language-model.js';
 import type { RedFlagHit } from '../redflag/red-flag-rule.js';
 import { OVER_TOKEN_CAP } from '../redflag/rules/over-token-cap.js';
-import { formatSpecIssues } from '../spec/format-issues.js';
+import { formatSpecIssues } from '../task-spec/format-issues.js';
 import { type DecompositionProposal, DecompositionProposalSchema } from './decomposition-proposal.js';
 import { findCycle } from './find-cycle.js';
 import { extractJsonObject } from './json-answer.js';

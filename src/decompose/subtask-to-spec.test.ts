@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TaskSpecSchema } from '../spec/task-spec.js';
+import { TaskSpecSchema } from '../task-spec/task-spec.js';
 import { subtaskToSpec } from './subtask-to-spec.js';
 import { baseProposal } from './testing/proposals.js';
 

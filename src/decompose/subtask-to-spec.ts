@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { parseOptions } from '../errors/parse-options.js';
-import { LanguageSchema, LimitsSchema, type TaskSpec, TaskSpecSchema } from '../spec/task-spec.js';
+import { LanguageSchema, LimitsSchema, type TaskSpec, TaskSpecSchema } from '../task-spec/task-spec.js';
 import type { SubtaskProposal } from './decomposition-proposal.js';
 
 /** Options of {@link subtaskToSpec}. */

@@ -7,7 +7,7 @@
  * agreement (§2.2: class size x tests passed) folded into first-to-ahead-by-k voting.
  */
 import type { CallOutcome } from '../sandbox/candidate-runner.js';
-import type { TestCase } from '../spec/task-spec.js';
+import type { TestCase } from '../task-spec/task-spec.js';
 import { valuesEqual } from '../verify/values-equal.js';
 
 /** Default share of the best class's advisory passes a class needs to stay eligible. */

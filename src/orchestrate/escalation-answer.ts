@@ -7,7 +7,7 @@
  * reject an answer (simplify-and-retry may have halved them below anything a whole answer needs).
  */
 import { ZeroErrorError } from '../errors/zero-error-error.js';
-import { contextPrefix, TaskSpecSchema, type TaskSpec } from '../spec/task-spec.js';
+import { contextPrefix, TaskSpecSchema, type TaskSpec } from '../task-spec/task-spec.js';
 import type { VerificationReport } from '../verify/verifier.js';
 
 /** Limits an answer is checked under: high enough that size and complexity never reject a person's code. */

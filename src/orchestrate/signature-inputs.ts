@@ -5,7 +5,7 @@
  * the spec's preconditions - callers guarantee preconditions, so behaviour outside them must not split classes.
  */
 import type { CandidateRunner } from '../sandbox/candidate-runner.js';
-import type { TaskSpec } from '../spec/task-spec.js';
+import type { TaskSpec } from '../task-spec/task-spec.js';
 import { generateInputs } from '../vote/generate-inputs.js';
 
 /** Entry point of the generated precondition checker. */

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { ZeroErrorError } from '../errors/zero-error-error.js';
-import { TestCaseSchema } from '../spec/task-spec.js';
+import { TestCaseSchema } from '../task-spec/task-spec.js';
 import { recordedFailureCause } from '../llm/failed-call-tally.js';
 import type { DecisionRecord, RunRecord } from '../store/run-store.js';
 import type { TaskOutcome } from './engine-events.js';

@@ -15,8 +15,8 @@ import { ModelCallError, ModelEmptyAnswerError, ModelUnavailableError, ReplayExh
 import { MockLanguageModel, type MockResponse } from '../llm/providers/mock/mock-language-model.js';
 import { defaultRedFlagRules, RedFlagger } from '../redflag/index.js';
 import { BwrapSandbox, SandboxCandidateRunner } from '../sandbox/index.js';
-import { renderStub } from '../spec/render-stub.js';
-import { TaskSpecSchema, type TaskSpec } from '../spec/task-spec.js';
+import { renderStub } from '../task-spec/render-stub.js';
+import { TaskSpecSchema, type TaskSpec } from '../task-spec/task-spec.js';
 import { MemoryRunStore } from '../store/memory/memory-run-store.js';
 import type { RunRecord } from '../store/run-store.js';
 import { taskProgress, type TaskProgress } from '../store/task-progress.js';

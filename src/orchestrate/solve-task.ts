@@ -9,7 +9,7 @@ import { FailedCallTally } from '../llm/failed-call-tally.js';
 import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { CandidateRunner } from '../sandbox/candidate-runner.js';
-import type { TaskSpec, TestCase } from '../spec/task-spec.js';
+import type { TaskSpec, TestCase } from '../task-spec/task-spec.js';
 import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteRecord } from '../store/run-store.js';
 import type { TaskProgress } from '../store/task-progress.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';

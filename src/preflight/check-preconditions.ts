@@ -7,14 +7,14 @@
  * generated input would be dropped, contracts would check nothing, and the vote would compare candidates on the
  * visible tests alone (issue 13: `clamp` reached consensus on `Math.round(x)` that way).
  */
-import type { SpecIssue } from '../spec/spec-validation-error.js';
-import { SpecCheckError } from '../spec/spec-check-error.js';
-import type { TaskSpec } from '../spec/task-spec.js';
+import type { SpecIssue } from '../task-spec/spec-validation-error.js';
+import { SpecCheckError } from '../task-spec/spec-check-error.js';
+import type { TaskSpec } from '../task-spec/task-spec.js';
 import { renderCall } from '../verify/render-value.js';
 import type { SandboxJudge } from '../verify/judge/sandbox-judge.js';
 import { specCheckPlan, type CheckVerdict } from '../verify/contracts/check-plan.js';
 import { generateInputs } from '../vote/generate-inputs.js';
-import { specIssue } from '../spec/checks/issue.js';
+import { specIssue } from '../task-spec/checks/issue.js';
 
 /** Options of {@link checkSpecPreconditions}. */
 export interface CheckPreconditionsOptions {

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { BwrapSandbox } from '../sandbox/index.js';
-import { TaskSpecSchema, type TaskSpecInput } from '../spec/task-spec.js';
+import { TaskSpecSchema, type TaskSpecInput } from '../task-spec/task-spec.js';
 import { SandboxJudge } from '../verify/judge/sandbox-judge.js';
 import { checkSpecPreconditions } from './check-preconditions.js';
 import { preflightSpec } from './preflight-spec.js';

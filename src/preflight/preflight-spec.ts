@@ -1,14 +1,14 @@
 /**
  * @module preflight/preflight-spec
- * Everything a spec must pass before it costs a sample, in one call: the checks of `spec/check-spec.ts` (names,
+ * Everything a spec must pass before it costs a sample, in one call: the checks of `task-spec/check-spec.ts` (names,
  * types, test cases, expressions; python3 for a Python spec's expressions), then its preconditions and invariants
  * run by the judge (`check-preconditions.ts`). `zerr spec check`, `zerr verify`, `Engine.run` (solve, demo, the HTTP
  * and MCP `solve`) and `Engine.verify` call it.
  */
-import { checkTaskSpec } from '../spec/check-spec.js';
-import { SpecValidationError } from '../spec/spec-validation-error.js';
-import type { TaskSpec } from '../spec/task-spec.js';
-import { SpecCheckError } from '../spec/spec-check-error.js';
+import { checkTaskSpec } from '../task-spec/check-spec.js';
+import { SpecValidationError } from '../task-spec/spec-validation-error.js';
+import type { TaskSpec } from '../task-spec/task-spec.js';
+import { SpecCheckError } from '../task-spec/spec-check-error.js';
 import { checkSpecPreconditions, type CheckPreconditionsOptions } from './check-preconditions.js';
 import { checkPythonExpressionTypes } from './python-expression-types.js';
 

@@ -6,11 +6,11 @@
  * spec error before any sample. Off by default: pyright takes 1-2 s per run (`zerr spec check --pyright`).
  */
 import { runPyright } from '../verify/static/run-pyright.js';
-import type { SpecIssue } from '../spec/spec-validation-error.js';
-import type { TaskSpec } from '../spec/task-spec.js';
-import { specExpressions } from '../spec/checks/expressions.js';
-import { JUDGE_MODULES } from '../spec/checks/python-expressions.js';
-import { specIssue } from '../spec/checks/issue.js';
+import type { SpecIssue } from '../task-spec/spec-validation-error.js';
+import type { TaskSpec } from '../task-spec/task-spec.js';
+import { specExpressions } from '../task-spec/checks/expressions.js';
+import { JUDGE_MODULES } from '../task-spec/checks/python-expressions.js';
+import { specIssue } from '../task-spec/checks/issue.js';
 
 /** The expression lines of the generated file, by expression. */
 interface Span { readonly path: string; readonly source: string; readonly first: number; readonly last: number }

@@ -4,7 +4,7 @@
  * sample outright: it is never repaired. Rules are small plugins; each hit is counted per rule.
  */
 import type { FinishReason } from '../llm/language-model.js';
-import type { Language, TaskSpec } from '../spec/task-spec.js';
+import type { Language, TaskSpec } from '../task-spec/task-spec.js';
 
 /** What a rule sees of one sample. */
 export interface RedFlagContext {

@@ -3,7 +3,7 @@
  * Runs a candidate function on a list of argument tuples inside the sandbox and reports, per call, the returned
  * value or the failure. The single execution primitive behind unit tests, semantic signatures and scoring.
  */
-import type { Language } from '../spec/task-spec.js';
+import type { Language } from '../task-spec/task-spec.js';
 
 /** Outcome of calling the entry point once. Values are JSON (tuples as arrays, `None` as null). */
 export type CallOutcome =

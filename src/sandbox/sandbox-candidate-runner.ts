@@ -4,7 +4,7 @@
  * through a harness (node or python) and reports a `CallOutcome` per call. TypeScript is transpiled here
  * (`ts.transpileModule`: transpiling is not executing); the code only ever runs inside the sandbox.
  */
-import { ts } from '../spec/typescript-api.js';
+import { ts } from '../task-spec/typescript-api.js';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import type {

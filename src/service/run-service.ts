@@ -15,17 +15,17 @@ import { z } from 'zod';
 import type { Engine } from '../engine.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { newRunId } from '../orchestrate/run-id.js';
-import { parseBuildRequest } from '../orchestrate/build/build-request.js';
-import { parseTaskSpec } from '../spec/load-spec.js';
+import { parseBuildRequest } from '../orchestrate/project-build/build-request.js';
+import { parseTaskSpec } from '../task-spec/load-spec.js';
 import { AnswerRejectedError, checkCodeAnswer } from '../orchestrate/escalation-answer.js';
 import { AdmissionQueue } from './admission-queue.js';
 import { RunEventLog } from './run-event-log.js';
 import { runView } from './run-view.js';
 import { ServiceClosedError } from './service-closed-error.js';
 import type { EngineEvent } from '../orchestrate/engine-events.js';
-import type { BuildRequestInput } from '../orchestrate/build/build-request.js';
-import type { BuildReport } from '../orchestrate/build/build-report.js';
-import type { TaskSpecInput } from '../spec/task-spec.js';
+import type { BuildRequestInput } from '../orchestrate/project-build/build-request.js';
+import type { BuildReport } from '../orchestrate/project-build/build-report.js';
+import type { TaskSpecInput } from '../task-spec/task-spec.js';
 import type { EscalationRecord, RunRecord, RunStore, RunSummary } from '../store/run-store.js';
 
 /** One numbered event of a run's log. `id` runs 1, 2, 3, ... per run (the SSE `id:` field). */

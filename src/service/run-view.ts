@@ -5,9 +5,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runWallMs } from '../orchestrate/build/build-budget.js';
-import { foldCheckpoints, type BuildState } from '../orchestrate/build/build-journal.js';
-import type { BuildReport } from '../orchestrate/build/build-report.js';
+import { runWallMs } from '../orchestrate/project-build/build-budget.js';
+import { foldCheckpoints, type BuildState } from '../orchestrate/project-build/build-journal.js';
+import type { BuildReport } from '../orchestrate/project-build/build-report.js';
 import type { RunRecord } from '../store/run-store.js';
 import type { RunView } from './run-service.js';
 

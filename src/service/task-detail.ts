@@ -5,7 +5,7 @@
  * for a build's node, its settled code and the code of its dependencies. `GET /v1/runs/:id/tasks/:taskId` returns
  * it (the dashboard's task cards open it) and `zerr runs show --samples` prints the same reasons.
  */
-import { foldCheckpoints, type BuildState } from '../orchestrate/build/build-journal.js';
+import { foldCheckpoints, type BuildState } from '../orchestrate/project-build/build-journal.js';
 import type { DecisionRecord, LayerResultRecord, RedFlagRecord, RunRecord } from '../store/run-store.js';
 import { taskK } from './run-view.js';
 

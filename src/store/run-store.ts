@@ -120,7 +120,7 @@ export interface TaskRecord {
 /**
  * One checkpoint of a build: a state change written before it takes effect (node created, node state, commit,
  * budget stop, ...). `kind` names the change; `body` is its JSON payload, validated by the build orchestrator
- * (`orchestrate/build/build-journal.ts`), not by the store. `seq` is assigned by the store: 1, 2, 3, ... per run.
+ * (`orchestrate/project-build/build-journal.ts`), not by the store. `seq` is assigned by the store: 1, 2, 3, ... per run.
  */
 export interface CheckpointRecord {
   readonly seq: number;

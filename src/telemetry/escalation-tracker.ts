@@ -2,7 +2,7 @@
  * @module telemetry/escalation-tracker
  * The tasks of each run that wait on a person, for the `escalations_open` gauge.
  */
-import { decomposeTaskId } from '../orchestrate/build/build-journal.js';
+import { decomposeTaskId } from '../orchestrate/project-build/build-journal.js';
 
 /**
  * Open escalations per run. A task opens one at task-escalated; it closes when the task is settled (a person's

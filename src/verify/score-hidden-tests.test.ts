@@ -2,9 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BwrapSandbox } from '../sandbox/index.js';
-import { resolveDatasetProblem } from '../spec/importers/dataset.js';
-import { DATASET_FILES, resolveDataDir } from '../spec/importers/data-dir.js';
-import type { BenchmarkProblem } from '../spec/task-spec.js';
+import { resolveDatasetProblem } from '../task-spec/importers/dataset.js';
+import { DATASET_FILES, resolveDataDir } from '../task-spec/importers/data-dir.js';
+import type { BenchmarkProblem } from '../task-spec/task-spec.js';
 import { scoreOnHiddenTests } from './score-hidden-tests.js';
 
 const sandbox = new BwrapSandbox();

@@ -1,16 +1,16 @@
 /**
- * @module spec/score-hidden-tests
+ * @module task-spec/score-hidden-tests
  * Scores a finished candidate on a benchmark problem's hidden tests, the way the benchmark itself does (HumanEval's
  * `check(entry_point)` in Python, MultiPL-E's `tests` in Node), with the candidate and the tests in two separate
  * sandboxed processes. For scoring only: the engine never sees the hidden tests while choosing a candidate.
  */
-import { ts } from '../spec/typescript-api.js';
+import { ts } from '../task-spec/typescript-api.js';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import { SandboxCandidateRunner } from '../sandbox/sandbox-candidate-runner.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { parseWire } from '../sandbox/value-encoding.js';
-import type { BenchmarkProblem } from '../spec/task-spec.js';
+import type { BenchmarkProblem } from '../task-spec/task-spec.js';
 import { NODE_TEST_PROGRAM_SOURCE, PYTHON_TEST_PROGRAM_SOURCE } from './judge/test-program-harness.js';
 
 /** Options of {@link scoreOnHiddenTests}. */

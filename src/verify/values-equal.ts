@@ -4,7 +4,7 @@
  * engine over plain data decoded from the sandbox): integers exactly, floats within a tolerance, structures
  * structurally.
  */
-import type { TypeRef } from '../spec/type-ref.js';
+import type { TypeRef } from '../task-spec/type-ref.js';
 
 /** Tolerance of float comparison: `|a - b| <= max(absolute, relative * max(|a|, |b|))`. */
 export interface FloatTolerance {

@@ -3,7 +3,7 @@
  * The contract of one verification layer (seed implementation guide §1.3). Layers are composed by the
  * `Verifier` into a pipeline that stops at the first failing layer unless asked to run all.
  */
-import type { Language, TaskSpec } from '../spec/task-spec.js';
+import type { Language, TaskSpec } from '../task-spec/task-spec.js';
 
 /** The eight layers, in pipeline order. Issue 2 ships `syntax`, `types` and `unit-tests`. */
 export type LayerName =

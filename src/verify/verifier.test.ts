@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { TaskSpecSchema } from '../spec/task-spec.js';
+import { TaskSpecSchema } from '../task-spec/task-spec.js';
 import type { LayerName, LayerResult, VerificationLayer } from './verification-layer.js';
 import { Verifier } from './verifier.js';
 import { hasCloseElementsSpec } from '../../test/fixtures/sandbox/specs.js';

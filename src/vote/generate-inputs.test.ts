@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../errors/index.js';
-import { TaskSpecSchema, type TaskSpec } from '../spec/task-spec.js';
-import { parseTypeRef } from '../spec/type-ref.js';
+import { TaskSpecSchema, type TaskSpec } from '../task-spec/task-spec.js';
+import { parseTypeRef } from '../task-spec/type-ref.js';
 import { arbitraryFor, generateInputs } from './generate-inputs.js';
 
 function spec(language: 'python' | 'typescript', inputs: [string, string][]): TaskSpec {

@@ -6,8 +6,8 @@
  */
 import fc from 'fast-check';
 import { z } from 'zod';
-import { parseTypeRef, type TypeRef } from '../spec/type-ref.js';
-import type { TaskSpec } from '../spec/task-spec.js';
+import { parseTypeRef, type TypeRef } from '../task-spec/type-ref.js';
+import type { TaskSpec } from '../task-spec/task-spec.js';
 import { parseOptions } from '../errors/parse-options.js';
 
 /** Bounds of generated values. */

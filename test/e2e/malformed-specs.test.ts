@@ -147,7 +147,7 @@ describe('good specs pass every check', () => {
   const dataDir = resolveDataDir();
   const hasData = Object.values(DATASET_FILES).every((file) => existsSync(join(dataDir, file)));
   it.skipIf(!hasData)('every HumanEval, CodeT, HumanEval-TS and MBPP-TS spec the importers produce (878 specs)', async () => {
-    const { checkTaskSpec } = await import('../../src/spec/index.js');
+    const { checkTaskSpec } = await import('../../src/task-spec/index.js');
     let count = 0;
     for (const [dataset, options] of [['humaneval', {}], ['codet', { visibleExamples: true }], ['humaneval-ts', {}], ['mbpp-ts', {}]] as const) {
       for (const problem of await listDatasetProblems(dataset, options)) {

@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox } from '../../src/sandbox/index.js';
-import { TaskSpecSchema, type TaskSpec } from '../../src/spec/task-spec.js';
+import { TaskSpecSchema, type TaskSpec } from '../../src/task-spec/task-spec.js';
 import { SecurityLayer } from '../../src/verify/layers/security.js';
 import { StaticAnalysisLayer } from '../../src/verify/layers/static-analysis.js';
 import { TypesLayer } from '../../src/verify/layers/types.js';

@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../src/sandbox/index.js';
-import { TaskSpecSchema, type TaskSpec } from '../../src/spec/task-spec.js';
+import { TaskSpecSchema, type TaskSpec } from '../../src/task-spec/task-spec.js';
 import { createDefaultVerifier } from '../../src/verify/create-default-verifier.js';
 import type { VerificationReport } from '../../src/verify/verifier.js';
 

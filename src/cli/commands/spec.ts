@@ -16,7 +16,7 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
     .command('schema')
     .description('Print the JSON Schema of a task spec')
     .action(async () => {
-      const { taskSpecJsonSchema } = await import('../../spec/index.js'); // the spec module alone: fast start-up
+      const { taskSpecJsonSchema } = await import('../../task-spec/index.js'); // the spec module alone: fast start-up
       process.stdout.write(`${JSON.stringify(taskSpecJsonSchema(), null, 2)}\n`);
     });
   spec
@@ -27,7 +27,7 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
     .option('--unsafe-no-sandbox', 'evaluate the preconditions WITHOUT isolation when bubblewrap is unavailable')
     .option('--pyright', "also type-check a Python spec's expressions with pyright (1-2 s)")
     .action(async (file: string, options: { json?: boolean; unsafeNoSandbox?: boolean; pyright?: boolean }) => {
-      const { loadTaskSpec, SpecValidationError, SpecCheckError } = await import('../../spec/index.js');
+      const { loadTaskSpec, SpecValidationError, SpecCheckError } = await import('../../task-spec/index.js');
       const loaded = await loadTaskSpec(file);
       if (options.pyright === true && loaded.language === 'python') {
         const { checkPythonExpressionTypes } = await import('../../preflight/index.js');

@@ -130,7 +130,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
 
 /** A spec file or a dataset problem's spec; a reference that cannot be loaded is a one-line problem. */
 async function loadSpec(ref: string, dataDir: string | undefined): Promise<Loaded<TaskSpec>> {
-  const { loadTaskSpec, resolveDatasetProblem } = await import('../../spec/index.js');
+  const { loadTaskSpec, resolveDatasetProblem } = await import('../../task-spec/index.js');
   try {
     if (/\.(ya?ml|json)$/i.test(ref)) return { value: await loadTaskSpec(ref) };
     if (!ref.includes(':')) {

@@ -4,7 +4,7 @@
  * source of the JSON Schema handed to grammar-constrained decoding or `response_format`.
  */
 import { z } from 'zod';
-import { TaskSpecSchema } from '../../spec/task-spec.js';
+import { TaskSpecSchema } from '../../task-spec/task-spec.js';
 
 /** The coder's answer: the source of one function (and its helpers), without the fence. */
 export const CodeOutputSchema = z.string().min(1);

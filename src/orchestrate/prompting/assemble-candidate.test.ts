@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { clampSpec, sumPositiveSpec } from '../../../test/fixtures/orchestrate/specs.js';
-import { renderStub } from '../../spec/render-stub.js';
-import { TaskSpecSchema } from '../../spec/task-spec.js';
+import { renderStub } from '../../task-spec/render-stub.js';
+import { TaskSpecSchema } from '../../task-spec/task-spec.js';
 import { assembleCandidate, ownCode } from './assemble-candidate.js';
 
 describe('assembleCandidate: continuation', () => {

@@ -5,8 +5,8 @@
  * the prompt framed them; it never repairs the model's code (MAKER §3.3: red-flag, do not repair).
  */
 import type { CompletionStyle } from '../../llm/language-model.js';
-import { renderStub } from '../../spec/render-stub.js';
-import { contextPrefix, type TaskSpec } from '../../spec/task-spec.js';
+import { renderStub } from '../../task-spec/render-stub.js';
+import { contextPrefix, type TaskSpec } from '../../task-spec/task-spec.js';
 
 /** An assembled candidate, or nulls when the output holds no code. */
 export interface AssembledCandidate {

@@ -4,8 +4,8 @@
  * messages asking for one fenced code block for chat models. Hidden tests are never part of a prompt.
  */
 import type { ChatMessage, CompletionStyle } from '../../llm/language-model.js';
-import { renderStub } from '../../spec/render-stub.js';
-import { contextPrefix, type TaskSpec } from '../../spec/task-spec.js';
+import { renderStub } from '../../task-spec/render-stub.js';
+import { contextPrefix, type TaskSpec } from '../../task-spec/task-spec.js';
 import type { PromptVariant } from './prompt-variants.js';
 
 /** What the sampler sends for one sample. */

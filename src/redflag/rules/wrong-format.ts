@@ -3,7 +3,7 @@
  * Red flag: the code does not define the entry point as a function. Judged from tokens, so a name inside a
  * comment or string never counts (MAKER §3.3: an answer in the wrong format is discarded, not repaired).
  */
-import type { Language } from '../../spec/task-spec.js';
+import type { Language } from '../../task-spec/task-spec.js';
 import type { CodeToken, CodeTokenizer, RedFlagRule } from '../red-flag-rule.js';
 
 /** Name of the rule in counts and records. */

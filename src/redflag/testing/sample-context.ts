@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { FinishReason } from '../../llm/language-model.js';
-import { TaskSpecSchema, type Language, type TaskSpec } from '../../spec/task-spec.js';
+import { TaskSpecSchema, type Language, type TaskSpec } from '../../task-spec/task-spec.js';
 import type { RedFlagContext } from '../red-flag-rule.js';
 
 /** A minimal valid spec. */

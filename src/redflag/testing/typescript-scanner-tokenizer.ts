@@ -5,7 +5,7 @@
  * `src/verify/tokenize/`.
  */
 import type TS from 'typescript';
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 import type { CodeToken, CodeTokenKind } from '../red-flag-rule.js';
 
 type TokenizeResult = { readonly ok: true; readonly tokens: readonly CodeToken[] } | { readonly ok: false; readonly error: string; readonly line?: number };

@@ -4,7 +4,7 @@
  * the `contracts` layer (preconditions, invariants, postconditions) and the `property-tests` layer (preconditions,
  * properties).
  */
-import type { Language, TaskSpec } from '../../spec/task-spec.js';
+import type { Language, TaskSpec } from '../../task-spec/task-spec.js';
 
 /** A boolean expression in the target language over the input names and `result`, with the label used in reasons. */
 export interface LabelledExpression {

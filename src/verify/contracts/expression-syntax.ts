@@ -3,7 +3,7 @@
  * Finds a spec expression (precondition, invariant, postcondition or property) that is not a valid TypeScript
  * expression, before anything runs.
  */
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 import type { CheckPlan, ExpressionGroup } from './check-plan.js';
 
 /** An expression that does not parse, found before anything runs. */

@@ -4,8 +4,8 @@
  * such a spec before the first sample (`preflight/`), so a layer meeting one means a spec reached it unchecked: the
  * layer throws `invalid_spec` rather than skip (a silent pass) or fail (blaming the candidate).
  */
-import { SpecValidationError } from '../../spec/spec-validation-error.js';
-import { specIssue } from '../../spec/checks/issue.js';
+import { SpecValidationError } from '../../task-spec/spec-validation-error.js';
+import { specIssue } from '../../task-spec/checks/issue.js';
 import type { CheckPlan, CheckVerdict } from './check-plan.js';
 import { expressionOf } from './describe-verdict.js';
 

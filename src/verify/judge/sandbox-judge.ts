@@ -5,11 +5,11 @@
  * (trust model: docs/decisions/005-sandbox-design.md). The candidate's process only computes results; it never
  * sees an expression, and nothing it does can reach a verdict except through the plain data it returns.
  */
-import { ts } from '../../spec/typescript-api.js';
-import { isPlainJavaScriptExpression } from '../../spec/checks/simple-expression.js';
+import { ts } from '../../task-spec/typescript-api.js';
+import { isPlainJavaScriptExpression } from '../../task-spec/checks/simple-expression.js';
 import type { Sandbox, SandboxStartRequest } from '../../sandbox/sandbox.js';
 import { encodeTagged, parseWire } from '../../sandbox/value-encoding.js';
-import type { Language } from '../../spec/task-spec.js';
+import type { Language } from '../../task-spec/task-spec.js';
 import { parseVerdict, type CheckPlan, type CheckVerdict } from '../contracts/check-plan.js';
 import { NODE_JUDGE_SOURCE } from './node-judge-harness.js';
 import { PYTHON_JUDGE_SOURCE } from './python-judge-harness.js';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { CandidateRunner } from '../../sandbox/index.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import { generateInputs } from '../../vote/generate-inputs.js';
 import { parseOptions } from '../../errors/parse-options.js';
 import type { SandboxJudge } from '../judge/sandbox-judge.js';

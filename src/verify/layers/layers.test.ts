@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../sandbox/index.js';
-import { TaskSpecSchema } from '../../spec/task-spec.js';
+import { TaskSpecSchema } from '../../task-spec/task-spec.js';
 import { TypeScriptCompilerService } from '../typescript/typescript-compiler-service.js';
 import type { VerificationLayer } from '../verification-layer.js';
 import { SyntaxLayer } from './syntax.js';

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../sandbox/index.js';
-import { TaskSpecSchema, type TaskSpec } from '../../spec/task-spec.js';
+import { TaskSpecSchema, type TaskSpec } from '../../task-spec/task-spec.js';
 import { judgeGrowth } from '../performance/growth-check.js';
 import { median } from '../performance/median.js';
 import { parameterTypes, renderSizedCall, sizedArgs } from '../performance/sized-inputs.js';

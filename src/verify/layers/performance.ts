@@ -13,7 +13,7 @@
  * sandboxed process, so the candidate cannot touch the baseline.
  */
 import type { CandidateRunner, CandidateRunResult } from '../../sandbox/index.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { judgeGrowth, type GrowthVerdict, type SizedTiming } from '../performance/growth-check.js';
 import { median } from '../performance/median.js';

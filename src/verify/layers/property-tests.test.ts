@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../sandbox/index.js';
 import { SandboxJudge } from '../judge/sandbox-judge.js';
-import { TaskSpecSchema, type TaskSpec } from '../../spec/task-spec.js';
+import { TaskSpecSchema, type TaskSpec } from '../../task-spec/task-spec.js';
 import { PropertyTestsLayer } from './property-tests.js';
 
 const sandbox = new BwrapSandbox();

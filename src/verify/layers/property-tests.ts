@@ -7,8 +7,8 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import type { CandidateRunner } from '../../sandbox/index.js';
-import { parseTypeRef } from '../../spec/type-ref.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import { parseTypeRef } from '../../task-spec/type-ref.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import { arbitraryFor } from '../../vote/generate-inputs.js';
 import { parseOptions } from '../../errors/parse-options.js';
 import type { SandboxJudge } from '../judge/sandbox-judge.js';

@@ -7,7 +7,7 @@
  * Not checked yet: that the entry point matches the spec signature (the TypeScript layer does); spec types such as
  * `List[float]` would need the candidate's imports.
  */
-import type { TaskSpec } from '../../spec/task-spec.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { runPyright } from '../static/run-pyright.js';
 

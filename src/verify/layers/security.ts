@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { parseOptions } from '../../errors/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { PythonToolError } from '../python/run-python-tool.js';
 import { findDeniedPython } from '../security/python-security.js';

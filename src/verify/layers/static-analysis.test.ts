@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox } from '../../sandbox/index.js';
-import { TaskSpecSchema, type TaskSpec } from '../../spec/task-spec.js';
+import { TaskSpecSchema, type TaskSpec } from '../../task-spec/task-spec.js';
 import { hasCloseElementsSpec, PY_CORRECT, TS_CORRECT } from '../../../test/fixtures/sandbox/specs.js';
 import { StaticAnalysisLayer } from './static-analysis.js';
 

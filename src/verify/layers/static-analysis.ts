@@ -19,7 +19,7 @@
 import { z } from 'zod';
 import { parseOptions } from '../../errors/index.js';
 import type { Sandbox } from '../../sandbox/index.js';
-import { contextPrefix, type Language, type TaskSpec } from '../../spec/task-spec.js';
+import { contextPrefix, type Language, type TaskSpec } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { PythonToolError } from '../python/run-python-tool.js';
 import { failureReason, sortFindings, type Finding } from '../static/finding.js';

@@ -3,7 +3,7 @@
  * Layer 1, `syntax`: TypeScript parse diagnostics (warm in-memory compiler) or Python `ast.parse` in the sandbox.
  */
 import type { Sandbox } from '../../sandbox/index.js';
-import type { TaskSpec } from '../../spec/task-spec.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { checkPythonSyntax } from '../python/python-syntax.js';
 import { PythonToolError } from '../python/run-python-tool.js';

@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError, parseOptions } from '../../errors/index.js';
-import type { Signature, TaskSpec } from '../../spec/task-spec.js';
+import type { Signature, TaskSpec } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { analysisFailureDetails, isCandidateAnalysisFailure } from '../typescript/analysis-limit-error.js';
 import type { TypeCheckResult } from '../typescript/typescript-compiler-service.js';

@@ -5,11 +5,11 @@
  * integers exactly, floats within the spec's `floatTolerance`, structures structurally.
  */
 import type { CallOutcome, CandidateRunner } from '../../sandbox/index.js';
-import type { TaskSpec, TestCase } from '../../spec/task-spec.js';
+import type { TaskSpec, TestCase } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { valuesEqual } from '../values-equal.js';
-import { parseTypeRef } from '../../spec/type-ref.js';
+import { parseTypeRef } from '../../task-spec/type-ref.js';
 
 /** Outcome of one test case, in `details.tests` (index is 1-based, as in reasons). */
 export interface TestCaseOutcome {

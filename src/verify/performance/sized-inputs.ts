@@ -4,9 +4,9 @@
  * every array/list parameter gets `n` elements and every string parameter `n` characters; scalars get a fixed
  * small value. Values are pseudo-random from a fixed seed (a 32-bit LCG), so runs are reproducible.
  */
-import type { Signature } from '../../spec/task-spec.js';
-import type { Language } from '../../spec/task-spec.js';
-import { parseTypeRef, type TypeRef } from '../../spec/type-ref.js';
+import type { Signature } from '../../task-spec/task-spec.js';
+import type { Language } from '../../task-spec/task-spec.js';
+import { parseTypeRef, type TypeRef } from '../../task-spec/type-ref.js';
 
 /** Whether a parameter of this type scales with `n` (an array or a string, possibly optional). */
 export function isSized(type: TypeRef): boolean {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 import { describe, expect, test } from 'vitest';
 import { findDeniedTypeScript } from './typescript-deny-list.js';
 import { collectConstInitializers, staticString } from './typescript-static-string.js';

@@ -17,7 +17,7 @@
  * happens to be a function (`xs[k][j]`), since syntax alone cannot tell it from array indexing.
  */
 import type TS from 'typescript';
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 import type { Finding } from '../static/finding.js';
 import {
   BUILTIN_OBJECTS,

@@ -7,7 +7,7 @@
  * "computed" and judged by its receiver.
  */
 import type TS from 'typescript';
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 
 /** A folded value: a string, a number or an array of strings. */
 type Folded = string | number | readonly string[];

@@ -3,7 +3,7 @@
  * TypeScript tokenizer on the compiler's own scanner (`ts.createScanner`, trivia kept so comments are tokens).
  */
 import type TS from 'typescript';
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 import type { CodeToken, CodeTokenKind } from '../../redflag/red-flag-rule.js';
 
 /** Tokenizer result, as in the `CodeTokenizer` contract. */

@@ -1,4 +1,4 @@
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 import { describe, expect, test, vi } from 'vitest';
 import { TypeScriptCompilerService } from './typescript-compiler-service.js';
 

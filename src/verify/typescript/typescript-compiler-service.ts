@@ -18,8 +18,8 @@
  * {@link TypeScriptCompilerService.checkSyntax}, which only parses (linear in the text, no lib).
  */
 import type TS from 'typescript';
-import { ts } from '../../spec/typescript-api.js';
-import { inMemoryCompilerHost } from '../../spec/typescript-lib-host.js';
+import { ts } from '../../task-spec/typescript-api.js';
+import { inMemoryCompilerHost } from '../../task-spec/typescript-lib-host.js';
 import { toDiagnostics, type TypeScriptDiagnostic } from './typescript-diagnostic.js';
 
 /** Virtual path of the checked file. */

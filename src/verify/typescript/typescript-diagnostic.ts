@@ -3,7 +3,7 @@
  * A TypeScript compiler diagnostic reduced to what a person (and a model) acts on: 1-based line:column and text.
  */
 import type TS from 'typescript';
-import { ts } from '../../spec/typescript-api.js';
+import { ts } from '../../task-spec/typescript-api.js';
 
 /** One compiler diagnostic. `line` and `column` are 1-based; `code` is the TS error number (e.g. 2322). */
 export interface TypeScriptDiagnostic {

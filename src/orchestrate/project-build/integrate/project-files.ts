@@ -1,0 +1,71 @@
+/**
+ * @module orchestrate/project-build/integrate/project-files
+ * The files of an integrated TypeScript project, rendered from its verified pieces: deterministic (byte-identical
+ * for identical input, whatever the order of the pieces).
+ */
+import { z } from 'zod';
+import { parseOptions } from '../../../errors/index.js';
+import type { IntegratedPiece } from './integrated-piece.js';
+import { GITIGNORE, renderPackageJson, renderReadme, renderTsconfig } from './project-config.js';
+import { compareCodeUnits, planModules, type PlannedModule } from './project-layout.js';
+import { renderModule } from './render-module.js';
+import { renderTestFile } from './render-test-file.js';
+
+/** Options of {@link projectFiles}. */
+export interface ProjectFilesOptions {
+  /** npm package name, e.g. `words` or `@me/words`. */
+  readonly name: string;
+  /** The user's requirements, quoted verbatim in the README. */
+  readonly requirements: string;
+  readonly pieces: readonly IntegratedPiece[];
+}
+
+const OptionsSchema = z
+  .object({
+    name: z
+      .string()
+      .max(214)
+      .regex(/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, 'an npm package name (lower case, e.g. "words")'),
+    requirements: z.string().min(1, 'the requirements text'),
+    pieces: z.array(z.unknown()).min(1, 'at least one piece'),
+  })
+  .strict();
+
+/**
+ * Renders the project: relative path -> content.
+ *
+ * - `src/<module>.ts` per piece (module = kebab-case of the entry point): imports of its dependencies' entry points
+ *   (`import { dep } from './dep-module.js';`), the piece's code, `export { entryPoint };`;
+ * - `src/index.ts` re-exporting every entry point;
+ * - `test/<module>.test.ts` per piece from its spec's test cases (`node:test`, `node:assert/strict`);
+ * - `package.json` (ESM; `build`: `tsc`; `test`: `tsc && node --test dist/test/`), `tsconfig.json` (strict,
+ *   NodeNext, `outDir` dist, `rootDir` .), `.gitignore`, `README.md`.
+ *
+ * @throws InvalidArgumentError (`invalid_argument`) for a bad name, empty requirements or pieces, a malformed piece,
+ *   a non-TypeScript piece, a repeated node id or an unknown dependency.
+ * @throws ModuleNameClashError (`module_name_clash`) when two entry points map to the same module file.
+ */
+export function projectFiles(options: ProjectFilesOptions): Record<string, string> {
+  parseOptions(OptionsSchema, options);
+  const modules = planModules(options.pieces);
+  const byNode = new Map(modules.map((m) => [m.piece.nodeId, m] as const));
+  const files: Record<string, string> = {
+    '.gitignore': GITIGNORE,
+    'README.md': renderReadme(options.name, options.requirements, modules),
+    'package.json': renderPackageJson(options.name),
+    'tsconfig.json': renderTsconfig(),
+    'src/index.ts': renderIndex(options.name, modules),
+  };
+  for (const module of modules) {
+    files[module.sourcePath] = renderModule(module, byNode);
+    files[module.testPath] = renderTestFile(module);
+  }
+  return Object.fromEntries(Object.entries(files).sort(([a], [b]) => compareCodeUnits(a, b)));
+}
+
+function renderIndex(name: string, modules: readonly PlannedModule[]): string {
+  const lines = [...modules]
+    .sort((a, b) => compareCodeUnits(a.moduleName, b.moduleName))
+    .map((m) => `export { ${m.piece.spec.signature.entryPoint} } from './${m.moduleName}.js';`);
+  return `// Public entry of ${name}: every verified function.\n${lines.join('\n')}\n`;
+}

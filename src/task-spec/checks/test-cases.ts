@@ -1,0 +1,196 @@
+/**
+ * @module task-spec/checks/test-cases
+ * Visible test cases checked against the signature: as many arguments as inputs, each argument (and `expected`)
+ * a value of its declared type, and no `NaN` expected (it never equals a result in a test; a postcondition such
+ * as `Number.isNaN(result)` says it).
+ */
+import type { SpecIssue } from '../spec-validation-error.js';
+import type { TaskSpec } from '../task-spec.js';
+import type { TypeRef } from '../type-ref-model.js';
+import { previewSpecValue, specIssue } from './issue.js';
+
+/** Words for a type: `a number`, `a list of integers`. */
+export function describeType(type: TypeRef): string {
+  switch (type.kind) {
+    case 'number':
+      return 'a number';
+    case 'integer':
+      return 'an integer';
+    case 'float':
+      return 'a number (float)';
+    case 'string':
+      return 'a string';
+    case 'boolean':
+      return 'true or false';
+    case 'null':
+      return 'null';
+    case 'any':
+      return 'any value';
+    case 'array':
+      return 'a list';
+    case 'tuple':
+      return `a list of ${type.elements.length} element${type.elements.length === 1 ? '' : 's'} (a tuple)`;
+    case 'record':
+      return 'a mapping (object)';
+    case 'object':
+      return `an object with keys ${type.fields.map((f) => `${f.name}${f.optional ? '?' : ''}`).join(', ') || '(none)'}`;
+    case 'union':
+      return type.members.map(describeType).join(' or ');
+    case 'optional':
+      return `${describeType(type.inner)} or null`;
+  }
+}
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+
+const acceptsNull = (type: TypeRef): boolean => type.kind === 'null' || type.kind === 'optional' || type.kind === 'any';
+
+/**
+ * Why `value` is not a value of `type`, as `element 1: got "a", expected a number`, or undefined when it is.
+ * Values nest at most as deep as the loader allows (64 levels), so the recursion is bounded.
+ */
+export function valueMismatch(value: unknown, type: TypeRef, at = ''): string | undefined {
+  const fail = (): string => `${at === '' ? '' : `${at}: `}got ${previewSpecValue(value)}, expected ${describeType(type)}`;
+  switch (type.kind) {
+    case 'any':
+      return undefined;
+    case 'number':
+    case 'float':
+      return typeof value === 'number' ? undefined : fail();
+    case 'integer':
+      return typeof value === 'number' && Number.isInteger(value) ? undefined : fail();
+    case 'string':
+      return typeof value === 'string' ? undefined : fail();
+    case 'boolean':
+      return typeof value === 'boolean' ? undefined : fail();
+    case 'null':
+      return value === null || value === undefined ? undefined : fail();
+    case 'optional':
+      return value === null || value === undefined ? undefined : valueMismatch(value, type.inner, at);
+    case 'union':
+      return type.members.some((member) => valueMismatch(value, member) === undefined) ? undefined : fail();
+    case 'array': {
+      if (!Array.isArray(value)) return fail();
+      for (const [index, item] of value.entries()) {
+        const inner = valueMismatch(item, type.element, `${at}${at === '' ? '' : ' '}element ${index}`);
+        if (inner !== undefined) return inner;
+      }
+      return undefined;
+    }
+    case 'tuple': {
+      if (!Array.isArray(value)) return fail();
+      let required = type.elements.length;
+      while (required > 0 && acceptsNull(type.elements[required - 1] as TypeRef)) required -= 1;
+      if (value.length < required || value.length > type.elements.length) return fail();
+      for (const [index, item] of value.entries()) {
+        const inner = valueMismatch(item, type.elements[index] as TypeRef, `${at}${at === '' ? '' : ' '}element ${index}`);
+        if (inner !== undefined) return inner;
+      }
+      return undefined;
+    }
+    case 'record': {
+      if (!isPlainObject(value)) return fail();
+      for (const [key, item] of Object.entries(value)) {
+        const inner = valueMismatch(item, type.value, `${at}${at === '' ? '' : ' '}key ${JSON.stringify(key)}`);
+        if (inner !== undefined) return inner;
+      }
+      return undefined;
+    }
+    case 'object': {
+      if (!isPlainObject(value)) return fail();
+      const known = new Set(type.fields.map((field) => field.name));
+      const extra = Object.keys(value).find((key) => !known.has(key));
+      if (extra !== undefined) return `${at}${at === '' ? '' : ' '}key ${JSON.stringify(extra)}: not a key of ${describeType(type)}`;
+      for (const field of type.fields) {
+        const where = `${at}${at === '' ? '' : ' '}key ${JSON.stringify(field.name)}`;
+        if (!Object.hasOwn(value, field.name)) {
+          if (field.optional || acceptsNull(field.type)) continue;
+          return `${where}: missing, expected ${describeType(field.type)}`;
+        }
+        const inner = valueMismatch(value[field.name], field.type, where);
+        if (inner !== undefined) return inner;
+      }
+      return undefined;
+    }
+  }
+}
+
+/** The path of the first NaN inside `value` (`''` for `value` itself), walked with an explicit stack. */
+function nanPath(value: unknown): string | undefined {
+  const stack: { readonly node: unknown; readonly path: string }[] = [{ node: value, path: '' }];
+  while (stack.length > 0) {
+    const { node, path } = stack.pop() as (typeof stack)[number];
+    if (typeof node === 'number' && Number.isNaN(node)) return path;
+    if (node === null || typeof node !== 'object') continue;
+    for (const [key, child] of Object.entries(node)) stack.push({ node: child, path: `${path}.${key}` });
+  }
+  return undefined;
+}
+
+/**
+ * How a parameter's description marks it as one a call may leave out, as the importers write it: TypeScript `s?`
+ * (`optional`), a default value (`default: 1`), a rest parameter (`rest parameter`, Python `variadic positional
+ * parameter (*args)`) or `**kwargs` (`variadic keyword parameter (**kwargs)`).
+ */
+const OMITTABLE = /^(optional\b|default: |rest parameter|variadic (positional|keyword) parameter)/;
+/** A rest parameter: a call may pass any number of arguments in its place. */
+const REST = /^(rest parameter|variadic positional parameter)/;
+
+/** How many arguments a call may pass: from the last input that cannot be left out, to all (or any, with a rest input). */
+function arity(spec: TaskSpec): { readonly min: number; readonly max: number; readonly rest: number | undefined } {
+  const inputs = spec.signature.inputs;
+  let min = inputs.length;
+  while (min > 0 && OMITTABLE.test(inputs[min - 1]?.description ?? '')) min -= 1;
+  const last = inputs.length - 1;
+  const rest = last >= 0 && REST.test(inputs[last]?.description ?? '') ? last : undefined;
+  const keywordOnly = last >= 0 && /^variadic keyword parameter/.test(inputs[last]?.description ?? '');
+  return { min, max: rest !== undefined ? Number.POSITIVE_INFINITY : keywordOnly ? last : inputs.length, rest };
+}
+
+/**
+ * Issues of `spec.testCases` against the signature. `types` are the parsed input types and output type; a `null`
+ * entry (an invalid type, reported elsewhere) is not checked.
+ */
+export function checkTestCases(
+  spec: TaskSpec,
+  source: string,
+  types: { readonly inputs: readonly (TypeRef | null)[]; readonly output: TypeRef | null },
+): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const parameters = spec.signature.inputs;
+  const signature = parameters.map((p) => `${p.name}: ${p.type}`).join(', ');
+  const { min, max, rest } = arity(spec);
+  const count = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
+  for (const [index, test] of spec.testCases.entries()) {
+    const path = `testCases.${index}`;
+    if (test.inputs.length < min || test.inputs.length > max) {
+      const expected = `${count} argument${max === 1 ? '' : 's'} (${signature || 'the signature has no inputs'})`;
+      issues.push(specIssue(source, `${path}.inputs`, test.inputs, expected, `${test.inputs.length} argument${test.inputs.length === 1 ? '' : 's'} ${previewSpecValue(test.inputs)}`));
+      continue;
+    }
+    for (const [position, parameter] of parameters.entries()) {
+      if (position >= test.inputs.length || position === rest) break;
+      const type = types.inputs[position];
+      if (type === null || type === undefined) continue;
+      const value = test.inputs[position];
+      const mismatch = valueMismatch(value, type);
+      if (mismatch !== undefined) {
+        issues.push(specIssue(source, `${path}.inputs.${position}`, value, `${describeType(type)} for ${parameter.name}: ${parameter.type} (${mismatch})`));
+      }
+    }
+    if (test.expected === undefined || test.expectThrows) continue;
+    const nan = nanPath(test.expected);
+    if (nan !== undefined) {
+      const check = spec.language === 'python' ? 'math.isnan(result)' : 'Number.isNaN(result)';
+      issues.push(specIssue(source, `${path}.expected${nan}`, Number.NaN, `a value other than NaN (NaN never equals a result in a test; state it as a postcondition, e.g. ${check})`));
+      continue;
+    }
+    if (types.output === null) continue;
+    const mismatch = valueMismatch(test.expected, types.output);
+    if (mismatch !== undefined) {
+      issues.push(specIssue(source, `${path}.expected`, test.expected, `${describeType(types.output)} for the output type ${spec.signature.output.type} (${mismatch})`));
+    }
+  }
+  return issues;
+}

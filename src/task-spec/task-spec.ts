@@ -1,0 +1,165 @@
+/**
+ * @module task-spec/task-spec
+ * The formal specification of one atomic task (seed implementation guide §1.1): typed signature, contracts,
+ * test cases, properties and limits. The zod schema is the single source of truth: the TypeScript type, the
+ * exported JSON Schema and the loader's error messages all derive from it.
+ */
+import { z } from 'zod';
+
+/** Target languages the engine can generate and verify. */
+export const LanguageSchema = z.enum(['typescript', 'python']);
+/** A target language: `typescript` or `python`. */
+export type Language = z.infer<typeof LanguageSchema>;
+
+/**
+ * One typed parameter. `type` is written in the target language's own syntax (`number[]`, `List[int]`,
+ * `Record<string, number>`, `Optional[str]`), parsed by `parseTypeRef`.
+ */
+export const ParameterSchema = z
+  .object({
+    name: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier'),
+    type: z.string().min(1),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Parameter = z.infer<typeof ParameterSchema>;
+
+/** The function's typed signature: entry point name, ordered inputs and the output type. */
+export const SignatureSchema = z
+  .object({
+    /** Name of the function the candidate must define (HumanEval `entry_point`). */
+    entryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier'),
+    inputs: z.array(ParameterSchema).default([]),
+    output: z.object({ type: z.string().min(1), description: z.string().optional() }).strict(),
+  })
+  .strict();
+export type Signature = z.infer<typeof SignatureSchema>;
+
+/**
+ * A visible test case: positional arguments and the expected return value, both as JSON values
+ * (Python tuples become arrays; `null` stands for `None`/`null`). `expected` may be omitted to
+ * only require that the call returns without throwing.
+ */
+export const TestCaseSchema = z
+  .object({
+    inputs: z.array(z.unknown()),
+    expected: z.unknown().optional(),
+    /** When true the call is expected to throw (any exception). Default false. */
+    expectThrows: z.boolean().default(false),
+    description: z.string().optional(),
+  })
+  .strict();
+export type TestCase = z.infer<typeof TestCaseSchema>;
+
+/**
+ * A property that must hold for every generated input: a boolean expression in the target language over the
+ * input names and `result`.
+ */
+export const PropertySchema = z
+  .object({
+    name: z.string().min(1),
+    expression: z.string().min(1),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Property = z.infer<typeof PropertySchema>;
+
+/** Limits on the candidate and its run. Units are in the names. */
+export const LimitsSchema = z
+  .object({
+    /** Maximum non-blank lines of the candidate. Default 80. */
+    maxLines: z.number().int().positive().default(80),
+    /** Maximum cyclomatic complexity of any function in the candidate. Default 15. */
+    maxComplexity: z.number().int().positive().default(15),
+    /** Wall-clock limit of one call of the entry point, in ms. Default 2000. */
+    timeoutMs: z.number().int().positive().default(2000),
+    /** Token cap for one sample; longer samples are red-flagged. Default 512. */
+    maxOutputTokens: z.number().int().positive().default(512),
+  })
+  .strict();
+export type Limits = z.infer<typeof LimitsSchema>;
+
+/** Kinds of task. `function` is the atomic unit `solve` handles. */
+export const TaskTypeSchema = z.enum(['function', 'module', 'class', 'test', 'refactor', 'documentation']);
+export type TaskType = z.infer<typeof TaskTypeSchema>;
+
+/**
+ * A task specification (seed implementation guide §1.1).
+ *
+ * `stub` is the code prefix a completion-style model continues (a HumanEval prompt: imports, signature and
+ * docstring). When absent it is rendered from the signature and description (see `renderStub`).
+ */
+export const TaskSpecSchema = z
+  .object({
+    id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'letters, digits and _ . : / -'),
+    name: z.string().min(1),
+    description: z.string().min(1),
+    taskType: TaskTypeSchema.default('function'),
+    language: LanguageSchema,
+    signature: SignatureSchema,
+    stub: z.string().optional(),
+    /** Boolean expressions over the inputs that callers guarantee. */
+    preconditions: z.array(z.string().min(1)).default([]),
+    /** Boolean expressions over the inputs and `result` that must hold after every call. */
+    postconditions: z.array(z.string().min(1)).default([]),
+    /** Boolean expressions that must hold before and after every call. */
+    invariants: z.array(z.string().min(1)).default([]),
+    testCases: z.array(TestCaseSchema).default([]),
+    properties: z.array(PropertySchema).default([]),
+    limits: LimitsSchema.default(LimitsSchema.parse({})),
+    /**
+     * Tolerance of float comparisons (test expectations, advisory tests): `|a - b| <= max(absolute, relative *
+     * max(|a|, |b|))`. Integers always compare exactly. Default relative 1e-9, absolute 1e-12.
+     */
+    floatTolerance: z
+      .object({ relative: z.number().min(0).max(1).default(1e-9), absolute: z.number().min(0).default(1e-12) })
+      .strict()
+      .optional(),
+    /** Higher runs first among ready tasks. Default 0. */
+    priority: z.number().int().default(0),
+    /** Ids of tasks whose verified code this one may use. */
+    dependencies: z.array(z.string()).default([]),
+    /**
+     * Verified code of the task's dependencies that the candidate may call (seed guide: execute with retrieved
+     * context). Shown in the prompt, prepended to the candidate before verification and voting; the candidate must
+     * not redefine it. Never counted against `limits.maxLines`. Usually filled in by `zerr build`, not by hand.
+     */
+    contextCode: z.string().optional(),
+    /** Free-form provenance (dataset, problem id, licence). Never shown to the model. */
+    metadata: z.record(z.string(), z.string()).default({}),
+  })
+  .strict();
+
+/** A validated task specification (output of {@link TaskSpecSchema}, defaults applied). */
+export type TaskSpec = z.infer<typeof TaskSpecSchema>;
+/** A task specification as written by a user (defaults not yet applied). */
+export type TaskSpecInput = z.input<typeof TaskSpecSchema>;
+
+/**
+ * The exact text prepended to every candidate of `spec`: `contextCode`, followed by a newline when it does not end
+ * in one; the empty string when the spec has no (or an empty) `contextCode`. Shared by candidate assembly and the
+ * line count of the static-analysis layer, so both cut the candidate at the same place.
+ */
+export function contextPrefix(spec: Pick<TaskSpec, 'contextCode'>): string {
+  const context = spec.contextCode ?? '';
+  if (context === '') return '';
+  return context.endsWith('\n') ? context : `${context}\n`;
+}
+
+/**
+ * Tests kept apart from the spec for scoring only (HumanEval `check`, MultiPL-E `tests`). The engine never sees
+ * them while choosing a candidate.
+ */
+export interface HiddenTests {
+  readonly language: Language;
+  /** A test program in the target language, appended after the candidate's code. */
+  readonly program: string;
+  /** Code appended after `program` to run it, e.g. `check(has_close_elements)` for HumanEval. */
+  readonly runner: string;
+}
+
+/** An imported benchmark problem: the spec the engine sees, and the hidden tests it never sees. */
+export interface BenchmarkProblem {
+  readonly spec: TaskSpec;
+  readonly hidden: HiddenTests;
+}

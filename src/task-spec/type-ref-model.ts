@@ -1,0 +1,62 @@
+/**
+ * @module task-spec/type-ref-model
+ * The language-neutral type model of a spec signature ({@link TypeRef}) and its union builder, shared by the
+ * parsers in `type-ref.ts` and `simple-typescript-type.ts`.
+ */
+
+/** A field of an object type (`{ a: number; b?: string }`). */
+export interface TypeRefField {
+  readonly name: string;
+  readonly type: TypeRef;
+  /** True for `b?: T` (the key may be absent). */
+  readonly optional: boolean;
+}
+
+/**
+ * A language-neutral type.
+ *
+ * - `number`: TypeScript `number` (integer or float); `integer`: Python `int`; `float`: Python `float`.
+ * - `null`: `null`, `undefined`, `void`, Python `None`.
+ * - `any`: `any`, `unknown`, `Any`, `object`, and every type the parsers do not understand.
+ * - `array`: `T[]`, `Array<T>`, `List[T]`, `Tuple[T, ...]`, bare `list`.
+ * - `tuple`: `[A, B]`, `Tuple[A, B]`.
+ * - `record`: `Record<K, V>`, `{ [key: string]: V }`, `Map<K, V>`, `Dict[K, V]`, bare `dict`.
+ * - `object`: `{ a: number; b?: string }`.
+ * - `union`: two or more members, flattened, without duplicates and without `null`.
+ * - `optional`: a type or `null` - `Optional[T]`, `Union[T, None]`, `T | null`, `T | undefined`.
+ */
+export type TypeRef =
+  | { readonly kind: 'number' | 'integer' | 'float' | 'string' | 'boolean' | 'null' | 'any' }
+  | { readonly kind: 'array'; readonly element: TypeRef }
+  | { readonly kind: 'tuple'; readonly elements: readonly TypeRef[] }
+  | { readonly kind: 'record'; readonly key: TypeRef; readonly value: TypeRef }
+  | { readonly kind: 'object'; readonly fields: readonly TypeRefField[] }
+  | { readonly kind: 'union'; readonly members: readonly TypeRef[] }
+  | { readonly kind: 'optional'; readonly inner: TypeRef };
+
+/** Shorthands for the leaf types. */
+export const ANY: TypeRef = { kind: 'any' };
+const NULL: TypeRef = { kind: 'null' };
+
+/**
+ * Builds a normalised union: nested unions are flattened, duplicates (by structure) removed, and a `null`
+ * member turns the rest into `optional` (`A | B | null` -> optional(union(A, B))). `any` absorbs everything.
+ */
+export function unionOf(members: readonly TypeRef[]): TypeRef {
+  const flat: TypeRef[] = [];
+  let hasNull = false;
+  const add = (member: TypeRef): void => {
+    if (member.kind === 'union') member.members.forEach(add);
+    else if (member.kind === 'optional') {
+      hasNull = true;
+      add(member.inner);
+    } else if (member.kind === 'null') hasNull = true;
+    else if (!flat.some((seen) => JSON.stringify(seen) === JSON.stringify(member))) flat.push(member);
+  };
+  members.forEach(add);
+  if (flat.some((member) => member.kind === 'any')) return ANY;
+  const [first] = flat;
+  const core: TypeRef | undefined = flat.length === 0 ? undefined : flat.length === 1 && first ? first : { kind: 'union', members: flat };
+  if (core === undefined) return NULL;
+  return hasNull ? { kind: 'optional', inner: core } : core;
+}
