@@ -7,7 +7,7 @@
  * agreement (§2.2: class size x tests passed) folded into first-to-ahead-by-k voting.
  */
 import type { CallOutcome } from '../sandbox/candidate-runner.js';
-import type { TestCase } from '../task-spec/task-spec.js';
+import { expectsThrow, type TestCase } from '../task-spec/task-spec.js';
 import { valuesEqual } from '../verify/values-equal.js';
 
 /** Default share of the best class's advisory passes a class needs to stay eligible. */
@@ -19,7 +19,7 @@ export function advisoryPasses(tests: readonly TestCase[], outcomes: readonly (C
   tests.forEach((test, index) => {
     const outcome = outcomes[index];
     if (outcome === undefined) return;
-    if (test.expectThrows) {
+    if (expectsThrow(test)) {
       if (outcome.kind === 'error') passed += 1;
     } else if (outcome.kind === 'value' && valuesEqual(outcome.value, test.expected)) {
       passed += 1;

@@ -290,7 +290,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
 
     const run = await runCandidate(code);
     const signature = run.kind === 'ran'
-      ? semanticSignature(run.outcomes)
+      ? semanticSignature(run.outcomes, { ...(spec.signature.output.compare ? { compare: spec.signature.output.compare } : {}) })
       : semanticSignature([{ kind: 'error', errorType: `run-${run.reason}`, message: run.reason }]);
     await deps.store.recordVote(runId, { taskId: spec.id, sampleIndex: index, classKey: signature.classKey, signature: signature.signature });
     const advisoryPassed = advisory.length === 0 || run.kind !== 'ran' ? 0 : advisoryPasses(advisory, run.outcomes.slice(inputs.length));

@@ -9,7 +9,7 @@
  */
 import type { SpecIssue } from '../task-spec/spec-validation-error.js';
 import { SpecCheckError } from '../task-spec/spec-check-error.js';
-import type { TaskSpec } from '../task-spec/task-spec.js';
+import { expectsThrow, type TaskSpec } from '../task-spec/task-spec.js';
 import { renderCall } from '../verify/render-value.js';
 import type { SandboxJudge } from '../verify/judge/sandbox-judge.js';
 import { specCheckPlan, type CheckVerdict } from '../verify/contracts/check-plan.js';
@@ -60,7 +60,7 @@ export async function checkSpecPreconditions(spec: TaskSpec, options: CheckPreco
   if (spec.preconditions.length + spec.invariants.length === 0) return [];
   const source = options.source ?? 'spec';
   const plan = specCheckPlan(spec, []);
-  const visible = spec.testCases.flatMap((test, index) => (test.expectThrows ? [] : [{ index, args: test.inputs }]));
+  const visible = spec.testCases.flatMap((test, index) => (expectsThrow(test) ? [] : [{ index, args: test.inputs }]));
   const generated = generateInputs({ spec, count: options.generatedInputs ?? 100, seed: options.seed ?? 42 });
   const calls = [...visible.map((v) => v.args), ...generated];
   const judged = await options.judge.judge({

@@ -47,6 +47,41 @@ describe('checkSpecSync: good specs pass', () => {
   });
 });
 
+describe('checkSpecSync: comparators and expected exceptions', () => {
+  it('accepts unordered, set and partial where they apply, and an expected exception by type and message', () => {
+    const spec = ts({
+      signature: { entryPoint: 'f', inputs: [{ name: 'xs', type: 'number[]' }, { name: 'k', type: 'number' }], output: { type: 'number[]', compare: 'unordered' } },
+      testCases: [
+        { inputs: [[3, 1], 1], expected: [1, 3] },
+        { inputs: [[3, 3], 1], expected: [3], compare: 'set' },
+        { inputs: [[1], -1], throws: { type: 'RangeError', message: '^k must be (positive|zero)' } },
+        { inputs: [[0.1], 1], expected: [0.1], tolerance: { relative: 1e-3, absolute: 0 } },
+      ],
+    } as Partial<TaskSpecInput>);
+    expect(checkSpecSync(spec, 's')).toEqual([]);
+    const objects = ts({ output: '{ id: number; name: string }', testCases: [{ inputs: [[1], 1], expected: { id: 1 }, compare: 'partial' }] });
+    expect(checkSpecSync(objects, 's')).toEqual([]); // a partial pattern may leave required keys out
+  });
+
+  it('refuses a message pattern that is not a regular expression, a value and an exception together, and list comparators on a non-list', () => {
+    const spec = ts({
+      output: 'number',
+      testCases: [
+        { inputs: [[1], 1], throws: { message: 'bad (' } },
+        { inputs: [[1], 1], expected: 1, throws: { type: 'Error' } },
+        { inputs: [[1], 1], expected: 1, compare: 'set' },
+      ],
+    });
+    const issues = checkSpecSync(spec, 'c.yaml');
+    expect(paths(issues)).toEqual(['testCases.0.throws.message', 'testCases.1.expected', 'testCases.2.compare']);
+    expect(issues[0]?.message).toMatch(/^c\.yaml: testCases\.0\.throws\.message: got "bad \(", expected a regular expression in JavaScript syntax \(.*\)$/);
+    expect(issues[1]?.message).toBe('c.yaml: testCases.1.expected: got 1, expected no expected value in a test that expects an exception (throws)');
+    expect(issues[2]?.message).toBe("c.yaml: testCases.2.compare: got \"set\", expected 'exact' or 'partial' for the output type number ('set' compares lists)");
+    const output = ts({ signature: { entryPoint: 'f', inputs: [], output: { type: 'string', compare: 'unordered' } } } as Partial<TaskSpecInput>);
+    expect(paths(checkSpecSync(output, 's'))).toEqual(['signature.output.compare']);
+  });
+});
+
 describe('checkSpecSync: issues name the field, the value and what was expected', () => {
   it('reports every issue of a spec at once, with its source', () => {
     const spec = ts({

@@ -24,13 +24,38 @@ export const ParameterSchema = z
   .strict();
 export type Parameter = z.infer<typeof ParameterSchema>;
 
+/**
+ * How a returned value is compared with an expected one (docs/spec.md, "How results are compared"):
+ * - `exact` (default): by the declared type - integers exactly, floats within the tolerance, lists in order;
+ * - `unordered`: a list with the same elements as many times each, in any order (a multiset);
+ * - `set`: a list with the same distinct elements; order and repeats ignored;
+ * - `partial`: the expected value is a deep-partial pattern - an object needs only the expected keys (more are
+ *   allowed), lists the same length, each element matched the same way.
+ */
+export const ComparatorSchema = z.enum(['exact', 'unordered', 'set', 'partial']);
+export type Comparator = z.infer<typeof ComparatorSchema>;
+
+/** Tolerance of float comparisons: `|a - b| <= max(absolute, relative * max(|a|, |b|))`. */
+export const FloatToleranceSchema = z
+  .object({ relative: z.number().min(0).max(1).default(1e-9), absolute: z.number().min(0).default(1e-12) })
+  .strict();
+
 /** The function's typed signature: entry point name, ordered inputs and the output type. */
 export const SignatureSchema = z
   .object({
     /** Name of the function the candidate must define (HumanEval `entry_point`). */
     entryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier'),
     inputs: z.array(ParameterSchema).default([]),
-    output: z.object({ type: z.string().min(1), description: z.string().optional() }).strict(),
+    output: z.object({
+      type: z.string().min(1),
+      description: z.string().optional(),
+      /**
+       * How every test's expected value is compared (a test's own `compare` wins). `unordered` and `set` also
+       * group candidates into behaviour classes by the sorted (and, for `set`, de-duplicated) list, so that two
+       * answers in different orders vote together. Default `exact`.
+       */
+      compare: ComparatorSchema.optional(),
+    }).strict(),
   })
   .strict();
 export type Signature = z.infer<typeof SignatureSchema>;
@@ -46,10 +71,25 @@ export const TestCaseSchema = z
     expected: z.unknown().optional(),
     /** When true the call is expected to throw (any exception). Default false. */
     expectThrows: z.boolean().default(false),
+    /**
+     * The exception the call must throw (implies `expectThrows`): `type`, the exception's class name exactly as
+     * the language names it (`ValueError`, `RangeError`); `message`, a regular expression (JavaScript syntax) the
+     * message must match somewhere. Either may be left out.
+     */
+    throws: z.object({ type: z.string().min(1).optional(), message: z.string().min(1).optional() }).strict().optional(),
+    /** How `expected` is compared with the result; default the output's `compare`, else `exact`. */
+    compare: ComparatorSchema.optional(),
+    /** Float tolerance of this test; default the spec's `floatTolerance`. */
+    tolerance: FloatToleranceSchema.optional(),
     description: z.string().optional(),
   })
   .strict();
 export type TestCase = z.infer<typeof TestCaseSchema>;
+
+/** Whether the test expects the call to throw: `expectThrows`, or an expected exception (`throws`). */
+export function expectsThrow(test: Pick<TestCase, 'expectThrows' | 'throws'>): boolean {
+  return test.expectThrows || test.throws !== undefined;
+}
 
 /**
  * A property that must hold for every generated input: a boolean expression in the target language over the
@@ -111,10 +151,7 @@ export const TaskSpecSchema = z
      * Tolerance of float comparisons (test expectations, advisory tests): `|a - b| <= max(absolute, relative *
      * max(|a|, |b|))`. Integers always compare exactly. Default relative 1e-9, absolute 1e-12.
      */
-    floatTolerance: z
-      .object({ relative: z.number().min(0).max(1).default(1e-9), absolute: z.number().min(0).default(1e-12) })
-      .strict()
-      .optional(),
+    floatTolerance: FloatToleranceSchema.optional(),
     /** Higher runs first among ready tasks. Default 0. */
     priority: z.number().int().default(0),
     /** Ids of tasks whose verified code this one may use. */

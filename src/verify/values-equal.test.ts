@@ -40,6 +40,27 @@ describe('valuesEqual', () => {
     expect(valuesEqual([1], { 0: 1 })).toBe(false);
   });
 
+  test('comparators: unordered is a multiset, set ignores repeats, partial needs only the expected keys', () => {
+    const floats = { kind: 'array', element: { kind: 'float' } } as const;
+    expect(valuesEqual([3, 1, 2], [1, 2, 3], { compare: 'unordered' })).toBe(true);
+    expect(valuesEqual([3, 1, 2], [1, 2, 3])).toBe(false); // exact keeps the order
+    expect(valuesEqual([1, 1, 2], [1, 2, 2], { compare: 'unordered' })).toBe(false); // multiplicities count
+    expect(valuesEqual([1, 2], [1, 2, 2], { compare: 'unordered' })).toBe(false);
+    expect(valuesEqual([0.30000000000000004, 0.1], [0.1, 0.3], { compare: 'unordered', type: floats })).toBe(true);
+    expect(valuesEqual([[2, 1], [3]], [[3], [2, 1]], { compare: 'unordered' })).toBe(true); // only the top level is unordered
+    expect(valuesEqual([[2, 1], [3]], [[3], [1, 2]], { compare: 'unordered' })).toBe(false);
+    expect(valuesEqual([1, 1, 2], [2, 1], { compare: 'set' })).toBe(true);
+    expect(valuesEqual([1, 3], [1, 2], { compare: 'set' })).toBe(false);
+    expect(valuesEqual([1, 2], [1, 2, 3], { compare: 'set' })).toBe(false);
+    expect(valuesEqual('ab', ['a', 'b'], { compare: 'set' })).toBe(false); // not a list
+    expect(valuesEqual({ id: 1, name: 'a', extra: [1] }, { id: 1 }, { compare: 'partial' })).toBe(true);
+    expect(valuesEqual({ id: 1 }, { id: 1, name: 'a' }, { compare: 'partial' })).toBe(false); // a key the result lacks
+    expect(valuesEqual([{ id: 1, x: 0 }, { id: 2, x: 0 }], [{ id: 1 }, { id: 2 }], { compare: 'partial' })).toBe(true);
+    expect(valuesEqual([{ id: 1 }], [{ id: 1 }, { id: 2 }], { compare: 'partial' })).toBe(false); // lists keep their length
+    expect(valuesEqual({ a: { b: 1, c: 2 } }, { a: { b: 1 } }, { compare: 'partial' })).toBe(true); // deep
+    expect(valuesEqual({ a: { b: 1, c: 2 } }, { a: { b: 1 } })).toBe(false);
+  });
+
   test('property: every JSON value equals itself and its JSON round trip', () => {
     fc.assert(fc.property(fc.jsonValue(), (v) => valuesEqual(v, JSON.parse(JSON.stringify(v)))));
   });

@@ -4,6 +4,7 @@
  * engine over plain data decoded from the sandbox): integers exactly, floats within a tolerance, structures
  * structurally.
  */
+import type { Comparator } from '../task-spec/task-spec.js';
 import type { TypeRef } from '../task-spec/type-ref.js';
 
 /** Tolerance of float comparison: `|a - b| <= max(absolute, relative * max(|a|, |b|))`. */
@@ -21,6 +22,12 @@ export interface ValuesEqualOptions {
   readonly type?: TypeRef;
   /** Float tolerance. Default {@link DEFAULT_FLOAT_TOLERANCE}. */
   readonly tolerance?: FloatTolerance;
+  /**
+   * `exact` (default), `unordered` (a list: the same elements as many times each, in any order), `set` (a list: the
+   * same distinct elements) or `partial` (the expected value is a deep-partial pattern: objects need only its
+   * keys). Elements and values are compared as `exact` does, by the declared element type.
+   */
+  readonly compare?: Comparator;
 }
 
 /**
@@ -34,10 +41,39 @@ export interface ValuesEqualOptions {
  *   the same own keys and pairwise equal values; everything else: `Object.is`.
  */
 export function valuesEqual(actual: unknown, expected: unknown, options: ValuesEqualOptions = {}): boolean {
-  return equal(actual, expected, options.type, options.tolerance ?? DEFAULT_FLOAT_TOLERANCE);
+  const tolerance = options.tolerance ?? DEFAULT_FLOAT_TOLERANCE;
+  switch (options.compare ?? 'exact') {
+    case 'unordered':
+      return Array.isArray(actual) && Array.isArray(expected) && actual.length === expected.length &&
+        matchesEach(expected, actual, elementType(options.type, 0), tolerance, true);
+    case 'set': {
+      if (!Array.isArray(actual) || !Array.isArray(expected)) return false;
+      const element = elementType(options.type, 0);
+      return matchesEach(expected, actual, element, tolerance, false) && matchesEach(actual, expected, element, tolerance, false);
+    }
+    case 'partial':
+      return equal(actual, expected, options.type, tolerance, true);
+    default:
+      return equal(actual, expected, options.type, tolerance);
+  }
 }
 
-function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, tolerance: FloatTolerance): boolean {
+/**
+ * Whether every element of `wanted` equals some element of `pool`; with `once`, each element of `pool` matches at
+ * most one (a greedy matching, exact for values whose equality is transitive - all but floats at the tolerance's
+ * edge). Quadratic in the list length.
+ */
+function matchesEach(wanted: readonly unknown[], pool: readonly unknown[], type: TypeRef | undefined, tolerance: FloatTolerance, once: boolean): boolean {
+  const used = new Array<boolean>(pool.length).fill(false);
+  return wanted.every((value) => {
+    const index = pool.findIndex((candidate, i) => !(once && used[i] === true) && equal(candidate, value, type, tolerance));
+    if (index < 0) return false;
+    used[index] = true;
+    return true;
+  });
+}
+
+function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, tolerance: FloatTolerance, partial = false): boolean {
   if (actual === expected) return true;
   if (actual == null && expected == null) return true;
   const t = type?.kind === 'optional' ? type.inner : type;
@@ -46,20 +82,21 @@ function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, to
   if (a !== undefined && b !== undefined) return numbersEqual(a, b, t, tolerance);
   if (Array.isArray(actual) || Array.isArray(expected)) {
     if (!Array.isArray(actual) || !Array.isArray(expected) || actual.length !== expected.length) return false;
-    return actual.every((value, i) => equal(value, expected[i], elementType(t, i), tolerance));
+    return actual.every((value, i) => equal(value, expected[i], elementType(t, i), tolerance, partial));
   }
   if (typeof actual === 'object' && typeof expected === 'object' && actual !== null && expected !== null) {
     const ka = Object.keys(actual);
     const kb = Object.keys(expected);
-    if (ka.length !== kb.length) return false;
+    if (!partial && ka.length !== kb.length) return false;
     const ra = actual as Record<string, unknown>;
     const rb = expected as Record<string, unknown>;
-    return kb.every((k) => Object.hasOwn(ra, k) && equal(ra[k], rb[k], fieldType(t, k), tolerance));
+    return kb.every((k) => Object.hasOwn(ra, k) && equal(ra[k], rb[k], fieldType(t, k), tolerance, partial));
   }
   return Object.is(actual, expected);
 }
 
 function elementType(type: TypeRef | undefined, index: number): TypeRef | undefined {
+  if (type?.kind === 'optional') return elementType(type.inner, index);
   if (type?.kind === 'array') return type.element;
   if (type?.kind === 'tuple') return type.elements[index];
   return undefined;

@@ -14,6 +14,18 @@ describe('semanticSignature', () => {
     expect(a.classKey).toMatch(/^[0-9a-f]{16}$/);
   });
 
+  it('with the output compared unordered or as a set, answers in another order (or repeated, for set) share a class', () => {
+    const key = (v: unknown, compare?: 'exact' | 'unordered' | 'set') => semanticSignature([value(v)], compare ? { compare } : {}).classKey;
+    expect(key([3, 1, 2], 'unordered')).toBe(key([1, 2, 3], 'unordered'));
+    expect(key([{ b: 1, a: 2 }, [2, 1]], 'unordered')).toBe(key([[2, 1], { a: 2, b: 1 }], 'unordered'));
+    expect(key([1, 1, 2], 'unordered')).not.toBe(key([1, 2, 2], 'unordered')); // multiplicities count
+    expect(key([1, 1, 2], 'set')).toBe(key([2, 1], 'set'));
+    expect(key([1, 3], 'set')).not.toBe(key([1, 2], 'set'));
+    expect(key([3, 1, 2], 'exact')).not.toBe(key([1, 2, 3], 'exact'));
+    expect(key([3, 1, 2])).toBe(key([3, 1, 2], 'exact')); // the default, and what earlier runs recorded
+    expect(key('cab', 'unordered')).not.toBe(key('abc', 'unordered')); // only lists are reordered
+  });
+
   it('gives different keys for different outputs', () => {
     const base = semanticSignature([value([1, 2, 3]), value(true)]);
     for (const other of [

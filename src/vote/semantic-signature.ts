@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { CallOutcome } from '../sandbox/candidate-runner.js';
+import type { Comparator } from '../task-spec/task-spec.js';
 
 /** A candidate's behaviour, canonicalised, and its short class key. */
 export interface SemanticSignature {
@@ -31,20 +32,28 @@ const SIGNIFICANT_DIGITS = 12;
  *   may violate the task's unstated preconditions, and two correct candidates then fail differently on them
  *   (`IndexError` vs `ValueError`, `TypeError` vs `RangeError`) - splitting them would starve the correct class of
  *   votes for a difference no caller can observe on valid inputs;
- * - a call past its time limit becomes `"timeout"`.
+ * - a call past its time limit becomes `"timeout"`;
+ * - with the output's comparator `unordered`, a returned list is sorted (by the canonical JSON of its elements), and
+ *   with `set` also de-duplicated, so that answers in different orders fall in one class (the spec said the order
+ *   does not matter). `exact` and `partial` keep lists as they are.
  *
  * Never throws; cyclic values are replaced by `{"$cycle":true}`.
  */
-export function semanticSignature(outcomes: readonly CallOutcome[]): SemanticSignature {
-  const signature = JSON.stringify(outcomes.map(canonicalOutcome));
+export function semanticSignature(outcomes: readonly CallOutcome[], options: { readonly compare?: Comparator } = {}): SemanticSignature {
+  const signature = JSON.stringify(outcomes.map((outcome) => canonicalOutcome(outcome, options.compare ?? 'exact')));
   const classKey = createHash('sha256').update(signature).digest('hex').slice(0, 16);
   return { signature, classKey };
 }
 
-function canonicalOutcome(outcome: CallOutcome): unknown {
+function canonicalOutcome(outcome: CallOutcome, compare: Comparator): unknown {
   switch (outcome.kind) {
-    case 'value':
-      return { value: canonicalValue(outcome.value, new Set()) };
+    case 'value': {
+      const value = canonicalValue(outcome.value, new Set());
+      if ((compare !== 'unordered' && compare !== 'set') || !Array.isArray(value)) return { value };
+      const keyed = value.map((item: unknown) => ({ item, key: JSON.stringify(item) })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      const kept = compare === 'set' ? keyed.filter((entry, i) => i === 0 || entry.key !== keyed[i - 1]?.key) : keyed;
+      return { value: kept.map((entry) => entry.item) };
+    }
     case 'error':
       return 'error';
     case 'timeout':

@@ -5,7 +5,7 @@
  */
 import type { ChatMessage, CompletionStyle } from '../../llm/language-model.js';
 import { renderStub } from '../../task-spec/render-stub.js';
-import { contextPrefix, type TaskSpec } from '../../task-spec/task-spec.js';
+import { contextPrefix, expectsThrow, type TaskSpec } from '../../task-spec/task-spec.js';
 import type { PromptVariant } from './prompt-variants.js';
 
 /** What the sampler sends for one sample. */
@@ -46,7 +46,7 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
   const examples = spec.testCases
     .slice(0, 5)
     .map((test) => `${spec.signature.entryPoint}(${test.inputs.map((v) => JSON.stringify(v)).join(', ')})` +
-      (test.expectThrows ? ' throws' : ` returns ${JSON.stringify(test.expected)}`))
+      (expectsThrow(test) ? ` throws${test.throws?.type === undefined ? '' : ` ${test.throws.type}`}` : ` returns ${JSON.stringify(test.expected)}`))
     .map((line) => `- ${line}`)
     .join('\n');
   const system =

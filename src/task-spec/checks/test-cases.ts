@@ -5,7 +5,7 @@
  * as `Number.isNaN(result)` says it).
  */
 import type { SpecIssue } from '../spec-validation-error.js';
-import type { TaskSpec } from '../task-spec.js';
+import { expectsThrow, type TaskSpec } from '../task-spec.js';
 import type { TypeRef } from '../type-ref-model.js';
 import { previewSpecValue, specIssue } from './issue.js';
 
@@ -161,6 +161,12 @@ export function checkTestCases(
   const parameters = spec.signature.inputs;
   const signature = parameters.map((p) => `${p.name}: ${p.type}`).join(', ');
   const { min, max, rest } = arity(spec);
+  const listLike = (type: TypeRef | null): boolean =>
+    type === null || type.kind === 'array' || type.kind === 'tuple' || type.kind === 'any' || (type.kind === 'optional' && listLike(type.inner));
+  const outputCompare = spec.signature.output.compare;
+  if ((outputCompare === 'unordered' || outputCompare === 'set') && !listLike(types.output)) {
+    issues.push(specIssue(source, 'signature.output.compare', outputCompare, `'exact' or 'partial' for the output type ${spec.signature.output.type} ('${outputCompare}' compares lists)`));
+  }
   const count = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
   for (const [index, test] of spec.testCases.entries()) {
     const path = `testCases.${index}`;
@@ -179,18 +185,45 @@ export function checkTestCases(
         issues.push(specIssue(source, `${path}.inputs.${position}`, value, `${describeType(type)} for ${parameter.name}: ${parameter.type} (${mismatch})`));
       }
     }
-    if (test.expected === undefined || test.expectThrows) continue;
+    issues.push(...checkComparison(spec, source, index, listLike(types.output)));
+    if (test.expected === undefined || expectsThrow(test)) continue;
     const nan = nanPath(test.expected);
     if (nan !== undefined) {
       const check = spec.language === 'python' ? 'math.isnan(result)' : 'Number.isNaN(result)';
       issues.push(specIssue(source, `${path}.expected${nan}`, Number.NaN, `a value other than NaN (NaN never equals a result in a test; state it as a postcondition, e.g. ${check})`));
       continue;
     }
-    if (types.output === null) continue;
+    if (types.output === null || (test.compare ?? outputCompare) === 'partial') continue; // a pattern may leave keys out
     const mismatch = valueMismatch(test.expected, types.output);
     if (mismatch !== undefined) {
       issues.push(specIssue(source, `${path}.expected`, test.expected, `${describeType(types.output)} for the output type ${spec.signature.output.type} (${mismatch})`));
     }
+  }
+  return issues;
+}
+
+/**
+ * Issues of test `index`'s comparison: an expected exception with an expected value too, a message pattern that is
+ * not a regular expression, `unordered` or `set` for an output that is not a list.
+ */
+function checkComparison(spec: TaskSpec, source: string, index: number, outputIsList: boolean): SpecIssue[] {
+  const test = spec.testCases[index];
+  if (test === undefined) return [];
+  const path = `testCases.${index}`;
+  const issues: SpecIssue[] = [];
+  if (test.throws !== undefined && test.expected !== undefined) {
+    issues.push(specIssue(source, `${path}.expected`, test.expected, 'no expected value in a test that expects an exception (throws)'));
+  }
+  const pattern = test.throws?.message;
+  if (pattern !== undefined) {
+    try {
+      void new RegExp(pattern, 'u');
+    } catch (error) {
+      issues.push(specIssue(source, `${path}.throws.message`, pattern, `a regular expression in JavaScript syntax (${error instanceof Error ? error.message : String(error)})`));
+    }
+  }
+  if ((test.compare === 'unordered' || test.compare === 'set') && !outputIsList) {
+    issues.push(specIssue(source, `${path}.compare`, test.compare, `'exact' or 'partial' for the output type ${spec.signature.output.type} ('${test.compare}' compares lists)`));
   }
   return issues;
 }

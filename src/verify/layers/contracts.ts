@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { CandidateRunner } from '../../sandbox/index.js';
-import type { TaskSpec } from '../../task-spec/task-spec.js';
+import { expectsThrow, type TaskSpec } from '../../task-spec/task-spec.js';
 import { generateInputs } from '../../vote/generate-inputs.js';
 import { parseOptions } from '../../errors/parse-options.js';
 import type { SandboxJudge } from '../judge/sandbox-judge.js';
@@ -114,7 +114,7 @@ function contractInputs(spec: TaskSpec, count: number, seed: number): unknown[][
     const key = JSON.stringify(args);
     if (!inputs.has(key)) inputs.set(key, [...args]);
   };
-  spec.testCases.filter((t) => !t.expectThrows).forEach((t) => add(t.inputs));
+  spec.testCases.filter((t) => !expectsThrow(t)).forEach((t) => add(t.inputs));
   if (count > 0) generateInputs({ spec, count, seed }).forEach(add);
   return [...inputs.values()];
 }

@@ -97,6 +97,43 @@ describe('verification layers', () => {
     expect(broken.reason).toContain('load-error');
   });
 
+  test('unit tests: expected exceptions by type and message pattern, in both languages', async () => {
+    const spec = TaskSpecSchema.parse({
+      ...pySpec,
+      testCases: [{ inputs: [[], -1], throws: { type: 'ValueError', message: '^threshold .* negative' } }],
+    });
+    const raising = (type: string, message: string) =>
+      `def has_close_elements(numbers, threshold):\n    if threshold < 0:\n        raise ${type}(${JSON.stringify(message)})\n    return False\n`;
+    expect((await unitTests.verify({ spec, candidate: { language: 'python', code: raising('ValueError', 'threshold -1 is negative') } })).status).toBe('pass');
+    const wrongType = await unitTests.verify({ spec, candidate: { language: 'python', code: raising('TypeError', 'threshold -1 is negative') } });
+    expect(wrongType.reason).toBe('test 1: has_close_elements([], -1) threw TypeError: threshold -1 is negative, expected it to throw ValueError with a message matching /^threshold .* negative/');
+    const wrongMessage = await unitTests.verify({ spec, candidate: { language: 'python', code: raising('ValueError', 'bad input') } });
+    expect(wrongMessage.status).toBe('fail');
+    expect(wrongMessage.reason).toContain('threw ValueError: bad input, expected it to throw ValueError with a message matching');
+    const returning = await unitTests.verify({ spec, candidate: { language: 'python', code: PY_CORRECT } });
+    expect(returning.reason).toBe('test 1: has_close_elements([], -1) returned false, expected it to throw ValueError with a message matching /^threshold .* negative/');
+    const tsThrows = TaskSpecSchema.parse({ ...tsSpec, testCases: [{ inputs: [[], -1], throws: { type: 'RangeError' } }] });
+    const rangeError = 'function has_close_elements(numbers: number[], threshold: number): boolean { if (threshold < 0) throw new RangeError("negative"); return false; }';
+    expect((await unitTests.verify({ spec: tsThrows, candidate: { language: 'typescript', code: rangeError } })).status).toBe('pass');
+    const plainError = rangeError.replace('RangeError', 'Error');
+    expect((await unitTests.verify({ spec: tsThrows, candidate: { language: 'typescript', code: plainError } })).reason).toContain('threw Error: negative, expected it to throw RangeError');
+  });
+
+  test('unit tests: a list compared in any order or as a set, per test or for the output', async () => {
+    const base = { ...tsSpec, signature: { ...tsSpec.signature, output: { type: 'number[]' } } };
+    const code = 'function has_close_elements(numbers: number[], threshold: number): number[] { return [...numbers].reverse(); }';
+    const run = (testCases: unknown[], output: Record<string, unknown> = { type: 'number[]' }) =>
+      unitTests.verify({ spec: TaskSpecSchema.parse({ ...base, signature: { ...base.signature, output }, testCases }), candidate: { language: 'typescript', code } });
+    expect((await run([{ inputs: [[1, 2, 3], 0], expected: [1, 2, 3] }])).reason).toBe('test 1: has_close_elements([1,2,3], 0) returned [3,2,1], expected [1,2,3]');
+    expect((await run([{ inputs: [[1, 2, 3], 0], expected: [1, 2, 3], compare: 'unordered' }])).status).toBe('pass');
+    expect((await run([{ inputs: [[1, 2, 3], 0], expected: [1, 2, 3] }], { type: 'number[]', compare: 'unordered' })).status).toBe('pass');
+    expect((await run([{ inputs: [[1, 1, 2], 0], expected: [1, 2], compare: 'set' }])).status).toBe('pass');
+    const unordered = await run([{ inputs: [[1, 1, 2], 0], expected: [1, 2, 2], compare: 'unordered' }]);
+    expect(unordered.reason).toBe('test 1: has_close_elements([1,1,2], 0) returned [2,1,1], expected [1,2,2] (compared in any order)');
+    // A test's own comparator wins over the output's.
+    expect((await run([{ inputs: [[1, 2], 0], expected: [1, 2], compare: 'exact' }], { type: 'number[]', compare: 'unordered' })).status).toBe('fail');
+  });
+
   test('unit tests: numbers are compared with a small tolerance', async () => {
     const spec = TaskSpecSchema.parse({
       ...tsSpec,

@@ -5,7 +5,7 @@
  * integers exactly, floats within the spec's `floatTolerance`, structures structurally.
  */
 import type { CallOutcome, CandidateRunner } from '../../sandbox/index.js';
-import type { TaskSpec, TestCase } from '../../task-spec/task-spec.js';
+import { expectsThrow, type TaskSpec, type TestCase } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { valuesEqual } from '../values-equal.js';
@@ -74,13 +74,41 @@ function judge(test: TestCase, index: number, outcome: CallOutcome, spec: TaskSp
   const call = renderCall(spec.signature.entryPoint, test.inputs);
   const fail = (message: string): TestCaseOutcome => ({ index, passed: false, outcome, message: `${call} ${message}` });
   if (outcome.kind === 'timeout') return fail(`timed out after ${spec.limits.timeoutMs} ms`);
-  if (test.expectThrows) {
-    return outcome.kind === 'error'
-      ? { index, passed: true, outcome }
-      : fail(`returned ${renderValue(outcome.value)}, expected it to throw`);
+  if (expectsThrow(test)) {
+    const wanted = describeThrows(test.throws);
+    if (outcome.kind !== 'error') return fail(`returned ${renderValue(outcome.value)}, expected it to throw${wanted}`);
+    const { type, message } = test.throws ?? {};
+    const thrown = `threw ${outcome.errorType}: ${outcome.message.slice(0, 200)}`;
+    if (type !== undefined && outcome.errorType !== type) return fail(`${thrown}, expected it to throw${wanted}`);
+    // The pattern was checked to compile when the spec was loaded (spec check); a bad one here fails the test.
+    if (message !== undefined && !safeTest(message, outcome.message)) return fail(`${thrown}, expected it to throw${wanted}`);
+    return { index, passed: true, outcome };
   }
   if (outcome.kind === 'error') return fail(`threw ${outcome.errorType}: ${outcome.message.slice(0, 200)}`);
-  const options = { type: parseTypeRef(spec.language, spec.signature.output.type), ...(spec.floatTolerance ? { tolerance: spec.floatTolerance } : {}) };
+  const compare = test.compare ?? spec.signature.output.compare ?? 'exact';
+  const tolerance = test.tolerance ?? spec.floatTolerance;
+  const options = { type: parseTypeRef(spec.language, spec.signature.output.type), compare, ...(tolerance ? { tolerance } : {}) };
   if (test.expected === undefined || valuesEqual(outcome.value, test.expected, options)) return { index, passed: true, outcome };
-  return fail(`returned ${renderValue(outcome.value)}, expected ${renderValue(test.expected)}`);
+  const how = compare === 'exact' ? '' : ` (compared ${compare === 'set' ? 'as a set' : compare === 'unordered' ? 'in any order' : 'as a partial pattern'})`;
+  return fail(`returned ${renderValue(outcome.value)}, expected ${renderValue(test.expected)}${how}`);
+}
+
+/** ` RangeError with a message matching /too big/`, or nothing for any exception. */
+function describeThrows(throws: TestCase['throws']): string {
+  if (throws === undefined || (throws.type === undefined && throws.message === undefined)) return '';
+  const type = throws.type === undefined ? ' an exception' : ` ${throws.type}`;
+  return `${type}${throws.message === undefined ? '' : ` with a message matching /${throws.message}/`}`;
+}
+
+/**
+ * Whether `pattern` (JavaScript syntax, the `u` flag) matches somewhere in the first 10,000 characters of `text`
+ * (the candidate writes the message: the cap bounds the work a backtracking pattern can be made to do); false for a
+ * pattern that does not compile.
+ */
+function safeTest(pattern: string, text: string): boolean {
+  try {
+    return new RegExp(pattern, 'u').test(text.slice(0, 10_000));
+  } catch {
+    return false;
+  }
 }

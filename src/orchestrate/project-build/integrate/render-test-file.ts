@@ -10,7 +10,7 @@
  * `expected` only requires that the call returns. Entry points declared to return a `Promise` are awaited
  * (`assert.rejects` for throws).
  */
-import type { TestCase } from '../../../task-spec/task-spec.js';
+import { expectsThrow, type TestCase } from '../../../task-spec/task-spec.js';
 import type { PlannedModule } from './project-layout.js';
 import { holdsNumberOrNull, renderLiteral } from './render-literal.js';
 
@@ -43,7 +43,7 @@ export function renderTestFile(module: PlannedModule): string {
   const { entryPoint } = module.piece.spec.signature;
   const awaits = /^\s*Promise\s*</.test(module.piece.spec.signature.output.type);
   const cases = module.piece.spec.testCases;
-  const tolerant = cases.some((c) => !c.expectThrows && c.expected !== undefined && holdsNumberOrNull(c.expected));
+  const tolerant = cases.some((c) => !expectsThrow(c) && c.expected !== undefined && holdsNumberOrNull(c.expected));
   const tests =
     cases.length === 0
       ? [`test(${JSON.stringify(`${entryPoint} is exported as a function`)}, () => {\n  assert.equal(typeof ${entryPoint}, 'function');\n});\n`]
@@ -61,7 +61,7 @@ function renderCase(entryPoint: string, testCase: TestCase, index: number, await
   const name = `${entryPoint} #${index + 1}${testCase.description === undefined ? '' : `: ${testCase.description.replace(/\s+/g, ' ').trim()}`}`;
   const call = `${entryPoint}(${testCase.inputs.map((input) => renderLiteral(input)).join(', ')})`;
   let body: string;
-  if (testCase.expectThrows) {
+  if (expectsThrow(testCase)) {
     body = awaits ? `await assert.rejects(async () => ${call});` : `assert.throws(() => ${call});`;
   } else if (testCase.expected === undefined) {
     body = `${awaits ? 'await ' : ''}${call};`;
