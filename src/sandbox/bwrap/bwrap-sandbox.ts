@@ -109,20 +109,10 @@ export class BwrapSandbox implements Sandbox {
     const detection = await this.detect(request.signal);
     if (!detection.available) throw new SandboxUnavailableError(noSandboxMessage(detection.reason));
     const limits = resolveLimits(request.limits, this.#options.defaultLimits);
-    const dropping = process.getuid?.() === 0;
-    const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
+    const folder = await this.#workFolder(request);
     this.#folders.add(folder);
     try {
-      const launch = await prepareBwrapLaunch({
-        runtime: request.runtime,
-        entry: request.entry,
-        args: request.args ?? [],
-        limits,
-        paths: this.#paths,
-        workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
-        ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
-        ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
-      });
+      const launch = await this.#prepare(request, limits, folder);
       let result: SandboxRunResult;
       try {
         result = await spawnCapped({
@@ -184,21 +174,31 @@ export class BwrapSandbox implements Sandbox {
     return { key, limits };
   }
 
+  /** A fresh work folder holding `request.files`, owned by the sandbox's uid when the engine runs as root. */
+  #workFolder(request: SandboxStartRequest): Promise<WorkFolder> {
+    const dropping = process.getuid?.() === 0;
+    return createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
+  }
+
+  /** The bwrap command line of `request` over `folder` (see `prepareBwrapLaunch`). */
+  #prepare(request: SandboxStartRequest, limits: ReturnType<typeof resolveLimits>, folder: WorkFolder): ReturnType<typeof prepareBwrapLaunch> {
+    return prepareBwrapLaunch({
+      runtime: request.runtime,
+      entry: request.entry,
+      args: request.args ?? [],
+      limits,
+      paths: this.#paths,
+      workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
+      ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
+      ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
+    });
+  }
+
   /** Launches one interactive process for `request` in its own work folder (removed when the process ends). */
   async #launch(request: SandboxStartRequest, limits: ReturnType<typeof resolveLimits>): Promise<InteractiveSpawn> {
-    const dropping = process.getuid?.() === 0;
-    const folder = await createWorkFolder(request.files, dropping ? { uid: SANDBOX_UID, gid: SANDBOX_UID } : undefined);
+    const folder = await this.#workFolder(request);
     try {
-      const launch = await prepareBwrapLaunch({
-        runtime: request.runtime,
-        entry: request.entry,
-        args: request.args ?? [],
-        limits,
-        paths: this.#paths,
-        workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
-        ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
-        ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
-      });
+      const launch = await this.#prepare(request, limits, folder);
       return spawnInteractive({
         command: launch.command,
         args: launch.args,
