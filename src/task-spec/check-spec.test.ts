@@ -70,11 +70,13 @@ describe('checkSpecSync: comparators and expected exceptions', () => {
         { inputs: [[1], 1], throws: { message: 'bad (' } },
         { inputs: [[1], 1], expected: 1, throws: { type: 'Error' } },
         { inputs: [[1], 1], expected: 1, compare: 'set' },
+        { inputs: [[1], 1], throws: { message: '(?<=k) must' } },
       ],
     });
     const issues = checkSpecSync(spec, 'c.yaml');
-    expect(paths(issues)).toEqual(['testCases.0.throws.message', 'testCases.1.expected', 'testCases.2.compare']);
-    expect(issues[0]?.message).toMatch(/^c\.yaml: testCases\.0\.throws\.message: got "bad \(", expected a regular expression in JavaScript syntax \(.*\)$/);
+    expect(paths(issues)).toEqual(['testCases.0.throws.message', 'testCases.1.expected', 'testCases.2.compare', 'testCases.3.throws.message']);
+    expect(issues[3]?.message).toMatch(/testCases\.3\.throws\.message: got "\(\?<=k\) must", expected a regular expression in RE2 syntax \(.*\)$/); // no lookbehind in RE2
+    expect(issues[0]?.message).toMatch(/^c\.yaml: testCases\.0\.throws\.message: got "bad \(", expected a regular expression in RE2 syntax \(.*\)$/);
     expect(issues[1]?.message).toBe('c.yaml: testCases.1.expected: got 1, expected no expected value in a test that expects an exception (throws)');
     expect(issues[2]?.message).toBe("c.yaml: testCases.2.compare: got \"set\", expected 'exact' or 'partial' for the output type number ('set' compares lists)");
     const output = ts({ signature: { entryPoint: 'f', inputs: [], output: { type: 'string', compare: 'unordered' } } } as Partial<TaskSpecInput>);

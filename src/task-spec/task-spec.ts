@@ -73,8 +73,8 @@ export const TestCaseSchema = z
     expectThrows: z.boolean().default(false),
     /**
      * The exception the call must throw (implies `expectThrows`): `type`, the exception's class name exactly as
-     * the language names it (`ValueError`, `RangeError`); `message`, a regular expression (JavaScript syntax) the
-     * message must match somewhere. Either may be left out.
+     * the language names it (`ValueError`, `RangeError`); `message`, a regular expression in RE2 syntax (matched in
+     * linear time; no lookaround or backreferences) the message must match somewhere. Either may be left out.
      */
     throws: z.object({ type: z.string().min(1).optional(), message: z.string().min(1).optional() }).strict().optional(),
     /** How `expected` is compared with the result; default the output's `compare`, else `exact`. */

@@ -10,6 +10,9 @@
  * - the call returns within its limit plus {@link MARGIN_MS} (the worker is terminated, not waited for);
  * - the test process's own heap stays bounded (the bomb's allocations live and die in the worker's heap);
  * - a normal candidate checked right after passes (a fresh worker is started on demand).
+ * And the one piece of candidate text the engine's own thread matches against a spec's pattern, an exception's
+ * message (`throws.message`), is matched by RE2 in linear time: `e06` returns at once where a backtracking engine
+ * never would.
  *
  * The fixtures end in `.ts.txt` so that neither `tsc -p tsconfig.json` nor an editor's TypeScript server type
  * checks them: they would hang it.
@@ -17,11 +20,12 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { BwrapSandbox } from '../../src/sandbox/index.js';
+import { BwrapSandbox, SandboxCandidateRunner } from '../../src/sandbox/index.js';
 import { TaskSpecSchema, type TaskSpec } from '../../src/task-spec/task-spec.js';
 import { SecurityLayer } from '../../src/verify/layers/security.js';
 import { StaticAnalysisLayer } from '../../src/verify/layers/static-analysis.js';
 import { TypesLayer } from '../../src/verify/layers/types.js';
+import { UnitTestsLayer } from '../../src/verify/layers/unit-tests.js';
 import { TypeScriptLinter } from '../../src/verify/static/typescript-linter.js';
 import type { LayerResult, VerificationLayer } from '../../src/verify/verification-layer.js';
 
@@ -33,6 +37,7 @@ const TYPE_BOMBS = [
   'e04-recursive-conditional-types.ts.txt',
 ] as const;
 const LINT_BOMB = 'e05-lint-else-if-chain.ts.txt';
+const REDOS_MESSAGE = 'e06-exception-message-redos.ts.txt';
 
 /** Limits of the layers under test: far below what the bombs need, far above what a normal candidate needs. */
 const TYPES_TIMEOUT_MS = 1_500;
@@ -100,7 +105,7 @@ afterAll(async () => {
 
 describe('hostile engine inputs: type checking is bounded', () => {
   test('every fixture starts with its Hostile fixture comment and defines add(a, b)', () => {
-    for (const name of [...TYPE_BOMBS, LINT_BOMB]) {
+    for (const name of [...TYPE_BOMBS, LINT_BOMB, REDOS_MESSAGE]) {
       const code = fixture(name);
       expect(code, name).toMatch(/^\/\*\*\n \* Hostile fixture: /);
       expect(code, name).toContain('function add(a: number, b: number): number');
@@ -153,5 +158,19 @@ describe('hostile engine inputs: linting is bounded', () => {
     expect(ms).toBeLessThan(SECURITY_TIMEOUT_MS + MARGIN_MS);
     expect(heapGrowth).toBeLessThan(HEAP_GROWTH_LIMIT_BYTES);
     expect(await verify(security, NORMAL)).toMatchObject({ status: 'pass' });
+  });
+});
+
+describe('hostile engine inputs: matching an expected exception\'s message is linear', () => {
+  test('a 401-character message against ^(a|aa)+$ fails the test at once, in the engine\'s thread', async () => {
+    const runner = new SandboxCandidateRunner({ sandbox });
+    const unitTests = new UnitTestsLayer({ runner });
+    const throwing = TaskSpecSchema.parse({ ...spec, testCases: [{ inputs: [-1, 2], throws: { type: 'Error', message: '^(a|aa)+$' } }] });
+    const started = performance.now();
+    const result = await unitTests.verify({ spec: throwing, candidate: { language: 'typescript', code: fixture(REDOS_MESSAGE) } });
+    expect(result.status, result.reason).toBe('fail');
+    expect(result.reason).toMatch(/^test 1: add\(-1, ?2\) threw Error: a+!?, expected it to throw Error with a message matching \/\^\(a\|aa\)\+\$\/$/);
+    // The sandboxed run (a node start) dominates; a backtracking match would not return at all.
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 });

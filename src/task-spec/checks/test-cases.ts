@@ -4,6 +4,7 @@
  * a value of its declared type, and no `NaN` expected (it never equals a result in a test; a postcondition such
  * as `Number.isNaN(result)` says it).
  */
+import { messagePatternProblem } from '../message-pattern.js';
 import type { SpecIssue } from '../spec-validation-error.js';
 import { expectsThrow, type TaskSpec } from '../task-spec.js';
 import type { TypeRef } from '../type-ref-model.js';
@@ -215,12 +216,9 @@ function checkComparison(spec: TaskSpec, source: string, index: number, outputIs
     issues.push(specIssue(source, `${path}.expected`, test.expected, 'no expected value in a test that expects an exception (throws)'));
   }
   const pattern = test.throws?.message;
-  if (pattern !== undefined) {
-    try {
-      void new RegExp(pattern, 'u');
-    } catch (error) {
-      issues.push(specIssue(source, `${path}.throws.message`, pattern, `a regular expression in JavaScript syntax (${error instanceof Error ? error.message : String(error)})`));
-    }
+  const problem = pattern === undefined ? undefined : messagePatternProblem(pattern);
+  if (problem !== undefined) {
+    issues.push(specIssue(source, `${path}.throws.message`, pattern, `a regular expression in RE2 syntax (${problem})`));
   }
   if ((test.compare === 'unordered' || test.compare === 'set') && !outputIsList) {
     issues.push(specIssue(source, `${path}.compare`, test.compare, `'exact' or 'partial' for the output type ${spec.signature.output.type} ('${test.compare}' compares lists)`));
