@@ -86,7 +86,7 @@ export const benchmark: Benchmark = {
       notes: [
         `1-minute load average ${round1(loadAtStart)} at the start, ${round1(loadAtEnd)} at the end (${cpus().length} cores). The targets are for an idle machine: with a load above the core count the figures are inflated.`,
         'Each command is `node bin/zerr.js ...` (the built CLI in dist/), timed from spawn to exit, one untimed warm-up round first (OS file cache).',
-        '`zerr verify` runs all eight layers in the bubblewrap sandbox: it starts one analysis worker thread for the type check and the lints (TypeScript, its lib, ESLint) and sandboxed processes for the candidate and the judge. `spec check` of the TypeScript spec (clamp, one precondition) runs the precondition in the sandboxed judge on the visible and 100 generated inputs (about 0.3 s: sandbox probe, one judge process); the Python spec has none.',
+        '`zerr verify` runs all eight layers in the bubblewrap sandbox: it starts one analysis worker thread for the type check and the lints (TypeScript, its lib, ESLint) and sandboxed processes for the candidate and the judge. `spec check` of the TypeScript spec (clamp, one precondition) runs the precondition in the sandboxed judge on the visible and 100 generated inputs (about 0.25 s: the seccomp filter and the judge\'s launch, which goes alongside the bubblewrap probe); the Python spec has none. Neither loads the spinner library (ora, about 80 ms), which only a terminal gets.',
       ],
     };
   },
