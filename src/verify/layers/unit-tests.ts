@@ -2,7 +2,9 @@
  * @module verify/layers/unit-tests
  * Layer 4, `unit-tests`: the spec's visible test cases, run in one sandboxed process through the `CandidateRunner`
  * and compared by the engine (never in the candidate's process) with {@link valuesEqual} by the declared output type:
- * integers exactly, floats within the spec's `floatTolerance`, structures structurally.
+ * integers exactly, floats within the spec's `floatTolerance` (or the test's `tolerance`), structures structurally,
+ * or by the test's comparator (`compare`: unordered, set, partial; default the output's). An expected exception is
+ * checked by its class name and an RE2 message pattern (`throws`).
  */
 import type { CallOutcome, CandidateRunner } from '../../sandbox/index.js';
 import { expectsThrow, type TaskSpec, type TestCase } from '../../task-spec/task-spec.js';

@@ -83,6 +83,40 @@ describe('projectFiles', () => {
     expect(label).not.toContain('assertEquivalent');
   });
 
+  it('renders comparators and expected exceptions as the verifier judges them, and the rendered checks run', async () => {
+    const topK = piece(
+      'stats.top',
+      {
+        name: 'Top', description: 'The k largest, in any order.',
+        signature: { entryPoint: 'topK', inputs: [{ name: 'xs', type: 'number[]' }, { name: 'k', type: 'number' }], output: { type: 'number[]', compare: 'unordered' } },
+        testCases: [
+          { inputs: [[5, 1, 4], 2], expected: [4, 5] },
+          { inputs: [[1, 1, 2], 2], expected: [1, 2], compare: 'set' },
+          { inputs: [[1], -1], throws: { type: 'RangeError', message: '^k must' } },
+        ],
+      },
+      'function topK(xs: number[], k: number): number[] {\n  if (k < 0) throw new RangeError("k must be >= 0");\n  return [...xs].sort((a, b) => a - b).slice(xs.length - k);\n}',
+    );
+    const file = projectFiles({ ...options, pieces: [topK] })['test/top-k.test.ts'] ?? '';
+    expect(file).toContain("assertCompared(topK([5, 1, 4], 2), [4, 5], 'unordered');");
+    expect(file).toContain("assertCompared(topK([1, 1, 2], 2), [1, 2], 'set');");
+    expect(file).toContain(`assert.throws(() => topK([1], -1), { name: "RangeError", message: new RegExp("^k must", 'u') });`);
+    // The rendered helpers, run: what the verifier accepts, they accept; what it refuses, they refuse.
+    const { default: ts } = await import('typescript');
+    const helpers = file.slice(file.indexOf('/** Equal as zerr'), file.indexOf('\ntest('));
+    const js = ts.transpileModule(`${helpers}\nexport { compared };`, { compilerOptions: { module: ts.ModuleKind.CommonJS } }).outputText;
+    const exports: { compared?: (a: unknown, b: unknown, compare: string) => boolean } = {};
+    // Our own rendered helper source (trusted), not a candidate's.
+    new Function('exports', 'assert', js)(exports, {});
+    const compared = exports.compared ?? (() => false);
+    expect(compared([5, 4], [4, 5], 'unordered')).toBe(true);
+    expect(compared([4, 4], [4, 5], 'unordered')).toBe(false);
+    expect(compared([2, 1, 1], [1, 2], 'set')).toBe(true);
+    expect(compared([0.1 + 0.2], [0.3], 'unordered')).toBe(true);
+    expect(compared({ id: 1, x: 2 }, { id: 1 }, 'partial')).toBe(true);
+    expect(compared({ id: 2 }, { id: 1 }, 'partial')).toBe(false);
+  });
+
   it('the README quotes the requirements and lists each module with its source', () => {
     const readme = projectFiles(options)['README.md'] ?? '';
     expect(readme).toContain('Basic statistics over number lists.');

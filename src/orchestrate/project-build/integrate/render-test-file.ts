@@ -6,11 +6,13 @@
  * with `assertEquivalent`, a small helper written into the file that compares as the verifier's oracle does
  * (`verify/values-equal`: numbers within a relative 1e-9, `null` and `undefined` alike) and falls back to
  * `deepStrictEqual` for the failure message; otherwise a piece the solve loop accepted (returning
- * `0.30000000000000004` for `0.3`) would fail integration. `expectThrows` cases use `assert.throws`; an omitted
- * `expected` only requires that the call returns. Entry points declared to return a `Promise` are awaited
- * (`assert.rejects` for throws).
+ * `0.30000000000000004` for `0.3`) would fail integration. A test compared `unordered`, `set` or `partial` (its own
+ * `compare` or the output's) uses `assertCompared`, written into the file the same way. `expectThrows` cases use
+ * `assert.throws`, with the expected exception's `name` and message pattern when the spec gives them (a pattern that
+ * is RE2 but not JavaScript syntax is left out); an omitted `expected` only requires that the call returns. Entry
+ * points declared to return a `Promise` are awaited (`assert.rejects` for throws).
  */
-import { expectsThrow, type TestCase } from '../../../task-spec/task-spec.js';
+import { expectsThrow, type Comparator, type TestCase } from '../../../task-spec/task-spec.js';
 import type { PlannedModule } from './project-layout.js';
 import { holdsNumberOrNull, renderLiteral } from './render-literal.js';
 
@@ -38,37 +40,97 @@ function equivalent(a: unknown, b: unknown): boolean {
 }
 `;
 
+/** Source of `assertCompared` (see the module comment); it uses `equivalent` from {@link ASSERT_EQUIVALENT}. */
+const ASSERT_COMPARED = [
+  '',
+  '/** As zerr\'s verifier compares with a comparator: unordered (a multiset), set, or partial (a deep pattern). */',
+  "function assertCompared(actual: unknown, expected: unknown, compare: 'unordered' | 'set' | 'partial'): void {",
+  "  if (!compared(actual, expected, compare)) assert.fail(JSON.stringify(actual) + ' does not match ' + JSON.stringify(expected) + ' compared ' + compare);",
+  '}',
+  '',
+  "function compared(a: unknown, b: unknown, compare: 'unordered' | 'set' | 'partial'): boolean {",
+  "  if (compare === 'partial') return partial(a, b);",
+  '  if (!Array.isArray(a) || !Array.isArray(b)) return false;',
+  "  if (compare === 'unordered' && a.length !== b.length) return false;",
+  '  const each = (wanted: unknown[], pool: unknown[], once: boolean): boolean => {',
+  '    const used = pool.map(() => false);',
+  '    return wanted.every((x) => {',
+  '      const i = pool.findIndex((y, j) => !(once && used[j]) && equivalent(y, x));',
+  '      if (i < 0) return false;',
+  '      used[i] = true;',
+  '      return true;',
+  '    });',
+  '  };',
+  "  return compare === 'unordered' ? each(b, a, true) : each(b, a, false) && each(a, b, false);",
+  '}',
+  '',
+  'function partial(a: unknown, b: unknown): boolean {',
+  '  if (Array.isArray(b)) return Array.isArray(a) && a.length === b.length && b.every((x, i) => partial(a[i], x));',
+  "  if (typeof b === 'object' && b !== null) {",
+  "    return typeof a === 'object' && a !== null && !Array.isArray(a) &&",
+  '      Object.keys(b).every((k) => Object.hasOwn(a, k) && partial((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));',
+  '  }',
+  '  return equivalent(a, b);',
+  '}',
+  '',
+].join('\n');
+
 /** `test/<module>.test.ts` of one piece. A spec without test cases gets one test that the export is a function. */
 export function renderTestFile(module: PlannedModule): string {
   const { entryPoint } = module.piece.spec.signature;
   const awaits = /^\s*Promise\s*</.test(module.piece.spec.signature.output.type);
   const cases = module.piece.spec.testCases;
-  const tolerant = cases.some((c) => !expectsThrow(c) && c.expected !== undefined && holdsNumberOrNull(c.expected));
+  const outputCompare = module.piece.spec.signature.output.compare ?? 'exact';
+  const compareOf = (testCase: TestCase): Comparator => testCase.compare ?? outputCompare;
+  const checked = cases.filter((c) => !expectsThrow(c) && c.expected !== undefined);
+  const comparing = checked.some((c) => compareOf(c) !== 'exact');
+  const tolerant = comparing || checked.some((c) => holdsNumberOrNull(c.expected));
   const tests =
     cases.length === 0
       ? [`test(${JSON.stringify(`${entryPoint} is exported as a function`)}, () => {\n  assert.equal(typeof ${entryPoint}, 'function');\n});\n`]
-      : cases.map((testCase, index) => renderCase(entryPoint, testCase, index, awaits));
+      : cases.map((testCase, index) => renderCase(entryPoint, testCase, index, awaits, compareOf(testCase)));
   return [
     `import { test } from 'node:test';\n`,
     `import assert from 'node:assert/strict';\n`,
     `import { ${entryPoint} } from '../${module.sourcePath.replace(/\.ts$/, '.js')}';\n`,
     tolerant ? ASSERT_EQUIVALENT : '',
+    comparing ? ASSERT_COMPARED : '',
     ...tests.map((t) => `\n${t}`),
   ].join('');
 }
 
-function renderCase(entryPoint: string, testCase: TestCase, index: number, awaits: boolean): string {
+/** The second argument of `assert.throws` for the expected exception (`, { name: "RangeError", message: /.../u }`), or nothing. */
+function throwsValidation(throws: TestCase['throws']): string {
+  const fields: string[] = [];
+  if (throws?.type !== undefined) fields.push(`name: ${JSON.stringify(throws.type)}`);
+  if (throws?.message !== undefined) {
+    try {
+      void new RegExp(throws.message, 'u');
+      fields.push(`message: new RegExp(${JSON.stringify(throws.message)}, 'u')`);
+    } catch {
+      // RE2 syntax that JavaScript does not read: the name alone is checked here (the verifier checked the message).
+    }
+  }
+  return fields.length === 0 ? '' : `, { ${fields.join(', ')} }`;
+}
+
+function renderCase(entryPoint: string, testCase: TestCase, index: number, awaits: boolean, compare: Comparator): string {
   const name = `${entryPoint} #${index + 1}${testCase.description === undefined ? '' : `: ${testCase.description.replace(/\s+/g, ' ').trim()}`}`;
   const call = `${entryPoint}(${testCase.inputs.map((input) => renderLiteral(input)).join(', ')})`;
   let body: string;
   if (expectsThrow(testCase)) {
-    body = awaits ? `await assert.rejects(async () => ${call});` : `assert.throws(() => ${call});`;
+    const validation = throwsValidation(testCase.throws);
+    body = awaits ? `await assert.rejects(async () => ${call}${validation});` : `assert.throws(() => ${call}${validation});`;
   } else if (testCase.expected === undefined) {
     body = `${awaits ? 'await ' : ''}${call};`;
   } else {
     const actual = awaits ? `await ${call}` : call;
-    const check = holdsNumberOrNull(testCase.expected) ? 'assertEquivalent' : 'assert.deepStrictEqual';
-    body = `${check}(${actual}, ${renderLiteral(testCase.expected)});`;
+    if (compare !== 'exact') {
+      body = `assertCompared(${actual}, ${renderLiteral(testCase.expected)}, '${compare}');`;
+    } else {
+      const check = holdsNumberOrNull(testCase.expected) ? 'assertEquivalent' : 'assert.deepStrictEqual';
+      body = `${check}(${actual}, ${renderLiteral(testCase.expected)});`;
+    }
   }
   return `test(${JSON.stringify(name)}, ${awaits ? 'async ' : ''}() => {\n  ${body}\n});\n`;
 }
