@@ -124,6 +124,12 @@ export interface Sandbox {
    * Optional: a sandbox that keeps no started processes leaves it out.
    */
   prestart?(request: SandboxStartRequest): void;
+  /**
+   * Resolves once the sandbox is known to work (a sandbox made with `awaitProbe: false` is still probing at first).
+   * @throws SandboxUnavailableError (`sandbox_unavailable`) with the probe's reason when it does not.
+   * Optional: a sandbox that is ready when made leaves it out.
+   */
+  ready?(): Promise<void>;
   /** Stops warm workers and removes temporary folders. Idempotent. */
   close(): Promise<void>;
 }

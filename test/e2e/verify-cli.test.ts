@@ -148,6 +148,14 @@ describe('zerr verify', () => {
     expect(refused.code).toBe(5);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(/No sandbox available: bubblewrap .* --unsafe-no-sandbox/);
+    // A spec without preconditions runs nothing in the sandbox before the layers: still refused before any layer line.
+    const plain = join(work, 'plain-add.yaml');
+    await writeFile(plain, 'id: add\nname: add\ndescription: Add.\nlanguage: typescript\nsignature: { entryPoint: add, inputs: [{ name: a, type: number }, { name: b, type: number }], output: { type: number } }\ntestCases: [{ inputs: [1, 2], expected: 3 }]\n');
+    await writeFile(join(work, 'add.ts'), 'function add(a: number, b: number): number {\n  return a + b;\n}\n');
+    const plainRefused = await zerr(['verify', plain, 'add.ts'], { env: { PATH: emptyBin } });
+    expect(plainRefused.code, plainRefused.stderr).toBe(5);
+    expect(plainRefused.stdout).toBe('');
+    expect(plainRefused.stderr).toMatch(/No sandbox available: bubblewrap .* --unsafe-no-sandbox/);
 
     const unsafe = await zerr(['verify', CLAMP, 'wrong.ts', '--unsafe-no-sandbox'], { env: { PATH: emptyBin } });
     expect(unsafe.code, unsafe.stderr).toBe(2);

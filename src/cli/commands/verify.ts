@@ -100,6 +100,12 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         badInput(`invalid task spec (${specIssues.length} issue${specIssues.length === 1 ? '' : 's'}): ${specIssues.map((issue) => issue.message).join('; ')}`);
         return;
       }
+      // The probe has had the whole start-up to answer: a sandbox that does not work is refused before any layer
+      // prints a line (exit 5), as when it was probed first.
+      await (sandbox.ready?.() ?? Promise.resolve()).catch(async (error: unknown) => {
+        await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
+        throw error;
+      });
       const verifier = createDefaultVerifier({ sandbox, pythonTypes: options.pythonTypes, typeChecker, linter });
       try {
         const human = options.json !== true;

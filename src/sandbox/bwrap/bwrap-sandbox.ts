@@ -158,6 +158,13 @@ export class BwrapSandbox implements Sandbox {
     return taken.value;
   }
 
+  /** See `Sandbox.ready`: waits for the probe (run once per instance). */
+  async ready(): Promise<void> {
+    if (this.#closed) throw new SandboxUnavailableError('The bwrap sandbox is closed.');
+    const detection = await this.detect();
+    if (!detection.available) throw new SandboxUnavailableError(noSandboxMessage(detection.reason));
+  }
+
   /** See `Sandbox.prestart`: one spare for `request`, launched alongside the probe if that is still under way. */
   prestart(request: SandboxStartRequest): void {
     validateRunRequest(request);
