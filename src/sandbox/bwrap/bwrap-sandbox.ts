@@ -105,9 +105,7 @@ export class BwrapSandbox implements Sandbox {
 
   async run(request: SandboxRunRequest): Promise<SandboxRunResult> {
     validateRunRequest(request);
-    if (this.#closed) throw new SandboxUnavailableError('The bwrap sandbox is closed.');
-    const detection = await this.detect(request.signal);
-    if (!detection.available) throw new SandboxUnavailableError(noSandboxMessage(detection.reason));
+    await this.ready(request.signal);
     const limits = resolveLimits(request.limits, this.#options.defaultLimits);
     const folder = await this.#workFolder(request);
     this.#folders.add(folder);
@@ -158,10 +156,10 @@ export class BwrapSandbox implements Sandbox {
     return taken.value;
   }
 
-  /** See `Sandbox.ready`: waits for the probe (run once per instance). */
-  async ready(): Promise<void> {
+  /** See `Sandbox.ready`: waits for the probe (run once per instance); `signal` stops the wait. */
+  async ready(signal?: AbortSignal): Promise<void> {
     if (this.#closed) throw new SandboxUnavailableError('The bwrap sandbox is closed.');
-    const detection = await this.detect();
+    const detection = await this.detect(signal);
     if (!detection.available) throw new SandboxUnavailableError(noSandboxMessage(detection.reason));
   }
 
