@@ -1,8 +1,11 @@
 /**
  * @module preflight/check-preconditions
- * The spec's preconditions and invariants run before the first sample, by the judge (a sandboxed process that never
- * runs candidate code; the engine process evaluates nothing of the spec) on the visible test inputs and on the
- * inputs the engine generates from the signature (`vote/generate-inputs.ts`). A precondition that throws, one that no
+ * The spec's preconditions and invariants run before the first sample on the visible test inputs and on the inputs
+ * the engine generates from the signature (`vote/generate-inputs.ts`): by the judge (a sandboxed process that never
+ * runs candidate code), or, when every one of them is a TypeScript fast-path expression (`low <= high`: comparisons,
+ * arithmetic and logic over `number`/`string`/`boolean` inputs), by the fast path's evaluator
+ * (`task-spec/checks/simple-expression.ts`), which applies JavaScript's operators to the values and runs nothing of
+ * the spec as code - the same verdicts without a sandbox start (decision 011). A precondition that throws, one that no
  * generated input satisfies, and a visible test whose inputs break a precondition are spec errors: left alone, every
  * generated input would be dropped, contracts would check nothing, and the vote would compare candidates on the
  * visible tests alone (issue 13: `clamp` reached consensus on `Math.round(x)` that way).
@@ -15,11 +18,15 @@ import type { SandboxJudge } from '../verify/judge/sandbox-judge.js';
 import { specCheckPlan, type CheckVerdict } from '../verify/contracts/check-plan.js';
 import { generateInputs } from '../vote/generate-inputs.js';
 import { specIssue } from '../task-spec/checks/issue.js';
+import { SimpleEvaluationError, simpleConditions } from '../task-spec/simple-conditions.js';
 
 /** Options of {@link checkSpecPreconditions}. */
 export interface CheckPreconditionsOptions {
-  /** The judge that evaluates the expressions (mode `pre`). */
-  readonly judge: SandboxJudge;
+  /**
+   * The judge that evaluates the expressions (mode `pre`). Needed only when `conditionsNeedJudge(spec)`
+   * (`task-spec/simple-conditions.ts`) says so; unused otherwise.
+   */
+  readonly judge?: SandboxJudge;
   /** Name at the start of each message line (a file path). Default `spec`. */
   readonly source?: string;
   /** How many inputs to generate from the signature, integer >= 1. Default 100. */
@@ -43,7 +50,31 @@ function expressionAt(spec: TaskSpec, by: 'precondition' | 'invariant' | 'check'
 }
 
 /**
- * Evaluates the preconditions and invariants of `spec` with the judge and returns the spec errors found (empty when
+ * The judge's `pre` verdicts (first false precondition, then first false invariant, else `ok`) computed by the fast
+ * path's evaluator; undefined when a value is not of its declared type (the judge then decides, as for any spec).
+ */
+function fastPathVerdicts(spec: TaskSpec, calls: readonly (readonly unknown[])[]): CheckVerdict[] | undefined {
+  const conditions = simpleConditions(spec);
+  if (conditions === undefined) return undefined;
+  const parameters = spec.signature.inputs.map((input) => input.name);
+  try {
+    return calls.map((args): CheckVerdict => {
+      const scope = new Map<string, unknown>(parameters.map((name, index) => [name, args[index]]));
+      for (const by of ['precondition', 'invariant'] as const) {
+        const index = conditions[by].findIndex((condition) => !condition.evaluate(scope));
+        if (index >= 0) return { v: 'skip', by, index };
+      }
+      return { v: 'ok' };
+    });
+  } catch (error) {
+    if (error instanceof SimpleEvaluationError) return undefined;
+    throw error;
+  }
+}
+
+/**
+ * Evaluates the preconditions and invariants of `spec` with the judge (or the fast path's evaluator, see the module
+ * note) and returns the spec errors found (empty when
  * there are none, and at once - no judge started - for a spec without preconditions and invariants):
  * - `preconditions.<i>` / `invariants.<i>`: the expression does not compile, takes longer than `limits.timeoutMs`
  *   on an input, or throws on an input of the declared types (the first such input is named);
@@ -54,28 +85,48 @@ function expressionAt(spec: TaskSpec, by: 'precondition' | 'invariant' | 'check'
  *
  * Assumes the static checks passed (test cases have the signature's arity).
  * @throws SpecCheckError (`spec_check_failed`) when the judge itself fails; SandboxUnavailableError
- *   (`sandbox_unavailable`); the `signal`'s reason.
+ *   (`sandbox_unavailable`); the `signal`'s reason; Error when the spec needs the judge
+ *   (`conditionsNeedJudge`) and `options.judge` is missing.
  */
 export async function checkSpecPreconditions(spec: TaskSpec, options: CheckPreconditionsOptions): Promise<SpecIssue[]> {
   if (spec.preconditions.length + spec.invariants.length === 0) return [];
+  options.signal?.throwIfAborted();
   const source = options.source ?? 'spec';
-  const plan = specCheckPlan(spec, []);
   const visible = spec.testCases.flatMap((test, index) => (expectsThrow(test) ? [] : [{ index, args: test.inputs }]));
   const generated = generateInputs({ spec, count: options.generatedInputs ?? 100, seed: options.seed ?? 42 });
   const calls = [...visible.map((v) => v.args), ...generated];
-  const judged = await options.judge.judge({
+  const verdicts = fastPathVerdicts(spec, calls) ?? await judgeVerdicts(spec, calls, options, source);
+  if ('issues' in verdicts) return verdicts.issues;
+  return issuesOf(spec, source, verdicts, calls, visible, generated.length);
+}
+
+/** The judge's verdicts on `calls`, or the spec issues of a judge that ran out of time. */
+async function judgeVerdicts(
+  spec: TaskSpec, calls: readonly (readonly unknown[])[], options: CheckPreconditionsOptions, source: string,
+): Promise<readonly CheckVerdict[] | { readonly issues: SpecIssue[] }> {
+  const { judge } = options;
+  if (judge === undefined) throw new Error(`checkSpecPreconditions: spec ${spec.id} has preconditions or invariants off the fast path: options.judge is required`);
+  const plan = specCheckPlan(spec, []);
+  const judged = await judge.judge({
     plan, mode: 'pre', calls: calls.map((args) => ({ args })), timeoutMs: spec.limits.timeoutMs, maxRunMs: options.maxRunMs ?? 30_000,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (judged.kind === 'failed') {
     // Out of time as a whole: expressions stuck where the per-call timer cannot reach (Python C code) - the spec's.
     if (/took longer than/.test(judged.message)) {
-      return [specIssue(source, spec.preconditions.length > 0 ? 'preconditions' : 'invariants', [...spec.preconditions, ...spec.invariants],
-        `expressions that evaluate within the call limit of ${spec.limits.timeoutMs} ms (${judged.message} on ${calls.length} inputs)`)];
+      return { issues: [specIssue(source, spec.preconditions.length > 0 ? 'preconditions' : 'invariants', [...spec.preconditions, ...spec.invariants],
+        `expressions that evaluate within the call limit of ${spec.limits.timeoutMs} ms (${judged.message} on ${calls.length} inputs)`)] };
     }
     throw new SpecCheckError(`Cannot evaluate the preconditions of the spec: ${judged.message}`);
   }
-  const verdicts = judged.verdicts;
+  return judged.verdicts;
+}
+
+/** The spec issues the verdicts on `calls` (the visible tests' inputs first, then `generatedCount` generated ones) show. */
+function issuesOf(
+  spec: TaskSpec, source: string, verdicts: readonly CheckVerdict[], calls: readonly (readonly unknown[])[],
+  visible: readonly { readonly index: number; readonly args: readonly unknown[] }[], generatedCount: number,
+): SpecIssue[] {
   const specError = verdicts.find((v): v is Extract<CheckVerdict, { v: 'spec-error' }> => v.v === 'spec-error');
   if (specError !== undefined) {
     const by = specError.by === 'check' ? 'precondition' : specError.by;
@@ -118,7 +169,7 @@ export async function checkSpecPreconditions(spec: TaskSpec, options: CheckPreco
       : spec.preconditions.length > 0 ? 'preconditions' : 'invariants';
     const value = path.includes('.') && first !== undefined ? expressionAt(spec, first.by, first.index) : [...spec.preconditions, ...spec.invariants];
     issues.push(specIssue(source, path, value,
-      `conditions that some inputs of the declared types satisfy: none of the ${generated.length} inputs generated from the signature (${GENERATED_RANGE}) does, so contracts, properties and the vote's comparison of candidates would check nothing`));
+      `conditions that some inputs of the declared types satisfy: none of the ${generatedCount} inputs generated from the signature (${GENERATED_RANGE}) does, so contracts, properties and the vote's comparison of candidates would check nothing`));
   }
   return issues;
 }

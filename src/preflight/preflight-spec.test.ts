@@ -48,6 +48,46 @@ describe('checkSpecPreconditions', () => {
   });
 });
 
+describe('checkSpecPreconditions on the fast path (TypeScript conditions over primitive inputs)', () => {
+  const noJudge = { judge: () => Promise.reject(new Error('the judge was started')) } as unknown as SandboxJudge;
+  const clamp = (extra: Partial<TaskSpecInput> = {}) => TaskSpecSchema.parse({
+    id: 'clamp', name: 'clamp', description: 'Clamp.', language: 'typescript',
+    signature: { entryPoint: 'clamp', inputs: [{ name: 'x', type: 'number' }, { name: 'low', type: 'number' }, { name: 'high', type: 'number' }], output: { type: 'number' } },
+    testCases: [{ inputs: [5, 0, 10], expected: 5 }, { inputs: [1, 9, 2], expected: 2 }],
+    ...extra,
+  });
+  // `Number(low) <= high` means the same but calls a function: off the fast path, so the judge evaluates it.
+  const cases: readonly (readonly [string, Partial<TaskSpecInput>, Partial<TaskSpecInput>])[] = [
+    ['a visible test breaking a precondition', { preconditions: ['low <= high'] }, { preconditions: ['Number(low) <= high'] }],
+    ['a precondition no input satisfies', { preconditions: ['low > 1000 && x > 1000'], testCases: [] }, { preconditions: ['Number(low) > 1000 && x > 1000'], testCases: [] }],
+    ['one of two preconditions no input satisfies', { preconditions: ['x === x', 'low !== low'], testCases: [] }, { preconditions: ['x === x', 'Number(low) !== low'], testCases: [] }],
+    ['an invariant broken by a visible test', { invariants: ['high - low >= 0'] }, { invariants: ['Number(high) - low >= 0'] }],
+    ['satisfiable conditions', { preconditions: ['low <= high'], testCases: [{ inputs: [5, 0, 10], expected: 5 }] }, { preconditions: ['Number(low) <= high'], testCases: [{ inputs: [5, 0, 10], expected: 5 }] }],
+  ];
+
+  it.each(cases)('finds what the judge finds, without starting it: %s', async (_label, fast, slow) => {
+    const byFastPath = await checkSpecPreconditions(clamp(fast), { judge: noJudge, source: 'c.yaml' });
+    const byJudge = await checkSpecPreconditions(clamp(slow), { judge, source: 'c.yaml' });
+    const shape = (issues: readonly { path: string; expected: string }[]) => issues.map(({ path, expected }) => ({ path, expected: expected.replace(/Number\(([a-z]+)\)/g, '$1') }));
+    expect(shape(byFastPath)).toEqual(shape(byJudge));
+  });
+
+  it('the comparison above is not vacuous: the fast path reports the broken visible test', async () => {
+    const issues = await checkSpecPreconditions(clamp({ preconditions: ['low <= high'] }), { source: 'c.yaml' });
+    expect(issues.map((issue) => issue.message)).toEqual([
+      'c.yaml: testCases.1.inputs: got [1,9,2], expected inputs that satisfy every precondition (clamp(1, 9, 2) breaks preconditions.0 "low <= high"; a test of what happens outside the preconditions needs expectThrows: true)',
+    ]);
+  });
+
+  it('asks for the judge when a condition is off the fast path, and refuses to go on without one', async () => {
+    const { conditionsNeedJudge } = await import('../task-spec/simple-conditions.js');
+    expect(conditionsNeedJudge(clamp({ preconditions: ['low <= high'] }))).toBe(false);
+    expect(conditionsNeedJudge(clamp({ preconditions: ['low <= high', 'Math.abs(x) < 1e9'] }))).toBe(true);
+    expect(conditionsNeedJudge(spec({ preconditions: ['True'] }))).toBe(true); // Python: never the JavaScript evaluator
+    await expect(checkSpecPreconditions(clamp({ preconditions: ['Math.abs(x) < 1e9'] }), {})).rejects.toThrow(/options\.judge is required/);
+  });
+});
+
 describe('preflightSpec', () => {
   it('runs the static checks first: a typo is reported without starting the judge', async () => {
     const noJudge = { judge: () => Promise.reject(new Error('the judge was started')) } as unknown as SandboxJudge;

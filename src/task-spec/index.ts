@@ -13,6 +13,7 @@ export { checkSpecSync, checkSpecWithPython, checkTaskSpec, MAX_EXPRESSION_CHARS
 export { MAX_SPEC_FILE_BYTES, MAX_SPEC_DEPTH, MAX_YAML_ALIAS_COUNT } from './spec-limits.js';
 export { taskSpecJsonSchema, type JsonSchema } from './json-schema.js';
 export { renderStub } from './render-stub.js';
+export { simpleConditions, conditionsNeedJudge, SimpleEvaluationError, type SimpleConditions, type SimpleExpression } from './simple-conditions.js';
 export type { JsonValue, CallExpression, LiteralFailure, LiteralResult, CallResult, CallPrefixResult } from './literal-result.js';
 export { compareJsonValues } from './literal-result.js';
 export { parsePythonLiteral, parsePythonCall, parsePythonCallPrefix } from './python-literal.js';

@@ -27,7 +27,7 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
     .option('--unsafe-no-sandbox', 'evaluate the preconditions WITHOUT isolation when bubblewrap is unavailable')
     .option('--pyright', "also type-check a Python spec's expressions with pyright (1-2 s)")
     .action(async (file: string, options: { json?: boolean; unsafeNoSandbox?: boolean; pyright?: boolean }) => {
-      const { loadTaskSpec, SpecValidationError, SpecCheckError } = await import('../../task-spec/index.js');
+      const { loadTaskSpec, SpecValidationError, SpecCheckError, conditionsNeedJudge } = await import('../../task-spec/index.js');
       const loaded = await loadTaskSpec(file);
       if (options.pyright === true && loaded.language === 'python') {
         const { checkPythonExpressionTypes } = await import('../../preflight/index.js');
@@ -35,7 +35,12 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
         if ('status' in typed) throw new SpecCheckError(`Cannot type-check the Python expressions with pyright: ${typed.status === 'not-installed' ? 'pyright is not installed' : typed.message ?? 'it failed'}`);
         if (typed.length > 0) throw new SpecValidationError({ source: file, issues: [...typed] });
       }
-      if (loaded.preconditions.length + loaded.invariants.length > 0) {
+      if (loaded.preconditions.length + loaded.invariants.length > 0 && !conditionsNeedJudge(loaded)) {
+        // Fast-path conditions (`low <= high` over numbers): evaluated without the judge, so no sandbox starts.
+        const { checkSpecPreconditions } = await import('../../preflight/index.js');
+        const issues = await checkSpecPreconditions(loaded, { source: file });
+        if (issues.length > 0) throw new SpecValidationError({ source: file, issues });
+      } else if (loaded.preconditions.length + loaded.invariants.length > 0) {
         // Preconditions run in the judge, a sandboxed process: load the sandbox and the judge only now, probing the
         // sandbox while the judge's modules load. No spare processes: the judge runs once, a spare would be waste.
         const opening = import('../../sandbox/index.js').then(({ createSandbox }) => createSandbox({ allowUnsafe: options.unsafeNoSandbox === true, bwrap: { prestart: 0 }, awaitProbe: false }));

@@ -90,7 +90,8 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       });
       // The spec's preconditions and invariants run in the judge first: a spec error is the spec's, not the candidate's.
       const judge = new SandboxJudge({ sandbox });
-      if (spec.value.preconditions.length + spec.value.invariants.length > 0) judge.prestart(spec.value.language); // starting while inputs are generated
+      const { conditionsNeedJudge } = await import('../../task-spec/index.js'); // loaded with the spec
+      if (conditionsNeedJudge(spec.value)) judge.prestart(spec.value.language); // starting while inputs are generated
       const specIssues = await checkSpecPreconditions(spec.value, { judge, source: specRef }).catch(async (error: unknown) => {
         await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
         throw error;

@@ -6,10 +6,24 @@
  * JavaScript, so neither the spec check nor the judge needs the TypeScript compiler for it. Anything else (a
  * property access, a call, a type the fast path does not model, a type error) gives `undefined`: ask the compiler,
  * which also writes the error message.
+ *
+ * Such an expression can also be evaluated without running any of the spec's text as code:
+ * {@link compileSimpleExpression} gives its syntax tree an evaluator of ours that applies JavaScript's own operators
+ * to primitive values (no calls, no property reads, no loops: time linear in the text). The preflight uses it for
+ * preconditions and invariants (`preflight/check-preconditions.ts`, decision 011); verdicts on candidates stay with
+ * the judge.
  */
 
 /** The primitive types the fast path models. */
 export type SimpleType = 'number' | 'string' | 'boolean';
+
+const SIMPLE_TYPES: ReadonlySet<string> = new Set<SimpleType>(['number', 'string', 'boolean']);
+
+/** The fast-path type a declared TypeScript type names (`number`, ` string `), or undefined for any other type. */
+export function simpleTypeOf(declared: string | null | undefined): SimpleType | undefined {
+  const trimmed = declared?.trim();
+  return trimmed !== undefined && SIMPLE_TYPES.has(trimmed) ? (trimmed as SimpleType) : undefined;
+}
 
 const TOKEN = /\s+|((?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|[A-Za-z_$][\w$]*|'[^'\\\n]*'|"[^"\\\n]*"|===|!==|==|!=|<=|>=|&&|\|\||\+\+|--|\*\*|[()<>!+\-*/%])/y;
 
@@ -55,12 +69,6 @@ const BINARY_LEVELS: readonly (readonly string[])[] = [
   ['*', '/', '%'],
 ];
 
-/** A type, and whether it is a literal's own type (`1 === 2` is an error in TypeScript: the types do not overlap). */
-interface Typed {
-  readonly type: ParsedType;
-  readonly literal: boolean;
-}
-
 function binaryType(operator: string, leftTyped: Typed, rightTyped: Typed): ParsedType {
   const left = leftTyped.type;
   const right = rightTyped.type;
@@ -86,7 +94,7 @@ function binaryType(operator: string, leftTyped: Typed, rightTyped: Typed): Pars
  * types of the names in scope; undefined otherwise (not an error: the compiler decides). Never throws.
  */
 export function simpleExpressionType(expression: string, names: ReadonlyMap<string, SimpleType>): SimpleType | undefined {
-  const type = parse(expression, (name) => names.get(name));
+  const type = parse(expression, (name) => names.get(name))?.type;
   return type === UNTYPED ? undefined : type;
 }
 
@@ -94,7 +102,30 @@ export function simpleExpressionType(expression: string, names: ReadonlyMap<stri
 const UNTYPED = 'untyped';
 type ParsedType = SimpleType | typeof UNTYPED;
 
-function parse(expression: string, typeOf: (name: string) => ParsedType | undefined): ParsedType | undefined {
+/** A binary operator of the fast path. */
+type BinaryOperator = '||' | '&&' | '===' | '!==' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%';
+
+/** A node of a fast-path expression's syntax tree. */
+type SimpleNode =
+  | { readonly kind: 'literal'; readonly value: number | string | boolean }
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'unary'; readonly operator: '!' | '-' | '+'; readonly operand: SimpleNode }
+  | { readonly kind: 'binary'; readonly operator: BinaryOperator; readonly left: SimpleNode; readonly right: SimpleNode };
+
+/** A node with its type, and whether it is a literal's own type (`1 === 2` is an error in TypeScript: the types do not overlap). */
+interface Typed {
+  readonly type: ParsedType;
+  readonly literal: boolean;
+  readonly node: SimpleNode;
+}
+
+function literalValue(token: string): number | string | boolean {
+  if (token === 'true' || token === 'false') return token === 'true';
+  // A number token is JavaScript's own literal syntax; a string token has no escapes (see TOKEN).
+  return /^['"]/.test(token) ? token.slice(1, -1) : Number(token);
+}
+
+function parse(expression: string, typeOf: (name: string) => ParsedType | undefined): Typed | undefined {
   const list = tokens(expression);
   if (list === undefined || list.length === 0) return undefined;
   let position = 0;
@@ -105,7 +136,11 @@ function parse(expression: string, typeOf: (name: string) => ParsedType | undefi
       const operator = list[position];
       if (operator === undefined || !BINARY_LEVELS[level]?.includes(operator)) return left;
       position += 1;
-      left = { type: binaryType(operator, left, parseLevel(level + 1)), literal: false };
+      const right = parseLevel(level + 1);
+      left = {
+        type: binaryType(operator, left, right), literal: false,
+        node: { kind: 'binary', operator: operator as BinaryOperator, left: left.node, right: right.node },
+      };
     }
   };
   const parseUnary = (): Typed => {
@@ -114,14 +149,15 @@ function parse(expression: string, typeOf: (name: string) => ParsedType | undefi
       position += 1;
       const operand = parseUnary();
       if (operand.literal) throw new NotSimple(); // `!1.5` is "always falsy": an error in TypeScript 5.6+
-      return { type: operand.type === UNTYPED ? UNTYPED : 'boolean', literal: false };
+      return { type: operand.type === UNTYPED ? UNTYPED : 'boolean', literal: false, node: { kind: 'unary', operator: '!', operand: operand.node } };
     }
     if (token === '-' || token === '+') {
       position += 1;
       const operand = parseUnary();
-      if (operand.type === UNTYPED) return { type: UNTYPED, literal: false };
+      const node: SimpleNode = { kind: 'unary', operator: token, operand: operand.node };
+      if (operand.type === UNTYPED) return { type: UNTYPED, literal: false, node };
       if (operand.type !== 'number') throw new NotSimple();
-      return { type: 'number', literal: operand.literal }; // `-0` is still a literal type
+      return { type: 'number', literal: operand.literal, node }; // `-0` is still a literal type
     }
     return parsePrimary();
   };
@@ -135,19 +171,96 @@ function parse(expression: string, typeOf: (name: string) => ParsedType | undefi
       position += 1;
       return inner;
     }
-    if (/^\d/.test(token)) return { type: 'number', literal: true };
-    if (/^['"]/.test(token)) return { type: 'string', literal: true };
-    if (token === 'true' || token === 'false') return { type: 'boolean', literal: true };
+    if (/^\d/.test(token)) return { type: 'number', literal: true, node: { kind: 'literal', value: literalValue(token) } };
+    if (/^['"]/.test(token)) return { type: 'string', literal: true, node: { kind: 'literal', value: literalValue(token) } };
+    if (token === 'true' || token === 'false') return { type: 'boolean', literal: true, node: { kind: 'literal', value: literalValue(token) } };
     if (!/^[A-Za-z_$]/.test(token) || RESERVED.has(token)) throw new NotSimple();
     const type = typeOf(token);
     if (type === undefined) throw new NotSimple();
-    return { type, literal: false };
+    return { type, literal: false, node: { kind: 'name', name: token } };
   };
   try {
-    const { type } = parseLevel(0);
-    return position === list.length ? type : undefined;
+    const typed = parseLevel(0);
+    return position === list.length ? typed : undefined;
   } catch (error) {
     if (error instanceof NotSimple || error instanceof RangeError) return undefined; // RangeError: nested too deeply
     throw error;
   }
+}
+
+/** Raised by a {@link SimpleExpression}'s `evaluate` when a name is unbound or holds a value that is not of its declared type. */
+export class SimpleEvaluationError extends Error {
+  override readonly name = 'SimpleEvaluationError';
+}
+
+/** A fast-path expression ready to evaluate (see {@link compileSimpleExpression}). */
+export interface SimpleExpression {
+  /** The expression's type. */
+  readonly type: SimpleType;
+  /**
+   * The expression's value over `scope` (a value per name), with JavaScript's semantics: `evaluate` of `low <= high`
+   * is what `low <= high` gives in JavaScript for the same values (including NaN, -0 and Infinity). Never runs the
+   * text as code; time linear in its length.
+   * @throws SimpleEvaluationError when a name the expression reads is missing from `scope` or its value is not of
+   *   the name's declared type (`typeof` is not `number`, `string` or `boolean` as declared).
+   * @throws RangeError when the expression is nested beyond the stack (only for text nested thousands deep).
+   */
+  evaluate(scope: ReadonlyMap<string, unknown>): number | string | boolean;
+}
+
+function evaluateBinary(operator: BinaryOperator, left: number | string | boolean, right: () => number | string | boolean): number | string | boolean {
+  // Operand types were checked by binaryType (and each name's value by its declared type): the casts only satisfy
+  // TypeScript's operator rules; at run time each operator is JavaScript's on the actual primitive values.
+  if (operator === '||') return left || right();
+  if (operator === '&&') return left && right();
+  const r = right();
+  const a = left as number;
+  const b = r as number;
+  switch (operator) {
+    case '===': return a === b;
+    case '!==': return a !== b;
+    case '==': return a == b;
+    case '!=': return a != b;
+    case '<': return a < b;
+    case '<=': return a <= b;
+    case '>': return a > b;
+    case '>=': return a >= b;
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return a / b;
+    case '%': return a % b;
+  }
+}
+
+function evaluateNode(node: SimpleNode, scope: ReadonlyMap<string, unknown>, types: ReadonlyMap<string, SimpleType>): number | string | boolean {
+  switch (node.kind) {
+    case 'literal':
+      return node.value;
+    case 'name': {
+      const value = scope.get(node.name);
+      const declared = types.get(node.name);
+      if (!scope.has(node.name)) throw new SimpleEvaluationError(`${node.name} is not bound`);
+      if (typeof value !== declared) throw new SimpleEvaluationError(`${node.name} is declared ${String(declared)} but holds a ${typeof value}`);
+      return value as number | string | boolean;
+    }
+    case 'unary': {
+      const operand = evaluateNode(node.operand, scope, types);
+      return node.operator === '!' ? !operand : node.operator === '-' ? -(operand as number) : +(operand as number);
+    }
+    case 'binary':
+      return evaluateBinary(node.operator, evaluateNode(node.left, scope, types), () => evaluateNode(node.right, scope, types));
+  }
+}
+
+/**
+ * `expression` as a {@link SimpleExpression} when it is in the fast path's language and type-checks there with
+ * `names` giving the types of the names in scope (the same condition as {@link simpleExpressionType}); undefined
+ * otherwise. Never throws.
+ */
+export function compileSimpleExpression(expression: string, names: ReadonlyMap<string, SimpleType>): SimpleExpression | undefined {
+  const typed = parse(expression, (name) => names.get(name));
+  if (typed === undefined || typed.type === UNTYPED) return undefined;
+  const { node, type } = typed;
+  return { type, evaluate: (scope) => evaluateNode(node, scope, names) };
 }

@@ -13,7 +13,7 @@ import type { TaskSpec } from '../task-spec.js';
 import { RESULT_NAME } from './identifiers.js';
 import { scopeWords, specExpressions, type SpecExpression } from './expressions.js';
 import { specIssue } from './issue.js';
-import { simpleExpressionType, type SimpleType } from './simple-expression.js';
+import { simpleExpressionType, simpleTypeOf, type SimpleType } from './simple-expression.js';
 import { parseTypeScript, typeScriptDiagnostics } from './typescript-program.js';
 
 /** The declared types that are valid (`null` for one reported as invalid: it is typed `any` here). */
@@ -22,21 +22,14 @@ export interface ValidTypes {
   readonly output: string | null;
 }
 
-const SIMPLE_TYPES = new Set(['number', 'string', 'boolean']);
-
-function simpleType(type: string | null): SimpleType | undefined {
-  const trimmed = type?.trim();
-  return trimmed !== undefined && SIMPLE_TYPES.has(trimmed) ? (trimmed as SimpleType) : undefined;
-}
-
 /** Names in scope of `expression` with fast-path types (only the parameters and `result` of a primitive type). */
 function simpleScope(spec: TaskSpec, types: ValidTypes, expression: SpecExpression): Map<string, SimpleType> {
   const names = new Map<string, SimpleType>();
   spec.signature.inputs.forEach((parameter, index) => {
-    const type = simpleType(types.inputs[index] ?? null);
+    const type = simpleTypeOf(types.inputs[index]);
     if (type !== undefined) names.set(parameter.name, type);
   });
-  const output = simpleType(types.output);
+  const output = simpleTypeOf(types.output);
   if (expression.result === 'output' && output !== undefined) names.set(RESULT_NAME, output);
   return names;
 }
