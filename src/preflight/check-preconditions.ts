@@ -51,7 +51,8 @@ function expressionAt(spec: TaskSpec, by: 'precondition' | 'invariant' | 'check'
 
 /**
  * The judge's `pre` verdicts (first false precondition, then first false invariant, else `ok`) computed by the fast
- * path's evaluator; undefined when a value is not of its declared type (the judge then decides, as for any spec).
+ * path's evaluator; undefined when a value is not of its declared type or an expression is nested beyond this
+ * thread's stack (the judge then decides, as for any spec).
  */
 function fastPathVerdicts(spec: TaskSpec, calls: readonly (readonly unknown[])[]): CheckVerdict[] | undefined {
   const conditions = simpleConditions(spec);
@@ -67,7 +68,7 @@ function fastPathVerdicts(spec: TaskSpec, calls: readonly (readonly unknown[])[]
       return { v: 'ok' };
     });
   } catch (error) {
-    if (error instanceof SimpleEvaluationError) return undefined;
+    if (error instanceof SimpleEvaluationError || error instanceof RangeError) return undefined; // RangeError: nested beyond the stack
     throw error;
   }
 }

@@ -61,10 +61,26 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         process.stderr.write(`zerr verify: ${problem}\n`);
         setExit(ExitCode.badInput);
       };
-      const spec = await loadSpec(specRef, options.dataDir);
-      if ('problem' in spec) { badInput(spec.problem); return; }
+      // A TypeScript candidate needs the analysis worker (TypeScript, its lib, ESLint: about 1 s of CPU from cold,
+      // the longest part of a verify): start it before anything else, so that it warms up on the other core while
+      // this thread loads the spec and the layers. Judged by the file's extension; a mismatch is refused below.
+      const verifyModules = import('../../verify/index.js');
+      let analysis: InstanceType<Awaited<typeof verifyModules>['SharedTypeScriptAnalysis']> | undefined;
+      if (EXTENSIONS.typescript.includes(extname(candidatePath).toLowerCase())) {
+        const { SharedTypeScriptAnalysis } = await verifyModules;
+        analysis = new SharedTypeScriptAnalysis();
+        analysis.prestart();
+      }
+      const closeAnalysis = async (): Promise<void> => {
+        if (analysis !== undefined) await Promise.all([analysis.typeChecker.close(), analysis.linter.close()]);
+      };
+      const spec = await loadSpec(specRef, options.dataDir).catch(async (error: unknown) => {
+        await closeAnalysis();
+        throw error;
+      });
+      if ('problem' in spec) { await closeAnalysis(); badInput(spec.problem); return; }
       const code = await readCandidate(candidatePath, spec.value);
-      if ('problem' in code) { badInput(code.problem); return; }
+      if ('problem' in code) { await closeAnalysis(); badInput(code.problem); return; }
 
       // The sandbox is probed (child processes, on the other core) while the verification and preflight modules
       // load; those alone, not the engine (model SDKs, store): fast start-up.
@@ -73,17 +89,16 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       const opening = openSandbox(options.unsafeNoSandbox, { prestart: 1, awaitProbe: false });
       opening.catch(() => undefined); // handled below, once the modules are in; not an unhandled rejection meanwhile
       const [{ createDefaultVerifier, SharedTypeScriptAnalysis }, { checkSpecPreconditions, SandboxJudge }] = await Promise.all([
-        import('../../verify/index.js'),
+        verifyModules,
         import('../../preflight/index.js'),
       ]).catch(async (error: unknown) => {
-        await opening.then((sandbox) => sandbox.close(), () => undefined);
+        await Promise.all([closeAnalysis(), opening.then((sandbox) => sandbox.close(), () => undefined)]);
         throw error;
       });
       // One analysis worker for type checks and lints (TypeScript and its lib loaded once: a one-shot command on a
-      // small machine is bound by CPU), warming up while the sandbox is probed and the first layers run.
-      const analysis = new SharedTypeScriptAnalysis();
+      // small machine is bound by CPU); started above for a TypeScript file, idle (never started) otherwise.
+      analysis ??= new SharedTypeScriptAnalysis();
       const { typeChecker, linter } = analysis;
-      if (spec.value.language === 'typescript') analysis.prestart();
       const sandbox = await opening.catch(async (error: unknown) => {
         await Promise.all([typeChecker.close(), linter.close()]);
         throw error;
