@@ -2,7 +2,8 @@
  * @module task-spec/check-spec
  * What a spec must satisfy beyond its schema before it costs a sample: names are identifiers of the spec's language
  * and not reserved words or `result`, and inputs are unique; type names are valid in the language (with "did you
- * mean"); test cases match the signature's arity and types, with no NaN expected; expressions parse (and in
+ * mean"); test cases match the signature's arity and types, with no NaN expected; a class spec's methods, fields
+ * and call sequences are consistent (`checks/class-spec.ts`); expressions parse (and in
  * TypeScript type-check against the signature as booleans). The checks live in `checks/`; preconditions that throw
  * or never hold are found by running them in the sandboxed judge (`preflight/`), not here.
  */
@@ -14,6 +15,7 @@ import { specExpressions } from './checks/expressions.js';
 import { identifierProblem } from './checks/identifiers.js';
 import { specIssue } from './checks/issue.js';
 import { checkPythonExpressions } from './checks/python-expressions.js';
+import { checkClassSpec, isClassSpec } from './checks/class-spec.js';
 import { checkTestCases } from './checks/test-cases.js';
 import { checkTypeScriptExpressions } from './checks/typescript-expressions.js';
 import { typeProblem } from './checks/type-names.js';
@@ -66,7 +68,8 @@ function checkTypes(spec: TaskSpec, source: string): CheckedTypes {
   };
   const inputTexts = spec.signature.inputs.map((parameter, index) =>
     check(`signature.inputs.${index}.type`, parameter.type) ? parameter.type : null);
-  const outputText = check('signature.output.type', spec.signature.output.type) ? spec.signature.output.type : null;
+  // A class spec's output type is its class name, checked by checkClassSpec.
+  const outputText = !isClassSpec(spec) && check('signature.output.type', spec.signature.output.type) ? spec.signature.output.type : null;
   return {
     issues,
     inputTexts,
@@ -90,6 +93,7 @@ export function checkSpecSync(spec: TaskSpec, source: string): SpecIssue[] {
   const types = checkTypes(spec, source);
   const issues = [...nameIssues, ...types.issues];
   issues.push(...checkTestCases(spec, source, { inputs: types.inputs, output: types.output }));
+  issues.push(...checkClassSpec(spec, source));
   let expressionsOk = true;
   for (const expression of specExpressions(spec)) {
     if (expression.source.length > MAX_EXPRESSION_CHARS) {

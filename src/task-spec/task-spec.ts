@@ -86,8 +86,78 @@ export const TestCaseSchema = z
   .strict();
 export type TestCase = z.infer<typeof TestCaseSchema>;
 
+/** The spec's name rule: a letter, `_` or `$`, then letters, digits, `_` or `$`. */
+const IdentifierSchema = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier');
+
+/**
+ * A method of a class spec (`taskType: class`): its name, typed parameters (without `self`/`this`) and return type,
+ * as a function's signature is written.
+ */
+export const MethodSchema = z
+  .object({
+    name: IdentifierSchema,
+    inputs: z.array(ParameterSchema).default([]),
+    output: z.object({
+      type: z.string().min(1),
+      description: z.string().optional(),
+      /** How the steps that call this method compare their expected value (a step's own `compare` wins). Default `exact`. */
+      compare: ComparatorSchema.optional(),
+    }).strict(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Method = z.infer<typeof MethodSchema>;
+
+/** A field of a class spec that steps may observe (read after a call): its name and declared type. */
+export const FieldSchema = z
+  .object({
+    name: IdentifierSchema,
+    type: z.string().min(1),
+    description: z.string().optional(),
+  })
+  .strict();
+export type Field = z.infer<typeof FieldSchema>;
+
+/**
+ * One step of a call sequence: a method call (`call` with `args`) or a field read (`field`), with what it must give -
+ * an expected value (compared as a test's, by the method's output type or the field's type), or an expected
+ * exception (`throws`, `expectThrows`). `expected` may be left out to require only that the call returns.
+ */
+export const SequenceStepSchema = z
+  .object({
+    /** Name of the method to call (one of `methods`). Exactly one of `call` and `field`. */
+    call: IdentifierSchema.optional(),
+    /** Name of the field to read (one of `fields`). Exactly one of `call` and `field`. */
+    field: IdentifierSchema.optional(),
+    /** Positional arguments of the call, as JSON values. */
+    args: z.array(z.unknown()).default([]),
+    expected: z.unknown().optional(),
+    /** When true the call is expected to throw (any exception). Default false. */
+    expectThrows: z.boolean().default(false),
+    /** The exception the call must throw (implies `expectThrows`), as in a test case. */
+    throws: z.object({ type: z.string().min(1).optional(), message: z.string().min(1).optional() }).strict().optional(),
+    compare: ComparatorSchema.optional(),
+    tolerance: FloatToleranceSchema.optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type SequenceStep = z.infer<typeof SequenceStepSchema>;
+
+/**
+ * A test of a class spec: construct an instance with `construct` (the constructor's arguments, `signature.inputs`),
+ * then run `steps` on it in order, each checked as it ends. A step that throws does not end the sequence.
+ */
+export const CallSequenceSchema = z
+  .object({
+    construct: z.array(z.unknown()).default([]),
+    steps: z.array(SequenceStepSchema).min(1),
+    description: z.string().optional(),
+  })
+  .strict();
+export type CallSequence = z.infer<typeof CallSequenceSchema>;
+
 /** Whether the test expects the call to throw: `expectThrows`, or an expected exception (`throws`). */
-export function expectsThrow(test: Pick<TestCase, 'expectThrows' | 'throws'>): boolean {
+export function expectsThrow(test: Pick<TestCase, 'expectThrows' | 'throws'> | Pick<SequenceStep, 'expectThrows' | 'throws'>): boolean {
   return test.expectThrows || test.throws !== undefined;
 }
 
@@ -146,6 +216,15 @@ export const TaskSpecSchema = z
     invariants: z.array(z.string().min(1)).default([]),
     testCases: z.array(TestCaseSchema).default([]),
     properties: z.array(PropertySchema).default([]),
+    /**
+     * A class spec (`taskType: class`) names the class in `signature.entryPoint`, its constructor's parameters in
+     * `signature.inputs` and the class again as `signature.output.type`; these are its methods (at least one) ...
+     */
+    methods: z.array(MethodSchema).default([]),
+    /** ... the fields its tests may read ... */
+    fields: z.array(FieldSchema).default([]),
+    /** ... and its tests: call sequences (a class spec has no `testCases`). */
+    sequences: z.array(CallSequenceSchema).default([]),
     limits: LimitsSchema.default(LimitsSchema.parse({})),
     /**
      * Tolerance of float comparisons (test expectations, advisory tests): `|a - b| <= max(absolute, relative *

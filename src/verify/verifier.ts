@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import { encodeTagged } from '../sandbox/value-encoding.js';
+import { isClassSpec } from '../task-spec/checks/class-spec.js';
+import type { TaskSpec } from '../task-spec/task-spec.js';
 import type { LayerName, LayerResult, VerificationContext, VerificationLayer } from './verification-layer.js';
 
 /** Options of {@link Verifier.verify}. */
@@ -78,7 +80,7 @@ export class Verifier {
         : {
             layer: layer.name,
             status: 'skipped' as const,
-            reason: `layer '${layer.name}' does not apply to this spec${layer.name === 'unit-tests' ? ' (no test cases)' : ''}`,
+            reason: `layer '${layer.name}' does not apply to this spec${skipNote(layer.name, context.spec)}`,
             durationMs: 0,
           };
       results.push(result);
@@ -90,6 +92,13 @@ export class Verifier {
     }
     return { passed: failedLayer === null, results, failedLayer };
   }
+}
+
+/** Why a layer does not apply, in parentheses, where there is more to say than that. */
+function skipNote(layer: LayerName, spec: TaskSpec): string {
+  if (layer === 'unit-tests') return isClassSpec(spec) ? ' (no call sequences)' : ' (no test cases)';
+  if (layer === 'performance' && isClassSpec(spec)) return ' (it does not time class specs yet)';
+  return '';
 }
 
 /**

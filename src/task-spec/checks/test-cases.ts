@@ -6,7 +6,7 @@
  */
 import { messagePatternProblem } from '../message-pattern.js';
 import type { SpecIssue } from '../spec-validation-error.js';
-import { expectsThrow, type TaskSpec } from '../task-spec.js';
+import { expectsThrow, type Comparator, type Language, type Parameter, type TaskSpec, type TestCase } from '../task-spec.js';
 import type { TypeRef } from '../type-ref-model.js';
 import { previewSpecValue, specIssue } from './issue.js';
 
@@ -139,14 +139,82 @@ const OMITTABLE = /^(optional\b|default: |rest parameter|variadic (positional|ke
 const REST = /^(rest parameter|variadic positional parameter)/;
 
 /** How many arguments a call may pass: from the last input that cannot be left out, to all (or any, with a rest input). */
-function arity(spec: TaskSpec): { readonly min: number; readonly max: number; readonly rest: number | undefined } {
-  const inputs = spec.signature.inputs;
+function arity(inputs: readonly Parameter[]): { readonly min: number; readonly max: number; readonly rest: number | undefined } {
   let min = inputs.length;
   while (min > 0 && OMITTABLE.test(inputs[min - 1]?.description ?? '')) min -= 1;
   const last = inputs.length - 1;
   const rest = last >= 0 && REST.test(inputs[last]?.description ?? '') ? last : undefined;
   const keywordOnly = last >= 0 && /^variadic keyword parameter/.test(inputs[last]?.description ?? '');
   return { min, max: rest !== undefined ? Number.POSITIVE_INFINITY : keywordOnly ? last : inputs.length, rest };
+}
+
+const listLike = (type: TypeRef | null): boolean =>
+  type === null || type.kind === 'array' || type.kind === 'tuple' || type.kind === 'any' || (type.kind === 'optional' && listLike(type.inner));
+
+/** What is called: a function's signature, a method, or (with no inputs) a field read. */
+export interface Callable {
+  /** What is called, for messages: `the signature`, `method push`. */
+  readonly what: string;
+  /** Parameters, in order. */
+  readonly inputs: readonly Parameter[];
+  /** The declared result type (text) and its comparator. */
+  readonly output: { readonly type: string; readonly compare?: Comparator | undefined };
+  /** The parsed types: inputs in order and the output, `null` where the declared type is invalid (reported elsewhere). */
+  readonly types: { readonly inputs: readonly (TypeRef | null)[]; readonly output: TypeRef | null };
+}
+
+/** One call to check: its field path (`testCases.2`, `sequences.0.steps.1`), where its arguments are, and what it expects. */
+export interface CallTest {
+  readonly path: string;
+  /** The key of the arguments under `path`: `inputs` (a test case), `args` (a step) or `construct` (a sequence's constructor call). */
+  readonly argsKey: 'inputs' | 'args' | 'construct';
+  readonly args: readonly unknown[];
+  readonly test: Pick<TestCase, 'expected' | 'expectThrows' | 'throws' | 'compare' | 'tolerance'>;
+}
+
+/**
+ * Issues of `tests` against `callable`: the arity, each argument of its declared type, an expected value of the output
+ * type and not NaN, and the comparison (see {@link checkTestCases}).
+ */
+export function checkCallTests(language: Language, source: string, callable: Callable, tests: readonly CallTest[]): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  const parameters = callable.inputs;
+  const { types } = callable;
+  const signature = parameters.map((p) => `${p.name}: ${p.type}`).join(', ');
+  const { min, max, rest } = arity(parameters);
+  const outputCompare = callable.output.compare;
+  const count = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
+  for (const { path, argsKey, args, test } of tests) {
+    if (args.length < min || args.length > max) {
+      const expected = `${count} argument${max === 1 ? '' : 's'} (${signature || `${callable.what} has no inputs`})`;
+      issues.push(specIssue(source, `${path}.${argsKey}`, args, expected, `${args.length} argument${args.length === 1 ? '' : 's'} ${previewSpecValue(args)}`));
+      continue;
+    }
+    for (const [position, parameter] of parameters.entries()) {
+      if (position >= args.length || position === rest) break;
+      const type = types.inputs[position];
+      if (type === null || type === undefined) continue;
+      const value = args[position];
+      const mismatch = valueMismatch(value, type);
+      if (mismatch !== undefined) {
+        issues.push(specIssue(source, `${path}.${argsKey}.${position}`, value, `${describeType(type)} for ${parameter.name}: ${parameter.type} (${mismatch})`));
+      }
+    }
+    issues.push(...checkComparison(source, path, test, callable.output.type, listLike(types.output)));
+    if (test.expected === undefined || expectsThrow(test)) continue;
+    const nan = nanPath(test.expected);
+    if (nan !== undefined) {
+      const check = language === 'python' ? 'math.isnan(result)' : 'Number.isNaN(result)';
+      issues.push(specIssue(source, `${path}.expected${nan}`, Number.NaN, `a value other than NaN (NaN never equals a result in a test; state it as a postcondition, e.g. ${check})`));
+      continue;
+    }
+    if (types.output === null || (test.compare ?? outputCompare) === 'partial') continue; // a pattern may leave keys out
+    const mismatch = valueMismatch(test.expected, types.output);
+    if (mismatch !== undefined) {
+      issues.push(specIssue(source, `${path}.expected`, test.expected, `${describeType(types.output)} for the output type ${callable.output.type} (${mismatch})`));
+    }
+  }
+  return issues;
 }
 
 /**
@@ -159,58 +227,20 @@ export function checkTestCases(
   types: { readonly inputs: readonly (TypeRef | null)[]; readonly output: TypeRef | null },
 ): SpecIssue[] {
   const issues: SpecIssue[] = [];
-  const parameters = spec.signature.inputs;
-  const signature = parameters.map((p) => `${p.name}: ${p.type}`).join(', ');
-  const { min, max, rest } = arity(spec);
-  const listLike = (type: TypeRef | null): boolean =>
-    type === null || type.kind === 'array' || type.kind === 'tuple' || type.kind === 'any' || (type.kind === 'optional' && listLike(type.inner));
   const outputCompare = spec.signature.output.compare;
   if ((outputCompare === 'unordered' || outputCompare === 'set') && !listLike(types.output)) {
     issues.push(specIssue(source, 'signature.output.compare', outputCompare, `'exact' or 'partial' for the output type ${spec.signature.output.type} ('${outputCompare}' compares lists)`));
   }
-  const count = min === max ? `${min}` : max === Number.POSITIVE_INFINITY ? `at least ${min}` : `${min} to ${max}`;
-  for (const [index, test] of spec.testCases.entries()) {
-    const path = `testCases.${index}`;
-    if (test.inputs.length < min || test.inputs.length > max) {
-      const expected = `${count} argument${max === 1 ? '' : 's'} (${signature || 'the signature has no inputs'})`;
-      issues.push(specIssue(source, `${path}.inputs`, test.inputs, expected, `${test.inputs.length} argument${test.inputs.length === 1 ? '' : 's'} ${previewSpecValue(test.inputs)}`));
-      continue;
-    }
-    for (const [position, parameter] of parameters.entries()) {
-      if (position >= test.inputs.length || position === rest) break;
-      const type = types.inputs[position];
-      if (type === null || type === undefined) continue;
-      const value = test.inputs[position];
-      const mismatch = valueMismatch(value, type);
-      if (mismatch !== undefined) {
-        issues.push(specIssue(source, `${path}.inputs.${position}`, value, `${describeType(type)} for ${parameter.name}: ${parameter.type} (${mismatch})`));
-      }
-    }
-    issues.push(...checkComparison(spec, source, index, listLike(types.output)));
-    if (test.expected === undefined || expectsThrow(test)) continue;
-    const nan = nanPath(test.expected);
-    if (nan !== undefined) {
-      const check = spec.language === 'python' ? 'math.isnan(result)' : 'Number.isNaN(result)';
-      issues.push(specIssue(source, `${path}.expected${nan}`, Number.NaN, `a value other than NaN (NaN never equals a result in a test; state it as a postcondition, e.g. ${check})`));
-      continue;
-    }
-    if (types.output === null || (test.compare ?? outputCompare) === 'partial') continue; // a pattern may leave keys out
-    const mismatch = valueMismatch(test.expected, types.output);
-    if (mismatch !== undefined) {
-      issues.push(specIssue(source, `${path}.expected`, test.expected, `${describeType(types.output)} for the output type ${spec.signature.output.type} (${mismatch})`));
-    }
-  }
+  const callable: Callable = { what: 'the signature', inputs: spec.signature.inputs, output: spec.signature.output, types };
+  issues.push(...checkCallTests(spec.language, source, callable, spec.testCases.map((test, index) => ({ path: `testCases.${index}`, argsKey: 'inputs' as const, args: test.inputs, test }))));
   return issues;
 }
 
 /**
- * Issues of test `index`'s comparison: an expected exception with an expected value too, a message pattern that is
- * not a regular expression, `unordered` or `set` for an output that is not a list.
+ * Issues of the comparison of the test at `path`: an expected exception with an expected value too, a message
+ * pattern that is not a regular expression, `unordered` or `set` for an output that is not a list.
  */
-function checkComparison(spec: TaskSpec, source: string, index: number, outputIsList: boolean): SpecIssue[] {
-  const test = spec.testCases[index];
-  if (test === undefined) return [];
-  const path = `testCases.${index}`;
+function checkComparison(source: string, path: string, test: CallTest['test'], outputType: string, outputIsList: boolean): SpecIssue[] {
   const issues: SpecIssue[] = [];
   if (test.throws !== undefined && test.expected !== undefined) {
     issues.push(specIssue(source, `${path}.expected`, test.expected, 'no expected value in a test that expects an exception (throws)'));
@@ -221,7 +251,7 @@ function checkComparison(spec: TaskSpec, source: string, index: number, outputIs
     issues.push(specIssue(source, `${path}.throws.message`, pattern, `a regular expression in RE2 syntax (${problem})`));
   }
   if ((test.compare === 'unordered' || test.compare === 'set') && !outputIsList) {
-    issues.push(specIssue(source, `${path}.compare`, test.compare, `'exact' or 'partial' for the output type ${spec.signature.output.type} ('${test.compare}' compares lists)`));
+    issues.push(specIssue(source, `${path}.compare`, test.compare, `'exact' or 'partial' for the output type ${outputType} ('${test.compare}' compares lists)`));
   }
   return issues;
 }

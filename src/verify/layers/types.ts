@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { InvalidArgumentError, parseOptions } from '../../errors/index.js';
 import type { Signature, TaskSpec } from '../../task-spec/task-spec.js';
+import { isClassSpec } from '../../task-spec/checks/class-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { analysisFailureDetails, isCandidateAnalysisFailure } from '../typescript/analysis-limit-error.js';
 import type { TypeCheckResult } from '../typescript/typescript-compiler-service.js';
@@ -23,6 +24,21 @@ export const SIGNATURE_CHECK_NAME = '__zerr_signature_check';
 export function signatureType(signature: Signature): string {
   const params = signature.inputs.map((p) => `${p.name}: ${p.type}`).join(', ');
   return `(${params}) => ${signature.output.type}`;
+}
+
+/**
+ * The type the candidate's entry point must have: {@link signatureType} for a function spec; for a class spec a
+ * construct signature whose instances have the declared methods and fields:
+ * `new (capacity: number) => { push(item: number): void; size: number }`.
+ */
+export function entryPointType(spec: Pick<TaskSpec, 'taskType' | 'signature' | 'methods' | 'fields'>): string {
+  if (!isClassSpec(spec)) return signatureType(spec.signature);
+  const params = spec.signature.inputs.map((p) => `${p.name}: ${p.type}`).join(', ');
+  const members = [
+    ...spec.methods.map((m) => `${m.name}(${m.inputs.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${m.output.type}`),
+    ...spec.fields.map((f) => `${f.name}: ${f.type}`),
+  ];
+  return `new (${params}) => { ${members.join('; ')} }`;
 }
 
 /** Options of {@link TypesLayer}. Units are in the names. */
@@ -87,7 +103,7 @@ export class TypesLayer implements VerificationLayer {
     if (candidate.language === 'python') {
       return result('skipped', 'pyright type checking for Python is not installed');
     }
-    const expectedSignature = signatureType(spec.signature);
+    const expectedSignature = entryPointType(spec);
     const entry = spec.signature.entryPoint;
     const candidateLines = candidate.code.split('\n').length;
     const code = `${candidate.code}\n;const ${SIGNATURE_CHECK_NAME}: ${expectedSignature} = ${entry};\n`;

@@ -1,0 +1,93 @@
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { checkSpecSync } from '../check-spec.js';
+import { TaskSpecSchema, type TaskSpecInput } from '../task-spec.js';
+
+const SPECS = resolve(import.meta.dirname, '../../../test/fixtures/specs');
+const fixture = (name: string): TaskSpecInput => parse(readFileSync(join(SPECS, name), 'utf8')) as TaskSpecInput;
+
+const klass = (extra: Partial<TaskSpecInput> = {}) => TaskSpecSchema.parse({
+  id: 'counter', name: 'Counter', description: 'A counter.', taskType: 'class', language: 'python',
+  signature: { entryPoint: 'Counter', inputs: [{ name: 'start', type: 'int' }], output: { type: 'Counter' } },
+  methods: [{ name: 'add', inputs: [{ name: 'n', type: 'int' }], output: { type: 'int' } }],
+  fields: [{ name: 'total', type: 'int' }],
+  sequences: [{ construct: [1], steps: [{ call: 'add', args: [2], expected: 3 }, { field: 'total', expected: 3 }] }],
+  ...extra,
+});
+
+const paths = (spec: ReturnType<typeof klass>): string[] => checkSpecSync(spec, 's').map((issue) => issue.path);
+
+describe('class specs', () => {
+  it('accepts the Python and TypeScript fixtures and a small class', () => {
+    expect(checkSpecSync(TaskSpecSchema.parse(fixture('bank-account.yaml')), 's')).toEqual([]);
+    expect(checkSpecSync(TaskSpecSchema.parse(fixture('bounded-stack.yaml')), 's')).toEqual([]);
+    expect(checkSpecSync(klass(), 's')).toEqual([]);
+  });
+
+  it('names each problem of the declarations by its field', () => {
+    const issues = checkSpecSync(klass({
+      signature: { entryPoint: 'Counter', inputs: [{ name: 'start', type: 'int' }], output: { type: 'int' } },
+      methods: [
+        { name: '__init__', inputs: [], output: { type: 'None' } },
+        { name: 'add', inputs: [{ name: 'self', type: 'int' }], output: { type: 'Nne' } },
+        { name: 'add', inputs: [], output: { type: 'int' } },
+      ],
+      fields: [{ name: 'add', type: 'int' }],
+      sequences: [],
+    }), 's');
+    expect(issues.map((issue) => [issue.path, issue.expected])).toEqual([
+      ['signature.output.type', "the class name Counter (a class spec's entry point is its constructor, which returns an instance)"],
+      ['methods.0.name', 'a method other than the constructor (its parameters are signature.inputs)'],
+      ['methods.1.inputs.0.name', 'a parameter other than self (inputs leave the receiver out)'],
+      ['methods.1.output.type', expect.stringMatching(/unknown type name "Nne" \(did you mean "None"\?\)/) as unknown],
+      ['methods.2.name', 'a name not already used by another method (methods.1.name)'],
+      ['fields.0.name', 'a name not already used by another field or a method'],
+    ]);
+  });
+
+  it('checks every step against the declared methods and fields', () => {
+    const spec = klass({
+      sequences: [{
+        construct: ['one'],
+        steps: [
+          { call: 'ad', args: [1] },
+          { call: 'add', field: 'total' },
+          { field: 'count' },
+          { call: 'add', args: [1, 2] },
+          { call: 'add', args: ['x'] },
+          { call: 'add', args: [1], expected: 'three' },
+          { field: 'total', args: [1] },
+          { call: 'add', args: [1], throws: { type: 'ValueError' }, expected: 1 },
+        ],
+      }],
+    });
+    const issues = checkSpecSync(spec, 's');
+    expect(issues.map((issue) => issue.path)).toEqual([
+      'sequences.0.construct.0', 'sequences.0.steps.0.call', 'sequences.0.steps.1', 'sequences.0.steps.2.field',
+      'sequences.0.steps.3.args', 'sequences.0.steps.4.args.0', 'sequences.0.steps.5.expected', 'sequences.0.steps.6.args',
+      'sequences.0.steps.7.expected',
+    ]);
+    expect(issues[1]?.message).toBe('s: sequences.0.steps.0.call: got "ad", expected one of the declared methods (add) (did you mean "add"?)');
+    expect(issues[4]?.message).toBe('s: sequences.0.steps.3.args: got 2 arguments [1,2], expected 1 argument (n: int)');
+  });
+
+  it('refuses what is not evaluated on classes yet, and test cases, rather than check less than the spec says', () => {
+    expect(paths(klass({ preconditions: ['start >= 0'], properties: [{ name: 'p', expression: 'True' }], testCases: [{ inputs: [1], expected: 1 }] })))
+      .toEqual(['testCases', 'preconditions', 'properties']);
+    expect(paths(klass({ methods: [] , sequences: [] }))).toEqual(['methods']);
+  });
+
+  it('a function spec may not carry methods, fields or sequences', () => {
+    const spec = TaskSpecSchema.parse({
+      id: 'f', name: 'f', description: 'f', language: 'python',
+      signature: { entryPoint: 'f', inputs: [], output: { type: 'int' } },
+      methods: [{ name: 'g', output: { type: 'int' } }], sequences: [{ steps: [{ call: 'g' }] }],
+    });
+    expect(checkSpecSync(spec, 's').map((issue) => issue.message)).toEqual([
+      's: methods: got 1 methods, expected no methods in a function spec (methods, fields and sequences describe a class: taskType: class)',
+      's: sequences: got 1 sequences, expected no sequences in a function spec (methods, fields and sequences describe a class: taskType: class)',
+    ]);
+  });
+});

@@ -1,0 +1,166 @@
+/**
+ * @module task-spec/checks/class-spec
+ * The checks of a class spec (`taskType: class`, docs/spec.md "Classes"): the class name in `signature.entryPoint`
+ * and again as `signature.output.type`; at least one method, methods and fields with valid, unique names and valid
+ * types; tests as call sequences only (no `testCases`), each step a call of a declared method with its arity and
+ * argument types, or a read of a declared field, and an expected value of the method's (field's) type. Contracts and
+ * properties are not yet evaluated on classes, so a class spec that states them is refused rather than checked less
+ * than it says. A function spec may not have methods, fields or sequences.
+ */
+import { closeName } from '../closest-names.js';
+import type { SpecIssue } from '../spec-validation-error.js';
+import type { Language, TaskSpec } from '../task-spec.js';
+import { parseTypeRef } from '../type-ref.js';
+import type { TypeRef } from '../type-ref-model.js';
+import { identifierProblem } from './identifiers.js';
+import { specIssue } from './issue.js';
+import { checkCallTests, type Callable } from './test-cases.js';
+import { typeProblem } from './type-names.js';
+
+/** Names a class spec's methods may not take: the constructor is `signature.inputs`. */
+const CONSTRUCTOR_NAMES: Readonly<Record<Language, string>> = { python: '__init__', typescript: 'constructor' };
+
+/** Names of the receiver, which a method's inputs leave out. */
+const RECEIVER_NAMES: Readonly<Record<Language, string>> = { python: 'self', typescript: 'this' };
+
+/** Whether `spec` is a class spec. */
+export function isClassSpec(spec: Pick<TaskSpec, 'taskType'>): boolean {
+  return spec.taskType === 'class';
+}
+
+function parsedType(language: Language, text: string): TypeRef | null {
+  return typeProblem(language, text) === undefined ? parseTypeRef(language, text) : null;
+}
+
+/** Whether the type `text` is the class `className` itself (Python may quote it: `'Stack'`). */
+export function isClassName(text: string, className: string): boolean {
+  const trimmed = text.trim();
+  return trimmed === className || trimmed === `'${className}'` || trimmed === `"${className}"`;
+}
+
+/** ` (did you mean "x"?)` or nothing. */
+function didYouMean(name: string, known: readonly string[]): string {
+  const close = closeName(name, known);
+  return close === undefined ? '' : ` (did you mean "${close}"?)`;
+}
+
+/** Issues of a function spec that carries class parts. */
+function checkFunctionSpec(spec: TaskSpec, source: string): SpecIssue[] {
+  const issues: SpecIssue[] = [];
+  for (const key of ['methods', 'fields', 'sequences'] as const) {
+    if (spec[key].length > 0) {
+      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${spec.taskType} spec (methods, fields and sequences describe a class: taskType: class)`, `${spec[key].length} ${key}`));
+    }
+  }
+  return issues;
+}
+
+/** Issues of the method and field declarations; returns the methods and fields that can be checked against. */
+function checkDeclarations(spec: TaskSpec, source: string, issues: SpecIssue[]): { methods: Map<string, Callable>; fields: Map<string, TypeRef | null> } {
+  const { language } = spec;
+  const methods = new Map<string, Callable>();
+  const fields = new Map<string, TypeRef | null>();
+  const className = spec.signature.entryPoint;
+  const typeChecked = (path: string, text: string): TypeRef | null => {
+    // The class itself (a method returning the instance, taking another one): any value, compared structurally.
+    if (isClassName(text, className)) return { kind: 'any' };
+    const problem = typeProblem(language, text);
+    if (problem !== undefined) issues.push(specIssue(source, path, text, problem));
+    return problem === undefined ? parseTypeRef(language, text) : null;
+  };
+  if (spec.methods.length === 0) {
+    issues.push(specIssue(source, 'methods', [], 'at least one method (a class spec describes a class by its methods)'));
+  }
+  for (const [index, method] of spec.methods.entries()) {
+    const path = `methods.${index}`;
+    const problem = identifierProblem(language, method.name, 'function');
+    if (problem !== undefined) issues.push(specIssue(source, `${path}.name`, method.name, problem));
+    else if (method.name === CONSTRUCTOR_NAMES[language]) {
+      issues.push(specIssue(source, `${path}.name`, method.name, `a method other than the constructor (its parameters are signature.inputs)`));
+    } else if (methods.has(method.name)) {
+      issues.push(specIssue(source, `${path}.name`, method.name, `a name not already used by another method (methods.${spec.methods.findIndex((m) => m.name === method.name)}.name)`));
+    }
+    const seen = new Set<string>();
+    for (const [position, parameter] of method.inputs.entries()) {
+      const parameterProblem = identifierProblem(language, parameter.name, 'parameter');
+      const at = `${path}.inputs.${position}.name`;
+      if (parameterProblem !== undefined) issues.push(specIssue(source, at, parameter.name, parameterProblem));
+      else if (parameter.name === RECEIVER_NAMES[language]) {
+        issues.push(specIssue(source, at, parameter.name, `a parameter other than ${RECEIVER_NAMES[language]} (inputs leave the receiver out)`));
+      } else if (seen.has(parameter.name)) issues.push(specIssue(source, at, parameter.name, 'a name not already used by another input of the method'));
+      seen.add(parameter.name);
+    }
+    const inputs = method.inputs.map((parameter, position) => typeChecked(`${path}.inputs.${position}.type`, parameter.type));
+    const output = typeChecked(`${path}.output.type`, method.output.type);
+    if (!methods.has(method.name)) methods.set(method.name, { what: `method ${method.name}`, inputs: method.inputs, output: method.output, types: { inputs, output } });
+  }
+  for (const [index, field] of spec.fields.entries()) {
+    const path = `fields.${index}`;
+    const problem = identifierProblem(language, field.name, 'parameter');
+    if (problem !== undefined) issues.push(specIssue(source, `${path}.name`, field.name, problem));
+    else if (fields.has(field.name) || methods.has(field.name)) {
+      issues.push(specIssue(source, `${path}.name`, field.name, `a name not already used by another field or a method`));
+    }
+    const type = typeChecked(`${path}.type`, field.type);
+    if (!fields.has(field.name)) fields.set(field.name, type);
+  }
+  return { methods, fields };
+}
+
+/**
+ * Issues of the class parts of `spec` (see the module note); for a function spec, issues of class parts it should
+ * not have. Names and types of the signature itself are checked by `check-spec.ts`.
+ */
+export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
+  if (!isClassSpec(spec)) return checkFunctionSpec(spec, source);
+  const issues: SpecIssue[] = [];
+  const { language, signature } = spec;
+  if (signature.output.type.trim() !== signature.entryPoint) {
+    issues.push(specIssue(source, 'signature.output.type', signature.output.type, `the class name ${signature.entryPoint} (a class spec's entry point is its constructor, which returns an instance)`));
+  }
+  if (spec.testCases.length > 0) {
+    issues.push(specIssue(source, 'testCases', spec.testCases, 'no test cases in a class spec (its tests are call sequences: sequences)', `${spec.testCases.length} test cases`));
+  }
+  for (const key of ['preconditions', 'postconditions', 'invariants', 'properties'] as const) {
+    if (spec[key].length > 0) {
+      issues.push(specIssue(source, key, spec[key], `no ${key} in a class spec: they are not evaluated on classes yet, and a spec is never checked less than it says`));
+    }
+  }
+  const { methods, fields } = checkDeclarations(spec, source, issues);
+  const constructor: Callable = {
+    what: 'the constructor', inputs: signature.inputs, output: { type: signature.entryPoint },
+    types: { inputs: signature.inputs.map((parameter) => parsedType(language, parameter.type)), output: null },
+  };
+  const methodNames = [...methods.keys()];
+  const fieldNames = [...fields.keys()];
+  for (const [index, sequence] of spec.sequences.entries()) {
+    const path = `sequences.${index}`;
+    issues.push(...checkCallTests(language, source, constructor, [{ path, argsKey: 'construct', args: sequence.construct, test: { expectThrows: false } }]));
+    for (const [position, step] of sequence.steps.entries()) {
+      const at = `${path}.steps.${position}`;
+      if ((step.call === undefined) === (step.field === undefined)) {
+        issues.push(specIssue(source, at, step, 'exactly one of call (a method to call) and field (a field to read)'));
+        continue;
+      }
+      if (step.call !== undefined) {
+        const method = methods.get(step.call);
+        if (method === undefined) {
+          issues.push(specIssue(source, `${at}.call`, step.call, `one of the declared methods (${methodNames.join(', ') || 'none'})${didYouMean(step.call, methodNames)}`));
+          continue;
+        }
+        issues.push(...checkCallTests(language, source, method, [{ path: at, argsKey: 'args', args: step.args, test: step }]));
+        continue;
+      }
+      const field = step.field ?? '';
+      if (!fields.has(field)) {
+        issues.push(specIssue(source, `${at}.field`, field, `one of the declared fields (${fieldNames.join(', ') || 'none'})${didYouMean(field, fieldNames)}`));
+        continue;
+      }
+      if (step.args.length > 0) issues.push(specIssue(source, `${at}.args`, step.args, 'no arguments for a field read'));
+      const declared = spec.fields.find((each) => each.name === field);
+      const callable: Callable = { what: `field ${field}`, inputs: [], output: { type: declared?.type ?? 'any' }, types: { inputs: [], output: fields.get(field) ?? null } };
+      issues.push(...checkCallTests(language, source, callable, [{ path: at, argsKey: 'args', args: [], test: step }]));
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,172 @@
+/**
+ * @module verify/class-sequences
+ * How a class spec's call sequences (`sequences`, docs/spec.md "Classes") run in the sandbox: the engine appends a
+ * driver function of its own (text it writes, in the candidate's language) to the candidate, and the candidate runner
+ * calls that driver once per sequence with `[construct, steps]`. The driver constructs the class, runs each step (a
+ * method call or a field read), and returns one entry per step: `["v", value]`, `["e", errorType, message]` for a
+ * step that threw (the sequence goes on), `["s"]` for a step that returned the instance itself, `["o", typeName]` for
+ * a value that is not plain data; or `[["c", errorType, message]]` when the constructor threw.
+ *
+ * The driver runs in the candidate's process, like the harness: it only computes what the steps give. The candidate
+ * can rewrite it as it can rewrite the harness, which is no more than returning other values; every verdict is made
+ * here, from that plain data (trust model, decision 005). A per-sequence time limit covers all its steps.
+ */
+import type { CallOutcome } from '../sandbox/index.js';
+import type { CallSequence, Language, SequenceStep, TaskSpec } from '../task-spec/task-spec.js';
+
+/** The driver's function name (not a name a candidate would use). */
+export const SEQUENCE_ENTRY = '__zerr_sequence__';
+
+/** Longest a sequence may run: its steps and its construction each get `limits.timeoutMs`, up to this, in ms. */
+export const MAX_SEQUENCE_MS = 60_000;
+
+/** The driver's source for `className` in `language` (see the module note). `className` must be an identifier. */
+export function sequenceDriver(language: Language, className: string): string {
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(className)) throw new Error(`sequenceDriver: not an identifier: ${JSON.stringify(className)}`);
+  return language === 'python' ? pythonDriver(className) : typeScriptDriver(className);
+}
+
+function pythonDriver(className: string): string {
+  return `
+
+def ${SEQUENCE_ENTRY}(construct, steps):
+    import builtins as __zerr_b
+    plain_types = (__zerr_b.int, __zerr_b.float, __zerr_b.str, __zerr_b.bool, __zerr_b.bytes, __zerr_b.type(None))
+
+    def plain(value, depth):
+        kind = __zerr_b.type(value)
+        if kind in plain_types:
+            return True
+        if depth > 64:
+            return False
+        if kind in (__zerr_b.list, __zerr_b.tuple, __zerr_b.set, __zerr_b.frozenset):
+            return __zerr_b.all(plain(item, depth + 1) for item in value)
+        if kind is __zerr_b.dict:
+            return __zerr_b.all(plain(k, depth + 1) and plain(v, depth + 1) for k, v in value.items())
+        return False
+
+    def failure(tag, error):
+        if __zerr_b.type(error).__name__ == '_ZerrTimeout':
+            raise error
+        try:
+            message = __zerr_b.str(error)[:500]
+        except BaseException:
+            message = '<unprintable>'
+        return [tag, __zerr_b.type(error).__name__, message]
+
+    try:
+        instance = ${className}(*construct)
+    except BaseException as error:
+        return [failure('c', error)]
+    out = []
+    for step in steps:
+        try:
+            if step[0] == 'call':
+                value = __zerr_b.getattr(instance, step[1])(*step[2])
+            else:
+                value = __zerr_b.getattr(instance, step[1])
+        except BaseException as error:
+            out.append(failure('e', error))
+            continue
+        if value is instance:
+            out.append(['s'])
+        elif plain(value, 0):
+            out.append(['v', value])
+        else:
+            out.append(['o', __zerr_b.type(value).__name__])
+    return out
+`;
+}
+
+function typeScriptDriver(className: string): string {
+  return `
+;function ${SEQUENCE_ENTRY}(construct, steps) {
+  const plain = (value, depth) => {
+    if (value === null || ['number', 'string', 'boolean', 'bigint', 'undefined'].includes(typeof value)) return true;
+    if (typeof value !== 'object' || depth > 64) return false;
+    if (Array.isArray(value)) return value.every((item) => plain(item, depth + 1));
+    if (value instanceof Map) return [...value].every(([k, v]) => plain(k, depth + 1) && plain(v, depth + 1));
+    if (value instanceof Set) return [...value].every((item) => plain(item, depth + 1));
+    const proto = Object.getPrototypeOf(value);
+    return (proto === Object.prototype || proto === null) && Object.values(value).every((item) => plain(item, depth + 1));
+  };
+  const failure = (tag, error) => {
+    let name = typeof error;
+    let message = '';
+    try { if (error !== null && typeof error === 'object' && typeof error.name === 'string') name = error.name; } catch (e) { /* keep */ }
+    try { message = String(error !== null && typeof error === 'object' && 'message' in error ? error.message : error).slice(0, 500); } catch (e) { message = '<unprintable>'; }
+    return [tag, name, message];
+  };
+  let instance;
+  try { instance = new ${className}(...construct); } catch (error) { return [failure('c', error)]; }
+  const out = [];
+  for (const step of steps) {
+    let value;
+    try { value = step[0] === 'call' ? instance[step[1]](...step[2]) : instance[step[1]]; } catch (error) { out.push(failure('e', error)); continue; }
+    if (value === instance) out.push(['s']);
+    else if (plain(value, 0)) out.push(['v', value]);
+    else out.push(['o', value === null || value === undefined ? String(value) : (value.constructor && value.constructor.name) || typeof value]);
+  }
+  return out;
+}
+`;
+}
+
+/** What one step gave. */
+export type StepOutcome =
+  | { readonly kind: 'value'; readonly value: unknown }
+  /** The step returned the instance itself (a fluent method). */
+  | { readonly kind: 'self' }
+  /** The step returned something that is not plain data (an instance of `typeName`). */
+  | { readonly kind: 'object'; readonly typeName: string }
+  | { readonly kind: 'error'; readonly errorType: string; readonly message: string };
+
+/** What one sequence gave: its steps' outcomes, or why none ran (the constructor threw, the run timed out, ...). */
+export type SequenceOutcome =
+  | { readonly kind: 'steps'; readonly steps: readonly StepOutcome[] }
+  | { readonly kind: 'constructor-error'; readonly errorType: string; readonly message: string }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'malformed'; readonly message: string };
+
+/** The driver's arguments for `sequence`: `[construct, steps]`, each step `["call", name, args]` or `["field", name]`. */
+export function sequenceCall(sequence: CallSequence): unknown[] {
+  return [sequence.construct, sequence.steps.map((step) => (step.call !== undefined ? ['call', step.call, step.args] : ['field', step.field ?? '']))];
+}
+
+/** Per-sequence time limit of `spec`, in ms: `limits.timeoutMs` for the construction and for each step, at most {@link MAX_SEQUENCE_MS}. */
+export function sequenceTimeoutMs(spec: Pick<TaskSpec, 'limits' | 'sequences'>): number {
+  const longest = Math.max(1, ...spec.sequences.map((sequence) => sequence.steps.length));
+  return Math.min(MAX_SEQUENCE_MS, spec.limits.timeoutMs * (longest + 1));
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value.slice(0, 500) : '');
+
+/**
+ * Reads the driver's answer for a sequence of `stepCount` steps (see the module note). Anything else - a driver the
+ * candidate replaced, a missing step - is `malformed`, never a pass.
+ */
+export function readSequenceOutcome(outcome: CallOutcome, stepCount: number): SequenceOutcome {
+  if (outcome.kind === 'timeout') return { kind: 'timeout' };
+  if (outcome.kind === 'error') return { kind: 'malformed', message: `the sequence driver threw ${outcome.errorType}: ${outcome.message}` };
+  const list = outcome.value;
+  if (!Array.isArray(list)) return { kind: 'malformed', message: 'the sequence driver did not return a list' };
+  const first: unknown = list[0];
+  if (list.length === 1 && Array.isArray(first) && first[0] === 'c') return { kind: 'constructor-error', errorType: text(first[1]), message: text(first[2]) };
+  if (list.length !== stepCount) return { kind: 'malformed', message: `the sequence driver returned ${list.length} outcomes for ${stepCount} steps` };
+  const steps: StepOutcome[] = [];
+  for (const entry of list as unknown[]) {
+    if (!Array.isArray(entry)) return { kind: 'malformed', message: 'the sequence driver returned a step outcome that is not a list' };
+    const [tag, a, b] = entry as unknown[];
+    if (tag === 'v' && entry.length === 2) steps.push({ kind: 'value', value: a });
+    else if (tag === 's' && entry.length === 1) steps.push({ kind: 'self' });
+    else if (tag === 'o' && entry.length === 2) steps.push({ kind: 'object', typeName: text(a) });
+    else if (tag === 'e' && entry.length === 3) steps.push({ kind: 'error', errorType: text(a), message: text(b) });
+    else return { kind: 'malformed', message: 'the sequence driver returned a step outcome it does not write' };
+  }
+  return { kind: 'steps', steps };
+}
+
+/** How a step is shown in reasons: `deposit(50)` or `.balance`. */
+export function renderStep(step: SequenceStep, renderCall: (name: string, args: readonly unknown[]) => string): string {
+  return step.call !== undefined ? renderCall(step.call, step.args) : `.${step.field ?? ''}`;
+}
