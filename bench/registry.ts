@@ -13,4 +13,5 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   'startup': async () => (await import('./startup.js')).benchmark,
   'mbxp-verify': async () => (await import('./mbxp-verify.js')).benchmark,
   'auth-flood': async () => (await import('./auth-flood.js')).benchmark,
+  'classeval': async () => (await import('./classeval.js')).benchmark,
 };

@@ -60,14 +60,9 @@ export const SignatureSchema = z
   .strict();
 export type Signature = z.infer<typeof SignatureSchema>;
 
-/**
- * A visible test case: positional arguments and the expected return value, both as JSON values
- * (Python tuples become arrays; `null` stands for `None`/`null`). `expected` may be omitted to
- * only require that the call returns without throwing.
- */
-export const TestCaseSchema = z
-  .object({
-    inputs: z.array(z.unknown()),
+/** What a call must give, shared by test cases and sequence steps: the expected value or exception, and how to compare. */
+function expectationShape() {
+  return {
     expected: z.unknown().optional(),
     /** When true the call is expected to throw (any exception). Default false. */
     expectThrows: z.boolean().default(false),
@@ -77,11 +72,23 @@ export const TestCaseSchema = z
      * linear time; no lookaround or backreferences) the message must match somewhere. Either may be left out.
      */
     throws: z.object({ type: z.string().min(1).optional(), message: z.string().min(1).optional() }).strict().optional(),
-    /** How `expected` is compared with the result; default the output's `compare`, else `exact`. */
+    /** How `expected` is compared with the result; default the output's (method's) `compare`, else `exact`. */
     compare: ComparatorSchema.optional(),
-    /** Float tolerance of this test; default the spec's `floatTolerance`. */
+    /** Float tolerance of this comparison; default the spec's `floatTolerance`. */
     tolerance: FloatToleranceSchema.optional(),
     description: z.string().optional(),
+  };
+}
+
+/**
+ * A visible test case: positional arguments and the expected return value, both as JSON values
+ * (Python tuples become arrays; `null` stands for `None`/`null`). `expected` may be omitted to
+ * only require that the call returns without throwing.
+ */
+export const TestCaseSchema = z
+  .object({
+    inputs: z.array(z.unknown()),
+    ...expectationShape(),
   })
   .strict();
 export type TestCase = z.infer<typeof TestCaseSchema>;
@@ -119,26 +126,24 @@ export const FieldSchema = z
 export type Field = z.infer<typeof FieldSchema>;
 
 /**
- * One step of a call sequence: a method call (`call` with `args`) or a field read (`field`), with what it must give -
+ * One step of a call sequence: a method call (`call` with `args`), a field read (`field`) or a field assignment
+ * (`set` with `value`), with what a call or read must give -
  * an expected value (compared as a test's, by the method's output type or the field's type), or an expected
  * exception (`throws`, `expectThrows`). `expected` may be left out to require only that the call returns.
  */
 export const SequenceStepSchema = z
   .object({
-    /** Name of the method to call (one of `methods`). Exactly one of `call` and `field`. */
+    /** Name of the method to call (one of `methods`). Exactly one of `call`, `field` and `set`. */
     call: IdentifierSchema.optional(),
-    /** Name of the field to read (one of `fields`). Exactly one of `call` and `field`. */
+    /** Name of the field to read (one of `fields`). Exactly one of `call`, `field` and `set`. */
     field: IdentifierSchema.optional(),
+    /** Name of the field to assign `value` to (one of `fields`), as a test sets up state. Exactly one of `call`, `field` and `set`. */
+    set: IdentifierSchema.optional(),
+    /** The value a `set` step assigns, as JSON. */
+    value: z.unknown().optional(),
     /** Positional arguments of the call, as JSON values. */
     args: z.array(z.unknown()).default([]),
-    expected: z.unknown().optional(),
-    /** When true the call is expected to throw (any exception). Default false. */
-    expectThrows: z.boolean().default(false),
-    /** The exception the call must throw (implies `expectThrows`), as in a test case. */
-    throws: z.object({ type: z.string().min(1).optional(), message: z.string().min(1).optional() }).strict().optional(),
-    compare: ComparatorSchema.optional(),
-    tolerance: FloatToleranceSchema.optional(),
-    description: z.string().optional(),
+    ...expectationShape(),
   })
   .strict();
 export type SequenceStep = z.infer<typeof SequenceStepSchema>;

@@ -3,10 +3,11 @@ import { TaskSpecSchema } from '../task-spec/task-spec.js';
 import { MAX_SEQUENCE_MS, readSequenceOutcome, sequenceCall, sequenceDriver, sequenceTimeoutMs } from './class-sequences.js';
 
 describe('class sequences', () => {
-  it('passes each step to the driver as a call or a field read', () => {
+  it('passes each step to the driver as a call, a field read or an assignment', () => {
     expect(sequenceCall({ construct: [1], steps: [
       { call: 'add', args: [2], expectThrows: false }, { field: 'total', args: [], expectThrows: false },
-    ] })).toEqual([[1], [['call', 'add', [2]], ['field', 'total']]]);
+      { set: 'total', value: [1], args: [], expectThrows: false },
+    ] })).toEqual([[1], [['call', 'add', [2]], ['field', 'total'], ['set', 'total', [1]]]]);
   });
 
   it('reads the driver\'s answer, and anything it does not write as malformed, never as a pass', () => {

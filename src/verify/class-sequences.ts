@@ -3,7 +3,7 @@
  * How a class spec's call sequences (`sequences`, docs/spec.md "Classes") run in the sandbox: the engine appends a
  * driver function of its own (text it writes, in the candidate's language) to the candidate, and the candidate runner
  * calls that driver once per sequence with `[construct, steps]`. The driver constructs the class, runs each step (a
- * method call or a field read), and returns one entry per step: `["v", value]`, `["e", errorType, message]` for a
+ * method call, a field read or a field assignment), and returns one entry per step: `["v", value]`, `["e", errorType, message]` for a
  * step that threw (the sequence goes on), `["s"]` for a step that returned the instance itself, `["o", typeName]` for
  * a value that is not plain data; or `[["c", errorType, message]]` when the constructor threw.
  *
@@ -63,6 +63,9 @@ def ${SEQUENCE_ENTRY}(construct, steps):
         try:
             if step[0] == 'call':
                 value = __zerr_b.getattr(instance, step[1])(*step[2])
+            elif step[0] == 'set':
+                __zerr_b.setattr(instance, step[1], step[2])
+                value = None
             else:
                 value = __zerr_b.getattr(instance, step[1])
         except BaseException as error:
@@ -102,7 +105,11 @@ function typeScriptDriver(className: string): string {
   const out = [];
   for (const step of steps) {
     let value;
-    try { value = step[0] === 'call' ? instance[step[1]](...step[2]) : instance[step[1]]; } catch (error) { out.push(failure('e', error)); continue; }
+    try {
+      if (step[0] === 'call') value = instance[step[1]](...step[2]);
+      else if (step[0] === 'set') { instance[step[1]] = step[2]; value = null; }
+      else value = instance[step[1]];
+    } catch (error) { out.push(failure('e', error)); continue; }
     if (value === instance) out.push(['s']);
     else if (plain(value, 0)) out.push(['v', value]);
     else out.push(['o', value === null || value === undefined ? String(value) : (value.constructor && value.constructor.name) || typeof value]);
@@ -128,9 +135,10 @@ export type SequenceOutcome =
   | { readonly kind: 'timeout' }
   | { readonly kind: 'malformed'; readonly message: string };
 
-/** The driver's arguments for `sequence`: `[construct, steps]`, each step `["call", name, args]` or `["field", name]`. */
+/** The driver's arguments for `sequence`: `[construct, steps]`, each step `["call", name, args]`, `["field", name]` or `["set", name, value]`. */
 export function sequenceCall(sequence: CallSequence): unknown[] {
-  return [sequence.construct, sequence.steps.map((step) => (step.call !== undefined ? ['call', step.call, step.args] : ['field', step.field ?? '']))];
+  return [sequence.construct, sequence.steps.map((step) => (step.call !== undefined ? ['call', step.call, step.args]
+    : step.set !== undefined ? ['set', step.set, step.value ?? null] : ['field', step.field ?? '']))];
 }
 
 /** Per-sequence time limit of `spec`, in ms: `limits.timeoutMs` for the construction and for each step, at most {@link MAX_SEQUENCE_MS}. */
@@ -166,7 +174,8 @@ export function readSequenceOutcome(outcome: CallOutcome, stepCount: number): Se
   return { kind: 'steps', steps };
 }
 
-/** How a step is shown in reasons: `deposit(50)` or `.balance`. */
-export function renderStep(step: SequenceStep, renderCall: (name: string, args: readonly unknown[]) => string): string {
-  return step.call !== undefined ? renderCall(step.call, step.args) : `.${step.field ?? ''}`;
+/** How a step is shown in reasons: `deposit(50)`, `.balance` or `.balance = 10`. */
+export function renderStep(step: SequenceStep, renderCall: (name: string, args: readonly unknown[]) => string, renderValue: (value: unknown) => string): string {
+  if (step.call !== undefined) return renderCall(step.call, step.args);
+  return step.set !== undefined ? `.${step.set} = ${renderValue(step.value)}` : `.${step.field ?? ''}`;
 }

@@ -74,13 +74,18 @@ const tail = (text: string): string => (text.length > 2000 ? text.slice(-2000) :
  * counts them as failures); syntax errors fail without running.
  *
  * @returns `{ passed, reason, detail, durationMs }`; never throws for anything the candidate does.
- * @throws InvalidArgumentError (`invalid_argument`) for a bad `timeoutMs`.
+ * @throws InvalidArgumentError (`invalid_argument`) for a bad `timeoutMs`, or a class problem (not scored yet).
  * @throws SandboxUnavailableError (`sandbox_unavailable`) from the sandbox when isolation cannot be set up.
  */
 export async function scoreOnHiddenTests(options: ScoreOnHiddenTestsOptions): Promise<HiddenTestScore> {
   const checked = OptionsSchema.safeParse({ timeoutMs: options.timeoutMs });
   if (!checked.success) {
     throw new InvalidArgumentError({ parameter: 'options.timeoutMs', value: options.timeoutMs, expected: 'a positive integer (ms)' });
+  }
+  if (options.problem.spec.taskType === 'class') {
+    // The test program instantiates the class itself; the candidate never shares a process with it, and a class proxy
+    // across the two sandboxed processes is not built yet.
+    throw new InvalidArgumentError({ parameter: 'options.problem', value: options.problem.spec.id, expected: 'a function problem (hidden tests of class specs are not scored yet)' });
   }
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? 10_000;

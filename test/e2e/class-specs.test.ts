@@ -44,7 +44,7 @@ describe('class specs', () => {
 
   it('verifies a right Python class and names the first failing step of a wrong one', async () => {
     const right = await runZerr(['verify', BANK_SPEC, BANK], { cwd: work });
-    expect(right.stdout).toMatch(/^pass {2}unit-tests .* all 2 call sequences passed \(5 steps\)$/m);
+    expect(right.stdout).toMatch(/^pass {2}unit-tests .* all 3 call sequences passed \(7 steps\)$/m);
     expect(right.stdout).toMatch(/^skip {2}performance .* \(it does not time class specs yet\)$/m);
     expect(right.code).toBe(0);
     const overdraws = await variant(BANK, 'overdraws.py', ['if amount > self.balance:', 'if amount > self.balance + 1000:']);
@@ -74,6 +74,20 @@ describe('class specs', () => {
     const mistyped = await runZerr(['verify', STACK_SPEC, typed], { cwd: work });
     expect(mistyped.stdout).toMatch(/^rejected at types: entry point 'BoundedStack' does not match the spec signature .*The types returned by 'pop\(\)' are incompatible/m);
     expect(mistyped.code).toBe(2);
+  }, 120_000);
+
+  it('verifies a ClassEval task by its dataset reference: the reference solution passes its docstring examples, a wrong one fails', async () => {
+    const dataDir = join(ROOT, '..', 'shared');
+    const records = JSON.parse(await readFile(join(dataDir, 'bench', 'classeval', 'ClassEval_data.json'), 'utf8')) as { task_id: string; solution_code: string }[];
+    const solution = records.find((r) => r.task_id === 'ClassEval_1')?.solution_code ?? '';
+    const reference = join(work, 'area.py');
+    await writeFile(reference, solution);
+    const right = await runZerr(['verify', 'classeval:ClassEval_1', reference, '--data-dir', dataDir], { cwd: work });
+    expect(right.stdout).toMatch(/^verified: ClassEval_1 passed every layer that applies \(5 passed, 3 skipped\)$/m);
+    const wrong = await variant(reference, 'area-wrong.py', ['4 * math.pi', '3 * math.pi']);
+    const rejected = await runZerr(['verify', 'classeval:ClassEval_1', wrong, '--data-dir', dataDir], { cwd: work });
+    expect(rejected.stdout).toMatch(/^rejected at unit-tests: sequence 2, step 1: calculate_sphere_area\(\) returned 37\.69911184307752, expected 50\.26548245743669$/m);
+    expect(rejected.code).toBe(2);
   }, 120_000);
 
   it('solve refuses a class spec with one clear line (exit 3) before anything is sampled', async () => {

@@ -91,3 +91,20 @@ describe('class specs', () => {
     ]);
   });
 });
+
+describe('set steps', () => {
+  it('assign a declared field a value of its type, and nothing else', () => {
+    const spec = klass({
+      sequences: [{ construct: [1], steps: [
+        { set: 'total', value: 5 }, { call: 'add', args: [1], expected: 6 },
+        { set: 'count', value: 1 }, { set: 'total', value: 'x' }, { set: 'total' }, { set: 'total', value: 1, expected: 1 },
+      ] }],
+    });
+    expect(checkSpecSync(spec, 's').map((issue) => [issue.path, issue.expected])).toEqual([
+      ['sequences.0.steps.2.set', 'one of the declared fields (total)'],
+      ['sequences.0.steps.3.value', 'an integer for the field total (got "x", expected an integer)'],
+      ['sequences.0.steps.4.value', 'the value to assign'],
+      ['sequences.0.steps.5.expected', 'no expected in a set step (it only assigns)'],
+    ]);
+  });
+});

@@ -9,12 +9,12 @@
  */
 import { closeName } from '../closest-names.js';
 import type { SpecIssue } from '../spec-validation-error.js';
-import type { Language, TaskSpec } from '../task-spec.js';
+import type { Language, SequenceStep, TaskSpec } from '../task-spec.js';
 import { parseTypeRef } from '../type-ref.js';
 import type { TypeRef } from '../type-ref-model.js';
 import { identifierProblem } from './identifiers.js';
 import { specIssue } from './issue.js';
-import { checkCallTests, type Callable } from './test-cases.js';
+import { checkCallTests, describeType, valueMismatch, type Callable } from './test-cases.js';
 import { typeProblem } from './type-names.js';
 
 /** Names a class spec's methods may not take: the constructor is `signature.inputs`. */
@@ -82,7 +82,7 @@ function checkDeclarations(spec: TaskSpec, source: string, issues: SpecIssue[]):
     }
     const seen = new Set<string>();
     for (const [position, parameter] of method.inputs.entries()) {
-      const parameterProblem = identifierProblem(language, parameter.name, 'parameter');
+      const parameterProblem = identifierProblem(language, parameter.name, 'member');
       const at = `${path}.inputs.${position}.name`;
       if (parameterProblem !== undefined) issues.push(specIssue(source, at, parameter.name, parameterProblem));
       else if (parameter.name === RECEIVER_NAMES[language]) {
@@ -96,7 +96,7 @@ function checkDeclarations(spec: TaskSpec, source: string, issues: SpecIssue[]):
   }
   for (const [index, field] of spec.fields.entries()) {
     const path = `fields.${index}`;
-    const problem = identifierProblem(language, field.name, 'parameter');
+    const problem = identifierProblem(language, field.name, 'member');
     if (problem !== undefined) issues.push(specIssue(source, `${path}.name`, field.name, problem));
     else if (fields.has(field.name) || methods.has(field.name)) {
       issues.push(specIssue(source, `${path}.name`, field.name, `a name not already used by another field or a method`));
@@ -105,6 +105,22 @@ function checkDeclarations(spec: TaskSpec, source: string, issues: SpecIssue[]):
     if (!fields.has(field.name)) fields.set(field.name, type);
   }
   return { methods, fields };
+}
+
+/** Issues of a `set` step: a declared field, a value of its type, and nothing a call would have. */
+function checkSetStep(step: SequenceStep, at: string, source: string, fields: ReadonlyMap<string, TypeRef | null>, fieldNames: readonly string[]): SpecIssue[] {
+  const name = step.set ?? '';
+  if (!fields.has(name)) return [specIssue(source, `${at}.set`, name, `one of the declared fields (${fieldNames.join(', ') || 'none'})${didYouMean(name, fieldNames)}`)];
+  const issues: SpecIssue[] = [];
+  if (step.value === undefined) issues.push(specIssue(source, `${at}.value`, null, 'the value to assign'));
+  const type = fields.get(name);
+  const mismatch = step.value === undefined || type === null || type === undefined ? undefined : valueMismatch(step.value, type);
+  if (mismatch !== undefined) issues.push(specIssue(source, `${at}.value`, step.value, `${describeType(type as TypeRef)} for the field ${name} (${mismatch})`));
+  for (const key of ['expected', 'throws'] as const) {
+    if (step[key] !== undefined) issues.push(specIssue(source, `${at}.${key}`, step[key], `no ${key} in a set step (it only assigns)`));
+  }
+  if (step.args.length > 0) issues.push(specIssue(source, `${at}.args`, step.args, 'no arguments in a set step'));
+  return issues;
 }
 
 /**
@@ -138,8 +154,12 @@ export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
     issues.push(...checkCallTests(language, source, constructor, [{ path, argsKey: 'construct', args: sequence.construct, test: { expectThrows: false } }]));
     for (const [position, step] of sequence.steps.entries()) {
       const at = `${path}.steps.${position}`;
-      if ((step.call === undefined) === (step.field === undefined)) {
-        issues.push(specIssue(source, at, step, 'exactly one of call (a method to call) and field (a field to read)'));
+      if ([step.call, step.field, step.set].filter((name) => name !== undefined).length !== 1) {
+        issues.push(specIssue(source, at, step, 'exactly one of call (a method to call), field (a field to read) and set (a field to assign)'));
+        continue;
+      }
+      if (step.set !== undefined) {
+        issues.push(...checkSetStep(step, at, source, fields, fieldNames));
         continue;
       }
       if (step.call !== undefined) {

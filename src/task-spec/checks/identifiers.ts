@@ -27,9 +27,10 @@ export const RESULT_NAME = 'result';
 
 /**
  * What is wrong with `name` as a parameter or function name in `language`, in words, or undefined when it is fine.
- * `role` is `parameter` (which also may not be `result`) or `function`.
+ * `role` is `parameter` (which also may not be `result`), `function`, or `member` (a method's parameter or a field of
+ * a class spec, which no spec expression sees: `result` is fine).
  */
-export function identifierProblem(language: Language, name: string, role: 'parameter' | 'function'): string | undefined {
+export function identifierProblem(language: Language, name: string, role: 'parameter' | 'function' | 'member'): string | undefined {
   const words = language === 'python' ? 'Python' : 'TypeScript';
   if (language === 'python' ? !/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) : !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name)) {
     return `a ${words} identifier`;

@@ -7,9 +7,8 @@
  * the expression itself (a comprehension or lambda variable), and `math.sqr` must be an attribute of `math`. Types are
  * not checked (`result.lenght` on a list is found only by running it).
  */
-import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { closeName } from '../closest-names.js';
+import { PythonScriptError, runPythonScript } from '../run-python-script.js';
 import { SpecCheckError } from '../spec-check-error.js';
 import type { SpecIssue } from '../spec-validation-error.js';
 import type { TaskSpec } from '../task-spec.js';
@@ -63,39 +62,14 @@ interface PythonResult {
   readonly attributes?: readonly string[];
 }
 
-/** The python3 the sandbox runs (`/usr/bin/python3`, not a pyenv shim) when present, else `python3` on PATH. */
-function pythonCommand(): string {
-  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
-}
-
-function runPython(input: string, signal?: AbortSignal): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const timeout = AbortSignal.timeout(PYTHON_CHECK_TIMEOUT_MS);
-    const child = spawn(pythonCommand(), ['-I', '-S', '-B', '-c', SCRIPT], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      killSignal: 'SIGKILL',
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => {
-      signal?.throwIfAborted();
-      const why = (error as NodeJS.ErrnoException).code === 'ENOENT'
-        ? 'python3 is not installed (it is needed to check and judge Python specs)'
-        : timeout.aborted ? `python3 took longer than ${PYTHON_CHECK_TIMEOUT_MS} ms` : error.message;
-      reject(new SpecCheckError(`Cannot check the Python expressions of the spec: ${why}`, { cause: error }));
-    });
-    child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8'));
-      else if (!timeout.aborted && signal?.aborted !== true) {
-        reject(new SpecCheckError(`Cannot check the Python expressions of the spec: python3 exited with ${String(code)}: ${Buffer.concat(err).toString('utf8').trim().slice(-300)}`));
-      }
-    });
-    child.stdin.on('error', () => undefined); // a python that exits early closes the pipe; 'close' reports it
-    child.stdin.end(input);
-  });
+async function runPython(input: string, signal?: AbortSignal): Promise<string> {
+  try {
+    return await runPythonScript(SCRIPT, input, { timeoutMs: PYTHON_CHECK_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) });
+  } catch (error) {
+    if (!(error instanceof PythonScriptError)) throw error;
+    const why = error.reason === 'not-installed' ? 'python3 is not installed (it is needed to check and judge Python specs)' : error.message;
+    throw new SpecCheckError(`Cannot check the Python expressions of the spec: ${why}`, { cause: error });
+  }
 }
 
 function scopeNames(spec: TaskSpec, expression: SpecExpression): string[] {

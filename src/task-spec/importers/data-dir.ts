@@ -13,6 +13,7 @@ export const DATASET_FILES = {
   codet: 'recorded/codet-humaneval-codegen16b/HumanEval_for_code_generation.jsonl',
   'humaneval-ts': 'bench/multipl-e-humaneval-ts/humaneval-ts-reworded.jsonl',
   'mbpp-ts': 'bench/multipl-e-mbpp-ts/mbpp-ts-reworded.jsonl',
+  classeval: 'bench/classeval/ClassEval_data.json',
 } as const;
 
 /** Names of the datasets the importers read. */

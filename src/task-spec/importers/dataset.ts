@@ -1,13 +1,15 @@
 /**
  * @module task-spec/importers/dataset
  * Dataset references as the CLI takes them: `humaneval:HumanEval/0`, `codet:HumanEval/0`,
- * `humaneval-ts:HumanEval_0_has_close_elements`, `mbpp-ts:mbpp_100_next_smallest_palindrome`.
+ * `humaneval-ts:HumanEval_0_has_close_elements`, `mbpp-ts:mbpp_100_next_smallest_palindrome`, `classeval:ClassEval_0`
+ * (class specs).
  */
 import { closestNames } from '../closest-names.js';
 import type { BenchmarkProblem } from '../task-spec.js';
 import { DATASET_FILES, resolveDataDir, type DatasetName } from './data-dir.js';
 import { UnknownDatasetError, UnknownProblemError } from './dataset-errors.js';
 import { loadHumanEval } from './humaneval.js';
+import { loadClassEval } from './classeval.js';
 import { loadMultiPLE } from './multipl-e.js';
 
 /** Names accepted before the `:` of a dataset reference. */
@@ -40,6 +42,7 @@ async function load(dataset: DatasetName, options: DatasetOptions): Promise<Benc
   const dataDir = resolveDataDir(options.dataDir);
   if (dataset === 'humaneval') return loadHumanEval({ dataDir });
   if (dataset === 'codet') return loadHumanEval({ dataDir, source: 'codet', visibleExamples: options.visibleExamples ?? false });
+  if (dataset === 'classeval') return [...(await loadClassEval({ dataDir })).problems];
   return loadMultiPLE({ dataset, dataDir });
 }
 

@@ -130,7 +130,7 @@ function judgeSequence(spec: TaskSpec, position: number, outcome: CallOutcome): 
   if (read.kind === 'constructor-error') return { ...base, passed: false, message: `sequence ${index}: ${construct} threw ${read.errorType}: ${read.message.slice(0, 200)}` };
   for (const [stepIndex, step] of sequence.steps.entries()) {
     const got = read.steps[stepIndex];
-    const label = `sequence ${index}, step ${stepIndex + 1}: ${renderStep(step, renderCall)}`;
+    const label = `sequence ${index}, step ${stepIndex + 1}: ${renderStep(step, renderCall, renderValue)}`;
     if (got === undefined) return { ...base, passed: false, outcomes: read.steps, message: `${label} has no outcome` };
     const declared = step.call !== undefined ? spec.methods.find((m) => m.name === step.call)?.output : spec.fields.find((f) => f.name === step.field);
     const typeText = declared?.type ?? 'any';
