@@ -95,9 +95,13 @@ export function codeCacheFile(file: string, specifier: string, folder: string): 
   return join(folder, `v8-${specifier.replace(/[^\w.-]/g, '_')}-${key}.bin`);
 }
 
-/** Statistics of the last {@link requireWithCodeCache} call, for tests and the start-up benchmark. */
+/** What the last {@link requireWithCodeCache} call did, for tests. */
 export interface CodeCacheOutcome {
-  /** `hit`: loaded from the cache; `written`: compiled and cache written; `off`: no usable folder (plain require); `loaded`: already in `require.cache`. */
+  /**
+   * `hit`: loaded from the cache; `written`: compiled, cache written; `rejected`: V8 refused the cached bytes (another
+   * V8, flags or a corrupt file), compiled and rewritten; `off`: no usable folder (plain require); `loaded`: already
+   * in `require.cache`.
+   */
   readonly kind: 'hit' | 'written' | 'rejected' | 'off' | 'loaded';
   /** The cache file, when one was used or written. */
   readonly file?: string;

@@ -65,6 +65,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       // the longest part of a verify): start it before anything else, so that it warms up on the other core while
       // this thread loads the spec and the layers. Judged by the file's extension; a mismatch is refused below.
       const verifyModules = import('../../verify/index.js');
+      verifyModules.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
       let analysis: InstanceType<Awaited<typeof verifyModules>['SharedTypeScriptAnalysis']> | undefined;
       if (EXTENSIONS.typescript.includes(extname(candidatePath).toLowerCase())) {
         const { SharedTypeScriptAnalysis } = await verifyModules;
