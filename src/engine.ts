@@ -24,8 +24,7 @@ import { defaultRedFlagRules } from './redflag/index.js';
 import type { Sandbox } from './sandbox/sandbox.js';
 import { SandboxCandidateRunner } from './sandbox/sandbox-candidate-runner.js';
 import { TaskSpecSchema, type TaskSpec, type TestCase } from './task-spec/task-spec.js';
-import { SpecValidationError } from './task-spec/spec-validation-error.js';
-import { specIssue } from './task-spec/checks/issue.js';
+import { assertSolvable } from './orchestrate/solvable.js';
 import type { RunRecord, RunStore } from './store/run-store.js';
 import { RunLease } from './store/run-lease.js';
 import { RunNotFoundError } from './store/errors/run-not-found-error.js';
@@ -341,12 +340,7 @@ export function createEngine(options: EngineOptions): Engine {
       // Specs are checked before anything is recorded or sampled: a spec error is the spec's, never a candidate's.
       // Not under the run's signal: the check is short and bounded, and a stopped run is still recorded as stopped.
       for (const spec of specs) await checkSpec(spec);
-      for (const spec of specs) {
-        if (spec.taskType === 'class') {
-          // Verified end to end (`zerr verify`), not yet sampled: prompts, red flags and the vote are per function.
-          throw new SpecValidationError({ source: spec.id, issues: [specIssue(spec.id, 'taskType', spec.taskType, "'function' for solve (class specs can be verified with zerr verify; sampling and voting on classes is not built yet)")] });
-        }
-      }
+      for (const spec of specs) assertSolvable(spec);
       await store.createRun({ id: runId, kind: runOptions.kind ?? 'solve', model: options.modelName, config, createdAt: Date.now() });
       try {
         for (const spec of specs) await store.recordTask(runId, { taskId: spec.id, spec });

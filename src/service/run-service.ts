@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Engine } from '../engine.js';
 import { parseOptions } from '../errors/parse-options.js';
 import { newRunId } from '../orchestrate/run-id.js';
+import { assertSolvable } from '../orchestrate/solvable.js';
 import { parseBuildRequest } from '../orchestrate/project-build/build-request.js';
 import { parseTaskSpec } from '../task-spec/load-spec.js';
 import { AnswerRejectedError, checkCodeAnswer } from '../orchestrate/escalation-answer.js';
@@ -387,6 +388,7 @@ export function createRunService(options: RunServiceOptions): RunService {
       // The whole spec check (preconditions run by the judge) before the run is accepted: a bad spec is a 400 now,
       // not a failed run later. Engine.run checks again (its judge caches the verdicts).
       await engine.checkSpec(spec);
+      assertSolvable(spec);
       const runId = newRunId();
       const queuePosition = await admit(runId, 'solve', (signal) => engine.run([spec], {
         runId, signal, stopAs: 'cancelled', ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
