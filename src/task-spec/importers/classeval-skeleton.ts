@@ -112,8 +112,9 @@ def literal_args(call):
     return out
 
 def constructions_of(docs, class_name):
-    # var -> constructor args of the first 'var = ClassName(literals)' example anywhere in the class: later docstrings
-    # use such an instance without constructing it again (ClassEval's style); each gets a fresh one.
+    # var -> constructor args of each 'var = ClassName(literals)' example anywhere in the class, first one first: the
+    # first builds the instance a static method is called through; the names tell an instance built in another
+    # docstring from an unknown variable.
     known = {}
     for doc in docs:
         try:
@@ -133,7 +134,7 @@ def constructions_of(docs, class_name):
                     pass
     return known
 
-def examples_of(method, doc, class_name, known, default_construct, members):
+def examples_of(method, doc, class_name, known, default_construct):
     sequences, skipped = [], []
     try:
         examples = doctest.DocTestParser().get_examples(doc or '')
@@ -142,6 +143,7 @@ def examples_of(method, doc, class_name, known, default_construct, members):
     current = None
     instance = None
     tainted = set()
+    results = {}
     first_known = next(iter(known.items()), None)
     for ex in examples:
         source = ex.source.strip()
@@ -169,6 +171,22 @@ def examples_of(method, doc, class_name, known, default_construct, members):
                     raise ValueError('sets a field to a value that is not a JSON literal (' + (str(e) if str(e).startswith('a ') else ast.unparse(node.value)[:40]) + ')')
                 current['steps'].append({'kind': 'set', 'field': node.targets[0].attr, 'value': value})
                 continue
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) \
+                    and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute) \
+                    and isinstance(node.value.func.value, ast.Name) and node.value.func.value.id == instance and current is not None:
+                # 'result = obj.method(...)': the call is a step; a later '>>> result' gives its expected value.
+                step = {'kind': 'call', 'method': node.value.func.attr, 'args': literal_args(node.value), 'hasOutput': False}
+                current['steps'].append(step)
+                results[node.targets[0].id] = step
+                continue
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Name) and node.value.id in results and want != '':
+                step = results.pop(node.value.id)
+                try:
+                    step['expected'] = jsonable(ast.literal_eval(want))
+                    step['hasOutput'] = True
+                except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError) as e:
+                    raise ValueError('the expected output is not a JSON literal (' + (str(e) if str(e).startswith('a ') else want.splitlines()[0][:40]) + ')')
+                continue
             if isinstance(node, ast.Assign) or isinstance(node, ast.AugAssign) or isinstance(node, ast.AnnAssign):
                 target = node.targets[0] if isinstance(node, ast.Assign) else node.target
                 if isinstance(target, ast.Attribute):
@@ -184,17 +202,15 @@ def examples_of(method, doc, class_name, known, default_construct, members):
             if owner in tainted:
                 raise ValueError('follows an example that is not a step (the state of the instance is unknown)')
             if owner is not None and owner != instance:
-                # An instance constructed in an earlier docstring, or a static method called on the class (Python
-                # also calls it through an instance): a fresh instance as the class's first example constructs it.
-                member = expr.func.attr if isinstance(expr, ast.Call) else expr.attr
-                implied = known.get(owner)
-                if implied is None and (owner == class_name or member in members):
-                    # A static method on the class, or a name no example binds used as an instance (it calls one of
-                    # the class's methods): the class's first example construction, else no arguments when the
-                    # constructor needs none.
-                    implied = first_known[1] if first_known else default_construct
+                # A static method called on the class: Python also calls it through an instance, built as the class's
+                # first example builds one (or with no arguments when the constructor needs none). An instance built
+                # in another docstring is not taken up: its state there is unknown (ClassEval's examples often assume
+                # the steps of that docstring), and a step on a fresh one would test something the example does not.
+                if owner != class_name:
+                    raise ValueError('uses an instance built in another docstring (its state there is unknown)' if owner in known else 'uses a variable other than an instance of the class')
+                implied = first_known[1] if first_known else default_construct
                 if implied is None:
-                    raise ValueError('calls a static method of a class no example constructs' if owner == class_name else 'uses a variable other than an instance of the class')
+                    raise ValueError('calls a static method of a class no example constructs')
                 current = {'construct': implied, 'steps': []}
                 sequences.append(current)
                 instance = owner
@@ -236,14 +252,13 @@ def parse_record(record):
     init = next((n for n in functions if n.name == '__init__'), None)
     required = [p for p in params_of(init, '')[1:] if not p['hasDefault']] if init is not None else []
     default_construct = [] if not required else None
-    members = {n.name for n in functions} | {f.replace('self.', '') for f in record.get('fields', [])}
     for node in functions:
         doc = ast.get_docstring(node) or ''
         params = params_of(node, doc)
         decorators = [ast.unparse(d) for d in node.decorator_list]
         if node.name == '__init__':
             constructor = params[1:]
-            examples.append(examples_of(node.name, doc, cls.name, known, default_construct, members))
+            examples.append(examples_of(node.name, doc, cls.name, known, default_construct))
             continue
         if 'staticmethod' not in decorators:
             params = params[1:]
@@ -251,7 +266,7 @@ def parse_record(record):
         method = {'name': node.name, 'parameters': params, 'decorators': decorators, 'isAsync': isinstance(node, ast.AsyncFunctionDef), 'docstring': doc}
         if ret: method['returnDocType'] = ret.group(1).strip()
         methods.append(method)
-        examples.append(examples_of(node.name, doc, cls.name, known, default_construct, members))
+        examples.append(examples_of(node.name, doc, cls.name, known, default_construct))
     return {'kind': 'class', 'className': cls.name, 'docstring': ast.get_docstring(cls) or '', 'constructor': constructor, 'methods': methods, 'examples': examples}
 
 records = json.loads(sys.stdin.read())

@@ -43,9 +43,10 @@ const COUNTER = `class Counter:
     def merge(self, other):
         """
         :param other: Counter, another counter
+        >>> c = Counter(1)
         >>> c.merge(Counter(5))
         >>> c.add(1)
-        8
+        7
         """
 
     @staticmethod
@@ -54,6 +55,17 @@ const COUNTER = `class Counter:
         :return: int
         >>> Counter.zero()
         0
+        """
+
+    def double(self):
+        """
+        :return: int
+        >>> c.add(1)
+        3
+        >>> c = Counter(4)
+        >>> r = c.double()
+        >>> r
+        8
         """
 `;
 
@@ -65,16 +77,20 @@ describe('importClassEvalRecords', () => {
     const spec = problem?.spec;
     expect(spec?.taskType).toBe('class');
     expect(spec?.signature).toEqual({ entryPoint: 'Counter', inputs: [{ name: 'start', type: 'int', description: 'default: as in the skeleton' }], output: { type: 'Counter' } });
-    expect(spec?.methods.map((m) => [m.name, m.inputs.map((p) => p.type), m.output.type])).toEqual([['add', ['int'], 'int'], ['merge', ['Any'], 'Any'], ['zero', [], 'int']]);
+    expect(spec?.methods.map((m) => [m.name, m.inputs.map((p) => p.type), m.output.type])).toEqual([['add', ['int'], 'int'], ['merge', ['Any'], 'Any'], ['zero', [], 'int'], ['double', [], 'int']]);
     expect(spec?.sequences.map((s) => [s.construct, s.steps.map((step) => step.call ?? step.field ?? `set ${step.set ?? ''}`)])).toEqual([
       [[2], ['total']],
       [[], ['add', 'set total', 'add']],
       [[2], ['zero']], // a static method called on the class: through an instance built as the first example builds one
+      [[4], ['double']], // 'r = c.double()' then '>>> r': one step, its expected value from the second example
     ]);
+    expect(spec?.sequences[3]?.steps[0]?.expected).toBe(8);
     expect(spec?.sequences[1]?.steps.map((step) => step.expected ?? step.value)).toEqual([3, 10, 11]);
-    // merge's example uses c without constructing it, then passes a Counter (not a literal): that example is not a
-    // step, and the one after it would run on an instance in another state, so it is not one either.
-    expect([...examplesSkipped]).toEqual([['an argument is not a literal', 1], ['follows an example that is not a step', 1]]);
+    // merge's second example passes a Counter (not a literal): it is not a step, and the one after it would run on an
+    // instance in another state, so it is not one either. double's first example uses the c of another docstring.
+    expect([...examplesSkipped]).toEqual([
+      ['an argument is not a literal', 1], ['follows an example that is not a step', 1], ['uses an instance built in another docstring', 1],
+    ]);
     expect(spec !== undefined && checkSpecSync(spec, 's')).toEqual([]);
     expect(spec?.stub).toContain('def add(self, n):');
     expect(problem?.hidden.program).toBe('\nimport unittest\n');
@@ -91,11 +107,11 @@ describe('importClassEvalRecords', () => {
 });
 
 describe('the ClassEval file', () => {
-  it('imports 96 of its 100 tasks as class specs that check, 84 of them with call sequences', async () => {
+  it('imports 96 of its 100 tasks as class specs that check, 76 of them with call sequences', async () => {
     const { problems, notImported } = await loadClassEval({ dataDir: DATA_DIR });
     expect(problems).toHaveLength(96);
     expect(notImported.map((n) => n.taskId)).toEqual(['ClassEval_5', 'ClassEval_22', 'ClassEval_43', 'ClassEval_46']);
-    expect(problems.filter((p) => p.spec.sequences.length > 0)).toHaveLength(84);
+    expect(problems.filter((p) => p.spec.sequences.length > 0)).toHaveLength(76);
     for (const problem of problems) expect(checkSpecSync(problem.spec, problem.spec.id)).toEqual([]);
     const area = await resolveDatasetProblem('classeval:ClassEval_1', { dataDir: DATA_DIR });
     expect(area.spec.signature.entryPoint).toBe('AreaCalculator');
