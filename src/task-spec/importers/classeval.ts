@@ -110,7 +110,7 @@ function specInput(record: ClassEvalRecord, parsed: Extract<ParsedSkeleton, { ki
  * dropping sequences that still do not check (a step calling a method the class lacks); undefined with the reason
  * when even that leaves an issue.
  */
-function buildSpec(record: ClassEvalRecord, parsed: Extract<ParsedSkeleton, { kind: 'class' }>): { spec: TaskSpec; loose: boolean } | { reason: string } {
+function buildSpec(record: ClassEvalRecord, parsed: Extract<ParsedSkeleton, { kind: 'class' }>): { spec: TaskSpec; loose: boolean; droppedSteps: number } | { reason: string } {
   const sequences: CallSequence[] = parsed.examples.flatMap((examples) =>
     examples.sequences.map((sequence) => ({ construct: [...sequence.construct], steps: sequence.steps.map(stepOf), description: `the >>> examples of ${examples.method}` })));
   for (const loose of [false, true]) {
@@ -118,7 +118,10 @@ function buildSpec(record: ClassEvalRecord, parsed: Extract<ParsedSkeleton, { ki
     for (let attempt = 0; attempt < 3; attempt++) {
       const spec = TaskSpecSchema.parse(specInput(record, parsed, kept, loose));
       const issues = checkSpecSync(spec, record.task_id);
-      if (issues.length === 0) return { spec, loose };
+      if (issues.length === 0) {
+        const steps = (list: readonly CallSequence[]): number => list.reduce((sum, sequence) => sum + sequence.steps.length, 0);
+        return { spec, loose, droppedSteps: steps(sequences) - steps(kept) };
+      }
       const bad = new Set(issues.map((issue) => /^sequences\.(\d+)/.exec(issue.path)?.[1]).filter((index) => index !== undefined).map(Number));
       if (bad.size === 0 || (!loose && issues.some((issue) => /\.(args|construct|expected)\b/.test(issue.path)))) {
         if (loose) return { reason: issues[0]?.message ?? 'the spec does not check' };
@@ -159,6 +162,10 @@ export async function importClassEvalRecords(records: readonly ClassEvalRecord[]
       continue;
     }
     if (built.loose) looselyTyped.push(record.task_id);
+    if (built.droppedSteps > 0) {
+      const key = 'in a sequence that does not check against the class'; // a method it does not declare, say
+      examplesSkipped.set(key, (examplesSkipped.get(key) ?? 0) + built.droppedSteps);
+    }
     problems.push({
       spec: built.spec,
       hidden: {
