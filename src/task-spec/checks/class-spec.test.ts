@@ -98,6 +98,7 @@ describe('set steps', () => {
       sequences: [{ construct: [1], steps: [
         { set: 'total', value: 5 }, { call: 'add', args: [1], expected: 6 },
         { set: 'count', value: 1 }, { set: 'total', value: 'x' }, { set: 'total' }, { set: 'total', value: 1, expected: 1 },
+        { set: 'total', value: 1, expectThrows: true },
       ] }],
     });
     expect(checkSpecSync(spec, 's').map((issue) => [issue.path, issue.expected])).toEqual([
@@ -105,6 +106,7 @@ describe('set steps', () => {
       ['sequences.0.steps.3.value', 'an integer for the field total (got "x", expected an integer)'],
       ['sequences.0.steps.4.value', 'the value to assign'],
       ['sequences.0.steps.5.expected', 'no expected in a set step (it only assigns)'],
+      ['sequences.0.steps.6.expectThrows', 'no expectThrows in a set step (it only assigns)'],
     ]);
   });
 });

@@ -119,6 +119,7 @@ function checkSetStep(step: SequenceStep, at: string, source: string, fields: Re
   for (const key of ['expected', 'throws'] as const) {
     if (step[key] !== undefined) issues.push(specIssue(source, `${at}.${key}`, step[key], `no ${key} in a set step (it only assigns)`));
   }
+  if (step.expectThrows) issues.push(specIssue(source, `${at}.expectThrows`, true, 'no expectThrows in a set step (it only assigns)'));
   if (step.args.length > 0) issues.push(specIssue(source, `${at}.args`, step.args, 'no arguments in a set step'));
   return issues;
 }
