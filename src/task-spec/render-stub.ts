@@ -4,7 +4,7 @@
  * and description in the target language's usual shape (MultiPL-E comment + `function` line for TypeScript,
  * HumanEval `def` + docstring for Python).
  */
-import type { TaskSpec } from './task-spec.js';
+import { typedParameters, type TaskSpec } from './task-spec.js';
 
 /** Names from Python's `typing` module that make the rendered stub start with `from typing import *`. */
 const TYPING_NAMES =
@@ -18,14 +18,14 @@ function renderTypeScript(spec: StubSpec): string {
     .split('\n')
     .map((line) => (line.trim() === '' ? '//' : `// ${line.trimEnd()}`))
     .join('\n');
-  const params = spec.signature.inputs.map((p) => `${p.name}: ${p.type}`).join(', ');
+  const params = typedParameters(spec.signature.inputs);
   return `${comment}\nfunction ${spec.signature.entryPoint}(${params}): ${spec.signature.output.type} {\n`;
 }
 
 function renderPython(spec: StubSpec): string {
   const types = [...spec.signature.inputs.map((p) => p.type), spec.signature.output.type];
   const header = types.some((t) => TYPING_NAMES.test(t)) ? 'from typing import *\n\n\n' : '';
-  const params = spec.signature.inputs.map((p) => `${p.name}: ${p.type}`).join(', ');
+  const params = typedParameters(spec.signature.inputs);
   const doc = spec.description
     .trimEnd()
     .replaceAll('\\', '\\\\')

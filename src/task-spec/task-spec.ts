@@ -24,6 +24,11 @@ export const ParameterSchema = z
   .strict();
 export type Parameter = z.infer<typeof ParameterSchema>;
 
+/** Parameters as both languages write them in a signature: `xs: number[], k: number` (`xs: List[int], k: int`). */
+export function typedParameters(inputs: readonly Pick<Parameter, 'name' | 'type'>[]): string {
+  return inputs.map((p) => `${p.name}: ${p.type}`).join(', ');
+}
+
 /**
  * How a returned value is compared with an expected one (docs/spec.md, "How results are compared"):
  * - `exact` (default): by the declared type - integers exactly, floats within the tolerance, lists in order;

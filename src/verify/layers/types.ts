@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { InvalidArgumentError, parseOptions } from '../../errors/index.js';
-import type { Signature, TaskSpec } from '../../task-spec/task-spec.js';
+import { typedParameters, type Signature, type TaskSpec } from '../../task-spec/task-spec.js';
 import { isClassSpec } from '../../task-spec/checks/class-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { analysisFailureDetails, isCandidateAnalysisFailure } from '../typescript/analysis-limit-error.js';
@@ -22,8 +22,7 @@ export const SIGNATURE_CHECK_NAME = '__zerr_signature_check';
 
 /** The spec signature as a TypeScript function type: `(a: number[], b: number) => boolean`. */
 export function signatureType(signature: Signature): string {
-  const params = signature.inputs.map((p) => `${p.name}: ${p.type}`).join(', ');
-  return `(${params}) => ${signature.output.type}`;
+  return `(${typedParameters(signature.inputs)}) => ${signature.output.type}`;
 }
 
 /**
@@ -33,12 +32,11 @@ export function signatureType(signature: Signature): string {
  */
 export function entryPointType(spec: Pick<TaskSpec, 'taskType' | 'signature' | 'methods' | 'fields'>): string {
   if (!isClassSpec(spec)) return signatureType(spec.signature);
-  const params = spec.signature.inputs.map((p) => `${p.name}: ${p.type}`).join(', ');
   const members = [
-    ...spec.methods.map((m) => `${m.name}(${m.inputs.map((p) => `${p.name}: ${p.type}`).join(', ')}): ${m.output.type}`),
+    ...spec.methods.map((m) => `${m.name}(${typedParameters(m.inputs)}): ${m.output.type}`),
     ...spec.fields.map((f) => `${f.name}: ${f.type}`),
   ];
-  return `new (${params}) => { ${members.join('; ')} }`;
+  return `new (${typedParameters(spec.signature.inputs)}) => { ${members.join('; ')} }`;
 }
 
 /** Options of {@link TypesLayer}. Units are in the names. */
