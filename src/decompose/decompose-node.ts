@@ -7,6 +7,7 @@
  * model again for a recorded sample.
  */
 import { z } from 'zod';
+import { IdentifierSchema } from '../task-spec/task-spec.js';
 import { parseOptions } from '../errors/parse-options.js';
 import type { GenerateResult, LanguageModel } from '../llm/language-model.js';
 import { FailedCallTally } from '../llm/failed-call-tally.js';
@@ -116,7 +117,7 @@ const OptionsSchema = z
     requirements: z.string().trim().min(1, 'a non-empty string'),
     language: z.enum(['typescript', 'python']),
     limits: z.object({ maxLines: z.number().int().positive(), maxComplexity: z.number().int().positive() }).strict(),
-    parentEntryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier').optional(),
+    parentEntryPoint: IdentifierSchema.optional(),
     reservedEntryPoints: z.array(z.string()).default([]),
     k: z.number().int().min(1, 'an integer >= 1').default(3),
     maxSamples: z.number().int().min(1, 'an integer >= 1').default(12),

@@ -6,6 +6,7 @@
  */
 import { ts } from '../task-spec/typescript-api.js';
 import { z } from 'zod';
+import { IdentifierSchema } from '../task-spec/task-spec.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type {
   CallOutcome,
@@ -43,7 +44,7 @@ const RequestSchema = z
   .object({
     language: z.enum(['typescript', 'python']),
     code: z.string(),
-    entryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier'),
+    entryPoint: IdentifierSchema,
     calls: z.array(z.array(z.unknown())),
     perCallTimeoutMs: z.number().int().positive().max(600_000),
     repeat: z.number().int().positive().max(1000).optional(),

@@ -11,13 +11,16 @@ export const LanguageSchema = z.enum(['typescript', 'python']);
 /** A target language: `typescript` or `python`. */
 export type Language = z.infer<typeof LanguageSchema>;
 
+/** The spec's name rule (names, entry points, methods, fields): a letter, `_` or `$`, then letters, digits, `_` or `$`. */
+export const IdentifierSchema = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier');
+
 /**
  * One typed parameter. `type` is written in the target language's own syntax (`number[]`, `List[int]`,
  * `Record<string, number>`, `Optional[str]`), parsed by `parseTypeRef`.
  */
 export const ParameterSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier'),
+    name: IdentifierSchema,
     type: z.string().min(1),
     description: z.string().optional(),
   })
@@ -49,7 +52,7 @@ export const FloatToleranceSchema = z
 export const SignatureSchema = z
   .object({
     /** Name of the function the candidate must define (HumanEval `entry_point`). */
-    entryPoint: z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier'),
+    entryPoint: IdentifierSchema,
     inputs: z.array(ParameterSchema).default([]),
     output: z.object({
       type: z.string().min(1),
@@ -97,9 +100,6 @@ export const TestCaseSchema = z
   })
   .strict();
 export type TestCase = z.infer<typeof TestCaseSchema>;
-
-/** The spec's name rule: a letter, `_` or `$`, then letters, digits, `_` or `$`. */
-const IdentifierSchema = z.string().regex(/^[A-Za-z_$][A-Za-z0-9_$]*$/, 'an identifier');
 
 /**
  * A method of a class spec (`taskType: class`): its name, typed parameters (without `self`/`this`) and return type,
