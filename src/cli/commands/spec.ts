@@ -35,12 +35,13 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
         if ('status' in typed) throw new SpecCheckError(`Cannot type-check the Python expressions with pyright: ${typed.status === 'not-installed' ? 'pyright is not installed' : typed.message ?? 'it failed'}`);
         if (typed.length > 0) throw new SpecValidationError({ source: file, issues: [...typed] });
       }
-      if (loaded.preconditions.length + loaded.invariants.length > 0 && !conditionsNeedJudge(loaded)) {
+      const hasConditions = loaded.preconditions.length + loaded.invariants.length > 0; // none: nothing to load or run
+      if (hasConditions && !conditionsNeedJudge(loaded)) {
         // Fast-path conditions (`low <= high` over numbers): evaluated without the judge, so no sandbox starts.
         const { checkSpecPreconditions } = await import('../../preflight/index.js');
         const issues = await checkSpecPreconditions(loaded, { source: file });
         if (issues.length > 0) throw new SpecValidationError({ source: file, issues });
-      } else if (loaded.preconditions.length + loaded.invariants.length > 0) {
+      } else if (hasConditions) {
         // Preconditions run in the judge, a sandboxed process: load the sandbox and the judge only now, probing the
         // sandbox while the judge's modules load. No spare processes: the judge runs once, a spare would be waste.
         const opening = import('../../sandbox/index.js').then(({ createSandbox }) => createSandbox({ allowUnsafe: options.unsafeNoSandbox === true, bwrap: { prestart: 0 }, awaitProbe: false }));

@@ -38,10 +38,10 @@ export function isClassName(text: string, className: string): boolean {
   return trimmed === className || trimmed === `'${className}'` || trimmed === `"${className}"`;
 }
 
-/** ` (did you mean "x"?)` or nothing. */
-function didYouMean(name: string, known: readonly string[]): string {
+/** What a step naming an undeclared method or field expected: `one of the declared fields (a, b) (did you mean "a"?)`. */
+function declaredOne(kind: 'methods' | 'fields', name: string, known: readonly string[]): string {
   const close = closeName(name, known);
-  return close === undefined ? '' : ` (did you mean "${close}"?)`;
+  return `one of the declared ${kind} (${known.join(', ') || 'none'})${close === undefined ? '' : ` (did you mean "${close}"?)`}`;
 }
 
 /** Issues of a function spec that carries class parts. */
@@ -110,7 +110,7 @@ function checkDeclarations(spec: TaskSpec, source: string, issues: SpecIssue[]):
 /** Issues of a `set` step: a declared field, a value of its type, and nothing a call would have. */
 function checkSetStep(step: SequenceStep, at: string, source: string, fields: ReadonlyMap<string, TypeRef | null>, fieldNames: readonly string[]): SpecIssue[] {
   const name = step.set ?? '';
-  if (!fields.has(name)) return [specIssue(source, `${at}.set`, name, `one of the declared fields (${fieldNames.join(', ') || 'none'})${didYouMean(name, fieldNames)}`)];
+  if (!fields.has(name)) return [specIssue(source, `${at}.set`, name, declaredOne('fields', name, fieldNames))];
   const issues: SpecIssue[] = [];
   if (step.value === undefined) issues.push(specIssue(source, `${at}.value`, null, 'the value to assign'));
   const type = fields.get(name);
@@ -166,7 +166,7 @@ export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
       if (step.call !== undefined) {
         const method = methods.get(step.call);
         if (method === undefined) {
-          issues.push(specIssue(source, `${at}.call`, step.call, `one of the declared methods (${methodNames.join(', ') || 'none'})${didYouMean(step.call, methodNames)}`));
+          issues.push(specIssue(source, `${at}.call`, step.call, declaredOne('methods', step.call, methodNames)));
           continue;
         }
         issues.push(...checkCallTests(language, source, method, [{ path: at, argsKey: 'args', args: step.args, test: step }]));
@@ -174,7 +174,7 @@ export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
       }
       const field = step.field ?? '';
       if (!fields.has(field)) {
-        issues.push(specIssue(source, `${at}.field`, field, `one of the declared fields (${fieldNames.join(', ') || 'none'})${didYouMean(field, fieldNames)}`));
+        issues.push(specIssue(source, `${at}.field`, field, declaredOne('fields', field, fieldNames)));
         continue;
       }
       if (step.args.length > 0) issues.push(specIssue(source, `${at}.args`, step.args, 'no arguments for a field read'));

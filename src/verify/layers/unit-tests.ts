@@ -132,15 +132,15 @@ function judgeSequence(spec: TaskSpec, position: number, outcome: CallOutcome): 
     const got = read.steps[stepIndex];
     const label = `sequence ${index}, step ${stepIndex + 1}: ${renderStep(step, renderCall, renderValue)}`;
     if (got === undefined) return { ...base, passed: false, outcomes: read.steps, message: `${label} has no outcome` };
-    const declared = step.call !== undefined ? spec.methods.find((m) => m.name === step.call)?.output : spec.fields.find((f) => f.name === step.field);
-    const typeText = declared?.type ?? 'any';
+    const method = step.call === undefined ? undefined : spec.methods.find((m) => m.name === step.call);
+    const typeText = (method?.output ?? spec.fields.find((f) => f.name === step.field))?.type ?? 'any';
     const type = isClassName(typeText, spec.signature.entryPoint) ? ANY : parseTypeRef(spec.language, typeText);
     let problem: string | undefined;
     if (got.kind === 'self' || got.kind === 'object') {
       const what = got.kind === 'self' ? 'the instance itself' : `an instance of ${got.typeName}`;
       problem = expectsThrow(step) ? `returned ${what}, expected it to throw${describeThrows(step.throws)}` : step.expected === undefined ? undefined : `returned ${what}, expected ${renderValue(step.expected)}`;
     } else {
-      problem = mismatch(step, got, spec, type, step.call !== undefined ? spec.methods.find((m) => m.name === step.call)?.output.compare : undefined);
+      problem = mismatch(step, got, spec, type, method?.output.compare);
     }
     if (problem !== undefined) return { ...base, passed: false, outcomes: read.steps, message: `${label} ${problem}` };
   }
