@@ -11,7 +11,7 @@
 import { cpus, loadavg } from 'node:os';
 import pLimit from 'p-limit';
 import { BwrapSandbox } from '../src/sandbox/index.js';
-import { loadClassEval, type ClassEvalImport } from '../src/task-spec/index.js';
+import { importClassEvalRecords, readClassEvalRecords, type ClassEvalImport, type ClassEvalRecord } from '../src/task-spec/index.js';
 import type { BenchmarkProblem } from '../src/task-spec/task-spec.js';
 import { createDefaultVerifier, type VerificationReport } from '../src/verify/index.js';
 import type { Benchmark, BenchReport } from './lib/benchmark.js';
@@ -55,12 +55,9 @@ async function verifyReference(problem: BenchmarkProblem, verify: (problem: Benc
   }
 }
 
-/** The reference solutions, by task id (`solution_code`, with the record's imports). */
-async function references(dataDir: string): Promise<Map<string, string>> {
-  const { readFile } = await import('node:fs/promises');
-  const { join } = await import('node:path');
-  const records = JSON.parse(await readFile(join(dataDir, 'bench', 'classeval', 'ClassEval_data.json'), 'utf8')) as { task_id: string; solution_code: string; import_statement: string[] }[];
-  return new Map(records.map((r) => [r.task_id, `${r.import_statement.filter((line) => !r.solution_code.includes(line)).join('\n')}\n${r.solution_code}`]));
+/** The reference solution of `record`: its `solution_code`, after the record's imports it does not already hold. */
+function referenceOf(record: ClassEvalRecord): string {
+  return `${record.import_statement.filter((line) => !record.solution_code.includes(line)).join('\n')}\n${record.solution_code}`;
 }
 
 /** The benchmark. */
@@ -69,8 +66,9 @@ export const benchmark: Benchmark = {
   description: 'ClassEval imported as class specs (examples that become call-sequence steps, and why the rest do not), and every reference solution through the default verification pipeline: passes, false rejections by layer and reason.',
   async run(context): Promise<BenchReport> {
     const loadAtStart = loadavg()[0] ?? 0;
-    const imported = await loadClassEval({ dataDir: context.dataDir });
-    const solutions = await references(context.dataDir);
+    const records = await readClassEvalRecords({ dataDir: context.dataDir });
+    const imported = await importClassEvalRecords(records);
+    const solutions = new Map(records.map((record) => [record.task_id, referenceOf(record)]));
     const withSequences = imported.problems.filter((p) => p.spec.sequences.length > 0);
     const selected = context.quick ? seededSample(withSequences, QUICK_TASKS, SAMPLE_SEED) : imported.problems;
     const sandbox = new BwrapSandbox();

@@ -34,7 +34,7 @@ export {
   type MultiPLERecord,
   type MultiPLEDataset,
 } from './importers/multipl-e.js';
-export { loadClassEval, importClassEvalRecords, ClassEvalRecordSchema, type ClassEvalRecord, type ClassEvalImport } from './importers/classeval.js';
+export { loadClassEval, readClassEvalRecords, importClassEvalRecords, ClassEvalRecordSchema, type ClassEvalRecord, type ClassEvalImport } from './importers/classeval.js';
 export {
   resolveDatasetProblem,
   listDatasetProblems,

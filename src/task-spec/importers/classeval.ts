@@ -179,11 +179,12 @@ export async function importClassEvalRecords(records: readonly ClassEvalRecord[]
 }
 
 /**
- * Reads `bench/classeval/ClassEval_data.json` under the data folder and imports it.
+ * The records of `bench/classeval/ClassEval_data.json` under the data folder, checked against
+ * {@link ClassEvalRecordSchema} (the benchmark also reads their reference solutions).
  * @throws DatasetFileError (`dataset_unavailable` when the file cannot be read, `invalid_dataset_record` naming a
- *   record that is not a ClassEval task); PythonScriptError when python3 cannot parse the skeletons.
+ *   record that is not a ClassEval task).
  */
-export async function loadClassEval(options: { readonly dataDir?: string; readonly signal?: AbortSignal } = {}): Promise<ClassEvalImport> {
+export async function readClassEvalRecords(options: { readonly dataDir?: string } = {}): Promise<ClassEvalRecord[]> {
   const path = join(resolveDataDir(options.dataDir), DATASET_FILES.classeval);
   let raw: unknown;
   try {
@@ -192,7 +193,7 @@ export async function loadClassEval(options: { readonly dataDir?: string; readon
     throw new DatasetFileError({ path, invalidRecord: false, detail: error instanceof Error ? error.message : String(error), cause: error });
   }
   if (!Array.isArray(raw)) throw new DatasetFileError({ path, invalidRecord: true, detail: 'expected a JSON array of ClassEval tasks' });
-  const records = raw.map((value, index) => {
+  return raw.map((value, index) => {
     const parsed = ClassEvalRecordSchema.safeParse(value);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
@@ -200,5 +201,12 @@ export async function loadClassEval(options: { readonly dataDir?: string; readon
     }
     return parsed.data;
   });
-  return importClassEvalRecords(records, options.signal);
+}
+
+/**
+ * Reads `bench/classeval/ClassEval_data.json` under the data folder ({@link readClassEvalRecords}) and imports it.
+ * @throws DatasetFileError as {@link readClassEvalRecords}; PythonScriptError when python3 cannot parse the skeletons.
+ */
+export async function loadClassEval(options: { readonly dataDir?: string; readonly signal?: AbortSignal } = {}): Promise<ClassEvalImport> {
+  return importClassEvalRecords(await readClassEvalRecords(options), options.signal);
 }
