@@ -16,9 +16,9 @@ import { expectsThrow, type TaskSpec } from '../task-spec/task-spec.js';
 import { renderCall } from '../verify/render-value.js';
 import type { SandboxJudge } from '../verify/judge/sandbox-judge.js';
 import { specCheckPlan, type CheckVerdict } from '../verify/contracts/check-plan.js';
+import { fastPathPreVerdicts } from '../verify/contracts/fast-path-verdicts.js';
 import { generateInputs } from '../vote/generate-inputs.js';
 import { specIssue } from '../task-spec/checks/issue.js';
-import { SimpleEvaluationError, simpleConditions } from '../task-spec/simple-conditions.js';
 
 /** Options of {@link checkSpecPreconditions}. */
 export interface CheckPreconditionsOptions {
@@ -50,30 +50,6 @@ function expressionAt(spec: TaskSpec, by: 'precondition' | 'invariant' | 'check'
 }
 
 /**
- * The judge's `pre` verdicts (first false precondition, then first false invariant, else `ok`) computed by the fast
- * path's evaluator; undefined when a value is not of its declared type or an expression is nested beyond this
- * thread's stack (the judge then decides, as for any spec).
- */
-function fastPathVerdicts(spec: TaskSpec, calls: readonly (readonly unknown[])[]): CheckVerdict[] | undefined {
-  const conditions = simpleConditions(spec);
-  if (conditions === undefined) return undefined;
-  const parameters = spec.signature.inputs.map((input) => input.name);
-  try {
-    return calls.map((args): CheckVerdict => {
-      const scope = new Map<string, unknown>(parameters.map((name, index) => [name, args[index]]));
-      for (const by of ['precondition', 'invariant'] as const) {
-        const index = conditions[by].findIndex((condition) => !condition.evaluate(scope));
-        if (index >= 0) return { v: 'skip', by, index };
-      }
-      return { v: 'ok' };
-    });
-  } catch (error) {
-    if (error instanceof SimpleEvaluationError || error instanceof RangeError) return undefined; // RangeError: nested beyond the stack
-    throw error;
-  }
-}
-
-/**
  * Evaluates the preconditions and invariants of `spec` with the judge (or the fast path's evaluator, see the module
  * note) and returns the spec errors found (empty when
  * there are none, and at once - no judge started - for a spec without preconditions and invariants):
@@ -96,7 +72,7 @@ export async function checkSpecPreconditions(spec: TaskSpec, options: CheckPreco
   const visible = spec.testCases.flatMap((test, index) => (expectsThrow(test) ? [] : [{ index, args: test.inputs }]));
   const generated = generateInputs({ spec, count: options.generatedInputs ?? 100, seed: options.seed ?? 42 });
   const calls = [...visible.map((v) => v.args), ...generated];
-  const verdicts = fastPathVerdicts(spec, calls) ?? await judgeVerdicts(spec, calls, options, source);
+  const verdicts = fastPathPreVerdicts(spec, calls) ?? await judgeVerdicts(spec, calls, options, source);
   if ('issues' in verdicts) return verdicts.issues;
   return issuesOf(spec, source, verdicts, calls, visible, generated.length);
 }

@@ -4,13 +4,17 @@
  * preconditions and invariants on the inputs (cached: they depend only on the spec); (2) the candidate's sandboxed
  * process computes the results on the inputs that pass, and nothing else; (3) the judge, a separate sandboxed
  * process that has never run candidate code, evaluates invariants and postconditions (or properties) over the
- * serialized outcomes. No expression of the spec ever runs in the candidate's process or realm.
+ * serialized outcomes. No expression of the spec ever runs in the candidate's process or realm. The judge is spared
+ * where its verdicts need no evaluation (`fast-path-verdicts.ts`): fast-path preconditions and invariants, and a plan
+ * with nothing to check after the call.
  */
 import type { CallOutcome, CandidateRunner } from '../../sandbox/index.js';
 import type { SandboxJudge } from '../judge/sandbox-judge.js';
 import type { CandidateSource } from '../verification-layer.js';
 import { encodeTagged } from '../../sandbox/value-encoding.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import type { CheckPlan, CheckVerdict } from './check-plan.js';
+import { checkNeedsJudge, fastPathPreVerdicts, outcomeVerdict } from './fast-path-verdicts.js';
 import { findTypeScriptSyntaxError } from './expression-syntax.js';
 
 /** Request of {@link runChecks}. */
@@ -19,6 +23,11 @@ export interface RunChecksRequest {
   readonly judge: SandboxJudge;
   readonly candidate: CandidateSource;
   readonly plan: CheckPlan;
+  /**
+   * The spec the plan was made from, when its preconditions and invariants are the plan's: those on the fast path are
+   * then evaluated without the judge (`fast-path-verdicts.ts`). Default: every expression goes to the judge.
+   */
+  readonly spec?: TaskSpec;
   /** Argument tuples, one call each. */
   readonly calls: readonly (readonly unknown[])[];
   /** Wall-clock limit of one call of the candidate (and of one call's expressions in the judge), in ms. */
@@ -48,7 +57,10 @@ export async function runChecks(request: RunChecksRequest): Promise<RunChecksRes
   const verdicts: (CheckVerdict | undefined)[] = request.calls.map(() => undefined);
   let kept = request.calls.map((args, index) => ({ args, index }));
   if (plan.preconditions.length + plan.invariants.length > 0) {
-    const pre = await request.judge.judge({ ...judgeOptions, mode: 'pre', calls: request.calls.map((args) => ({ args })) });
+    const fast = request.spec !== undefined && plan.language === 'typescript' ? fastPathPreVerdicts(request.spec, request.calls) : undefined;
+    const pre = fast === undefined
+      ? await request.judge.judge({ ...judgeOptions, mode: 'pre', calls: request.calls.map((args) => ({ args })) })
+      : { kind: 'ran' as const, verdicts: fast };
     if (pre.kind === 'failed') return { kind: 'failed', reason: 'judge', message: pre.message };
     pre.verdicts.forEach((verdict, index) => {
       if (verdict.v !== 'ok') verdicts[index] = verdict;
@@ -76,6 +88,13 @@ export async function runChecks(request: RunChecksRequest): Promise<RunChecksRes
       throw error;
     }
     if (run.kind === 'failed') return { kind: 'failed', reason: run.reason, message: run.message };
+    if (!checkNeedsJudge(plan)) {
+      kept.forEach((k, i) => {
+        const outcome = run.outcomes[i];
+        verdicts[k.index] = outcome === undefined ? { v: 'error', message: 'no outcome' } : outcomeVerdict(outcome);
+      });
+      return { kind: 'ran', verdicts: verdicts.map((v) => v ?? { v: 'error', message: 'no verdict' }) };
+    }
     const wire = run.wire ?? run.outcomes.map((outcome) => JSON.stringify(outcomeWire(outcome)));
     const judged = await request.judge.judge({
       ...judgeOptions,

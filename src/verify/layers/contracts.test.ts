@@ -125,6 +125,28 @@ describe('contracts layer: exceptions and spec errors', () => {
     await expect(py).rejects.toMatchObject({ code: 'invalid_spec', issues: [{ path: 'postconditions.0', expected: expect.stringMatching(/^a valid Python expression \(invalid syntax/) as unknown }] });
   });
 
+  test('fast-path preconditions and a plan with nothing to check after the call need no judge, with the judge\'s verdicts', async () => {
+    const modes: string[] = [];
+    const counting = { judge: (request: { mode: string }) => { modes.push(request.mode); return judge.judge(request as Parameters<SandboxJudge['judge']>[0]); } } as unknown as SandboxJudge;
+    const fastLayer = new ContractsLayer({ runner, judge: counting, generatedInputs: 30 });
+    const candidate = { language: 'typescript' as const, code: TS.throws };
+    // On the fast path (`a >= b - 3`) against the same condition written off it (`Number(a) >= b - 3`): the judge decides.
+    const fast = await fastLayer.verify({ spec: absDiffSpec('typescript', { preconditions: ['a >= b - 3'], postconditions: [] }), candidate });
+    expect(modes).toEqual([]);
+    // Off the fast path, with an invariant that always holds so that the judge also gives the verdicts after the call.
+    const slow = await fastLayer.verify({ spec: absDiffSpec('typescript', { preconditions: ['Number(a) >= b - 3'], invariants: ['Number(a) === a'], postconditions: [] }), candidate });
+    expect(modes).toEqual(['pre', 'check']);
+    expect(fast).toMatchObject({ status: 'pass', details: slow.details as object });
+    const details = fast.details as { skipped: { precondition: number }; threw: number };
+    expect(details.skipped.precondition).toBeGreaterThan(0);
+    expect(details.threw).toBeGreaterThan(0); // inputs with b - 3 <= a < b throw
+    // With a postcondition the judge still checks the results; only the preconditions stay on the fast path.
+    modes.length = 0;
+    const post = await fastLayer.verify({ spec: absDiffSpec('typescript', { preconditions: ['a >= b'] }), candidate: { language: 'typescript', code: TS.bad } });
+    expect(modes).toEqual(['check']);
+    expect(post.status).toBe('pass');
+  });
+
   test('appliesTo needs a precondition, postcondition or invariant', () => {
     expect(layer.appliesTo(absDiffSpec('python'))).toBe(true);
     expect(layer.appliesTo(absDiffSpec('python', { postconditions: [] }))).toBe(false);

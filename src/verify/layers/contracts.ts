@@ -78,7 +78,7 @@ export class ContractsLayer implements VerificationLayer {
     const plan = specCheckPlan(spec, spec.postconditions.map((expression) => ({ label: `postcondition ${JSON.stringify(expression)}`, expression })), { language: candidate.language });
     const calls = contractInputs(spec, this.#options.generatedInputs, this.#options.seed);
     const run = await runChecks({
-      runner: this.#options.runner, judge: this.#options.judge, candidate, plan, calls,
+      runner: this.#options.runner, judge: this.#options.judge, candidate, plan, spec, calls,
       perCallTimeoutMs: spec.limits.timeoutMs, maxRunMs: this.#options.maxRunMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });
