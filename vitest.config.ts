@@ -6,5 +6,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Commands under test start no analysis daemon (a background process outliving the test) unless a test asks
+    // for one with a private ZERR_DAEMON_DIR (test/e2e/verify-cli.test.ts).
+    env: { ZERR_DAEMON: 'off' },
   },
 });

@@ -17,7 +17,8 @@ describe('startup', () => {
     expect(table?.rows.map((row) => row[0])).toEqual([
       "node -e 0 (no zerr: the machine's speed, for reference)",
       'zerr --help', 'zerr spec check (TypeScript spec)', 'zerr spec check (Python spec)', 'zerr runs list', 'zerr keys create',
-      'zerr verify (TypeScript candidate, 8 layers)', 'zerr verify, first run (empty code cache)',
+      'zerr verify (TypeScript candidate, 8 layers; analysis daemon running)', 'zerr verify --no-daemon (analysis worker in the process)',
+      'zerr verify, first run (starts the daemon; empty code cache)',
     ]);
     for (const row of table?.rows ?? []) {
       expect(row[1]).toBe(1);
@@ -27,7 +28,7 @@ describe('startup', () => {
     const out = await mkdtemp(join(tmpdir(), 'zerr-startup-report-'));
     try {
       const written = await writeBenchReport(benchmark, report, { outDir: out, quick: true, durationMs: 1, command: 'test' });
-      expect(await readFile(written.markdown, 'utf8')).toMatch(/\| zerr verify \(TypeScript candidate, 8 layers\) \| 1 \|/);
+      expect(await readFile(written.markdown, 'utf8')).toMatch(/\| zerr verify \(TypeScript candidate, 8 layers; analysis daemon running\) \| 1 \|/);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

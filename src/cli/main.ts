@@ -16,6 +16,7 @@ import { registerSpecCommand } from './commands/spec.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerKeysCommand } from './commands/keys.js';
+import { registerDaemonCommand } from './commands/daemon.js';
 
 /** Levels of `--log-level` (as the telemetry logger's `LOG_LEVELS`, without loading it). */
 const LOG_LEVEL_NAMES: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -49,6 +50,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerServeCommand(program, setExit);
   registerKeysCommand(program, setExit);
   registerMcpCommand(program, setExit);
+  registerDaemonCommand(program, setExit);
   return program;
 }
 

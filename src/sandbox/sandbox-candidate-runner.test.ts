@@ -210,3 +210,24 @@ describe('SandboxCandidateRunner repeat and timings', () => {
     expect(outcomes(await ts(code, 'f', [[1]]))).toEqual([{ kind: 'value', value: ['console:undefined', 'global:undefined', 'module:undefined'] }]);
   });
 });
+
+describe('SandboxCandidateRunner.prestart', () => {
+  test('asks the sandbox to start a process for the very request the next run of that language makes (the pool\'s key)', async () => {
+    const starts: unknown[] = [];
+    const prestarts: unknown[] = [];
+    const recording = {
+      prestart: (request: unknown) => { prestarts.push(request); sandbox.prestart(request as Parameters<BwrapSandbox['prestart']>[0]); },
+      start: (request: unknown) => { starts.push(request); return sandbox.start(request as Parameters<BwrapSandbox['start']>[0]); },
+      run: sandbox.run.bind(sandbox),
+      close: () => Promise.resolve(),
+    } as unknown as BwrapSandbox;
+    const spied = new SandboxCandidateRunner({ sandbox: recording, startupAllowanceMs: 3000 });
+    spied.prestart('typescript');
+    spied.prestart('python');
+    const run = await spied.run({ language: 'typescript', code: 'function f(a: number): number { return a + 1; }', entryPoint: 'f', calls: [[1]], perCallTimeoutMs: 1000 });
+    expect(outcomes(run)).toEqual([{ kind: 'value', value: 2 }]);
+    expect(prestarts).toHaveLength(2);
+    expect(prestarts[0]).toEqual(starts[0]); // same request: the sandbox's pool hands the started process over
+    expect(prestarts[1]).toMatchObject({ runtime: 'python', entry: 'harness.py' });
+  });
+});

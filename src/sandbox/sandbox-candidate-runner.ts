@@ -6,7 +6,7 @@
  */
 import { ts } from '../task-spec/typescript-api.js';
 import { z } from 'zod';
-import { IdentifierSchema } from '../task-spec/task-spec.js';
+import { IdentifierSchema, type Language } from '../task-spec/task-spec.js';
 import { InvalidArgumentError } from '../errors/index.js';
 import type {
   CallOutcome,
@@ -17,7 +17,7 @@ import type {
   SessionCallResult,
   SessionOpenResult,
 } from './candidate-runner.js';
-import type { Sandbox, SandboxLimits, SandboxProcess, SandboxProcessEnd } from './sandbox.js';
+import type { Sandbox, SandboxLimits, SandboxProcess, SandboxProcessEnd, SandboxStartRequest } from './sandbox.js';
 import { SandboxLimitsSchema } from './sandbox-limits.js';
 import { decodeTagged, encodeTagged, parseWire } from './value-encoding.js';
 import { NODE_HARNESS_SOURCE } from './harness/node-harness.js';
@@ -174,6 +174,25 @@ export class SandboxCandidateRunner implements CandidateRunner {
     };
   }
 
+  /**
+   * Launches a harness process for `language` now, where the sandbox keeps started processes (`Sandbox.prestart`), so
+   * that the next run finds one started: for a caller with other work to do first (loading modules, a spec check).
+   */
+  prestart(language: Language): void {
+    this.#options.sandbox.prestart?.(this.#startRequest(language));
+  }
+
+  /** The sandbox start request of a harness for `language` (the same for every candidate: the code comes later). */
+  #startRequest(language: Language): SandboxStartRequest {
+    const node = language === 'typescript';
+    return {
+      runtime: node ? 'node' : 'python',
+      files: { [node ? 'harness.cjs' : 'harness.py']: node ? NODE_HARNESS_SOURCE : PYTHON_HARNESS_SOURCE },
+      entry: node ? 'harness.cjs' : 'harness.py',
+      limits: { wallTimeMs: PROCESS_WALL_TIME_MS, cpuTimeSec: PROCESS_WALL_TIME_MS / 1000, ...this.#options.limits },
+    };
+  }
+
   /** Starts a harness process and loads the candidate: the process, or why it failed (the process then killed). */
   async #load(
     request: Omit<CandidateRunRequest, 'calls' | 'repeat'>,
@@ -182,12 +201,7 @@ export class SandboxCandidateRunner implements CandidateRunner {
     request.signal?.throwIfAborted();
     const node = request.language === 'typescript';
     const code = node ? transpileCandidate(request.code) : request.code;
-    const process = await this.#options.sandbox.start({
-      runtime: node ? 'node' : 'python',
-      files: { [node ? 'harness.cjs' : 'harness.py']: node ? NODE_HARNESS_SOURCE : PYTHON_HARNESS_SOURCE },
-      entry: node ? 'harness.cjs' : 'harness.py',
-      limits: { wallTimeMs: PROCESS_WALL_TIME_MS, cpuTimeSec: PROCESS_WALL_TIME_MS / 1000, ...this.#options.limits },
-    });
+    const process = await this.#options.sandbox.start(this.#startRequest(request.language));
     const started: Started = { process, deadline };
     const onAbort = (): void => void process.kill();
     request.signal?.addEventListener('abort', onAbort, { once: true });

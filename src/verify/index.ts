@@ -23,6 +23,8 @@ export { PythonTypesLayer } from './layers/python-types.js';
 export { TypeScriptLinter } from './static/typescript-linter.js';
 export { TypeScriptTypeChecker } from './typescript/typescript-type-checker.js';
 export { SharedTypeScriptAnalysis, type SharedTypeScriptAnalysisOptions } from './typescript/shared-typescript-analysis.js';
+export { DaemonAnalysisChannel, daemonStatus, startDaemon, stopDaemon, type DaemonAnalysisChannelOptions } from './analysis-daemon/daemon-client.js';
+export type { DaemonStatus } from './analysis-daemon/daemon-protocol.js';
 export { AnalysisTimeoutError, AnalysisOutOfMemoryError, AnalysisWorkerError } from './typescript/analysis-limit-error.js';
 export { PropertyTestsLayer, type PropertyTestsLayerOptions } from './layers/property-tests.js';
 export { valuesEqual, DEFAULT_FLOAT_TOLERANCE, type FloatTolerance, type ValuesEqualOptions } from './values-equal.js';

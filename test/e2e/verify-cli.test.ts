@@ -163,3 +163,58 @@ describe('zerr verify', () => {
     expect(lines(unsafe.stdout).at(-1)).toMatch(/^rejected at unit-tests: test 2: /);
   });
 });
+
+describe('zerr verify with the analysis daemon', () => {
+  // A private socket folder, and the daemon switched back on (the test configuration switches it off).
+  const daemonEnv = (): Record<string, string> => ({ ZERR_DAEMON: '', ZERR_DAEMON_DIR: join(work, 'daemon') });
+  interface Status { running: boolean; requests?: number; pid?: number }
+  const status = async (): Promise<Status> => JSON.parse((await zerr(['daemon', 'status', '--json'], { env: daemonEnv() })).stdout) as Status;
+  // Layer, status and reason; measured times in reasons (the performance layer's medians) vary from run to run.
+  const verdicts = (stdout: string) => (JSON.parse(stdout) as { results: { layer: string; status: string; reason: string }[] }).results
+    .map(({ layer, status: s, reason }) => ({ layer, status: s, reason: reason.replace(/\d+(\.\d+)? ms\b/g, '<t> ms') }));
+  afterAll(async () => {
+    await zerr(['daemon', 'stop'], { env: daemonEnv() });
+  });
+
+  it('the first verify starts it, the next ones use it, and their verdicts are those of --no-daemon; ZERR_DAEMON=off starts none', async () => {
+    const off = await zerr(['verify', CLAMP, 'good.ts'], { env: { ...daemonEnv(), ZERR_DAEMON: 'off' } });
+    expect(off.code, off.stderr).toBe(0);
+    expect(await status()).toMatchObject({ running: false });
+
+    await writeFile(join(work, 'untyped.ts'), 'function clamp(x: number, low: number, high: number): number {\n  return String(x);\n}\n');
+    await writeFile(join(work, 'hostile.ts'), 'function clamp(x: number, low: number, high: number): number {\n  return eval("x");\n}\n');
+    const first = await zerr(['verify', CLAMP, 'good.ts', '--json'], { env: daemonEnv() });
+    expect(first.code, first.stderr).toBe(0);
+    const started = await status();
+    expect(started).toMatchObject({ running: true });
+    for (const file of ['good.ts', 'wrong.ts', 'untyped.ts', 'hostile.ts']) {
+      const before = (await status()).requests ?? 0;
+      const viaDaemon = await zerr(['verify', CLAMP, file, '--json', '--all-layers'], { env: daemonEnv() });
+      const after = await status();
+      const local = await zerr(['verify', CLAMP, file, '--json', '--all-layers', '--no-daemon'], { env: daemonEnv() });
+      expect(viaDaemon.code, file).toBe(local.code);
+      expect(verdicts(viaDaemon.stdout), file).toEqual(verdicts(local.stdout));
+      expect(after.pid, file).toBe(started.pid); // one daemon served them all
+      expect((after.requests ?? 0) - before, file).toBe(3); // the type check and the two lints of this verify
+      expect((await status()).requests, `${file}: --no-daemon sent nothing`).toBe(after.requests);
+    }
+    const rejected = JSON.parse((await zerr(['verify', CLAMP, 'untyped.ts', '--json'], { env: daemonEnv() })).stdout) as { failedLayer: string };
+    expect(rejected.failedLayer).toBe('types');
+  }, 240_000);
+
+  it('zerr daemon stop ends it; status says so; start brings it back and says when it already runs', async () => {
+    const stopped = await zerr(['daemon', 'stop', '--json'], { env: daemonEnv() });
+    expect(stopped.code).toBe(0);
+    expect(JSON.parse(stopped.stdout)).toMatchObject({ stopped: true });
+    expect(await status()).toMatchObject({ running: false });
+    const again = await zerr(['daemon', 'stop'], { env: daemonEnv() });
+    expect(again.stdout).toMatch(/^nothing to stop: no analysis daemon answers on /);
+    const start = await zerr(['daemon', 'start', '--json', '--idle-timeout', '60'], { env: daemonEnv() });
+    expect(start.code, start.stderr).toBe(0);
+    expect(JSON.parse(start.stdout)).toMatchObject({ alreadyRunning: false, idleTimeoutMs: 60_000 });
+    const human = await zerr(['daemon', 'start'], { env: daemonEnv() });
+    expect(human.stdout).toMatch(/^analysis daemon already running: pid \d+, socket /);
+    expect((await zerr(['daemon', 'status'], { env: daemonEnv() })).stdout).toMatch(/^analysis daemon running: pid \d+, up \d+ s, 0 requests \(no request yet\)/);
+  }, 120_000);
+});
+

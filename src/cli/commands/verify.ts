@@ -23,6 +23,7 @@ interface VerifyOptions {
   allLayers?: boolean;
   dataDir?: string;
   pythonTypes: boolean;
+  daemon: boolean;
   unsafeNoSandbox?: boolean;
 }
 
@@ -55,6 +56,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
     .option('--all-layers', 'run every layer even after one fails (default: stop at the first failure)')
     .option('--data-dir <dir>', 'folder holding bench/ (dataset problems; default ../shared, env ZERR_DATA_DIR)')
     .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')
+    .option('--no-daemon', 'type check and lint in a worker of this process, not in the analysis daemon (also ZERR_DAEMON=off)')
     .option('--unsafe-no-sandbox', 'run the candidate WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .action(async (specRef: string, candidatePath: string, options: VerifyOptions) => {
       const badInput = (problem: string): void => {
@@ -62,68 +64,69 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         setExit(ExitCode.badInput);
       };
       // A TypeScript candidate needs the analysis worker (TypeScript, its lib, ESLint: about 1 s of CPU from cold,
-      // the longest part of a verify): start it before anything else, so that it warms up on the other core while
-      // this thread loads the spec and the layers. Judged by the file's extension; a mismatch is refused below.
+      // the longest part of a verify): the analysis daemon keeps one warm between commands (decision 016; started
+      // here when none runs), or, with --no-daemon, one starts in this process now, to warm up on the other core
+      // while this thread loads the spec and the layers. Judged by the file's extension; a mismatch is refused below.
+      const extension = extname(candidatePath).toLowerCase();
+      const language = EXTENSIONS.typescript.includes(extension) ? 'typescript' : EXTENSIONS.python.includes(extension) ? 'python' : undefined;
       const verifyModules = import('../../verify/index.js');
       verifyModules.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
-      let analysis: InstanceType<Awaited<typeof verifyModules>['SharedTypeScriptAnalysis']> | undefined;
-      if (EXTENSIONS.typescript.includes(extname(candidatePath).toLowerCase())) {
-        const { SharedTypeScriptAnalysis } = await verifyModules;
-        analysis = new SharedTypeScriptAnalysis();
-        analysis.prestart();
-      }
-      const closeAnalysis = async (): Promise<void> => {
-        if (analysis !== undefined) await Promise.all([analysis.typeChecker.close(), analysis.linter.close()]);
-      };
-      const spec = await loadSpec(specRef, options.dataDir).catch(async (error: unknown) => {
-        await closeAnalysis();
-        throw error;
-      });
-      if ('problem' in spec) { await closeAnalysis(); badInput(spec.problem); return; }
-      const code = await readCandidate(candidatePath, spec.value);
-      if ('problem' in code) { await closeAnalysis(); badInput(code.problem); return; }
-
-      // The sandbox is probed (child processes, on the other core) while the verification and preflight modules
-      // load; those alone, not the engine (model SDKs, store): fast start-up.
-      // A handful of runs: one spare each is enough. The probe goes alongside the first launch (nothing is spent
-      // before it: no model here).
+      // The sandbox is opened at once too: its probe and a harness process for the candidate start (child processes,
+      // on the other core) while this thread loads the verification and preflight modules - those alone, not the
+      // engine (model SDKs, store). A handful of runs: one spare each is enough.
       const opening = openSandbox(options.unsafeNoSandbox, { prestart: 1, awaitProbe: false });
       opening.catch(() => undefined); // handled below, once the modules are in; not an unhandled rejection meanwhile
+      const harness = Promise.all([opening, import('../../sandbox/index.js')]).then(([sandbox, { SandboxCandidateRunner }]) => {
+        const runner = new SandboxCandidateRunner({ sandbox });
+        if (language !== undefined) runner.prestart(language);
+        return runner;
+      });
+      harness.catch(() => undefined); // as `opening`
+      let analysis: InstanceType<Awaited<typeof verifyModules>['SharedTypeScriptAnalysis']> | undefined;
+      const release = async (): Promise<void> => {
+        await Promise.all([
+          analysis === undefined ? undefined : Promise.all([analysis.typeChecker.close(), analysis.linter.close()]),
+          opening.then((sandbox) => sandbox.close(), () => undefined),
+        ]);
+      };
+      const failing = async (error: unknown): Promise<never> => {
+        await release();
+        throw error;
+      };
+      if (language === 'typescript') {
+        const { SharedTypeScriptAnalysis, DaemonAnalysisChannel } = await verifyModules.catch(failing);
+        const daemon = options.daemon && process.env['ZERR_DAEMON'] !== 'off';
+        analysis = new SharedTypeScriptAnalysis(daemon ? { channel: new DaemonAnalysisChannel() } : {});
+        analysis.prestart();
+      }
+      const spec = await loadSpec(specRef, options.dataDir).catch(failing);
+      if ('problem' in spec) { await release(); badInput(spec.problem); return; }
+      const code = await readCandidate(candidatePath, spec.value);
+      if ('problem' in code) { await release(); badInput(code.problem); return; }
+
       const [{ createDefaultVerifier, SharedTypeScriptAnalysis }, { checkSpecPreconditions, SandboxJudge }] = await Promise.all([
         verifyModules,
         import('../../preflight/index.js'),
-      ]).catch(async (error: unknown) => {
-        await Promise.all([closeAnalysis(), opening.then((sandbox) => sandbox.close(), () => undefined)]);
-        throw error;
-      });
+      ]).catch(failing);
       // One analysis worker for type checks and lints (TypeScript and its lib loaded once: a one-shot command on a
       // small machine is bound by CPU); started above for a TypeScript file, idle (never started) otherwise.
       analysis ??= new SharedTypeScriptAnalysis();
       const { typeChecker, linter } = analysis;
-      const sandbox = await opening.catch(async (error: unknown) => {
-        await Promise.all([typeChecker.close(), linter.close()]);
-        throw error;
-      });
+      const [sandbox, runner] = await Promise.all([opening, harness]).catch(failing);
       // The spec's preconditions and invariants run in the judge first: a spec error is the spec's, not the candidate's.
       const judge = new SandboxJudge({ sandbox });
       const { conditionsNeedJudge } = await import('../../task-spec/index.js'); // loaded with the spec
       if (conditionsNeedJudge(spec.value)) judge.prestart(spec.value.language); // starting while inputs are generated
-      const specIssues = await checkSpecPreconditions(spec.value, { judge, source: specRef }).catch(async (error: unknown) => {
-        await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
-        throw error;
-      });
+      const specIssues = await checkSpecPreconditions(spec.value, { judge, source: specRef }).catch(failing);
       if (specIssues.length > 0) {
-        await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
+        await release();
         badInput(`invalid task spec (${specIssues.length} issue${specIssues.length === 1 ? '' : 's'}): ${specIssues.map((issue) => issue.message).join('; ')}`);
         return;
       }
       // The probe has had the whole start-up to answer: a sandbox that does not work is refused before any layer
       // prints a line (exit 5), as when it was probed first.
-      await (sandbox.ready?.() ?? Promise.resolve()).catch(async (error: unknown) => {
-        await Promise.all([typeChecker.close(), linter.close(), sandbox.close()]);
-        throw error;
-      });
-      const verifier = createDefaultVerifier({ sandbox, pythonTypes: options.pythonTypes, typeChecker, linter });
+      await (sandbox.ready?.() ?? Promise.resolve()).catch(failing);
+      const verifier = createDefaultVerifier({ sandbox, runner, pythonTypes: options.pythonTypes, typeChecker, linter });
       try {
         const human = options.json !== true;
         const report = await verifier.verify(
