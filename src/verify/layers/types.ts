@@ -14,6 +14,7 @@ import { isClassSpec } from '../../task-spec/checks/class-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { analysisFailureDetails, isCandidateAnalysisFailure } from '../typescript/analysis-limit-error.js';
 import type { TypeCheckResult } from '../typescript/typescript-compiler-service.js';
+import { findSuppressionComment } from '../typescript/suppression-comments.js';
 import { formatDiagnostic, type TypeScriptDiagnostic } from '../typescript/typescript-diagnostic.js';
 import { DEFAULT_TYPE_CHECK_TIMEOUT_MS, TypeScriptTypeChecker } from '../typescript/typescript-type-checker.js';
 
@@ -56,7 +57,9 @@ const OptionsSchema = z.object({
 }).strict();
 
 /**
- * Fails with the first candidate diagnostic (`line 3:11: Type 'string' is not assignable to type 'number'.`), or
+ * Fails a candidate that turns the checker off (`line 1: the candidate turns type checking off with @ts-nocheck; ...`:
+ * `@ts-nocheck`, `@ts-ignore` or `@ts-expect-error` in a comment, before any check), with the first candidate
+ * diagnostic (`line 3:11: Type 'string' is not assignable to type 'number'.`), or
  * `entry point 'f' is not defined` / `entry point 'f' does not match the spec signature (...)`, or when the check was
  * stopped: `type check timed out after 5000 ms`, `type check ran out of memory (limit 512 MiB)`, `type check failed:
  * RangeError: Maximum call stack size exceeded`.
@@ -103,6 +106,10 @@ export class TypesLayer implements VerificationLayer {
     }
     const expectedSignature = entryPointType(spec);
     const entry = spec.signature.entryPoint;
+    const suppression = findSuppressionComment(candidate.code);
+    if (suppression !== undefined) {
+      return result('fail', `line ${suppression.line}: the candidate turns type checking off with ${suppression.directive}; comments that suppress type errors (@ts-nocheck, @ts-ignore, @ts-expect-error) are not allowed`, { expectedSignature, suppression });
+    }
     const candidateLines = candidate.code.split('\n').length;
     const code = `${candidate.code}\n;const ${SIGNATURE_CHECK_NAME}: ${expectedSignature} = ${entry};\n`;
     let checked: TypeCheckResult;
