@@ -10,7 +10,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TaskSpecSchema } from '../../src/task-spec/task-spec.js';
+import { PythonTypesLayer } from '../../src/verify/layers/python-types.js';
 import { TypesLayer } from '../../src/verify/layers/types.js';
+import { findPythonSuppressionComment } from '../../src/verify/python/type-suppression-comments.js';
+import { runPyright } from '../../src/verify/static/run-pyright.js';
 import { findSuppressionComment } from '../../src/verify/typescript/suppression-comments.js';
 import { TypeScriptTypeChecker } from '../../src/verify/typescript/typescript-type-checker.js';
 
@@ -25,6 +28,11 @@ const spec = TaskSpecSchema.parse({
   testCases: [{ inputs: [5, 0, 10], expected: 5 }],
 });
 const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.ts')).sort();
+const pythonFiles = readdirSync(FIXTURES).filter((name) => name.endsWith('.py')).sort();
+const pythonSpec = TaskSpecSchema.parse({
+  ...spec, language: 'python',
+  signature: { entryPoint: 'clamp', inputs: [{ name: 'x', type: 'int' }, { name: 'low', type: 'int' }, { name: 'high', type: 'int' }], output: { type: 'int' } },
+});
 
 describe('type-check suppression comments', () => {
   it('the corpus holds the three directives', () => {
@@ -51,4 +59,38 @@ describe('type-check suppression comments', () => {
     expect(findSuppressionComment(code)).toBeUndefined();
     expect((await layer.verify({ spec, candidate: { language: 'typescript', code } })).status).toBe('pass');
   }, 60_000);
+
+  it('Python: the corpus holds "type: ignore" and a file-level pyright rule switch', () => {
+    expect(pythonFiles.map((file) => findPythonSuppressionComment(readFileSync(join(FIXTURES, file), 'utf8')))).toEqual([
+      { directive: 'type: ignore', line: 3 }, { directive: 'pyright:', line: 1 },
+    ]);
+  });
+
+  it.each(pythonFiles)('Python: %s fails the types layer before pyright runs', async (file) => {
+    const code = readFileSync(join(FIXTURES, file), 'utf8');
+    const result = await new PythonTypesLayer().verify({ spec: pythonSpec, candidate: { language: 'python', code } });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toMatch(/^line \d+: the candidate turns type checking off with "# (type: ignore|pyright:)"; comments that suppress or reconfigure pyright/);
+  });
+
+  it('Python: the file-level rule switch works on pyright alone (the attack is real); without the comment pyright reports the error', async () => {
+    const code = readFileSync(join(FIXTURES, 'ty05-pyright-rule-off.py'), 'utf8');
+    const hidden = await runPyright({ code });
+    expect(hidden).toMatchObject({ status: 'checked', diagnostics: [] });
+    const plain = await runPyright({ code: code.replace(/^# pyright:.*\n/, '') });
+    expect(JSON.stringify(plain)).toContain('reportReturnType');
+  }, 60_000);
+
+  it('Python: a "#" inside strings is not a comment', () => {
+    const code = [
+      'def clamp(x: int, low: int, high: int) -> int:',
+      '    a = "# type: ignore"',
+      "    b = '''",
+      '    # pyright: basic',
+      "    ''' + r\"\\\" # pyright: ignore\"",
+      '    return min(max(x, low), high)  # an ordinary comment',
+    ].join('\n');
+    expect(findPythonSuppressionComment(code)).toBeUndefined();
+    expect(findPythonSuppressionComment(`${code}\n# pyright: strict`)).toEqual({ directive: 'pyright:', line: 7 });
+  });
 });

@@ -10,6 +10,7 @@
 import type { TaskSpec } from '../../task-spec/task-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { runPyright } from '../static/run-pyright.js';
+import { findPythonSuppressionComment } from '../python/type-suppression-comments.js';
 
 /** Options of {@link PythonTypesLayer}. */
 export interface PythonTypesLayerOptions {
@@ -22,7 +23,8 @@ export interface PythonTypesLayerOptions {
 }
 
 /**
- * Fails with the first pyright error (`line 2:12: Type "Literal['a']" is not assignable to return type "int"
+ * Fails a candidate with a comment that suppresses or reconfigures pyright (`# type: ignore`, `# pyright: ...`),
+ * before pyright runs; else with the first pyright error (`line 2:12: Type "Literal['a']" is not assignable to return type "int"
  * (reportReturnType)`). Details: `{ diagnostics: PyrightDiagnostic[], pyrightMs }`. Never throws for a bad candidate.
  */
 export class PythonTypesLayer implements VerificationLayer {
@@ -49,6 +51,10 @@ export class PythonTypesLayer implements VerificationLayer {
     if (context.candidate.language === 'typescript') {
       const delegate = this.#options.typescriptLayer;
       return delegate === undefined ? done('skipped', 'no TypeScript types layer configured') : delegate.verify(context);
+    }
+    const suppression = findPythonSuppressionComment(context.candidate.code);
+    if (suppression !== undefined) {
+      return done('fail', `line ${suppression.line}: the candidate turns type checking off with "# ${suppression.directive}"; comments that suppress or reconfigure pyright (# type: ignore, # pyright: ...) are not allowed`, { suppression });
     }
     const result = await runPyright({
       code: context.candidate.code,

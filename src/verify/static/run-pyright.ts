@@ -69,7 +69,7 @@ export async function runPyright(options: {
   const folder = await mkdtemp(join(tmpdir(), 'zerr-pyright-'));
   try {
     await writeFile(join(folder, 'candidate.py'), options.code);
-    await writeFile(join(folder, 'pyrightconfig.json'), JSON.stringify({ typeCheckingMode: 'basic', include: ['candidate.py'] }));
+    await writeFile(join(folder, 'pyrightconfig.json'), JSON.stringify({ typeCheckingMode: 'basic', enableTypeIgnoreComments: false, include: ['candidate.py'] }));
     const timeoutMs = options.timeoutMs ?? DEFAULT_PYRIGHT_TIMEOUT_MS;
     const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_PYRIGHT_MEMORY_LIMIT_MB;
     const timeout = AbortSignal.timeout(timeoutMs);
