@@ -6,6 +6,7 @@
  */
 import type { CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { TaskSpec } from '../task-spec/task-spec.js';
+import { signatureInputTypes } from '../task-spec/type-ref.js';
 import { generateInputs } from '../vote/generate-inputs.js';
 
 /** Entry point of the generated precondition checker. */
@@ -38,6 +39,7 @@ export async function signatureInputs(options: {
     code: preconditionChecker(spec),
     entryPoint: PRECONDITION_ENTRY_POINT,
     calls: generated,
+    argumentTypes: signatureInputTypes(spec),
     perCallTimeoutMs: 1000,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });

@@ -10,6 +10,7 @@ import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { TaskSpec, TestCase } from '../task-spec/task-spec.js';
+import { parseTypeRef, signatureInputTypes } from '../task-spec/type-ref.js';
 import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteRecord } from '../store/run-store.js';
 import type { TaskProgress } from '../store/task-progress.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
@@ -209,9 +210,14 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
 
   deps.emit({ type: 'task-start', runId, at: now(), taskId: spec.id, k, maxSamples: options.maxSamples });
 
-  /** Runs a verified candidate on the signature inputs (and the advisory tests' inputs after them). */
+  /** Runs a verified candidate on the signature inputs (and the advisory tests' inputs after them), as the declared types. */
+  const inputTypes = signatureInputTypes(spec);
+  // Results group as the spec compares them: a declared set (`Set[int]`, `Set<number>`) as a set, whatever the order.
+  const outputType = parseTypeRef(spec.language, spec.signature.output.type);
+  const outputCompare = spec.signature.output.compare ??
+    (outputType.kind === 'array' && (outputType.container === 'set' || outputType.container === 'frozenset') ? 'set' : undefined);
   const runCandidate = (code: string) => deps.candidateRunner.run({
-    language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs,
+    language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs, argumentTypes: inputTypes,
     perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 
@@ -290,7 +296,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
 
     const run = await runCandidate(code);
     const signature = run.kind === 'ran'
-      ? semanticSignature(run.outcomes, { ...(spec.signature.output.compare ? { compare: spec.signature.output.compare } : {}) })
+      ? semanticSignature(run.outcomes, { ...(outputCompare === undefined ? {} : { compare: outputCompare }) })
       : semanticSignature([{ kind: 'error', errorType: `run-${run.reason}`, message: run.reason }]);
     await deps.store.recordVote(runId, { taskId: spec.id, sampleIndex: index, classKey: signature.classKey, signature: signature.signature });
     const advisoryPassed = advisory.length === 0 || run.kind !== 'ran' ? 0 : advisoryPasses(advisory, run.outcomes.slice(inputs.length));

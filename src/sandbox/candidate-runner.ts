@@ -4,6 +4,7 @@
  * value or the failure. The single execution primitive behind unit tests, semantic signatures and scoring.
  */
 import type { Language } from '../task-spec/task-spec.js';
+import type { TypeRef } from '../task-spec/type-ref-model.js';
 
 /** Outcome of calling the entry point once. Values are JSON (tuples as arrays, `None` as null). */
 export type CallOutcome =
@@ -26,6 +27,12 @@ export interface CandidateRunRequest {
   readonly entryPoint: string;
   /** Argument tuples; each is one call. */
   readonly calls: readonly (readonly unknown[])[];
+  /**
+   * The declared type of each parameter: arguments then reach the candidate as those types (a Python `tuple` or
+   * `set`, a TypeScript `Map` or `Date`; `typed-encoding.ts`) rather than as the JSON they are written in. Absent
+   * (or an element absent): encoded as they are.
+   */
+  readonly argumentTypes?: readonly (TypeRef | undefined)[];
   /** Per-call wall-clock limit in ms. */
   readonly perCallTimeoutMs: number;
   /**

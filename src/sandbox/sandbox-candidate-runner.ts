@@ -20,6 +20,8 @@ import type {
 import type { Sandbox, SandboxLimits, SandboxProcess, SandboxProcessEnd, SandboxStartRequest } from './sandbox.js';
 import { SandboxLimitsSchema } from './sandbox-limits.js';
 import { decodeTagged, encodeTagged, parseWire } from './value-encoding.js';
+import { encodeArgumentsByType } from './typed-encoding.js';
+import type { TypeRef } from '../task-spec/type-ref-model.js';
 import { NODE_HARNESS_SOURCE } from './harness/node-harness.js';
 import { PYTHON_HARNESS_SOURCE } from './harness/python-harness.js';
 
@@ -46,6 +48,7 @@ const RequestSchema = z
     code: z.string(),
     entryPoint: IdentifierSchema,
     calls: z.array(z.array(z.unknown())),
+    argumentTypes: z.array(z.custom<TypeRef | undefined>((t) => t === undefined || (typeof t === 'object' && t !== null && 'kind' in t), 'a TypeRef')).optional(),
     perCallTimeoutMs: z.number().int().positive().max(600_000),
     repeat: z.number().int().positive().max(1000).optional(),
     returnArguments: z.boolean().optional(),
@@ -116,7 +119,8 @@ export class SandboxCandidateRunner implements CandidateRunner {
     try {
       // Repetitions go round by round over all calls (call 1, call 2, ..., then again), so that one pause of the
       // machine (another process, a collector) costs at most one repetition of each call, never all of one call's.
-      const argsWires = request.calls.map((args) => JSON.stringify(encodeTagged(args)));
+      const types = request.argumentTypes;
+      const argsWires = request.calls.map((args) => JSON.stringify(types === undefined ? encodeTagged(args) : encodeArgumentsByType(args, types, request.language)));
       const firsts: { outcome: CallOutcome; wire: string }[] = [];
       const callTimesMs: number[][] = argsWires.map(() => []);
       const stopped = new Set<number>(); // calls whose last repetition did not return a value: not repeated again

@@ -24,8 +24,8 @@ const PLAIN: Readonly<Record<string, TypeRef>> = {
   object: ANY,
   never: ANY,
   symbol: ANY,
-  bigint: ANY,
-  Date: ANY,
+  bigint: { kind: 'bigint' },
+  Date: { kind: 'date' },
   RegExp: ANY,
 };
 
@@ -138,7 +138,8 @@ export function parseSimpleTypeScriptType(text: string): TypeRef | undefined {
       if (!first || (first.kind !== 'string' && first.kind !== 'number')) throw new NotSimple();
       return { kind: 'record', key: first, value: second ?? ANY };
     }
-    if ((token === 'Map' || token === 'ReadonlyMap') && first && second) return { kind: 'record', key: first, value: second };
+    if ((token === 'Map' || token === 'ReadonlyMap') && first && second) return { kind: 'record', key: first, value: second, container: 'map' };
+    if ((token === 'Set' || token === 'ReadonlySet') && first) return { kind: 'array', element: first, container: 'set' };
     return ANY;
   };
   const parseTuple = (): TypeRef => {

@@ -16,20 +16,24 @@ export interface TypeRefField {
  * A language-neutral type.
  *
  * - `number`: TypeScript `number` (integer or float); `integer`: Python `int`; `float`: Python `float`.
+ * - `bigint`: TypeScript `bigint`; `bytes`: Python `bytes`, `bytearray`; `date`: TypeScript `Date`.
  * - `null`: `null`, `undefined`, `void`, Python `None`.
  * - `any`: `any`, `unknown`, `Any`, `object`, and every type the parsers do not understand.
- * - `array`: `T[]`, `Array<T>`, `List[T]`, `Tuple[T, ...]`, bare `list`.
+ * - `array`: `T[]`, `Array<T>`, `List[T]`, bare `list`; with `container`: `tuple` for `Tuple[T, ...]` and bare
+ *   `tuple`, `set` for `Set[T]`, `set`, `Set<T>`, `frozenset` for `FrozenSet[T]` (the value is written as a list and
+ *   reaches the candidate as that container: `sandbox/typed-encoding.ts`).
  * - `tuple`: `[A, B]`, `Tuple[A, B]`.
- * - `record`: `Record<K, V>`, `{ [key: string]: V }`, `Map<K, V>`, `Dict[K, V]`, bare `dict`.
+ * - `record`: `Record<K, V>`, `{ [key: string]: V }`, `Dict[K, V]`, bare `dict`; with `container: 'map'`:
+ *   `Map<K, V>` (written as an object, reaching the candidate as a `Map`).
  * - `object`: `{ a: number; b?: string }`.
  * - `union`: two or more members, flattened, without duplicates and without `null`.
  * - `optional`: a type or `null` - `Optional[T]`, `Union[T, None]`, `T | null`, `T | undefined`.
  */
 export type TypeRef =
-  | { readonly kind: 'number' | 'integer' | 'float' | 'string' | 'boolean' | 'null' | 'any' }
-  | { readonly kind: 'array'; readonly element: TypeRef }
+  | { readonly kind: 'number' | 'integer' | 'float' | 'string' | 'boolean' | 'null' | 'any' | 'bigint' | 'bytes' | 'date' }
+  | { readonly kind: 'array'; readonly element: TypeRef; readonly container?: 'tuple' | 'set' | 'frozenset' }
   | { readonly kind: 'tuple'; readonly elements: readonly TypeRef[] }
-  | { readonly kind: 'record'; readonly key: TypeRef; readonly value: TypeRef }
+  | { readonly kind: 'record'; readonly key: TypeRef; readonly value: TypeRef; readonly container?: 'map' }
   | { readonly kind: 'object'; readonly fields: readonly TypeRefField[] }
   | { readonly kind: 'union'; readonly members: readonly TypeRef[] }
   | { readonly kind: 'optional'; readonly inner: TypeRef };

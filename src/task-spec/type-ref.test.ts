@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseTypeRef, unionOf, type TypeRef } from './type-ref.js';
+import { parseTypeRef, parseTypeScriptTypeWithCompiler, unionOf, type TypeRef } from './type-ref.js';
 
 const integer: TypeRef = { kind: 'integer' };
 const float: TypeRef = { kind: 'float' };
@@ -40,8 +40,18 @@ describe('parseTypeRef (typescript)', () => {
     ["'a' | 'b'", string],
     ['(string)', string],
     ['Array<[number, number]>', { kind: 'array', element: { kind: 'tuple', elements: [number, number] } }],
+    ['Map<string, number>', { kind: 'record', key: string, value: number, container: 'map' }],
+    ['ReadonlyMap<number, string[]>', { kind: 'record', key: number, value: { kind: 'array', element: string }, container: 'map' }],
+    ['Set<number>', { kind: 'array', element: number, container: 'set' }],
+    ['bigint', { kind: 'bigint' }],
+    ['Date', { kind: 'date' }],
+    ['Date | null', { kind: 'optional', inner: { kind: 'date' } }],
   ])('%s', (text, expected) => {
     expect(ts(text)).toEqual(expected);
+  });
+
+  it.each(['Map<string, number>', 'Set<number>', 'bigint', 'Date', 'Map<string, Set<bigint>>'])('the compiler path reads %s as the fast path does', (text) => {
+    expect(parseTypeScriptTypeWithCompiler(text)).toEqual(ts(text));
   });
 
   it('maps unknown or malformed types to any', () => {
@@ -69,7 +79,13 @@ describe('parseTypeRef (python)', () => {
     ['List[List[int]]', { kind: 'array', element: { kind: 'array', element: integer } }],
     ['Tuple[int, str]', { kind: 'tuple', elements: [integer, string] }],
     ['tuple[int, int]', { kind: 'tuple', elements: [integer, integer] }],
-    ['Tuple[int, ...]', { kind: 'array', element: integer }],
+    ['Tuple[int, ...]', { kind: 'array', element: integer, container: 'tuple' }],
+    ['Set[int]', { kind: 'array', element: integer, container: 'set' }],
+    ['set', { kind: 'array', element: any, container: 'set' }],
+    ['FrozenSet[str]', { kind: 'array', element: string, container: 'frozenset' }],
+    ['Dict[int, Set[str]]', { kind: 'record', key: integer, value: { kind: 'array', element: string, container: 'set' } }],
+    ['bytes', { kind: 'bytes' }],
+    ['bytearray', { kind: 'bytes' }],
     ['Dict[str, int]', { kind: 'record', key: string, value: integer }],
     ['dict[str, List[int]]', { kind: 'record', key: string, value: { kind: 'array', element: integer } }],
     ['Optional[int]', { kind: 'optional', inner: integer }],
@@ -79,7 +95,7 @@ describe('parseTypeRef (python)', () => {
     ['Optional[Union[int, float]]', { kind: 'optional', inner: { kind: 'union', members: [integer, float] } }],
     ['list', { kind: 'array', element: any }],
     ['dict', { kind: 'record', key: any, value: any }],
-    ['tuple', { kind: 'array', element: any }],
+    ['tuple', { kind: 'array', element: any, container: 'tuple' }],
     ["'List[int]'", { kind: 'array', element: integer }],
   ])('%s', (text, expected) => {
     expect(py(text)).toEqual(expected);

@@ -18,10 +18,12 @@ const NULL: TypeRef = { kind: 'null' };
  * Parses a type written in `language`'s own syntax.
  *
  * TypeScript: `number`, `string`, `boolean`, `T[]`, `readonly T[]`, `Array<T>`, `ReadonlyArray<T>`, `[A, B]`,
- * `Record<K, V>`, `Map<K, V>`, `{ a: number; b?: string }`, `{ [k: string]: V }`, `A | B`, `null`, `undefined`,
- * `void`, `any`, `unknown`, parenthesised types; literal types map to their base type (`'a'` -> string).
- * Python: `int`, `float`, `str`, `bool`, `None`, `Any`, `object`, `List[T]`/`list[T]` (also `Sequence`, `Set`,
- * `Iterable`...), `Tuple[A, B]`, `Tuple[T, ...]`, `Dict[K, V]`/`dict[K, V]` (also `Mapping`), `Optional[T]`,
+ * `Record<K, V>`, `Map<K, V>`, `Set<T>`, `bigint`, `Date`, `{ a: number; b?: string }`, `{ [k: string]: V }`,
+ * `A | B`, `null`, `undefined`, `void`, `any`, `unknown`, parenthesised types; literal types map to their base type
+ * (`'a'` -> string).
+ * Python: `int`, `float`, `str`, `bool`, `bytes`, `None`, `Any`, `object`, `List[T]`/`list[T]` (also `Sequence`,
+ * `Iterable`...), `Set[T]`/`set`, `FrozenSet[T]`, `Tuple[A, B]`, `Tuple[T, ...]`, `Dict[K, V]`/`dict[K, V]` (also
+ * `Mapping`), `Optional[T]`,
  * `Union[A, B]`, `A | B`, `typing.`-qualified names, quoted forward references, bare `list`/`dict`/`tuple`.
  *
  * Never throws: anything it does not understand (unknown names, syntax errors, `Callable`, generics of user
@@ -33,6 +35,11 @@ export function parseTypeRef(language: Language, typeString: string): TypeRef {
   } catch {
     return ANY;
   }
+}
+
+/** The declared types of `spec`'s inputs, in signature order (see {@link parseTypeRef}). */
+export function signatureInputTypes(spec: { readonly language: Language; readonly signature: { readonly inputs: readonly { readonly type: string }[] } }): TypeRef[] {
+  return spec.signature.inputs.map((input) => parseTypeRef(spec.language, input.type));
 }
 
 // ---------------------------------------------------------------- TypeScript
@@ -71,6 +78,8 @@ function fromTypeNode(node: TS.TypeNode): TypeRef {
       return { kind: 'string' };
     case ts.SyntaxKind.BooleanKeyword:
       return { kind: 'boolean' };
+    case ts.SyntaxKind.BigIntKeyword:
+      return { kind: 'bigint' };
     case ts.SyntaxKind.UndefinedKeyword:
     case ts.SyntaxKind.VoidKeyword:
     case ts.SyntaxKind.NullKeyword:
@@ -129,9 +138,12 @@ function fromTypeReference(node: TS.TypeReferenceNode): TypeRef {
   const name = ts.isIdentifier(node.typeName) ? node.typeName.text : '';
   const args = (node.typeArguments ?? []).map(fromTypeNode);
   if ((name === 'Array' || name === 'ReadonlyArray') && args.length === 1 && args[0]) return { kind: 'array', element: args[0] };
-  if ((name === 'Record' || name === 'Map' || name === 'ReadonlyMap') && args.length === 2 && args[0] && args[1]) {
-    return { kind: 'record', key: args[0], value: args[1] };
+  if (name === 'Record' && args.length === 2 && args[0] && args[1]) return { kind: 'record', key: args[0], value: args[1] };
+  if ((name === 'Map' || name === 'ReadonlyMap') && args.length === 2 && args[0] && args[1]) {
+    return { kind: 'record', key: args[0], value: args[1], container: 'map' };
   }
+  if ((name === 'Set' || name === 'ReadonlySet') && args.length === 1 && args[0]) return { kind: 'array', element: args[0], container: 'set' };
+  if (name === 'Date' && args.length === 0) return { kind: 'date' };
   return ANY;
 }
 
@@ -142,12 +154,18 @@ const PY_SCALARS: Readonly<Record<string, TypeRef>> = {
   float: { kind: 'float' },
   str: { kind: 'string' },
   bool: { kind: 'boolean' },
+  bytes: { kind: 'bytes' },
+  bytearray: { kind: 'bytes' },
   None: NULL,
   NoneType: NULL,
   Any: ANY,
   object: ANY,
 };
-const PY_SEQUENCES = new Set(['List', 'list', 'Sequence', 'MutableSequence', 'Iterable', 'Collection', 'Set', 'set', 'FrozenSet', 'frozenset', 'Deque', 'deque']);
+const PY_SEQUENCES = new Set(['List', 'list', 'Sequence', 'MutableSequence', 'Iterable', 'Collection', 'Deque', 'deque']);
+/** Python set types: the value is written as a list and reaches the candidate as a `set` or a `frozenset`. */
+const PY_SETS: Readonly<Record<string, 'set' | 'frozenset'>> = {
+  Set: 'set', set: 'set', AbstractSet: 'set', MutableSet: 'set', FrozenSet: 'frozenset', frozenset: 'frozenset',
+};
 const PY_MAPPINGS = new Set(['Dict', 'dict', 'Mapping', 'MutableMapping', 'DefaultDict', 'defaultdict', 'OrderedDict']);
 
 /** Tokens of an annotation: dotted names, `[ ] , |`, `...`, quoted strings. */
@@ -199,7 +217,7 @@ function parsePythonAnnotation(annotation: string): TypeRef {
     const parsed = parseArguments();
     if (parsed?.variadic) {
       const [element] = parsed.args;
-      return (name === 'Tuple' || name === 'tuple') && parsed.args.length === 1 && element ? { kind: 'array', element } : ANY;
+      return (name === 'Tuple' || name === 'tuple') && parsed.args.length === 1 && element ? { kind: 'array', element, container: 'tuple' } : ANY;
     }
     return fromPythonName(name, parsed?.args);
   };
@@ -213,8 +231,10 @@ function fromPythonName(name: string, args: readonly TypeRef[] | undefined): Typ
   if (scalar && args === undefined) return scalar;
   const [first, second] = args ?? [];
   if (PY_SEQUENCES.has(name)) return { kind: 'array', element: args === undefined ? ANY : (first ?? ANY) };
+  const set = Object.hasOwn(PY_SETS, name) ? PY_SETS[name] : undefined;
+  if (set !== undefined) return { kind: 'array', element: args === undefined ? ANY : (first ?? ANY), container: set };
   if (PY_MAPPINGS.has(name)) return { kind: 'record', key: args === undefined ? ANY : (first ?? ANY), value: second ?? ANY };
-  if (name === 'Tuple' || name === 'tuple') return args === undefined ? { kind: 'array', element: ANY } : { kind: 'tuple', elements: args };
+  if (name === 'Tuple' || name === 'tuple') return args === undefined ? { kind: 'array', element: ANY, container: 'tuple' } : { kind: 'tuple', elements: args };
   if (name === 'Optional' && args?.length === 1 && first) return unionOf([first, NULL]);
   if (name === 'Union' && args && args.length > 0) return unionOf(args);
   return ANY;

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, it, test } from 'vitest';
+import { parseTypeRef } from '../task-spec/type-ref.js';
 import { valuesEqual } from './values-equal.js';
 import { renderCall } from './render-value.js';
 
@@ -70,3 +71,32 @@ describe('valuesEqual', () => {
     expect(renderCall('f', [NaN, undefined, 'a'])).toBe('f(NaN, undefined, "a")');
   });
 });
+
+describe('valuesEqual by declared containers and kinds', () => {
+  const py = (type: string) => ({ type: parseTypeRef('python', type) });
+  const ts = (type: string) => ({ type: parseTypeRef('typescript', type) });
+  it('a declared set compares as a set (order and repeats aside), also nested', () => {
+    expect(valuesEqual([1, 2, 3], [3, 1, 2], py('Set[int]'))).toBe(true);
+    expect(valuesEqual([1, 2], [1, 2, 3], py('Set[int]'))).toBe(false);
+    expect(valuesEqual([[2, 1]], [[1, 2]], py('List[FrozenSet[int]]'))).toBe(true);
+    expect(valuesEqual([1, 2, 3], [3, 1, 2], py('List[int]'))).toBe(false);
+  });
+  it('a Map arrives as pairs and compares with an object or pairs', () => {
+    expect(valuesEqual([['a', 1], ['b', 2]], { b: 2, a: 1 }, ts('Map<string, number>'))).toBe(true);
+    expect(valuesEqual([[1, 'x']], { 1: 'x' }, ts('Map<number, string>'))).toBe(true);
+    expect(valuesEqual([['a', 1]], { a: 1, b: 2 }, ts('Map<string, number>'))).toBe(false);
+    expect(valuesEqual([['a', 1]], [['a', 1]], ts('Map<string, number>'))).toBe(true);
+  });
+  it('bytes, dates and big integers written as strings', () => {
+    const hi = { $zerr: 'bytes', v: Buffer.from('hi').toString('base64') };
+    expect(valuesEqual(hi, 'hi', py('bytes'))).toBe(true);
+    expect(valuesEqual(hi, [104, 105], py('bytes'))).toBe(true);
+    expect(valuesEqual(hi, 'ho', py('bytes'))).toBe(false);
+    expect(valuesEqual('2024-02-29T12:00:00.000Z', '2024-02-29T12:00:00Z', ts('Date'))).toBe(true);
+    expect(valuesEqual('1970-01-01T00:00:00.000Z', 0, ts('Date'))).toBe(true);
+    expect(valuesEqual('1970-01-01T00:00:00.001Z', 0, ts('Date'))).toBe(false);
+    expect(valuesEqual(24691357802469135780n, '24691357802469135780', ts('bigint'))).toBe(true);
+    expect(valuesEqual(24691357802469135781n, '24691357802469135780', py('int'))).toBe(false);
+  });
+});
+

@@ -77,6 +77,8 @@ function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, to
   if (actual === expected) return true;
   if (actual == null && expected == null) return true;
   const t = type?.kind === 'optional' ? type.inner : type;
+  const declared = byDeclaredType(actual, expected, t, tolerance);
+  if (declared !== undefined) return declared;
   const a = numeric(actual);
   const b = numeric(expected);
   if (a !== undefined && b !== undefined) return numbersEqual(a, b, t, tolerance);
@@ -93,6 +95,63 @@ function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, to
     return kb.every((k) => Object.hasOwn(ra, k) && equal(ra[k], rb[k], fieldType(t, k), tolerance, partial));
   }
   return Object.is(actual, expected);
+}
+
+/**
+ * Equality decided by a declared type whose values arrive in another form than the spec writes them (undefined
+ * otherwise, for the structural rules): a set or frozenset (a list, any order, repeats ignored); a TypeScript `Map`
+ * (a list of `[key, value]` pairs, against an object or such a list); Python `bytes` (tagged base64, against a string
+ * taken as UTF-8 or a list of integers 0-255); a `Date` (an ISO string, against an ISO string or milliseconds); a
+ * `bigint` or Python `int` written as a string of digits.
+ */
+function byDeclaredType(actual: unknown, expected: unknown, type: TypeRef | undefined, tolerance: FloatTolerance): boolean | undefined {
+  if (type === undefined) return undefined;
+  if (type.kind === 'array' && (type.container === 'set' || type.container === 'frozenset') && Array.isArray(actual) && Array.isArray(expected)) {
+    return matchesEach(expected, actual, type.element, tolerance, false) && matchesEach(actual, expected, type.element, tolerance, false);
+  }
+  if (type.kind === 'record' && type.container === 'map' && isPairs(actual)) {
+    const asRecord: TypeRef = { kind: 'record', key: type.key, value: type.value };
+    if (isPairs(expected)) return equal(Object.fromEntries(actual.map(([k, v]) => [keyText(k), v])), Object.fromEntries(expected.map(([k, v]) => [keyText(k), v])), asRecord, tolerance);
+    if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
+      return actual.length === Object.keys(expected).length && equal(Object.fromEntries(actual.map(([k, v]) => [keyText(k), v])), expected, asRecord, tolerance);
+    }
+    return false;
+  }
+  if (type.kind === 'bytes') {
+    const a = bytesOf(actual);
+    const b = bytesOf(expected);
+    return a !== undefined && b !== undefined ? a.equals(b) : undefined;
+  }
+  if (type.kind === 'date' && typeof actual === 'string' && (typeof expected === 'string' || typeof expected === 'number')) {
+    const a = Date.parse(actual);
+    const b = new Date(expected).getTime();
+    return !Number.isNaN(a) && a === b;
+  }
+  if ((type.kind === 'bigint' || type.kind === 'integer') && typeof expected === 'string' && /^-?\d{1,4000}$/.test(expected)) {
+    const a = numeric(actual);
+    return a !== undefined && integral(a) && BigInt(a) === BigInt(expected);
+  }
+  return undefined;
+}
+
+/** Whether `value` is a list of `[key, value]` pairs (how a `Map` arrives). */
+function isPairs(value: unknown): value is [unknown, unknown][] {
+  return Array.isArray(value) && value.every((pair) => Array.isArray(pair) && pair.length === 2);
+}
+
+/** A map key as an object key: strings as they are, other keys as their JSON (`1` -> `"1"`). */
+function keyText(key: unknown): string {
+  return typeof key === 'string' ? key : JSON.stringify(key, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
+/** The bytes of a `bytes` value as it arrives (tagged base64) or as a spec writes it (UTF-8 string, list of 0-255). */
+function bytesOf(value: unknown): Buffer | undefined {
+  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  if (Array.isArray(value) && value.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value as number[]);
+  if (value !== null && typeof value === 'object' && (value as Record<string, unknown>)['$zerr'] === 'bytes' && typeof (value as Record<string, unknown>)['v'] === 'string') {
+    return Buffer.from((value as Record<string, string>)['v'] ?? '', 'base64');
+  }
+  return undefined;
 }
 
 function elementType(type: TypeRef | undefined, index: number): TypeRef | undefined {

@@ -20,6 +20,8 @@ const integerArb = fc.integer({ min: MIN_INTEGER, max: MAX_INTEGER });
 /** Floats in [-20, 100] with at most two decimals (never -0, NaN or infinite). */
 const floatArb = fc.integer({ min: MIN_INTEGER * 100, max: MAX_INTEGER * 100 }).map((cents) => (cents === 0 ? 0 : cents / 100));
 const stringArb = fc.string({ unit: 'grapheme-ascii', maxLength: MAX_STRING_LENGTH });
+/** Dates between 1970 and 2100 at whole seconds, as ISO 8601 strings (how a spec writes a `Date`). */
+const dateArb = fc.integer({ min: 0, max: 4_102_444_800 }).map((seconds) => new Date(seconds * 1000).toISOString());
 /** Small JSON values for `any`. */
 const anyArb: fc.Arbitrary<unknown> = fc.oneof(
   fc.constant(null),
@@ -46,8 +48,17 @@ export function arbitraryFor(type: TypeRef): fc.Arbitrary<unknown> {
       return fc.constant(null);
     case 'any':
       return anyArb;
+    case 'bigint':
+      return integerArb;
+    case 'bytes':
+      return stringArb;
+    case 'date':
+      return dateArb;
     case 'array':
-      return fc.array(arbitraryFor(type.element), { maxLength: MAX_ARRAY_LENGTH });
+      // A set's elements are distinct (as the set the candidate receives will be).
+      return type.container === 'set' || type.container === 'frozenset'
+        ? fc.uniqueArray(arbitraryFor(type.element), { maxLength: MAX_ARRAY_LENGTH, selector: (value) => JSON.stringify(value) })
+        : fc.array(arbitraryFor(type.element), { maxLength: MAX_ARRAY_LENGTH });
     case 'tuple':
       return fc.tuple(...type.elements.map(arbitraryFor));
     case 'record':
@@ -70,9 +81,13 @@ export function edgeValueFor(type: TypeRef): unknown {
     case 'integer':
     case 'float':
     case 'number':
+    case 'bigint':
       return 0;
     case 'string':
+    case 'bytes':
       return '';
+    case 'date':
+      return '1970-01-01T00:00:00.000Z';
     case 'boolean':
       return false;
     case 'null':

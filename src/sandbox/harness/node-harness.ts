@@ -41,7 +41,7 @@ export const NODE_KIT_SOURCE = String.raw`(function (kitName, MAX_MESSAGE) {
   const ObjectProto = O.prototype, ArrayProto = Array.prototype;
   const parse = JSON.parse, stringify = JSON.stringify;
   const StringCtor = String, BigIntCtor = BigInt, ErrorCtor = Error, TypeErrorCtor = TypeError;
-  const MapCtor = Map, SetCtor = Set;
+  const MapCtor = Map, SetCtor = Set, DateCtor = Date;
   const mapSize = getOwn(Map.prototype, 'size').get, mapEntries = Map.prototype.entries, mapSet = Map.prototype.set;
   const mapNext = getProto(new Map().entries()).next;
   const setSize = getOwn(Set.prototype, 'size').get, setValues = Set.prototype.values, setAdd = Set.prototype.add;
@@ -71,7 +71,9 @@ export const NODE_KIT_SOURCE = String.raw`(function (kitName, MAX_MESSAGE) {
       switch (tag) {
         case 'nan': return NaN; case 'inf': return Infinity; case '-inf': return -Infinity; case '-0': return -0;
         case 'undefined': return undefined; case 'bigint': return BigIntCtor(v); case 'float': return +v;
-        case 'tuple': case 'set': case 'frozenset': return decode(v);
+        case 'tuple': case 'frozenset': return decode(v);
+        case 'set': { const s = new SetCtor(); for (let i = 0; i < v.length; i++) apply(setAdd, s, [decode(v[i])]); return s; }
+        case 'date': return new DateCtor(v);
         case 'map': { const m = new MapCtor(); for (let i = 0; i < v.length; i++) apply(mapSet, m, [decode(v[i][0]), decode(v[i][1])]); return m; }
         case 'object': { const o = {}; const keys = ownKeys(v); for (let i = 0; i < keys.length; i++) put(o, keys[i], decode(v[keys[i]])); return o; }
       }

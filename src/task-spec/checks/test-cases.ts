@@ -27,12 +27,18 @@ export function describeType(type: TypeRef): string {
       return 'null';
     case 'any':
       return 'any value';
+    case 'bigint':
+      return 'an integer (a bigint: beyond 2^53 write it as a string of digits, "12345678901234567890")';
+    case 'bytes':
+      return 'bytes (a string, taken as its UTF-8 bytes, or a list of integers 0-255)';
+    case 'date':
+      return 'a date (an ISO 8601 string, "2024-02-29T12:00:00Z", or milliseconds since 1970)';
     case 'array':
-      return 'a list';
+      return type.container === undefined ? 'a list' : `a list (passed as a ${type.container})`;
     case 'tuple':
       return `a list of ${type.elements.length} element${type.elements.length === 1 ? '' : 's'} (a tuple)`;
     case 'record':
-      return 'a mapping (object)';
+      return type.container === 'map' ? 'a mapping (object; passed as a Map)' : 'a mapping (object)';
     case 'object':
       return `an object with keys ${type.fields.map((f) => `${f.name}${f.optional ? '?' : ''}`).join(', ') || '(none)'}`;
     case 'union':
@@ -61,6 +67,12 @@ export function valueMismatch(value: unknown, type: TypeRef, at = ''): string | 
       return typeof value === 'number' ? undefined : fail();
     case 'integer':
       return typeof value === 'number' && Number.isInteger(value) ? undefined : fail();
+    case 'bigint':
+      return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d{1,4000}$/.test(value)) ? undefined : fail();
+    case 'bytes':
+      return typeof value === 'string' || (Array.isArray(value) && value.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) ? undefined : fail();
+    case 'date':
+      return (typeof value === 'string' && !Number.isNaN(Date.parse(value))) || (typeof value === 'number' && Number.isFinite(value)) ? undefined : fail();
     case 'string':
       return typeof value === 'string' ? undefined : fail();
     case 'boolean':

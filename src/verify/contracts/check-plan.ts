@@ -5,6 +5,7 @@
  * properties).
  */
 import type { Language, TaskSpec } from '../../task-spec/task-spec.js';
+import { signatureInputTypes, type TypeRef } from '../../task-spec/type-ref.js';
 
 /** A boolean expression in the target language over the input names and `result`, with the label used in reasons. */
 export interface LabelledExpression {
@@ -26,6 +27,11 @@ export interface CheckPlan {
   readonly entryPoint: string;
   /** Parameter names in signature order (bound to the positional arguments). */
   readonly parameters: readonly string[];
+  /**
+   * Their declared types, in the same order: the arguments reach the candidate and the judge as those types
+   * (`sandbox/typed-encoding.ts`). Absent: as the JSON they are written in.
+   */
+  readonly parameterTypes?: readonly TypeRef[];
   readonly preconditions: readonly string[];
   readonly invariants: readonly string[];
   readonly checks: readonly LabelledExpression[];
@@ -44,6 +50,7 @@ export function specCheckPlan(
     language: options.language ?? spec.language,
     entryPoint: spec.signature.entryPoint,
     parameters: spec.signature.inputs.map((p) => p.name),
+    parameterTypes: signatureInputTypes(spec),
     preconditions: spec.preconditions,
     invariants: options.invariants ?? spec.invariants,
     checks,

@@ -77,6 +77,7 @@ export async function runChecks(request: RunChecksRequest): Promise<RunChecksRes
         code: candidate.code,
         entryPoint: plan.entryPoint,
         calls: kept.map((k) => k.args),
+        ...(plan.parameterTypes === undefined ? {} : { argumentTypes: plan.parameterTypes }),
         perCallTimeoutMs: request.perCallTimeoutMs,
         returnArguments: plan.invariants.length > 0,
         signal,

@@ -47,6 +47,7 @@ const setup = vm.runInContext(String.raw` + '`' + String.raw`(function (pre, inv
         case 'undefined': return undefined; case 'bigint': return BigInt(v); case 'float': return +v;
         case 'tuple': case 'frozenset': return v.map(decode);
         case 'set': return new Set(v.map(decode));
+        case 'date': return new Date(v);
         case 'map': case 'dict': return new Map(v.map(function (p) { return [decode(p[0]), decode(p[1])]; }));
         case 'object': { const o = {}; for (const key of Object.keys(v)) Object.defineProperty(o, key, { value: decode(v[key]), enumerable: true, writable: true, configurable: true }); return o; }
       }

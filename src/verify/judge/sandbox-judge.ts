@@ -9,6 +9,7 @@ import { ts } from '../../task-spec/typescript-api.js';
 import { isPlainJavaScriptExpression } from '../../task-spec/checks/simple-expression.js';
 import type { Sandbox, SandboxStartRequest } from '../../sandbox/sandbox.js';
 import { encodeTagged, parseWire } from '../../sandbox/value-encoding.js';
+import { encodeArgumentsByType } from '../../sandbox/typed-encoding.js';
 import type { Language } from '../../task-spec/task-spec.js';
 import { parseVerdict, type CheckPlan, type CheckVerdict } from '../contracts/check-plan.js';
 import { NODE_JUDGE_SOURCE } from './node-judge-harness.js';
@@ -66,13 +67,16 @@ export class SandboxJudge {
   async judge(request: JudgeRequest): Promise<JudgeResult> {
     const { plan } = request;
     const expressions = compileExpressions(plan);
-    const cacheKey = request.mode === 'pre' ? JSON.stringify([plan.language, expressions, request.calls.map((c) => encodeTagged(c.args))]) : undefined;
+    // Arguments as the candidate receives them (its declared types: a `set`, a `Map`), so the expressions see the same.
+    const types = plan.parameterTypes;
+    const argsData = request.calls.map((call) => (types === undefined ? encodeTagged(call.args) : encodeArgumentsByType(call.args, types, plan.language)));
+    const cacheKey = request.mode === 'pre' ? JSON.stringify([plan.language, expressions, argsData]) : undefined;
     const cached = cacheKey === undefined ? undefined : this.#preCache.get(cacheKey);
     if (cached !== undefined) return { kind: 'judged', verdicts: cached };
     const head = `{"mode":${JSON.stringify(request.mode)},"timeoutMs":${request.timeoutMs},"parameters":${JSON.stringify(plan.parameters)},` +
       `"pre":${JSON.stringify(expressions.pre)},"inv":${JSON.stringify(expressions.inv)},"chk":${JSON.stringify(expressions.chk)},"calls":[`;
-    const encoded = request.calls.map((call) =>
-      `{"args":${JSON.stringify(encodeTagged(call.args))}${call.outcomeWire === undefined ? '' : `,"outcome":${call.outcomeWire}`}}`);
+    const encoded = request.calls.map((call, index) =>
+      `{"args":${JSON.stringify(argsData[index])}${call.outcomeWire === undefined ? '' : `,"outcome":${call.outcomeWire}`}}`);
     const batches: string[][] = [];
     let size = MAX_REQUEST_CHARS;
     for (const call of encoded) {

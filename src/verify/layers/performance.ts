@@ -15,6 +15,7 @@
 import type { CandidateRunner, CandidateRunResult } from '../../sandbox/index.js';
 import type { TaskSpec } from '../../task-spec/task-spec.js';
 import { isClassSpec } from '../../task-spec/checks/class-spec.js';
+import { signatureInputTypes } from '../../task-spec/type-ref.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { judgeGrowth, type GrowthVerdict, type SizedTiming } from '../performance/growth-check.js';
 import { median } from '../performance/median.js';
@@ -156,6 +157,7 @@ export class PerformanceLayer implements VerificationLayer {
       code,
       entryPoint: context.spec.signature.entryPoint,
       calls,
+      argumentTypes: signatureInputTypes(context.spec),
       perCallTimeoutMs: Math.ceil(context.spec.limits.timeoutMs * (this.#options.measureLimitFactor ?? 2)),
       repeat: this.#options.repeat ?? 5,
       ...(context.signal ? { signal: context.signal } : {}),

@@ -16,7 +16,7 @@ import { readSequenceOutcome, renderStep, SEQUENCE_ENTRY, sequenceCall, sequence
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { valuesEqual } from '../values-equal.js';
-import { parseTypeRef } from '../../task-spec/type-ref.js';
+import { parseTypeRef, signatureInputTypes } from '../../task-spec/type-ref.js';
 import { messageMatches } from '../../task-spec/message-pattern.js';
 
 /** Outcome of one test case, in `details.tests` (index is 1-based, as in reasons). */
@@ -62,6 +62,7 @@ export class UnitTestsLayer implements VerificationLayer {
       code: candidate.code,
       entryPoint: spec.signature.entryPoint,
       calls: spec.testCases.map((t) => t.inputs),
+      argumentTypes: signatureInputTypes(spec),
       perCallTimeoutMs: spec.limits.timeoutMs,
       ...(context.signal ? { signal: context.signal } : {}),
     });

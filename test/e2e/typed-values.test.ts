@@ -1,0 +1,106 @@
+/**
+ * Values reach the candidate as their declared types (`sandbox/typed-encoding.ts`) and results compare by them
+ * (`verify/values-equal.ts`): each reference below works only on the declared type - a Python `tuple` (hashed), `set`
+ * (`.update`), `dict` with `int` keys, `bytes` (`.decode`); a TypeScript `Set` (`.size`), `Map` (`.get`), `Date`
+ * (`.getUTCFullYear`), `bigint` (`* 2n`) - and each passes its visible tests in the real sandbox, its contracts
+ * included (the judge sees the same types). The same reference with the type declared as a plain list or object
+ * fails: the declared type is what makes the difference.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { BwrapSandbox, SandboxCandidateRunner } from '../../src/sandbox/index.js';
+import { TaskSpecSchema, type Language } from '../../src/task-spec/task-spec.js';
+import { SandboxJudge } from '../../src/verify/judge/sandbox-judge.js';
+import { ContractsLayer } from '../../src/verify/layers/contracts.js';
+import { UnitTestsLayer } from '../../src/verify/layers/unit-tests.js';
+
+const sandbox = new BwrapSandbox();
+afterAll(() => sandbox.close());
+const runner = new SandboxCandidateRunner(sandbox);
+const unitTests = new UnitTestsLayer({ runner });
+const contracts = new ContractsLayer({ runner, judge: new SandboxJudge({ sandbox }), generatedInputs: 20 });
+
+interface Case {
+  readonly label: string;
+  readonly language: Language;
+  readonly inputs: readonly (readonly [name: string, type: string, plain: string])[];
+  readonly output: readonly [type: string, plain: string];
+  readonly code: string;
+  readonly tests: readonly { readonly inputs: readonly unknown[]; readonly expected: unknown }[];
+  readonly postconditions?: readonly string[];
+}
+
+const CASES: readonly Case[] = [
+  {
+    label: 'Python Tuple[int, int] (hashed)', language: 'python',
+    inputs: [['pair', 'Tuple[int, int]', 'List[int]']], output: ['int', 'int'],
+    code: 'from typing import Tuple\n\ndef pair_sum(pair: Tuple[int, int]) -> int:\n    seen = {pair}\n    return pair[0] + pair[1] if pair in seen else -1\n',
+    tests: [{ inputs: [[1, 2]], expected: 3 }],
+    postconditions: ['isinstance(pair, tuple)'],
+  },
+  {
+    label: 'Python Set[int] (updated; the result compares as a set)', language: 'python',
+    inputs: [['s', 'Set[int]', 'List[int]'], ['xs', 'List[int]', 'List[int]']], output: ['Set[int]', 'List[int]'],
+    code: 'from typing import List, Set\n\ndef add_all(s: Set[int], xs: List[int]) -> Set[int]:\n    s.update(xs)\n    return s\n',
+    tests: [{ inputs: [[3, 1], [2]], expected: [3, 2, 1] }],
+    postconditions: ['result == s | set(xs)'],
+  },
+  {
+    label: 'Python Dict[int, str] (int keys)', language: 'python',
+    inputs: [['d', 'Dict[int, str]', 'Dict[str, str]'], ['k', 'int', 'int']], output: ['str', 'str'],
+    code: 'from typing import Dict\n\ndef lookup(d: Dict[int, str], k: int) -> str:\n    return d[k] if k in d else ""\n',
+    tests: [{ inputs: [{ 1: 'a', 2: 'b' }, 2], expected: 'b' }],
+  },
+  {
+    label: 'Python bytes (decoded)', language: 'python',
+    inputs: [['b', 'bytes', 'str']], output: ['str', 'str'],
+    code: 'def shout(b: bytes) -> str:\n    return b.decode("utf-8").upper()\n',
+    tests: [{ inputs: ['héllo'], expected: 'HÉLLO' }, { inputs: [[104, 105]], expected: 'HI' }],
+  },
+  {
+    label: 'TypeScript Set<number> (.size)', language: 'typescript',
+    inputs: [['s', 'Set<number>', 'number[]']], output: ['number', 'number'],
+    code: 'function count(s: Set<number>): number {\n  return s.size;\n}\n',
+    tests: [{ inputs: [[1, 2, 3]], expected: 3 }],
+  },
+  {
+    label: 'TypeScript Map<string, number> (.get; a Map result compares with an object)', language: 'typescript',
+    inputs: [['m', 'Map<string, number>', 'Record<string, number>']], output: ['Map<string, number>', 'Record<string, number>'],
+    code: 'function bump(m: Map<string, number>): Map<string, number> {\n  const out = new Map<string, number>();\n  for (const [k, v] of m) out.set(k, (m.get(k) ?? 0) + v);\n  return out;\n}\n',
+    tests: [{ inputs: [{ a: 1, b: 2 }], expected: { a: 2, b: 4 } }],
+  },
+  {
+    label: 'TypeScript Date (.getUTCFullYear)', language: 'typescript',
+    inputs: [['d', 'Date', 'string']], output: ['number', 'number'],
+    code: 'function year(d: Date): number {\n  return d.getUTCFullYear();\n}\n',
+    tests: [{ inputs: ['2024-02-29T12:00:00Z'], expected: 2024 }, { inputs: [0], expected: 1970 }],
+  },
+  {
+    label: 'TypeScript bigint (exact beyond 2^53)', language: 'typescript',
+    inputs: [['x', 'bigint', 'number']], output: ['bigint', 'number'],
+    code: 'function double(x: bigint): bigint {\n  return x * 2n;\n}\n',
+    tests: [{ inputs: ['12345678901234567890'], expected: '24691357802469135780' }, { inputs: [21], expected: 42 }],
+  },
+];
+
+function specOf(c: Case, plain: boolean) {
+  const entryPoint = /(?:def|function) (\w+)/.exec(c.code)?.[1] ?? 'f';
+  return TaskSpecSchema.parse({
+    id: entryPoint, name: entryPoint, description: c.label, language: c.language,
+    signature: { entryPoint, inputs: c.inputs.map(([name, typed, untyped]) => ({ name, type: plain ? untyped : typed })), output: { type: plain ? c.output[1] : c.output[0] } },
+    testCases: c.tests, postconditions: c.postconditions ?? [], limits: { timeoutMs: 2000 },
+  });
+}
+
+describe('values by declared type', () => {
+  it.each(CASES.map((c) => [c.label, c] as const))('%s: the reference passes as declared, and fails when the type says plain JSON', async (_label, c) => {
+    const candidate = { language: c.language, code: c.code };
+    const typed = await unitTests.verify({ spec: specOf(c, false), candidate });
+    expect(typed.status, typed.reason).toBe('pass');
+    if (c.postconditions !== undefined) {
+      const checked = await contracts.verify({ spec: specOf(c, false), candidate });
+      expect(checked.status, checked.reason).toBe('pass');
+    }
+    const plain = await unitTests.verify({ spec: specOf(c, true), candidate });
+    expect(plain.status).toBe('fail');
+  }, 60_000);
+});
