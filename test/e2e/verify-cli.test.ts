@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -201,6 +201,20 @@ describe('zerr verify with the analysis daemon', () => {
     const rejected = JSON.parse((await zerr(['verify', CLAMP, 'untyped.ts', '--json'], { env: daemonEnv() })).stdout) as { failedLayer: string };
     expect(rejected.failedLayer).toBe('types');
   }, 240_000);
+
+  it('a socket folder others may use is refused: verify runs the analysis itself, and says why with --log-level warn', async () => {
+    const open = join(work, 'open-daemon-folder');
+    await mkdir(open, { recursive: true, mode: 0o755 });
+    await chmod(open, 0o755);
+    const quiet = await zerr(['verify', CLAMP, 'good.ts'], { env: { ZERR_DAEMON: '', ZERR_DAEMON_DIR: open } });
+    expect(quiet.code, quiet.stderr).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const told = await zerr(['--log-level', 'warn', 'verify', CLAMP, 'good.ts'], { env: { ZERR_DAEMON: '', ZERR_DAEMON_DIR: open } });
+    expect(told.code, told.stderr).toBe(0);
+    const line = JSON.parse(told.stderr.trim()) as { level: number; msg: string; reason: string };
+    expect(line).toMatchObject({ level: 40, msg: 'analysis daemon not used: type checks and lints run in this process' });
+    expect(line.reason).toBe(`no place for the analysis daemon's socket: ${open} is open to other users (mode 755; expected 700)`);
+  }, 60_000);
 
   it('zerr daemon stop ends it; status says so; start brings it back and says when it already runs', async () => {
     const stopped = await zerr(['daemon', 'stop', '--json'], { env: daemonEnv() });

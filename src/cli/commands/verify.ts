@@ -96,7 +96,7 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
       if (language === 'typescript') {
         const { SharedTypeScriptAnalysis, DaemonAnalysisChannel } = await verifyModules.catch(failing);
         const daemon = options.daemon && process.env['ZERR_DAEMON'] !== 'off';
-        analysis = new SharedTypeScriptAnalysis(daemon ? { channel: new DaemonAnalysisChannel() } : {});
+        analysis = new SharedTypeScriptAnalysis(daemon ? { channel: new DaemonAnalysisChannel({ onFallback: logDaemonFallback }) } : {});
         analysis.prestart();
       }
       const spec = await loadSpec(specRef, options.dataDir).catch(failing);
@@ -152,6 +152,18 @@ export function registerVerifyCommand(program: Command, setExit: (code: number) 
         await sandbox.close();
       }
     });
+}
+
+/**
+ * With `--log-level` warn or lower (or ZERR_LOG_LEVEL): one JSON log line on stderr when the analysis daemon is given
+ * up for a worker in this process (it cannot be reached, started or kept), so that a slower verify says why.
+ */
+function logDaemonFallback(reason: string): void {
+  const level = process.env['ZERR_LOG_LEVEL'];
+  if (level === undefined || !['trace', 'debug', 'info', 'warn'].includes(level)) return;
+  void import('../../telemetry/index.js').then(({ createLogger }) => {
+    createLogger({ destination: process.stderr, level }).warn({ reason }, 'analysis daemon not used: type checks and lints run in this process');
+  }, () => undefined);
 }
 
 /** A spec file or a dataset problem's spec; a reference that cannot be loaded is a one-line problem. */
