@@ -33,6 +33,8 @@ export interface CandidateRunRequest {
    * (or an element absent): encoded as they are.
    */
   readonly argumentTypes?: readonly (TypeRef | undefined)[];
+  /** The same per call (`callArgumentTypes[i]` for `calls[i]`), where calls differ in shape; it wins over `argumentTypes`. */
+  readonly callArgumentTypes?: readonly (readonly (TypeRef | undefined)[])[];
   /** Per-call wall-clock limit in ms. */
   readonly perCallTimeoutMs: number;
   /**

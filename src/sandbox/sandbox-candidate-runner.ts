@@ -42,13 +42,16 @@ const OptionsSchema = z
   })
   .strict();
 
+const TypeRefLike = z.custom<TypeRef | undefined>((t) => t === undefined || (typeof t === 'object' && t !== null && 'kind' in t), 'a TypeRef');
+
 const RequestSchema = z
   .object({
     language: z.enum(['typescript', 'python']),
     code: z.string(),
     entryPoint: IdentifierSchema,
     calls: z.array(z.array(z.unknown())),
-    argumentTypes: z.array(z.custom<TypeRef | undefined>((t) => t === undefined || (typeof t === 'object' && t !== null && 'kind' in t), 'a TypeRef')).optional(),
+    argumentTypes: z.array(TypeRefLike).optional(),
+    callArgumentTypes: z.array(z.array(TypeRefLike)).optional(),
     perCallTimeoutMs: z.number().int().positive().max(600_000),
     repeat: z.number().int().positive().max(1000).optional(),
     returnArguments: z.boolean().optional(),
@@ -119,8 +122,10 @@ export class SandboxCandidateRunner implements CandidateRunner {
     try {
       // Repetitions go round by round over all calls (call 1, call 2, ..., then again), so that one pause of the
       // machine (another process, a collector) costs at most one repetition of each call, never all of one call's.
-      const types = request.argumentTypes;
-      const argsWires = request.calls.map((args) => JSON.stringify(types === undefined ? encodeTagged(args) : encodeArgumentsByType(args, types, request.language)));
+      const argsWires = request.calls.map((args, call) => {
+        const types = request.callArgumentTypes?.[call] ?? request.argumentTypes;
+        return JSON.stringify(types === undefined ? encodeTagged(args) : encodeArgumentsByType(args, types, request.language));
+      });
       const firsts: { outcome: CallOutcome; wire: string }[] = [];
       const callTimesMs: number[][] = argsWires.map(() => []);
       const stopped = new Set<number>(); // calls whose last repetition did not return a value: not repeated again

@@ -13,6 +13,7 @@
  */
 import type { CallOutcome } from '../sandbox/index.js';
 import type { CallSequence, Language, SequenceStep, TaskSpec } from '../task-spec/task-spec.js';
+import { ANY, parseTypeRef, type TypeRef } from '../task-spec/type-ref.js';
 
 /** The driver's function name (not a name a candidate would use). */
 export const SEQUENCE_ENTRY = '__zerr_sequence__';
@@ -139,6 +140,27 @@ export type SequenceOutcome =
 export function sequenceCall(sequence: CallSequence): unknown[] {
   return [sequence.construct, sequence.steps.map((step) => (step.call !== undefined ? ['call', step.call, step.args]
     : step.set !== undefined ? ['set', step.set, step.value ?? null] : ['field', step.field ?? '']))];
+}
+
+/**
+ * The declared types of {@link sequenceCall}'s arguments for `sequence`, position by position: the constructor's
+ * parameters, each called method's parameters, each set field's type (the step's name and tag are strings). The
+ * driver's arguments then reach the candidate's constructor and methods as their declared types
+ * (`sandbox/typed-encoding.ts`), as a function's do. Types the spec does not declare are left as written.
+ */
+export function sequenceArgumentTypes(spec: Pick<TaskSpec, 'language' | 'signature' | 'methods' | 'fields'>, sequence: CallSequence): TypeRef[] {
+  const type = (text: string | undefined): TypeRef => (text === undefined ? ANY : parseTypeRef(spec.language, text));
+  const tuple = (elements: readonly TypeRef[]): TypeRef => ({ kind: 'tuple', elements });
+  const name: TypeRef = { kind: 'string' };
+  const steps = sequence.steps.map((step): TypeRef => {
+    if (step.call !== undefined) {
+      const method = spec.methods.find((m) => m.name === step.call);
+      return tuple([name, name, tuple(step.args.map((_, i) => type(method?.inputs[i]?.type)))]);
+    }
+    if (step.set !== undefined) return tuple([name, name, type(spec.fields.find((f) => f.name === step.set)?.type)]);
+    return tuple([name, name]);
+  });
+  return [tuple(sequence.construct.map((_, i) => type(spec.signature.inputs[i]?.type))), tuple(steps)];
 }
 
 /** Per-sequence time limit of `spec`, in ms: `limits.timeoutMs` for the construction and for each step, at most {@link MAX_SEQUENCE_MS}. */

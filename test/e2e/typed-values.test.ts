@@ -104,3 +104,42 @@ describe('values by declared type', () => {
     expect(plain.status).toBe('fail');
   }, 60_000);
 });
+
+describe('values by declared type in class call sequences', () => {
+  const classSpec = (language: Language, ctorType: string, methodType: string, outputType: string) => TaskSpecSchema.parse({
+    id: 'registry', name: 'Registry', description: 'Names by id.', taskType: 'class', language,
+    signature: { entryPoint: 'Registry', inputs: [{ name: 'names', type: ctorType }], output: { type: 'Registry' } },
+    methods: [{ name: 'pick', inputs: [{ name: 'ids', type: methodType }], output: { type: outputType } }],
+    sequences: [{ construct: [{ 1: 'ada', 2: 'bob', 3: 'cy' }], steps: [{ call: 'pick', args: [[3, 1]], expected: ['ada', 'cy'] }] }],
+    limits: { timeoutMs: 2000 },
+  });
+  const PY = [
+    'from typing import Dict, List, Set',
+    '',
+    'class Registry:',
+    '    def __init__(self, names: Dict[int, str]):',
+    '        self.names = names',
+    '',
+    '    def pick(self, ids: Set[int]) -> List[str]:',
+    '        ids.add(1)',
+    '        return sorted(self.names[i] for i in ids)',
+  ].join('\n');
+  const TS = [
+    'class Registry {',
+    '  constructor(private readonly names: Map<number, string>) {}',
+    '  pick(ids: Set<number>): string[] {',
+    '    return [...ids].map((id) => this.names.get(id) ?? "?").sort();',
+    '  }',
+    '}',
+  ].join('\n');
+
+  it.each([
+    ['python', PY, ['Dict[int, str]', 'Set[int]', 'List[str]'], ['Dict[str, str]', 'List[int]', 'List[str]']],
+    ['typescript', TS, ['Map<number, string>', 'Set<number>', 'string[]'], ['Record<string, string>', 'number[]', 'string[]']],
+  ] as const)('%s: the constructor and the method get their declared types; declared as plain JSON, the same class fails', async (language, code, typed, plain) => {
+    const pass = await unitTests.verify({ spec: classSpec(language, ...typed), candidate: { language, code } });
+    expect(pass.status, pass.reason).toBe('pass');
+    const fail = await unitTests.verify({ spec: classSpec(language, ...plain), candidate: { language, code } });
+    expect(fail.status).toBe('fail');
+  }, 60_000);
+});

@@ -12,7 +12,7 @@ import { expectsThrow, type Comparator, type TaskSpec, type TestCase } from '../
 import type { TypeRef } from '../../task-spec/type-ref-model.js';
 import { ANY } from '../../task-spec/type-ref-model.js';
 import { isClassName, isClassSpec } from '../../task-spec/checks/class-spec.js';
-import { readSequenceOutcome, renderStep, SEQUENCE_ENTRY, sequenceCall, sequenceDriver, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
+import { readSequenceOutcome, renderStep, SEQUENCE_ENTRY, sequenceArgumentTypes, sequenceCall, sequenceDriver, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { valuesEqual } from '../values-equal.js';
@@ -91,6 +91,7 @@ export class UnitTestsLayer implements VerificationLayer {
       code: `${candidate.code}\n${sequenceDriver(candidate.language, spec.signature.entryPoint)}`,
       entryPoint: SEQUENCE_ENTRY,
       calls: spec.sequences.map(sequenceCall),
+      callArgumentTypes: spec.sequences.map((sequence) => sequenceArgumentTypes(spec, sequence)),
       perCallTimeoutMs: sequenceTimeoutMs(spec),
       ...(context.signal ? { signal: context.signal } : {}),
     });
