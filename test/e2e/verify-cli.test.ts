@@ -202,6 +202,19 @@ describe('zerr verify with the analysis daemon', () => {
     expect(rejected.failedLayer).toBe('types');
   }, 240_000);
 
+  it('three verifies started at once with no daemon: all verified, none fell back, one daemon answers afterwards', async () => {
+    const env = { ZERR_DAEMON: '', ZERR_DAEMON_DIR: join(work, 'daemon-race') };
+    const runs = await Promise.all([1, 2, 3].map(() => zerr(['--log-level', 'warn', 'verify', CLAMP, 'good.ts'], { env })));
+    for (const run of runs) {
+      expect(run.code, run.stderr).toBe(0);
+      expect(run.stderr).toBe(''); // no "analysis daemon not used" line
+    }
+    const after = JSON.parse((await zerr(['daemon', 'status', '--json'], { env })).stdout) as { running: boolean; requests: number };
+    expect(after).toMatchObject({ running: true });
+    expect(after.requests).toBeGreaterThanOrEqual(3); // at least one verify's three analyses (a daemon that lost the race exits)
+    await zerr(['daemon', 'stop'], { env });
+  }, 120_000);
+
   it('a socket folder others may use is refused: verify runs the analysis itself, and says why with --log-level warn', async () => {
     const open = join(work, 'open-daemon-folder');
     await mkdir(open, { recursive: true, mode: 0o755 });
