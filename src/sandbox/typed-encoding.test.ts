@@ -46,6 +46,15 @@ describe('encodeByType (TypeScript)', () => {
     expect(ts(7, 'bigint')).toEqual({ $zerr: 'bigint', v: '7' });
   });
 
+  it('null becomes undefined where the type has undefined and no null', () => {
+    expect(ts(null, 'number | undefined')).toEqual({ $zerr: 'undefined' });
+    expect(ts(null, 'undefined')).toEqual({ $zerr: 'undefined' });
+    expect(ts([1, null], '(number | undefined)[]')).toEqual([1, { $zerr: 'undefined' }]);
+    expect(ts(null, 'number | null')).toBeNull();
+    expect(ts(null, 'number | null | undefined')).toBeNull();
+    expect(py(null, 'Optional[int]')).toBeNull();
+  });
+
   it('tuples stay arrays; records stay objects (an own $zerr key wrapped, as encodeTagged does)', () => {
     expect(ts([1, 'a'], '[number, string]')).toEqual([1, 'a']);
     const wrapped = ts({ $zerr: 'nan' }, 'Record<string, string>');

@@ -18,6 +18,7 @@
  * | TypeScript `Map<K, V>` | an object (`number` keys from their digits) | `Map` |
  * | TypeScript `Date` | an ISO 8601 string or milliseconds since 1970 | `Date` |
  * | TypeScript `bigint` | an integer or a string of digits | `bigint` |
+ * | TypeScript `undefined`, `T \| undefined` (no `null`) | `null` | `undefined` |
  *
  * Elements, fields and values are encoded by their own declared types, at any depth. A value that does not have the
  * declared shape (the spec check reports those before any sample) and every other type are encoded as they are.
@@ -43,7 +44,10 @@ export function encodeByType(value: unknown, type: TypeRef | undefined, language
   const tagged = (tag: string, v: unknown): unknown => ({ [TAG_KEY]: tag, v });
   switch (type.kind) {
     case 'optional':
-      return value === null || value === undefined ? encodeTagged(value) : encodeByType(value, type.inner, language);
+      if (value === null || value === undefined) return type.undefined === true && !python ? encodeTagged(undefined) : encodeTagged(value);
+      return encodeByType(value, type.inner, language);
+    case 'null':
+      return type.undefined === true && !python && value === null ? encodeTagged(undefined) : encodeTagged(value);
     case 'union': {
       const member = type.members.find((candidate) => valueMismatch(value, candidate) === undefined);
       return encodeByType(value, member, language);

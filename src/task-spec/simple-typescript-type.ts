@@ -7,7 +7,7 @@
  * a conditional type, a syntax error) gives `undefined`, and the caller asks the compiler. For what it accepts it
  * returns exactly the {@link TypeRef} that `parseTypeRef` builds from the compiler's syntax tree.
  */
-import { ANY, unionOf, type TypeRef, type TypeRefField } from './type-ref-model.js';
+import { ANY, UNDEFINED, unionOf, type TypeRef, type TypeRefField } from './type-ref-model.js';
 
 const NULL: TypeRef = { kind: 'null' };
 
@@ -16,8 +16,8 @@ const PLAIN: Readonly<Record<string, TypeRef>> = {
   number: { kind: 'number' },
   string: { kind: 'string' },
   boolean: { kind: 'boolean' },
-  undefined: NULL,
-  void: NULL,
+  undefined: UNDEFINED,
+  void: UNDEFINED,
   null: NULL,
   any: ANY,
   unknown: ANY,

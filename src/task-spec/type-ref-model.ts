@@ -17,7 +17,7 @@ export interface TypeRefField {
  *
  * - `number`: TypeScript `number` (integer or float); `integer`: Python `int`; `float`: Python `float`.
  * - `bigint`: TypeScript `bigint`; `bytes`: Python `bytes`, `bytearray`; `date`: TypeScript `Date`.
- * - `null`: `null`, `undefined`, `void`, Python `None`.
+ * - `null`: `null`, `undefined`, `void`, Python `None` (`undefined: true` for TypeScript `undefined`/`void`).
  * - `any`: `any`, `unknown`, `Any`, `object`, and every type the parsers do not understand.
  * - `array`: `T[]`, `Array<T>`, `List[T]`, bare `list`; with `container`: `tuple` for `Tuple[T, ...]` and bare
  *   `tuple`, `set` for `Set[T]`, `set`, `Set<T>`, `frozenset` for `FrozenSet[T]` (the value is written as a list and
@@ -27,20 +27,26 @@ export interface TypeRefField {
  *   `Map<K, V>` (written as an object, reaching the candidate as a `Map`).
  * - `object`: `{ a: number; b?: string }`.
  * - `union`: two or more members, flattened, without duplicates and without `null`.
- * - `optional`: a type or `null` - `Optional[T]`, `Union[T, None]`, `T | null`, `T | undefined`.
+ * - `optional`: a type or `null` - `Optional[T]`, `Union[T, None]`, `T | null`, `T | undefined` (the last with
+ *   `undefined: true`).
  */
 export type TypeRef =
-  | { readonly kind: 'number' | 'integer' | 'float' | 'string' | 'boolean' | 'null' | 'any' | 'bigint' | 'bytes' | 'date' }
+  | { readonly kind: 'number' | 'integer' | 'float' | 'string' | 'boolean' | 'any' | 'bigint' | 'bytes' | 'date' }
+  /** `undefined: true`: TypeScript `undefined` or `void` without `null` - a `null` in the spec reaches the candidate as `undefined`. */
+  | { readonly kind: 'null'; readonly undefined?: true }
   | { readonly kind: 'array'; readonly element: TypeRef; readonly container?: 'tuple' | 'set' | 'frozenset' }
   | { readonly kind: 'tuple'; readonly elements: readonly TypeRef[] }
   | { readonly kind: 'record'; readonly key: TypeRef; readonly value: TypeRef; readonly container?: 'map' }
   | { readonly kind: 'object'; readonly fields: readonly TypeRefField[] }
   | { readonly kind: 'union'; readonly members: readonly TypeRef[] }
-  | { readonly kind: 'optional'; readonly inner: TypeRef };
+  /** `undefined: true`: `T | undefined` (TypeScript, no `null` member): a `null` in the spec reaches the candidate as `undefined`. */
+  | { readonly kind: 'optional'; readonly inner: TypeRef; readonly undefined?: true };
 
 /** Shorthands for the leaf types. */
 export const ANY: TypeRef = { kind: 'any' };
 const NULL: TypeRef = { kind: 'null' };
+/** TypeScript `undefined` and `void`. */
+export const UNDEFINED: TypeRef = { kind: 'null', undefined: true };
 
 /**
  * Builds a normalised union: nested unions are flattened, duplicates (by structure) removed, and a `null`
@@ -49,18 +55,25 @@ const NULL: TypeRef = { kind: 'null' };
 export function unionOf(members: readonly TypeRef[]): TypeRef {
   const flat: TypeRef[] = [];
   let hasNull = false;
+  let hasUndefined = false;
   const add = (member: TypeRef): void => {
     if (member.kind === 'union') member.members.forEach(add);
     else if (member.kind === 'optional') {
-      hasNull = true;
+      if (member.undefined === true) hasUndefined = true;
+      else hasNull = true;
       add(member.inner);
-    } else if (member.kind === 'null') hasNull = true;
-    else if (!flat.some((seen) => JSON.stringify(seen) === JSON.stringify(member))) flat.push(member);
+    } else if (member.kind === 'null') {
+      if (member.undefined === true) hasUndefined = true;
+      else hasNull = true;
+    } else if (!flat.some((seen) => JSON.stringify(seen) === JSON.stringify(member))) flat.push(member);
   };
   members.forEach(add);
   if (flat.some((member) => member.kind === 'any')) return ANY;
   const [first] = flat;
   const core: TypeRef | undefined = flat.length === 0 ? undefined : flat.length === 1 && first ? first : { kind: 'union', members: flat };
-  if (core === undefined) return NULL;
-  return hasNull ? { kind: 'optional', inner: core } : core;
+  // Only `undefined` (no `null`) among the members: a null written in the spec reaches the candidate as undefined.
+  const onlyUndefined = hasUndefined && !hasNull;
+  if (core === undefined) return onlyUndefined ? UNDEFINED : NULL;
+  if (!hasNull && !hasUndefined) return core;
+  return onlyUndefined ? { kind: 'optional', inner: core, undefined: true } : { kind: 'optional', inner: core };
 }

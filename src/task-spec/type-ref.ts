@@ -8,7 +8,7 @@ import type TS from 'typescript';
 import { ts } from './typescript-api.js';
 import type { Language } from './task-spec.js';
 import { parseSimpleTypeScriptType } from './simple-typescript-type.js';
-import { ANY, unionOf, type TypeRef, type TypeRefField } from './type-ref-model.js';
+import { ANY, UNDEFINED, unionOf, type TypeRef, type TypeRefField } from './type-ref-model.js';
 
 export { ANY, unionOf, type TypeRef, type TypeRefField } from './type-ref-model.js';
 
@@ -82,6 +82,7 @@ function fromTypeNode(node: TS.TypeNode): TypeRef {
       return { kind: 'bigint' };
     case ts.SyntaxKind.UndefinedKeyword:
     case ts.SyntaxKind.VoidKeyword:
+      return UNDEFINED;
     case ts.SyntaxKind.NullKeyword:
       return NULL;
     default:
@@ -114,7 +115,7 @@ function fromTuple(node: TS.TupleTypeNode): TypeRef {
     const typeNode = inner ? inner.type : element;
     const optional = inner?.questionToken !== undefined || ts.isOptionalTypeNode(typeNode);
     const type = fromTypeNode(ts.isOptionalTypeNode(typeNode) ? typeNode.type : typeNode);
-    elements.push(optional ? unionOf([type, NULL]) : type);
+    elements.push(optional ? unionOf([type, UNDEFINED]) : type);
   }
   return { kind: 'tuple', elements };
 }

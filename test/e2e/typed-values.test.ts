@@ -2,9 +2,9 @@
  * Values reach the candidate as their declared types (`sandbox/typed-encoding.ts`) and results compare by them
  * (`verify/values-equal.ts`): each reference below works only on the declared type - a Python `tuple` (hashed), `set`
  * (`.update`), `dict` with `int` keys, `bytes` (`.decode`); a TypeScript `Set` (`.size`), `Map` (`.get`), `Date`
- * (`.getUTCFullYear`), `bigint` (`* 2n`) - and each passes its visible tests in the real sandbox, its contracts
- * included (the judge sees the same types). The same reference with the type declared as a plain list or object
- * fails: the declared type is what makes the difference.
+ * (`.getUTCFullYear`), `bigint` (`* 2n`), `undefined` (`=== undefined`) - and each passes its visible tests in
+ * the real sandbox, its contracts included (the judge sees the same types). The same reference with the type
+ * declared as a plain list or object fails: the declared type is what makes the difference.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../src/sandbox/index.js';
@@ -75,6 +75,12 @@ const CASES: readonly Case[] = [
     tests: [{ inputs: ['2024-02-29T12:00:00Z'], expected: 2024 }, { inputs: [0], expected: 1970 }],
   },
   {
+    label: 'TypeScript number | undefined (null written, undefined received)', language: 'typescript',
+    inputs: [['x', 'number | undefined', 'number | null']], output: ['string', 'string'],
+    code: 'function describe(x: number | undefined): string {\n  return x === undefined ? "none" : `some ${x}`;\n}\n',
+    tests: [{ inputs: [null], expected: 'none' }, { inputs: [2], expected: 'some 2' }],
+  },
+  {
     label: 'TypeScript bigint (exact beyond 2^53)', language: 'typescript',
     inputs: [['x', 'bigint', 'number']], output: ['bigint', 'number'],
     code: 'function double(x: bigint): bigint {\n  return x * 2n;\n}\n',
@@ -137,9 +143,9 @@ describe('values by declared type in class call sequences', () => {
     ['python', PY, ['Dict[int, str]', 'Set[int]', 'List[str]'], ['Dict[str, str]', 'List[int]', 'List[str]']],
     ['typescript', TS, ['Map<number, string>', 'Set<number>', 'string[]'], ['Record<string, string>', 'number[]', 'string[]']],
   ] as const)('%s: the constructor and the method get their declared types; declared as plain JSON, the same class fails', async (language, code, typed, plain) => {
-    const pass = await unitTests.verify({ spec: classSpec(language, ...typed), candidate: { language, code } });
+    const pass = await unitTests.verify({ spec: classSpec(language, typed[0], typed[1], typed[2]), candidate: { language, code } });
     expect(pass.status, pass.reason).toBe('pass');
-    const fail = await unitTests.verify({ spec: classSpec(language, ...plain), candidate: { language, code } });
+    const fail = await unitTests.verify({ spec: classSpec(language, plain[0], plain[1], plain[2]), candidate: { language, code } });
     expect(fail.status).toBe('fail');
   }, 60_000);
 });

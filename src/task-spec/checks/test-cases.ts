@@ -24,7 +24,7 @@ export function describeType(type: TypeRef): string {
     case 'boolean':
       return 'true or false';
     case 'null':
-      return 'null';
+      return type.undefined === true ? 'null (passed as undefined)' : 'null';
     case 'any':
       return 'any value';
     case 'bigint':
