@@ -114,13 +114,16 @@ export class DaemonAnalysisChannel implements AnalysisChannel<AnalysisRequest, T
     });
     this.#pending += 1;
     daemon.socket.ref();
+    let answered = false;
     try {
       const params = { request, timeoutMs: options.timeoutMs, ...(options.what === undefined ? {} : { what: options.what }) };
-      return await Promise.race([daemon.connection.sendRequest(AnalyseRequest, params, cancel.token), guard]);
+      const result = await Promise.race([daemon.connection.sendRequest(AnalyseRequest, params, cancel.token), guard]);
+      answered = true;
+      return result;
     } finally {
       if (timer !== undefined) clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
-      cancel.cancel();
+      if (!answered) cancel.cancel(); // tells the daemon the answer is no longer wanted (it finishes the analysis anyway)
       cancel.dispose();
       this.#pending -= 1;
       if (this.#pending === 0) daemon.socket.unref();
