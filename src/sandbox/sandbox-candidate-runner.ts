@@ -19,7 +19,7 @@ import type {
 } from './candidate-runner.js';
 import type { Sandbox, SandboxLimits, SandboxProcess, SandboxProcessEnd, SandboxStartRequest } from './sandbox.js';
 import { SandboxLimitsSchema } from './sandbox-limits.js';
-import { decodeTagged, encodeTagged, parseWire } from './value-encoding.js';
+import { decodeTagged, parseWire } from './value-encoding.js';
 import { encodeArgumentsByType } from './typed-encoding.js';
 import type { TypeRef } from '../task-spec/type-ref-model.js';
 import { NODE_HARNESS_SOURCE } from './harness/node-harness.js';
@@ -123,8 +123,7 @@ export class SandboxCandidateRunner implements CandidateRunner {
       // Repetitions go round by round over all calls (call 1, call 2, ..., then again), so that one pause of the
       // machine (another process, a collector) costs at most one repetition of each call, never all of one call's.
       const argsWires = request.calls.map((args, call) => {
-        const types = request.callArgumentTypes?.[call] ?? request.argumentTypes;
-        return JSON.stringify(types === undefined ? encodeTagged(args) : encodeArgumentsByType(args, types, request.language));
+        return JSON.stringify(encodeArgumentsByType(args, request.callArgumentTypes?.[call] ?? request.argumentTypes, request.language));
       });
       const firsts: { outcome: CallOutcome; wire: string }[] = [];
       const callTimesMs: number[][] = argsWires.map(() => []);

@@ -24,17 +24,18 @@
  * declared shape (the spec check reports those before any sample) and every other type are encoded as they are.
  */
 import type { Language } from '../task-spec/task-spec.js';
-import type { TypeRef } from '../task-spec/type-ref-model.js';
+import { isNumericType, type TypeRef } from '../task-spec/type-ref-model.js';
+import { isIntegerText, writtenBytes } from '../task-spec/written-values.js';
 import { valueMismatch } from '../task-spec/checks/test-cases.js';
 import { encodeTagged, TAG_KEY } from './value-encoding.js';
 
 /**
  * The wire form of `args` (one call's arguments), each encoded by its declared type (see the module note);
- * `types[i]` undefined: encoded as it is.
+ * `types` (or `types[i]`) undefined: encoded as it is, as `encodeTagged` does.
  * @throws TypeError for a cyclic value (as `encodeTagged`).
  */
-export function encodeArgumentsByType(args: readonly unknown[], types: readonly (TypeRef | undefined)[], language: Language): unknown[] {
-  return args.map((arg, index) => encodeByType(arg, types[index], language));
+export function encodeArgumentsByType(args: readonly unknown[], types: readonly (TypeRef | undefined)[] | undefined, language: Language): unknown[] {
+  return args.map((arg, index) => encodeByType(arg, types?.[index], language));
 }
 
 /** The wire form of `value` as a value of `type` in `language` (see the module note). */
@@ -67,7 +68,7 @@ export function encodeByType(value: unknown, type: TypeRef | undefined, language
     case 'record': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return encodeTagged(value);
       const entries = Object.entries(value as Record<string, unknown>);
-      const numericKeys = isNumeric(type.key);
+      const numericKeys = isNumericType(type.key);
       const key = (text: string): unknown => (numericKeys && text.trim() !== '' && Number.isFinite(Number(text)) ? Number(text) : text);
       if (type.container === 'map' && !python) return tagged('map', entries.map(([k, v]) => [key(k), encodeByType(v, type.value, language)]));
       if (python && numericKeys) return tagged('dict', entries.map(([k, v]) => [key(k), encodeByType(v, type.value, language)]));
@@ -80,15 +81,10 @@ export function encodeByType(value: unknown, type: TypeRef | undefined, language
     }
     case 'bigint':
       if (typeof value === 'number' && Number.isSafeInteger(value)) return tagged('bigint', String(value));
-      if (typeof value === 'string' && /^-?\d{1,4000}$/.test(value)) return tagged('bigint', value);
-      return encodeTagged(value);
+      return isIntegerText(value) ? tagged('bigint', value) : encodeTagged(value);
     case 'bytes': {
-      if (!python) return encodeTagged(value);
-      if (typeof value === 'string') return tagged('bytes', Buffer.from(value, 'utf8').toString('base64'));
-      if (Array.isArray(value) && value.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) {
-        return tagged('bytes', Buffer.from(value as number[]).toString('base64'));
-      }
-      return encodeTagged(value);
+      const bytes = python ? writtenBytes(value) : undefined;
+      return bytes === undefined ? encodeTagged(value) : tagged('bytes', bytes.toString('base64'));
     }
     case 'date': {
       if (python || (typeof value !== 'string' && typeof value !== 'number')) return encodeTagged(value);
@@ -98,11 +94,6 @@ export function encodeByType(value: unknown, type: TypeRef | undefined, language
     default:
       return encodeTagged(value);
   }
-}
-
-/** Whether keys of this declared type are numbers (a JSON object's keys are strings: they are converted back). */
-function isNumeric(type: TypeRef): boolean {
-  return type.kind === 'integer' || type.kind === 'float' || type.kind === 'number';
 }
 
 /** A plain object from encoded entries; one with a `$zerr` key of its own is wrapped (`object` tag), as `encodeTagged` does. */

@@ -90,6 +90,14 @@ export function encodeTagged(value: unknown, seen: Set<object> = new Set()): unk
   }
 }
 
+/**
+ * The object key a decoded dict or map key stands under: a string as it is, any other key as its JSON (`1` -> `"1"`,
+ * bigints as their digits), so that an int-keyed dict compares with a spec's JSON object.
+ */
+export function objectKeyOf(key: unknown): string {
+  return typeof key === 'string' ? key : JSON.stringify(key, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+}
+
 interface Frame {
   /** The wire node being decoded. */
   readonly data: unknown;
@@ -180,7 +188,7 @@ export function decodeTagged(data: unknown, maxDepth: number = MAX_WIRE_DEPTH): 
               for (const pair of v) {
                 if (!Array.isArray(pair) || pair.length !== 2) continue;
                 const keyValue = decodeTagged(pair[0], Math.max(0, maxDepth - depth - 2));
-                const key = typeof keyValue === 'string' ? keyValue : JSON.stringify(keyValue, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+                const key = objectKeyOf(keyValue);
                 stack.push({ data: pair[1], parent: out, key, depth: depth + 2 });
               }
             }

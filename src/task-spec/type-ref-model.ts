@@ -42,6 +42,14 @@ export type TypeRef =
   /** `undefined: true`: `T | undefined` (TypeScript, no `null` member): a `null` in the spec reaches the candidate as `undefined`. */
   | { readonly kind: 'optional'; readonly inner: TypeRef; readonly undefined?: true };
 
+/**
+ * Whether values of `type` are numbers: a key of such a type is written as a string in a JSON object and read back
+ * as a number (`Dict[int, V]`, `Map<number, V>`).
+ */
+export function isNumericType(type: TypeRef): boolean {
+  return type.kind === 'integer' || type.kind === 'float' || type.kind === 'number';
+}
+
 /** Shorthands for the leaf types. */
 export const ANY: TypeRef = { kind: 'any' };
 const NULL: TypeRef = { kind: 'null' };

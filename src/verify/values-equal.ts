@@ -6,6 +6,8 @@
  */
 import type { Comparator } from '../task-spec/task-spec.js';
 import type { TypeRef } from '../task-spec/type-ref.js';
+import { isIntegerText, writtenBytes } from '../task-spec/written-values.js';
+import { objectKeyOf, TAG_KEY } from '../sandbox/value-encoding.js';
 
 /** Tolerance of float comparison: `|a - b| <= max(absolute, relative * max(|a|, |b|))`. */
 export interface FloatTolerance {
@@ -46,16 +48,18 @@ export function valuesEqual(actual: unknown, expected: unknown, options: ValuesE
     case 'unordered':
       return Array.isArray(actual) && Array.isArray(expected) && actual.length === expected.length &&
         matchesEach(expected, actual, elementType(options.type, 0), tolerance, true);
-    case 'set': {
-      if (!Array.isArray(actual) || !Array.isArray(expected)) return false;
-      const element = elementType(options.type, 0);
-      return matchesEach(expected, actual, element, tolerance, false) && matchesEach(actual, expected, element, tolerance, false);
-    }
+    case 'set':
+      return Array.isArray(actual) && Array.isArray(expected) && sameSet(actual, expected, elementType(options.type, 0), tolerance);
     case 'partial':
       return equal(actual, expected, options.type, tolerance, true);
     default:
       return equal(actual, expected, options.type, tolerance);
   }
+}
+
+/** Whether two lists hold the same distinct elements (order and repeats aside), elements compared by `type`. */
+function sameSet(actual: readonly unknown[], expected: readonly unknown[], type: TypeRef | undefined, tolerance: FloatTolerance): boolean {
+  return matchesEach(expected, actual, type, tolerance, false) && matchesEach(actual, expected, type, tolerance, false);
 }
 
 /**
@@ -107,13 +111,13 @@ function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, to
 function byDeclaredType(actual: unknown, expected: unknown, type: TypeRef | undefined, tolerance: FloatTolerance): boolean | undefined {
   if (type === undefined) return undefined;
   if (type.kind === 'array' && (type.container === 'set' || type.container === 'frozenset') && Array.isArray(actual) && Array.isArray(expected)) {
-    return matchesEach(expected, actual, type.element, tolerance, false) && matchesEach(actual, expected, type.element, tolerance, false);
+    return sameSet(actual, expected, type.element, tolerance);
   }
   if (type.kind === 'record' && type.container === 'map' && isPairs(actual)) {
     const asRecord: TypeRef = { kind: 'record', key: type.key, value: type.value };
-    if (isPairs(expected)) return equal(Object.fromEntries(actual.map(([k, v]) => [keyText(k), v])), Object.fromEntries(expected.map(([k, v]) => [keyText(k), v])), asRecord, tolerance);
+    if (isPairs(expected)) return equal(pairsRecord(actual), pairsRecord(expected), asRecord, tolerance);
     if (expected !== null && typeof expected === 'object' && !Array.isArray(expected)) {
-      return actual.length === Object.keys(expected).length && equal(Object.fromEntries(actual.map(([k, v]) => [keyText(k), v])), expected, asRecord, tolerance);
+      return actual.length === Object.keys(expected).length && equal(pairsRecord(actual), expected, asRecord, tolerance);
     }
     return false;
   }
@@ -127,7 +131,7 @@ function byDeclaredType(actual: unknown, expected: unknown, type: TypeRef | unde
     const b = new Date(expected).getTime();
     return !Number.isNaN(a) && a === b;
   }
-  if ((type.kind === 'bigint' || type.kind === 'integer') && typeof expected === 'string' && /^-?\d{1,4000}$/.test(expected)) {
+  if ((type.kind === 'bigint' || type.kind === 'integer') && isIntegerText(expected)) {
     const a = numeric(actual);
     return a !== undefined && integral(a) && BigInt(a) === BigInt(expected);
   }
@@ -139,19 +143,17 @@ function isPairs(value: unknown): value is [unknown, unknown][] {
   return Array.isArray(value) && value.every((pair) => Array.isArray(pair) && pair.length === 2);
 }
 
-/** A map key as an object key: strings as they are, other keys as their JSON (`1` -> `"1"`). */
-function keyText(key: unknown): string {
-  return typeof key === 'string' ? key : JSON.stringify(key, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x));
+/** `[key, value]` pairs as an object, keyed as a decoded dict is (`objectKeyOf`: `1` -> `"1"`). */
+function pairsRecord(pairs: readonly [unknown, unknown][]): Record<string, unknown> {
+  return Object.fromEntries(pairs.map(([k, v]) => [objectKeyOf(k), v]));
 }
 
-/** The bytes of a `bytes` value as it arrives (tagged base64) or as a spec writes it (UTF-8 string, list of 0-255). */
+/** The bytes of a `bytes` value as it arrives (tagged base64) or as a spec writes it (`writtenBytes`). */
 function bytesOf(value: unknown): Buffer | undefined {
-  if (typeof value === 'string') return Buffer.from(value, 'utf8');
-  if (Array.isArray(value) && value.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) return Buffer.from(value as number[]);
-  if (value !== null && typeof value === 'object' && (value as Record<string, unknown>)['$zerr'] === 'bytes' && typeof (value as Record<string, unknown>)['v'] === 'string') {
+  if (value !== null && typeof value === 'object' && (value as Record<string, unknown>)[TAG_KEY] === 'bytes' && typeof (value as Record<string, unknown>)['v'] === 'string') {
     return Buffer.from((value as Record<string, string>)['v'] ?? '', 'base64');
   }
-  return undefined;
+  return writtenBytes(value);
 }
 
 function elementType(type: TypeRef | undefined, index: number): TypeRef | undefined {

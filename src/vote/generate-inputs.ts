@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { z } from 'zod';
 import { parseTypeRef, type TypeRef } from '../task-spec/type-ref.js';
+import { isNumericType } from '../task-spec/type-ref-model.js';
 import type { TaskSpec } from '../task-spec/task-spec.js';
 import { parseOptions } from '../errors/parse-options.js';
 
@@ -108,7 +109,7 @@ export function edgeValueFor(type: TypeRef): unknown {
 }
 
 function keyArbitrary(key: TypeRef): fc.Arbitrary<string> {
-  if (key.kind === 'integer' || key.kind === 'number' || key.kind === 'float') return integerArb.map(String);
+  if (isNumericType(key)) return integerArb.map(String);
   return fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 4 });
 }
 

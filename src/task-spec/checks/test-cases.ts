@@ -8,6 +8,7 @@ import { messagePatternProblem } from '../message-pattern.js';
 import type { SpecIssue } from '../spec-validation-error.js';
 import { expectsThrow, type Comparator, type Language, type Parameter, type TaskSpec, type TestCase } from '../task-spec.js';
 import type { TypeRef } from '../type-ref-model.js';
+import { isIntegerText, writtenBytes } from '../written-values.js';
 import { previewSpecValue, specIssue } from './issue.js';
 
 /** Words for a type: `a number`, `a list of integers`. */
@@ -68,9 +69,9 @@ export function valueMismatch(value: unknown, type: TypeRef, at = ''): string | 
     case 'integer':
       return typeof value === 'number' && Number.isInteger(value) ? undefined : fail();
     case 'bigint':
-      return (typeof value === 'number' && Number.isSafeInteger(value)) || (typeof value === 'string' && /^-?\d{1,4000}$/.test(value)) ? undefined : fail();
+      return (typeof value === 'number' && Number.isSafeInteger(value)) || isIntegerText(value) ? undefined : fail();
     case 'bytes':
-      return typeof value === 'string' || (Array.isArray(value) && value.every((b) => typeof b === 'number' && Number.isInteger(b) && b >= 0 && b <= 255)) ? undefined : fail();
+      return writtenBytes(value) === undefined ? fail() : undefined;
     case 'date':
       return (typeof value === 'string' && !Number.isNaN(Date.parse(value))) || (typeof value === 'number' && Number.isFinite(value)) ? undefined : fail();
     case 'string':

@@ -13,15 +13,15 @@
  */
 import { randomBytes } from 'node:crypto';
 import { renameSync, rmSync, statSync } from 'node:fs';
-import { createServer, connect, type Server, type Socket } from 'node:net';
+import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { createMessageConnection, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import { ResponseError } from 'vscode-jsonrpc/node';
 import type { LintResult } from '../static/typescript-lint-engine.js';
 import { SharedTypeScriptAnalysis } from '../typescript/shared-typescript-analysis.js';
 import type { TypeCheckResult } from '../typescript/typescript-compiler-service.js';
 import { AnalysisOutOfMemoryError, AnalysisTimeoutError, AnalysisWorkerError } from '../typescript/analysis-limit-error.js';
 import {
-  ANALYSIS_ERROR_CODE, AnalyseRequest, DAEMON_PROTOCOL_VERSION, StatusRequest, StopRequest,
+  ANALYSIS_ERROR_CODE, AnalyseRequest, connectSocket, DAEMON_PROTOCOL_VERSION, messageConnection, StatusRequest, StopRequest,
   type AnalysisErrorData, type AnalyseParams, type DaemonStatus,
 } from './daemon-protocol.js';
 
@@ -69,7 +69,6 @@ export async function serveAnalysisDaemon(options: AnalysisDaemonOptions): Promi
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_DAEMON_IDLE_TIMEOUT_MS;
   const log = options.log ?? (() => undefined);
   const analysis = new SharedTypeScriptAnalysis();
-  const connections = new Set<MessageConnection>();
   const sockets = new Set<Socket>();
   const startedAt = Date.now();
   let requests = 0;
@@ -81,14 +80,11 @@ export async function serveAnalysisDaemon(options: AnalysisDaemonOptions): Promi
 
   const server = createServer((socket) => {
     sockets.add(socket);
-    const connection = createMessageConnection(socket, socket);
-    connections.add(connection);
+    const connection = messageConnection(socket);
     socket.on('close', () => {
       sockets.delete(socket);
-      connections.delete(connection);
       connection.dispose();
     });
-    socket.on('error', () => undefined); // a client that vanished: its 'close' follows
     connection.onRequest(AnalyseRequest, async (params: AnalyseParams) => {
       inFlight += 1;
       try {
@@ -115,7 +111,6 @@ export async function serveAnalysisDaemon(options: AnalysisDaemonOptions): Promi
       setTimeout(stop, 1000).unref();
       return { pid: process.pid };
     });
-    connection.listen();
   });
 
   let idleTimer: NodeJS.Timeout | undefined;
@@ -208,11 +203,5 @@ async function listen(server: Server, path: string): Promise<void> {
 
 /** Whether something accepts connections on the socket at `path` (within 1 s). */
 function answers(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(path);
-    const done = (value: boolean): void => { clearTimeout(timer); socket.destroy(); resolve(value); };
-    const timer = setTimeout(() => { done(false); }, 1000);
-    socket.once('connect', () => { done(true); });
-    socket.once('error', () => { done(false); });
-  });
+  return connectSocket(path).then((socket) => { socket.destroy(); return true; }, () => false);
 }

@@ -11,15 +11,18 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { CancellationTokenSource, createMessageConnection, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Socket } from 'node:net';
+import { CancellationTokenSource, ResponseError, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { LintResult } from '../static/typescript-lint-engine.js';
 import { AnalysisOutOfMemoryError, AnalysisTimeoutError, AnalysisWorkerError } from '../typescript/analysis-limit-error.js';
 import { DEFAULT_ANALYSIS_MEMORY_LIMIT_MB, DEFAULT_ANALYSIS_START_TIMEOUT_MS, type AnalysisChannel, type BoundedRunOptions, type BoundedWorker } from '../typescript/bounded-worker.js';
 import { analysisWorker } from '../typescript/shared-typescript-analysis.js';
 import type { AnalysisRequest } from '../typescript/typescript-analysis-worker.js';
 import type { TypeCheckResult } from '../typescript/typescript-compiler-service.js';
-import { ANALYSIS_ERROR_CODE, AnalyseRequest, daemonIdentity, daemonPlace, StatusRequest, StopRequest, type AnalysisErrorData, type DaemonStatus } from './daemon-protocol.js';
+import {
+  ANALYSIS_ERROR_CODE, AnalyseRequest, connectSocket, daemonIdentity, daemonPlace, messageConnection, StatusRequest, StopRequest,
+  type AnalysisErrorData, type DaemonStatus,
+} from './daemon-protocol.js';
 
 /** Options of {@link DaemonAnalysisChannel}. Units are in the names. */
 export interface DaemonAnalysisChannelOptions {
@@ -154,10 +157,8 @@ export class DaemonAnalysisChannel implements AnalysisChannel<AnalysisRequest, T
       return undefined;
     }
     socket.unref();
-    const connection = createMessageConnection(socket, socket);
+    const connection = messageConnection(socket);
     connection.onClose(() => { this.#giveUp('the analysis daemon closed the connection'); });
-    socket.on('error', () => undefined); // the connection's close follows
-    connection.listen();
     return { connection, socket };
   }
 
@@ -185,15 +186,6 @@ function candidateAnalysisError(error: unknown): Error | undefined {
   return undefined;
 }
 
-/** Connects to the Unix socket at `path` (within 1 s). @throws the connect error. */
-function connectSocket(path: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(path);
-    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`connecting to ${path} took over 1000 ms`)); }, 1000);
-    socket.once('connect', () => { clearTimeout(timer); socket.removeAllListeners('error'); resolve(socket); });
-    socket.once('error', (error) => { clearTimeout(timer); socket.destroy(); reject(error); });
-  });
-}
 
 /** Polls for a daemon that was just started, every 20 ms up to `waitMs`. @throws when none answers in time. */
 async function waitForSocket(path: string, waitMs: number): Promise<Socket> {
@@ -242,9 +234,7 @@ async function ask<T>(env: NodeJS.ProcessEnv, send: (connection: MessageConnecti
   } catch (error) {
     return { socketPath: place.socketPath, unavailable: `no analysis daemon answers on ${place.socketPath} (${(error as NodeJS.ErrnoException).code ?? String(error)})` };
   }
-  const connection = createMessageConnection(socket, socket);
-  socket.on('error', () => undefined);
-  connection.listen();
+  const connection = messageConnection(socket);
   let timer: NodeJS.Timeout | undefined;
   const silent = new Promise<never>((_, reject) => {
     timer = setTimeout(() => { reject(new Error(`the analysis daemon on ${place.socketPath} did not answer within 5000 ms`)); }, 5000);

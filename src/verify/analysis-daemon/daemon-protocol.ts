@@ -15,7 +15,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RequestType, RequestType0 } from 'vscode-jsonrpc/node';
+import { connect, type Socket } from 'node:net';
+import { createMessageConnection, RequestType, RequestType0, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { LintResult } from '../static/typescript-lint-engine.js';
 import type { AnalysisRequest } from '../typescript/typescript-analysis-worker.js';
 import type { TypeCheckResult } from '../typescript/typescript-compiler-service.js';
@@ -66,6 +67,29 @@ export const AnalyseRequest = new RequestType<AnalyseParams, TypeCheckResult | L
 export const StatusRequest = new RequestType0<DaemonStatus, void>('zerr/status');
 /** `zerr/stop`: answers, then the daemon closes its socket and exits. */
 export const StopRequest = new RequestType0<{ readonly pid: number }, void>('zerr/stop');
+
+/**
+ * Connects to the Unix socket at `path` within 1 s (the daemon's clients, and a starting daemon checking for a live
+ * one). @throws the connect error, or an Error when it takes longer.
+ */
+export function connectSocket(path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(path);
+    const timer = setTimeout(() => { socket.destroy(); reject(new Error(`connecting to ${path} took over 1000 ms`)); }, 1000);
+    socket.once('connect', () => { clearTimeout(timer); socket.removeAllListeners('error'); resolve(socket); });
+    socket.once('error', (error) => { clearTimeout(timer); socket.destroy(); reject(error); });
+  });
+}
+
+/**
+ * A JSON-RPC connection over `socket`, listening. A socket error is left to the connection's close, which follows it.
+ */
+export function messageConnection(socket: Socket): MessageConnection {
+  const connection = createMessageConnection(socket, socket);
+  socket.on('error', () => undefined);
+  connection.listen();
+  return connection;
+}
 
 /** Packages whose code the analysis runs: their manifests are part of the build hash. */
 const ANALYSIS_PACKAGES = ['typescript', 'eslint', 'typescript-eslint', '@typescript-eslint/parser', 'eslint-plugin-security', 'vscode-jsonrpc'];

@@ -8,7 +8,7 @@
 import { ts } from '../../task-spec/typescript-api.js';
 import { isPlainJavaScriptExpression } from '../../task-spec/checks/simple-expression.js';
 import type { Sandbox, SandboxStartRequest } from '../../sandbox/sandbox.js';
-import { encodeTagged, parseWire } from '../../sandbox/value-encoding.js';
+import { parseWire } from '../../sandbox/value-encoding.js';
 import { encodeArgumentsByType } from '../../sandbox/typed-encoding.js';
 import type { Language } from '../../task-spec/task-spec.js';
 import { parseVerdict, type CheckPlan, type CheckVerdict } from '../contracts/check-plan.js';
@@ -68,8 +68,7 @@ export class SandboxJudge {
     const { plan } = request;
     const expressions = compileExpressions(plan);
     // Arguments as the candidate receives them (its declared types: a `set`, a `Map`), so the expressions see the same.
-    const types = plan.parameterTypes;
-    const argsData = request.calls.map((call) => (types === undefined ? encodeTagged(call.args) : encodeArgumentsByType(call.args, types, plan.language)));
+    const argsData = request.calls.map((call) => encodeArgumentsByType(call.args, plan.parameterTypes, plan.language));
     const cacheKey = request.mode === 'pre' ? JSON.stringify([plan.language, expressions, argsData]) : undefined;
     const cached = cacheKey === undefined ? undefined : this.#preCache.get(cacheKey);
     if (cached !== undefined) return { kind: 'judged', verdicts: cached };
