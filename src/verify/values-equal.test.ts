@@ -92,6 +92,8 @@ describe('valuesEqual by declared containers and kinds', () => {
     expect(valuesEqual(hi, 'hi', py('bytes'))).toBe(true);
     expect(valuesEqual(hi, [104, 105], py('bytes'))).toBe(true);
     expect(valuesEqual(hi, 'ho', py('bytes'))).toBe(false);
+    expect(valuesEqual('hi', 'hi', py('bytes'))).toBe(false); // a candidate's str is not bytes
+    expect(valuesEqual([104, 105], 'hi', py('bytes'))).toBe(false); // nor is a list of ints
     expect(valuesEqual('2024-02-29T12:00:00.000Z', '2024-02-29T12:00:00Z', ts('Date'))).toBe(true);
     expect(valuesEqual('1970-01-01T00:00:00.000Z', 0, ts('Date'))).toBe(true);
     expect(valuesEqual('1970-01-01T00:00:00.001Z', 0, ts('Date'))).toBe(false);

@@ -78,11 +78,13 @@ function matchesEach(wanted: readonly unknown[], pool: readonly unknown[], type:
 }
 
 function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, tolerance: FloatTolerance, partial = false): boolean {
-  if (actual === expected) return true;
   if (actual == null && expected == null) return true;
   const t = type?.kind === 'optional' ? type.inner : type;
+  // The declared type first: identical text is not equal when the candidate's value is not of that type (a `str` for
+  // `bytes`).
   const declared = byDeclaredType(actual, expected, t, tolerance);
   if (declared !== undefined) return declared;
+  if (actual === expected) return true;
   const a = numeric(actual);
   const b = numeric(expected);
   if (a !== undefined && b !== undefined) return numbersEqual(a, b, t, tolerance);
@@ -104,8 +106,8 @@ function equal(actual: unknown, expected: unknown, type: TypeRef | undefined, to
 /**
  * Equality decided by a declared type whose values arrive in another form than the spec writes them (undefined
  * otherwise, for the structural rules): a set or frozenset (a list, any order, repeats ignored); a TypeScript `Map`
- * (a list of `[key, value]` pairs, against an object or such a list); Python `bytes` (tagged base64, against a string
- * taken as UTF-8 or a list of integers 0-255); a `Date` (an ISO string, against an ISO string or milliseconds); a
+ * (a list of `[key, value]` pairs, against an object or such a list); Python `bytes` (tagged base64 - a candidate's
+ * `str` is not bytes - against a string taken as UTF-8 or a list of integers 0-255); a `Date` (an ISO string, against an ISO string or milliseconds); a
  * `bigint` or Python `int` written as a string of digits.
  */
 function byDeclaredType(actual: unknown, expected: unknown, type: TypeRef | undefined, tolerance: FloatTolerance): boolean | undefined {
@@ -122,9 +124,10 @@ function byDeclaredType(actual: unknown, expected: unknown, type: TypeRef | unde
     return false;
   }
   if (type.kind === 'bytes') {
-    const a = bytesOf(actual);
-    const b = bytesOf(expected);
-    return a !== undefined && b !== undefined ? a.equals(b) : undefined;
+    // The candidate's value must be bytes (a `str` is not); the spec's may be written as a string or a byte list.
+    const a = taggedBytes(actual);
+    const b = taggedBytes(expected) ?? writtenBytes(expected);
+    return a !== undefined && b !== undefined && a.equals(b);
   }
   if (type.kind === 'date' && typeof actual === 'string' && (typeof expected === 'string' || typeof expected === 'number')) {
     const a = Date.parse(actual);
@@ -148,12 +151,12 @@ function pairsRecord(pairs: readonly [unknown, unknown][]): Record<string, unkno
   return Object.fromEntries(pairs.map(([k, v]) => [objectKeyOf(k), v]));
 }
 
-/** The bytes of a `bytes` value as it arrives (tagged base64) or as a spec writes it (`writtenBytes`). */
-function bytesOf(value: unknown): Buffer | undefined {
-  if (value !== null && typeof value === 'object' && (value as Record<string, unknown>)[TAG_KEY] === 'bytes' && typeof (value as Record<string, unknown>)['v'] === 'string') {
-    return Buffer.from((value as Record<string, string>)['v'] ?? '', 'base64');
-  }
-  return writtenBytes(value);
+/** The bytes of a `bytes` value as it arrives from a candidate (tagged base64), or undefined for anything else. */
+function taggedBytes(value: unknown): Buffer | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const record = value as Record<string, unknown>;
+  const v = record['v'];
+  return record[TAG_KEY] === 'bytes' && typeof v === 'string' ? Buffer.from(v, 'base64') : undefined;
 }
 
 function elementType(type: TypeRef | undefined, index: number): TypeRef | undefined {
