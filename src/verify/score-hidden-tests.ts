@@ -11,6 +11,7 @@ import { SandboxCandidateRunner } from '../sandbox/sandbox-candidate-runner.js';
 import type { Sandbox } from '../sandbox/sandbox.js';
 import { parseWire } from '../sandbox/value-encoding.js';
 import type { BenchmarkProblem } from '../task-spec/task-spec.js';
+import { CLASS_PROXY_ENTRY, pythonClassProxyDriver, pythonClassProxyPrelude } from './judge/class-proxy.js';
 import { NODE_TEST_PROGRAM_SOURCE, PYTHON_TEST_PROGRAM_SOURCE } from './judge/test-program-harness.js';
 
 /** Options of {@link scoreOnHiddenTests}. */
@@ -35,6 +36,11 @@ export interface HiddenTestScore {
   /** Last lines of stderr (at most 2000 characters), for diagnosis. */
   readonly detail: string;
   readonly durationMs: number;
+  /**
+   * Test classes by name, whether each passed (every test ran and passed), when the test program reports them (the
+   * ClassEval runner runs each unittest `TestCase` class on its own, as the dataset's labels do); absent otherwise.
+   */
+  readonly testClasses?: Readonly<Record<string, boolean>>;
 }
 
 const OptionsSchema = z.object({ timeoutMs: z.number().int().positive().optional() });
@@ -43,6 +49,14 @@ const OptionsSchema = z.object({ timeoutMs: z.number().int().positive().optional
 export function hiddenTestProgram(problem: BenchmarkProblem, code: string): { program: string } | { syntaxError: string } {
   const { hidden, spec } = problem;
   const entry = spec.signature.entryPoint;
+  if (spec.taskType === 'class') {
+    if (hidden.language !== 'python') return { syntaxError: 'hidden tests of TypeScript class specs are not scored (no class proxy for JavaScript yet)' };
+    // Only the dataset's import lines of the skeleton (trusted), then a proxy for each class the skeleton defines.
+    const stub = spec.stub ?? '';
+    const imports = stub.split('\n').filter((line) => /^(from\s+\S+\s+import\s+|import\s+)/.test(line));
+    const classes = [...new Set([entry, ...[...stub.matchAll(/^class\s+([A-Za-z_]\w*)/gm)].map((m) => m[1] ?? entry)])];
+    return { program: `${imports.join('\n')}\n${pythonClassProxyPrelude(classes)}\n${hidden.program}\n${hidden.runner}\n` };
+  }
   if (hidden.language === 'python') {
     // The dataset's own prompt (trusted: it is the benchmark's, not the candidate's) comes first, for helpers the
     // tests use (HumanEval/32 `poly`, /38 `encode_cyclic`); the proxy then replaces the entry point.
@@ -63,6 +77,14 @@ export function hiddenTestProgram(problem: BenchmarkProblem, code: string): { pr
   return { program: output.outputText };
 }
 
+/** The judge's per-test-class report: `{name: passed}`, names and booleans only. */
+function readTestClasses(report: unknown): Record<string, boolean> {
+  const out: Record<string, boolean> = {};
+  if (report === null || typeof report !== 'object' || Array.isArray(report)) return out;
+  for (const [name, passed] of Object.entries(report)) if (typeof passed === 'boolean') out[name] = passed;
+  return out;
+}
+
 const tail = (text: string): string => (text.length > 2000 ? text.slice(-2000) : text);
 
 /**
@@ -74,7 +96,10 @@ const tail = (text: string): string => (text.length > 2000 ? text.slice(-2000) :
  * counts them as failures); syntax errors fail without running.
  *
  * @returns `{ passed, reason, detail, durationMs }`; never throws for anything the candidate does.
- * @throws InvalidArgumentError (`invalid_argument`) for a bad `timeoutMs`, or a class problem (not scored yet).
+ * A class spec (Python) runs the same way through a class proxy (`judge/class-proxy.ts`): the tests construct and use
+ * the class in the judge's process, and every operation on it is performed by a driver in the candidate's process.
+ *
+ * @throws InvalidArgumentError (`invalid_argument`) for a bad `timeoutMs`.
  * @throws SandboxUnavailableError (`sandbox_unavailable`) from the sandbox when isolation cannot be set up.
  */
 export async function scoreOnHiddenTests(options: ScoreOnHiddenTestsOptions): Promise<HiddenTestScore> {
@@ -82,25 +107,23 @@ export async function scoreOnHiddenTests(options: ScoreOnHiddenTestsOptions): Pr
   if (!checked.success) {
     throw new InvalidArgumentError({ parameter: 'options.timeoutMs', value: options.timeoutMs, expected: 'a positive integer (ms)' });
   }
-  if (options.problem.spec.taskType === 'class') {
-    // The test program instantiates the class itself; the candidate never shares a process with it, and a class proxy
-    // across the two sandboxed processes is not built yet.
-    throw new InvalidArgumentError({ parameter: 'options.problem', value: options.problem.spec.id, expected: 'a function problem (hidden tests of class specs are not scored yet)' });
-  }
   const started = performance.now();
   const timeoutMs = options.timeoutMs ?? 10_000;
   const deadline = started + timeoutMs;
   const prepared = hiddenTestProgram(options.problem, options.code);
   if ('syntaxError' in prepared) return { passed: false, reason: 'syntax-error', detail: prepared.syntaxError, durationMs: 0 };
+  let testClasses: Record<string, boolean> | undefined;
   const score = (reason: HiddenTestReason, detail: string): HiddenTestScore => ({
     passed: reason === 'passed', reason, detail: tail(detail), durationMs: performance.now() - started,
+    ...(testClasses === undefined ? {} : { testClasses }),
   });
   const { language } = options.problem.hidden;
+  const isClass = options.problem.spec.taskType === 'class';
   const runner = new SandboxCandidateRunner({ sandbox: options.sandbox, startupAllowanceMs: timeoutMs });
   const opened = await runner.open({
     language,
-    code: options.code,
-    entryPoint: options.problem.spec.signature.entryPoint,
+    code: isClass ? `${options.code}\n${pythonClassProxyDriver()}` : options.code,
+    entryPoint: isClass ? CLASS_PROXY_ENTRY : options.problem.spec.signature.entryPoint,
     perCallTimeoutMs: timeoutMs,
     ...(options.signal ? { signal: options.signal } : {}),
   });
@@ -126,9 +149,18 @@ export async function scoreOnHiddenTests(options: ScoreOnHiddenTestsOptions): Pr
         const end = await judge.kill();
         return score('failed', `the test program ended without a verdict: ${end.stderr}`);
       }
-      const message = parseWire(line.text) as { call?: unknown; done?: unknown; detail?: unknown };
+      const message = parseWire(line.text) as { call?: unknown; done?: unknown; detail?: unknown; report?: unknown };
+      if (message.report !== undefined) {
+        testClasses = readTestClasses(message.report);
+        continue;
+      }
       if (message.done === 'passed') return score('passed', '');
-      if (message.done === 'failed') return score('failed', typeof message.detail === 'string' ? message.detail : '');
+      if (message.done === 'failed') {
+        // The test runner's own report (unittest writes it to stderr) says which test failed and why.
+        const { stderr } = await judge.kill();
+        const detail = typeof message.detail === 'string' ? message.detail : '';
+        return score('failed', stderr.trim() === '' ? detail : `${detail}\n${stderr.slice(-1500)}`);
+      }
       if (!Array.isArray(message.call)) return score('failed', 'the test program sent a malformed message');
       const answer = await opened.session.call(JSON.stringify(message.call));
       if (answer.kind === 'failed' && answer.reason === 'timeout') return score('timeout', answer.message);

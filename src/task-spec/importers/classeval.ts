@@ -106,6 +106,27 @@ function specInput(record: ClassEvalRecord, parsed: Extract<ParsedSkeleton, { ki
 }
 
 /**
+ * The hidden tests' runner: each unittest `TestCase` class of `testClasses` run on its own (as the dataset's labels were
+ * made), the results reported by name (`__zerr_report`, judge/test-program-harness.ts), and an AssertionError naming
+ * the failed classes when any failed. A class with no test run counts as failed.
+ */
+export function classEvalRunner(testClasses: readonly string[]): string {
+  return `import sys as __zerr_sys, unittest as __zerr_unittest
+__zerr_results = {}
+for __zerr_name in ${JSON.stringify(testClasses)}:
+    __zerr_case = globals().get(__zerr_name)
+    if not isinstance(__zerr_case, type) or not issubclass(__zerr_case, __zerr_unittest.TestCase):
+        __zerr_results[__zerr_name] = False
+        continue
+    __zerr_outcome = __zerr_unittest.TextTestRunner(stream=__zerr_sys.stderr, verbosity=0).run(__zerr_unittest.defaultTestLoader.loadTestsFromTestCase(__zerr_case))
+    __zerr_results[__zerr_name] = __zerr_outcome.wasSuccessful() and __zerr_outcome.testsRun > 0
+__zerr_report(__zerr_results)
+if not all(__zerr_results.values()):
+    raise AssertionError('test classes failed: ' + ', '.join(n for n, ok in __zerr_results.items() if not ok))
+`;
+}
+
+/**
  * The spec of one parsed record: with the docstring types, else (examples that disagree with them) every type `Any`,
  * dropping sequences that still do not check (a step calling a method the class lacks); undefined with the reason
  * when even that leaves an issue.
@@ -171,7 +192,7 @@ export async function importClassEvalRecords(records: readonly ClassEvalRecord[]
       hidden: {
         language: 'python',
         program: `${record.import_statement.join('\n')}\n${record.test}`,
-        runner: `import unittest\nunittest.main(argv=['classeval'], exit=True)\n`,
+        runner: classEvalRunner(record.test_classes),
       },
     });
   }

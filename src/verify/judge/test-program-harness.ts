@@ -6,7 +6,8 @@
  * engine from the candidate's own sandboxed process) from stdin; a returned value arrives as plain data of exact
  * built-in types, a thrown error is raised again as an exception of the same name. So the test's `assert`, `==` and
  * `deepEqual` are the benchmark's own, unpatched, over values no candidate object can stand in for. The last line is
- * `{"done":"passed"}` or `{"done":"failed","detail":"..."}`.
+ * `{"done":"passed"}` or `{"done":"failed","detail":"..."}`; before it, a Python program may report
+ * per-test-class results with `__zerr_report({name: passed})` (`{"report": {...}}`).
  *
  * Input: one line `{"program": "<source>"}`. Python runs the program with `exec` in a fresh namespace holding
  * `__zerr_call`; JavaScript with `new Function('require', 'module', 'exports', '__zerr_call', program)`.
@@ -44,9 +45,13 @@ def __zerr_call(args):
     raise RuntimeError('the candidate process failed: ' + str(o.get('message')))
 
 
+def __zerr_report(results):
+    _write_line(json.dumps({'report': {str(k): bool(v) for k, v in dict(results).items()}}, separators=(',', ':')))
+
+
 def _main():
     program = json.loads(_read_line())['program']
-    namespace = {'__name__': '__main__', '__zerr_call': __zerr_call}
+    namespace = {'__name__': '__main__', '__zerr_call': __zerr_call, '__zerr_report': __zerr_report}
     try:
         exec(compile(program, 'tests.py', 'exec'), namespace)
     except BaseException:
