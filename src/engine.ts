@@ -340,7 +340,7 @@ export function createEngine(options: EngineOptions): Engine {
       // Specs are checked before anything is recorded or sampled: a spec error is the spec's, never a candidate's.
       // Not under the run's signal: the check is short and bounded, and a stopped run is still recorded as stopped.
       for (const spec of specs) await checkSpec(spec);
-      for (const spec of specs) assertSolvable(spec);
+      for (const spec of specs) assertSolvable(spec, runOptions.advisoryTests?.[spec.id]?.length ?? 0);
       await store.createRun({ id: runId, kind: runOptions.kind ?? 'solve', model: options.modelName, config, createdAt: Date.now() });
       try {
         for (const spec of specs) await store.recordTask(runId, { taskId: spec.id, spec });

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { codetDir, createLanguageModel, modelPricingFor, parseModelUri } from './model-uri.js';
+import { classEvalRecordedDir, codetDir, createLanguageModel, modelPricingFor, parseModelUri } from './model-uri.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ModelUnavailableError } from './model-errors.js';
 import { ReplayLanguageModel } from './providers/replay/replay-language-model.js';
@@ -13,6 +13,8 @@ describe('parseModelUri', () => {
   it.each([
     ['mock:a?b:c', { provider: 'mock', text: 'a?b:c' }],
     ['replay:codet', { provider: 'replay', source: 'codet', seed: 0 }],
+    ['replay:classeval', { provider: 'replay', source: 'classeval', model: 'ChatGPT', seed: 0 }],
+    ['replay:classeval?model=Vicuna&seed=3', { provider: 'replay', source: 'classeval', model: 'Vicuna', seed: 3 }],
     ['replay:data/x.jsonl?seed=4', { provider: 'replay', source: 'jsonl', path: 'data/x.jsonl', seed: 4 }],
     ['llama-cpp:m.gguf?threads=2&sequences=4&contextSize=2048', { provider: 'llama-cpp', path: 'm.gguf', threads: 2, sequences: 4, contextSize: 2048 }],
     ['llama-cpp:m.gguf', { provider: 'llama-cpp', path: 'm.gguf', threads: 1, sequences: 2, contextSize: 1024 }],
@@ -45,6 +47,8 @@ describe('parseModelUri', () => {
     ['openai:m?mode=edit', 'modelUri.mode'],
     ['openai:m?baseURL=nope', 'modelUri.baseURL'],
     ['replay:codet?seed=1.5', 'modelUri.seed'],
+    ['replay:classeval?model=GPT-9', 'modelUri.model'],
+    ['replay:codet?model=ChatGPT', 'modelUri.model'],
     ['openai:', 'modelUri'],
     ['openai:m?inputUsdPerMTok=-1&outputUsdPerMTok=1', 'modelUri.inputUsdPerMTok'],
     ['openai:m?inputUsdPerMTok=1', 'modelUri.outputUsdPerMTok'],
@@ -72,6 +76,16 @@ describe('createLanguageModel', () => {
     const model = await createLanguageModel('replay:codet?seed=2', { env: {} });
     expect(model).toBeInstanceOf(ReplayLanguageModel);
     expect((model as ReplayLanguageModel).taskIds).toHaveLength(164);
+  });
+
+  it.runIf(existsSync(sharedDir))('creates replay:classeval from the recorded ClassEval samples: 100 tasks, 5 full-code answers each', async () => {
+    expect(classEvalRecordedDir({ dataDir: '/d' })).toBe('/d/recorded/classeval-c5');
+    const model = await createLanguageModel('replay:classeval?model=Vicuna', { env: {} });
+    expect(model).toBeInstanceOf(ReplayLanguageModel);
+    expect(model.modelId).toBe('Vicuna@classeval-c5');
+    expect(model.capabilities.completionStyle).toBe('chat');
+    expect((model as ReplayLanguageModel).taskIds).toHaveLength(100);
+    expect((model as ReplayLanguageModel).remaining('ClassEval_0')).toBe(5);
   });
 
   it('creates openai models and reports a missing GGUF as ModelUnavailableError', async () => {

@@ -16,6 +16,7 @@ import { LlamaCppLanguageModel } from './providers/llama-cpp/llama-cpp-language-
 import { MockLanguageModel } from './providers/mock/mock-language-model.js';
 import { OpenAILanguageModel } from './providers/openai/openai-language-model.js';
 import { ReplayLanguageModel } from './providers/replay/replay-language-model.js';
+import { CLASSEVAL_MODELS, type ClassEvalModel } from './providers/replay/load-classeval.js';
 
 /** Providers a model URI may name. */
 export const MODEL_URI_PROVIDERS = ['mock', 'replay', 'llama-cpp', 'openai', 'anthropic'] as const;
@@ -35,6 +36,7 @@ interface Priced {
 export type ModelUri =
   | { readonly provider: 'mock'; readonly text: string }
   | (Priced & { readonly provider: 'replay'; readonly source: 'codet'; readonly seed: number })
+  | (Priced & { readonly provider: 'replay'; readonly source: 'classeval'; readonly model: ClassEvalModel; readonly seed: number })
   | (Priced & { readonly provider: 'replay'; readonly source: 'jsonl'; readonly path: string; readonly seed: number })
   | (Priced & {
       readonly provider: 'llama-cpp';
@@ -51,7 +53,7 @@ const usdPerMTok = z.coerce.number().finite('a finite number').min(0, 'a price >
 /** Price query parameters every provider but `mock` accepts; both or neither (checked in {@link parseModelUri}). */
 const PRICE_QUERY = { inputUsdPerMTok: usdPerMTok.optional(), outputUsdPerMTok: usdPerMTok.optional() };
 const QUERY_SCHEMAS = {
-  replay: z.object({ seed: z.coerce.number().int('an integer').default(0), ...PRICE_QUERY }).strict(),
+  replay: z.object({ seed: z.coerce.number().int('an integer').default(0), model: z.enum(CLASSEVAL_MODELS).optional(), ...PRICE_QUERY }).strict(),
   'llama-cpp': z
     .object({ threads: positiveInt.default(1), sequences: positiveInt.default(2), contextSize: positiveInt.default(1024), ...PRICE_QUERY })
     .strict(),
@@ -64,7 +66,9 @@ const QUERY_SCHEMAS = {
 /**
  * Parses a model URI:
  * - `mock:<text>` - always answers `<text>` (tests only);
- * - `replay:codet[?seed=N]` - CodeT's recorded HumanEval samples; `replay:<file.jsonl>[?seed=N]` - generic replay;
+ * - `replay:codet[?seed=N]` - CodeT's recorded HumanEval samples; `replay:classeval[?model=ChatGPT|CodeGeeX|Vicuna&seed=N]`
+ *   - the ClassEval authors' recorded class-level samples (model default ChatGPT); `replay:<file.jsonl>[?seed=N]` -
+ *   generic replay;
  * - `llama-cpp:<file.gguf>[?threads=1&sequences=2&contextSize=1024]` (defaults shown);
  * - `openai:<model>[?baseURL=http://127.0.0.1:8000/v1][&mode=chat|completions]`;
  * - `anthropic:<model>[?baseURL=...]`.
@@ -98,8 +102,12 @@ export function parseModelUri(uri: string): ModelUri {
   }
   switch (provider) {
     case 'replay': {
-      const { seed, ...price } = parseOptions(QUERY_SCHEMAS.replay, query, 'modelUri');
+      const { seed, model, ...price } = parseOptions(QUERY_SCHEMAS.replay, query, 'modelUri');
       const priced = priceOf(uri, price);
+      if (model !== undefined && target !== 'classeval') {
+        throw new InvalidArgumentError({ parameter: 'modelUri.model', value: model, expected: 'no model: only replay:classeval records several models' });
+      }
+      if (target === 'classeval') return { provider, source: 'classeval', model: model ?? 'ChatGPT', seed, ...priced };
       return target === 'codet' ? { provider, source: 'codet', seed, ...priced } : { provider, source: 'jsonl', path: target, seed, ...priced };
     }
     case 'llama-cpp': {
@@ -163,7 +171,7 @@ export interface CreateLanguageModelOptions {
 
 /**
  * Creates the model a URI names (see {@link parseModelUri}). `replay:codet` reads
- * `<dataDir>/recorded/codet-humaneval-codegen16b`.
+ * `<dataDir>/recorded/codet-humaneval-codegen16b`, `replay:classeval` `<dataDir>/recorded/classeval-c5`.
  * @throws InvalidArgumentError for a bad URI; ReplayDataError (`replay_data_invalid`) for unreadable replay data;
  *   ModelUnavailableError for a missing GGUF file or a missing Anthropic key.
  */
@@ -173,6 +181,7 @@ export async function createLanguageModel(uri: string, options: CreateLanguageMo
     case 'mock':
       return new MockLanguageModel({ responses: parsed.text, modelId: 'mock' });
     case 'replay':
+      if (parsed.source === 'classeval') return ReplayLanguageModel.fromClassEval({ dir: classEvalRecordedDir(options), model: parsed.model, seed: parsed.seed, ...signalOf(options) });
       return parsed.source === 'codet'
         ? ReplayLanguageModel.fromCodeT({ dir: codetDir(options), seed: parsed.seed, ...signalOf(options) })
         : ReplayLanguageModel.fromJsonl(resolve(parsed.path), { seed: parsed.seed, ...signalOf(options) });
@@ -192,6 +201,11 @@ export async function createLanguageModel(uri: string, options: CreateLanguageMo
     case 'anthropic':
       return new AnthropicLanguageModel({ model: parsed.model, ...(parsed.baseURL === undefined ? {} : { baseURL: parsed.baseURL }) });
   }
+}
+
+/** The ClassEval recording folder (`recorded/classeval-c5`) under the shared data folder chosen by `options`. */
+export function classEvalRecordedDir(options: Pick<CreateLanguageModelOptions, 'dataDir' | 'env'> = {}): string {
+  return join(join(codetDir(options), '..'), 'classeval-c5');
 }
 
 /** The CodeT recording folder under the shared data folder chosen by `options` (see {@link CreateLanguageModelOptions}). */

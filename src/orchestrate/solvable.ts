@@ -1,21 +1,21 @@
 /**
  * @module orchestrate/solvable
- * Which specs `solve` can sample: function specs. A class spec (`taskType: class`) is checked and verified
- * (`zerr verify`), but prompts, red flags and the vote are per function so far; solving one is refused before
- * anything is recorded, with one line that says so (decision 014).
+ * Which checked specs `solve` can sample: every function spec, and every class or module spec (voted on its call
+ * sequences, decision 014) without advisory tests - advisory tests are function test cases (CodeT), with no
+ * meaning for a class. Refused before anything is recorded, with one line that says so.
  */
 import { specIssue } from '../task-spec/checks/issue.js';
 import { SpecValidationError } from '../task-spec/spec-validation-error.js';
 import type { TaskSpec } from '../task-spec/task-spec.js';
 
 /**
- * Throws when `spec` cannot be solved yet.
- * @throws SpecValidationError (`invalid_spec`) at `taskType` for a class spec.
+ * Throws when `spec` cannot be solved with `advisoryTests` advisory tests.
+ * @throws SpecValidationError (`invalid_spec`) at `taskType` for a class or module spec given advisory tests.
  */
-export function assertSolvable(spec: Pick<TaskSpec, 'id' | 'taskType'>): void {
-  if (spec.taskType !== 'class') return;
+export function assertSolvable(spec: Pick<TaskSpec, 'id' | 'taskType'>, advisoryTests = 0): void {
+  if ((spec.taskType !== 'class' && spec.taskType !== 'module') || advisoryTests === 0) return;
   throw new SpecValidationError({
     source: spec.id,
-    issues: [specIssue(spec.id, 'taskType', spec.taskType, "'function' for solve (class specs can be verified with zerr verify; sampling and voting on classes is not built yet)")],
+    issues: [specIssue(spec.id, 'taskType', spec.taskType, `'function' with ${advisoryTests} advisory test${advisoryTests === 1 ? '' : 's'} (advisory tests are function test cases; a ${spec.taskType} is voted on its call sequences)`)],
   });
 }

@@ -8,9 +8,10 @@ import type { FinishReason, GenerateResult, LanguageModel } from '../llm/languag
 import { FailedCallTally } from '../llm/failed-call-tally.js';
 import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
-import type { CandidateRunner } from '../sandbox/candidate-runner.js';
+import type { CallOutcome, CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { TaskSpec, TestCase } from '../task-spec/task-spec.js';
 import { parseTypeRef, signatureInputTypes } from '../task-spec/type-ref.js';
+import { hasMembers } from '../task-spec/checks/class-spec.js';
 import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteRecord } from '../store/run-store.js';
 import type { TaskProgress } from '../store/task-progress.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
@@ -23,6 +24,7 @@ import { buildSamplePrompt } from './prompting/build-prompt.js';
 import { promptVariantForSample, temperatureForSample } from './prompting/prompt-variants.js';
 import { planNextRound } from './sampling-plan.js';
 import { signatureInputs } from './signature-inputs.js';
+import { runSequencesForSignature, signatureSequences } from './signature-sequences.js';
 import { advisoryPasses, compareByDualAgreement, DEFAULT_ADVISORY_THRESHOLD, eligibleClasses } from './advisory-tests.js';
 
 /** Narrow dependencies of {@link solveTask}; the engine wires the real ones. */
@@ -187,10 +189,17 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const now = () => Date.now();
   const style = deps.model.capabilities.completionStyle;
   const resumed = indexProgress(spec.id, options.resume);
-  const { inputs } = await signatureInputs({
+  const isClass = hasMembers(spec); // a class or a module: tested by call sequences
+  // A class's behaviour is its visible call sequences and generated ones (signature-sequences.ts); a function's, its
+  // outcomes on the visible and generated inputs.
+  const sequences = isClass ? signatureSequences({ spec, count: Math.ceil((options.signatureInputs ?? 24) / 2), seed: options.seed ?? 42 }) : [];
+  const { inputs } = isClass ? { inputs: [] } : await signatureInputs({
     spec, runner: deps.candidateRunner, count: options.signatureInputs ?? 24, seed: options.seed ?? 42,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
+  if (isClass && (options.advisoryTests ?? []).length > 0) {
+    throw new InvalidArgumentError({ parameter: 'options.advisoryTests', value: options.advisoryTests?.length, expected: `none for a ${spec.taskType} spec (advisory tests are function test cases)` });
+  }
   const advisory = options.advisoryTests ?? [];
   const threshold = options.advisoryThreshold ?? DEFAULT_ADVISORY_THRESHOLD;
   const callInputs = advisory.length === 0 ? inputs : [...inputs, ...advisory.map((test) => test.inputs)];
@@ -216,10 +225,12 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const outputType = parseTypeRef(spec.language, spec.signature.output.type);
   const outputCompare = spec.signature.output.compare ??
     (outputType.kind === 'array' && (outputType.container === 'set' || outputType.container === 'frozenset') ? 'set' : undefined);
-  const runCandidate = (code: string) => deps.candidateRunner.run({
-    language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs, argumentTypes: inputTypes,
-    perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const runCandidate = (code: string): Promise<{ readonly kind: 'ran'; readonly outcomes: readonly CallOutcome[] } | { readonly kind: 'failed'; readonly reason: string }> => (isClass
+    ? runSequencesForSignature({ runner: deps.candidateRunner, spec, code, sequences, ...(options.signal === undefined ? {} : { signal: options.signal }) })
+    : deps.candidateRunner.run({
+      language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs, argumentTypes: inputTypes,
+      perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }),
+    }));
 
   /** Red-flag check, verification and the vote of one sample, skipping what `recorded` already holds. */
   const judgeSample = async (index: number, output: SampleOutput, recorded?: RecordedJudgement): Promise<SampleVerdict> => {

@@ -15,7 +15,7 @@ import { specExpressions } from './checks/expressions.js';
 import { identifierProblem } from './checks/identifiers.js';
 import { specIssue } from './checks/issue.js';
 import { checkPythonExpressions } from './checks/python-expressions.js';
-import { checkClassSpec, isClassSpec } from './checks/class-spec.js';
+import { checkClassSpec, hasMembers } from './checks/class-spec.js';
 import { checkTestCases } from './checks/test-cases.js';
 import { checkTypeScriptExpressions } from './checks/typescript-expressions.js';
 import { typeProblem } from './checks/type-names.js';
@@ -68,8 +68,8 @@ function checkTypes(spec: TaskSpec, source: string): CheckedTypes {
   };
   const inputTexts = spec.signature.inputs.map((parameter, index) =>
     check(`signature.inputs.${index}.type`, parameter.type) ? parameter.type : null);
-  // A class spec's output type is its class name, checked by checkClassSpec.
-  const outputText = !isClassSpec(spec) && check('signature.output.type', spec.signature.output.type) ? spec.signature.output.type : null;
+  // A class (module) spec's output type is its class (module) name, checked by checkClassSpec.
+  const outputText = !hasMembers(spec) && check('signature.output.type', spec.signature.output.type) ? spec.signature.output.type : null;
   return {
     issues,
     inputTexts,

@@ -10,7 +10,64 @@ import { typedParameters, type TaskSpec } from './task-spec.js';
 const TYPING_NAMES =
   /\b(?:Any|List|Dict|Tuple|Set|FrozenSet|Optional|Union|Callable|Iterable|Iterator|Sequence|Mapping|Literal|Type)\b/;
 
-type StubSpec = Pick<TaskSpec, 'language' | 'description' | 'signature'> & { readonly stub?: string | undefined };
+type StubSpec = Pick<TaskSpec, 'language' | 'description' | 'signature'> & Partial<Pick<TaskSpec, 'taskType' | 'methods' | 'fields'>> & {
+  readonly stub?: string | undefined;
+};
+
+/** A Python docstring body: backslashes and triple quotes escaped, continuation lines indented by `indent`. */
+function pythonDoc(text: string, indent: string): string {
+  return text
+    .trimEnd()
+    .replaceAll('\\', '\\\\')
+    .replaceAll('"""', '\\"\\"\\"')
+    .split('\n')
+    .map((line, index) => (index === 0 || line.trim() === '' ? line.trimEnd() : `${indent}${line.trimEnd()}`))
+    .join('\n');
+}
+
+function renderTypeScriptClass(spec: StubSpec): string {
+  const comment = spec.description.trimEnd().split('\n').map((line) => (line.trim() === '' ? '//' : `// ${line.trimEnd()}`)).join('\n');
+  const fields = (spec.fields ?? []).map((field) => `  ${field.name}: ${field.type};${field.description === undefined ? '' : ` // ${field.description.split('\n')[0] ?? ''}`}\n`).join('');
+  const methods = (spec.methods ?? []).map((method) => {
+    const doc = method.description === undefined ? '' : `  /** ${method.description.trim().replaceAll('*/', '* /').split('\n').join('\n   * ')} */\n`;
+    return `${doc}  ${method.name}(${typedParameters(method.inputs)}): ${method.output.type} {\n    // implement\n  }\n`;
+  }).join('\n');
+  return `${comment}\nclass ${spec.signature.entryPoint} {\n${fields}${fields === '' ? '' : '\n'}  constructor(${typedParameters(spec.signature.inputs)}) {\n    // implement\n  }\n\n${methods}}\n`;
+}
+
+function renderTypeScriptModule(spec: StubSpec): string {
+  const comment = spec.description.trimEnd().split('\n').map((line) => (line.trim() === '' ? '//' : `// ${line.trimEnd()}`)).join('\n');
+  const constants = (spec.fields ?? []).map((field) => `export let ${field.name}: ${field.type}; // set it\n`).join('');
+  const functions = (spec.methods ?? []).map((method) => {
+    const doc = method.description === undefined ? '' : `/** ${method.description.trim().replaceAll('*/', '* /').split('\n').join('\n * ')} */\n`;
+    return `${doc}export function ${method.name}(${typedParameters(method.inputs)}): ${method.output.type} {\n  // implement\n}\n`;
+  }).join('\n');
+  return `${comment}\n${constants}${constants === '' ? '' : '\n'}${functions}`;
+}
+
+function renderPythonModule(spec: StubSpec): string {
+  const methods = spec.methods ?? [];
+  const types = [...methods.flatMap((m) => [...m.inputs.map((p) => p.type), m.output.type]), ...(spec.fields ?? []).map((f) => f.type)];
+  const header = types.some((t) => TYPING_NAMES.test(t)) ? 'from typing import *\n\n' : '';
+  const constants = (spec.fields ?? []).map((field) => `${field.name}: ${field.type}  # set it\n`).join('');
+  const functions = methods.map((method) => `def ${method.name}(${typedParameters(method.inputs)}) -> ${method.output.type}:\n` +
+    (method.description === undefined ? '' : `    """${pythonDoc(method.description, '    ')}\n    """\n`) + '    ...\n').join('\n\n');
+  return `${header}"""${pythonDoc(spec.description, '')}\n"""\n\n${constants}${constants === '' ? '' : '\n\n'}${functions}`;
+}
+
+function renderPythonClass(spec: StubSpec): string {
+  const methods = spec.methods ?? [];
+  const types = [...spec.signature.inputs.map((p) => p.type), ...methods.flatMap((m) => [...m.inputs.map((p) => p.type), m.output.type]), ...(spec.fields ?? []).map((f) => f.type)];
+  const header = types.some((t) => TYPING_NAMES.test(t)) ? 'from typing import *\n\n\n' : '';
+  const parameters = (inputs: Parameters<typeof typedParameters>[0]): string => ['self', ...(inputs.length === 0 ? [] : [typedParameters(inputs)])].join(', ');
+  const fields = (spec.fields ?? []).map((field) => `        self.${field.name}: ${field.type}\n`).join('');
+  const body = [
+    `    def __init__(${parameters(spec.signature.inputs)}) -> None:\n${fields === '' ? '        ...\n' : fields}`,
+    ...methods.map((method) => `    def ${method.name}(${parameters(method.inputs)}) -> ${method.output.type}:\n` +
+      (method.description === undefined ? '' : `        """${pythonDoc(method.description, '        ')}\n        """\n`) + '        ...\n'),
+  ].join('\n');
+  return `${header}class ${spec.signature.entryPoint}:\n    """${pythonDoc(spec.description, '    ')}\n    """\n\n${body}`;
+}
 
 function renderTypeScript(spec: StubSpec): string {
   const comment = spec.description
@@ -26,13 +83,7 @@ function renderPython(spec: StubSpec): string {
   const types = [...spec.signature.inputs.map((p) => p.type), spec.signature.output.type];
   const header = types.some((t) => TYPING_NAMES.test(t)) ? 'from typing import *\n\n\n' : '';
   const params = typedParameters(spec.signature.inputs);
-  const doc = spec.description
-    .trimEnd()
-    .replaceAll('\\', '\\\\')
-    .replaceAll('"""', '\\"\\"\\"')
-    .split('\n')
-    .map((line, index) => (index === 0 || line.trim() === '' ? line.trimEnd() : `    ${line.trimEnd()}`))
-    .join('\n');
+  const doc = pythonDoc(spec.description, '    ');
   return `${header}def ${spec.signature.entryPoint}(${params}) -> ${spec.signature.output.type}:\n    """${doc}\n    """\n`;
 }
 
@@ -43,8 +94,15 @@ function renderPython(spec: StubSpec): string {
  * - Python: `def name(a: T, b: U) -> R:\n    """<description>\n    """\n`, preceded by `from typing import *` when
  *   a type uses a `typing` name (`List`, `Optional`, `Any`, ...). Backslashes and `"""` in the description are
  *   escaped so the docstring stays one string.
+ * - A class spec (`taskType: class`): the class skeleton - the description, the observable fields, the constructor
+ *   and every method with its typed signature and description, bodies left to write (`...` in Python, a comment in
+ *   TypeScript).
+ * - A module spec (`taskType: module`): the description, then each constant (`fields`) and each function (`methods`)
+ *   with its typed signature and description, bodies left to write.
  */
 export function renderStub(spec: StubSpec): string {
   if (spec.stub !== undefined) return spec.stub;
+  if (spec.taskType === 'class') return spec.language === 'typescript' ? renderTypeScriptClass(spec) : renderPythonClass(spec);
+  if (spec.taskType === 'module') return spec.language === 'typescript' ? renderTypeScriptModule(spec) : renderPythonModule(spec);
   return spec.language === 'typescript' ? renderTypeScript(spec) : renderPython(spec);
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskSpecSchema } from '../task-spec/task-spec.js';
-import { MAX_SEQUENCE_MS, readSequenceOutcome, sequenceCall, sequenceDriver, sequenceTimeoutMs } from './class-sequences.js';
+import { MAX_SEQUENCE_MS, moduleSequenceDriver, readSequenceOutcome, sequenceCall, sequenceDriver, sequenceTimeoutMs } from './class-sequences.js';
 
 describe('class sequences', () => {
   it('passes each step to the driver as a call, a field read or an assignment', () => {
@@ -37,5 +37,18 @@ describe('class sequences', () => {
     expect(sequenceDriver('python', 'Stack')).toContain('instance = Stack(*construct)');
     expect(sequenceDriver('typescript', 'Stack')).toContain('instance = new Stack(...construct)');
     expect(() => sequenceDriver('python', 'Stack(); import os')).toThrow(/not an identifier/);
+  });
+});
+
+describe('module sequences', () => {
+  it('the module driver reads members by name, and writes them into the driver only as identifiers', () => {
+    const python = moduleSequenceDriver('python', ['area', 'PI']);
+    expect(python).toContain('scope = globals()');
+    expect(python).toContain('value = scope[step[1]](*step[2])');
+    expect(python).not.toMatch(/#zerr:/);
+    const typescript = moduleSequenceDriver('typescript', ['area', 'PI']);
+    expect(typescript).toContain("const scope = { area: typeof area === 'undefined' ? undefined : area, PI: typeof PI === 'undefined' ? undefined : PI };");
+    expect(typescript).not.toMatch(/\/\*zerr:/);
+    expect(() => moduleSequenceDriver('typescript', ['a; process.exit()'])).toThrow(/not an identifier/);
   });
 });

@@ -21,13 +21,45 @@ export const SEQUENCE_ENTRY = '__zerr_sequence__';
 /** Longest a sequence may run: its steps and its construction each get `limits.timeoutMs`, up to this, in ms. */
 export const MAX_SEQUENCE_MS = 60_000;
 
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
 /** The driver's source for `className` in `language` (see the module note). `className` must be an identifier. */
 export function sequenceDriver(language: Language, className: string): string {
-  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(className)) throw new Error(`sequenceDriver: not an identifier: ${JSON.stringify(className)}`);
+  if (!IDENTIFIER.test(className)) throw new Error(`sequenceDriver: not an identifier: ${JSON.stringify(className)}`);
   return language === 'python' ? pythonDriver(className) : typeScriptDriver(className);
 }
 
-function pythonDriver(className: string): string {
+/**
+ * The driver of a module spec (`taskType: module`): no instance, the steps call the module's functions and read its
+ * constants by name (`members`, identifiers: the spec's methods and fields). Its answer has the class driver's shape,
+ * with `construct` always empty.
+ */
+export function moduleSequenceDriver(language: Language, members: readonly string[]): string {
+  for (const name of members) if (!IDENTIFIER.test(name)) throw new Error(`moduleSequenceDriver: not an identifier: ${JSON.stringify(name)}`);
+  if (language === 'python') {
+    return pythonDriver(null).replace(PYTHON_INSTANCE_MARK, '    scope = globals()\n    instance = None')
+      .replace(PYTHON_CALL_MARK, 'scope[step[1]](*step[2])').replace(PYTHON_READ_MARK, 'scope[step[1]]');
+  }
+  const scope = members.map((name) => `${name}: typeof ${name} === 'undefined' ? undefined : ${name}`).join(', ');
+  return typeScriptDriver(null).replace(TS_INSTANCE_MARK, `  const scope = { ${scope} };\n  const instance = undefined;`)
+    .replace(TS_CALL_MARK, 'scope[step[1]](...step[2])').replace(TS_READ_MARK, 'scope[step[1]]');
+}
+
+/** The driver of `spec`: {@link moduleSequenceDriver} for a module spec, {@link sequenceDriver} for a class spec. */
+export function sequenceDriverFor(spec: Pick<TaskSpec, 'taskType' | 'language' | 'signature' | 'methods' | 'fields'>): string {
+  return spec.taskType === 'module'
+    ? moduleSequenceDriver(spec.language, [...spec.methods.map((m) => m.name), ...spec.fields.map((f) => f.name)])
+    : sequenceDriver(spec.language, spec.signature.entryPoint);
+}
+
+const PYTHON_INSTANCE_MARK = '#zerr:instance';
+const PYTHON_CALL_MARK = '#zerr:call';
+const PYTHON_READ_MARK = '#zerr:read';
+const TS_INSTANCE_MARK = '/*zerr:instance*/';
+const TS_CALL_MARK = '/*zerr:call*/';
+const TS_READ_MARK = '/*zerr:read*/';
+
+function pythonDriver(className: string | null): string {
   return `
 
 def ${SEQUENCE_ENTRY}(construct, steps):
@@ -55,24 +87,24 @@ def ${SEQUENCE_ENTRY}(construct, steps):
             message = '<unprintable>'
         return [tag, __zerr_b.type(error).__name__, message]
 
-    try:
+${className === null ? PYTHON_INSTANCE_MARK : `    try:
         instance = ${className}(*construct)
     except BaseException as error:
-        return [failure('c', error)]
+        return [failure('c', error)]`}
     out = []
     for step in steps:
         try:
             if step[0] == 'call':
-                value = __zerr_b.getattr(instance, step[1])(*step[2])
+                value = ${className === null ? PYTHON_CALL_MARK : '__zerr_b.getattr(instance, step[1])(*step[2])'}
             elif step[0] == 'set':
                 __zerr_b.setattr(instance, step[1], step[2])
                 value = None
             else:
-                value = __zerr_b.getattr(instance, step[1])
+                value = ${className === null ? PYTHON_READ_MARK : '__zerr_b.getattr(instance, step[1])'}
         except BaseException as error:
             out.append(failure('e', error))
             continue
-        if value is instance:
+        if instance is not None and value is instance:
             out.append(['s'])
         elif plain(value, 0):
             out.append(['v', value])
@@ -82,7 +114,7 @@ def ${SEQUENCE_ENTRY}(construct, steps):
 `;
 }
 
-function typeScriptDriver(className: string): string {
+function typeScriptDriver(className: string | null): string {
   return `
 ;function ${SEQUENCE_ENTRY}(construct, steps) {
   const plain = (value, depth) => {
@@ -101,17 +133,17 @@ function typeScriptDriver(className: string): string {
     try { message = String(error !== null && typeof error === 'object' && 'message' in error ? error.message : error).slice(0, 500); } catch (e) { message = '<unprintable>'; }
     return [tag, name, message];
   };
-  let instance;
-  try { instance = new ${className}(...construct); } catch (error) { return [failure('c', error)]; }
+${className === null ? TS_INSTANCE_MARK : `  let instance;
+  try { instance = new ${className}(...construct); } catch (error) { return [failure('c', error)]; }`}
   const out = [];
   for (const step of steps) {
     let value;
     try {
-      if (step[0] === 'call') value = instance[step[1]](...step[2]);
+      if (step[0] === 'call') value = ${className === null ? TS_CALL_MARK : 'instance[step[1]](...step[2])'};
       else if (step[0] === 'set') { instance[step[1]] = step[2]; value = null; }
-      else value = instance[step[1]];
+      else value = ${className === null ? TS_READ_MARK : 'instance[step[1]]'};
     } catch (error) { out.push(failure('e', error)); continue; }
-    if (value === instance) out.push(['s']);
+    if (instance !== undefined && value === instance) out.push(['s']);
     else if (plain(value, 0)) out.push(['v', value]);
     else out.push(['o', value === null || value === undefined ? String(value) : (value.constructor && value.constructor.name) || typeof value]);
   }

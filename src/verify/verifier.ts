@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import { encodeTagged } from '../sandbox/value-encoding.js';
-import { isClassSpec } from '../task-spec/checks/class-spec.js';
+import { hasMembers } from '../task-spec/checks/class-spec.js';
 import type { TaskSpec } from '../task-spec/task-spec.js';
 import type { LayerName, LayerResult, VerificationContext, VerificationLayer } from './verification-layer.js';
 
@@ -96,8 +96,8 @@ export class Verifier {
 
 /** Why a layer does not apply, in parentheses, where there is more to say than that. */
 function skipNote(layer: LayerName, spec: TaskSpec): string {
-  if (layer === 'unit-tests') return isClassSpec(spec) ? ' (no call sequences)' : ' (no test cases)';
-  if (layer === 'performance' && isClassSpec(spec)) return ' (it does not time class specs yet)';
+  if (layer === 'unit-tests') return hasMembers(spec) ? ' (no call sequences)' : ' (no test cases)';
+  if (layer === 'performance' && hasMembers(spec)) return ` (it does not time ${spec.taskType} specs yet)`;
   return '';
 }
 

@@ -1,8 +1,8 @@
 /**
  * Class specs end to end (issue 14 #1): `zerr spec check` and `zerr verify` of a Python and a TypeScript class spec
  * (test/fixtures/specs/bank-account.yaml, bounded-stack.yaml) against hand-written classes (test/fixtures/classes/,
- * labelled as such: not a model's output) and against wrong variants of them, in the real sandbox; `zerr solve`
- * refuses a class spec with a clear error until classes are sampled.
+ * labelled as such: not a model's output) and against wrong variants of them, in the real sandbox; `zerr solve` on a
+ * class spec with hand-written replay answers (test/fixtures/replay/bank-account-handwritten.jsonl).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -90,10 +90,77 @@ describe('class specs', () => {
     expect(rejected.code).toBe(2);
   }, 120_000);
 
-  it('solve refuses a class spec with one clear line (exit 3) before anything is sampled', async () => {
-    const result = await runZerr(['solve', BANK_SPEC, '--model', 'mock:'], { cwd: work });
-    expect(result.stderr).toMatch(/taskType: got "class", expected 'function' for solve \(class specs can be verified with zerr verify; sampling and voting on classes is not built yet\)/);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    expect(result.code).toBe(3);
-  }, 60_000);
+  it('solve samples, red-flags, verifies and votes on a class spec (hand-written replay answers)', async () => {
+    const model = `replay:${join(ROOT, 'test', 'fixtures', 'replay', 'bank-account-handwritten.jsonl')}`;
+    const store = join(work, 'solve.sqlite');
+    const all = await runZerr(['solve', BANK_SPEC, '--model', model, '--k', '5', '--max-samples', '7', '--json', '--store', store], { cwd: work });
+    expect(all.code, all.stderr).toBe(0);
+    const report = JSON.parse(all.stdout.slice(all.stdout.indexOf('{'))) as Record<string, unknown>;
+    // Seven answers: four right classes (one after a line of prose, no fence), one that refuses negative withdrawals
+    // too (its own behaviour class on generated sequences), one without the balance check, one without withdraw.
+    expect(report).toMatchObject({
+      outcome: 'best-partial', votes: 4, runnerUpVotes: 1, samples: 7, verified: 5,
+      redFlagsByRule: { 'wrong-format': 1 }, failedByLayer: { 'unit-tests': 1 },
+    });
+    expect(report['classes']).toHaveLength(2);
+    expect(report['code']).toMatch(/raise ValueError\("insufficient funds"\)/);
+    expect(report['code']).not.toMatch(/negative amount/);
+    // With k = 2 the right class wins by consensus, and the chosen class passes zerr verify on its own.
+    const consensus = await runZerr(['solve', BANK_SPEC, '--model', model, '--k', '2', '--store', store, '--out', join(work, 'bank-out')], { cwd: work });
+    expect(consensus.code, consensus.stderr).toBe(0);
+    expect(consensus.stdout).toMatch(/^task bank-account: consensus$/m);
+    const written = /code: (\S+BankAccount\.py)/.exec(consensus.stdout)?.[1] ?? '';
+    const verified = await runZerr(['verify', BANK_SPEC, written.startsWith('/') ? written : join(work, written)], { cwd: work });
+    expect(verified.stdout).toMatch(/^verified: bank-account passed every layer/m);
+  }, 180_000);
+});
+
+describe('ClassEval replayed through solve', () => {
+  it('solves ClassEval_1 from ChatGPT\'s recorded samples and scores the choice on the hidden unittest suite', async () => {
+    const dataDir = join(ROOT, '..', 'shared');
+    const result = await runZerr(['solve', 'classeval:ClassEval_1', '--model', 'replay:classeval?model=ChatGPT', '--k', '2', '--score', '--data-dir', dataDir, '--store', join(work, 'classeval.sqlite'), '--out', join(work, 'classeval-out')], { cwd: work });
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^task ClassEval_1: consensus$/m);
+    // All six of its unittest classes pass through the class proxy, as the recorded labels say of every sample.
+    expect(result.stdout).toMatch(/^ {2}hidden tests: passed \(6\/6 test classes\)$/m);
+  }, 180_000);
+});
+
+describe('module specs', () => {
+  const MODULE_SPEC = join(ROOT, 'test', 'fixtures', 'specs', 'text-stats-module.yaml');
+  const MODULE = join(ROOT, 'test', 'fixtures', 'modules', 'text_stats.ts');
+
+  it('spec check, verify and solve a TypeScript module: functions and a constant tested together', async () => {
+    const checked = await runZerr(['spec', 'check', MODULE_SPEC], { cwd: work });
+    expect(checked.stdout).toMatch(/valid task spec text-stats \(typescript module textStats: 2 functions, 1 constant, 2 call sequences, 5 steps\)/);
+    const right = await runZerr(['verify', MODULE_SPEC, MODULE], { cwd: work });
+    expect(right.stdout).toMatch(/^pass {2}unit-tests .* all 2 call sequences passed \(5 steps\)$/m);
+    const missing = await variant(MODULE, 'text_stats_missing.ts', ['export function longestWord', 'function longestWordX']);
+    const rejected = await runZerr(['verify', MODULE_SPEC, missing], { cwd: work });
+    expect(rejected.stdout).toMatch(/^rejected at types: a member of the module textStats is not defined: Cannot find name 'longestWord'/m);
+    const model = `replay:${join(ROOT, 'test', 'fixtures', 'replay', 'text-stats-handwritten.jsonl')}`;
+    const solved = await runZerr(['solve', MODULE_SPEC, '--model', model, '--k', '5', '--max-samples', '5', '--json', '--store', join(work, 'module.sqlite')], { cwd: work });
+    expect(solved.code, solved.stderr).toBe(0);
+    const report = JSON.parse(solved.stdout.slice(solved.stdout.indexOf('{'))) as Record<string, unknown>;
+    // Three right modules, two written differently, are one behaviour class; one lacks a function, one miscounts.
+    expect(report).toMatchObject({ outcome: 'best-partial', votes: 3, runnerUpVotes: 0, samples: 5, verified: 3, redFlagsByRule: { 'wrong-format': 1 }, failedByLayer: { 'unit-tests': 1 } });
+  }, 180_000);
+
+  it('verifies a Python module through its call sequences', async () => {
+    const spec = join(work, 'geo.yaml');
+    await writeFile(spec, [
+      'id: geo', 'name: geo', 'description: Circle helpers.', 'taskType: module', 'language: python',
+      'signature: { entryPoint: geo, inputs: [], output: { type: geo } }',
+      'methods:', '  - { name: area, inputs: [{ name: r, type: float }], output: { type: float } }',
+      'fields:', '  - { name: UNITS, type: str }',
+      'sequences:', '  - construct: []', '    steps:', '      - { call: area, args: [2.0], expected: 12.566, tolerance: { absolute: 0.001 } }', '      - { field: UNITS, expected: cm }',
+    ].join('\n'));
+    const right = join(work, 'geo.py');
+    await writeFile(right, 'import math\n\nUNITS = "cm"\n\n\ndef area(r: float) -> float:\n    return math.pi * r * r\n');
+    const verified = await runZerr(['verify', spec, right], { cwd: work });
+    expect(verified.stdout).toMatch(/^verified: geo passed every layer that applies/m);
+    const wrong = await variant(right, 'geo_wrong.py', ['UNITS = "cm"', 'UNITS = "mm"']);
+    const rejected = await runZerr(['verify', spec, wrong], { cwd: work });
+    expect(rejected.stdout).toMatch(/^rejected at unit-tests: sequence 1, step 2: \.UNITS returned "mm", expected "cm"$/m);
+  }, 120_000);
 });

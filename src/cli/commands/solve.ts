@@ -78,7 +78,8 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         }));
         const result = results[0] as SolveTaskResult;
         const hidden = options.score === true && problem.hidden !== undefined && result.code !== null
-          ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: 10_000 })
+          // A class's suite runs several unittest classes (ClassEval's labels allow 10 s each); a function's, one check.
+          ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: problem.spec.taskType === 'class' ? 60_000 : 10_000 })
           : undefined;
         const files = await writeOutputs(options.out, runId, problem.spec, result, hidden);
         const report = { runId, model, priceSource: pricing?.source ?? null, ...result, hiddenTests: hidden ?? null, files };
@@ -113,7 +114,7 @@ async function writeOutputs(
   return { code: codePath, report: reportPath };
 }
 
-function printSummary(report: SolveTaskResult & { runId: string; model: string; priceSource: string | null; hiddenTests: { passed: boolean } | null; files: { code: string | null; report: string } }): void {
+function printSummary(report: SolveTaskResult & { runId: string; model: string; priceSource: string | null; hiddenTests: { passed: boolean; testClasses?: Readonly<Record<string, boolean>> } | null; files: { code: string | null; report: string } }): void {
   const lines = [
     `run ${report.runId} (${report.model})`,
     `task ${report.taskId}: ${report.outcome}`,
@@ -123,7 +124,11 @@ function printSummary(report: SolveTaskResult & { runId: string; model: string; 
     `  classes: ${report.classes.map((c) => `${c.classKey}=${c.votes}`).join(', ') || 'none'}`,
     `  tokens in/out ${report.inputTokens}/${report.outputTokens}, cost ${report.priceSource === null ? 'unpriced' : `$${report.costUsd.toFixed(6)} (${report.priceSource})`}, ${report.durationMs} ms`,
   ];
-  if (report.hiddenTests !== null) lines.push(`  hidden tests: ${report.hiddenTests.passed ? 'passed' : 'FAILED'}`);
+  if (report.hiddenTests !== null) {
+    const classes = Object.values(report.hiddenTests.testClasses ?? {});
+    const perClass = classes.length === 0 ? '' : ` (${classes.filter(Boolean).length}/${classes.length} test classes)`;
+    lines.push(`  hidden tests: ${report.hiddenTests.passed ? 'passed' : 'FAILED'}${perClass}`);
+  }
   if (report.files.code !== null) lines.push(`  code: ${report.files.code}`);
   lines.push(`  report: ${report.files.report}`);
   process.stdout.write(`${lines.join('\n')}\n`);

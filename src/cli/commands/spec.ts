@@ -60,10 +60,11 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
         }
       }
       if (options.json === true) process.stdout.write(`${JSON.stringify(loaded, null, 2)}\n`);
-      else if (loaded.taskType === 'class') {
+      else if (loaded.taskType === 'class' || loaded.taskType === 'module') {
         const steps = loaded.sequences.reduce((sum, sequence) => sum + sequence.steps.length, 0);
         const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
-        process.stdout.write(`${file}: valid task spec ${loaded.id} (${loaded.language} class ${loaded.signature.entryPoint}: ${count(loaded.methods.length, 'method')}, ${count(loaded.sequences.length, 'call sequence')}, ${count(steps, 'step')})\n`);
+        const members = loaded.taskType === 'class' ? count(loaded.methods.length, 'method') : `${count(loaded.methods.length, 'function')}, ${count(loaded.fields.length, 'constant')}`;
+        process.stdout.write(`${file}: valid task spec ${loaded.id} (${loaded.language} ${loaded.taskType} ${loaded.signature.entryPoint}: ${members}, ${count(loaded.sequences.length, 'call sequence')}, ${count(steps, 'step')})\n`);
       } else process.stdout.write(`${file}: valid task spec ${loaded.id} (${loaded.language}, ${loaded.testCases.length} test cases)\n`);
       setExit(ExitCode.ok);
     });

@@ -22,9 +22,11 @@ const FENCE = /```[ \t]*([A-Za-z0-9_+-]*)[^\n]*\n([\s\S]*?)(?:```|$)/g;
  * Assembles the candidate for one sample.
  *
  * - continuation: `stub + text` (the provider has already cut `text` at the stop sequences, as a live API does).
+ * - continuation of a class spec: `class Name` (the end of the prompt, `classContinuationHead`) + `text`, after the
+ *   stub's imports; of a module spec: `text` after the stub's imports.
  * - chat: the first fenced block that mentions the entry point (else the first block; else the whole answer when it
- *   has no fence and mentions the entry point - a fence-less answer that never names the function, such as a
- *   refusal, is prose, not code, so red-flagging sees it as prose). For Python, the stub's import lines are
+ *   has no fence and mentions the entry point, from its first line of code on - a fence-less answer that never names
+ *   the function, such as a refusal, is prose, not code, so red-flagging sees it as prose). For Python, the stub's import lines are
  *   prepended when the block lacks them, because the prompt showed them as given context (e.g. HumanEval's
  *   `from typing import List`).
  *
@@ -36,13 +38,24 @@ export function assembleCandidate(spec: TaskSpec, style: CompletionStyle, text: 
   const context = contextPrefix(spec);
   if (style === 'continuation') {
     if (text.trim() === '') return { code: null, generatedCode: null };
+    if (spec.taskType === 'class') {
+      // The prompt ended with the skeleton and `class Name` (classContinuationHead): the class is the head + the text.
+      const written = `class ${spec.signature.entryPoint}${text}`;
+      return { code: context + (spec.language === 'python' ? withStubImports(spec, written) : written), generatedCode: text };
+    }
+    if (spec.taskType === 'module') {
+      // The prompt ended with the skeleton and a comment (moduleContinuationHead): the module is the text.
+      return { code: context + (spec.language === 'python' ? withStubImports(spec, text) : text), generatedCode: text };
+    }
     return { code: context + renderStub(spec) + text, generatedCode: text };
   }
   const blocks = [...text.matchAll(FENCE)].map((match) => match[2] ?? '');
+  // A module is named by its first function (its own name is only a label).
+  const name = spec.taskType === 'module' ? (spec.methods[0]?.name ?? spec.signature.entryPoint) : spec.signature.entryPoint;
   const block =
-    blocks.find((candidate) => candidate.includes(spec.signature.entryPoint)) ??
+    blocks.find((candidate) => candidate.includes(name)) ??
     blocks[0] ??
-    (text.includes('```') || !text.includes(spec.signature.entryPoint) ? '' : text);
+    (text.includes('```') || !text.includes(name) ? '' : fromFirstCodeLine(spec, text));
   if (block.trim() === '') return { code: null, generatedCode: null };
   const code = spec.language === 'python' ? withStubImports(spec, block) : block;
   return { code: context + (code.endsWith('\n') ? code : `${code}\n`), generatedCode: block };
@@ -56,6 +69,22 @@ export function assembleCandidate(spec: TaskSpec, style: CompletionStyle, text: 
 export function ownCode(spec: Pick<TaskSpec, 'contextCode'>, code: string): string {
   const context = contextPrefix(spec);
   return context !== '' && code.startsWith(context) ? code.slice(context.length) : code;
+}
+
+const CODE_START = {
+  python: /^(?:from\s|import\s|class\s|def\s|async\s+def\s|@)/,
+  typescript: /^(?:import\s|export\s|class\s|abstract\s+class\s|function\s|async\s+function\s|const\s|let\s|var\s|interface\s|type\s|declare\s)/,
+} as const;
+
+/**
+ * A fence-less answer from its first line that starts a declaration at column 0 (`import`, `class`, `def`, ...):
+ * lines of prose before the code ("Please complete the class X in the following code.") are not part of it. The
+ * whole text when no line starts one.
+ */
+function fromFirstCodeLine(spec: Pick<TaskSpec, 'language'>, text: string): string {
+  const lines = text.split('\n');
+  const first = lines.findIndex((line) => CODE_START[spec.language].test(line));
+  return first <= 0 ? text : lines.slice(first).join('\n');
 }
 
 /** Prepends the stub's top-level import lines that `code` does not already contain. */

@@ -38,20 +38,26 @@ export const TYPESCRIPT_CONTINUATION_STOPS = ['\nfunction ', '\n/*', '\n//', '\n
 export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, variant: PromptVariant): SamplePrompt {
   const stub = renderStub(spec);
   const context = contextPrefix(spec);
+  const isClass = spec.taskType === 'class';
+  const isModule = spec.taskType === 'module';
   if (style === 'continuation') {
-    return { style, variant: 'stub', prompt: context + stub, stop: continuationStops(spec) };
+    if (isModule) return { style, variant: 'stub', prompt: context + stub + moduleContinuationHead(spec), stop: continuationStops(spec) };
+    return { style, variant: 'stub', prompt: context + stub + (isClass ? classContinuationHead(spec) : ''), stop: continuationStops(spec) };
   }
   const language = spec.language === 'python' ? 'Python' : 'TypeScript';
   const fence = spec.language === 'python' ? 'python' : 'typescript';
-  const examples = spec.testCases
+  const examples = (isClass || isModule ? sequenceExamples(spec) : spec.testCases
     .slice(0, 5)
     .map((test) => `${spec.signature.entryPoint}(${test.inputs.map((v) => JSON.stringify(v)).join(', ')})` +
-      (expectsThrow(test) ? ` throws${test.throws?.type === undefined ? '' : ` ${test.throws.type}`}` : ` returns ${JSON.stringify(test.expected)}`))
+      (expectsThrow(test) ? ` throws${test.throws?.type === undefined ? '' : ` ${test.throws.type}`}` : ` returns ${JSON.stringify(test.expected)}`)))
     .map((line) => `- ${line}`)
     .join('\n');
+  const what = isClass ? `the complete class \`${spec.signature.entryPoint}\` with every method implemented`
+    : isModule ? `the complete module: every function (${spec.methods.map((m) => `\`${m.name}\``).join(', ')})${spec.fields.length === 0 ? '' : ` and constant (${spec.fields.map((f) => `\`${f.name}\``).join(', ')})`} implemented at the top level`
+    : `the complete function \`${spec.signature.entryPoint}\``;
   const system =
-    `You write one correct${context === '' ? ', self-contained' : ''} ${language} function. Answer with exactly one fenced code block ` +
-    `(\`\`\`${fence}) containing the complete function \`${spec.signature.entryPoint}\` and any imports or helpers ` +
+    `You write one correct${context === '' ? ', self-contained' : ''} ${language} ${isClass ? 'class' : isModule ? 'module' : 'function'}. Answer with exactly one fenced code block ` +
+    `(\`\`\`${fence}) containing ${what} and any imports or helpers ` +
     'it needs. No explanations, no tests, no example usage.' +
     (context === '' ? '' : ' The available functions shown are already defined: call them, never redefine or repeat them.');
   const available = `Available functions, already verified; call them, do not redefine them:\n\`\`\`${fence}\n${context}\`\`\``;
@@ -77,6 +83,41 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
     ],
     stop: [],
   };
+}
+
+/**
+ * What a continuation prompt of a class spec ends with, after the skeleton: a comment line and `class Name`, so that
+ * the model writes the class again with its methods implemented (assembly puts the same head before the text).
+ */
+export function classContinuationHead(spec: Pick<TaskSpec, 'language' | 'signature'>): string {
+  const comment = spec.language === 'python' ? '#' : '//';
+  return `\n\n${comment} The class ${spec.signature.entryPoint} with every method implemented:\nclass ${spec.signature.entryPoint}`;
+}
+
+/**
+ * What a continuation prompt of a module spec ends with, after the skeleton: a comment line, so that the model writes
+ * the module again with its functions implemented (assembly takes the text as the module).
+ */
+export function moduleContinuationHead(spec: Pick<TaskSpec, 'language' | 'signature'>): string {
+  return `\n\n${spec.language === 'python' ? '#' : '//'} The module ${spec.signature.entryPoint} with every function implemented:\n`;
+}
+
+/**
+ * Up to five visible call sequences of a class spec, one line each: `x = Name(1); x.add(2) returns 3; x.total is 3`;
+ * of a module spec without the instance: `add(1, 2) returns 3; PI is 3.14`.
+ */
+function sequenceExamples(spec: TaskSpec): string[] {
+  const json = (value: unknown): string => JSON.stringify(value) ?? 'undefined';
+  const on = spec.taskType === 'module' ? '' : 'x.';
+  return spec.sequences.slice(0, 5).map((sequence) => {
+    const steps = sequence.steps.map((step) => {
+      if (step.set !== undefined) return `x.${step.set} = ${json(step.value)}`;
+      const action = step.call !== undefined ? `${on}${step.call}(${step.args.map(json).join(', ')})` : `${on}${step.field ?? ''}`;
+      if (expectsThrow(step)) return `${action} throws${step.throws?.type === undefined ? '' : ` ${step.throws.type}`}`;
+      return step.expected === undefined ? action : `${action} ${step.call !== undefined ? 'returns' : 'is'} ${json(step.expected)}`;
+    });
+    return (spec.taskType === 'module' ? steps : [`x = ${spec.signature.entryPoint}(${sequence.construct.map(json).join(', ')})`, ...steps]).join('; ');
+  });
 }
 
 /** Stop sequences for a continuation of `spec`'s stub. */

@@ -71,19 +71,51 @@ export function definesFunction(language: Language, tokens: readonly CodeToken[]
 }
 
 /**
- * Hits when `context.code` does not define `spec.signature.entryPoint` as a function: `def name(` in Python;
+ * The methods of `methodNames` that `tokens` do not define, in a class named `className`: `class Name` must appear
+ * (`class Name:`/`class Name(` in Python, `class Name {`/`<`/`extends`/`implements` in TypeScript), and each method as
+ * `def name(` (Python) or `name(`/`name<` at the start of a member, after `async`/`static`/`*`/`public`/`private`
+ * modifiers or a `get`/`set` accessor (TypeScript). Undefined when the class itself is missing.
+ */
+export function missingClassMembers(language: Language, tokens: readonly CodeToken[], className: string, methodNames: readonly string[]): string[] | undefined {
+  const code = tokens.filter((token) => token.kind !== 'comment');
+  const hasClass = code.some((token, i) => isWord(token, 'class') && isWord(code[i + 1], className) &&
+    (language === 'python' ? isPunct(code[i + 2], ':') || isPunct(code[i + 2], '(')
+      : isPunct(code[i + 2], '{') || isPunct(code[i + 2], '<') || isWord(code[i + 2], 'extends') || isWord(code[i + 2], 'implements')));
+  if (!hasClass) return undefined;
+  return methodNames.filter((name) => !(language === 'python'
+    ? definesInPython(code, name)
+    : code.some((token, i) => isWord(token, name) && (isPunct(code[i + 1], '(') || isPunct(code[i + 1], '<')) &&
+      (isPunct(code[i - 1], '{') || isPunct(code[i - 1], '}') || isPunct(code[i - 1], ';') || isPunct(code[i - 1], '*') ||
+        ['async', 'static', 'public', 'private', 'protected', 'get', 'set', 'override', 'readonly'].some((word) => isWord(code[i - 1], word))))));
+}
+
+/**
+ * Hits when `context.code` does not define `spec.signature.entryPoint` as a function (for a class spec: as a class
+ * with every method of `spec.methods`, {@link missingClassMembers}; for a module spec: every function of
+ * `spec.methods`): `def name(` in Python;
  * `function name(`, `const/let/var name = function ...` or `const/let/var name = (...) =>` in TypeScript.
  * No hit when code is null (`no-code` covers it) or it does not tokenize (`unbalanced-delimiters` covers it).
  */
 export function wrongFormatRule(options: { readonly tokenizer: CodeTokenizer }): RedFlagRule {
   return {
     name: WRONG_FORMAT,
-    description: 'The code does not define the entry point as a function.',
+    description: 'The code does not define the entry point as a function (a class spec: the class with every method).',
     async check({ code, spec, signal }) {
       if (code === null) return undefined;
       const result = await options.tokenizer.tokenize(spec.language, code, signal);
       if (!result.ok) return undefined;
       const name = spec.signature.entryPoint;
+      if (spec.taskType === 'module') {
+        const missing = spec.methods.map((method) => method.name).filter((fn) => !definesFunction(spec.language, result.tokens, fn));
+        if (missing.length === 0) return undefined;
+        return { rule: WRONG_FORMAT, reason: `the module ${name} lacks the function${missing.length === 1 ? '' : 's'} ${missing.join(', ')}` };
+      }
+      if (spec.taskType === 'class') {
+        const missing = missingClassMembers(spec.language, result.tokens, name, spec.methods.map((method) => method.name));
+        if (missing === undefined) return { rule: WRONG_FORMAT, reason: `the code does not define the class ${name}` };
+        if (missing.length === 0) return undefined;
+        return { rule: WRONG_FORMAT, reason: `the class ${name} lacks the method${missing.length === 1 ? '' : 's'} ${missing.join(', ')}` };
+      }
       if (definesFunction(spec.language, result.tokens, name)) return undefined;
       return { rule: WRONG_FORMAT, reason: `the code does not define the function ${name}` };
     },

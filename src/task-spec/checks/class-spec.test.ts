@@ -86,8 +86,8 @@ describe('class specs', () => {
       methods: [{ name: 'g', output: { type: 'int' } }], sequences: [{ steps: [{ call: 'g' }] }],
     });
     expect(checkSpecSync(spec, 's').map((issue) => issue.message)).toEqual([
-      's: methods: got 1 methods, expected no methods in a function spec (methods, fields and sequences describe a class: taskType: class)',
-      's: sequences: got 1 sequences, expected no sequences in a function spec (methods, fields and sequences describe a class: taskType: class)',
+      's: methods: got 1 methods, expected no methods in a function spec (methods, fields and sequences describe a class or a module: taskType: class or module)',
+      's: sequences: got 1 sequences, expected no sequences in a function spec (methods, fields and sequences describe a class or a module: taskType: class or module)',
     ]);
   });
 });
@@ -107,6 +107,41 @@ describe('set steps', () => {
       ['sequences.0.steps.4.value', 'the value to assign'],
       ['sequences.0.steps.5.expected', 'no expected in a set step (it only assigns)'],
       ['sequences.0.steps.6.expectThrows', 'no expectThrows in a set step (it only assigns)'],
+    ]);
+  });
+});
+
+describe('module specs', () => {
+  const module = (extra: Partial<TaskSpecInput> = {}) => TaskSpecSchema.parse({
+    id: 'geo', name: 'geo', description: 'Geometry helpers.', taskType: 'module', language: 'python',
+    signature: { entryPoint: 'geo', inputs: [], output: { type: 'geo' } },
+    methods: [{ name: 'area', inputs: [{ name: 'r', type: 'float' }], output: { type: 'float' } }],
+    fields: [{ name: 'PI', type: 'float' }],
+    sequences: [{ construct: [], steps: [{ call: 'area', args: [1.0], expected: 3.14, tolerance: { absolute: 0.01 } }, { field: 'PI', expected: 3.14159 }] }],
+    ...extra,
+  });
+
+  it('accepts the TypeScript fixture and a small Python module', () => {
+    expect(checkSpecSync(TaskSpecSchema.parse(fixture('text-stats-module.yaml')), 's')).toEqual([]);
+    expect(checkSpecSync(module(), 's')).toEqual([]);
+  });
+
+  it('refuses constructor inputs, construct arguments, set steps, a wrong name and an undeclared function', () => {
+    const issues = checkSpecSync(module({
+      signature: { entryPoint: 'geo', inputs: [{ name: 'x', type: 'int' }], output: { type: 'int' } },
+      sequences: [{ construct: [1], steps: [{ set: 'PI', value: 3 }, { call: 'volume', args: [] }] }],
+    }), 's');
+    const byPath = new Map(issues.map((issue) => [issue.path, issue.expected]));
+    expect(byPath.get('signature.output.type')).toMatch(/the module name geo/);
+    expect(byPath.get('signature.inputs')).toMatch(/no inputs in a module spec/);
+    expect([...byPath.keys()].some((path) => path.startsWith('sequences.0.construct'))).toBe(true);
+    expect(byPath.get('sequences.0.steps.0.set')).toMatch(/no set step in a module spec/);
+    expect(byPath.get('sequences.0.steps.1.call')).toMatch(/one of the declared methods \(area\)/);
+  });
+
+  it('refuses contracts on a module, which are not evaluated on modules yet', () => {
+    expect(checkSpecSync(module({ postconditions: ['result >= 0'] }), 's').map((issue) => issue.expected)).toEqual([
+      'no postconditions in a module spec: they are not evaluated on modules yet, and a spec is never checked less than it says',
     ]);
   });
 });

@@ -5,7 +5,9 @@
  * types; tests as call sequences only (no `testCases`), each step a call of a declared method with its arity and
  * argument types, or a read of a declared field, and an expected value of the method's (field's) type. Contracts and
  * properties are not yet evaluated on classes, so a class spec that states them is refused rather than checked less
- * than it says. A function spec may not have methods, fields or sequences.
+ * than it says. A module spec (`taskType: module`) is checked the same way, with its exported functions as methods,
+ * its exported constants as fields, no constructor inputs and no `set` steps. A function spec may not have methods,
+ * fields or sequences.
  */
 import { closeName } from '../closest-names.js';
 import type { SpecIssue } from '../spec-validation-error.js';
@@ -26,6 +28,14 @@ const RECEIVER_NAMES: Readonly<Record<Language, string>> = { python: 'self', typ
 /** Whether `spec` is a class spec. */
 export function isClassSpec(spec: Pick<TaskSpec, 'taskType'>): boolean {
   return spec.taskType === 'class';
+}
+
+/**
+ * Whether `spec` is tested by call sequences over members: a class spec, or a module spec (`taskType: module`: its
+ * exported functions in `methods`, its exported constants in `fields`, no constructor).
+ */
+export function hasMembers(spec: Pick<TaskSpec, 'taskType'>): boolean {
+  return spec.taskType === 'class' || spec.taskType === 'module';
 }
 
 function parsedType(language: Language, text: string): TypeRef | null {
@@ -49,7 +59,7 @@ function checkFunctionSpec(spec: TaskSpec, source: string): SpecIssue[] {
   const issues: SpecIssue[] = [];
   for (const key of ['methods', 'fields', 'sequences'] as const) {
     if (spec[key].length > 0) {
-      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${spec.taskType} spec (methods, fields and sequences describe a class: taskType: class)`, `${spec[key].length} ${key}`));
+      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${spec.taskType} spec (methods, fields and sequences describe a class or a module: taskType: class or module)`, `${spec[key].length} ${key}`));
     }
   }
   return issues;
@@ -69,7 +79,9 @@ function checkDeclarations(spec: TaskSpec, source: string, issues: SpecIssue[]):
     return problem === undefined ? parseTypeRef(language, text) : null;
   };
   if (spec.methods.length === 0) {
-    issues.push(specIssue(source, 'methods', [], 'at least one method (a class spec describes a class by its methods)'));
+    issues.push(specIssue(source, 'methods', [], spec.taskType === 'module'
+      ? 'at least one method (a module spec lists its exported functions as methods)'
+      : 'at least one method (a class spec describes a class by its methods)'));
   }
   for (const [index, method] of spec.methods.entries()) {
     const path = `methods.${index}`;
@@ -129,24 +141,31 @@ function checkSetStep(step: SequenceStep, at: string, source: string, fields: Re
  * not have. Names and types of the signature itself are checked by `check-spec.ts`.
  */
 export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
-  if (!isClassSpec(spec)) return checkFunctionSpec(spec, source);
+  if (!hasMembers(spec)) return checkFunctionSpec(spec, source);
   const issues: SpecIssue[] = [];
   const { language, signature } = spec;
+  const module = spec.taskType === 'module';
+  const kind = module ? 'module' : 'class';
   if (signature.output.type.trim() !== signature.entryPoint) {
-    issues.push(specIssue(source, 'signature.output.type', signature.output.type, `the class name ${signature.entryPoint} (a class spec's entry point is its constructor, which returns an instance)`));
+    issues.push(specIssue(source, 'signature.output.type', signature.output.type, module
+      ? `the module name ${signature.entryPoint} (a module spec names itself in signature.entryPoint and signature.output.type)`
+      : `the class name ${signature.entryPoint} (a class spec's entry point is its constructor, which returns an instance)`));
+  }
+  if (module && signature.inputs.length > 0) {
+    issues.push(specIssue(source, 'signature.inputs', signature.inputs, 'no inputs in a module spec (a module has no constructor: its functions are methods, its constants fields)', `${signature.inputs.length} inputs`));
   }
   if (spec.testCases.length > 0) {
-    issues.push(specIssue(source, 'testCases', spec.testCases, 'no test cases in a class spec (its tests are call sequences: sequences)', `${spec.testCases.length} test cases`));
+    issues.push(specIssue(source, 'testCases', spec.testCases, `no test cases in a ${kind} spec (its tests are call sequences: sequences)`, `${spec.testCases.length} test cases`));
   }
   for (const key of ['preconditions', 'postconditions', 'invariants', 'properties'] as const) {
     if (spec[key].length > 0) {
-      issues.push(specIssue(source, key, spec[key], `no ${key} in a class spec: they are not evaluated on classes yet, and a spec is never checked less than it says`));
+      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${kind} spec: they are not evaluated on ${kind === 'class' ? 'classes' : 'modules'} yet, and a spec is never checked less than it says`));
     }
   }
   const { methods, fields } = checkDeclarations(spec, source, issues);
   const constructor: Callable = {
-    what: 'the constructor', inputs: signature.inputs, output: { type: signature.entryPoint },
-    types: { inputs: signature.inputs.map((parameter) => parsedType(language, parameter.type)), output: null },
+    what: module ? `the module ${signature.entryPoint} (it takes no construct arguments)` : 'the constructor', inputs: module ? [] : signature.inputs, output: { type: signature.entryPoint },
+    types: { inputs: (module ? [] : signature.inputs).map((parameter) => parsedType(language, parameter.type)), output: null },
   };
   const methodNames = [...methods.keys()];
   const fieldNames = [...fields.keys()];
@@ -160,7 +179,8 @@ export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
         continue;
       }
       if (step.set !== undefined) {
-        issues.push(...checkSetStep(step, at, source, fields, fieldNames));
+        if (module) issues.push(specIssue(source, `${at}.set`, step.set, 'no set step in a module spec (its fields are exported constants: read them with field)'));
+        else issues.push(...checkSetStep(step, at, source, fields, fieldNames));
         continue;
       }
       if (step.call !== undefined) {

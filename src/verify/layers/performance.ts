@@ -14,7 +14,7 @@
  */
 import type { CandidateRunner, CandidateRunResult } from '../../sandbox/index.js';
 import type { TaskSpec } from '../../task-spec/task-spec.js';
-import { isClassSpec } from '../../task-spec/checks/class-spec.js';
+import { hasMembers } from '../../task-spec/checks/class-spec.js';
 import { signatureInputTypes } from '../../task-spec/type-ref.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { judgeGrowth, type GrowthVerdict, type SizedTiming } from '../performance/growth-check.js';
@@ -70,7 +70,7 @@ export class PerformanceLayer implements VerificationLayer {
   }
 
   appliesTo(spec: TaskSpec): boolean {
-    if (isClassSpec(spec)) return false; // its calls are call sequences; not timed yet
+    if (hasMembers(spec)) return false; // its calls are call sequences; not timed yet
     return spec.testCases.length > 0 || this.#ladder(spec).length > 0;
   }
 

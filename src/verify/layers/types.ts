@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { InvalidArgumentError, parseOptions } from '../../errors/index.js';
 import { typedParameters, type Signature, type TaskSpec } from '../../task-spec/task-spec.js';
-import { isClassSpec } from '../../task-spec/checks/class-spec.js';
+import { hasMembers } from '../../task-spec/checks/class-spec.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { analysisFailureDetails, isCandidateAnalysisFailure } from '../typescript/analysis-limit-error.js';
 import type { TypeCheckResult } from '../typescript/typescript-compiler-service.js';
@@ -29,15 +29,23 @@ export function signatureType(signature: Signature): string {
 /**
  * The type the candidate's entry point must have: {@link signatureType} for a function spec; for a class spec a
  * construct signature whose instances have the declared methods and fields:
- * `new (capacity: number) => { push(item: number): void; size: number }`.
+ * `new (capacity: number) => { push(item: number): void; size: number }`; for a module spec the object type of its
+ * functions and constants (`{ area(r: number): number; PI: number }`), checked against `{ area, PI }`.
  */
 export function entryPointType(spec: Pick<TaskSpec, 'taskType' | 'signature' | 'methods' | 'fields'>): string {
-  if (!isClassSpec(spec)) return signatureType(spec.signature);
+  if (!hasMembers(spec)) return signatureType(spec.signature);
   const members = [
     ...spec.methods.map((m) => `${m.name}(${typedParameters(m.inputs)}): ${m.output.type}`),
     ...spec.fields.map((f) => `${f.name}: ${f.type}`),
   ];
+  if (spec.taskType === 'module') return `{ ${members.join('; ')} }`;
   return `new (${typedParameters(spec.signature.inputs)}) => { ${members.join('; ')} }`;
+}
+
+/** What {@link entryPointType} is checked against: the entry point, or for a module spec `{ f, g, PI }` (its members). */
+export function entryPointExpression(spec: Pick<TaskSpec, 'taskType' | 'signature' | 'methods' | 'fields'>): string {
+  if (spec.taskType !== 'module') return spec.signature.entryPoint;
+  return `{ ${[...spec.methods.map((m) => m.name), ...spec.fields.map((f) => f.name)].join(', ')} }`;
 }
 
 /** Options of {@link TypesLayer}. Units are in the names. */
@@ -111,7 +119,7 @@ export class TypesLayer implements VerificationLayer {
       return result('fail', `line ${suppression.line}: the candidate turns type checking off with ${suppression.directive}; comments that suppress type errors (@ts-nocheck, @ts-ignore, @ts-expect-error) are not allowed`, { expectedSignature, suppression });
     }
     const candidateLines = candidate.code.split('\n').length;
-    const code = `${candidate.code}\n;const ${SIGNATURE_CHECK_NAME}: ${expectedSignature} = ${entry};\n`;
+    const code = `${candidate.code}\n;const ${SIGNATURE_CHECK_NAME}: ${expectedSignature} = ${entryPointExpression(spec)};\n`;
     let checked: TypeCheckResult;
     try {
       checked = await this.#checker.checkTypes(code, { timeoutMs: this.#timeoutMs, ...(signal === undefined ? {} : { signal }) });
@@ -130,8 +138,13 @@ export class TypesLayer implements VerificationLayer {
     }
     const mismatch = signatureDiagnostics[0];
     if (mismatch !== undefined) {
+      // Cannot find name (2304, 2552 with a suggestion), used before its declaration (2448, 2454), no value for a
+      // shorthand property (18004).
+      const undefinedName = [2304, 2552, 2448, 2454, 18004].includes(mismatch.code);
       const reason =
-        mismatch.code === 2304 || mismatch.code === 2448 || mismatch.code === 2454
+        undefinedName && spec.taskType === 'module'
+          ? `a member of the module ${entry} is not defined: ${mismatch.message.replace(/\n\s*/g, ' ')}`
+          : undefinedName
           ? `entry point '${entry}' is not defined`
           : `entry point '${entry}' does not match the spec signature ${expectedSignature}: ${mismatch.message.replace(/\n\s*/g, ' ')}`;
       return result('fail', reason, details);

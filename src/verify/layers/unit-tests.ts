@@ -11,8 +11,8 @@ import type { CallOutcome, CandidateRunner } from '../../sandbox/index.js';
 import { expectsThrow, type Comparator, type TaskSpec, type TestCase } from '../../task-spec/task-spec.js';
 import type { TypeRef } from '../../task-spec/type-ref-model.js';
 import { ANY } from '../../task-spec/type-ref-model.js';
-import { isClassName, isClassSpec } from '../../task-spec/checks/class-spec.js';
-import { readSequenceOutcome, renderStep, SEQUENCE_ENTRY, sequenceArgumentTypes, sequenceCall, sequenceDriver, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
+import { hasMembers, isClassName } from '../../task-spec/checks/class-spec.js';
+import { readSequenceOutcome, renderStep, SEQUENCE_ENTRY, sequenceArgumentTypes, sequenceCall, sequenceDriverFor, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { valuesEqual } from '../values-equal.js';
@@ -43,7 +43,7 @@ export class UnitTestsLayer implements VerificationLayer {
   }
 
   appliesTo(spec: TaskSpec): boolean {
-    return spec.testCases.length > 0 || (isClassSpec(spec) && spec.sequences.length > 0);
+    return spec.testCases.length > 0 || (hasMembers(spec) && spec.sequences.length > 0);
   }
 
   async verify(context: VerificationContext): Promise<LayerResult> {
@@ -56,7 +56,7 @@ export class UnitTestsLayer implements VerificationLayer {
       details,
       durationMs: performance.now() - started,
     });
-    if (isClassSpec(spec)) return this.#verifySequences(context, done);
+    if (hasMembers(spec)) return this.#verifySequences(context, done);
     const run = await this.#runner.run({
       language: candidate.language,
       code: candidate.code,
@@ -88,7 +88,7 @@ export class UnitTestsLayer implements VerificationLayer {
     const { spec, candidate } = context;
     const run = await this.#runner.run({
       language: candidate.language,
-      code: `${candidate.code}\n${sequenceDriver(candidate.language, spec.signature.entryPoint)}`,
+      code: `${candidate.code}\n${sequenceDriverFor(spec)}`,
       entryPoint: SEQUENCE_ENTRY,
       calls: spec.sequences.map(sequenceCall),
       callArgumentTypes: spec.sequences.map((sequence) => sequenceArgumentTypes(spec, sequence)),
@@ -120,7 +120,11 @@ export interface SequenceResult {
   readonly message?: string;
 }
 
-function judgeSequence(spec: TaskSpec, position: number, outcome: CallOutcome): SequenceResult {
+/**
+ * Judges the driver's answer `outcome` for the visible sequence at `position` (0-based) of `spec`: every step against
+ * its expectation, by the declared types. Never throws; a missing sequence or a malformed answer fails.
+ */
+export function judgeSequence(spec: TaskSpec, position: number, outcome: CallOutcome): SequenceResult {
   const sequence = spec.sequences[position];
   const index = position + 1;
   if (sequence === undefined) return { index, passed: false, steps: 0, message: `sequence ${index}: missing` };

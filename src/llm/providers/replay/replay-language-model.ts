@@ -18,6 +18,7 @@ import { promptOf } from '../../render-messages.js';
 import { applyStopSequences } from '../../stop-sequences.js';
 import { estimateTokenCount, truncateToEstimatedTokens } from '../../token-estimate.js';
 import { loadCodeT } from './load-codet.js';
+import { loadClassEvalSamples, type ClassEvalModel } from './load-classeval.js';
 import { loadReplayJsonl } from './load-replay-jsonl.js';
 import type { ReplayStyle, ReplayTask } from './replay-task.js';
 import { seededShuffle } from './seeded-shuffle.js';
@@ -106,6 +107,20 @@ export class ReplayLanguageModel implements LanguageModel {
     return new ReplayLanguageModel({
       tasks,
       modelId: 'codegen-16B-mono@codet-humaneval',
+      ...(options.seed === undefined ? {} : { seed: options.seed }),
+    });
+  }
+
+  /**
+   * Loads the ClassEval authors' recorded samples of `model` from `dir` (see `load-classeval.ts`); task ids
+   * `ClassEval_0` .. `ClassEval_99`, 5 samples each, chat style (full code). modelId `<model>@classeval-c5`.
+   * @throws ReplayDataError (`replay_data_invalid`) naming the file (and line) that is missing or malformed.
+   */
+  static async fromClassEval(options: { dir: string; model: ClassEvalModel; seed?: number; signal?: AbortSignal }): Promise<ReplayLanguageModel> {
+    const tasks = await loadClassEvalSamples(options.dir, options.model, options.signal);
+    return new ReplayLanguageModel({
+      tasks,
+      modelId: `${options.model}@classeval-c5`,
       ...(options.seed === undefined ? {} : { seed: options.seed }),
     });
   }
