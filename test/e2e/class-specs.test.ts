@@ -94,7 +94,7 @@ describe('class specs', () => {
     const model = `replay:${join(ROOT, 'test', 'fixtures', 'replay', 'bank-account-handwritten.jsonl')}`;
     const store = join(work, 'solve.sqlite');
     const all = await runZerr(['solve', BANK_SPEC, '--model', model, '--k', '5', '--max-samples', '7', '--json', '--store', store], { cwd: work });
-    expect(all.code, all.stderr).toBe(0);
+    expect(all.code, all.stderr).toBe(2); // a best partial result, not a consensus
     const report = JSON.parse(all.stdout.slice(all.stdout.indexOf('{'))) as Record<string, unknown>;
     // Seven answers: four right classes (one after a line of prose, no fence), one that refuses negative withdrawals
     // too (its own behaviour class on generated sequences), one without the balance check, one without withdraw.
@@ -140,7 +140,7 @@ describe('module specs', () => {
     expect(rejected.stdout).toMatch(/^rejected at types: a member of the module textStats is not defined: Cannot find name 'longestWord'/m);
     const model = `replay:${join(ROOT, 'test', 'fixtures', 'replay', 'text-stats-handwritten.jsonl')}`;
     const solved = await runZerr(['solve', MODULE_SPEC, '--model', model, '--k', '5', '--max-samples', '5', '--json', '--store', join(work, 'module.sqlite')], { cwd: work });
-    expect(solved.code, solved.stderr).toBe(0);
+    expect(solved.code, solved.stderr).toBe(2); // a best partial result, not a consensus
     const report = JSON.parse(solved.stdout.slice(solved.stdout.indexOf('{'))) as Record<string, unknown>;
     // Three right modules, two written differently, are one behaviour class; one lacks a function, one miscounts.
     expect(report).toMatchObject({ outcome: 'best-partial', votes: 3, runnerUpVotes: 0, samples: 5, verified: 3, redFlagsByRule: { 'wrong-format': 1 }, failedByLayer: { 'unit-tests': 1 } });
