@@ -52,6 +52,24 @@ export function sequenceDriverFor(spec: Pick<TaskSpec, 'taskType' | 'language' |
     : sequenceDriver(spec.language, spec.signature.entryPoint);
 }
 
+/**
+ * The Python drivers' test of plain data (`plain(value, depth)`: exact built-in types, nested at most 64 deep), inside
+ * a driver function where `__zerr_b` is the `builtins` module. Shared by the sequence drivers and the class proxy's.
+ */
+export const PYTHON_PLAIN_CHECK = `    plain_types = (__zerr_b.int, __zerr_b.float, __zerr_b.str, __zerr_b.bool, __zerr_b.bytes, __zerr_b.type(None))
+
+    def plain(value, depth):
+        kind = __zerr_b.type(value)
+        if kind in plain_types:
+            return True
+        if depth > 64:
+            return False
+        if kind in (__zerr_b.list, __zerr_b.tuple, __zerr_b.set, __zerr_b.frozenset):
+            return __zerr_b.all(plain(item, depth + 1) for item in value)
+        if kind is __zerr_b.dict:
+            return __zerr_b.all(plain(k, depth + 1) and plain(v, depth + 1) for k, v in value.items())
+        return False`;
+
 const PYTHON_INSTANCE_MARK = '#zerr:instance';
 const PYTHON_CALL_MARK = '#zerr:call';
 const PYTHON_READ_MARK = '#zerr:read';
@@ -64,19 +82,7 @@ function pythonDriver(className: string | null): string {
 
 def ${SEQUENCE_ENTRY}(construct, steps):
     import builtins as __zerr_b
-    plain_types = (__zerr_b.int, __zerr_b.float, __zerr_b.str, __zerr_b.bool, __zerr_b.bytes, __zerr_b.type(None))
-
-    def plain(value, depth):
-        kind = __zerr_b.type(value)
-        if kind in plain_types:
-            return True
-        if depth > 64:
-            return False
-        if kind in (__zerr_b.list, __zerr_b.tuple, __zerr_b.set, __zerr_b.frozenset):
-            return __zerr_b.all(plain(item, depth + 1) for item in value)
-        if kind is __zerr_b.dict:
-            return __zerr_b.all(plain(k, depth + 1) and plain(v, depth + 1) for k, v in value.items())
-        return False
+${PYTHON_PLAIN_CHECK}
 
     def failure(tag, error):
         if __zerr_b.type(error).__name__ == '_ZerrTimeout':

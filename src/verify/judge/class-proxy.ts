@@ -26,6 +26,8 @@
  * fails; the benchmark counts how the proxy's scores agree with the dataset's recorded labels.
  */
 
+import { PYTHON_PLAIN_CHECK } from '../class-sequences.js';
+
 /** The driver's function name in the candidate's process. */
 export const CLASS_PROXY_ENTRY = '__zerr_proxy__';
 
@@ -38,20 +40,8 @@ __zerr_proxy_handles__ = []
 
 def ${CLASS_PROXY_ENTRY}(op, target, name, args, kwargs):
     import builtins as __zerr_b
-    plain_types = (__zerr_b.int, __zerr_b.float, __zerr_b.str, __zerr_b.bool, __zerr_b.bytes, __zerr_b.type(None))
     handles = __zerr_proxy_handles__
-
-    def plain(value, depth):
-        kind = __zerr_b.type(value)
-        if kind in plain_types:
-            return True
-        if depth > 64:
-            return False
-        if kind in (__zerr_b.list, __zerr_b.tuple, __zerr_b.set, __zerr_b.frozenset):
-            return __zerr_b.all(plain(item, depth + 1) for item in value)
-        if kind is __zerr_b.dict:
-            return __zerr_b.all(plain(k, depth + 1) and plain(v, depth + 1) for k, v in value.items())
-        return False
+${PYTHON_PLAIN_CHECK}
 
     def resolve(value):
         kind = __zerr_b.type(value)
