@@ -65,7 +65,10 @@ export interface SolveTaskOptions {
   readonly maxConsecutiveFailedCalls?: number;
   /** Most samples in flight at once. Default `k`. */
   readonly parallelism?: number;
-  /** Number of generated inputs added to the visible test inputs for the semantic signature. */
+  /**
+   * Number of generated inputs added to the visible test inputs for the semantic signature. Default 24. A class or
+   * module spec gets half as many generated call sequences (3 calls each) beside its visible sequences.
+   */
   readonly signatureInputs?: number;
   /** Seed of the generated inputs. */
   readonly seed?: number;
