@@ -192,15 +192,15 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const now = () => Date.now();
   const style = deps.model.capabilities.completionStyle;
   const resumed = indexProgress(spec.id, options.resume);
-  const isClass = hasMembers(spec); // a class or a module: tested by call sequences
+  const bySequences = hasMembers(spec); // a class or a module: tested by call sequences
   // A class's behaviour is its visible call sequences and generated ones (signature-sequences.ts); a function's, its
   // outcomes on the visible and generated inputs.
-  const sequences = isClass ? signatureSequences({ spec, count: Math.ceil((options.signatureInputs ?? 24) / 2), seed: options.seed ?? 42 }) : [];
-  const { inputs } = isClass ? { inputs: [] } : await signatureInputs({
+  const sequences = bySequences ? signatureSequences({ spec, count: Math.ceil((options.signatureInputs ?? 24) / 2), seed: options.seed ?? 42 }) : [];
+  const { inputs } = bySequences ? { inputs: [] } : await signatureInputs({
     spec, runner: deps.candidateRunner, count: options.signatureInputs ?? 24, seed: options.seed ?? 42,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  if (isClass && (options.advisoryTests ?? []).length > 0) {
+  if (bySequences && (options.advisoryTests ?? []).length > 0) {
     throw new InvalidArgumentError({ parameter: 'options.advisoryTests', value: options.advisoryTests?.length, expected: `none for a ${spec.taskType} spec (advisory tests are function test cases)` });
   }
   const advisory = options.advisoryTests ?? [];
@@ -228,7 +228,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const outputType = parseTypeRef(spec.language, spec.signature.output.type);
   const outputCompare = spec.signature.output.compare ??
     (outputType.kind === 'array' && (outputType.container === 'set' || outputType.container === 'frozenset') ? 'set' : undefined);
-  const runCandidate = (code: string): Promise<{ readonly kind: 'ran'; readonly outcomes: readonly CallOutcome[] } | { readonly kind: 'failed'; readonly reason: string }> => (isClass
+  const runCandidate = (code: string): Promise<{ readonly kind: 'ran'; readonly outcomes: readonly CallOutcome[] } | { readonly kind: 'failed'; readonly reason: string }> => (bySequences
     ? runSequencesForSignature({ runner: deps.candidateRunner, spec, code, sequences, ...(options.signal === undefined ? {} : { signal: options.signal }) })
     : deps.candidateRunner.run({
       language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs, argumentTypes: inputTypes,

@@ -86,6 +86,7 @@ describe('wrong-format on a class spec', () => {
     ['python', 'class Stack(object):\n    async def push(self, x):\n        pass\n    @property\n    def size(self):\n        return 0\n    def pop(self):\n        pass\n'],
     ['typescript', 'export class Stack {\n  push(x: number): void {}\n  pop(): number | undefined { return undefined; }\n}\n'],
     ['typescript', 'class Stack<T> {\n  public push(x: T) {}\n  async pop() { return 1; }\n}\n'],
+    ['typescript', 'class Stack {\n  items: number[] = [];\n  push = (x: number): void => { this.items.push(x); };\n  readonly pop = function () { return 1; };\n}\n'],
   ] as const)('accepts %s %j', async (language, code) => {
     expect(await check(language, code)).toBeUndefined();
   });
@@ -97,6 +98,7 @@ describe('wrong-format on a class spec', () => {
     ['typescript', 'class Stack {\n  push(x: number) {}\n}\nconst pop = () => 1;\n', /lacks the method pop$/],
     ['typescript', 'class Stack {\n  push(x: number) { this.pop2(); }\n  pop2() {}\n}\n', /lacks the method pop$/],
     ['typescript', 'function Stack() {}\n', /does not define the class Stack/],
+    ['typescript', 'class Stack {\n  push(x: number) {}\n  pop = 3;\n}\n', /lacks the method pop$/],
   ] as const)('hits on %s %j', async (language, code, reason) => {
     const hit = await check(language, code);
     expect(hit).toMatchObject({ rule: 'wrong-format' });

@@ -73,8 +73,8 @@ export function definesFunction(language: Language, tokens: readonly CodeToken[]
 /**
  * The methods of `methodNames` that `tokens` do not define, in a class named `className`: `class Name` must appear
  * (`class Name:`/`class Name(` in Python, `class Name {`/`<`/`extends`/`implements` in TypeScript), and each method as
- * `def name(` (Python) or `name(`/`name<` at the start of a member, after `async`/`static`/`*`/`public`/`private`
- * modifiers or a `get`/`set` accessor (TypeScript). Undefined when the class itself is missing.
+ * `def name(` (Python) or `name(`/`name<`/`name = <function>` at the start of a member, after `async`/`static`/`*`/
+ * `public`/`private` modifiers or a `get`/`set` accessor (TypeScript). Undefined when the class itself is missing.
  */
 export function missingClassMembers(language: Language, tokens: readonly CodeToken[], className: string, methodNames: readonly string[]): string[] | undefined {
   const code = tokens.filter((token) => token.kind !== 'comment');
@@ -82,11 +82,14 @@ export function missingClassMembers(language: Language, tokens: readonly CodeTok
     (language === 'python' ? isPunct(code[i + 2], ':') || isPunct(code[i + 2], '(')
       : isPunct(code[i + 2], '{') || isPunct(code[i + 2], '<') || isWord(code[i + 2], 'extends') || isWord(code[i + 2], 'implements')));
   if (!hasClass) return undefined;
+  const memberStart = (i: number): boolean =>
+    isPunct(code[i - 1], '{') || isPunct(code[i - 1], '}') || isPunct(code[i - 1], ';') || isPunct(code[i - 1], '*') ||
+    ['async', 'static', 'public', 'private', 'protected', 'get', 'set', 'override', 'readonly'].some((word) => isWord(code[i - 1], word));
   return methodNames.filter((name) => !(language === 'python'
     ? definesInPython(code, name)
-    : code.some((token, i) => isWord(token, name) && (isPunct(code[i + 1], '(') || isPunct(code[i + 1], '<')) &&
-      (isPunct(code[i - 1], '{') || isPunct(code[i - 1], '}') || isPunct(code[i - 1], ';') || isPunct(code[i - 1], '*') ||
-        ['async', 'static', 'public', 'private', 'protected', 'get', 'set', 'override', 'readonly'].some((word) => isWord(code[i - 1], word))))));
+    : code.some((token, i) => isWord(token, name) && memberStart(i) &&
+      // `name(`, `name<T>(`, or a property holding a function: `name = (x) => ...`
+      (isPunct(code[i + 1], '(') || isPunct(code[i + 1], '<') || (isPunct(code[i + 1], '=') && isFunctionInitializer(code, i + 2))))));
 }
 
 /**
