@@ -40,10 +40,12 @@ const CASES: readonly Case[] = [
   { what: 'test case with the wrong arity', method: 'POST', url: '/v1/runs', body: { kind: 'solve', spec: { ...spec, testCases: [{ inputs: [1, 2], expected: 1 }] } }, status: 400, code: 'invalid_spec', message: /testCases\.0\.inputs: got 2 arguments \[1,2\], expected 3 arguments/ },
   { what: 'postcondition with a typo', method: 'POST', url: '/v1/runs', body: { kind: 'solve', spec: { ...spec, postconditions: ['result.lenght > 0'] } }, status: 400, code: 'invalid_spec', message: /postconditions\.0: got "result\.lenght > 0".*Property 'lenght' does not exist/ },
   {
-    what: 'a class spec (verified, not solved yet)', method: 'POST', url: '/v1/runs', status: 400, code: 'invalid_spec', message: /taskType: got "class", expected 'function' for solve/,
+    what: 'a class spec whose sequence calls an undeclared method', method: 'POST', url: '/v1/runs', status: 400, code: 'invalid_spec',
+    message: /sequences\.0\.steps\.0\.call: got "sub", expected one of the declared methods \(add\)/,
     body: { kind: 'solve', spec: {
       id: 'counter', name: 'Counter', description: 'A counter.', taskType: 'class', language: 'python',
       signature: { entryPoint: 'Counter', inputs: [], output: { type: 'Counter' } }, methods: [{ name: 'add', inputs: [{ name: 'n', type: 'int' }], output: { type: 'int' } }],
+      sequences: [{ construct: [], steps: [{ call: 'sub', args: [1] }] }],
     } },
   },
   { what: 'blank requirements', method: 'POST', url: '/v1/runs', body: { kind: 'build', requirements: '   ' }, status: 400, code: 'invalid_argument', message: /body\.requirements: got " {3}", expected the requirements text is empty/ },
