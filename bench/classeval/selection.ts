@@ -25,17 +25,15 @@ import pLimit from 'p-limit';
 import { createEngine } from '../../src/engine.js';
 import { loadClassEvalSamples, type ClassEvalModel } from '../../src/llm/providers/replay/load-classeval.js';
 import { ReplayLanguageModel } from '../../src/llm/providers/replay/replay-language-model.js';
-import { composeByMethodVote, splitClasses, type SplitSample } from '../../src/orchestrate/compose-class.js';
+import { classBehaviour, composeByMethodVote, splitClasses, type SplitSample } from '../../src/orchestrate/compose-class.js';
 import { assembleCandidate } from '../../src/orchestrate/prompting/assemble-candidate.js';
-import { runSequencesForSignature, signatureSequences } from '../../src/orchestrate/signature-sequences.js';
+import { signatureSequences } from '../../src/orchestrate/signature-sequences.js';
 import { SandboxCandidateRunner } from '../../src/sandbox/sandbox-candidate-runner.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { MemoryRunStore } from '../../src/store/memory/memory-run-store.js';
 import type { BenchmarkProblem } from '../../src/task-spec/task-spec.js';
 import type { Verifier } from '../../src/verify/index.js';
-import { judgeSequence } from '../../src/verify/layers/unit-tests.js';
 import { scoreOnHiddenTests } from '../../src/verify/score-hidden-tests.js';
-import { semanticSignature } from '../../src/vote/semantic-signature.js';
 import { TrackingModel } from '../selection/tracking-model.js';
 
 /** Margin of the whole-class vote. */
@@ -130,15 +128,11 @@ export async function runClassEvalSelection(options: {
       const sequences = signatureSequences({ spec, count: GENERATED_SEQUENCES, seed: 42 });
 
       // Plain majority over the samples as they are, and each sample's visible sequences passed.
-      const behaviours = await Promise.all(codes.map(async (code) => {
-        if (code === null) return { key: 'no-code', visiblePassed: -1 };
-        const run = await runSequencesForSignature({ runner, spec, code, sequences });
-        if (run.kind !== 'ran') return { key: `run-${run.reason}`, visiblePassed: -1 };
-        const visiblePassed = spec.sequences.filter((_, index) => judgeSequence(spec, index, run.raw[index] ?? { kind: 'timeout' }).passed).length;
-        return { key: semanticSignature(run.outcomes).classKey, visiblePassed };
-      }));
+      const behaviours = await Promise.all(codes.map(async (code) => (code === null
+        ? { classKey: 'no-code', visiblePassed: -1 }
+        : classBehaviour({ runner, spec, code, sequences }))));
       const groups = new Map<string, number[]>();
-      behaviours.forEach((behaviour, index) => groups.set(behaviour.key, [...(groups.get(behaviour.key) ?? []), index]));
+      behaviours.forEach((behaviour, index) => groups.set(behaviour.classKey, [...(groups.get(behaviour.classKey) ?? []), index]));
       const largest = [...groups.values()].sort((a, b) => b.length - a.length || (a[0] ?? 0) - (b[0] ?? 0))[0] ?? [0];
       const majorityPick = largest[0] ?? 0;
 

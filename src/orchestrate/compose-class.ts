@@ -22,6 +22,31 @@ import { judgeSequence } from '../verify/layers/unit-tests.js';
 import { semanticSignature } from '../vote/semantic-signature.js';
 import { runSequencesForSignature } from './signature-sequences.js';
 
+/** How a class candidate behaves: its equivalence class key and how many visible sequences it passes (-1: it did not run). */
+export interface ClassBehaviour {
+  /** `semanticSignature` key of its outcomes on the sequences, or `run-<reason>` when the run failed. */
+  readonly classKey: string;
+  readonly visiblePassed: number;
+}
+
+/**
+ * Runs `code` on `sequences` (visible first, as `signatureSequences` gives them) and reads its behaviour: the
+ * equivalence class of its outcomes and the visible sequences whose every step meets its expectation (`judgeSequence`).
+ */
+export async function classBehaviour(options: {
+  readonly runner: CandidateRunner;
+  readonly spec: TaskSpec;
+  readonly code: string;
+  readonly sequences: readonly CallSequence[];
+  readonly signal?: AbortSignal;
+}): Promise<ClassBehaviour> {
+  const { spec } = options;
+  const run = await runSequencesForSignature(options);
+  if (run.kind !== 'ran') return { classKey: `run-${run.reason}`, visiblePassed: -1 };
+  const visiblePassed = spec.sequences.filter((_, index) => judgeSequence(spec, index, run.raw[index] ?? { kind: 'timeout' }).passed).length;
+  return { classKey: semanticSignature(run.outcomes).classKey, visiblePassed };
+}
+
 /** One member of a class: a method's name and 1-based inclusive line range (decorators included), its indentation. */
 export interface ClassMember {
   readonly name: string;
@@ -198,16 +223,11 @@ export async function composeByMethodVote(options: {
   const { spec, samples } = options;
   const base = samples[options.baseIndex];
   if (base === undefined) throw new InvalidArgumentError({ parameter: 'options.baseIndex', value: options.baseIndex, expected: `an index of the ${samples.length} samples` });
-  const behaviour = new Map<string, Promise<{ readonly classKey: string; readonly visiblePassed: number }>>();
-  const judge = (code: string) => {
+  const behaviour = new Map<string, Promise<ClassBehaviour>>();
+  const judge = (code: string): Promise<ClassBehaviour> => {
     let pending = behaviour.get(code);
     if (pending === undefined) {
-      pending = runSequencesForSignature({ runner: options.runner, spec, code, sequences: options.sequences, ...(options.signal === undefined ? {} : { signal: options.signal }) })
-        .then((run) => {
-          if (run.kind !== 'ran') return { classKey: `run-${run.reason}`, visiblePassed: -1 };
-          const visiblePassed = spec.sequences.filter((_, index) => judgeSequence(spec, index, run.raw[index] ?? { kind: 'timeout' }).passed).length;
-          return { classKey: semanticSignature(run.outcomes).classKey, visiblePassed };
-        });
+      pending = classBehaviour({ runner: options.runner, spec, code, sequences: options.sequences, ...(options.signal === undefined ? {} : { signal: options.signal }) });
       behaviour.set(code, pending);
     }
     return pending;

@@ -87,6 +87,11 @@ function renderPython(spec: StubSpec): string {
   return `${header}def ${spec.signature.entryPoint}(${params}) -> ${spec.signature.output.type}:\n    """${doc}\n    """\n`;
 }
 
+/** The top-level Python import lines of `source` (`import x`, `from x import y`), in order. */
+export function pythonImportLines(source: string): string[] {
+  return source.split('\n').filter((line) => /^(from\s+\S+\s+import\s+|import\s+)/.test(line));
+}
+
 /**
  * The stub for `spec`: `spec.stub` verbatim when set; otherwise rendered.
  *

@@ -5,6 +5,7 @@
  * sandboxed processes. For scoring only: the engine never sees the hidden tests while choosing a candidate.
  */
 import { ts } from '../task-spec/typescript-api.js';
+import { pythonImportLines } from '../task-spec/render-stub.js';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../errors/index.js';
 import { SandboxCandidateRunner } from '../sandbox/sandbox-candidate-runner.js';
@@ -53,7 +54,7 @@ export function hiddenTestProgram(problem: BenchmarkProblem, code: string): { pr
     if (hidden.language !== 'python') return { syntaxError: 'hidden tests of TypeScript class specs are not scored (no class proxy for JavaScript yet)' };
     // Only the dataset's import lines of the skeleton (trusted), then a proxy for each class the skeleton defines.
     const stub = spec.stub ?? '';
-    const imports = stub.split('\n').filter((line) => /^(from\s+\S+\s+import\s+|import\s+)/.test(line));
+    const imports = pythonImportLines(stub);
     const classes = [...new Set([entry, ...[...stub.matchAll(/^class\s+([A-Za-z_]\w*)/gm)].map((m) => m[1] ?? entry)])];
     return { program: `${imports.join('\n')}\n${pythonClassProxyPrelude(classes)}\n${hidden.program}\n${hidden.runner}\n` };
   }

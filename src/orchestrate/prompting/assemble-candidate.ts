@@ -5,7 +5,7 @@
  * the prompt framed them; it never repairs the model's code (MAKER §3.3: red-flag, do not repair).
  */
 import type { CompletionStyle } from '../../llm/language-model.js';
-import { renderStub } from '../../task-spec/render-stub.js';
+import { pythonImportLines, renderStub } from '../../task-spec/render-stub.js';
 import { contextPrefix, type TaskSpec } from '../../task-spec/task-spec.js';
 
 /** An assembled candidate, or nulls when the output holds no code. */
@@ -89,9 +89,6 @@ function fromFirstCodeLine(spec: Pick<TaskSpec, 'language'>, text: string): stri
 
 /** Prepends the stub's top-level import lines that `code` does not already contain. */
 function withStubImports(spec: TaskSpec, code: string): string {
-  const imports = renderStub(spec)
-    .split('\n')
-    .filter((line) => /^(from\s+\S+\s+import\s+|import\s+)/.test(line))
-    .filter((line) => !code.includes(line.trim()));
+  const imports = pythonImportLines(renderStub(spec)).filter((line) => !code.includes(line.trim()));
   return imports.length > 0 ? `${imports.join('\n')}\n${code}` : code;
 }
