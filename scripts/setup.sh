@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh Debian/Ubuntu machine for Zero-Error: the system packages the sandbox and the Python
-# target need (bubblewrap >= 0.8, util-linux, python3 with python3-seccomp), then the npm dependencies (whose
-# `prepare` script builds dist/). Safe to run again.
+# target need (bubblewrap >= 0.8, util-linux, python3 with python3-seccomp and python3-pytest), then the npm
+# dependencies (whose `prepare` script builds dist/). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +12,8 @@ command -v prlimit >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 || need
 command -v mount >/dev/null 2>&1 || need+=(mount)
 # The sandbox's seccomp filter is compiled with libseccomp's Python binding, by the system python.
 /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 || need+=(python3-seccomp)
+# pytest runs the tests of a Python project `zerr build --language python` writes (its verdict does not need it).
+/usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
 command -v git >/dev/null 2>&1 || need+=(git)
 # Debian's Chromium drives the dashboard's browser test (playwright-core); ZERR_SETUP_BROWSER=0 skips it.
 if [ "${ZERR_SETUP_BROWSER:-1}" != "0" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -94,6 +94,14 @@ describe('zerr build (replay script, real sandbox and git)', () => {
     expect(countWords).toContain("from './split-words.js'");
     expect(countWords).toContain('export { countWords }');
     expect(await readFile(join(out, 'REPORT.md'), 'utf8')).toContain('| 1 | count-words | split-words | consensus | consensus |');
+
+    // The output is a project of its own: `npm test` (tsc, then node --test) passes in it, with zerr's typescript and
+    // @types/node standing in for `npm install` (no registry is needed).
+    await symlink(join(ROOT, 'node_modules'), join(out, 'node_modules'), 'dir');
+    const ownTests = await run('npm', ['test'], out);
+    expect(ownTests.code, ownTests.stderr).toBe(0);
+    expect(ownTests.stdout).toMatch(/^# pass 12$/m);
+    expect(ownTests.stdout).toMatch(/^# fail 0$/m);
 
     // A folder holding other files is never built into (its files would be committed).
     const foreign = await zerr(['build', 'anything', '--model', MODEL_REPLAY, '--out', FIXTURES]);

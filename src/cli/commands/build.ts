@@ -7,7 +7,7 @@
  * dates, so that the same build gives the same commit shas.
  */
 import { readFile } from 'node:fs/promises';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { BuildBudgets, BuildResult, Engine } from '../../index.js';
 import { openEngine, openStore } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
@@ -32,6 +32,7 @@ interface BuildCommandOptions extends CommonOptions {
   requirementsFile?: string;
   out: string;
   name?: string;
+  language?: 'typescript' | 'python';
   maxLines?: number;
   maxComplexity?: number;
   maxDepth?: number;
@@ -61,7 +62,8 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .argument('[requirements...]', 'the requirements text (or --requirements-file)')
     .option('-f, --requirements-file <file>', 'read the requirements from a file')
     .option('-o, --out <dir>', 'output folder (a git repository); an unfinished build there is resumed', 'zerr-build')
-    .option('--name <name>', 'project name (package.json)')
+    .option('--name <name>', 'project name (package.json / pyproject.toml; a Python package is named after it)')
+    .addOption(new Option('--language <language>', 'language of the project (default typescript)').choices(['typescript', 'python']))
     .option('--max-lines <n>', 'atomic task: estimated lines at most (default 40)', positiveInt('--max-lines'))
     .option('--max-complexity <n>', 'atomic task: cyclomatic complexity at most (default 10)', positiveInt('--max-complexity'))
     .option('--max-depth <n>', 'decomposition levels below the requirements (default 2)', integer('--max-depth'))
@@ -85,7 +87,7 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
       if (model === undefined) { setExit(ExitCode.badInput); return; }
       const request = {
         requirements,
-        ...pick(options, ['name', 'maxLines', 'maxComplexity', 'maxDepth', 'k', 'maxSamples', 'decomposeK', 'decomposeMaxSamples', 'concurrency', 'seed']),
+        ...pick(options, ['name', 'language', 'maxLines', 'maxComplexity', 'maxDepth', 'k', 'maxSamples', 'decomposeK', 'decomposeMaxSamples', 'concurrency', 'seed']),
         budgets: budgetsOf(options),
       };
       const epoch = process.env['SOURCE_DATE_EPOCH'];

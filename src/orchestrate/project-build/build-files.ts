@@ -7,12 +7,16 @@
  */
 import { taskGraphOf, type BuildNode, type BuildState } from './build-journal.js';
 import { projectFiles } from './integrate/project-files.js';
+import { PYTHON_GITIGNORE } from './integrate/python-project.js';
 
 /**
- * `.gitignore` of a built project. The reports are left out of git: they hold wall-clock times and change with
- * every resumed session, while the committed tree is deterministic.
+ * `.gitignore` of a built TypeScript project. The reports are left out of git: they hold wall-clock times and change
+ * with every resumed session, while the committed tree is deterministic.
  */
 export const PROJECT_GITIGNORE = ['node_modules/', 'dist/', '.zerr/', 'report.json', 'REPORT.md', ''].join('\n');
+
+/** `.gitignore` of a built Python project: the project's own ignores and the reports. */
+export const PYTHON_PROJECT_GITIGNORE = `${PYTHON_GITIGNORE}report.json\nREPORT.md\n`;
 
 /** The plan: `plan.json`, `PLAN.md` and the `.gitignore`. */
 export function planFiles(state: BuildState): Record<string, string> {
@@ -31,7 +35,8 @@ export function planFiles(state: BuildState): Record<string, string> {
     `${tasks.length} task(s) in ${levels.length} topological level(s).`, '',
     '| level | task | signature | uses | tests |', '| --- | --- | --- | --- | --- |', ...rows, '',
   ].join('\n');
-  return { 'plan.json': `${JSON.stringify(plan, null, 2)}\n`, 'PLAN.md': markdown, '.gitignore': PROJECT_GITIGNORE };
+  const gitignore = state.request.language === 'python' ? PYTHON_PROJECT_GITIGNORE : PROJECT_GITIGNORE;
+  return { 'plan.json': `${JSON.stringify(plan, null, 2)}\n`, 'PLAN.md': markdown, '.gitignore': gitignore };
 }
 
 /** The project made of the settled tasks `nodeIds` (all of them must be settled), plus the plan. */
@@ -53,5 +58,6 @@ function nodeOf(state: BuildState, id: string): BuildNode {
 
 function signatureText(node: BuildNode): string {
   const { signature } = node.spec;
-  return `${signature.entryPoint}(${signature.inputs.map((input) => `${input.name}: ${input.type}`).join(', ')}): ${signature.output.type}`;
+  const inputs = signature.inputs.map((input) => `${input.name}: ${input.type}`).join(', ');
+  return node.spec.language === 'python' ? `${signature.entryPoint}(${inputs}) -> ${signature.output.type}` : `${signature.entryPoint}(${inputs}): ${signature.output.type}`;
 }

@@ -31,7 +31,8 @@ export const BuildRequestSchema = z
     requirements: z.string().trim().min(1, 'the requirements text is empty'),
     /** Project name (package.json `name`): lowercase letters, digits and dashes. */
     name: z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'lowercase letters, digits and -').default('zerr-project'),
-    language: z.literal('typescript').default('typescript'),
+    /** Language of the project: a TypeScript package (npm test) or a Python one (pytest, pyright). */
+    language: z.enum(['typescript', 'python']).default('typescript'),
     maxLines: z.number().int().positive().default(40),
     maxComplexity: z.number().int().positive().default(10),
     maxDepth: z.number().int().nonnegative().max(5).default(2),

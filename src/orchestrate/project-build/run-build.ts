@@ -83,6 +83,9 @@ export interface BuildResult {
   readonly report: BuildReport;
 }
 
+/** Error codes of machinery that could not run (no verdict was reached): the build pauses instead of failing. */
+const MACHINERY_FAILURES = new Set(['python_tool_failed', 'sandbox_unavailable']);
+
 /** Key of the requirements' decomposition in the work queue (not a node id). */
 const ROOT = Symbol('root');
 
@@ -207,6 +210,11 @@ class BuildSession {
         await this.#pause(`model unavailable: ${(error as Error).message}`);
         throw error;
       }
+      if (MACHINERY_FAILURES.has(String((error as { code?: unknown }).code))) {
+        // A tool that could not run (pyright, the sandbox) gave no verdict: the build pauses and resumes where it stopped.
+        await this.#pause(`${(error as Error).message}`);
+        throw error;
+      }
       const message = error instanceof Error ? error.message : String(error);
       // The build's own error is the one to report, also when its status cannot be recorded.
       await recordedUnlessStoreFails(() => store.finishRun(this.#runId, { status: 'failed', finishedAt: this.#now(), summary: { error: message } }));
@@ -325,7 +333,7 @@ class BuildSession {
     } else if (this.#state.simplified.has(node.id)) {
       const context = contextCode(node, this.#state.nodes, this.#state.settled);
       await this.#escalate(node.id, 'code', `no verified candidate, and its simplified decomposition reached no consensus: ${reason}`,
-        `Write the TypeScript function ${node.spec.signature.entryPoint} (the spec is in the context).`, { spec: context === '' ? node.spec : { ...node.spec, contextCode: context } });
+        `Write the ${languageName(node.spec)} function ${node.spec.signature.entryPoint} (the spec is in the context).`, { spec: context === '' ? node.spec : { ...node.spec, contextCode: context } });
     } else {
       // Too big by its estimate, but the decomposition failed: try it as one atomic task.
       await this.#replace(node, [{ ...node, needsDecomposition: false }]);
@@ -372,7 +380,7 @@ class BuildSession {
       const maxComplexity = Math.max(1, Math.floor(node.spec.limits.maxComplexity / 2));
       await this.#checkpoint('task-simplified', { nodeId: node.id, maxLines, maxComplexity, reason });
     } else {
-      await this.#escalate(node.id, 'code', reason, `Write the TypeScript function ${node.spec.signature.entryPoint} (the spec is in the context).`,
+      await this.#escalate(node.id, 'code', reason, `Write the ${languageName(node.spec)} function ${node.spec.signature.entryPoint} (the spec is in the context).`,
         { spec, bestCode: code });
     }
   }
@@ -449,7 +457,7 @@ class BuildSession {
       why = `the answer failed the ${verdict.failedLayer ?? 'verification'} layer${verdict.failedReason === undefined ? '' : `: ${verdict.failedReason}`}`;
     }
     await this.#checkpoint('escalation-resolved', { escalationId, nodeId, accepted: false, reason: why });
-    await this.#escalate(nodeId, 'code', `the answer to ${escalationId} was rejected: ${why}`, `Write the TypeScript function ${node.spec.signature.entryPoint} again.`, { spec: contextSpec(node, contextCode(node, this.#state.nodes, this.#state.settled)), rejected: code ?? null });
+    await this.#escalate(nodeId, 'code', `the answer to ${escalationId} was rejected: ${why}`, `Write the ${languageName(node.spec)} function ${node.spec.signature.entryPoint} again.`, { spec: contextSpec(node, contextCode(node, this.#state.nodes, this.#state.settled)), rejected: code ?? null });
   }
 
   /** Why nothing more can happen without a person, or undefined when every node is settled. */
@@ -518,8 +526,8 @@ class BuildSession {
     const state = this.#state;
     const files = buildFiles(state, [...state.nodes.keys()]);
     const verdict = await verifyProject({
-      files, pieces: [...state.nodes.values()].map((node) => pieceOf(state, node.id)), sandbox: this.#deps.sandbox, signal: this.#signal,
-      typeChecker: (this.#typeChecker ??= new ProjectTypeChecker()),
+      files, pieces: [...state.nodes.values()].map((node) => pieceOf(state, node.id)), name: state.request.name, sandbox: this.#deps.sandbox, signal: this.#signal,
+      ...(state.request.language === 'typescript' ? { typeChecker: (this.#typeChecker ??= new ProjectTypeChecker()) } : {}),
     });
     const testsPassed = verdict.tests.filter((test) => test.passed).length;
     const body = {
@@ -546,7 +554,7 @@ class BuildSession {
       await this.#checkpoint('task-reopened', { nodeId, attempt: attempt + 1, reason: why });
       if (attempt >= 1 || source === 'person') {
         const node = state.nodes.get(nodeId);
-        await this.#escalate(nodeId, 'code', why, `Write the TypeScript function ${node?.spec.signature.entryPoint ?? nodeId} so that the project integrates.`, { spec: node?.spec });
+        await this.#escalate(nodeId, 'code', why, `Write the ${state.request.language === 'python' ? 'Python' : 'TypeScript'} function ${node?.spec.signature.entryPoint ?? nodeId} so that the project integrates.`, { spec: node?.spec });
       }
     }
     return false;
@@ -644,6 +652,11 @@ function pieceOf(state: BuildState, nodeId: string) {
   const settled = state.settled.get(nodeId);
   if (settled === undefined) throw new Error(`task ${nodeId} has no code to integrate`);
   return { nodeId, spec: node.spec, code: settled.code, dependencies: node.dependencies, source: settled.source };
+}
+
+/** `Python` or `TypeScript`, for the question of an escalation. */
+function languageName(spec: Pick<TaskSpec, 'language'>): string {
+  return spec.language === 'python' ? 'Python' : 'TypeScript';
 }
 
 function describeFailure(verdict: Awaited<ReturnType<typeof verifyProject>>, nodeId: string): string {

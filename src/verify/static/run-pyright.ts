@@ -12,14 +12,16 @@
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import pLimit from 'p-limit';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
 /** One pyright error: 1-based line and column, message, and pyright's rule (e.g. `reportReturnType`). */
 export interface PyrightDiagnostic {
+  /** Folder-relative file, `/`-separated (`candidate.py` for {@link runPyright}). */
+  readonly file: string;
   readonly line: number;
   readonly column: number;
   readonly message: string;
@@ -42,7 +44,7 @@ export function resolvePyright(): string | undefined {
 }
 
 interface PyrightJson {
-  generalDiagnostics?: { severity?: string; message?: string; rule?: string; range?: { start?: { line?: number; character?: number } } }[];
+  generalDiagnostics?: { file?: string; severity?: string; message?: string; rule?: string; range?: { start?: { line?: number; character?: number } } }[];
 }
 
 /** Default wall-clock limit of one pyright run, in ms. */
@@ -70,24 +72,53 @@ export async function runPyright(options: {
   if (cliPath === undefined || !existsSync(cliPath)) return { status: 'not-installed' };
   // One pyright process per core at most: a pyright run takes a core for 1-4 s, and its time limit measures its own run,
   // never the wait for a core (five samples verified at once on 2 cores timed out at 30 s, rejecting right candidates).
-  return PYRIGHT_SLOTS(() => runPyrightNow(cliPath, options));
+  const config = { typeCheckingMode: 'basic', enableTypeIgnoreComments: false, include: ['candidate.py'] };
+  return PYRIGHT_SLOTS(() => runPyrightNow(cliPath, { 'candidate.py': options.code, 'pyrightconfig.json': JSON.stringify(config) }, options));
+}
+
+/**
+ * Runs pyright on a whole project: `files` (relative path -> content, `/`-separated, e.g. `src/pkg/a.py` and a
+ * `pyproject.toml` with `[tool.pyright]`, or a `pyrightconfig.json`) written into a fresh temp folder, which is the
+ * project pyright checks; diagnostics name their folder-relative file. Same bounds, defaults and outcomes as
+ * {@link runPyright}.
+ * Never throws for bad files: a path that leaves the folder (`..`, absolute) is a `tool-error`; throws only the
+ * signal's reason when aborted.
+ */
+export async function runPyrightProject(options: {
+  readonly files: Readonly<Record<string, string>>;
+  readonly cliPath?: string | undefined;
+  readonly timeoutMs?: number;
+  readonly memoryLimitMb?: number;
+  readonly signal?: AbortSignal;
+}): Promise<PyrightResult> {
+  const cliPath = options.cliPath ?? resolvePyright();
+  if (cliPath === undefined || !existsSync(cliPath)) return { status: 'not-installed' };
+  const outside = Object.keys(options.files).find((path) => isAbsolute(path) || path.split('/').includes('..') || path === '');
+  if (outside !== undefined) return { status: 'tool-error', message: `the project file path ${JSON.stringify(outside)} leaves the project folder` };
+  return PYRIGHT_SLOTS(() => runPyrightNow(cliPath, options.files, options));
 }
 
 /** Pyright processes in flight in this process, at most one per core. */
 const PYRIGHT_SLOTS = pLimit(Math.max(1, availableParallelism()));
 
-async function runPyrightNow(cliPath: string, options: Parameters<typeof runPyright>[0]): Promise<PyrightResult> {
+async function runPyrightNow(
+  cliPath: string,
+  files: Readonly<Record<string, string>>,
+  options: { readonly timeoutMs?: number; readonly memoryLimitMb?: number; readonly signal?: AbortSignal },
+): Promise<PyrightResult> {
   options.signal?.throwIfAborted();
   const started = performance.now();
   const folder = await mkdtemp(join(tmpdir(), 'zerr-pyright-'));
   try {
-    await writeFile(join(folder, 'candidate.py'), options.code);
-    await writeFile(join(folder, 'pyrightconfig.json'), JSON.stringify({ typeCheckingMode: 'basic', enableTypeIgnoreComments: false, include: ['candidate.py'] }));
+    for (const [path, text] of Object.entries(files)) {
+      await mkdir(dirname(join(folder, path)), { recursive: true });
+      await writeFile(join(folder, path), text);
+    }
     const timeoutMs = options.timeoutMs ?? DEFAULT_PYRIGHT_TIMEOUT_MS;
     const memoryLimitMb = options.memoryLimitMb ?? DEFAULT_PYRIGHT_MEMORY_LIMIT_MB;
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-    const args = [`--max-old-space-size=${memoryLimitMb}`, cliPath, '--outputjson', '--project', folder, 'candidate.py'];
+    const args = [`--max-old-space-size=${memoryLimitMb}`, cliPath, '--outputjson', '--project', folder];
     const stdout = await new Promise<string>((resolve, reject) => {
       execFile(process.execPath, args, { cwd: folder, signal, killSignal: 'SIGKILL', maxBuffer: 16 * 1024 * 1024 }, (error, out, err) => {
         // Exit code 1 means "errors found"; anything else without JSON is a tool failure.
@@ -101,6 +132,7 @@ async function runPyrightNow(cliPath: string, options: Parameters<typeof runPyri
     const diagnostics = (parsed.generalDiagnostics ?? [])
       .filter((d) => d.severity === 'error')
       .map((d) => ({
+        file: d.file === undefined ? '' : relative(folder, d.file).split(sep).join('/'),
         line: (d.range?.start?.line ?? -1) + 1,
         column: (d.range?.start?.character ?? -1) + 1,
         message: d.message ?? '',

@@ -3,7 +3,7 @@
  * Traces a project's type errors and failing tests to the DAG nodes to blame.
  *
  * A problem in `src/x.ts`, or in `test/x.test.ts` (a type error or a failing test), marks the node whose module is
- * `x` as affected. Only the root causes are named failing: an affected node none of whose (transitive)
+ * `x` as affected (in Python `src/<package>/x.py` and `tests/test_x.py`). Only the root causes are named failing: an affected node none of whose (transitive)
  * dependencies is affected. When `splitWords` returns a wrong value, the tests of `countWords`, which calls it,
  * fail too; the one to fix is `splitWords`, and `countWords` is checked again once it is. An error in a module
  * imported by others is so attributed to that module's node, not to its importers.
@@ -24,19 +24,14 @@ export interface FailureAttribution {
   readonly affectedNodeIds: readonly string[];
 }
 
-/** The module name a project file belongs to: `src/x.ts` and `test/x.test.ts` -> `x`; otherwise undefined. */
-export function moduleOfFile(file: string): string | undefined {
-  return /^src\/([^/]+)\.ts$/.exec(file)?.[1] ?? /^test\/([^/]+)\.test\.ts$/.exec(file)?.[1];
-}
-
 /** Attributes problems (type errors, failing tests) to nodes; see the module comment. */
 export function attributeFailures(modules: readonly PlannedModule[], problems: readonly LocatedProblem[]): FailureAttribution {
-  const nodeOfModule = new Map(modules.map((m) => [m.moduleName, m.piece.nodeId] as const));
+  // A module's own files: its source and its test file (`src/x.ts` and `test/x.test.ts`; `src/pkg/x.py` and `tests/test_x.py`).
+  const nodeOfFile = new Map(modules.flatMap((m) => [[m.sourcePath, m.piece.nodeId], [m.testPath, m.piece.nodeId]] as const));
   const dependencies = new Map(modules.map((m) => [m.piece.nodeId, m.piece.dependencies] as const));
   const affected = new Set<string>();
   for (const problem of problems) {
-    const module = moduleOfFile(problem.file);
-    const node = module === undefined ? undefined : nodeOfModule.get(module);
+    const node = nodeOfFile.get(problem.file);
     if (node !== undefined) affected.add(node);
   }
   const reach = (node: string): Set<string> => {

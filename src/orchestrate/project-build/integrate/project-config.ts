@@ -56,8 +56,11 @@ const SOURCE_MEANING: Readonly<Record<PieceSource, string>> = {
   person: 'written or fixed by a person after escalation',
 };
 
-/** `README.md`: the requirements verbatim and a table of the modules with where each one's code came from. */
-export function renderReadme(name: string, requirements: string, modules: readonly PlannedModule[]): string {
+/**
+ * `README.md`: the requirements verbatim, a table of the modules with where each one's code came from, and the
+ * commands that test the project (`npm install && npm test`; Python: `python3 -m pytest`).
+ */
+export function renderReadme(name: string, requirements: string, modules: readonly PlannedModule[], language: 'typescript' | 'python' = 'typescript'): string {
   const rows = modules.map(
     ({ piece, sourcePath }) =>
       `| \`${sourcePath}\` | \`${piece.spec.signature.entryPoint}\` | \`${piece.nodeId}\` | ${piece.source} | ${cell(piece.spec.description)} |`,
@@ -84,8 +87,9 @@ export function renderReadme(name: string, requirements: string, modules: readon
     '## Use',
     '',
     '```sh',
-    'npm install',
-    'npm test',
+    ...(language === 'python'
+      ? ['python3 -m pytest            # the tests, from the src/ layout as it is', 'pyright                      # the type check zerr ran', 'pip install .                # the package']
+      : ['npm install', 'npm test']),
     '```',
     '',
   ].join('\n');

@@ -140,15 +140,15 @@ describe('projectFiles', () => {
     expect(projectFiles({ ...options, pieces: [sum, own] })['src/mean.ts']).not.toContain('import');
   });
 
-  it('rejects clashing module names, non-TypeScript pieces and unknown dependencies with typed errors', () => {
+  it('rejects clashing module names, pieces of two languages and unknown dependencies with typed errors', () => {
     const clash = piece('other', { ...sum.spec, signature: { ...sum.spec.signature, entryPoint: 'labelMean' } }, 'function labelMean() {}');
     const other = piece('other2', { ...sum.spec, signature: { ...sum.spec.signature, entryPoint: 'label_mean' } }, 'function label_mean() {}');
     expect(() => projectFiles({ ...options, pieces: [clash, other] })).toThrow(expect.objectContaining({ code: 'module_name_clash', moduleName: 'label-mean', nodeIds: ['other', 'other2'] }));
     const index = piece('i', { ...sum.spec, signature: { ...sum.spec.signature, entryPoint: 'index' } }, 'function index() {}');
     expect(() => projectFiles({ ...options, pieces: [index] })).toThrow(expect.objectContaining({ code: 'module_name_clash' }));
-    const python = { ...sum, spec: { ...sum.spec, language: 'python' as const } };
-    expect(() => projectFiles({ ...options, pieces: [python] })).toThrow(
-      expect.objectContaining({ code: 'invalid_argument', parameter: 'options.pieces.0.spec.language', message: expect.stringContaining('TypeScript projects only') }),
+    const python = { ...clash, spec: { ...clash.spec, language: 'python' as const } };
+    expect(() => projectFiles({ ...options, pieces: [sum, python] })).toThrow(
+      expect.objectContaining({ code: 'invalid_argument', parameter: 'options.pieces.1.spec.language', message: expect.stringContaining('a project is written in one language') }),
     );
     expect(() => projectFiles({ ...options, pieces: [mean] })).toThrow(expect.objectContaining({ code: 'invalid_argument', parameter: 'options.pieces.0.dependencies' }));
     expect(() => projectFiles({ ...options, name: 'Not Valid' })).toThrow(expect.objectContaining({ parameter: 'options.name' }));

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { parseOptions } from '../../../errors/index.js';
 import type { IntegratedPiece } from './integrated-piece.js';
 import { GITIGNORE, renderPackageJson, renderReadme, renderTsconfig } from './project-config.js';
-import { compareCodeUnits, planModules, type PlannedModule } from './project-layout.js';
+import { compareCodeUnits, planModules, projectLanguage, pythonPackageName, type PlannedModule } from './project-layout.js';
+import { PYTHON_GITIGNORE, renderPyproject, renderPythonInit, renderPythonModule, renderPythonTestFile } from './python-project.js';
 import { renderModule } from './render-module.js';
 import { renderTestFile } from './render-test-file.js';
 
@@ -34,6 +35,10 @@ const OptionsSchema = z
 /**
  * Renders the project: relative path -> content.
  *
+ * A Python project (its pieces are Python): `src/<package>/<module>.py` per piece (package = the name with `_` for
+ * `-`, module = snake_case of the entry point) with relative imports of its dependencies, `src/<package>/__init__.py`
+ * re-exporting every entry point, `tests/test_<module>.py` per piece (pytest), `pyproject.toml`, `.gitignore`,
+ * `README.md` (`python-project.ts`). A TypeScript project:
  * - `src/<module>.ts` per piece (module = kebab-case of the entry point): imports of its dependencies' entry points
  *   (`import { dep } from './dep-module.js';`), the piece's code, `export { entryPoint };`;
  * - `src/index.ts` re-exporting every entry point;
@@ -41,14 +46,16 @@ const OptionsSchema = z
  * - `package.json` (ESM; `build`: `tsc`; `test`: `tsc && node --test dist/test/`), `tsconfig.json` (strict,
  *   NodeNext, `outDir` dist, `rootDir` .), `.gitignore`, `README.md`.
  *
- * @throws InvalidArgumentError (`invalid_argument`) for a bad name, empty requirements or pieces, a malformed piece,
- *   a non-TypeScript piece, a repeated node id or an unknown dependency.
+ * @throws InvalidArgumentError (`invalid_argument`) for a bad name (or, for Python, one no package can be named
+ *   after), empty requirements or pieces, a malformed piece, pieces of two languages, a repeated node id or an
+ *   unknown dependency.
  * @throws ModuleNameClashError (`module_name_clash`) when two entry points map to the same module file.
  */
 export function projectFiles(options: ProjectFilesOptions): Record<string, string> {
   parseOptions(OptionsSchema, options);
-  const modules = planModules(options.pieces);
+  const modules = planModules(options.pieces, { name: options.name });
   const byNode = new Map(modules.map((m) => [m.piece.nodeId, m] as const));
+  if (projectLanguage(options.pieces) === 'python') return sorted(pythonProjectFiles(options, modules, byNode));
   const files: Record<string, string> = {
     '.gitignore': GITIGNORE,
     'README.md': renderReadme(options.name, options.requirements, modules),
@@ -60,7 +67,26 @@ export function projectFiles(options: ProjectFilesOptions): Record<string, strin
     files[module.sourcePath] = renderModule(module, byNode);
     files[module.testPath] = renderTestFile(module);
   }
+  return sorted(files);
+}
+
+function sorted(files: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(files).sort(([a], [b]) => compareCodeUnits(a, b)));
+}
+
+function pythonProjectFiles(options: ProjectFilesOptions, modules: readonly PlannedModule[], byNode: ReadonlyMap<string, PlannedModule>): Record<string, string> {
+  const packageName = pythonPackageName(options.name);
+  const files: Record<string, string> = {
+    '.gitignore': PYTHON_GITIGNORE,
+    'README.md': renderReadme(options.name, options.requirements, modules, 'python'),
+    'pyproject.toml': renderPyproject(options.name, packageName),
+    [`src/${packageName}/__init__.py`]: renderPythonInit(options.name, modules),
+  };
+  for (const module of modules) {
+    files[module.sourcePath] = renderPythonModule(module, byNode);
+    files[module.testPath] = renderPythonTestFile(module, packageName);
+  }
+  return files;
 }
 
 function renderIndex(name: string, modules: readonly PlannedModule[]): string {

@@ -1,14 +1,16 @@
 /**
  * @module orchestrate/project-build/integrate/verify-project
- * Verifies an integrated project as a whole: every `src/` and `test/` file type-checked together in memory, then
- * every test run in one sandboxed process, with each problem traced to the DAG node to blame.
+ * Verifies an integrated project as a whole, with each problem traced to the DAG node to blame. TypeScript: every
+ * `src/` and `test/` file type-checked together in memory, then every test run in one sandboxed process. Python:
+ * pyright over the package and its tests, then each piece's tests against the package (`python-project-check.ts`).
  */
 import { z } from 'zod';
 import { parseOptions } from '../../../errors/index.js';
 import type { Sandbox } from '../../../sandbox/sandbox.js';
 import { attributeFailures } from './failure-attribution.js';
 import type { IntegratedPiece } from './integrated-piece.js';
-import { planModules } from './project-layout.js';
+import { planModules, projectLanguage } from './project-layout.js';
+import { checkPythonProject } from './python-project-check.js';
 import { ProjectTypeChecker, type ProjectTypeError } from './project-type-checker.js';
 import { INCOMPLETE_TEST, runProjectTests, type ProjectTestResult } from './sandbox-test-run.js';
 
@@ -18,6 +20,8 @@ export interface VerifyProjectOptions {
   readonly files: Readonly<Record<string, string>>;
   /** The pieces the files were rendered from: they map files to nodes and give per-test time limits. */
   readonly pieces: readonly IntegratedPiece[];
+  /** The project's name, as given to `projectFiles` (a Python project's package is named after it). Default `zerr-project`. */
+  readonly name?: string;
   readonly sandbox: Sandbox;
   readonly signal?: AbortSignal;
   /** A warm checker to reuse across verifications of one build. Default: a new one (its first check parses the lib). */
@@ -55,6 +59,7 @@ const OptionsSchema = z
   .object({
     files: z.record(z.string(), z.string()),
     pieces: z.array(z.unknown()).min(1, 'at least one piece'),
+    name: z.string().optional(),
     sandbox: z.custom<Sandbox>((v) => typeof (v as Partial<Sandbox> | null)?.run === 'function', 'a Sandbox'),
     signal: z.instanceof(AbortSignal).optional(),
     typeChecker: z.instanceof(ProjectTypeChecker).optional(),
@@ -72,13 +77,29 @@ const MAX_DEFAULT_TEST_WALL_TIME_MS = 120_000;
  * @throws InvalidArgumentError (`invalid_argument`) for malformed options or pieces (see `projectFiles`).
  * @throws ModuleNameClashError (`module_name_clash`) as `projectFiles` does.
  * @throws SandboxUnavailableError (`sandbox_unavailable`) when the sandbox cannot run anything.
+ * @throws PythonToolError (`python_tool_failed`, retryable) when pyright cannot check a Python project.
  * @throws the signal's reason when `signal` aborts before the tests ran.
  */
 export async function verifyProject(options: VerifyProjectOptions): Promise<ProjectVerdict> {
   parseOptions(OptionsSchema, options);
   const started = performance.now();
-  const modules = planModules(options.pieces);
+  const modules = planModules(options.pieces, options.name === undefined ? {} : { name: options.name });
   options.signal?.throwIfAborted();
+  if (projectLanguage(options.pieces) === 'python') {
+    const python = await checkPythonProject({ files: options.files, modules, sandbox: options.sandbox, ...(options.signal ? { signal: options.signal } : {}) });
+    const failed = python.tests.filter((t) => !t.passed);
+    const attribution = attributeFailures(modules, [...python.typeErrors, ...failed]);
+    return {
+      passed: python.typeErrors.length === 0 && failed.length === 0,
+      typeErrors: python.typeErrors,
+      tests: python.tests,
+      failingNodeIds: attribution.failingNodeIds,
+      affectedNodeIds: attribution.affectedNodeIds,
+      typeCheckMs: python.typeCheckMs,
+      testRunMs: python.testRunMs,
+      durationMs: performance.now() - started,
+    };
+  }
   const checked = (options.typeChecker ?? new ProjectTypeChecker()).check(options.files);
   options.signal?.throwIfAborted();
   const testStarted = performance.now();

@@ -1,0 +1,111 @@
+/**
+ * End to end: `zerr build --language python` as users run it (the built CLI in a child process, a real SQLite store,
+ * real bubblewrap, pyright and git) on a hand-written replay script (test/fixtures/build/word-stats-python.replay.jsonl,
+ * labelled as such in the fixtures' README), then the output's own `pytest`.
+ */
+import { execFile, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const BIN = join(ROOT, 'bin', 'zerr.js');
+const DATA = resolve(ROOT, '..', 'shared');
+const FIXTURES = join(ROOT, 'test', 'fixtures', 'build');
+const REQUIREMENTS = join(FIXTURES, 'word-stats.requirements.md');
+/** Seed 5 draws the refusal and the whitespace split among split-words' first answers. */
+const MODEL = `replay:${join(FIXTURES, 'word-stats-python.replay.jsonl')}?seed=5`;
+
+interface CliResult { code: number; stdout: string; stderr: string }
+
+let work: string;
+function run(command: string, args: readonly string[], cwd = work): Promise<CliResult> {
+  return new Promise((done) => {
+    execFile(command, args, {
+      cwd, env: { ...process.env, ZERR_DATA_DIR: DATA, ZERR_STORE: join(work, 'runs.sqlite'), CI: '1', SOURCE_DATE_EPOCH: '1700000000' },
+      maxBuffer: 32 * 1024 * 1024, timeout: 300_000,
+    }, (error, stdout, stderr) => {
+      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
+    });
+  });
+}
+
+function systemPythonHasPytest(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import pytest'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Report {
+  status: string;
+  tasks: { id: string; level: number; source: string | null; attempts: { outcome: string; votes: number; redFlagsByRule: Record<string, number>; layers: Record<string, { pass: number; fail: number }> }[] }[];
+  integration: { passed: boolean; testsPassed: number; testsFailed: number; typeErrors: number } | null;
+  commits: { label: string }[];
+}
+
+beforeAll(async () => {
+  expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first (npm test does)').toBe(true);
+  work = await mkdtemp(join(tmpdir(), 'zerr-build-python-e2e-'));
+});
+afterAll(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('zerr build --language python (hand-written replay script, real sandbox, pyright and git)', () => {
+  const out = (): string => join(work, 'word-stats');
+
+  it('builds a Python package: DAG, consensus per task, pyright and the tests on the package as a whole, one commit per stage', async () => {
+    const result = await run(process.execPath, [BIN, 'build', '-f', REQUIREMENTS, '--language', 'python', '--name', 'word-stats', '--model', MODEL, '--out', out(), '--json']);
+    expect(result.code, result.stderr).toBe(0);
+    const { report, status } = JSON.parse(result.stdout) as { status: string; report: Report };
+    expect(status).toBe('completed');
+    expect(report.tasks.map((task) => [task.id, task.level, task.source])).toEqual([
+      ['average-word-length', 1, 'consensus'], ['split-words', 0, 'consensus'], ['top-word', 2, 'consensus'], ['word-counts', 1, 'consensus'],
+    ]);
+    const split = report.tasks.find((task) => task.id === 'split-words')?.attempts[0];
+    expect(split?.redFlagsByRule['refusal-or-hedge']).toBe(1);
+    expect(split?.layers['unit-tests']?.fail).toBe(1);
+    // 11 visible tests of the four pieces, and the package's own __init__.py importing every entry point.
+    expect(report.integration).toMatchObject({ passed: true, testsPassed: 12, testsFailed: 0, typeErrors: 0 });
+    expect(report.commits.map((commit) => commit.label)).toEqual(['decomposition', 'level-0', 'level-1', 'level-2', 'integration']);
+
+    const git = async (args: readonly string[]): Promise<string> => {
+      const done = await run('git', args, out());
+      expect(done.code, done.stderr).toBe(0);
+      return done.stdout;
+    };
+    expect((await git(['log', '--format=%s', '--reverse'])).trim().split('\n')).toEqual([
+      'zerr: decomposition into 4 tasks', 'zerr: level 0: split-words', 'zerr: level 1: average-word-length, word-counts',
+      'zerr: level 2: top-word', 'zerr: integrate 4 modules, 12 tests pass',
+    ]);
+    expect((await git(['status', '--porcelain'])).trim()).toBe('');
+    expect((await git(['ls-files'])).trim().split('\n')).toEqual([
+      '.gitignore', 'PLAN.md', 'README.md', 'plan.json', 'pyproject.toml', 'src/word_stats/__init__.py', 'src/word_stats/average_word_length.py',
+      'src/word_stats/split_words.py', 'src/word_stats/top_word.py', 'src/word_stats/word_counts.py', 'tests/test_average_word_length.py',
+      'tests/test_split_words.py', 'tests/test_top_word.py', 'tests/test_word_counts.py',
+    ]);
+    const topWord = await readFile(join(out(), 'src', 'word_stats', 'top_word.py'), 'utf8');
+    expect(topWord).toContain('from .word_counts import word_counts\n');
+    expect(topWord).not.toContain('import *');
+    expect(await readFile(join(out(), 'tests', 'test_top_word.py'), 'utf8')).toContain('_assert_raises(lambda: top_word("..."), "ValueError", "no words")');
+    expect(await readFile(join(out(), 'PLAN.md'), 'utf8')).toContain('`top_word(text: str) -> Tuple[str, int]`');
+  }, 300_000);
+
+  it.skipIf(!systemPythonHasPytest())('the output passes its own pytest run', async () => {
+    const tests = await run('/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], out());
+    expect(tests.code, tests.stdout + tests.stderr).toBe(0);
+    expect(tests.stdout).toMatch(/\b11 passed\b/);
+  }, 120_000);
+
+  it('refuses a language it does not build, naming the choices', async () => {
+    const result = await run(process.execPath, [BIN, 'build', 'anything', '--language', 'rust', '--model', MODEL, '--out', join(work, 'rust')]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain("argument 'rust' is invalid. Allowed choices are typescript, python");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  }, 60_000);
+});
