@@ -198,7 +198,7 @@ export async function decomposeNode(deps: DecomposeNodeDependencies, options: De
     parentEntryPoint: o.parentEntryPoint, reservedEntryPoints: o.reservedEntryPoints,
   });
   const checkContext = {
-    maxSubtasks: o.maxSubtasks, maxOutputTokens: o.maxOutputTokens, reservedEntryPoints: o.reservedEntryPoints,
+    maxSubtasks: o.maxSubtasks, maxOutputTokens: o.maxOutputTokens, reservedEntryPoints: o.reservedEntryPoints, language: o.language,
     ...(o.parentEntryPoint === undefined ? {} : { parentEntryPoint: o.parentEntryPoint }),
   };
   const recorded = recordedSamples(o.resume, taskId);

@@ -98,3 +98,42 @@ describe('checkProposal', () => {
     expect(() => checkProposal('{}', { maxSubtasks: 0 })).toThrow(/context\.maxSubtasks/);
   });
 });
+
+describe('checkProposal: class subtasks', () => {
+  const stack = {
+    id: 'stack', name: 'Stack', description: 'A bounded stack.', taskType: 'class',
+    signature: { entryPoint: 'Stack', inputs: [{ name: 'capacity', type: 'number' }], output: { type: 'Stack' } },
+    methods: [{ name: 'push', inputs: [{ name: 'x', type: 'number' }], output: { type: 'number' } }, { name: 'pop', inputs: [], output: { type: 'number' } }],
+    sequences: [{ construct: [2], steps: [{ call: 'push', args: [5], expected: 1 }, { call: 'pop', expected: 5 }] }],
+    estimatedLines: 12, estimatedComplexity: 3,
+  };
+
+  test('a valid class subtask passes and keeps its members', () => {
+    const result = checkProposal(JSON.stringify({ subtasks: [stack] }));
+    expect(result.hits).toEqual([]);
+    expect(result.proposal?.subtasks[0]).toMatchObject({ taskType: 'class', methods: [{ name: 'push' }, { name: 'pop' }] });
+  });
+
+  test('class-shape: a sequence calling an undeclared method, a wrong output type or a value of the wrong type', () => {
+    const broken = {
+      ...stack,
+      signature: { ...stack.signature, output: { type: 'number' } },
+      sequences: [{ construct: ['two'], steps: [{ call: 'peek', expected: 1 }] }],
+    };
+    const reason = reasonOf(JSON.stringify({ subtasks: [broken] }), 'class-shape') ?? '';
+    expect(reason).toContain('the class name Stack');
+    expect(reason).toContain('peek');
+    expect(reason).toContain('"two"');
+  });
+
+  test('class-shape: types are read in the project\'s language', () => {
+    const python = { ...stack, signature: { ...stack.signature, inputs: [{ name: 'capacity', type: 'int' }] },
+      methods: [{ name: 'push', inputs: [{ name: 'x', type: 'int' }], output: { type: 'int' } }, { name: 'pop', inputs: [], output: { type: 'int' } }] };
+    expect(rules(JSON.stringify({ subtasks: [python] }), { language: 'python' })).toEqual([]);
+  });
+
+  test('class-shape: a function subtask with class members', () => {
+    const odd = { ...subtask('f', 'f', [], 'number', []), methods: [{ name: 'm', inputs: [], output: { type: 'number' } }] };
+    expect(reasonOf(answer({ subtasks: [odd] } as unknown as DecompositionProposal), 'class-shape')).toBe('f has methods but is not a class (taskType: "class")');
+  });
+});

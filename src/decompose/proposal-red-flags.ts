@@ -11,7 +11,9 @@ import type { FinishReason } from '../llm/language-model.js';
 import type { RedFlagHit } from '../redflag/red-flag-rule.js';
 import { OVER_TOKEN_CAP } from '../redflag/rules/over-token-cap.js';
 import { formatSpecIssues } from '../task-spec/format-issues.js';
-import { type DecompositionProposal, DecompositionProposalSchema } from './decomposition-proposal.js';
+import { checkClassSpec } from '../task-spec/checks/class-spec.js';
+import { type DecompositionProposal, DecompositionProposalSchema, type SubtaskProposal } from './decomposition-proposal.js';
+import { subtaskToSpec } from './subtask-to-spec.js';
 import { findCycle } from './find-cycle.js';
 import { extractJsonObject } from './json-answer.js';
 
@@ -26,6 +28,7 @@ export const PROPOSAL_RED_FLAG_RULES = [
   'cycle',
   'duplicate-entry-point',
   'missing-parent-entry-point',
+  'class-shape',
 ] as const;
 /** One of {@link PROPOSAL_RED_FLAG_RULES}. */
 export type ProposalRedFlagRule = (typeof PROPOSAL_RED_FLAG_RULES)[number];
@@ -50,6 +53,8 @@ export interface ProposalCheckContext {
    * it: the one implementing the parent by calling the others. It is exempt from the reserved check.
    */
   readonly parentEntryPoint?: string;
+  /** Language of the project, for the types of a class subtask's members. Default `typescript`. */
+  readonly language?: 'typescript' | 'python';
 }
 
 /** Result of {@link checkProposal}. */
@@ -70,6 +75,7 @@ const ContextSchema = z
     finishReason: z.string().default('stop'),
     reservedEntryPoints: z.array(z.string()).default([]),
     parentEntryPoint: z.string().min(1).optional(),
+    language: z.enum(['typescript', 'python']).default('typescript'),
   })
   .strict();
 
@@ -83,7 +89,10 @@ const ContextSchema = z
  * - `dangling-dependency`: a dependency names no sibling (`a depends on unknown id "x"`);
  * - `cycle`: the dependencies form a cycle, named in order (`a -> b -> a`, read "depends on");
  * - `duplicate-entry-point`: two subtasks share an entry point, or one uses a reserved entry point;
- * - `missing-parent-entry-point`: `parentEntryPoint` is set and no subtask has it.
+ * - `missing-parent-entry-point`: `parentEntryPoint` is set and no subtask has it;
+ * - `class-shape`: a class subtask that is not a valid class spec (its output type is not the class, a sequence calls
+ *   an undeclared method, a step's value does not fit its declared type, test cases instead of sequences: the
+ *   checks of `zerr spec check`, `task-spec/checks/class-spec.ts`), or a function subtask with class members.
  * `not-json` and `schema` end the checks (there is no proposal to look at).
  *
  * @throws InvalidArgumentError (`invalid_argument`, parameter `context.<field>`) for a malformed context.
@@ -139,7 +148,23 @@ export function checkProposal(text: string, context: ProposalCheckContext = {}):
   if (options.parentEntryPoint !== undefined && !entryPoints.includes(options.parentEntryPoint)) {
     hit('missing-parent-entry-point', `no subtask has the parent's entry point ${JSON.stringify(options.parentEntryPoint)}`);
   }
+  const shapes = subtasks.flatMap((subtask) => classShapeIssues(subtask, options.language));
+  if (shapes.length > 0) hit('class-shape', `${shapes.slice(0, 6).join('; ')}${shapes.length > 6 ? `; and ${shapes.length - 6} more` : ''}`);
   return { proposal: hits.length === 0 ? proposal : null, parsed: proposal, hits };
+}
+
+/** Why `subtask` is not a valid class (or function) spec, each prefixed with its id; empty when it is. */
+function classShapeIssues(subtask: SubtaskProposal, language: 'typescript' | 'python'): string[] {
+  if (subtask.taskType !== 'class') {
+    const members = (['methods', 'fields', 'sequences'] as const).filter((key) => (subtask[key]?.length ?? 0) > 0);
+    return members.length === 0 ? [] : [`${subtask.id} has ${members.join(' and ')} but is not a class (taskType: "class")`];
+  }
+  try {
+    const spec = subtaskToSpec(subtask, { idPrefix: '', language });
+    return checkClassSpec(spec, subtask.id).map((issue) => issue.message);
+  } catch (error) {
+    return [`${subtask.id}: ${error instanceof Error ? error.message : String(error)}`];
+  }
 }
 
 /** Values occurring more than once, in first-occurrence order. */

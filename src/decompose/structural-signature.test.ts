@@ -58,3 +58,22 @@ describe('structuralSignature', () => {
     }), { numRuns: 200 });
   });
 });
+
+describe('structuralSignature of class subtasks', () => {
+  const klass = (methods: { name: string; type: string }[]): DecompositionProposal => ({
+    subtasks: [{
+      ...subtask('stack', 'Stack', [], 'Stack', []), taskType: 'class',
+      methods: methods.map((m) => ({ name: m.name, inputs: [], output: { type: m.type } })), fields: [{ name: 'size', type: 'number' }],
+    }],
+  });
+
+  test('a class\'s methods and fields are part of its structure, in any order', () => {
+    const base = klass([{ name: 'pop', type: 'number' }, { name: 'peek', type: 'number' }]);
+    expect(structuralSignature(base).signature).toBe(
+      '{"functions":[["Stack",[],"Stack",{"methods":["[\\"peek\\",[],\\"number\\"]","[\\"pop\\",[],\\"number\\"]"],"fields":["[\\"size\\",\\"number\\"]"]}]],"edges":[]}',
+    );
+    expect(key(klass([{ name: 'peek', type: 'number' }, { name: 'pop', type: 'number' }]))).toBe(key(base));
+    expect(key(klass([{ name: 'pop', type: 'number' }]))).not.toBe(key(base));
+    expect(key(klass([{ name: 'pop', type: 'string' }, { name: 'peek', type: 'number' }]))).not.toBe(key(base));
+  });
+});

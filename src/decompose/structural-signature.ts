@@ -11,7 +11,9 @@ import type { DecompositionProposal } from './decomposition-proposal.js';
 /** A proposal's structure, canonicalised, and its short class key. */
 export interface StructuralSignature {
   /**
-   * Canonical JSON `{"functions":[[entryPoint,[inputType...],outputType]...],"edges":[[fromEntryPoint,toEntryPoint]...]}`:
+   * Canonical JSON `{"functions":[[entryPoint,[inputType...],outputType]...],"edges":[[fromEntryPoint,toEntryPoint]...]}`
+   * (a class's entry also holds `{"methods":[...],"fields":[...]}`, each `[name, [inputType...], outputType]` or
+   * `[name, type]`, sorted):
    * functions sorted and deduplicated, an edge `[a, b]` meaning the subtask with entry point `a` depends on `b`,
    * edges sorted and deduplicated. Type strings have whitespace runs collapsed and spaces next to punctuation
    * removed (`Array< number >` -> `Array<number>`); parameter names are ignored.
@@ -31,6 +33,13 @@ export function structuralSignature(proposal: DecompositionProposal): Structural
     subtask.signature.entryPoint,
     subtask.signature.inputs.map((input) => normaliseType(input.type)),
     normaliseType(subtask.signature.output.type),
+    // A class's shape: its methods (name, input types, output type) and fields (name, type), sorted.
+    ...(subtask.taskType === 'class'
+      ? [{
+          methods: sortedUnique((subtask.methods ?? []).map((m) => JSON.stringify([m.name, m.inputs.map((input) => normaliseType(input.type)), normaliseType(m.output.type)]))),
+          fields: sortedUnique((subtask.fields ?? []).map((f) => JSON.stringify([f.name, normaliseType(f.type)]))),
+        }]
+      : []),
   ]));
   const edges = proposal.subtasks.flatMap((subtask) => subtask.dependencies.map((dependency) =>
     JSON.stringify([subtask.signature.entryPoint, entryPointOf.get(dependency) ?? `?${dependency}`])));

@@ -29,8 +29,8 @@ const OptionsSchema = z
   .strict();
 
 /**
- * Builds the spec: id `idPrefix + subtask.id`, the subtask's name, description, signature and test cases, taskType
- * `function`, `limits`, `dependencies`, and metadata `{ source: 'decomposition' }` (metadata never reaches a
+ * Builds the spec: id `idPrefix + subtask.id`, the subtask's name, description, taskType (`function` or `class`),
+ * signature and test cases (a class's methods, fields and call sequences), `limits`, `dependencies`, and metadata `{ source: 'decomposition' }` (metadata never reaches a
  * prompt). Estimates are not carried over.
  * @throws InvalidArgumentError (`invalid_argument`): parameter `options.<field>` for bad options, `spec.<field>`
  *   when the result is not a valid TaskSpec (e.g. `spec.id` for a prefix with characters ids may not hold).
@@ -41,10 +41,11 @@ export function subtaskToSpec(subtask: SubtaskProposal, options: SubtaskToSpecOp
     id: `${valid.idPrefix}${subtask.id}`,
     name: subtask.name,
     description: subtask.description,
-    taskType: 'function',
+    taskType: subtask.taskType ?? 'function',
     language: valid.language,
     signature: subtask.signature,
     testCases: subtask.testCases,
+    ...(subtask.taskType === 'class' ? { methods: subtask.methods ?? [], fields: subtask.fields ?? [], sequences: subtask.sequences ?? [] } : {}),
     limits: LimitsSchema.parse(valid.limits ?? {}),
     dependencies: valid.dependencies ?? [],
     metadata: { source: 'decomposition' },

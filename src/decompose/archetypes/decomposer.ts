@@ -1,7 +1,7 @@
 /**
  * @module decompose/archetypes/decomposer
  * The decomposer archetype: splits requirements (or one too-large node) into a proposal of small typed functions
- * with dependencies (seed implementation guide §3, hierarchical decomposition; MAKER, Meyerson et al. 2025, arXiv
+ * (and classes, where operations share state) with dependencies (seed implementation guide §3, hierarchical decomposition; MAKER, Meyerson et al. 2025, arXiv
  * 2511.09030, §3.1, maximal decomposition). Its answers are voted on by structural signature.
  */
 import { DecompositionProposalSchema } from '../decomposition-proposal.js';
@@ -23,7 +23,12 @@ export const decomposer = defineArchetype({
       'Each subtask has "id" (kebab-case, unique), "name", "description", "signature" ({"entryPoint": an identifier, ' +
       '"inputs": [{"name", "type"}], "output": {"type"}}, types in {{language}} syntax), "dependencies" (ids of the ' +
       'sibling subtasks whose functions it calls; no cycles), "testCases" ([{"inputs": [...], "expected": ...}]), ' +
-      '"estimatedLines" and "estimatedComplexity" (positive integers). Entry points must be unique.',
+      '"estimatedLines" and "estimatedComplexity" (positive integers). Entry points must be unique.\n' +
+      'Where several operations share state, a subtask may be one class instead: "taskType": "class", "signature" names ' +
+      'the class ("entryPoint") and its constructor\'s "inputs" (output type: the class name), "methods" ([{"name", ' +
+      '"inputs", "output"}], without self/this), "fields" it exposes ([{"name", "type"}], may be empty) and, instead of ' +
+      'testCases, "sequences" ([{"construct": [constructor arguments], "steps": [{"call": method, "args": [...], ' +
+      '"expected": ...}]}]); estimate the lines of the whole class.',
     user: 'Requirements:\n{{requirements}}{{parentClause}}{{reservedClause}}',
     variants: {
       direct: '',

@@ -422,7 +422,7 @@ class BuildSession {
     const node = nodeId === '' ? null : (this.#state.nodes.get(nodeId) ?? null);
     const proposalJson = JSON.stringify(isRecord(answer) && 'proposal' in answer ? answer['proposal'] : answer);
     const checked = checkProposal(proposalJson, {
-      maxSubtasks: 32, maxOutputTokens: Number.MAX_SAFE_INTEGER, outputTokens: 0, finishReason: 'stop',
+      maxSubtasks: 32, maxOutputTokens: Number.MAX_SAFE_INTEGER, outputTokens: 0, finishReason: 'stop', language: this.#state.request.language,
       reservedEntryPoints: [...this.#state.nodes.values()].filter((other) => other.id !== nodeId).map((other) => other.spec.signature.entryPoint),
       ...(node === null ? {} : { parentEntryPoint: node.spec.signature.entryPoint }),
     });

@@ -68,12 +68,9 @@ export async function runPyright(options: {
   readonly memoryLimitMb?: number;
   readonly signal?: AbortSignal;
 }): Promise<PyrightResult> {
-  const cliPath = options.cliPath ?? resolvePyright();
-  if (cliPath === undefined || !existsSync(cliPath)) return { status: 'not-installed' };
-  // One pyright process per core at most: a pyright run takes a core for 1-4 s, and its time limit measures its own run,
-  // never the wait for a core (five samples verified at once on 2 cores timed out at 30 s, rejecting right candidates).
+  const { code, ...rest } = options;
   const config = { typeCheckingMode: 'basic', enableTypeIgnoreComments: false, include: ['candidate.py'] };
-  return PYRIGHT_SLOTS(() => runPyrightNow(cliPath, { 'candidate.py': options.code, 'pyrightconfig.json': JSON.stringify(config) }, options));
+  return runPyrightProject({ ...rest, files: { 'candidate.py': code, 'pyrightconfig.json': JSON.stringify(config) } });
 }
 
 /**
@@ -95,6 +92,8 @@ export async function runPyrightProject(options: {
   if (cliPath === undefined || !existsSync(cliPath)) return { status: 'not-installed' };
   const outside = Object.keys(options.files).find((path) => isAbsolute(path) || path.split('/').includes('..') || path === '');
   if (outside !== undefined) return { status: 'tool-error', message: `the project file path ${JSON.stringify(outside)} leaves the project folder` };
+  // One pyright process per core at most: a pyright run takes a core for 1-4 s, and its time limit measures its own run,
+  // never the wait for a core (five samples verified at once on 2 cores timed out at 30 s, rejecting right candidates).
   return PYRIGHT_SLOTS(() => runPyrightNow(cliPath, options.files, options));
 }
 

@@ -16,10 +16,10 @@ import type { Sandbox } from '../../../sandbox/sandbox.js';
 import { SandboxCandidateRunner } from '../../../sandbox/sandbox-candidate-runner.js';
 import { runPyrightProject } from '../../../verify/static/run-pyright.js';
 import { PythonToolError } from '../../../verify/python/run-python-tool.js';
-import { UnitTestsLayer, type TestCaseOutcome } from '../../../verify/layers/unit-tests.js';
+import { UnitTestsLayer, type SequenceResult, type TestCaseOutcome } from '../../../verify/layers/unit-tests.js';
 import type { PlannedModule } from './project-layout.js';
 import type { ProjectTypeError } from './project-type-checker.js';
-import { pythonTestName } from './python-project.js';
+import { pythonSequenceTestName, pythonTestName } from './python-project.js';
 import { LOAD_FAILURE_TEST, type ProjectTestResult } from './sandbox-test-run.js';
 
 /** Options of {@link checkPythonProject}. */
@@ -79,13 +79,16 @@ export async function checkPythonProject(options: CheckPythonProjectOptions): Pr
       continue;
     }
     const result = await layer.verify({ spec, candidate: { language: 'python', code }, ...(options.signal ? { signal: options.signal } : {}) });
-    const details = result.details as { tests?: readonly TestCaseOutcome[] } | undefined;
-    if (details?.tests === undefined) {
+    // Function pieces: `details.tests`; class pieces: `details.sequences`; neither when the module did not load.
+    const details = result.details as { tests?: readonly TestCaseOutcome[]; sequences?: readonly SequenceResult[] } | undefined;
+    const outcomes = details?.tests ?? details?.sequences;
+    if (outcomes === undefined) {
       tests.push({ file, name: LOAD_FAILURE_TEST, passed: false, message: result.reason });
       continue;
     }
-    for (const outcome of details.tests) {
-      const name = pythonTestName(spec.signature.entryPoint, outcome.index - 1);
+    const nameOf = details?.tests !== undefined ? pythonTestName : pythonSequenceTestName;
+    for (const outcome of outcomes) {
+      const name = nameOf(spec.signature.entryPoint, outcome.index - 1);
       tests.push(outcome.passed ? { file, name, passed: true } : { file, name, passed: false, message: outcome.message ?? 'failed' });
     }
   }

@@ -1,7 +1,3 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSandbox } from '../../../sandbox/create-sandbox.js';
 import type { Sandbox } from '../../../sandbox/sandbox.js';
@@ -14,19 +10,20 @@ import { projectFiles } from './project-files.js';
 import { pythonTopLevelNames } from './python-project.js';
 import { renderPythonLiteral } from './python-literal.js';
 import { verifyProject } from './verify-project.js';
-
-function systemPythonHasPytest(): boolean {
-  try {
-    execFileSync('/usr/bin/python3', ['-c', 'import pytest'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { runPytestOn, systemPythonHasPytest } from '../../../../test/helpers/system-pytest.js';
 
 function piece(nodeId: string, spec: Omit<TaskSpecInput, 'id' | 'language'>, code: string, dependencies: string[] = []): IntegratedPiece {
   return { nodeId, spec: TaskSpecSchema.parse({ id: nodeId, language: 'python', ...spec }), code, dependencies, source: 'consensus' };
 }
+
+/** One real sandbox for every verification of this file. */
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await createSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
 
 const text = [{ name: 'text', type: 'str' }];
 const splitWords = piece('split-words', {
@@ -137,14 +134,6 @@ describe('Python project files', () => {
   });
 
   describe('in the sandbox and with pyright', () => {
-    let sandbox: Sandbox;
-    beforeAll(async () => {
-      sandbox = await createSandbox();
-    });
-    afterAll(async () => {
-      await sandbox.close();
-    });
-
     it('passes: pyright finds no error and every test passes through the package imports', async () => {
       const verdict = await verifyProject({ files, pieces, name: 'text-stats', sandbox });
       expect(verdict.typeErrors).toEqual([]);
@@ -189,17 +178,59 @@ describe('Python project files', () => {
 
     // scripts/setup.sh installs Debian's python3-pytest; the sandboxed verdict above does not need it.
     it.skipIf(!systemPythonHasPytest())('the same files pass pytest in a folder of their own', () => {
-      const folder = mkdtempSync(join(tmpdir(), 'zerr-pyproject-'));
-      try {
-        for (const [path, content] of Object.entries(files)) {
-          mkdirSync(dirname(join(folder, path)), { recursive: true });
-          writeFileSync(join(folder, path), content);
-        }
-        const out = execFileSync('/usr/bin/python3', ['-m', 'pytest', '-q', '-p', 'no:cacheprovider'], { cwd: folder, encoding: 'utf8' });
-        expect(out).toMatch(/\b8 passed/);
-      } finally {
-        rmSync(folder, { recursive: true, force: true });
-      }
+      expect(runPytestOn(files)).toMatch(/\b8 passed/);
+    }, 60_000);
+  });
+});
+
+describe('a Python class piece', () => {
+  const wordTally = piece('word-tally', {
+    taskType: 'class',
+    name: 'Word tally',
+    description: 'Counts the words added so far.',
+    signature: { entryPoint: 'WordTally', inputs: [], output: { type: 'WordTally' } },
+    methods: [
+      { name: 'add', inputs: [{ name: 'text', type: 'str' }], output: { type: 'int' } },
+      { name: 'count', inputs: [{ name: 'word', type: 'str' }], output: { type: 'int' } },
+      { name: 'words', inputs: [], output: { type: 'Set[str]' } },
+    ],
+    fields: [{ name: 'total', type: 'int' }],
+    sequences: [
+      { construct: [], steps: [{ call: 'add', args: ['a b A'], expected: 3 }, { call: 'count', args: ['a'], expected: 2 }, { field: 'total', expected: 3 }, { set: 'total', value: 10 }, { call: 'add', args: ['z'], expected: 11 }] },
+      { construct: [], description: 'no words yet', steps: [{ call: 'words', expected: [] }, { call: 'count', args: [''], throws: { type: 'ValueError' } }] },
+    ],
+  }, 'from typing import Dict, Set\n\n\nclass WordTally:\n    def __init__(self) -> None:\n        self.counts: Dict[str, int] = {}\n        self.total = 0\n\n' +
+    '    def add(self, text: str) -> int:\n        for word in split_words(text):\n            self.counts[word] = self.counts.get(word, 0) + 1\n            self.total += 1\n        return self.total\n\n' +
+    '    def count(self, word: str) -> int:\n        if not word:\n            raise ValueError("empty word")\n        return self.counts.get(word, 0)\n\n' +
+    '    def words(self) -> Set[str]:\n        return set(self.counts)\n', ['split-words']);
+  const files = projectFiles({ name: 'tally', requirements: 'A word tally.', pieces: [splitWords, wordTally] });
+
+  it('gets one pytest function per call sequence, each step checked with its method\'s or field\'s type', () => {
+    expect(files['tests/test_word_tally.py']).toContain(
+      'def test_WordTally_sequence_1():\n    subject = WordTally()\n    assert subject.add("a b A") == 3\n    assert subject.count("a") == 2\n' +
+      '    assert subject.total == 3\n    subject.total = 10\n    assert subject.add("z") == 11\n',
+    );
+    expect(files['tests/test_word_tally.py']).toContain('    """no words yet"""\n    subject = WordTally()\n    _assert_equivalent(subject.words(), set())\n');
+    expect(files['tests/test_word_tally.py']).toContain('_assert_raises(lambda: subject.count(""), "ValueError", None)');
+    expect(files['src/tally/word_tally.py']).toContain('from .split_words import split_words\n\n\nclass WordTally:');
+  });
+
+  describe('in the sandbox and with pyright', () => {
+    it('passes through the sequence driver on the class imported from the package, and fails a wrong step', async () => {
+      const verdict = await verifyProject({ files, pieces: [splitWords, wordTally], name: 'tally', sandbox });
+      expect(verdict.typeErrors).toEqual([]);
+      expect(verdict.tests.filter((t) => t.file === 'tests/test_word_tally.py').map((t) => [t.name, t.passed])).toEqual([
+        ['test_WordTally_sequence_1', true], ['test_WordTally_sequence_2', true],
+      ]);
+      expect(verdict.passed).toBe(true);
+      const broken = { ...files, 'src/tally/word_tally.py': files['src/tally/word_tally.py']?.replace('self.total += 1', 'self.total += 2') ?? '' };
+      const failed = await verifyProject({ files: broken, pieces: [splitWords, wordTally], name: 'tally', sandbox });
+      expect(failed.tests.find((t) => t.name === 'test_WordTally_sequence_1')).toMatchObject({ passed: false, message: expect.stringContaining('sequence 1, step 1: add("a b A") returned 6, expected 3') as unknown });
+      expect(failed.failingNodeIds).toEqual(['word-tally']);
+    }, 60_000);
+
+    it.skipIf(!systemPythonHasPytest())('the class\'s pytest file passes in a folder of its own', () => {
+      expect(runPytestOn(files)).toMatch(/\b4 passed/);
     }, 60_000);
   });
 });

@@ -224,12 +224,15 @@ def _assert_raises(call, type_name, pattern):
     raise AssertionError(f"returned, expected {type_name or 'an exception'} to be raised")
 `;
 
-/** `tests/test_<module>.py` of one piece (see the module comment). A spec without test cases gets one test that the entry point is callable. */
+/**
+ * `tests/test_<module>.py` of one piece (see the module comment). A spec without test cases gets one test that the
+ * entry point is callable; a class spec one test per call sequence (construct, then each step: a method call or a
+ * field read checked as a function's test case is, or a field assignment).
+ */
 export function renderPythonTestFile(module: PlannedModule, packageName: string): string {
   const { spec } = module.piece;
   const { entryPoint } = spec.signature;
-  const outputCompare = spec.signature.output.compare ?? 'exact';
-  const cases = spec.testCases.map((testCase, index) => renderPythonCase(spec, testCase, index, testCase.compare ?? outputCompare));
+  const cases = spec.taskType === 'class' ? renderPythonSequences(spec) : renderPythonCases(spec);
   const helpers = new Set(cases.flatMap((c) => c.helpers));
   const imports = [
     ...(helpers.has('equivalent') || helpers.has('compared') ? ['import math'] : []),
@@ -239,7 +242,7 @@ export function renderPythonTestFile(module: PlannedModule, packageName: string)
     ? [`\n\ndef test_${entryPoint}_is_callable():\n    assert callable(${entryPoint})\n`]
     : cases.map((c) => `\n\n${c.source}`);
   return [
-    `"""Tests of ${entryPoint} (zerr node ${module.piece.nodeId}), from its spec's visible test cases."""\n`,
+    `"""Tests of ${entryPoint} (zerr node ${module.piece.nodeId}), from its spec's visible ${spec.taskType === 'class' ? 'call sequences' : 'test cases'}."""\n`,
     ...imports.map((line) => `${line}\n`),
     `\nfrom ${packageName}.${module.moduleName} import ${entryPoint}\n`,
     helpers.has('equivalent') || helpers.has('compared') ? EQUIVALENT_HELPER : '',
@@ -254,34 +257,88 @@ export function pythonTestName(entryPoint: string, index: number): string {
   return `test_${entryPoint}_${index + 1}`;
 }
 
-function renderPythonCase(spec: TaskSpec, testCase: TestCase, index: number, compare: Comparator): { source: string; helpers: string[] } {
+/** The name of call sequence `index` (0-based) of a Python class piece, as its test file defines it. */
+export function pythonSequenceTestName(entryPoint: string, index: number): string {
+  return `test_${entryPoint}_sequence_${index + 1}`;
+}
+
+type Helper = 'equivalent' | 'compared' | 'raises';
+
+interface RenderedPythonTest {
+  readonly source: string;
+  readonly helpers: readonly Helper[];
+}
+
+function renderPythonCases(spec: TaskSpec): RenderedPythonTest[] {
   const { entryPoint } = spec.signature;
   const inputTypes = spec.signature.inputs.map((input) => parseTypeRef('python', input.type));
-  const outputType = parseTypeRef('python', spec.signature.output.type);
-  const call = `${entryPoint}(${testCase.inputs.map((input, i) => renderPythonLiteral(input, inputTypes[i])).join(', ')})`;
-  const doc = testCase.description === undefined ? '' : `    """${oneLine(testCase.description).replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"')}"""\n`;
-  const tolerance = testCase.tolerance ?? spec.floatTolerance;
-  const tolerances = tolerance === undefined ? '' : `, rel_tol=${tolerance.relative}, abs_tol=${tolerance.absolute}`;
-  let line: string;
-  const helpers: string[] = [];
-  if (expectsThrow(testCase)) {
-    helpers.push('raises');
-    const type = testCase.throws?.type === undefined ? 'None' : JSON.stringify(testCase.throws.type);
-    const pattern = testCase.throws?.message === undefined ? 'None' : JSON.stringify(testCase.throws.message);
-    line = `_assert_raises(lambda: ${call}, ${type}, ${pattern})`;
-  } else if (testCase.expected === undefined) {
-    line = call;
-  } else {
-    const expected = renderPythonLiteral(testCase.expected, outputType);
-    if (compare !== 'exact') {
-      helpers.push('equivalent', 'compared');
-      line = `_assert_compared(${call}, ${expected}, ${JSON.stringify(compare)}${tolerances})`;
-    } else if (isExactPythonValue(testCase.expected, outputType) && !/\bfloat\b/.test(spec.signature.output.type)) {
-      line = `assert ${call} == ${expected}`;
-    } else {
-      helpers.push('equivalent');
-      line = `_assert_equivalent(${call}, ${expected}${tolerances})`;
+  const outputCompare = spec.signature.output.compare ?? 'exact';
+  return spec.testCases.map((testCase, index) => {
+    const call = `${entryPoint}(${testCase.inputs.map((input, i) => renderPythonLiteral(input, inputTypes[i])).join(', ')})`;
+    const check = pythonCheck(spec, call, testCase, spec.signature.output.type, testCase.compare ?? outputCompare);
+    return { source: `def ${pythonTestName(entryPoint, index)}():\n${docLine(testCase.description)}    ${check.line}\n`, helpers: check.helpers };
+  });
+}
+
+function renderPythonSequences(spec: TaskSpec): RenderedPythonTest[] {
+  const { entryPoint } = spec.signature;
+  const constructorTypes = spec.signature.inputs.map((input) => parseTypeRef('python', input.type));
+  const methods = new Map(spec.methods.map((m) => [m.name, m] as const));
+  const fields = new Map(spec.fields.map((f) => [f.name, f] as const));
+  return spec.sequences.map((sequence, index) => {
+    const lines = [`subject = ${entryPoint}(${sequence.construct.map((value, i) => renderPythonLiteral(value, constructorTypes[i])).join(', ')})`];
+    const helpers: Helper[] = [];
+    for (const step of sequence.steps) {
+      if (step.set !== undefined) {
+        const type = fields.get(step.set)?.type;
+        lines.push(`subject.${step.set} = ${renderPythonLiteral(step.value, type === undefined ? undefined : parseTypeRef('python', type))}`);
+        continue;
+      }
+      let actual: string;
+      let outputType: string;
+      let compare: Comparator;
+      if (step.call !== undefined) {
+        const method = methods.get(step.call);
+        const argumentTypes = (method?.inputs ?? []).map((input) => parseTypeRef('python', input.type));
+        actual = `subject.${step.call}(${step.args.map((value, i) => renderPythonLiteral(value, argumentTypes[i])).join(', ')})`;
+        outputType = method?.output.type ?? 'Any';
+        compare = step.compare ?? method?.output.compare ?? 'exact';
+      } else {
+        actual = `subject.${step.field ?? ''}`;
+        outputType = fields.get(step.field ?? '')?.type ?? 'Any';
+        compare = step.compare ?? 'exact';
+      }
+      const check = pythonCheck(spec, actual, step, outputType, compare);
+      lines.push(check.line);
+      helpers.push(...check.helpers);
     }
+    return { source: `def ${pythonSequenceTestName(entryPoint, index)}():\n${docLine(sequence.description)}${lines.map((line) => `    ${line}\n`).join('')}`, helpers };
+  });
+}
+
+function docLine(description: string | undefined): string {
+  return description === undefined ? '' : `    """${oneLine(description).replace(/\\/g, '\\\\').replace(/"""/g, '\\"\\"\\"')}"""\n`;
+}
+
+/** The statement checking `call` (a call or a field read) against `expectation`, whose value is of `outputType`. */
+function pythonCheck(
+  spec: TaskSpec,
+  call: string,
+  expectation: Pick<TestCase, 'expected' | 'expectThrows' | 'throws' | 'tolerance'>,
+  outputType: string,
+  compare: Comparator,
+): { line: string; helpers: Helper[] } {
+  const tolerance = expectation.tolerance ?? spec.floatTolerance;
+  const tolerances = tolerance === undefined ? '' : `, rel_tol=${tolerance.relative}, abs_tol=${tolerance.absolute}`;
+  if (expectsThrow(expectation)) {
+    const type = expectation.throws?.type === undefined ? 'None' : JSON.stringify(expectation.throws.type);
+    const pattern = expectation.throws?.message === undefined ? 'None' : JSON.stringify(expectation.throws.message);
+    return { line: `_assert_raises(lambda: ${call}, ${type}, ${pattern})`, helpers: ['raises'] };
   }
-  return { source: `def ${pythonTestName(entryPoint, index)}():\n${doc}    ${line}\n`, helpers };
+  if (expectation.expected === undefined) return { line: call, helpers: [] };
+  const typeRef = parseTypeRef('python', outputType);
+  const expected = renderPythonLiteral(expectation.expected, typeRef);
+  if (compare !== 'exact') return { line: `_assert_compared(${call}, ${expected}, ${JSON.stringify(compare)}${tolerances})`, helpers: ['equivalent', 'compared'] };
+  if (isExactPythonValue(expectation.expected, typeRef) && !/\bfloat\b/.test(outputType)) return { line: `assert ${call} == ${expected}`, helpers: [] };
+  return { line: `_assert_equivalent(${call}, ${expected}${tolerances})`, helpers: ['equivalent'] };
 }

@@ -10,9 +10,11 @@
  * `compare` or the output's) uses `assertCompared`, written into the file the same way. `expectThrows` cases use
  * `assert.throws`, with the expected exception's `name` and message pattern when the spec gives them (a pattern that
  * is RE2 but not JavaScript syntax is left out); an omitted `expected` only requires that the call returns. Entry
- * points declared to return a `Promise` are awaited (`assert.rejects` for throws).
+ * points declared to return a `Promise` are awaited (`assert.rejects` for throws). A class piece gets one `test()`
+ * per call sequence: `const subject = new C(...)`, then each step - a method call or a field read checked as above,
+ * or a field assignment.
  */
-import { expectsThrow, type Comparator, type TestCase } from '../../../task-spec/task-spec.js';
+import { expectsThrow, type Comparator, type TaskSpec, type TestCase } from '../../../task-spec/task-spec.js';
 import type { PlannedModule } from './project-layout.js';
 import { holdsNumberOrNull, renderLiteral } from './render-literal.js';
 
@@ -75,28 +77,88 @@ const ASSERT_COMPARED = [
   '',
 ].join('\n');
 
-/** `test/<module>.test.ts` of one piece. A spec without test cases gets one test that the export is a function. */
+/**
+ * `test/<module>.test.ts` of one piece. A spec without test cases gets one test that the export is a function. A
+ * class spec gets one test per call sequence: construct the class, then each step (a method call, a field read or a
+ * field assignment) checked as a function's test case is.
+ */
 export function renderTestFile(module: PlannedModule): string {
-  const { entryPoint } = module.piece.spec.signature;
-  const awaits = /^\s*Promise\s*</.test(module.piece.spec.signature.output.type);
-  const cases = module.piece.spec.testCases;
-  const outputCompare = module.piece.spec.signature.output.compare ?? 'exact';
-  const compareOf = (testCase: TestCase): Comparator => testCase.compare ?? outputCompare;
-  const checked = cases.filter((c) => !expectsThrow(c) && c.expected !== undefined);
-  const comparing = checked.some((c) => compareOf(c) !== 'exact');
-  const tolerant = comparing || checked.some((c) => holdsNumberOrNull(c.expected));
+  const { spec } = module.piece;
+  const { entryPoint } = spec.signature;
+  const checks = isClass(spec) ? sequenceChecks(spec) : functionChecks(spec);
+  const tolerant = checks.some((c) => c.helpers.includes('equivalent'));
+  const comparing = checks.some((c) => c.helpers.includes('compared'));
   const tests =
-    cases.length === 0
+    checks.length === 0
       ? [`test(${JSON.stringify(`${entryPoint} is exported as a function`)}, () => {\n  assert.equal(typeof ${entryPoint}, 'function');\n});\n`]
-      : cases.map((testCase, index) => renderCase(entryPoint, testCase, index, awaits, compareOf(testCase)));
+      : checks.map((c) => `test(${JSON.stringify(c.name)}, ${c.awaits ? 'async ' : ''}() => {\n${c.lines.map((line) => `  ${line}\n`).join('')}});\n`);
   return [
     `import { test } from 'node:test';\n`,
     `import assert from 'node:assert/strict';\n`,
     `import { ${entryPoint} } from '../${module.sourcePath.replace(/\.ts$/, '.js')}';\n`,
-    tolerant ? ASSERT_EQUIVALENT : '',
+    tolerant || comparing ? ASSERT_EQUIVALENT : '',
     comparing ? ASSERT_COMPARED : '',
     ...tests.map((t) => `\n${t}`),
   ].join('');
+}
+
+/** One rendered test: its name, body lines, whether it awaits, and the helpers its checks use. */
+interface RenderedTest {
+  readonly name: string;
+  readonly lines: readonly string[];
+  readonly awaits: boolean;
+  readonly helpers: readonly ('equivalent' | 'compared')[];
+}
+
+/** What a call or read must give (a test case's or a step's expectation). */
+type Expectation = Pick<TestCase, 'expected' | 'expectThrows' | 'throws'>;
+
+function functionChecks(spec: TaskSpec): RenderedTest[] {
+  const { entryPoint } = spec.signature;
+  const awaits = isPromise(spec.signature.output.type);
+  const outputCompare = spec.signature.output.compare ?? 'exact';
+  return spec.testCases.map((testCase, index) => {
+    const call = `${entryPoint}(${testCase.inputs.map((input) => renderLiteral(input)).join(', ')})`;
+    const check = checkStatement(call, testCase, awaits, testCase.compare ?? outputCompare);
+    return { name: `${entryPoint} #${index + 1}${describe(testCase.description)}`, lines: [check.line], awaits, helpers: check.helpers };
+  });
+}
+
+function sequenceChecks(spec: TaskSpec): RenderedTest[] {
+  const { entryPoint } = spec.signature;
+  const methods = new Map(spec.methods.map((m) => [m.name, m] as const));
+  return spec.sequences.map((sequence, index) => {
+    const lines = [`const subject = new ${entryPoint}(${sequence.construct.map((value) => renderLiteral(value)).join(', ')});`];
+    const helpers: ('equivalent' | 'compared')[] = [];
+    let awaits = false;
+    for (const step of sequence.steps) {
+      if (step.set !== undefined) {
+        lines.push(`subject.${step.set} = ${renderLiteral(step.value)};`);
+        continue;
+      }
+      const method = step.call === undefined ? undefined : methods.get(step.call);
+      const stepAwaits = method !== undefined && isPromise(method.output.type);
+      awaits ||= stepAwaits;
+      const actual = step.call !== undefined ? `subject.${step.call}(${step.args.map((value) => renderLiteral(value)).join(', ')})` : `subject.${step.field ?? ''}`;
+      const check = checkStatement(actual, step, stepAwaits, step.compare ?? method?.output.compare ?? 'exact');
+      lines.push(check.line);
+      helpers.push(...check.helpers);
+    }
+    return { name: `${entryPoint} sequence #${index + 1}${describe(sequence.description)}`, lines, awaits, helpers };
+  });
+}
+
+/** A class spec (a project's pieces are functions or classes; module specs are not integrated). */
+export function isClass(spec: TaskSpec): boolean {
+  return spec.taskType === 'class';
+}
+
+function describe(description: string | undefined): string {
+  return description === undefined ? '' : `: ${description.replace(/\s+/g, ' ').trim()}`;
+}
+
+function isPromise(type: string): boolean {
+  return /^\s*Promise\s*</.test(type);
 }
 
 /** The second argument of `assert.throws` for the expected exception (`, { name: "RangeError", message: /.../u }`), or nothing. */
@@ -114,23 +176,16 @@ function throwsValidation(throws: TestCase['throws']): string {
   return fields.length === 0 ? '' : `, { ${fields.join(', ')} }`;
 }
 
-function renderCase(entryPoint: string, testCase: TestCase, index: number, awaits: boolean, compare: Comparator): string {
-  const name = `${entryPoint} #${index + 1}${testCase.description === undefined ? '' : `: ${testCase.description.replace(/\s+/g, ' ').trim()}`}`;
-  const call = `${entryPoint}(${testCase.inputs.map((input) => renderLiteral(input)).join(', ')})`;
-  let body: string;
-  if (expectsThrow(testCase)) {
-    const validation = throwsValidation(testCase.throws);
-    body = awaits ? `await assert.rejects(async () => ${call}${validation});` : `assert.throws(() => ${call}${validation});`;
-  } else if (testCase.expected === undefined) {
-    body = `${awaits ? 'await ' : ''}${call};`;
-  } else {
-    const actual = awaits ? `await ${call}` : call;
-    if (compare !== 'exact') {
-      body = `assertCompared(${actual}, ${renderLiteral(testCase.expected)}, '${compare}');`;
-    } else {
-      const check = holdsNumberOrNull(testCase.expected) ? 'assertEquivalent' : 'assert.deepStrictEqual';
-      body = `${check}(${actual}, ${renderLiteral(testCase.expected)});`;
-    }
+/** The statement checking `call` (a call or a field read) against `expectation`, and the helpers it needs. */
+function checkStatement(call: string, expectation: Expectation, awaits: boolean, compare: Comparator): { line: string; helpers: ('equivalent' | 'compared')[] } {
+  if (expectsThrow(expectation)) {
+    const validation = throwsValidation(expectation.throws);
+    return { line: awaits ? `await assert.rejects(async () => ${call}${validation});` : `assert.throws(() => ${call}${validation});`, helpers: [] };
   }
-  return `test(${JSON.stringify(name)}, ${awaits ? 'async ' : ''}() => {\n  ${body}\n});\n`;
+  if (expectation.expected === undefined) return { line: `${awaits ? 'await ' : ''}${call};`, helpers: [] };
+  const actual = awaits ? `await ${call}` : call;
+  if (compare !== 'exact') return { line: `assertCompared(${actual}, ${renderLiteral(expectation.expected)}, '${compare}');`, helpers: ['equivalent', 'compared'] };
+  return holdsNumberOrNull(expectation.expected)
+    ? { line: `assertEquivalent(${actual}, ${renderLiteral(expectation.expected)});`, helpers: ['equivalent'] }
+    : { line: `assert.deepStrictEqual(${actual}, ${renderLiteral(expectation.expected)});`, helpers: [] };
 }

@@ -71,6 +71,43 @@ describe('verifyProject (real bwrap sandbox)', () => {
     console.log(`words project: type check ${verdict.typeCheckMs.toFixed(0)} ms, sandboxed tests ${verdict.testRunMs.toFixed(0)} ms`);
   });
 
+  it('a class piece gets one test per call sequence (steps checked, fields read and set), type-checked and run', async () => {
+    const tally = piece('words.tally', {
+      taskType: 'class',
+      name: 'Word tally',
+      description: 'Counts the words added so far.',
+      signature: { entryPoint: 'WordTally', inputs: [{ name: 'start', type: 'number' }], output: { type: 'WordTally' } },
+      methods: [
+        { name: 'add', inputs: text, output: { type: 'number' } },
+        { name: 'words', inputs: [], output: { type: 'string[]', compare: 'set' } },
+        { name: 'flush', inputs: [], output: { type: 'Promise<number>' } },
+      ],
+      fields: [{ name: 'total', type: 'number' }],
+      sequences: [
+        { construct: [0], steps: [{ call: 'add', args: ['a b a'], expected: 3 }, { field: 'total', expected: 3 }, { set: 'total', value: 10 }, { call: 'add', args: ['c'], expected: 11 }, { call: 'words', expected: ['c', 'b', 'a'] }] },
+        { construct: [1], description: 'async flush', steps: [{ call: 'flush', expected: 1 }, { call: 'add', args: [''], throws: { type: 'RangeError', message: '^no words' } }] },
+      ],
+    }, 'class WordTally {\n  total: number;\n  private readonly seen = new Set<string>();\n  constructor(start: number) {\n    this.total = start;\n  }\n' +
+      '  add(text: string): number {\n    const found = splitWords(text);\n    if (found.length === 0) throw new RangeError("no words in " + JSON.stringify(text));\n' +
+      '    for (const word of found) this.seen.add(word);\n    this.total += found.length;\n    return this.total;\n  }\n' +
+      '  words(): string[] {\n    return [...this.seen];\n  }\n  async flush(): Promise<number> {\n    return this.total;\n  }\n}', ['words.split']);
+    const built = project([splitWords, tally]);
+    expect(built.files['test/word-tally.test.ts']).toContain(
+      'test("WordTally sequence #1", () => {\n  const subject = new WordTally(0);\n  assertEquivalent(subject.add("a b a"), 3);\n  assertEquivalent(subject.total, 3);\n' +
+      '  subject.total = 10;\n  assertEquivalent(subject.add("c"), 11);\n  assertCompared(subject.words(), ["c", "b", "a"], \'set\');\n});',
+    );
+    expect(built.files['test/word-tally.test.ts']).toContain('test("WordTally sequence #2: async flush", async () => {\n  const subject = new WordTally(1);\n  assertEquivalent(await subject.flush(), 1);\n');
+    const verdict = await verifyProject({ ...built, sandbox, typeChecker });
+    expect(verdict.typeErrors).toEqual([]);
+    expect(verdict.tests.filter((t) => t.file === 'test/word-tally.test.ts').map((t) => [t.name, t.passed])).toEqual([
+      ['WordTally sequence #1', true], ['WordTally sequence #2: async flush', true],
+    ]);
+    const wrong = { ...tally, code: tally.code.replace('this.total += found.length', 'this.total += 1') };
+    const failed = await verifyProject({ ...project([splitWords, wrong]), sandbox, typeChecker });
+    expect(failed.tests.find((t) => t.name === 'WordTally sequence #1')).toMatchObject({ passed: false });
+    expect(failed.failingNodeIds).toEqual(['words.tally']);
+  });
+
   it('a wrong value fails that piece\'s test and names exactly that node', async () => {
     const wrong = { ...longestWord, code: longestWord.code.replace('word.length > best.length', 'word.length >= best.length') };
     const verdict = await verifyProject({ ...project([splitWords, countWords, wrong]), sandbox, typeChecker });
