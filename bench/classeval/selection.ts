@@ -27,7 +27,7 @@ import { loadClassEvalSamples, type ClassEvalModel } from '../../src/llm/provide
 import { ReplayLanguageModel } from '../../src/llm/providers/replay/replay-language-model.js';
 import { classBehaviour, composeByMethodVote, splitClasses, type SplitSample } from '../../src/orchestrate/compose-class.js';
 import { assembleCandidate } from '../../src/orchestrate/prompting/assemble-candidate.js';
-import { signatureSequences } from '../../src/orchestrate/signature-sequences.js';
+import { signatureSequences } from '../../src/verify/generated-sequences.js';
 import { SandboxCandidateRunner } from '../../src/sandbox/sandbox-candidate-runner.js';
 import type { Sandbox } from '../../src/sandbox/sandbox.js';
 import { MemoryRunStore } from '../../src/store/memory/memory-run-store.js';

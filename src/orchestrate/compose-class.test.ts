@@ -8,7 +8,8 @@ import { SandboxCandidateRunner } from '../sandbox/sandbox-candidate-runner.js';
 import { TaskSpecSchema } from '../task-spec/task-spec.js';
 import { judgeSequence } from '../verify/layers/unit-tests.js';
 import { composeByMethodVote, composeClass, splitClasses, type SplitSample } from './compose-class.js';
-import { runSequencesForSignature, signatureSequences } from './signature-sequences.js';
+import { runSequencesForSignature } from './signature-sequences.js';
+import { signatureSequences } from '../verify/generated-sequences.js';
 
 const sandbox = new BwrapSandbox();
 const runner = new SandboxCandidateRunner({ sandbox });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskSpecSchema } from '../task-spec/task-spec.js';
-import { signatureSequences } from './signature-sequences.js';
+import { signatureSequences } from '../verify/generated-sequences.js';
 
 const spec = (sequences: unknown[]) => TaskSpecSchema.parse({
   id: 'counter', name: 'Counter', description: 'A counter.', taskType: 'class', language: 'python',

@@ -24,7 +24,8 @@ import { buildSamplePrompt } from './prompting/build-prompt.js';
 import { promptVariantForSample, temperatureForSample } from './prompting/prompt-variants.js';
 import { planNextRound } from './sampling-plan.js';
 import { signatureInputs } from './signature-inputs.js';
-import { runSequencesForSignature, signatureSequences } from './signature-sequences.js';
+import { runSequencesForSignature } from './signature-sequences.js';
+import { signatureSequences } from '../verify/generated-sequences.js';
 import { advisoryPasses, compareByDualAgreement, DEFAULT_ADVISORY_THRESHOLD, eligibleClasses } from './advisory-tests.js';
 
 /** Narrow dependencies of {@link solveTask}; the engine wires the real ones. */

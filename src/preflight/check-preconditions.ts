@@ -12,6 +12,7 @@
  */
 import type { SpecIssue } from '../task-spec/spec-validation-error.js';
 import { SpecCheckError } from '../task-spec/spec-check-error.js';
+import { isClassSpec } from '../task-spec/checks/class-spec.js';
 import { expectsThrow, type TaskSpec } from '../task-spec/task-spec.js';
 import { renderCall } from '../verify/render-value.js';
 import type { SandboxJudge } from '../verify/judge/sandbox-judge.js';
@@ -66,7 +67,9 @@ function expressionAt(spec: TaskSpec, by: 'precondition' | 'invariant' | 'check'
  *   (`conditionsNeedJudge`) and `options.judge` is missing.
  */
 export async function checkSpecPreconditions(spec: TaskSpec, options: CheckPreconditionsOptions): Promise<SpecIssue[]> {
-  if (spec.preconditions.length + spec.invariants.length === 0) return [];
+  // A class's invariants hold of its objects' fields, not of arbitrary values of their types: nothing to evaluate
+  // before the first sample (the contracts layer checks them after every step of its call sequences).
+  if (spec.preconditions.length + spec.invariants.length === 0 || isClassSpec(spec)) return [];
   options.signal?.throwIfAborted();
   const source = options.source ?? 'spec';
   const visible = spec.testCases.flatMap((test, index) => (expectsThrow(test) ? [] : [{ index, args: test.inputs }]));

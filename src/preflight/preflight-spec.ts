@@ -6,6 +6,7 @@
  * and MCP `solve`) and `Engine.verify` call it.
  */
 import { checkTaskSpec } from '../task-spec/check-spec.js';
+import { expressionSpec } from '../task-spec/checks/class-spec.js';
 import { SpecValidationError } from '../task-spec/spec-validation-error.js';
 import type { TaskSpec } from '../task-spec/task-spec.js';
 import { SpecCheckError } from '../task-spec/spec-check-error.js';
@@ -36,7 +37,7 @@ export async function preflightSpec(spec: TaskSpec, options: PreflightOptions): 
   const issues = await checkTaskSpec(spec, source, options.signal);
   if (issues.length > 0) throw new SpecValidationError({ source, issues });
   if (options.pyright === true) {
-    const typed = await checkPythonExpressionTypes(spec, source, options.signal);
+    const typed = await checkPythonExpressionTypes(expressionSpec(spec), source, options.signal);
     if ('status' in typed) throw new SpecCheckError(`Cannot type-check the Python expressions of the spec with pyright: ${typed.status === 'not-installed' ? 'pyright is not installed' : typed.message ?? 'it failed'}`);
     if (typed.length > 0) throw new SpecValidationError({ source, issues: [...typed] });
   }

@@ -15,7 +15,7 @@ import { specExpressions } from './checks/expressions.js';
 import { identifierProblem } from './checks/identifiers.js';
 import { specIssue } from './checks/issue.js';
 import { checkPythonExpressions } from './checks/python-expressions.js';
-import { checkClassSpec, hasMembers } from './checks/class-spec.js';
+import { checkClassSpec, expressionSpec, hasMembers, isClassSpec, stateSpec } from './checks/class-spec.js';
 import { checkTestCases } from './checks/test-cases.js';
 import { checkTypeScriptExpressions } from './checks/typescript-expressions.js';
 import { typeProblem } from './checks/type-names.js';
@@ -103,7 +103,14 @@ export function checkSpecSync(spec: TaskSpec, source: string): SpecIssue[] {
   }
   const parametersOk = !nameIssues.some((issue) => issue.path.startsWith('signature.inputs.'));
   if (spec.language === 'typescript' && expressionsOk && parametersOk) {
-    issues.push(...checkTypeScriptExpressions(spec, source, { inputs: types.inputTexts, output: types.outputText }));
+    if (isClassSpec(spec)) {
+      // A class's invariants speak of its fields: checked as a function spec's over them (stateSpec).
+      const state = stateSpec(spec);
+      const fieldTypes = checkTypes(state, source);
+      if (fieldTypes.issues.length === 0) issues.push(...checkTypeScriptExpressions(state, source, { inputs: fieldTypes.inputTexts, output: fieldTypes.outputText }));
+    } else {
+      issues.push(...checkTypeScriptExpressions(spec, source, { inputs: types.inputTexts, output: types.outputText }));
+    }
   }
   return issues;
 }
@@ -115,7 +122,8 @@ export function checkSpecSync(spec: TaskSpec, source: string): SpecIssue[] {
  *
  * @throws SpecCheckError (`spec_check_failed`) when python3 cannot be run.
  */
-export async function checkSpecWithPython(spec: TaskSpec, source: string, signal?: AbortSignal): Promise<SpecIssue[]> {
+export async function checkSpecWithPython(given: TaskSpec, source: string, signal?: AbortSignal): Promise<SpecIssue[]> {
+  const spec = expressionSpec(given);
   if (spec.language !== 'python' || specExpressions(spec).length === 0) return [];
   if (spec.signature.inputs.some((p) => identifierProblem('python', p.name, 'parameter') !== undefined)) return [];
   if (new Set(spec.signature.inputs.map((p) => p.name)).size !== spec.signature.inputs.length) return [];

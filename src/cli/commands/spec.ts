@@ -64,7 +64,7 @@ export function registerSpecCommand(program: Command, setExit: (code: number) =>
         const steps = loaded.sequences.reduce((sum, sequence) => sum + sequence.steps.length, 0);
         const count = (n: number, what: string): string => `${n} ${what}${n === 1 ? '' : 's'}`;
         const members = loaded.taskType === 'class' ? count(loaded.methods.length, 'method') : `${count(loaded.methods.length, 'function')}, ${count(loaded.fields.length, 'constant')}`;
-        process.stdout.write(`${file}: valid task spec ${loaded.id} (${loaded.language} ${loaded.taskType} ${loaded.signature.entryPoint}: ${members}, ${count(loaded.sequences.length, 'call sequence')}, ${count(steps, 'step')})\n`);
+        process.stdout.write(`${file}: valid task spec ${loaded.id} (${loaded.language} ${loaded.taskType} ${loaded.signature.entryPoint}: ${members}, ${count(loaded.sequences.length, 'call sequence')}, ${count(steps, 'step')}${loaded.invariants.length === 0 ? '' : `, ${count(loaded.invariants.length, 'invariant')}`})\n`);
       } else process.stdout.write(`${file}: valid task spec ${loaded.id} (${loaded.language}, ${loaded.testCases.length} test cases)\n`);
       setExit(ExitCode.ok);
     });

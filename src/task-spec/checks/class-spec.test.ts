@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { checkSpecSync } from '../check-spec.js';
+import { checkSpecSync, checkTaskSpec } from '../check-spec.js';
 import { TaskSpecSchema, type TaskSpecInput } from '../task-spec.js';
 
 const SPECS = resolve(import.meta.dirname, '../../../test/fixtures/specs');
@@ -23,7 +23,18 @@ describe('class specs', () => {
   it('accepts the Python and TypeScript fixtures and a small class', () => {
     expect(checkSpecSync(TaskSpecSchema.parse(fixture('bank-account.yaml')), 's')).toEqual([]);
     expect(checkSpecSync(TaskSpecSchema.parse(fixture('bounded-stack.yaml')), 's')).toEqual([]);
+    expect(checkSpecSync(TaskSpecSchema.parse(fixture('capped-stack.yaml')), 's')).toEqual([]);
     expect(checkSpecSync(klass(), 's')).toEqual([]);
+  });
+
+  it('reads a class\'s invariants over its fields; a module has no state to keep invariant', async () => {
+    const capped = TaskSpecSchema.parse(fixture('capped-stack.yaml'));
+    expect(await checkTaskSpec(capped, 's')).toEqual([]);
+    const unknown = await checkTaskSpec(TaskSpecSchema.parse({ ...capped, invariants: ['0 <= size <= capacity', 'len(items) >= 0'] }), 's');
+    expect(unknown.map((issue) => issue.path)).toEqual(['invariants.1']);
+    expect(unknown[0]?.message).toContain('items');
+    const module = TaskSpecSchema.parse({ ...capped, taskType: 'module', signature: { ...capped.signature, entryPoint: 'stack', inputs: [], output: { type: 'stack' } }, sequences: [] });
+    expect(paths(module)).toContain('invariants');
   });
 
   it('names each problem of the declarations by its field', () => {

@@ -25,6 +25,32 @@ const CONSTRUCTOR_NAMES: Readonly<Record<Language, string>> = { python: '__init_
 /** Names of the receiver, which a method's inputs leave out. */
 const RECEIVER_NAMES: Readonly<Record<Language, string>> = { python: 'self', typescript: 'this' };
 
+/**
+ * The state of a class spec as a function spec, for its invariants: one parameter per declared field (its name and
+ * type), the class's invariants, nothing else. A class's invariants are expressions over its fields by name
+ * (`0 <= size <= capacity`), checked after construction and after every step of every call sequence; the expression
+ * checks (names, types, compilation) and the judge read them as a function spec's invariants over these parameters.
+ * Its entry point (`__zerr_state`) names no callable: only expressions are ever evaluated on it.
+ */
+export function stateSpec(spec: TaskSpec): TaskSpec {
+  return {
+    ...spec,
+    taskType: 'function',
+    signature: {
+      entryPoint: '__zerr_state',
+      inputs: spec.fields.map((field) => ({ name: field.name, type: field.type })),
+      output: { type: spec.language === 'python' ? 'None' : 'void' },
+    },
+    testCases: [], sequences: [], methods: [], fields: [],
+    preconditions: [], postconditions: [], properties: [],
+  };
+}
+
+/** The spec whose expressions a spec check reads: {@link stateSpec} for a class spec, the spec itself otherwise. */
+export function expressionSpec(spec: TaskSpec): TaskSpec {
+  return isClassSpec(spec) ? stateSpec(spec) : spec;
+}
+
 /** Whether `spec` is a class spec. */
 export function isClassSpec(spec: Pick<TaskSpec, 'taskType'>): boolean {
   return spec.taskType === 'class';
@@ -157,10 +183,15 @@ export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
   if (spec.testCases.length > 0) {
     issues.push(specIssue(source, 'testCases', spec.testCases, `no test cases in a ${kind} spec (its tests are call sequences: sequences)`, `${spec.testCases.length} test cases`));
   }
-  for (const key of ['preconditions', 'postconditions', 'invariants', 'properties'] as const) {
+  // A class's invariants are expressions over its fields, checked after construction and every step (see
+  // stateSpec); a module has no state to keep invariant.
+  for (const key of module ? (['preconditions', 'postconditions', 'invariants', 'properties'] as const) : (['preconditions', 'postconditions', 'properties'] as const)) {
     if (spec[key].length > 0) {
-      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${kind} spec: they are not evaluated on ${kind === 'class' ? 'classes' : 'modules'} yet, and a spec is never checked less than it says`));
+      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${kind} spec: they are not evaluated on ${kind === 'class' ? 'classes (a class states invariants over its fields)' : 'modules'} yet, and a spec is never checked less than it says`));
     }
+  }
+  if (!module && spec.invariants.length > 0 && spec.fields.length === 0) {
+    issues.push(specIssue(source, 'invariants', spec.invariants, 'fields for the invariants to speak of (a class\'s invariants are expressions over its declared fields)', 'no fields'));
   }
   const { methods, fields } = checkDeclarations(spec, source, issues);
   const constructor: Callable = {

@@ -15,7 +15,9 @@ import { specCheckPlan } from '../contracts/check-plan.js';
 import { describeFailure } from '../contracts/describe-verdict.js';
 import { runChecks } from '../contracts/run-checks.js';
 import { isCompileError, specExpressionError } from '../contracts/spec-expression-error.js';
-import { renderCall } from '../render-value.js';
+import { renderCall, renderValue } from '../render-value.js';
+import { isClassSpec } from '../../task-spec/checks/class-spec.js';
+import { checkClassInvariants, renderSequence } from '../contracts/class-invariants.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 
 /** Options of {@link ContractsLayer}. */
@@ -25,6 +27,8 @@ export interface ContractsLayerOptions {
   readonly judge: SandboxJudge;
   /** How many generated inputs to add to the test inputs, integer >= 0. Default 50. */
   readonly generatedInputs?: number;
+  /** How many generated call sequences a class's invariants are checked on besides the visible ones, integer >= 0. Default 20. */
+  readonly generatedSequences?: number;
   /** fast-check seed of the generated inputs. Default 42. */
   readonly seed?: number;
   /** Budget of the sandbox run, in ms (a candidate that times out on every input stops here). Default 60000. */
@@ -36,6 +40,7 @@ const OptionsSchema = z
     runner: z.custom<CandidateRunner>((r) => typeof (r as CandidateRunner | undefined)?.run === 'function', 'a CandidateRunner'),
     judge: z.custom<SandboxJudge>((j) => typeof (j as SandboxJudge | undefined)?.judge === 'function', 'a SandboxJudge'),
     generatedInputs: z.number().int().min(0).default(50),
+    generatedSequences: z.number().int().min(0).default(20),
     seed: z.number().int().default(42),
     maxRunMs: z.number().int().positive().default(60_000),
   })
@@ -48,6 +53,10 @@ const OptionsSchema = z
  * An exception thrown on an input that satisfies the preconditions fails the layer only when the spec has
  * postconditions (they cannot hold without a result); otherwise it is counted in `details.threw`. Visible tests
  * with `expectThrows` are not used as inputs.
+ *
+ * A class spec's invariants (over its fields) are checked after construction and every step of its visible call
+ * sequences and of `generatedSequences` generated ones, a failing sequence shrunk (`contracts/class-invariants.ts`):
+ * `invariant "size <= capacity" does not hold after Stack(1), then push(1), push(2) (size = 2, capacity = 1)`.
  *
  * Fails with `postcondition "result >= 0" violated for abs_diff(-3, 5)`, `invariant "..." does not hold after f(...)`,
  * `f(...) timed out after 2000 ms`, or the run failure (also when evaluating an expression on a result takes longer
@@ -75,6 +84,7 @@ export class ContractsLayer implements VerificationLayer {
     const done = (status: LayerResult['status'], reason: string, details: unknown): LayerResult => ({
       layer: 'contracts', status, reason, details, durationMs: performance.now() - started,
     });
+    if (isClassSpec(spec)) return this.#verifyClass(context, done);
     const plan = specCheckPlan(spec, spec.postconditions.map((expression) => ({ label: `postcondition ${JSON.stringify(expression)}`, expression })), { language: candidate.language });
     const calls = contractInputs(spec, this.#options.generatedInputs, this.#options.seed);
     const run = await runChecks({
@@ -104,6 +114,40 @@ export class ContractsLayer implements VerificationLayer {
     const details = { inputs: calls.length, checked, skipped, threw };
     if (checked === 0) return done('skipped', `all ${calls.length} inputs broke a precondition or invariant: nothing was checked`, details);
     return done('pass', `contracts held on ${checked} inputs (${calls.length - checked} skipped by preconditions or invariants)`, details);
+  }
+
+  #verifyClass(context: VerificationContext, done: (status: LayerResult['status'], reason: string, details: unknown) => LayerResult): Promise<LayerResult> {
+    return verifyClassInvariants(this.#options, context, done);
+  }
+}
+
+/** A class's invariants after construction and every step of its visible and generated call sequences (`class-invariants.ts`). */
+async function verifyClassInvariants(
+  options: z.output<typeof OptionsSchema>,
+  context: VerificationContext,
+  done: (status: LayerResult['status'], reason: string, details: unknown) => LayerResult,
+): Promise<LayerResult> {
+  const { spec, candidate } = context;
+  const result = await checkClassInvariants({
+    spec, candidate, runner: options.runner, judge: options.judge, generatedSequences: options.generatedSequences, seed: options.seed,
+    maxRunMs: options.maxRunMs, ...(context.signal ? { signal: context.signal } : {}),
+  });
+  switch (result.kind) {
+    case 'failed':
+      return done('fail', `the candidate could not run its call sequences for the invariants (${result.reason}): ${result.message}`, { runFailure: result });
+    case 'unreadable':
+      return done('fail', `the field ${result.field} could not be read as plain data after ${renderSequence(spec, { ...result.sequence, steps: result.sequence.steps.slice(0, result.afterStep) })}: ${result.why}`, result);
+    case 'violated': {
+      const { violation } = result;
+      const state = Object.entries(violation.state).map(([name, value]) => `${name} = ${renderValue(value)}`).join(', ');
+      const how = violation.error === undefined ? 'does not hold' : `could not be evaluated (${violation.error})`;
+      return done('fail', `invariant ${JSON.stringify(violation.invariant)} ${how} after ${renderSequence(spec, violation.sequence)} (${state})`, result);
+    }
+    default: {
+      const checked = result.sequences - result.skipped;
+      if (checked === 0) return done('skipped', `every one of the ${result.sequences} call sequences' constructions threw: no state was checked`, result);
+      return done('pass', `class invariants held in ${result.states} states over ${checked} call sequences${result.skipped === 0 ? '' : ` (${result.skipped} skipped: the constructor threw)`}`, result);
+    }
   }
 }
 

@@ -1,0 +1,109 @@
+import { afterAll, describe, expect, test } from 'vitest';
+import { BwrapSandbox, SandboxCandidateRunner } from '../../sandbox/index.js';
+import { checkSpecSync } from '../../task-spec/check-spec.js';
+import { TaskSpecSchema, type Language, type TaskSpec } from '../../task-spec/task-spec.js';
+import { SandboxJudge } from '../judge/sandbox-judge.js';
+import { ContractsLayer } from '../layers/contracts.js';
+
+const sandbox = new BwrapSandbox();
+const runner = new SandboxCandidateRunner({ sandbox });
+const judge = new SandboxJudge({ sandbox });
+const layer = new ContractsLayer({ runner, judge, generatedSequences: 12, maxRunMs: 20_000 });
+afterAll(() => sandbox.close());
+
+/** A bounded stack: `size` never exceeds `capacity`; push beyond it must refuse (throw), not grow. */
+function stackSpec(language: Language, invariants?: string[]): TaskSpec {
+  const int = language === 'python' ? 'int' : 'number';
+  return TaskSpecSchema.parse({
+    id: `stack-${language}`, name: 'Stack', description: 'A bounded stack.', taskType: 'class', language,
+    signature: { entryPoint: 'Stack', inputs: [{ name: 'capacity', type: int }], output: { type: 'Stack' } },
+    methods: [{ name: 'push', inputs: [{ name: 'x', type: int }], output: { type: int } }, { name: 'pop', inputs: [], output: { type: int } }],
+    fields: [{ name: 'size', type: int }, { name: 'capacity', type: int }],
+    invariants: invariants ?? [language === 'python' ? '0 <= size <= capacity' : 'size >= 0 && size <= capacity'],
+    sequences: [{ construct: [2], steps: [{ call: 'push', args: [5], expected: 1 }, { call: 'pop', expected: 5 }] }],
+    limits: { timeoutMs: 1000 },
+  });
+}
+
+const PY_GOOD = `class Stack:
+    def __init__(self, capacity: int) -> None:
+        self.capacity = max(capacity, 0)
+        self.items = []
+        self.size = 0
+
+    def push(self, x: int) -> int:
+        if self.size >= self.capacity:
+            raise OverflowError("full")
+        self.items.append(x)
+        self.size += 1
+        return self.size
+
+    def pop(self) -> int:
+        if not self.items:
+            raise IndexError("empty")
+        self.size -= 1
+        return self.items.pop()
+`;
+/** Grows past its capacity: the visible sequence passes (one push), the invariant does not. */
+const PY_UNBOUNDED = PY_GOOD.replace('        if self.size >= self.capacity:\n            raise OverflowError("full")\n', '');
+const TS_GOOD = `class Stack {
+  size = 0;
+  capacity: number;
+  private items: number[] = [];
+  constructor(capacity: number) { this.capacity = Math.max(capacity, 0); }
+  push(x: number): number {
+    if (this.size >= this.capacity) throw new RangeError('full');
+    this.items.push(x);
+    this.size += 1;
+    return this.size;
+  }
+  pop(): number {
+    const x = this.items.pop();
+    if (x === undefined) throw new RangeError('empty');
+    this.size -= 1;
+    return x;
+  }
+}`;
+/** Counts a pop on an empty stack: size goes below 0. */
+const TS_NEGATIVE = TS_GOOD.replace("    const x = this.items.pop();\n    if (x === undefined) throw new RangeError('empty');\n    this.size -= 1;\n    return x;", '    this.size -= 1;\n    return this.items.pop() ?? 0;');
+
+describe('class invariants in the contracts layer', () => {
+  test('a class keeping its invariant passes, over the visible and the generated call sequences', async () => {
+    for (const [language, code] of [['python', PY_GOOD], ['typescript', TS_GOOD]] as const) {
+      const result = await layer.verify({ spec: stackSpec(language), candidate: { language, code } });
+      expect(result.status, result.reason).toBe('pass');
+      expect(result.reason).toMatch(/^class invariants held in \d+ states over 13 call sequences/);
+    }
+  }, 60_000);
+
+  test('a stack that grows past its capacity fails with a shrunk sequence and the state', async () => {
+    const result = await layer.verify({ spec: stackSpec('python'), candidate: { language: 'python', code: PY_UNBOUNDED } });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toMatch(/^invariant "0 <= size <= capacity" does not hold after Stack\(\d+\), then (push\(-?\d+\)(, )?)+ \(size = \d+, capacity = \d+\)$/);
+    // Shrunk: no pop is left, and it pushes exactly one more than the capacity.
+    expect(result.reason).not.toContain('pop()');
+    const match = /Stack\((\d+)\), then (.*) \(size/.exec(result.reason);
+    expect(match?.[2]?.split(', ').length).toBe(Number(match?.[1]) + 1);
+  }, 60_000);
+
+  test('a TypeScript stack whose size goes negative fails after one pop', async () => {
+    const result = await layer.verify({ spec: stackSpec('typescript'), candidate: { language: 'typescript', code: TS_NEGATIVE } });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toMatch(/^invariant "size >= 0 && size <= capacity" does not hold after Stack\(\d+\), then pop\(\) \(size = -1, capacity = \d+\)$/);
+  }, 60_000);
+
+  test('a declared field the class does not keep fails as unreadable, naming it', async () => {
+    const result = await layer.verify({ spec: stackSpec('python'), candidate: { language: 'python', code: PY_GOOD.replace(/self\.size/g, 'self.count') } });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toMatch(/^the field size could not be read as plain data after Stack\(2\): reading it threw AttributeError/);
+  }, 60_000);
+
+  test('the spec check reads a class\'s invariants over its fields, and refuses one naming something else', () => {
+    expect(checkSpecSync(stackSpec('typescript'), 'spec')).toEqual([]);
+    const issues = checkSpecSync(stackSpec('typescript', ['items.length <= capacity']), 'spec');
+    expect(issues.map((issue) => issue.path)).toEqual(['invariants.0']);
+    expect(issues[0]?.message).toContain('items');
+    const noFields = TaskSpecSchema.parse({ ...stackSpec('python'), fields: [] });
+    expect(checkSpecSync(noFields, 'spec').map((issue) => issue.path)).toContain('invariants');
+  });
+});
