@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { BwrapSandbox, SandboxCandidateRunner } from '../../sandbox/index.js';
 import { checkSpecSync } from '../../task-spec/check-spec.js';
@@ -96,6 +98,13 @@ describe('class invariants in the contracts layer', () => {
     const result = await layer.verify({ spec: stackSpec('python'), candidate: { language: 'python', code: PY_GOOD.replace(/self\.size/g, 'self.count') } });
     expect(result.status).toBe('fail');
     expect(result.reason).toMatch(/^the field size could not be read as plain data after Stack\(2\): reading it threw AttributeError/);
+  }, 60_000);
+
+  test('hostile c04: a field whose comparisons all say yes is not plain data, and fails as unreadable', async () => {
+    const code = readFileSync(resolve(import.meta.dirname, '../../../test/fixtures/hostile/classes/c04-lying-field.py'), 'utf8');
+    const result = await layer.verify({ spec: stackSpec('python'), candidate: { language: 'python', code } });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toBe('the field size could not be read as plain data after Stack(2): it holds an instance of Yes, not plain data');
   }, 60_000);
 
   test('the spec check reads a class\'s invariants over its fields, and refuses one naming something else', () => {
