@@ -25,12 +25,54 @@ function pythonDoc(text: string, indent: string): string {
     .join('\n');
 }
 
+/**
+ * The awaited type of a Python coroutine's declared output (`Awaitable[int]`, `Coroutine[Any, Any, int]` -> `int`),
+ * or undefined for a plain type: such a function or method is written `async def name(...) -> int`.
+ */
+export function pythonAwaitedType(type: string): string | undefined {
+  const awaitable = /^\s*(?:typing\.)?Awaitable\[(.*)\]\s*$/s.exec(type);
+  if (awaitable?.[1] !== undefined) return awaitable[1].trim();
+  const coroutine = /^\s*(?:typing\.)?Coroutine\[(.*)\]\s*$/s.exec(type);
+  if (coroutine?.[1] === undefined) return undefined;
+  const parts = splitTopLevel(coroutine[1]);
+  return parts.length === 3 ? parts[2]?.trim() : undefined;
+}
+
+/** Whether a TypeScript output type is a `Promise<...>` (its function or method is written `async`). */
+export function isTypeScriptPromise(type: string): boolean {
+  return /^\s*Promise\s*</.test(type);
+}
+
+/** `A, Dict[B, C], D` -> `["A", "Dict[B, C]", "D"]`: splits on commas outside brackets. */
+function splitTopLevel(text: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (c === '[' || c === '(') depth += 1;
+    else if (c === ']' || c === ')') depth -= 1;
+    else if (c === ',' && depth === 0) {
+      parts.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(text.slice(start));
+  return parts;
+}
+
+/** `def name(params) -> R:` or, for a coroutine's declared output, `async def name(params) -> Awaited:`. */
+function pythonDef(name: string, params: string, output: string): string {
+  const awaited = pythonAwaitedType(output);
+  return awaited === undefined ? `def ${name}(${params}) -> ${output}:` : `async def ${name}(${params}) -> ${awaited}:`;
+}
+
 function renderTypeScriptClass(spec: StubSpec): string {
   const comment = spec.description.trimEnd().split('\n').map((line) => (line.trim() === '' ? '//' : `// ${line.trimEnd()}`)).join('\n');
   const fields = (spec.fields ?? []).map((field) => `  ${field.name}: ${field.type};${field.description === undefined ? '' : ` // ${field.description.split('\n')[0] ?? ''}`}\n`).join('');
   const methods = (spec.methods ?? []).map((method) => {
     const doc = method.description === undefined ? '' : `  /** ${method.description.trim().replaceAll('*/', '* /').split('\n').join('\n   * ')} */\n`;
-    return `${doc}  ${method.name}(${typedParameters(method.inputs)}): ${method.output.type} {\n    // implement\n  }\n`;
+    return `${doc}  ${isTypeScriptPromise(method.output.type) ? 'async ' : ''}${method.name}(${typedParameters(method.inputs)}): ${method.output.type} {\n    // implement\n  }\n`;
   }).join('\n');
   return `${comment}\nclass ${spec.signature.entryPoint} {\n${fields}${fields === '' ? '' : '\n'}  constructor(${typedParameters(spec.signature.inputs)}) {\n    // implement\n  }\n\n${methods}}\n`;
 }
@@ -40,7 +82,7 @@ function renderTypeScriptModule(spec: StubSpec): string {
   const constants = (spec.fields ?? []).map((field) => `export let ${field.name}: ${field.type}; // set it\n`).join('');
   const functions = (spec.methods ?? []).map((method) => {
     const doc = method.description === undefined ? '' : `/** ${method.description.trim().replaceAll('*/', '* /').split('\n').join('\n * ')} */\n`;
-    return `${doc}export function ${method.name}(${typedParameters(method.inputs)}): ${method.output.type} {\n  // implement\n}\n`;
+    return `${doc}export ${isTypeScriptPromise(method.output.type) ? 'async ' : ''}function ${method.name}(${typedParameters(method.inputs)}): ${method.output.type} {\n  // implement\n}\n`;
   }).join('\n');
   return `${comment}\n${constants}${constants === '' ? '' : '\n'}${functions}`;
 }
@@ -50,7 +92,7 @@ function renderPythonModule(spec: StubSpec): string {
   const types = [...methods.flatMap((m) => [...m.inputs.map((p) => p.type), m.output.type]), ...(spec.fields ?? []).map((f) => f.type)];
   const header = types.some((t) => TYPING_NAMES.test(t)) ? 'from typing import *\n\n' : '';
   const constants = (spec.fields ?? []).map((field) => `${field.name}: ${field.type}  # set it\n`).join('');
-  const functions = methods.map((method) => `def ${method.name}(${typedParameters(method.inputs)}) -> ${method.output.type}:\n` +
+  const functions = methods.map((method) => `${pythonDef(method.name, typedParameters(method.inputs), method.output.type)}\n` +
     (method.description === undefined ? '' : `    """${pythonDoc(method.description, '    ')}\n    """\n`) + '    ...\n').join('\n\n');
   return `${header}"""${pythonDoc(spec.description, '')}\n"""\n\n${constants}${constants === '' ? '' : '\n\n'}${functions}`;
 }
@@ -63,7 +105,7 @@ function renderPythonClass(spec: StubSpec): string {
   const fields = (spec.fields ?? []).map((field) => `        self.${field.name}: ${field.type}\n`).join('');
   const body = [
     `    def __init__(${parameters(spec.signature.inputs)}) -> None:\n${fields === '' ? '        ...\n' : fields}`,
-    ...methods.map((method) => `    def ${method.name}(${parameters(method.inputs)}) -> ${method.output.type}:\n` +
+    ...methods.map((method) => `    ${pythonDef(method.name, parameters(method.inputs), method.output.type)}\n` +
       (method.description === undefined ? '' : `        """${pythonDoc(method.description, '        ')}\n        """\n`) + '        ...\n'),
   ].join('\n');
   return `${header}class ${spec.signature.entryPoint}:\n    """${pythonDoc(spec.description, '    ')}\n    """\n\n${body}`;
@@ -76,7 +118,7 @@ function renderTypeScript(spec: StubSpec): string {
     .map((line) => (line.trim() === '' ? '//' : `// ${line.trimEnd()}`))
     .join('\n');
   const params = typedParameters(spec.signature.inputs);
-  return `${comment}\nfunction ${spec.signature.entryPoint}(${params}): ${spec.signature.output.type} {\n`;
+  return `${comment}\n${isTypeScriptPromise(spec.signature.output.type) ? 'async ' : ''}function ${spec.signature.entryPoint}(${params}): ${spec.signature.output.type} {\n`;
 }
 
 function renderPython(spec: StubSpec): string {
@@ -84,7 +126,7 @@ function renderPython(spec: StubSpec): string {
   const header = types.some((t) => TYPING_NAMES.test(t)) ? 'from typing import *\n\n\n' : '';
   const params = typedParameters(spec.signature.inputs);
   const doc = pythonDoc(spec.description, '    ');
-  return `${header}def ${spec.signature.entryPoint}(${params}) -> ${spec.signature.output.type}:\n    """${doc}\n    """\n`;
+  return `${header}${pythonDef(spec.signature.entryPoint, params, spec.signature.output.type)}\n    """${doc}\n    """\n`;
 }
 
 /** The top-level Python import lines of `source` (`import x`, `from x import y`), in order. */

@@ -145,6 +145,8 @@ function fromTypeReference(node: TS.TypeReferenceNode): TypeRef {
   }
   if ((name === 'Set' || name === 'ReadonlySet') && args.length === 1 && args[0]) return { kind: 'array', element: args[0], container: 'set' };
   if (name === 'Date' && args.length === 0) return { kind: 'date' };
+  // An async function's result is compared once awaited (the harness awaits it).
+  if ((name === 'Promise' || name === 'PromiseLike') && args.length === 1 && args[0]) return args[0];
   return ANY;
 }
 
@@ -238,5 +240,8 @@ function fromPythonName(name: string, args: readonly TypeRef[] | undefined): Typ
   if (name === 'Tuple' || name === 'tuple') return args === undefined ? { kind: 'array', element: ANY, container: 'tuple' } : { kind: 'tuple', elements: args };
   if (name === 'Optional' && args?.length === 1 && first) return unionOf([first, NULL]);
   if (name === 'Union' && args && args.length > 0) return unionOf(args);
+  // A coroutine's result is compared once awaited (the harness runs it): `Awaitable[T]`, `Coroutine[Y, S, T]` -> T.
+  if (name === 'Awaitable' && args?.length === 1 && first) return first;
+  if (name === 'Coroutine' && args?.length === 3 && args[2]) return args[2];
   return ANY;
 }

@@ -7,6 +7,10 @@
  * step that threw (the sequence goes on), `["s"]` for a step that returned the instance itself, `["o", typeName]` for
  * a value that is not plain data; or `[["c", errorType, message]]` when the constructor threw.
  *
+ * An async method's result is awaited before it is judged: in TypeScript the driver is an `async` function that
+ * awaits a returned promise (the harness awaits the driver's own); in Python a returned coroutine runs to completion
+ * on one event loop per sequence.
+ *
  * The driver runs in the candidate's process, like the harness: it only computes what the steps give. The candidate
  * can rewrite it as it can rewrite the harness, which is no more than returning other values; every verdict is made
  * here, from that plain data (trust model, decision 005). A per-sequence time limit covers all its steps.
@@ -98,10 +102,17 @@ ${className === null ? PYTHON_INSTANCE_MARK : `    try:
     except BaseException as error:
         return [failure('c', error)]`}
     out = []
+    # One event loop per sequence for async methods, made at the first coroutine: their awaits share it.
+    loop = [None]
     for step in steps:
         try:
             if step[0] == 'call':
                 value = ${className === null ? PYTHON_CALL_MARK : '__zerr_b.getattr(instance, step[1])(*step[2])'}
+                if __zerr_b.type(value).__name__ == 'coroutine':
+                    if loop[0] is None:
+                        import asyncio as __zerr_asyncio
+                        loop[0] = __zerr_asyncio.new_event_loop()
+                    value = loop[0].run_until_complete(value)
             elif step[0] == 'set':
                 __zerr_b.setattr(instance, step[1], step[2])
                 value = None
@@ -116,13 +127,15 @@ ${className === null ? PYTHON_INSTANCE_MARK : `    try:
             out.append(['v', value])
         else:
             out.append(['o', __zerr_b.type(value).__name__])
+    if loop[0] is not None:
+        loop[0].close()
     return out
 `;
 }
 
 function typeScriptDriver(className: string | null): string {
   return `
-;function ${SEQUENCE_ENTRY}(construct, steps) {
+;async function ${SEQUENCE_ENTRY}(construct, steps) {
   const plain = (value, depth) => {
     if (value === null || ['number', 'string', 'boolean', 'bigint', 'undefined'].includes(typeof value)) return true;
     if (typeof value !== 'object' || depth > 64) return false;
@@ -148,6 +161,8 @@ ${className === null ? TS_INSTANCE_MARK : `  let instance;
       if (step[0] === 'call') value = ${className === null ? TS_CALL_MARK : 'instance[step[1]](...step[2])'};
       else if (step[0] === 'set') { instance[step[1]] = step[2]; value = null; }
       else value = ${className === null ? TS_READ_MARK : 'instance[step[1]]'};
+      // An async method's promise is awaited (its rejection is the step's error).
+      if (step[0] === 'call' && value !== null && (typeof value === 'object' || typeof value === 'function') && typeof value.then === 'function' && value !== instance) value = await value;
     } catch (error) { out.push(failure('e', error)); continue; }
     if (instance !== undefined && value === instance) out.push(['s']);
     else if (plain(value, 0)) out.push(['v', value]);

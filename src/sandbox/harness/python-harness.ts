@@ -13,11 +13,12 @@
  * own `print` goes to stderr and its stdin is /dev/null.
  *
  * Each call gets a per-call timer (`signal.setitimer`, raising a `BaseException` subclass so `except Exception` in the
- * candidate cannot swallow it) covering the call and the serialization of its result.
+ * candidate cannot swallow it) covering the call and the serialization of its result. A call that returns a
+ * coroutine (an `async def` entry point) is run to completion with `asyncio.run` within the same timer.
  */
 import { PYTHON_CODEC_SOURCE, PYTHON_PROTOCOL_SOURCE } from './python-codec.js';
 
-export const PYTHON_HARNESS_SOURCE = String.raw`import json, os, signal, sys
+export const PYTHON_HARNESS_SOURCE = String.raw`import json, os, signal, sys, types as _types
 
 MAX_MESSAGE = 500
 
@@ -94,6 +95,9 @@ def _main():
             arm()
             try:
                 result = fn(*args)
+                if _type(result) is _types.CoroutineType:
+                    import asyncio
+                    result = asyncio.run(result)
             except _ZerrTimeout:
                 raise
             except BaseException as e:
