@@ -58,7 +58,7 @@ export interface DecomposeNodeOptions {
   readonly parallelism?: number | undefined;
   /** Sample `i` is called with seed `seed + i`. Default 42. */
   readonly seed?: number | undefined;
-  /** Token cap of one answer (longer answers are red-flagged). Default 2048. */
+  /** Token cap of one answer (longer answers are red-flagged). Default 4096 (a service with its routes and scenario needs more than 2048). */
   readonly maxOutputTokens?: number | undefined;
   /** Most subtasks of one proposal. Default 12. */
   readonly maxSubtasks?: number | undefined;
@@ -123,7 +123,7 @@ const OptionsSchema = z
     maxSamples: z.number().int().min(1, 'an integer >= 1').default(12),
     parallelism: z.number().int().min(1, 'an integer >= 1').optional(),
     seed: z.number().int().default(42),
-    maxOutputTokens: z.number().int().positive().default(2048),
+    maxOutputTokens: z.number().int().positive().default(4096),
     maxSubtasks: z.number().int().positive().default(DEFAULT_MAX_SUBTASKS),
     resume: z.custom<TaskProgress>(
       (value) => typeof value === 'object' && value !== null && ['samples', 'redFlags', 'votes'].every((key) => Array.isArray((value as Record<string, unknown>)[key])),

@@ -39,9 +39,56 @@ export const SubtaskProposalSchema = z
   .strict();
 export type SubtaskProposal = z.infer<typeof SubtaskProposalSchema>;
 
-/** A decomposition proposal: 1 to 32 subtasks. */
+/** HTTP methods a service route may answer. */
+export const HttpMethodSchema = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A route of a service: `method` and `path` (a template: `/todos/{id}/complete`, each `{name}` one path segment, given
+ * to the handler as `request.params.name`, a string) answered by the function subtask `handler` (its id).
+ */
+export const RouteSchema = z
+  .object({
+    method: HttpMethodSchema,
+    path: z.string().regex(/^\/(?:[A-Za-z0-9_.~-]+|\{[A-Za-z_][A-Za-z0-9_]*\})?(?:\/(?:[A-Za-z0-9_.~-]+|\{[A-Za-z_][A-Za-z0-9_]*\}))*$/, 'a path template such as /todos/{id}'),
+    handler: z.string().min(1),
+  })
+  .strict();
+export type Route = z.infer<typeof RouteSchema>;
+
+/** One request of a service's scenario and the response it must get (`response` omitted: any body). */
+export const ServiceExchangeSchema = z
+  .object({
+    method: HttpMethodSchema,
+    /** The request target: a path, maybe with a query (`/todos?done=true`). */
+    path: z.string().regex(/^\/[^\s#]*$/, 'a request path such as /todos/1'),
+    body: z.unknown().optional(),
+    status: z.number().int().min(100).max(599),
+    response: z.unknown().optional(),
+    description: z.string().optional(),
+  })
+  .strict();
+export type ServiceExchange = z.infer<typeof ServiceExchangeSchema>;
+
+/**
+ * An HTTP service over the subtasks (issue 14, builds): its state starts as `initialState` (JSON) and lives in the
+ * server's memory; each request is answered by its route's handler, a function subtask
+ * `handler(state, request) -> response` with `request = { params, query, body }` and `response = { status, body?,
+ * state? }` (`state`: the new state, kept when given). The integrator writes the server around the handlers; the
+ * `scenario` (requests in order, against one fresh server) is the service's integration test, run in the sandbox on
+ * its own loopback.
+ */
+export const ServiceSchema = z
+  .object({
+    initialState: z.unknown(),
+    routes: z.array(RouteSchema).min(1).max(32),
+    scenario: z.array(ServiceExchangeSchema).min(1).max(64),
+  })
+  .strict();
+export type Service = z.infer<typeof ServiceSchema>;
+
+/** A decomposition proposal: 1 to 32 subtasks, and for requirements that ask for an HTTP service, its `service`. */
 export const DecompositionProposalSchema = z
-  .object({ subtasks: z.array(SubtaskProposalSchema).min(1).max(32) })
+  .object({ subtasks: z.array(SubtaskProposalSchema).min(1).max(32), service: ServiceSchema.optional() })
   .strict();
 /** A validated decomposition proposal (defaults applied). */
 export type DecompositionProposal = z.infer<typeof DecompositionProposalSchema>;

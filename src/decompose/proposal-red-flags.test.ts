@@ -39,8 +39,8 @@ describe('checkProposal', () => {
   test('over-token-cap: finish reason length, or more tokens than the cap; checked with the other rules', () => {
     const text = answer(baseProposal());
     expect(rules(text, { finishReason: 'length', outputTokens: 100 })).toEqual(['over-token-cap']);
-    expect(rules(text, { outputTokens: 2049 })).toEqual(['over-token-cap']);
-    expect(rules(text, { outputTokens: 2048 })).toEqual([]);
+    expect(rules(text, { outputTokens: 4097 })).toEqual(['over-token-cap']);
+    expect(rules(text, { outputTokens: 4096 })).toEqual([]);
     expect(reasonOf(text, 'over-token-cap', { outputTokens: 600, maxOutputTokens: 500 })).toBe('600 output tokens exceed the cap of 500');
     expect(rules('{"subtasks": [', { finishReason: 'length' })).toEqual(['over-token-cap', 'not-json']);
   });
@@ -135,5 +135,50 @@ describe('checkProposal: class subtasks', () => {
   test('class-shape: a function subtask with class members', () => {
     const odd = { ...subtask('f', 'f', [], 'number', []), methods: [{ name: 'm', inputs: [], output: { type: 'number' } }] };
     expect(reasonOf(answer({ subtasks: [odd] } as unknown as DecompositionProposal), 'class-shape')).toBe('f has methods but is not a class (taskType: "class")');
+  });
+});
+
+describe('checkProposal: a service', () => {
+  const handler = (id: string, entryPoint: string): Record<string, unknown> => ({
+    id, name: id, description: id, estimatedLines: 4, estimatedComplexity: 1,
+    signature: { entryPoint, inputs: [{ name: 'state', type: 'Dict[str, Any]' }, { name: 'request', type: 'Dict[str, Any]' }], output: { type: 'Dict[str, Any]' } },
+  });
+  const proposal = (service: Record<string, unknown>, extra: Record<string, unknown>[] = []): string => JSON.stringify({
+    subtasks: [handler('list-items', 'list_items'), handler('add-item', 'add_item'), ...extra],
+    service: {
+      initialState: { items: [] },
+      routes: [{ method: 'GET', path: '/items', handler: 'list-items' }, { method: 'POST', path: '/items', handler: 'add-item' }],
+      scenario: [{ method: 'POST', path: '/items', body: { name: 'a' }, status: 201 }, { method: 'GET', path: '/items?limit=1', status: 200, response: [{ name: 'a' }] }],
+      ...service,
+    },
+  });
+
+  test('a service over function handlers of (state, request) passes in a Python project', () => {
+    const result = checkProposal(proposal({}), { language: 'python' });
+    expect(result.hits).toEqual([]);
+    expect(result.proposal?.service?.routes).toHaveLength(2);
+  });
+
+  test('service-shape: unknown or ill-shaped handlers, a duplicate route, a request no route answers', () => {
+    const bad = proposal({
+      routes: [
+        { method: 'GET', path: '/items', handler: 'list-items' }, { method: 'GET', path: '/items', handler: 'add-item' },
+        { method: 'DELETE', path: '/items/{id}', handler: 'remove' }, { method: 'PUT', path: '/items/{id}', handler: 'one-input' },
+      ],
+      scenario: [{ method: 'PATCH', path: '/items/1', status: 200 }],
+    }, [{ ...handler('one-input', 'one_input'), signature: { entryPoint: 'one_input', inputs: [{ name: 'state', type: 'Any' }], output: { type: 'Any' } } }]);
+    expect(reasonOf(bad, 'service-shape', { language: 'python' })).toBe(
+      'route GET /items: another route has the same method and path; route DELETE /items/{id}: handler "remove" is not a subtask id; ' +
+      'route PUT /items/{id}: handler one-input must be a function of two inputs (state, request); scenario 1: no route answers PATCH /items/1',
+    );
+  });
+
+  test('service-shape: only the requirements\' decomposition has a service, and only in a Python project for now', () => {
+    expect(reasonOf(proposal({}), 'service-shape', { language: 'python', parentEntryPoint: 'list_items' })).toBe('a service belongs to the decomposition of the requirements, not of one task');
+    expect(reasonOf(proposal({}), 'service-shape')).toBe('services are built in Python projects only for now (zerr build --language python)');
+  });
+
+  test('a path template that is not one is a schema hit', () => {
+    expect(rules(proposal({ routes: [{ method: 'GET', path: 'items/{id', handler: 'list-items' }] }), { language: 'python' })).toEqual(['schema']);
   });
 });

@@ -29,6 +29,7 @@ export const PROPOSAL_RED_FLAG_RULES = [
   'duplicate-entry-point',
   'missing-parent-entry-point',
   'class-shape',
+  'service-shape',
 ] as const;
 /** One of {@link PROPOSAL_RED_FLAG_RULES}. */
 export type ProposalRedFlagRule = (typeof PROPOSAL_RED_FLAG_RULES)[number];
@@ -40,7 +41,7 @@ export const DEFAULT_MAX_SUBTASKS = 12;
 export interface ProposalCheckContext {
   /** Most subtasks of one proposal. Default {@link DEFAULT_MAX_SUBTASKS} (12). */
   readonly maxSubtasks?: number;
-  /** Token cap of the answer. Default 2048. */
+  /** Token cap of the answer. Default 4096. */
   readonly maxOutputTokens?: number;
   /** Tokens the model generated. Default 0. */
   readonly outputTokens?: number;
@@ -70,7 +71,7 @@ export interface ProposalCheck {
 const ContextSchema = z
   .object({
     maxSubtasks: z.number().int().positive().default(DEFAULT_MAX_SUBTASKS),
-    maxOutputTokens: z.number().int().positive().default(2048),
+    maxOutputTokens: z.number().int().positive().default(4096),
     outputTokens: z.number().int().nonnegative().default(0),
     finishReason: z.string().default('stop'),
     reservedEntryPoints: z.array(z.string()).default([]),
@@ -92,7 +93,11 @@ const ContextSchema = z
  * - `missing-parent-entry-point`: `parentEntryPoint` is set and no subtask has it;
  * - `class-shape`: a class subtask that is not a valid class spec (its output type is not the class, a sequence calls
  *   an undeclared method, a step's value does not fit its declared type, test cases instead of sequences: the
- *   checks of `zerr spec check`, `task-spec/checks/class-spec.ts`), or a function subtask with class members.
+ *   checks of `zerr spec check`, `task-spec/checks/class-spec.ts`), or a function subtask with class members;
+ * - `service-shape`: a service that is not one the integrator can serve: a route whose handler is not a function
+ *   subtask taking two inputs (state, request), two routes with one method and path, a scenario request no route
+ *   answers, a service in the decomposition of a node (only the requirements' may have one), or a service in a
+ *   TypeScript project (services are built in Python for now).
  * `not-json` and `schema` end the checks (there is no proposal to look at).
  *
  * @throws InvalidArgumentError (`invalid_argument`, parameter `context.<field>`) for a malformed context.
@@ -150,7 +155,44 @@ export function checkProposal(text: string, context: ProposalCheckContext = {}):
   }
   const shapes = subtasks.flatMap((subtask) => classShapeIssues(subtask, options.language));
   if (shapes.length > 0) hit('class-shape', `${shapes.slice(0, 6).join('; ')}${shapes.length > 6 ? `; and ${shapes.length - 6} more` : ''}`);
+  const services = serviceIssues(proposal, options.parentEntryPoint !== undefined, options.language);
+  if (services.length > 0) hit('service-shape', `${services.slice(0, 6).join('; ')}${services.length > 6 ? `; and ${services.length - 6} more` : ''}`);
   return { proposal: hits.length === 0 ? proposal : null, parsed: proposal, hits };
+}
+
+/** Why the proposal's service cannot be served (see `service-shape`); empty without a service. */
+function serviceIssues(proposal: DecompositionProposal, nested: boolean, language: 'typescript' | 'python'): string[] {
+  const { service } = proposal;
+  if (service === undefined) return [];
+  if (nested) return ['a service belongs to the decomposition of the requirements, not of one task'];
+  if (language !== 'python') return ['services are built in Python projects only for now (zerr build --language python)'];
+  const issues: string[] = [];
+  const byId = new Map(proposal.subtasks.map((subtask) => [subtask.id, subtask]));
+  const seen = new Set<string>();
+  for (const route of service.routes) {
+    const where = `route ${route.method} ${route.path}`;
+    const handler = byId.get(route.handler);
+    if (handler === undefined) issues.push(`${where}: handler ${JSON.stringify(route.handler)} is not a subtask id`);
+    else if (handler.taskType === 'class' || handler.signature.inputs.length !== 2) {
+      issues.push(`${where}: handler ${route.handler} must be a function of two inputs (state, request)`);
+    }
+    const key = `${route.method} ${route.path.replace(/\{[^}]+\}/g, '{}')}`;
+    if (seen.has(key)) issues.push(`${where}: another route has the same method and path`);
+    seen.add(key);
+  }
+  for (const [index, exchange] of service.scenario.entries()) {
+    const path = exchange.path.split('?')[0] ?? '';
+    if (!service.routes.some((route) => route.method === exchange.method && routePattern(route.path).test(path))) {
+      issues.push(`scenario ${index + 1}: no route answers ${exchange.method} ${path}`);
+    }
+  }
+  return issues;
+}
+
+/** The regular expression of a route's path template: each `{name}` one non-empty path segment. */
+export function routePattern(template: string): RegExp {
+  const source = template.split('/').map((part) => (/^\{[A-Za-z_][A-Za-z0-9_]*\}$/.test(part) ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/');
+  return new RegExp(`^${source}$`);
 }
 
 /** Why `subtask` is not a valid class (or function) spec, each prefixed with its id; empty when it is. */

@@ -77,3 +77,16 @@ describe('structuralSignature of class subtasks', () => {
     expect(key(klass([{ name: 'pop', type: 'string' }, { name: 'peek', type: 'number' }]))).not.toBe(key(base));
   });
 });
+
+describe('structuralSignature of a service', () => {
+  test('its routes (method, path template, handler entry point) are part of the structure; parameter names are not', () => {
+    const base = baseProposal();
+    const withService = (path: string, method: 'GET' | 'POST'): DecompositionProposal => ({
+      ...base, service: { initialState: null, routes: [{ method, path, handler: 'calculate' }], scenario: [{ method, path: '/x', status: 200 }] },
+    });
+    expect(structuralSignature(withService('/calc/{id}', 'GET')).signature).toContain(',"routes":[["GET","/calc/{}","calculate"]]}');
+    expect(key(withService('/calc/{id}', 'GET'))).toBe(key(withService('/calc/{key}', 'GET')));
+    expect(key(withService('/calc/{id}', 'GET'))).not.toBe(key(withService('/calc/{id}', 'POST')));
+    expect(key(withService('/calc/{id}', 'GET'))).not.toBe(key(base));
+  });
+});

@@ -13,7 +13,8 @@ export interface StructuralSignature {
   /**
    * Canonical JSON `{"functions":[[entryPoint,[inputType...],outputType]...],"edges":[[fromEntryPoint,toEntryPoint]...]}`
    * (a class's entry also holds `{"methods":[...],"fields":[...]}`, each `[name, [inputType...], outputType]` or
-   * `[name, type]`, sorted):
+   * `[name, type]`, sorted; a proposal with a service ends with `"routes":[[method, pathTemplate, handlerEntryPoint]...]`,
+   * path parameters written `{}`):
    * functions sorted and deduplicated, an edge `[a, b]` meaning the subtask with entry point `a` depends on `b`,
    * edges sorted and deduplicated. Type strings have whitespace runs collapsed and spaces next to punctuation
    * removed (`Array< number >` -> `Array<number>`); parameter names are ignored.
@@ -43,7 +44,10 @@ export function structuralSignature(proposal: DecompositionProposal): Structural
   ]));
   const edges = proposal.subtasks.flatMap((subtask) => subtask.dependencies.map((dependency) =>
     JSON.stringify([subtask.signature.entryPoint, entryPointOf.get(dependency) ?? `?${dependency}`])));
-  const signature = `{"functions":[${sortedUnique(functions).join(',')}],"edges":[${sortedUnique(edges).join(',')}]}`;
+  // A service's routes are part of its structure: method, path template and the handler's entry point.
+  const routes = proposal.service === undefined ? undefined : sortedUnique(proposal.service.routes.map((route) =>
+    JSON.stringify([route.method, route.path.replace(/\{[^}]+\}/g, '{}'), entryPointOf.get(route.handler) ?? `?${route.handler}`])));
+  const signature = `{"functions":[${sortedUnique(functions).join(',')}],"edges":[${sortedUnique(edges).join(',')}]${routes === undefined ? '' : `,"routes":[${routes.join(',')}]`}}`;
   const classKey = createHash('sha256').update(signature).digest('hex').slice(0, 16);
   return { signature, classKey };
 }

@@ -28,7 +28,12 @@ export const decomposer = defineArchetype({
       'the class ("entryPoint") and its constructor\'s "inputs" (output type: the class name), "methods" ([{"name", ' +
       '"inputs", "output"}], without self/this), "fields" it exposes ([{"name", "type"}], may be empty) and, instead of ' +
       'testCases, "sequences" ([{"construct": [constructor arguments], "steps": [{"call": method, "args": [...], ' +
-      '"expected": ...}]}]); estimate the lines of the whole class.',
+      '"expected": ...}]}]); estimate the lines of the whole class.\n' +
+      'When the requirements ask for an HTTP (REST) service, add "service": {"initialState": the state as JSON, "routes": ' +
+      '[{"method", "path" (e.g. "/todos/{id}"), "handler": a subtask id}], "scenario": [{"method", "path", "body"?, ' +
+      '"status", "response"?}] (requests in order against one fresh server)}; each handler is a function subtask ' +
+      '(state, request) -> response, where request is {"params", "query", "body"} and response is {"status", "body", ' +
+      '"state"} ("state": the new state); the server around the handlers is written for you.',
     user: 'Requirements:\n{{requirements}}{{parentClause}}{{reservedClause}}',
     variants: {
       direct: '',
@@ -38,7 +43,7 @@ export const decomposer = defineArchetype({
     completion: { cue: 'The JSON answer:\n{', prefix: '{' },
   },
   outputSchema: DecompositionProposalSchema,
-  redFlagProfile: { maxOutputTokens: 2048, format: 'json', checks: PROPOSAL_CHECKS },
+  redFlagProfile: { maxOutputTokens: 4096, format: 'json', checks: PROPOSAL_CHECKS },
   diversityProfile: { temperatures: [0, 0.4, 0.6, 0.8, 1.0], promptVariants: ['direct', 'interfaces-first', 'tests-first'] },
 });
 

@@ -44,7 +44,7 @@ describe('ARCHETYPES', () => {
   });
 
   test('red-flag profiles: JSON archetypes check JSON, the coder the standard code rules, the decomposer the graph rules', () => {
-    expect(ARCHETYPES.decomposer.redFlagProfile).toMatchObject({ format: 'json', maxOutputTokens: 2048 });
+    expect(ARCHETYPES.decomposer.redFlagProfile).toMatchObject({ format: 'json', maxOutputTokens: 4096 });
     expect(ARCHETYPES.decomposer.redFlagProfile.checks).toEqual(PROPOSAL_RED_FLAG_RULES);
     expect(ARCHETYPES.coder.redFlagProfile.format).toBe('code');
     expect(ARCHETYPES.coder.redFlagProfile.checks).toEqual(expect.arrayContaining(['over-token-cap', 'no-code', 'unbalanced-delimiters']));

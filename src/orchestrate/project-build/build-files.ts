@@ -28,7 +28,7 @@ export function planFiles(state: BuildState): Record<string, string> {
     dependencies: node.dependencies, level: graph.levelOf(node.id), depth: node.depth,
     testCases: node.spec.testCases.length,
   }));
-  const plan = { requirements: state.request.requirements, tasks, levels };
+  const plan = { requirements: state.request.requirements, tasks, levels, ...(state.service === undefined ? {} : { service: state.service }) };
   const rows = tasks.map((task) => `| ${task.level} | ${task.id} | \`${signatureText(nodeOf(state, task.id))}\` | ${task.dependencies.join(', ') || '-'} | ${task.testCases} |`);
   const markdown = [
     `# Plan: ${state.request.name}`, '', state.request.requirements.trim(), '',
@@ -47,7 +47,9 @@ export function buildFiles(state: BuildState, nodeIds: readonly string[]): Recor
     if (settled === undefined) throw new Error(`task ${nodeId} has no verified code yet`);
     return { nodeId, spec: node.spec, code: settled.code, dependencies: node.dependencies, source: settled.source };
   });
-  return { ...projectFiles({ name: state.request.name, requirements: state.request.requirements, pieces }), ...planFiles(state) };
+  // The service's server is written once every handler is settled (level commits before that hold the pieces alone).
+  const service = state.service !== undefined && state.service.routes.every((route) => nodeIds.includes(route.handler)) ? state.service : undefined;
+  return { ...projectFiles({ name: state.request.name, requirements: state.request.requirements, pieces, service }), ...planFiles(state) };
 }
 
 function nodeOf(state: BuildState, id: string): BuildNode {

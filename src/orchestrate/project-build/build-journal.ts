@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { TaskGraph } from '../../decompose/task-graph.js';
+import { ServiceSchema, type Service } from '../../decompose/decomposition-proposal.js';
 import { TaskSpecSchema, type TaskSpec } from '../../task-spec/task-spec.js';
 import type { CheckpointRecord } from '../../store/run-store.js';
 import { BuildRequestSchema, type BuildRequest } from './build-request.js';
@@ -47,7 +48,11 @@ export const CHECKPOINT_BODIES = {
   }).strict(),
   'session-start': z.object({ at: z.number() }).strict(),
   /** A decomposition replaced `replaces` (null: the root) by `nodes`. */
-  'nodes-created': z.object({ replaces: z.string().nullable(), nodes: z.array(BuildNodeSchema) }).strict(),
+  'nodes-created': z.object({
+    replaces: z.string().nullable(), nodes: z.array(BuildNodeSchema),
+    /** The requirements' service (routes, scenario), with the root's decomposition only. */
+    service: ServiceSchema.optional(),
+  }).strict(),
   /** A task got its code. */
   'task-settled': settled,
   /** A task failed and is to be decomposed with halved limits (seed guide §5: simplify and retry). */
@@ -89,6 +94,8 @@ export interface BuildState {
   readonly nodes: Map<string, BuildNode>;
   /** True once the root has been decomposed. */
   rootDecomposed: boolean;
+  /** The HTTP service the requirements' decomposition described, if any. */
+  service: Service | undefined;
   readonly settled: Map<string, SettledTask>;
   /** Solve attempt per node (0 for the first). */
   readonly attempts: Map<string, number>;
@@ -117,7 +124,7 @@ export function foldCheckpoints(checkpoints: readonly CheckpointRecord[]): Build
   const start = parseBody('build-start', first.body, first.seq);
   const state: BuildState = {
     request: start.request, outDir: start.outDir, startedAt: start.startedAt, commitEpochMs: start.commitEpochMs, sessions: [], nodes: new Map(),
-    rootDecomposed: false, settled: new Map(), attempts: new Map(), openEscalations: new Map(),
+    rootDecomposed: false, service: undefined, settled: new Map(), attempts: new Map(), openEscalations: new Map(),
     resolvedEscalations: new Set(), commits: [], integrations: [], simplified: new Set(), completed: false, seq: first.seq,
   };
   for (const checkpoint of checkpoints.slice(1)) applyCheckpoint(state, checkpoint);
@@ -137,7 +144,10 @@ export function applyCheckpoint(state: BuildState, checkpoint: CheckpointRecord)
       return;
     case 'nodes-created': {
       const body = parseBody(kind, checkpoint.body, checkpoint.seq);
-      if (body.replaces === null) state.rootDecomposed = true;
+      if (body.replaces === null) {
+        state.rootDecomposed = true;
+        state.service = body.service;
+      }
       else state.nodes.delete(body.replaces);
       for (const node of body.nodes) state.nodes.set(node.id, node);
       return;

@@ -12,7 +12,7 @@ import type { LanguageModel } from '../../llm/language-model.js';
 import { ModelUnavailableError } from '../../llm/model-errors.js';
 import { checkProposal } from '../../decompose/proposal-red-flags.js';
 import { decomposeNode } from '../../decompose/decompose-node.js';
-import type { DecompositionProposal } from '../../decompose/decomposition-proposal.js';
+import type { DecompositionProposal, Service } from '../../decompose/decomposition-proposal.js';
 import { TaskGraph } from '../../decompose/task-graph.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import type { TaskSpec } from '../../task-spec/task-spec.js';
@@ -298,7 +298,7 @@ class BuildSession {
     let proposal: DecompositionProposal | null;
     let reason: string;
     if (decided !== undefined) {
-      proposal = decided.code === null ? null : parseStoredProposal(decided.code);
+      proposal = decided.code === null ? null : parseStoredProposal(decided.code, request.language);
       reason = decided.reason;
     } else {
       await this.#recordTask(taskId, node === null ? { requirements: request.requirements } : { decompose: node.spec });
@@ -323,7 +323,7 @@ class BuildSession {
       reason = result.reason;
     }
     if (proposal !== null) {
-      await this.#replace(node, proposalToNodes(proposal, node, request));
+      await this.#replace(node, proposalToNodes(proposal, node, request), node === null ? proposal.service : undefined);
       return;
     }
     if (node === null) {
@@ -341,12 +341,12 @@ class BuildSession {
   }
 
   /** Checks a graph change (cycles, unknown dependencies) and records it. */
-  async #replace(node: BuildNode | null, nodes: readonly BuildNode[]): Promise<void> {
+  async #replace(node: BuildNode | null, nodes: readonly BuildNode[], service?: Service): Promise<void> {
     const next = new Map(this.#state.nodes);
     if (node !== null) next.delete(node.id);
     for (const created of nodes) next.set(created.id, created);
     TaskGraph.fromTasks([...next.values()].map((each) => ({ id: each.id, dependencies: each.dependencies })));
-    await this.#checkpoint('nodes-created', { replaces: node?.id ?? null, nodes: [...nodes] });
+    await this.#checkpoint('nodes-created', { replaces: node?.id ?? null, nodes: [...nodes], ...(service === undefined ? {} : { service }) });
     this.#deps.emit({
       type: 'nodes-created', runId: this.#runId, at: this.#now(), replaces: node?.id ?? null,
       nodes: nodes.map((created) => ({ id: created.id, dependencies: created.dependencies, needsDecomposition: created.needsDecomposition })),
@@ -433,7 +433,7 @@ class BuildSession {
       return;
     }
     await this.#checkpoint('escalation-resolved', { escalationId, nodeId, accepted: true, reason: 'decomposition accepted' });
-    await this.#replace(node, proposalToNodes(checked.proposal, node, this.#state.request));
+    await this.#replace(node, proposalToNodes(checked.proposal, node, this.#state.request), node === null ? checked.proposal.service : undefined);
   }
 
   async #acceptCode(escalationId: string, nodeId: string, answer: unknown): Promise<void> {
@@ -526,7 +526,8 @@ class BuildSession {
     const state = this.#state;
     const files = buildFiles(state, [...state.nodes.keys()]);
     const verdict = await verifyProject({
-      files, pieces: [...state.nodes.values()].map((node) => pieceOf(state, node.id)), name: state.request.name, sandbox: this.#deps.sandbox, signal: this.#signal,
+      files, pieces: [...state.nodes.values()].map((node) => pieceOf(state, node.id)), name: state.request.name, service: state.service,
+      sandbox: this.#deps.sandbox, signal: this.#signal,
       ...(state.request.language === 'typescript' ? { typeChecker: (this.#typeChecker ??= new ProjectTypeChecker()) } : {}),
     });
     const testsPassed = verdict.tests.filter((test) => test.passed).length;
@@ -634,8 +635,8 @@ function describeNode(node: BuildNode): string {
   return `${spec.name}: ${spec.description}\nFunction: ${spec.signature.entryPoint}(${inputs}): ${spec.signature.output.type}`;
 }
 
-function parseStoredProposal(code: string): DecompositionProposal | null {
-  const checked = checkProposal(code, { maxSubtasks: 32, maxOutputTokens: Number.MAX_SAFE_INTEGER, outputTokens: 0, finishReason: 'stop', reservedEntryPoints: [] });
+function parseStoredProposal(code: string, language: 'typescript' | 'python'): DecompositionProposal | null {
+  const checked = checkProposal(code, { maxSubtasks: 32, maxOutputTokens: Number.MAX_SAFE_INTEGER, outputTokens: 0, finishReason: 'stop', reservedEntryPoints: [], language });
   return checked.proposal;
 }
 

@@ -11,9 +11,10 @@
 import type { PlannedModule } from './project-layout.js';
 import { compareCodeUnits } from './project-layout.js';
 
-/** Where a problem was found: a project-relative file. */
+/** Where a problem was found: a project-relative file, or the node it is known to come from (a service's handler). */
 export interface LocatedProblem {
   readonly file: string;
+  readonly nodeId?: string | undefined;
 }
 
 /** The nodes to blame. */
@@ -31,7 +32,7 @@ export function attributeFailures(modules: readonly PlannedModule[], problems: r
   const dependencies = new Map(modules.map((m) => [m.piece.nodeId, m.piece.dependencies] as const));
   const affected = new Set<string>();
   for (const problem of problems) {
-    const node = nodeOfFile.get(problem.file);
+    const node = problem.nodeId ?? nodeOfFile.get(problem.file);
     if (node !== undefined) affected.add(node);
   }
   const reach = (node: string): Set<string> => {

@@ -4,13 +4,16 @@
  * for identical input, whatever the order of the pieces).
  */
 import { z } from 'zod';
-import { parseOptions } from '../../../errors/index.js';
+import { InvalidArgumentError, parseOptions } from '../../../errors/index.js';
+import { ServiceSchema, type Service } from '../../../decompose/decomposition-proposal.js';
+import { renderPythonServer, renderPythonServiceTest, renderServiceReadme } from './python-service.js';
 import type { IntegratedPiece } from './integrated-piece.js';
 import { GITIGNORE, renderPackageJson, renderReadme, renderTsconfig } from './project-config.js';
 import { compareCodeUnits, planModules, projectLanguage, pythonPackageName, type PlannedModule } from './project-layout.js';
 import { PYTHON_GITIGNORE, renderPyproject, renderPythonInit, renderPythonModule, renderPythonTestFile } from './python-project.js';
 import { renderModule } from './render-module.js';
 import { renderTestFile } from './render-test-file.js';
+import { ModuleNameClashError } from './module-name-clash-error.js';
 
 /** Options of {@link projectFiles}. */
 export interface ProjectFilesOptions {
@@ -19,6 +22,11 @@ export interface ProjectFilesOptions {
   /** The user's requirements, quoted verbatim in the README. */
   readonly requirements: string;
   readonly pieces: readonly IntegratedPiece[];
+  /**
+   * The HTTP service the requirements' decomposition described (Python projects): `server.py` and
+   * `tests/test_service.py` are written around its handler pieces (`python-service.ts`).
+   */
+  readonly service?: Service | undefined;
 }
 
 const OptionsSchema = z
@@ -29,6 +37,7 @@ const OptionsSchema = z
       .regex(/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, 'an npm package name (lower case, e.g. "words")'),
     requirements: z.string().min(1, 'the requirements text'),
     pieces: z.array(z.unknown()).min(1, 'at least one piece'),
+    service: ServiceSchema.optional(),
   })
   .strict();
 
@@ -56,6 +65,9 @@ export function projectFiles(options: ProjectFilesOptions): Record<string, strin
   const modules = planModules(options.pieces, { name: options.name });
   const byNode = new Map(modules.map((m) => [m.piece.nodeId, m] as const));
   if (projectLanguage(options.pieces) === 'python') return sorted(pythonProjectFiles(options, modules, byNode));
+  if (options.service !== undefined) {
+    throw new InvalidArgumentError({ parameter: 'options.service', value: 'a service', expected: 'no service in a TypeScript project (services are built in Python for now: --language python)' });
+  }
   const files: Record<string, string> = {
     '.gitignore': GITIGNORE,
     'README.md': renderReadme(options.name, options.requirements, modules),
@@ -85,6 +97,15 @@ function pythonProjectFiles(options: ProjectFilesOptions, modules: readonly Plan
   for (const module of modules) {
     files[module.sourcePath] = renderPythonModule(module, byNode);
     files[module.testPath] = renderPythonTestFile(module, packageName);
+  }
+  if (options.service !== undefined) {
+    const clash = modules.find((m) => m.moduleName === 'server' || m.moduleName === 'service');
+    if (clash !== undefined) {
+      throw new ModuleNameClashError({ moduleName: clash.moduleName, nodeIds: [clash.piece.nodeId], reason: `the module "${clash.moduleName}" would overwrite the service's server.py or tests/test_service.py; rename the entry point.` });
+    }
+    files[`src/${packageName}/server.py`] = renderPythonServer(options.name, packageName, options.service, byNode);
+    files['tests/test_service.py'] = renderPythonServiceTest(packageName, options.service);
+    files['README.md'] = `${files['README.md'] ?? ''}\n${renderServiceReadme(packageName, options.service, byNode)}`;
   }
   return files;
 }

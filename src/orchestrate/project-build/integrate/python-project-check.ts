@@ -17,7 +17,11 @@ import { SandboxCandidateRunner } from '../../../sandbox/sandbox-candidate-runne
 import { runPyrightProject } from '../../../verify/static/run-pyright.js';
 import { PythonToolError } from '../../../verify/python/run-python-tool.js';
 import { UnitTestsLayer, type SequenceResult, type TestCaseOutcome } from '../../../verify/layers/unit-tests.js';
+import type { Service } from '../../../decompose/decomposition-proposal.js';
+import { renderValue } from '../../../verify/render-value.js';
+import { valuesEqual } from '../../../verify/values-equal.js';
 import type { PlannedModule } from './project-layout.js';
+import { handlerOf, PYTHON_EXCHANGE_SOURCE } from './python-service.js';
 import type { ProjectTypeError } from './project-type-checker.js';
 import { pythonSequenceTestName, pythonTestName } from './python-project.js';
 import { LOAD_FAILURE_TEST, type ProjectTestResult } from './sandbox-test-run.js';
@@ -28,6 +32,8 @@ export interface CheckPythonProjectOptions {
   readonly files: Readonly<Record<string, string>>;
   /** Its modules, as `planModules` placed them. */
   readonly modules: readonly PlannedModule[];
+  /** The project's HTTP service, whose scenario runs against a fresh server in the sandbox (its own loopback). */
+  readonly service?: Service | undefined;
   readonly sandbox: Sandbox;
   readonly signal?: AbortSignal;
 }
@@ -104,7 +110,76 @@ export async function checkPythonProject(options: CheckPythonProjectOptions): Pr
     });
     tests.push(run.kind === 'ran' ? { file: init, name: PACKAGE_IMPORT_TEST, passed: true } : { file: init, name: PACKAGE_IMPORT_TEST, passed: false, message: `${run.reason}: ${run.message}` });
   }
+  if (options.service !== undefined && init !== undefined) {
+    tests.push(...await checkService(runner, sources, init.split('/')[1] ?? '', options.service, options.signal));
+  }
   return { typeErrors, tests, typeCheckMs, testRunMs: performance.now() - testStarted };
+}
+
+/** Name of the service check's entry point in the sandboxed process. */
+const SERVICE_ENTRY = '__zerr_service_scenario';
+
+/** Longest one request of a scenario may take in the sandbox, in ms (the whole run: this per request plus 5 s). */
+const SERVICE_REQUEST_MS = 2000;
+
+/**
+ * Runs the service's scenario in one sandboxed process: the package written as for the pieces, a fresh server from
+ * its `server.py` on a free port of the sandbox's own loopback (the sandbox has no other network), each request made
+ * with `urllib`; the statuses and JSON payloads come back as plain data and are judged here. One result per request,
+ * named `service #n: METHOD path`; the first failing one is blamed on its route's handler (later ones may fail only
+ * because of the state it left).
+ */
+async function checkService(runner: SandboxCandidateRunner, sources: Readonly<Record<string, string>>, packageName: string, service: Service, signal: AbortSignal | undefined): Promise<ProjectTestResult[]> {
+  const file = 'tests/test_service.py';
+  const code = [
+    ...writeSources(sources),
+    'import json',
+    'import threading',
+    'import urllib.error',
+    'import urllib.request',
+    '',
+    PYTHON_EXCHANGE_SOURCE,
+    '',
+    `def ${SERVICE_ENTRY}(steps):`,
+    `    from ${packageName}.server import make_server`,
+    "    server = make_server('127.0.0.1', 0)",
+    '    thread = threading.Thread(target=server.serve_forever, daemon=True)',
+    '    thread.start()',
+    '    try:',
+    "        base = 'http://127.0.0.1:%d' % server.server_address[1]",
+    '        return [list(exchange(base, method, path, body)) for method, path, body in steps]',
+    '    finally:',
+    '        server.shutdown()',
+    '        server.server_close()',
+    '',
+  ].join('\n');
+  const steps = service.scenario.map((step) => [step.method, step.path, step.body ?? null]);
+  const run = await runner.run({
+    language: 'python', code, entryPoint: SERVICE_ENTRY, calls: [[steps]], perCallTimeoutMs: 5000 + SERVICE_REQUEST_MS * steps.length,
+    ...(signal ? { signal } : {}),
+  });
+  const name = (index: number): string => `service #${index + 1}: ${service.scenario[index]?.method ?? ''} ${service.scenario[index]?.path ?? ''}`;
+  if (run.kind === 'failed') return [{ file, name: LOAD_FAILURE_TEST, passed: false, message: `the service could not run its scenario (${run.reason}): ${run.message}` }];
+  const outcome = run.outcomes[0];
+  if (outcome?.kind !== 'value' || !Array.isArray(outcome.value)) {
+    const why = outcome?.kind === 'error' ? `${outcome.errorType}: ${outcome.message}` : outcome?.kind === 'timeout' ? `it took longer than ${5000 + SERVICE_REQUEST_MS * steps.length} ms` : 'no answer';
+    return [{ file, name: LOAD_FAILURE_TEST, passed: false, message: `the service's scenario did not run: ${why}` }];
+  }
+  const answers = outcome.value as unknown[];
+  let blamed = false;
+  return service.scenario.map((step, index): ProjectTestResult => {
+    const answer = answers[index];
+    const [status, payload] = Array.isArray(answer) ? answer as [unknown, unknown] : [undefined, undefined];
+    const problem = status !== step.status
+      ? `answered ${String(status)} ${renderValue(payload)}, expected ${step.status}`
+      : step.response !== undefined && !valuesEqual(payload, step.response)
+        ? `answered ${renderValue(payload)}, expected ${renderValue(step.response)}`
+        : undefined;
+    if (problem === undefined) return { file, name: name(index), passed: true };
+    const handler = blamed ? undefined : handlerOf(service, step);
+    blamed = true;
+    return { file, name: name(index), passed: false, message: problem, ...(handler === undefined ? {} : { nodeId: handler }) };
+  });
 }
 
 /** Pyright's errors on the project's Python files under its `pyproject.toml`, as project type errors (code 0). */

@@ -234,3 +234,56 @@ describe('a Python class piece', () => {
     }, 60_000);
   });
 });
+
+describe('a Python service', () => {
+  const anyDict = 'Dict[str, Any]';
+  const handler = (nodeId: string, entryPoint: string, code: string, testCases: TaskSpecInput['testCases']): IntegratedPiece => piece(nodeId, {
+    name: nodeId, description: nodeId,
+    signature: { entryPoint, inputs: [{ name: 'state', type: anyDict }, { name: 'request', type: anyDict }], output: { type: anyDict } },
+    testCases,
+  }, `from typing import Any, Dict\n\n\n${code}`);
+  const addItem = handler('add-item', 'add_item',
+    'def add_item(state: Dict[str, Any], request: Dict[str, Any]) -> Dict[str, Any]:\n    items = state["items"] + [request["body"]["name"]]\n    return {"status": 201, "body": len(items), "state": {"items": items}}\n',
+    [{ inputs: [{ items: [] }, { params: {}, query: {}, body: { name: 'a' } }], expected: { status: 201, body: 1, state: { items: ['a'] } } }]);
+  const getItem = handler('get-item', 'get_item',
+    'def get_item(state: Dict[str, Any], request: Dict[str, Any]) -> Dict[str, Any]:\n    index = int(request["params"]["index"])\n    if 0 <= index < len(state["items"]):\n        return {"status": 200, "body": state["items"][index]}\n    return {"status": 404, "body": None}\n',
+    [{ inputs: [{ items: ['a'] }, { params: { index: '0' }, query: {}, body: null }], expected: { status: 200, body: 'a' } }]);
+  const service = {
+    initialState: { items: [] },
+    routes: [{ method: 'POST' as const, path: '/items', handler: 'add-item' }, { method: 'GET' as const, path: '/items/{index}', handler: 'get-item' }],
+    scenario: [
+      { method: 'POST' as const, path: '/items', body: { name: 'pen' }, status: 201, response: 1 },
+      { method: 'GET' as const, path: '/items/0', status: 200, response: 'pen' },
+      { method: 'GET' as const, path: '/items/5', status: 404 },
+      { method: 'DELETE' as const, path: '/items/0', status: 405 },
+      { method: 'GET' as const, path: '/nothing', status: 404, response: { error: 'not found' } },
+    ],
+  };
+  const pieces = [addItem, getItem];
+  const files = projectFiles({ name: 'shelf', requirements: 'A shelf service.', pieces, service });
+
+  it('runs the scenario against the server in the sandbox, one result per request', async () => {
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['src/shelf/server.py', 'tests/test_service.py']));
+    const verdict = await verifyProject({ files, pieces, name: 'shelf', service, sandbox });
+    expect(verdict.typeErrors).toEqual([]);
+    expect(verdict.tests.filter((t) => t.file === 'tests/test_service.py').map((t) => [t.name, t.passed])).toEqual([
+      ['service #1: POST /items', true], ['service #2: GET /items/0', true], ['service #3: GET /items/5', true],
+      ['service #4: DELETE /items/0', true], ['service #5: GET /nothing', true],
+    ]);
+    expect(verdict.passed).toBe(true);
+  }, 60_000);
+
+  it('blames the handler of the first request the scenario fails on', async () => {
+    const broken = { ...files, 'src/shelf/add_item.py': files['src/shelf/add_item.py']?.replace('"status": 201', '"status": 200') ?? '' };
+    const verdict = await verifyProject({ files: broken, pieces, name: 'shelf', service, sandbox });
+    expect(verdict.tests.find((t) => t.name === 'service #1: POST /items')).toMatchObject({ passed: false, message: 'answered 200 1, expected 201', nodeId: 'add-item' });
+    expect(verdict.failingNodeIds).toEqual(['add-item']);
+  }, 60_000);
+
+  it('a TypeScript project refuses a service, and a piece may not take the server\'s module', () => {
+    const typescript = { ...addItem, spec: { ...addItem.spec, language: 'typescript' as const } };
+    expect(() => projectFiles({ name: 'shelf', requirements: 'x', pieces: [typescript], service })).toThrow(/services are built in Python for now/);
+    const server = { ...getItem, spec: { ...getItem.spec, signature: { ...getItem.spec.signature, entryPoint: 'server' } } };
+    expect(() => projectFiles({ name: 'shelf', requirements: 'x', pieces: [addItem, server], service })).toThrow(ModuleNameClashError);
+  });
+});

@@ -33,6 +33,8 @@ export interface ProjectTestResult {
   readonly name: string;
   readonly passed: boolean;
   readonly message?: string;
+  /** The node the result speaks of when its file belongs to none (a service scenario's request: its route's handler). */
+  readonly nodeId?: string;
 }
 
 /** A test file to run and the time limit of each of its async tests. */

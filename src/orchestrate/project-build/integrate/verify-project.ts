@@ -11,6 +11,7 @@ import { attributeFailures } from './failure-attribution.js';
 import type { IntegratedPiece } from './integrated-piece.js';
 import { planModules, projectLanguage } from './project-layout.js';
 import { checkPythonProject } from './python-project-check.js';
+import type { Service } from '../../../decompose/decomposition-proposal.js';
 import { ProjectTypeChecker, type ProjectTypeError } from './project-type-checker.js';
 import { INCOMPLETE_TEST, runProjectTests, type ProjectTestResult } from './sandbox-test-run.js';
 
@@ -22,6 +23,8 @@ export interface VerifyProjectOptions {
   readonly pieces: readonly IntegratedPiece[];
   /** The project's name, as given to `projectFiles` (a Python project's package is named after it). Default `zerr-project`. */
   readonly name?: string;
+  /** The project's HTTP service, as given to `projectFiles`: its scenario runs against the server in the sandbox. */
+  readonly service?: Service | undefined;
   readonly sandbox: Sandbox;
   readonly signal?: AbortSignal;
   /** A warm checker to reuse across verifications of one build. Default: a new one (its first check parses the lib). */
@@ -60,6 +63,7 @@ const OptionsSchema = z
     files: z.record(z.string(), z.string()),
     pieces: z.array(z.unknown()).min(1, 'at least one piece'),
     name: z.string().optional(),
+    service: z.unknown().optional(),
     sandbox: z.custom<Sandbox>((v) => typeof (v as Partial<Sandbox> | null)?.run === 'function', 'a Sandbox'),
     signal: z.instanceof(AbortSignal).optional(),
     typeChecker: z.instanceof(ProjectTypeChecker).optional(),
@@ -86,7 +90,9 @@ export async function verifyProject(options: VerifyProjectOptions): Promise<Proj
   const modules = planModules(options.pieces, options.name === undefined ? {} : { name: options.name });
   options.signal?.throwIfAborted();
   if (projectLanguage(options.pieces) === 'python') {
-    const python = await checkPythonProject({ files: options.files, modules, sandbox: options.sandbox, ...(options.signal ? { signal: options.signal } : {}) });
+    const python = await checkPythonProject({
+      files: options.files, modules, service: options.service, sandbox: options.sandbox, ...(options.signal ? { signal: options.signal } : {}),
+    });
     const failed = python.tests.filter((t) => !t.passed);
     const attribution = attributeFailures(modules, [...python.typeErrors, ...failed]);
     return {
