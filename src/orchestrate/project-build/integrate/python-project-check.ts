@@ -116,18 +116,19 @@ export async function checkPythonProject(options: CheckPythonProjectOptions): Pr
   return { typeErrors, tests, typeCheckMs, testRunMs: performance.now() - testStarted };
 }
 
-/** Name of the service check's entry point in the sandboxed process. */
-const SERVICE_ENTRY = '__zerr_service_scenario';
+/** Name of the service check's entry point in the sandboxed process: one request per call. */
+const SERVICE_ENTRY = '__zerr_service_request';
 
-/** Longest one request of a scenario may take in the sandbox, in ms (the whole run: this per request plus 5 s). */
-const SERVICE_REQUEST_MS = 2000;
+/** Longest one request of a scenario may take in the sandbox (the first one also starts the server), in ms. */
+const SERVICE_REQUEST_MS = 3000;
 
 /**
  * Runs the service's scenario in one sandboxed process: the package written as for the pieces, a fresh server from
- * its `server.py` on a free port of the sandbox's own loopback (the sandbox has no other network), each request made
- * with `urllib`; the statuses and JSON payloads come back as plain data and are judged here. One result per request,
- * named `service #n: METHOD path`; the first failing one is blamed on its route's handler (later ones may fail only
- * because of the state it left).
+ * its `server.py` on a free port of the sandbox's own loopback (the sandbox has no other network), started by the
+ * first request; each request is one call of the harness (so each has its own time limit) made with `urllib`, and
+ * its status and JSON payload come back as plain data, judged here. One result per request, named
+ * `service #n: METHOD path`; the first failing one (a wrong answer, an error, no answer in time) is blamed on its
+ * route's handler - later ones may fail only because of the state it left.
  */
 async function checkService(runner: SandboxCandidateRunner, sources: Readonly<Record<string, string>>, packageName: string, service: Service, signal: AbortSignal | undefined): Promise<ProjectTestResult[]> {
   const file = 'tests/test_service.py';
@@ -140,41 +141,36 @@ async function checkService(runner: SandboxCandidateRunner, sources: Readonly<Re
     '',
     PYTHON_EXCHANGE_SOURCE,
     '',
-    `def ${SERVICE_ENTRY}(steps):`,
-    `    from ${packageName}.server import make_server`,
-    "    server = make_server('127.0.0.1', 0)",
-    '    thread = threading.Thread(target=server.serve_forever, daemon=True)',
-    '    thread.start()',
-    '    try:',
-    "        base = 'http://127.0.0.1:%d' % server.server_address[1]",
-    '        return [list(exchange(base, method, path, body)) for method, path, body in steps]',
-    '    finally:',
-    '        server.shutdown()',
-    '        server.server_close()',
+    '_zerr_base = []',
+    '',
+    '',
+    `def ${SERVICE_ENTRY}(method, path, body):`,
+    '    if not _zerr_base:',
+    `        from ${packageName}.server import make_server`,
+    "        server = make_server('127.0.0.1', 0)",
+    '        threading.Thread(target=server.serve_forever, daemon=True).start()',
+    "        _zerr_base.append('http://127.0.0.1:%d' % server.server_address[1])",
+    '    return list(exchange(_zerr_base[0], method, path, body))',
     '',
   ].join('\n');
-  const steps = service.scenario.map((step) => [step.method, step.path, step.body ?? null]);
   const run = await runner.run({
-    language: 'python', code, entryPoint: SERVICE_ENTRY, calls: [[steps]], perCallTimeoutMs: 5000 + SERVICE_REQUEST_MS * steps.length,
-    ...(signal ? { signal } : {}),
+    language: 'python', code, entryPoint: SERVICE_ENTRY, calls: service.scenario.map((step) => [step.method, step.path, step.body ?? null]),
+    perCallTimeoutMs: SERVICE_REQUEST_MS, ...(signal ? { signal } : {}),
   });
   const name = (index: number): string => `service #${index + 1}: ${service.scenario[index]?.method ?? ''} ${service.scenario[index]?.path ?? ''}`;
   if (run.kind === 'failed') return [{ file, name: LOAD_FAILURE_TEST, passed: false, message: `the service could not run its scenario (${run.reason}): ${run.message}` }];
-  const outcome = run.outcomes[0];
-  if (outcome?.kind !== 'value' || !Array.isArray(outcome.value)) {
-    const why = outcome?.kind === 'error' ? `${outcome.errorType}: ${outcome.message}` : outcome?.kind === 'timeout' ? `it took longer than ${5000 + SERVICE_REQUEST_MS * steps.length} ms` : 'no answer';
-    return [{ file, name: LOAD_FAILURE_TEST, passed: false, message: `the service's scenario did not run: ${why}` }];
-  }
-  const answers = outcome.value as unknown[];
   let blamed = false;
   return service.scenario.map((step, index): ProjectTestResult => {
-    const answer = answers[index];
-    const [status, payload] = Array.isArray(answer) ? answer as [unknown, unknown] : [undefined, undefined];
-    const problem = status !== step.status
-      ? `answered ${String(status)} ${renderValue(payload)}, expected ${step.status}`
-      : step.response !== undefined && !valuesEqual(payload, step.response)
-        ? `answered ${renderValue(payload)}, expected ${renderValue(step.response)}`
-        : undefined;
+    const outcome = run.outcomes[index];
+    let problem: string | undefined;
+    if (outcome === undefined) problem = 'got no answer (the process stopped before this request)';
+    else if (outcome.kind === 'timeout') problem = `got no answer within ${SERVICE_REQUEST_MS} ms`;
+    else if (outcome.kind === 'error') problem = `could not be made: ${outcome.errorType}: ${outcome.message}`;
+    else {
+      const [status, payload] = Array.isArray(outcome.value) ? outcome.value as [unknown, unknown] : [undefined, undefined];
+      if (status !== step.status) problem = `answered ${String(status)} ${renderValue(payload)}, expected ${step.status}`;
+      else if (step.response !== undefined && !valuesEqual(payload, step.response)) problem = `answered ${renderValue(payload)}, expected ${renderValue(step.response)}`;
+    }
     if (problem === undefined) return { file, name: name(index), passed: true };
     const handler = blamed ? undefined : handlerOf(service, step);
     blamed = true;

@@ -280,6 +280,16 @@ describe('a Python service', () => {
     expect(verdict.failingNodeIds).toEqual(['add-item']);
   }, 60_000);
 
+  it('a handler that never answers times out its request, is blamed, and the scenario still ends', async () => {
+    const looping = { ...files, 'src/shelf/get_item.py': files['src/shelf/get_item.py']?.replace('    index = int(request["params"]["index"])\n', '    while state:\n        pass\n    index = int(request["params"]["index"])\n') ?? '' };
+    const verdict = await verifyProject({ files: looping, pieces, name: 'shelf', service: { ...service, scenario: service.scenario.slice(0, 2) }, sandbox });
+    expect(verdict.tests.filter((t) => t.file === 'tests/test_service.py')).toEqual([
+      { file: 'tests/test_service.py', name: 'service #1: POST /items', passed: true },
+      { file: 'tests/test_service.py', name: 'service #2: GET /items/0', passed: false, message: 'got no answer within 3000 ms', nodeId: 'get-item' },
+    ]);
+    expect(verdict.failingNodeIds).toEqual(['get-item']);
+  }, 60_000);
+
   it('a TypeScript project refuses a service, and a piece may not take the server\'s module', () => {
     const typescript = { ...addItem, spec: { ...addItem.spec, language: 'typescript' as const } };
     expect(() => projectFiles({ name: 'shelf', requirements: 'x', pieces: [typescript], service })).toThrow(/services are built in Python for now/);
