@@ -100,6 +100,15 @@ describe('class invariants in the contracts layer', () => {
     expect(result.reason).toMatch(/^the field size could not be read as plain data after Stack\(2\): reading it threw AttributeError/);
   }, 60_000);
 
+  test('only the fields the invariants name are read: a declared field that is not plain data fails only when one needs it', async () => {
+    const withOwner = (invariants: string[]): TaskSpec => TaskSpecSchema.parse({ ...stackSpec('python', invariants), fields: [...stackSpec('python').fields, { name: 'owner', type: 'Any' }] });
+    const code = PY_GOOD.replace('        self.size = 0\n', '        self.size = 0\n        self.owner = object()\n');
+    const unused = await layer.verify({ spec: withOwner(['0 <= size <= capacity']), candidate: { language: 'python', code } });
+    expect(unused.status, unused.reason).toBe('pass');
+    const used = await layer.verify({ spec: withOwner(['0 <= size <= capacity', 'owner is not None']), candidate: { language: 'python', code } });
+    expect(used.reason).toBe('the field owner could not be read as plain data after Stack(2): it holds an instance of object, not plain data');
+  }, 60_000);
+
   test('hostile c04: a field whose comparisons all say yes is not plain data, and fails as unreadable', async () => {
     const code = readFileSync(resolve(import.meta.dirname, '../../../test/fixtures/hostile/classes/c04-lying-field.py'), 'utf8');
     const result = await layer.verify({ spec: stackSpec('python'), candidate: { language: 'python', code } });

@@ -8,7 +8,7 @@
  * still fails), so the reason shows a small counterexample.
  *
  * Who computes what: the candidate's sandboxed process runs each sequence through the sequence driver, with a read
- * of every declared field after construction and after each step, and returns the values as plain data; the judge
+ * of every field an invariant names after construction and after each step, and returns the values as plain data; the judge
  * (a separate sandboxed process that never runs candidate code) evaluates the invariants over those values, as it
  * evaluates a function's invariants over its arguments (`stateSpec`: the fields as parameters). No expression of the
  * spec runs in the candidate's process.
@@ -72,7 +72,10 @@ type Snapshots =
  * @throws SpecValidationError (`invalid_spec`) when an invariant does not compile (the spec check refuses it first).
  * @throws SandboxUnavailableError from the runner or the judge; the signal's reason.
  */
-export async function checkClassInvariants(options: ClassInvariantsOptions): Promise<ClassInvariantsResult> {
+export async function checkClassInvariants(given: ClassInvariantsOptions): Promise<ClassInvariantsResult> {
+  // Only the fields the invariants speak of are read after each step: a declared field that is not plain data
+  // (a list of nodes) fails nothing unless an invariant needs it.
+  const options = { ...given, observed: observedFields(given.spec) };
   const { spec } = options;
   const sequences = signatureSequences({ spec, count: options.generatedSequences, seed: options.seed });
   const snapshots = await runSnapshots(options, sequences);
@@ -102,15 +105,26 @@ interface FoundViolation {
   readonly error?: string;
 }
 
-/** `sequence` with a read of every field after construction and after each step; and the points' step indexes. */
-function instrument(spec: TaskSpec, sequence: CallSequence): CallSequence {
-  const reads: SequenceStep[] = spec.fields.map((field) => ({ field: field.name, args: [], expectThrows: false }));
+/** The declared fields some invariant names (as a whole identifier), in declaration order. */
+export function observedFields(spec: TaskSpec): TaskSpec['fields'] {
+  return spec.fields.filter((field) => {
+    const name = new RegExp(`(?<![\\w$])${field.name.replace(/\$/g, '\\$')}(?![\\w$])`);
+    return spec.invariants.some((invariant) => name.test(invariant));
+  });
+}
+
+/** The options with the fields to read after each step. */
+type Observing = ClassInvariantsOptions & { readonly observed: TaskSpec['fields'] };
+
+/** `sequence` with a read of every observed field after construction and after each step. */
+function instrument(fields: TaskSpec['fields'], sequence: CallSequence): CallSequence {
+  const reads: SequenceStep[] = fields.map((field) => ({ field: field.name, args: [], expectThrows: false }));
   return { ...sequence, steps: [...reads, ...sequence.steps.flatMap((step) => [step, ...reads])] };
 }
 
-async function runSnapshots(options: ClassInvariantsOptions, sequences: readonly CallSequence[]): Promise<{ readonly kind: 'ran'; readonly list: Snapshots[] } | Extract<ClassInvariantsResult, { kind: 'failed' }>> {
+async function runSnapshots(options: Observing, sequences: readonly CallSequence[]): Promise<{ readonly kind: 'ran'; readonly list: Snapshots[] } | Extract<ClassInvariantsResult, { kind: 'failed' }>> {
   const { spec, candidate } = options;
-  const instrumented = sequences.map((sequence) => instrument(spec, sequence));
+  const instrumented = sequences.map((sequence) => instrument(options.observed, sequence));
   const run = await options.runner.run({
     language: candidate.language,
     code: `${candidate.code}\n${sequenceDriverFor(spec)}`,
@@ -121,7 +135,7 @@ async function runSnapshots(options: ClassInvariantsOptions, sequences: readonly
     ...(options.signal ? { signal: options.signal } : {}),
   });
   if (run.kind === 'failed') return { kind: 'failed', reason: run.reason, message: run.message };
-  const fields = spec.fields.map((field) => field.name);
+  const fields = options.observed.map((field) => field.name);
   const width = fields.length + 1;
   const list = instrumented.map((sequence, index): Snapshots => {
     const read = readSequenceOutcome(run.outcomes[index] ?? { kind: 'timeout' }, sequence.steps.length);
@@ -155,8 +169,8 @@ function describeUnreadable(got: StepOutcome | undefined): string {
 }
 
 /** The judge's verdicts on every state, in order: the first violation, if any. */
-async function judgeStates(options: ClassInvariantsOptions, list: readonly Snapshots[]): Promise<{ readonly kind: 'judged'; readonly first?: FoundViolation } | Extract<ClassInvariantsResult, { kind: 'failed' }>> {
-  const plan = specCheckPlan(stateSpec(options.spec), [], { language: options.candidate.language });
+async function judgeStates(options: Observing, list: readonly Snapshots[]): Promise<{ readonly kind: 'judged'; readonly first?: FoundViolation } | Extract<ClassInvariantsResult, { kind: 'failed' }>> {
+  const plan = specCheckPlan(stateSpec({ ...options.spec, fields: options.observed }), [], { language: options.candidate.language });
   const points = list.flatMap((snapshots, sequence) => (snapshots.kind === 'states' ? snapshots.states.map((state, point) => ({ sequence, point, state })) : []));
   if (points.length === 0) return { kind: 'judged' };
   const judged = await options.judge.judge({
@@ -180,7 +194,7 @@ async function judgeStates(options: ClassInvariantsOptions, list: readonly Snaps
  * Drops steps from the end of a failing sequence (past its first violation there is nothing to keep), then tries
  * dropping each earlier step in turn, keeping a drop whenever the shorter sequence still breaks an invariant.
  */
-async function shrink(options: ClassInvariantsOptions, sequence: CallSequence, found: FoundViolation): Promise<{ readonly violation: InvariantViolation; readonly runs: number }> {
+async function shrink(options: Observing, sequence: CallSequence, found: FoundViolation): Promise<{ readonly violation: InvariantViolation; readonly runs: number }> {
   const budget = options.maxShrinkRuns ?? 12;
   let best: CallSequence = { ...sequence, steps: sequence.steps.slice(0, found.point) };
   let bestFound: FoundViolation = found;
@@ -194,7 +208,7 @@ async function shrink(options: ClassInvariantsOptions, sequence: CallSequence, f
       bestFound = again;
     }
   }
-  const fields = options.spec.fields.map((field) => field.name);
+  const fields = options.observed.map((field) => field.name);
   return {
     runs,
     violation: {
@@ -207,7 +221,7 @@ async function shrink(options: ClassInvariantsOptions, sequence: CallSequence, f
   };
 }
 
-async function violationOf(options: ClassInvariantsOptions, sequence: CallSequence): Promise<FoundViolation | undefined> {
+async function violationOf(options: Observing, sequence: CallSequence): Promise<FoundViolation | undefined> {
   const snapshots = await runSnapshots(options, [sequence]);
   if (snapshots.kind === 'failed' || snapshots.list[0]?.kind !== 'states') return undefined;
   const judged = await judgeStates(options, snapshots.list);
