@@ -333,7 +333,7 @@ class BuildSession {
     } else if (this.#state.simplified.has(node.id)) {
       const context = contextCode(node, this.#state.nodes, this.#state.settled);
       await this.#escalate(node.id, 'code', `no verified candidate, and its simplified decomposition reached no consensus: ${reason}`,
-        `Write the ${languageName(node.spec)} function ${node.spec.signature.entryPoint} (the spec is in the context).`, { spec: context === '' ? node.spec : { ...node.spec, contextCode: context } });
+        `Write the ${taskKind(node.spec)} ${node.spec.signature.entryPoint} (the spec is in the context).`, { spec: context === '' ? node.spec : { ...node.spec, contextCode: context } });
     } else {
       // Too big by its estimate, but the decomposition failed: try it as one atomic task.
       await this.#replace(node, [{ ...node, needsDecomposition: false }]);
@@ -380,7 +380,7 @@ class BuildSession {
       const maxComplexity = Math.max(1, Math.floor(node.spec.limits.maxComplexity / 2));
       await this.#checkpoint('task-simplified', { nodeId: node.id, maxLines, maxComplexity, reason });
     } else {
-      await this.#escalate(node.id, 'code', reason, `Write the ${languageName(node.spec)} function ${node.spec.signature.entryPoint} (the spec is in the context).`,
+      await this.#escalate(node.id, 'code', reason, `Write the ${taskKind(node.spec)} ${node.spec.signature.entryPoint} (the spec is in the context).`,
         { spec, bestCode: code });
     }
   }
@@ -457,7 +457,7 @@ class BuildSession {
       why = `the answer failed the ${verdict.failedLayer ?? 'verification'} layer${verdict.failedReason === undefined ? '' : `: ${verdict.failedReason}`}`;
     }
     await this.#checkpoint('escalation-resolved', { escalationId, nodeId, accepted: false, reason: why });
-    await this.#escalate(nodeId, 'code', `the answer to ${escalationId} was rejected: ${why}`, `Write the ${languageName(node.spec)} function ${node.spec.signature.entryPoint} again.`, { spec: contextSpec(node, contextCode(node, this.#state.nodes, this.#state.settled)), rejected: code ?? null });
+    await this.#escalate(nodeId, 'code', `the answer to ${escalationId} was rejected: ${why}`, `Write the ${taskKind(node.spec)} ${node.spec.signature.entryPoint} again.`, { spec: contextSpec(node, contextCode(node, this.#state.nodes, this.#state.settled)), rejected: code ?? null });
   }
 
   /** Why nothing more can happen without a person, or undefined when every node is settled. */
@@ -555,7 +555,7 @@ class BuildSession {
       await this.#checkpoint('task-reopened', { nodeId, attempt: attempt + 1, reason: why });
       if (attempt >= 1 || source === 'person') {
         const node = state.nodes.get(nodeId);
-        await this.#escalate(nodeId, 'code', why, `Write the ${state.request.language === 'python' ? 'Python' : 'TypeScript'} function ${node?.spec.signature.entryPoint ?? nodeId} so that the project integrates.`, { spec: node?.spec });
+        await this.#escalate(nodeId, 'code', why, `Write the ${node === undefined ? `${state.request.language === 'python' ? 'Python' : 'TypeScript'} task` : taskKind(node.spec)} ${node?.spec.signature.entryPoint ?? nodeId} so that the project integrates.`, { spec: node?.spec });
       }
     }
     return false;
@@ -655,9 +655,9 @@ function pieceOf(state: BuildState, nodeId: string) {
   return { nodeId, spec: node.spec, code: settled.code, dependencies: node.dependencies, source: settled.source };
 }
 
-/** `Python` or `TypeScript`, for the question of an escalation. */
-function languageName(spec: Pick<TaskSpec, 'language'>): string {
-  return spec.language === 'python' ? 'Python' : 'TypeScript';
+/** `Python function`, `TypeScript class`, ..., for the question of an escalation. */
+function taskKind(spec: Pick<TaskSpec, 'language' | 'taskType'>): string {
+  return `${spec.language === 'python' ? 'Python' : 'TypeScript'} ${spec.taskType === 'class' ? 'class' : 'function'}`;
 }
 
 function describeFailure(verdict: Awaited<ReturnType<typeof verifyProject>>, nodeId: string): string {
