@@ -5,6 +5,7 @@
  * HumanEval `def` + docstring for Python).
  */
 import { typedParameters, type TaskSpec } from './task-spec.js';
+import { splitTopLevel } from './importers/python-signature.js';
 
 /** Names from Python's `typing` module that make the rendered stub start with `from typing import *`. */
 const TYPING_NAMES =
@@ -41,24 +42,6 @@ export function pythonAwaitedType(type: string): string | undefined {
 /** Whether a TypeScript output type is a `Promise<...>` (its function or method is written `async`). */
 export function isTypeScriptPromise(type: string): boolean {
   return /^\s*Promise\s*</.test(type);
-}
-
-/** `A, Dict[B, C], D` -> `["A", "Dict[B, C]", "D"]`: splits on commas outside brackets. */
-function splitTopLevel(text: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (c === '[' || c === '(') depth += 1;
-    else if (c === ']' || c === ')') depth -= 1;
-    else if (c === ',' && depth === 0) {
-      parts.push(text.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(text.slice(start));
-  return parts;
 }
 
 /** `def name(params) -> R:` or, for a coroutine's declared output, `async def name(params) -> Awaited:`. */
