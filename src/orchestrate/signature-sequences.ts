@@ -8,7 +8,7 @@
  */
 import type { CallOutcome, CandidateRunner } from '../sandbox/index.js';
 import type { CallSequence, TaskSpec } from '../task-spec/task-spec.js';
-import { readSequenceOutcome, SEQUENCE_ENTRY, sequenceArgumentTypes, sequenceCall, sequenceDriverFor, sequenceTimeoutMs } from '../verify/class-sequences.js';
+import { readSequenceOutcome, runSequences } from '../verify/class-sequences.js';
 
 /**
  * Runs `code` (a class candidate) on `sequences` and gives one outcome per sequence, for `semanticSignature`: a
@@ -24,16 +24,8 @@ export async function runSequencesForSignature(options: {
   readonly sequences: readonly CallSequence[];
   readonly signal?: AbortSignal;
 }): Promise<{ readonly kind: 'ran'; readonly outcomes: CallOutcome[]; readonly raw: readonly CallOutcome[] } | { readonly kind: 'failed'; readonly reason: string }> {
-  const { spec, sequences } = options;
-  const run = await options.runner.run({
-    language: spec.language,
-    code: `${options.code}\n${sequenceDriverFor(spec)}`,
-    entryPoint: SEQUENCE_ENTRY,
-    calls: sequences.map(sequenceCall),
-    callArgumentTypes: sequences.map((sequence) => sequenceArgumentTypes(spec, sequence)),
-    perCallTimeoutMs: sequenceTimeoutMs({ limits: spec.limits, sequences: [...sequences] }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
+  const { sequences } = options;
+  const run = await runSequences(options);
   if (run.kind !== 'ran') return { kind: 'failed', reason: run.reason };
   const outcomes = sequences.map((sequence, index): CallOutcome => {
     const read = readSequenceOutcome(run.outcomes[index] ?? { kind: 'timeout' }, sequence.steps.length);

@@ -15,7 +15,7 @@
  * can rewrite it as it can rewrite the harness, which is no more than returning other values; every verdict is made
  * here, from that plain data (trust model, decision 005). A per-sequence time limit covers all its steps.
  */
-import type { CallOutcome } from '../sandbox/index.js';
+import type { CallOutcome, CandidateRunner, CandidateRunResult } from '../sandbox/index.js';
 import type { CallSequence, Language, SequenceStep, TaskSpec } from '../task-spec/task-spec.js';
 import { ANY, parseTypeRef, type TypeRef } from '../task-spec/type-ref.js';
 
@@ -171,6 +171,33 @@ ${className === null ? TS_INSTANCE_MARK : `  let instance;
   return out;
 }
 `;
+}
+
+/**
+ * Runs `sequences` on `code` (a class or module candidate) in one sandboxed process: the driver of `spec` appended,
+ * one driver call per sequence with the arguments encoded by their declared types, each under
+ * {@link sequenceTimeoutMs} of the longest. The outcomes are read with {@link readSequenceOutcome}.
+ * @param options.language the candidate's language; default the spec's.
+ * @throws SandboxUnavailableError from the runner; the signal's reason.
+ */
+export function runSequences(options: {
+  readonly runner: CandidateRunner;
+  readonly spec: TaskSpec;
+  readonly code: string;
+  readonly sequences: readonly CallSequence[];
+  readonly language?: Language;
+  readonly signal?: AbortSignal | undefined;
+}): Promise<CandidateRunResult> {
+  const { spec, sequences } = options;
+  return options.runner.run({
+    language: options.language ?? spec.language,
+    code: `${options.code}\n${sequenceDriverFor(spec)}`,
+    entryPoint: SEQUENCE_ENTRY,
+    calls: sequences.map(sequenceCall),
+    callArgumentTypes: sequences.map((sequence) => sequenceArgumentTypes(spec, sequence)),
+    perCallTimeoutMs: sequenceTimeoutMs({ limits: spec.limits, sequences: [...sequences] }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
 }
 
 /** What one step gave. */

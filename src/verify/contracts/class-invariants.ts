@@ -16,7 +16,7 @@
 import type { CandidateRunner } from '../../sandbox/index.js';
 import { stateSpec } from '../../task-spec/checks/class-spec.js';
 import type { CallSequence, SequenceStep, TaskSpec } from '../../task-spec/task-spec.js';
-import { readSequenceOutcome, renderStep, SEQUENCE_ENTRY, sequenceArgumentTypes, sequenceCall, sequenceDriverFor, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
+import { readSequenceOutcome, renderStep, runSequences, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
 import { signatureSequences } from '../generated-sequences.js';
 import type { SandboxJudge } from '../judge/sandbox-judge.js';
 import { renderCall, renderValue } from '../render-value.js';
@@ -125,15 +125,7 @@ function instrument(fields: TaskSpec['fields'], sequence: CallSequence): CallSeq
 async function runSnapshots(options: Observing, sequences: readonly CallSequence[]): Promise<{ readonly kind: 'ran'; readonly list: Snapshots[] } | Extract<ClassInvariantsResult, { kind: 'failed' }>> {
   const { spec, candidate } = options;
   const instrumented = sequences.map((sequence) => instrument(options.observed, sequence));
-  const run = await options.runner.run({
-    language: candidate.language,
-    code: `${candidate.code}\n${sequenceDriverFor(spec)}`,
-    entryPoint: SEQUENCE_ENTRY,
-    calls: instrumented.map(sequenceCall),
-    callArgumentTypes: instrumented.map((sequence) => sequenceArgumentTypes(spec, sequence)),
-    perCallTimeoutMs: sequenceTimeoutMs({ limits: spec.limits, sequences: instrumented }),
-    ...(options.signal ? { signal: options.signal } : {}),
-  });
+  const run = await runSequences({ runner: options.runner, spec, code: candidate.code, sequences: instrumented, language: candidate.language, signal: options.signal });
   if (run.kind === 'failed') return { kind: 'failed', reason: run.reason, message: run.message };
   const fields = options.observed.map((field) => field.name);
   const width = fields.length + 1;

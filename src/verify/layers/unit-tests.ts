@@ -12,7 +12,7 @@ import { expectsThrow, type Comparator, type TaskSpec, type TestCase } from '../
 import type { TypeRef } from '../../task-spec/type-ref-model.js';
 import { ANY } from '../../task-spec/type-ref-model.js';
 import { hasMembers, isClassName } from '../../task-spec/checks/class-spec.js';
-import { readSequenceOutcome, renderStep, SEQUENCE_ENTRY, sequenceArgumentTypes, sequenceCall, sequenceDriverFor, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
+import { readSequenceOutcome, renderStep, runSequences, sequenceTimeoutMs, type StepOutcome } from '../class-sequences.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { valuesEqual } from '../values-equal.js';
@@ -86,15 +86,7 @@ export class UnitTestsLayer implements VerificationLayer {
    */
   async #verifySequences(context: VerificationContext, done: (status: 'pass' | 'fail', reason: string, details: unknown) => LayerResult): Promise<LayerResult> {
     const { spec, candidate } = context;
-    const run = await this.#runner.run({
-      language: candidate.language,
-      code: `${candidate.code}\n${sequenceDriverFor(spec)}`,
-      entryPoint: SEQUENCE_ENTRY,
-      calls: spec.sequences.map(sequenceCall),
-      callArgumentTypes: spec.sequences.map((sequence) => sequenceArgumentTypes(spec, sequence)),
-      perCallTimeoutMs: sequenceTimeoutMs(spec),
-      ...(context.signal ? { signal: context.signal } : {}),
-    });
+    const run = await runSequences({ runner: this.#runner, spec, code: candidate.code, sequences: spec.sequences, language: candidate.language, signal: context.signal });
     if (run.kind === 'failed') {
       return done('fail', `the candidate could not run its call sequences (${run.reason}): ${run.message}`, { runFailure: run });
     }
