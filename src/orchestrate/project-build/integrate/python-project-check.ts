@@ -79,9 +79,7 @@ export async function checkPythonProject(options: CheckPythonProjectOptions): Pr
     const file = module.testPath;
     if (!layer.appliesTo(spec)) {
       // No test case: the file's one test asserts that the entry point imports as something callable.
-      const run = await runner.run({ language: 'python', code, entryPoint: spec.signature.entryPoint, calls: [], perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-      const name = `test_${spec.signature.entryPoint}_is_callable`;
-      tests.push(run.kind === 'ran' ? { file, name, passed: true } : { file, name, passed: false, message: `${run.reason}: ${run.message}` });
+      tests.push(await loads(runner, { file, name: `test_${spec.signature.entryPoint}_is_callable` }, code, spec.signature.entryPoint, spec.limits.timeoutMs, options.signal));
       continue;
     }
     const result = await layer.verify({ spec, candidate: { language: 'python', code }, ...(options.signal ? { signal: options.signal } : {}) });
@@ -104,16 +102,19 @@ export async function checkPythonProject(options: CheckPythonProjectOptions): Pr
   if (init !== undefined && first !== undefined) {
     const packageName = init.split('/')[1] ?? '';
     const entryPoints = options.modules.map((m) => m.piece.spec.signature.entryPoint);
-    const run = await runner.run({
-      language: 'python', code: packageImportCheck(sources, packageName, entryPoints), entryPoint: first.piece.spec.signature.entryPoint,
-      calls: [], perCallTimeoutMs: Math.max(...options.modules.map((m) => m.piece.spec.limits.timeoutMs)), ...(options.signal ? { signal: options.signal } : {}),
-    });
-    tests.push(run.kind === 'ran' ? { file: init, name: PACKAGE_IMPORT_TEST, passed: true } : { file: init, name: PACKAGE_IMPORT_TEST, passed: false, message: `${run.reason}: ${run.message}` });
+    const timeoutMs = Math.max(...options.modules.map((m) => m.piece.spec.limits.timeoutMs));
+    tests.push(await loads(runner, { file: init, name: PACKAGE_IMPORT_TEST }, packageImportCheck(sources, packageName, entryPoints), first.piece.spec.signature.entryPoint, timeoutMs, options.signal));
   }
   if (options.service !== undefined && init !== undefined) {
     tests.push(...await checkService(runner, sources, init.split('/')[1] ?? '', options.service, options.signal));
   }
   return { typeErrors, tests, typeCheckMs, testRunMs: performance.now() - testStarted };
+}
+
+/** The result `test` (a file and a name) of loading `code` in the sandbox with `entryPoint` callable: passed, or why not. */
+async function loads(runner: SandboxCandidateRunner, test: { readonly file: string; readonly name: string }, code: string, entryPoint: string, timeoutMs: number, signal: AbortSignal | undefined): Promise<ProjectTestResult> {
+  const run = await runner.run({ language: 'python', code, entryPoint, calls: [], perCallTimeoutMs: timeoutMs, ...(signal ? { signal } : {}) });
+  return run.kind === 'ran' ? { ...test, passed: true } : { ...test, passed: false, message: `${run.reason}: ${run.message}` };
 }
 
 /** Name of the service check's entry point in the sandboxed process: one request per call. */
