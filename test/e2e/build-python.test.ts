@@ -3,12 +3,12 @@
  * real bubblewrap, pyright and git) on a hand-written replay script (test/fixtures/build/word-stats-python.replay.jsonl,
  * labelled as such in the fixtures' README), then the output's own `pytest`.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, type CommandResult } from '../helpers/run-command.js';
 import { systemPythonHasPytest } from '../helpers/system-pytest.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -19,19 +19,9 @@ const REQUIREMENTS = join(FIXTURES, 'word-stats.requirements.md');
 /** Seed 5 draws the refusal and the whitespace split among split-words' first answers. */
 const MODEL = `replay:${join(FIXTURES, 'word-stats-python.replay.jsonl')}?seed=5`;
 
-interface CliResult { code: number; stdout: string; stderr: string }
-
 let work: string;
-function run(command: string, args: readonly string[], cwd = work): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(command, args, {
-      cwd, env: { ...process.env, ZERR_DATA_DIR: DATA, ZERR_STORE: join(work, 'runs.sqlite'), CI: '1', SOURCE_DATE_EPOCH: '1700000000' },
-      maxBuffer: 32 * 1024 * 1024, timeout: 300_000,
-    }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
-  });
-}
+const run = (command: string, args: readonly string[], cwd = work): Promise<CommandResult> =>
+  runCommand(command, args, { cwd, env: { ZERR_DATA_DIR: DATA, ZERR_STORE: join(work, 'runs.sqlite'), CI: '1', SOURCE_DATE_EPOCH: '1700000000' } });
 
 interface Report {
   status: string;

@@ -5,12 +5,12 @@
  * handler tasks, the server written around them, its scenario run in the sandbox on the sandbox's own loopback, and
  * then the output's own pytest, which starts the server on a free port of this machine's loopback.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCommand, type CommandResult } from '../helpers/run-command.js';
 import { systemPythonHasPytest } from '../helpers/system-pytest.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -18,18 +18,9 @@ const BIN = join(ROOT, 'bin', 'zerr.js');
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'build');
 const MODEL = `replay:${join(FIXTURES, 'todo-service-python.replay.jsonl')}?seed=5`;
 
-interface CliResult { code: number; stdout: string; stderr: string }
-
 let work: string;
-function run(command: string, args: readonly string[], cwd = work): Promise<CliResult> {
-  return new Promise((done) => {
-    execFile(command, args, {
-      cwd, env: { ...process.env, ZERR_STORE: join(work, 'runs.sqlite'), CI: '1', SOURCE_DATE_EPOCH: '1700000000' }, maxBuffer: 32 * 1024 * 1024, timeout: 300_000,
-    }, (error, stdout, stderr) => {
-      done({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-    });
-  });
-}
+const run = (command: string, args: readonly string[], cwd = work): Promise<CommandResult> =>
+  runCommand(command, args, { cwd, env: { ZERR_STORE: join(work, 'runs.sqlite'), CI: '1', SOURCE_DATE_EPOCH: '1700000000' } });
 
 beforeAll(async () => {
   expect(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'run `npm run build` first (npm test does)').toBe(true);
