@@ -173,9 +173,10 @@ describe('checkProposal: a service', () => {
     );
   });
 
-  test('service-shape: only the requirements\' decomposition has a service, and only in a Python project for now', () => {
+  test('service-shape: only the requirements\' decomposition has a service, in either language', () => {
     expect(reasonOf(proposal({}), 'service-shape', { language: 'python', parentEntryPoint: 'list_items' })).toBe('a service belongs to the decomposition of the requirements, not of one task');
-    expect(reasonOf(proposal({}), 'service-shape')).toBe('services are built in Python projects only for now (zerr build --language python)');
+    expect(rules(proposal({}), { language: 'python' })).toEqual([]);
+    expect(rules(proposal({}))).toEqual([]);
   });
 
   test('a path template that is not one is a schema hit', () => {

@@ -96,8 +96,7 @@ const ContextSchema = z
  *   checks of `zerr spec check`, `task-spec/checks/class-spec.ts`), or a function subtask with class members;
  * - `service-shape`: a service that is not one the integrator can serve: a route whose handler is not a function
  *   subtask taking two inputs (state, request), two routes with one method and path, a scenario request no route
- *   answers, a service in the decomposition of a node (only the requirements' may have one), or a service in a
- *   TypeScript project (services are built in Python for now).
+ *   answers, or a service in the decomposition of a node (only the requirements' may have one).
  * `not-json` and `schema` end the checks (there is no proposal to look at).
  *
  * @throws InvalidArgumentError (`invalid_argument`, parameter `context.<field>`) for a malformed context.
@@ -155,17 +154,16 @@ export function checkProposal(text: string, context: ProposalCheckContext = {}):
   }
   const shapes = subtasks.flatMap((subtask) => classShapeIssues(subtask, options.language));
   if (shapes.length > 0) hit('class-shape', `${shapes.slice(0, 6).join('; ')}${shapes.length > 6 ? `; and ${shapes.length - 6} more` : ''}`);
-  const services = serviceIssues(proposal, options.parentEntryPoint !== undefined, options.language);
+  const services = serviceIssues(proposal, options.parentEntryPoint !== undefined);
   if (services.length > 0) hit('service-shape', `${services.slice(0, 6).join('; ')}${services.length > 6 ? `; and ${services.length - 6} more` : ''}`);
   return { proposal: hits.length === 0 ? proposal : null, parsed: proposal, hits };
 }
 
 /** Why the proposal's service cannot be served (see `service-shape`); empty without a service. */
-function serviceIssues(proposal: DecompositionProposal, nested: boolean, language: 'typescript' | 'python'): string[] {
+function serviceIssues(proposal: DecompositionProposal, nested: boolean): string[] {
   const { service } = proposal;
   if (service === undefined) return [];
   if (nested) return ['a service belongs to the decomposition of the requirements, not of one task'];
-  if (language !== 'python') return ['services are built in Python projects only for now (zerr build --language python)'];
   const issues: string[] = [];
   const byId = new Map(proposal.subtasks.map((subtask) => [subtask.id, subtask]));
   const seen = new Set<string>();

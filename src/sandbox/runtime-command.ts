@@ -49,6 +49,8 @@ export function buildRuntimeCommand(options: {
   readonly paths: RuntimePaths;
   readonly workFolder: string;
   readonly withProcessLimit: boolean;
+  /** Further host folders node may read (the unsafe sandbox's package folders, reached through links). Default none. */
+  readonly readableFolders?: readonly string[];
 }): string[] {
   const { limits, paths } = options;
   const addressSpaceMb =
@@ -68,6 +70,7 @@ export function buildRuntimeCommand(options: {
           paths.node,
           '--experimental-permission',
           `--allow-fs-read=${options.workFolder}/*`,
+          ...(options.readableFolders ?? []).map((folder) => `--allow-fs-read=${folder}/*`),
           '--no-warnings',
           `--max-old-space-size=${limits.memoryLimitMb}`,
           options.entry,

@@ -51,9 +51,12 @@ const RunRequestSchema = z
     stdin: z.string().optional(),
     limits: SandboxLimitsSchema.optional(),
     signal: z.instanceof(AbortSignal).optional(),
+    nodePackages: z.array(z.string().regex(/^(?:@[a-z0-9-~][a-z0-9-._~]*\/)?[a-z0-9-~][a-z0-9-._~]*$/, 'an npm package name')).max(16).optional(),
   })
   .strict()
-  .refine((r) => Object.hasOwn(r.files, r.entry), { message: 'entry must be one of files', path: ['entry'] });
+  .refine((r) => Object.hasOwn(r.files, r.entry), { message: 'entry must be one of files', path: ['entry'] })
+  .refine((r) => r.nodePackages === undefined || r.nodePackages.length === 0 || r.runtime === 'node', { message: 'packages only for the node runtime', path: ['nodePackages'] })
+  .refine((r) => !Object.keys(r.files).some((path) => path === 'node_modules' || path.startsWith('node_modules/')) || (r.nodePackages ?? []).length === 0, { message: 'no files under node_modules/ beside packages', path: ['files'] });
 
 /**
  * Validates a run request at the sandbox boundary.

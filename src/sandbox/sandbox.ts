@@ -35,6 +35,13 @@ export interface SandboxRunRequest {
   readonly stdin?: string;
   readonly limits?: SandboxLimits;
   readonly signal?: AbortSignal;
+  /**
+   * npm packages of zerr's own installation the program may import (node only): each, with its runtime
+   * dependencies, readable read-only at `node_modules/<name>` of the work folder (`sandbox/node-packages.ts`). For
+   * engine-written code that needs a library (a built service's Fastify server); never given to a candidate of a
+   * single task. Default none.
+   */
+  readonly nodePackages?: readonly string[];
 }
 
 /** Outcome of one sandboxed run. */
@@ -57,7 +64,7 @@ export interface SandboxRunResult {
  * from its stdout, one exchange at a time, timing each exchange itself. Its files come from the request, like
  * {@link SandboxRunRequest.files}; it gets no stdin up front.
  */
-export type SandboxStartRequest = Omit<SandboxRunRequest, 'stdin' | 'signal'>;
+export type SandboxStartRequest = Omit<SandboxRunRequest, 'stdin' | 'signal' | 'nodePackages'>;
 
 /** The next line read from a {@link SandboxProcess}, or why none came. */
 export type SandboxLine =

@@ -66,6 +66,8 @@ export interface PremountedTmpfs {
 export interface BwrapWorkFolder {
   readonly hostPath: string;
   readonly files: readonly string[];
+  /** Host folders bound read-only at relative paths of the work folder (a run's `nodePackages`). Default none. */
+  readonly mounts?: readonly { readonly hostPath: string; readonly path: string }[];
 }
 
 /**
@@ -134,6 +136,7 @@ export function bwrapArgs(options: {
     for (const file of options.workFolder.files) {
       args.push('--ro-bind', `${options.workFolder.hostPath}/${file}`, `${SANDBOX_WORK_FOLDER}/${file}`);
     }
+    for (const mount of options.workFolder.mounts ?? []) args.push('--ro-bind', mount.hostPath, `${SANDBOX_WORK_FOLDER}/${mount.path}`);
     args.push('--chdir', SANDBOX_WORK_FOLDER);
   } else {
     args.push('--chdir', '/tmp');

@@ -61,8 +61,8 @@ export interface BwrapLaunchRequest {
   readonly args: readonly string[];
   readonly limits: ResolvedSandboxLimits;
   readonly paths: RuntimePaths;
-  /** Host folder holding the run's input files, and their relative paths (bound read-only at `/sandbox`). */
-  readonly workFolder: { readonly hostPath: string; readonly files: readonly string[] };
+  /** Host folder holding the run's input files, their relative paths and any folders to mount (bound read-only at `/sandbox`). */
+  readonly workFolder: BwrapWorkFolder;
   /** bubblewrap binary. Default `bwrap`. */
   readonly bwrapPath?: string;
   /** setpriv binary. Default `setpriv`. */

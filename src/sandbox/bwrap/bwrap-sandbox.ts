@@ -9,6 +9,7 @@ import { constants } from 'node:os';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { Sandbox, SandboxLimits, SandboxProcess, SandboxRunRequest, SandboxRunResult, SandboxStartRequest } from '../sandbox.js';
+import { packageMounts, type NodePackageMount } from '../node-packages.js';
 import { SandboxProcessPool } from '../sandbox-process-pool.js';
 import { spawnInteractive, type InteractiveSpawn } from '../spawn-interactive.js';
 import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
@@ -107,10 +108,11 @@ export class BwrapSandbox implements Sandbox {
     validateRunRequest(request);
     await this.ready(request.signal);
     const limits = resolveLimits(request.limits, this.#options.defaultLimits);
+    const mounts = packageMounts(request.nodePackages, process.getuid?.() === 0);
     const folder = await this.#workFolder(request);
     this.#folders.add(folder);
     try {
-      const launch = await this.#prepare(request, limits, folder);
+      const launch = await this.#prepare(request, limits, folder, mounts);
       let result: SandboxRunResult;
       try {
         result = await spawnCapped({
@@ -186,14 +188,14 @@ export class BwrapSandbox implements Sandbox {
   }
 
   /** The bwrap command line of `request` over `folder` (see `prepareBwrapLaunch`). */
-  #prepare(request: SandboxStartRequest, limits: ReturnType<typeof resolveLimits>, folder: WorkFolder): ReturnType<typeof prepareBwrapLaunch> {
+  #prepare(request: SandboxStartRequest, limits: ReturnType<typeof resolveLimits>, folder: WorkFolder, mounts: readonly NodePackageMount[] = []): ReturnType<typeof prepareBwrapLaunch> {
     return prepareBwrapLaunch({
       runtime: request.runtime,
       entry: request.entry,
       args: request.args ?? [],
       limits,
       paths: this.#paths,
-      workFolder: { hostPath: folder.path, files: Object.keys(request.files) },
+      workFolder: { hostPath: folder.path, files: Object.keys(request.files), mounts },
       ...(this.#options.bwrapPath ? { bwrapPath: this.#options.bwrapPath } : {}),
       ...(this.#options.setprivPath ? { setprivPath: this.#options.setprivPath } : {}),
     });

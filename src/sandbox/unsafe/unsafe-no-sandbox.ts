@@ -4,11 +4,14 @@
  * bubblewrap sandbox, but NO isolation (network, host files and home are reachable). Created only when the user
  * passes `--unsafe-no-sandbox`.
  */
+import { mkdir, symlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/index.js';
 import type { Sandbox, SandboxLimits, SandboxProcess, SandboxRunRequest, SandboxRunResult, SandboxStartRequest } from '../sandbox.js';
 import { spawnInteractive } from '../spawn-interactive.js';
 import { resolveLimits, SandboxLimitsSchema, validateRunRequest } from '../sandbox-limits.js';
+import { packageMounts } from '../node-packages.js';
 import { SandboxProcessPool } from '../sandbox-process-pool.js';
 import { SandboxUnavailableError } from '../sandbox-unavailable-error.js';
 import { buildRuntimeCommand, minimalEnv, type RuntimePaths } from '../runtime-command.js';
@@ -77,9 +80,14 @@ export class UnsafeNoSandbox implements Sandbox {
     validateRunRequest(request);
     if (this.#closed) throw new SandboxUnavailableError('The unsafe sandbox is closed.');
     const limits = resolveLimits(request.limits, this.#defaultLimits);
+    const mounts = packageMounts(request.nodePackages, false);
     const folder = await createWorkFolder(request.files);
     this.#folders.add(folder);
     try {
+      for (const mount of mounts) {
+        await mkdir(dirname(join(folder.path, mount.path)), { recursive: true });
+        await symlink(mount.hostPath, join(folder.path, mount.path), 'dir');
+      }
       const [head = 'prlimit', ...rest] = buildRuntimeCommand({
         runtime: request.runtime,
         entry: request.entry,
@@ -88,6 +96,7 @@ export class UnsafeNoSandbox implements Sandbox {
         paths: this.#paths,
         workFolder: folder.path,
         withProcessLimit: false,
+        readableFolders: mounts.map((mount) => mount.hostPath),
       });
       return await spawnCapped({
         command: head,

@@ -29,15 +29,19 @@ export const PROJECT_COMPILER_OPTIONS = Object.freeze({
 /** Version ranges of the generated project's devDependencies. */
 export const PROJECT_DEV_DEPENDENCIES = Object.freeze({ '@types/node': '^20.19.0', typescript: '^6.0.0' });
 
-/** `package.json`: an ESM package whose `build` is `tsc` and whose `test` runs node:test on the compiled tests. */
-export function renderPackageJson(name: string): string {
+/**
+ * `package.json`: an ESM package whose `build` is `tsc` and whose `test` runs node:test on the compiled tests; with
+ * `extra.dependencies` (a service's Fastify) and `extra.start` (the command of `npm start`) when given.
+ */
+export function renderPackageJson(name: string, extra: { readonly dependencies?: Readonly<Record<string, string>>; readonly start?: string } = {}): string {
   return json({
     name,
     version: '0.1.0',
     private: true,
     type: 'module',
     main: 'dist/src/index.js',
-    scripts: { build: 'tsc', test: 'tsc && node --test dist/test/' },
+    scripts: { build: 'tsc', test: 'tsc && node --test dist/test/', ...(extra.start === undefined ? {} : { start: extra.start }) },
+    ...(extra.dependencies === undefined ? {} : { dependencies: extra.dependencies }),
     devDependencies: PROJECT_DEV_DEPENDENCIES,
   });
 }

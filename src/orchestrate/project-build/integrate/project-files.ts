@@ -4,9 +4,10 @@
  * for identical input, whatever the order of the pieces).
  */
 import { z } from 'zod';
-import { InvalidArgumentError, parseOptions } from '../../../errors/index.js';
+import { parseOptions } from '../../../errors/index.js';
 import { ServiceSchema, type Service } from '../../../decompose/decomposition-proposal.js';
 import { renderPythonServer, renderPythonServiceTest, renderServiceReadme } from './python-service.js';
+import { renderTypeScriptServer, renderTypeScriptServiceTest, SERVICE_DEPENDENCIES, TYPESCRIPT_SERVER_PATH, TYPESCRIPT_SERVICE_TEST_PATH } from './typescript-service.js';
 import type { IntegratedPiece } from './integrated-piece.js';
 import { GITIGNORE, renderPackageJson, renderReadme, renderTsconfig } from './project-config.js';
 import { compareCodeUnits, planModules, projectLanguage, pythonPackageName, type PlannedModule } from './project-layout.js';
@@ -23,8 +24,9 @@ export interface ProjectFilesOptions {
   readonly requirements: string;
   readonly pieces: readonly IntegratedPiece[];
   /**
-   * The HTTP service the requirements' decomposition described (Python projects): `server.py` and
-   * `tests/test_service.py` are written around its handler pieces (`python-service.ts`).
+   * The HTTP service the requirements' decomposition described: `server.py` and `tests/test_service.py` (Python,
+   * `python-service.ts`) or `src/server.ts` on Fastify and `test/service.test.ts` (TypeScript,
+   * `typescript-service.ts`) are written around its handler pieces.
    */
   readonly service?: Service | undefined;
 }
@@ -53,7 +55,9 @@ const OptionsSchema = z
  * - `src/index.ts` re-exporting every entry point;
  * - `test/<module>.test.ts` per piece from its spec's test cases (`node:test`, `node:assert/strict`);
  * - `package.json` (ESM; `build`: `tsc`; `test`: `tsc && node --test dist/test/`), `tsconfig.json` (strict,
- *   NodeNext, `outDir` dist, `rootDir` .), `.gitignore`, `README.md`.
+ *   NodeNext, `outDir` dist, `rootDir` .), `.gitignore`, `README.md`;
+ * - with a service: `src/server.ts` (Fastify), `test/service.test.ts`, Fastify in `dependencies` and an `npm start`
+ *   (`typescript-service.ts`); a Python service adds `src/<package>/server.py` and `tests/test_service.py`.
  *
  * @throws InvalidArgumentError (`invalid_argument`) for a bad name (or, for Python, one no package can be named
  *   after), empty requirements or pieces, a malformed piece, pieces of two languages, a repeated node id or an
@@ -65,19 +69,23 @@ export function projectFiles(options: ProjectFilesOptions): Record<string, strin
   const modules = planModules(options.pieces, { name: options.name });
   const byNode = new Map(modules.map((m) => [m.piece.nodeId, m] as const));
   if (projectLanguage(options.pieces) === 'python') return sorted(pythonProjectFiles(options, modules, byNode));
-  if (options.service !== undefined) {
-    throw new InvalidArgumentError({ parameter: 'options.service', value: 'a service', expected: 'no service in a TypeScript project (services are built in Python for now: --language python)' });
-  }
+  const { service } = options;
   const files: Record<string, string> = {
     '.gitignore': GITIGNORE,
     'README.md': renderReadme(options.name, options.requirements, modules),
-    'package.json': renderPackageJson(options.name),
+    'package.json': renderPackageJson(options.name, service === undefined ? {} : { dependencies: SERVICE_DEPENDENCIES, start: 'node dist/src/server.js' }),
     'tsconfig.json': renderTsconfig(),
     'src/index.ts': renderIndex(options.name, modules),
   };
   for (const module of modules) {
     files[module.sourcePath] = renderModule(module, byNode);
     files[module.testPath] = renderTestFile(module);
+  }
+  if (service !== undefined) {
+    assertNoServiceClash(modules, 'src/server.ts or test/service.test.ts');
+    files[TYPESCRIPT_SERVER_PATH] = renderTypeScriptServer(options.name, service, byNode);
+    files[TYPESCRIPT_SERVICE_TEST_PATH] = renderTypeScriptServiceTest(service);
+    files['README.md'] = `${files['README.md'] ?? ''}\n${renderServiceReadme(service, byNode, { command: 'npm install && npm run build && npm start -- --port 8000', testFile: TYPESCRIPT_SERVICE_TEST_PATH })}`;
   }
   return sorted(files);
 }
@@ -99,15 +107,20 @@ function pythonProjectFiles(options: ProjectFilesOptions, modules: readonly Plan
     files[module.testPath] = renderPythonTestFile(module, packageName);
   }
   if (options.service !== undefined) {
-    const clash = modules.find((m) => m.moduleName === 'server' || m.moduleName === 'service');
-    if (clash !== undefined) {
-      throw new ModuleNameClashError({ moduleName: clash.moduleName, nodeIds: [clash.piece.nodeId], reason: `the module "${clash.moduleName}" would overwrite the service's server.py or tests/test_service.py; rename the entry point.` });
-    }
+    assertNoServiceClash(modules, 'server.py or tests/test_service.py');
     files[`src/${packageName}/server.py`] = renderPythonServer(options.name, packageName, options.service, byNode);
     files['tests/test_service.py'] = renderPythonServiceTest(packageName, options.service);
-    files['README.md'] = `${files['README.md'] ?? ''}\n${renderServiceReadme(packageName, options.service, byNode)}`;
+    files['README.md'] = `${files['README.md'] ?? ''}\n${renderServiceReadme(options.service, byNode, { command: `cd src && python3 -m ${packageName}.server --port 8000`, testFile: 'tests/test_service.py' })}`;
   }
   return files;
+}
+
+/** @throws ModuleNameClashError when a piece's module is named `server` or `service`, the service's own files. */
+function assertNoServiceClash(modules: readonly PlannedModule[], files: string): void {
+  const clash = modules.find((m) => m.moduleName === 'server' || m.moduleName === 'service');
+  if (clash !== undefined) {
+    throw new ModuleNameClashError({ moduleName: clash.moduleName, nodeIds: [clash.piece.nodeId], reason: `the module "${clash.moduleName}" would overwrite the service's ${files}; rename the entry point.` });
+  }
 }
 
 function renderIndex(name: string, modules: readonly PlannedModule[]): string {

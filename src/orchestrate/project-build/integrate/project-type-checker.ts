@@ -22,6 +22,8 @@ import { PROJECT_COMPILER_OPTIONS } from './project-config.js';
 
 /** Virtual folder the project is checked in. */
 export const PROJECT_ROOT = '/zerr-project';
+/** The project's `node_modules` folder in the check (read from {@link ProjectTypeCheckerOptions.packagesFolder}). */
+const PROJECT_PACKAGES = `${PROJECT_ROOT}/node_modules`;
 
 /** One compiler error. `file` is project-relative (`src/count-words.ts`), or `''` for a file-less diagnostic. */
 export interface ProjectTypeError {
@@ -48,6 +50,11 @@ export interface ProjectTypeCheckerOptions {
    * `null` (or unresolvable): use {@link NODE_TEST_DECLARATIONS} instead.
    */
   readonly nodeTypesFolder?: string | null;
+  /**
+   * The `node_modules` folder the project's own `node_modules` reads from (the project's dependencies: a service's
+   * Fastify). Default: the one of zerr's installation that holds Fastify; `null`: none (imports of packages fail).
+   */
+  readonly packagesFolder?: string | null;
 }
 
 /** Fallback ambient declarations of what generated tests use from `node:test` and `node:assert/strict`. */
@@ -56,6 +63,8 @@ export const NODE_TEST_DECLARATIONS = `declare module 'node:test' {
   export function test(name: string, fn: TestFn): Promise<void>;
   export function test(name: string, options: object, fn: TestFn): Promise<void>;
   export function describe(name: string, fn: () => void): void;
+  export function before(fn: () => void | Promise<void>): void;
+  export function after(fn: () => void | Promise<void>): void;
   export const it: typeof test;
   export default test;
 }
@@ -90,6 +99,7 @@ export class ProjectTypeChecker {
   readonly #libFolder: string;
   readonly #nodeTypesFolder: string | undefined;
   readonly #realRoots: readonly string[];
+  readonly #packagesFolder: string | undefined;
   readonly #options: TS.CompilerOptions;
   readonly #cache = new Map<string, TS.SourceFile | undefined>();
   #files = new Map<string, string>();
@@ -102,6 +112,7 @@ export class ProjectTypeChecker {
     const typesRoot = this.#nodeTypesFolder === undefined ? undefined : dirname(this.#nodeTypesFolder);
     // `@types/node` imports `undici-types`, a sibling package: the whole node_modules folder may be read.
     this.#realRoots = [this.#libFolder, ...(typesRoot === undefined ? [] : [dirname(typesRoot)])];
+    this.#packagesFolder = options.packagesFolder === undefined ? resolvePackagesFolder() : (options.packagesFolder ?? undefined);
     this.#options = {
       ...converted.options,
       noEmit: true,
@@ -148,8 +159,19 @@ export class ProjectTypeChecker {
     return { errors, durationMs: performance.now() - started };
   }
 
-  #isReal(path: string): boolean {
-    return this.#realRoots.some((root) => path === root || path.startsWith(`${root}/`));
+  /**
+   * The host path a checked path reads from: itself under the real roots; under the project's `node_modules`, the
+   * same path in the `node_modules` folder of zerr's installation (where `npm install` in the output would put the
+   * project's dependencies: a service's Fastify); else undefined (a virtual file or nothing).
+   */
+  #hostPath(path: string): string | undefined {
+    if (this.#packagesFolder !== undefined && (path === PROJECT_PACKAGES || path.startsWith(`${PROJECT_PACKAGES}/`))) return this.#packagesFolder + path.slice(PROJECT_PACKAGES.length);
+    return this.#realRoots.some((root) => path === root || path.startsWith(`${root}/`)) ? path : undefined;
+  }
+
+  #onHost<T>(path: string, read: (host: string) => T, otherwise: T): T {
+    const host = this.#hostPath(path);
+    return host === undefined ? otherwise : read(host);
   }
 
   #isVirtualFolder(path: string): boolean {
@@ -163,11 +185,12 @@ export class ProjectTypeChecker {
       getSourceFile: (fileName, languageVersionOrOptions) => {
         const text = this.#files.get(fileName);
         if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersionOrOptions, false);
-        if (!this.#isReal(fileName)) return undefined;
+        const host = this.#hostPath(fileName);
+        if (host === undefined) return undefined;
         const format = typeof languageVersionOrOptions === 'object' ? String(languageVersionOrOptions.impliedNodeFormat) : '';
         const key = `${fileName}\0${format}`;
         if (!this.#cache.has(key)) {
-          const real = ts.sys.readFile(fileName);
+          const real = ts.sys.readFile(host);
           this.#cache.set(key, real === undefined ? undefined : ts.createSourceFile(fileName, real, languageVersionOrOptions, false));
         }
         return this.#cache.get(key);
@@ -179,10 +202,10 @@ export class ProjectTypeChecker {
       getCanonicalFileName: (fileName) => fileName,
       useCaseSensitiveFileNames: () => true,
       getNewLine: () => '\n',
-      fileExists: (fileName) => this.#files.has(fileName) || (this.#isReal(fileName) && ts.sys.fileExists(fileName)),
-      readFile: (fileName) => this.#files.get(fileName) ?? (this.#isReal(fileName) ? ts.sys.readFile(fileName) : undefined),
-      directoryExists: (name) => this.#isVirtualFolder(name) || (this.#isReal(name) && ts.sys.directoryExists(name)),
-      getDirectories: (name) => (this.#isReal(name) ? ts.sys.getDirectories(name) : []),
+      fileExists: (fileName) => this.#files.has(fileName) || this.#onHost(fileName, (host) => ts.sys.fileExists(host), false),
+      readFile: (fileName) => this.#files.get(fileName) ?? this.#onHost(fileName, (host) => ts.sys.readFile(host), undefined),
+      directoryExists: (name) => this.#isVirtualFolder(name) || this.#onHost(name, (host) => ts.sys.directoryExists(host), false),
+      getDirectories: (name) => this.#onHost(name, (host) => ts.sys.getDirectories(host), []),
       realpath: (path) => path,
     };
   }
@@ -195,6 +218,15 @@ function toProjectTypeError(diagnostic: TS.Diagnostic): ProjectTypeError {
   const name = diagnostic.file.fileName;
   const file = name.startsWith(`${PROJECT_ROOT}/`) ? name.slice(PROJECT_ROOT.length + 1) : name;
   return { file, line: line + 1, column: character + 1, code: diagnostic.code, message };
+}
+
+/** The `node_modules` folder of zerr's installation holding Fastify (a generated service's dependency), or undefined. */
+function resolvePackagesFolder(): string | undefined {
+  try {
+    return dirname(dirname(createRequire(import.meta.url).resolve('fastify/package.json')));
+  } catch {
+    return undefined;
+  }
 }
 
 /** Folder of `@types/node` as zerr's own module resolution finds it, or undefined. */

@@ -290,9 +290,7 @@ describe('a Python service', () => {
     expect(verdict.failingNodeIds).toEqual(['get-item']);
   }, 60_000);
 
-  it('a TypeScript project refuses a service, and a piece may not take the server\'s module', () => {
-    const typescript = { ...addItem, spec: { ...addItem.spec, language: 'typescript' as const } };
-    expect(() => projectFiles({ name: 'shelf', requirements: 'x', pieces: [typescript], service })).toThrow(/services are built in Python for now/);
+  it('a piece may not take the server\'s module', () => {
     const server = { ...getItem, spec: { ...getItem.spec, signature: { ...getItem.spec.signature, entryPoint: 'server' } } };
     expect(() => projectFiles({ name: 'shelf', requirements: 'x', pieces: [addItem, server], service })).toThrow(ModuleNameClashError);
   });

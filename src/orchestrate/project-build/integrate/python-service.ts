@@ -19,8 +19,11 @@ import type { PlannedModule } from './project-layout.js';
 import { compareCodeUnits } from './project-layout.js';
 import { renderPythonLiteral } from './python-literal.js';
 
-/** The handler module of every route, by node id; throws when a route's handler is not a piece. */
-function handlerModules(service: Service, modules: ReadonlyMap<string, PlannedModule>): PlannedModule[] {
+/**
+ * The handler module of every route, in route order (shared with `typescript-service.ts`).
+ * @throws InvalidArgumentError (`invalid_argument`) when a route's handler is not the node id of a piece.
+ */
+export function handlerModules(service: Service, modules: ReadonlyMap<string, PlannedModule>): PlannedModule[] {
   return service.routes.map((route, index) => {
     const module = modules.get(route.handler);
     if (module === undefined) {
@@ -213,21 +216,24 @@ def test_service_scenario():
 `;
 }
 
-/** `README.md` section of the service: how to run it, and its routes with the task answering each. */
-export function renderServiceReadme(packageName: string, service: Service, modules: ReadonlyMap<string, PlannedModule>): string {
+/**
+ * `README.md` section of the service (Python or TypeScript): the shell command that runs it, its routes with the
+ * function answering each, and the test file of its scenario.
+ */
+export function renderServiceReadme(service: Service, modules: ReadonlyMap<string, PlannedModule>, how: { readonly command: string; readonly testFile: string }): string {
   const rows = service.routes.map((route) => `| \`${route.method}\` | \`${route.path}\` | \`${modules.get(route.handler)?.piece.spec.signature.entryPoint ?? route.handler}\` | \`${route.handler}\` |`);
   return [
     '## Service',
     '',
     '```sh',
-    `cd src && python3 -m ${packageName}.server --port 8000`,
+    how.command,
     '```',
     '',
     '| Method | Path | Handler | Node |',
     '| --- | --- | --- | --- |',
     ...rows,
     '',
-    `\`tests/test_service.py\` runs the scenario of ${service.scenario.length} requests against a fresh server on a free loopback port.`,
+    `\`${how.testFile}\` runs the scenario of ${service.scenario.length} requests against a fresh server on a free loopback port.`,
     '',
   ].join('\n');
 }

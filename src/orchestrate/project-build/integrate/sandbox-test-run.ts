@@ -54,6 +54,8 @@ export interface RunProjectTestsOptions {
   /** Wall-clock limit of the whole run. */
   readonly wallTimeMs: number;
   readonly signal?: AbortSignal;
+  /** npm packages the project imports at run time (a service's Fastify), readable in the sandbox (`SandboxRunRequest.nodePackages`). Default none. */
+  readonly nodePackages?: readonly string[];
 }
 
 /** Outcome of the sandboxed run. */
@@ -90,6 +92,7 @@ export async function runProjectTests(options: RunProjectTestsOptions): Promise<
     stdin: `${nonce}\n`,
     limits: { wallTimeMs: options.wallTimeMs, cpuTimeSec: Math.ceil(options.wallTimeMs / 1000) + 1 },
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.nodePackages !== undefined && options.nodePackages.length > 0 ? { nodePackages: options.nodePackages } : {}),
   });
   return { ...parseTestEvents(result, nonce, options.testFiles.map((f) => f.path)), sandboxMs: result.durationMs };
 }

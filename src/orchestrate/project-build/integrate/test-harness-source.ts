@@ -29,9 +29,19 @@ export const TEST_RUNNER_PATH = `${HARNESS_FOLDER}/run-tests.js`;
 /** The runner's input file. */
 export const TEST_RUNNER_INPUT_PATH = `${HARNESS_FOLDER}/input.json`;
 
-/** `node:test` stand-in: `test(name, [options,] fn)`, `it`, synchronous `describe`; tests are queued, not run. */
+/**
+ * `node:test` stand-in: `test(name, [options,] fn)`, `it`, synchronous `describe`, and `before`/`after` hooks (run
+ * once around the file's tests, wherever they are declared); tests and hooks are queued, not run.
+ */
 export const NODE_TEST_SHIM_SOURCE = `const queue = [];
 const prefix = [];
+const hooks = { before: [], after: [] };
+export function before(fn) {
+  if (typeof fn === 'function') hooks.before.push(fn);
+}
+export function after(fn) {
+  if (typeof fn === 'function') hooks.after.push(fn);
+}
 export function test(name, options, fn) {
   const body = typeof options === 'function' ? options : fn;
   queue.push({ name: [...prefix, String(name)].join(' > '), fn: typeof body === 'function' ? body : () => undefined });
@@ -44,7 +54,7 @@ export function describe(name, options, fn) {
   try { if (typeof body === 'function') body(); } finally { prefix.pop(); }
 }
 export function takeQueued() {
-  return queue.splice(0, queue.length);
+  return { tests: queue.splice(0, queue.length), before: hooks.before.splice(0), after: hooks.after.splice(0) };
 }
 export default test;
 `;
@@ -88,17 +98,27 @@ async function runOne(fn, timeoutMs) {
 }
 for (const file of input.files) {
   emit({ event: 'file-start', file: file.source });
-  let tests = [];
+  let queued = { tests: [], before: [], after: [] };
   try {
     await import('../' + file.path);
-    tests = takeQueued();
+    queued = takeQueued();
   } catch (error) {
     takeQueued();
     emit({ event: 'file-error', file: file.source, message: describeError(error) });
   }
-  for (const { name, fn } of tests) {
+  let beforeFailure;
+  for (const hook of queued.before) {
+    try {
+      await runOne(hook, file.timeoutMs);
+    } catch (error) {
+      beforeFailure = 'a before hook failed: ' + describeError(error);
+      break;
+    }
+  }
+  for (const { name, fn } of queued.tests) {
     emit({ event: 'test-start', file: file.source, name });
     try {
+      if (beforeFailure !== undefined) throw new Error(beforeFailure);
       stray = undefined;
       await runOne(fn, file.timeoutMs);
       await new Promise((resolve) => setImmediate(resolve));
@@ -106,6 +126,13 @@ for (const file of input.files) {
       emit({ event: 'test-end', file: file.source, name, passed: true });
     } catch (error) {
       emit({ event: 'test-end', file: file.source, name, passed: false, message: describeError(error) });
+    }
+  }
+  for (const hook of queued.after) {
+    try {
+      await runOne(hook, file.timeoutMs);
+    } catch (error) {
+      emit({ event: 'test-end', file: file.source, name: '(after)', passed: false, message: describeError(error) });
     }
   }
   emit({ event: 'file-end', file: file.source });

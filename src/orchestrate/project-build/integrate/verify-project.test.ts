@@ -7,7 +7,7 @@ import type { IntegratedPiece } from './integrated-piece.js';
 import { planModules } from './project-layout.js';
 import { projectFiles } from './project-files.js';
 import { ProjectTypeChecker } from './project-type-checker.js';
-import { parseTestEvents } from './sandbox-test-run.js';
+import { parseTestEvents, runProjectTests } from './sandbox-test-run.js';
 import { verifyProject } from './verify-project.js';
 
 function piece(nodeId: string, spec: Omit<TaskSpecInput, 'id' | 'language'>, code: string, dependencies: string[] = []): IntegratedPiece {
@@ -151,6 +151,20 @@ describe('verifyProject (real bwrap sandbox)', () => {
     expect(verdict.tests).toContainEqual(expect.objectContaining({ file: 'test/longest-word.test.ts', name: 'longestWord #1', passed: false, message: expect.stringContaining('wall-clock') }));
     expect(verdict.tests).toContainEqual(expect.objectContaining({ file: 'test/split-words.test.ts', name: '(incomplete)', passed: false }));
     expect(verdict.failingNodeIds).toEqual(['words.longest']);
+  });
+
+  it('runs before hooks ahead of a file\'s tests and after hooks behind them; a failing hook fails, never passes, its file', async () => {
+    const files = {
+      'test/hooks.test.ts': "import { after, before, test } from 'node:test';\nimport assert from 'node:assert/strict';\nconst seen: string[] = [];\ntest('first', () => { seen.push('test'); assert.deepEqual(seen, ['before', 'test']); });\nbefore(async () => { seen.push('before'); });\nafter(() => { throw new Error('cleanup failed'); });\n",
+      'test/broken-hook.test.ts': "import { before, test } from 'node:test';\nbefore(() => { throw new TypeError('no server'); });\ntest('needs the server', () => undefined);\n",
+    };
+    const run = await runProjectTests({ files, testFiles: [{ path: 'test/hooks.test.ts', timeoutMs: 1000 }, { path: 'test/broken-hook.test.ts', timeoutMs: 1000 }], sandbox, wallTimeMs: 20_000 });
+    expect(run.completed).toBe(true);
+    expect(run.tests).toEqual([
+      { file: 'test/hooks.test.ts', name: 'first', passed: true },
+      { file: 'test/hooks.test.ts', name: '(after)', passed: false, message: 'cleanup failed' },
+      { file: 'test/broken-hook.test.ts', name: 'needs the server', passed: false, message: 'a before hook failed: TypeError: no server' },
+    ]);
   });
 
   it('checks without @types/node through the bundled node:test declarations', async () => {

@@ -14,6 +14,8 @@ import { checkPythonProject } from './python-project-check.js';
 import type { Service } from '../../../decompose/decomposition-proposal.js';
 import { ProjectTypeChecker, type ProjectTypeError } from './project-type-checker.js';
 import { INCOMPLETE_TEST, runProjectTests, type ProjectTestResult } from './sandbox-test-run.js';
+import { handlerOf } from './python-service.js';
+import { SERVICE_DEPENDENCIES, SERVICE_REQUEST_MS, TYPESCRIPT_SERVICE_TEST_PATH } from './typescript-service.js';
 
 /** Options of {@link verifyProject}. */
 export interface VerifyProjectOptions {
@@ -109,31 +111,54 @@ export async function verifyProject(options: VerifyProjectOptions): Promise<Proj
   const checked = (options.typeChecker ?? new ProjectTypeChecker()).check(options.files);
   options.signal?.throwIfAborted();
   const testStarted = performance.now();
-  const limitOf = new Map(modules.map((m) => [m.testPath, m.piece.spec.limits.timeoutMs] as const));
+  const { service } = options;
+  const limitOf = new Map<string, number>(modules.map((m) => [m.testPath, m.piece.spec.limits.timeoutMs] as const));
+  if (service !== undefined) limitOf.set(TYPESCRIPT_SERVICE_TEST_PATH, SERVICE_REQUEST_MS);
   const testFiles = Object.keys(options.files)
     .filter((path) => /^test\/.+\.test\.[mc]?ts$/.test(path))
     .sort()
     .map((path) => ({ path, timeoutMs: limitOf.get(path) ?? 2000 }));
-  const caseCount = modules.reduce((sum, m) => sum + Math.max(1, m.piece.spec.testCases.length) * (m.piece.spec.limits.timeoutMs + 50), 0);
+  const caseCount = modules.reduce((sum, m) => sum + Math.max(1, m.piece.spec.testCases.length) * (m.piece.spec.limits.timeoutMs + 50), 0)
+    + (service === undefined ? 0 : (service.scenario.length + 1) * SERVICE_REQUEST_MS);
   const run = await runProjectTests({
     files: options.files,
     testFiles,
     sandbox: options.sandbox,
     wallTimeMs: options.testWallTimeMs ?? Math.min(MAX_DEFAULT_TEST_WALL_TIME_MS, 5000 + caseCount),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(service === undefined ? {} : { nodePackages: Object.keys(SERVICE_DEPENDENCIES) }),
   });
   const testRunMs = performance.now() - testStarted;
-  const failedTests = run.tests.filter((t) => !t.passed);
+  const tests = service === undefined ? run.tests : blameScenario(run.tests, service);
+  const failedTests = tests.filter((t) => !t.passed);
   // A file the run never reached is no evidence against its node: the test that was running is.
   const attribution = attributeFailures(modules, [...checked.errors, ...failedTests.filter((t) => t.name !== INCOMPLETE_TEST)]);
   return {
     passed: checked.errors.length === 0 && run.completed && failedTests.length === 0,
     typeErrors: checked.errors,
-    tests: run.tests,
+    tests,
     failingNodeIds: attribution.failingNodeIds,
     affectedNodeIds: attribution.affectedNodeIds,
     typeCheckMs: checked.durationMs,
     testRunMs,
     durationMs: performance.now() - started,
   };
+}
+
+/**
+ * The scenario's results with the first failing request blamed on its route's handler (`nodeId`), as the Python
+ * check does: later requests may fail only because of the state it left, and a failure in the server's own set-up
+ * (its file does not load, a hook fails) is no handler's.
+ */
+function blameScenario(tests: readonly ProjectTestResult[], service: Service): ProjectTestResult[] {
+  let blamed = false;
+  return tests.map((test) => {
+    if (blamed || test.passed || test.file !== TYPESCRIPT_SERVICE_TEST_PATH) return test;
+    const index = Number(/^service #(\d+): /.exec(test.name)?.[1] ?? Number.NaN) - 1;
+    const step = service.scenario[index];
+    if (step === undefined || test.message?.startsWith('a before hook failed') === true) return test;
+    blamed = true;
+    const handler = handlerOf(service, step);
+    return handler === undefined ? test : { ...test, nodeId: handler };
+  });
 }
