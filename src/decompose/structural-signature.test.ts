@@ -63,7 +63,7 @@ describe('structuralSignature of class subtasks', () => {
   const klass = (methods: { name: string; type: string }[]): DecompositionProposal => ({
     subtasks: [{
       ...subtask('stack', 'Stack', [], 'Stack', []), taskType: 'class',
-      methods: methods.map((m) => ({ name: m.name, inputs: [], output: { type: m.type } })), fields: [{ name: 'size', type: 'number' }],
+      methods: methods.map((m) => ({ name: m.name, inputs: [], output: { type: m.type }, preconditions: [], postconditions: [] })), fields: [{ name: 'size', type: 'number' }],
     }],
   });
 

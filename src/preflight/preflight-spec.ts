@@ -6,8 +6,8 @@
  * and MCP `solve`) and `Engine.verify` call it.
  */
 import { checkTaskSpec } from '../task-spec/check-spec.js';
-import { expressionSpec } from '../task-spec/checks/class-spec.js';
-import { SpecValidationError } from '../task-spec/spec-validation-error.js';
+import { expressionSpecs, rebaseIssue } from '../task-spec/checks/class-spec.js';
+import { SpecValidationError, type SpecIssue } from '../task-spec/spec-validation-error.js';
 import type { TaskSpec } from '../task-spec/task-spec.js';
 import { SpecCheckError } from '../task-spec/spec-check-error.js';
 import { checkSpecPreconditions, type CheckPreconditionsOptions } from './check-preconditions.js';
@@ -37,9 +37,13 @@ export async function preflightSpec(spec: TaskSpec, options: PreflightOptions): 
   const issues = await checkTaskSpec(spec, source, options.signal);
   if (issues.length > 0) throw new SpecValidationError({ source, issues });
   if (options.pyright === true) {
-    const typed = await checkPythonExpressionTypes(expressionSpec(spec), source, options.signal);
-    if ('status' in typed) throw new SpecCheckError(`Cannot type-check the Python expressions of the spec with pyright: ${typed.status === 'not-installed' ? 'pyright is not installed' : typed.message ?? 'it failed'}`);
-    if (typed.length > 0) throw new SpecValidationError({ source, issues: [...typed] });
+    const found: SpecIssue[] = [];
+    for (const derived of expressionSpecs(spec)) {
+      const typed = await checkPythonExpressionTypes(derived.spec, source, options.signal);
+      if ('status' in typed) throw new SpecCheckError(`Cannot type-check the Python expressions of the spec with pyright: ${typed.status === 'not-installed' ? 'pyright is not installed' : typed.message ?? 'it failed'}`);
+      found.push(...typed.map((issue) => rebaseIssue(issue, source, derived.prefix)));
+    }
+    if (found.length > 0) throw new SpecValidationError({ source, issues: found });
   }
   const evaluated = await checkSpecPreconditions(spec, options);
   if (evaluated.length > 0) throw new SpecValidationError({ source, issues: evaluated });

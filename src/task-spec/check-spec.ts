@@ -15,7 +15,7 @@ import { specExpressions } from './checks/expressions.js';
 import { identifierProblem } from './checks/identifiers.js';
 import { specIssue } from './checks/issue.js';
 import { checkPythonExpressions } from './checks/python-expressions.js';
-import { checkClassSpec, expressionSpec, hasMembers, isClassSpec, stateSpec } from './checks/class-spec.js';
+import { checkClassSpec, expressionSpecs, hasMembers, isClassSpec, rebaseIssue } from './checks/class-spec.js';
 import { checkTestCases } from './checks/test-cases.js';
 import { checkTypeScriptExpressions } from './checks/typescript-expressions.js';
 import { typeProblem } from './checks/type-names.js';
@@ -104,10 +104,14 @@ export function checkSpecSync(spec: TaskSpec, source: string): SpecIssue[] {
   const parametersOk = !nameIssues.some((issue) => issue.path.startsWith('signature.inputs.'));
   if (spec.language === 'typescript' && expressionsOk && parametersOk) {
     if (isClassSpec(spec)) {
-      // A class's invariants speak of its fields: checked as a function spec's over them (stateSpec).
-      const state = stateSpec(spec);
-      const fieldTypes = checkTypes(state, source);
-      if (fieldTypes.issues.length === 0) issues.push(...checkTypeScriptExpressions(state, source, { inputs: fieldTypes.inputTexts, output: fieldTypes.outputText }));
+      // A class's invariants speak of its fields, a method's contract of its parameters, `result` and the fields
+      // before and after the call: each checked as a function spec's expressions (expressionSpecs).
+      for (const derived of expressionSpecs(spec)) {
+        if (specExpressions(derived.spec).length === 0) continue;
+        const derivedTypes = checkTypes(derived.spec, source);
+        if (derivedTypes.issues.length > 0) continue; // the declarations' own issues are reported above
+        issues.push(...checkTypeScriptExpressions(derived.spec, source, { inputs: derivedTypes.inputTexts, output: derivedTypes.outputText }).map((issue) => rebaseIssue(issue, source, derived.prefix)));
+      }
     } else {
       issues.push(...checkTypeScriptExpressions(spec, source, { inputs: types.inputTexts, output: types.outputText }));
     }
@@ -123,12 +127,16 @@ export function checkSpecSync(spec: TaskSpec, source: string): SpecIssue[] {
  * @throws SpecCheckError (`spec_check_failed`) when python3 cannot be run.
  */
 export async function checkSpecWithPython(given: TaskSpec, source: string, signal?: AbortSignal): Promise<SpecIssue[]> {
-  const spec = expressionSpec(given);
-  if (spec.language !== 'python' || specExpressions(spec).length === 0) return [];
-  if (spec.signature.inputs.some((p) => identifierProblem('python', p.name, 'parameter') !== undefined)) return [];
-  if (new Set(spec.signature.inputs.map((p) => p.name)).size !== spec.signature.inputs.length) return [];
-  if (specExpressions(spec).some((e) => e.source.length > MAX_EXPRESSION_CHARS)) return [];
-  return checkPythonExpressions(spec, source, signal);
+  if (given.language !== 'python') return [];
+  const issues: SpecIssue[] = [];
+  for (const { spec, prefix } of expressionSpecs(given)) {
+    if (specExpressions(spec).length === 0) continue;
+    if (spec.signature.inputs.some((p) => identifierProblem('python', p.name, 'parameter') !== undefined)) continue;
+    if (new Set(spec.signature.inputs.map((p) => p.name)).size !== spec.signature.inputs.length) continue;
+    if (specExpressions(spec).some((e) => e.source.length > MAX_EXPRESSION_CHARS)) continue;
+    issues.push(...(await checkPythonExpressions(spec, source, signal)).map((issue) => rebaseIssue(issue, source, prefix)));
+  }
+  return issues;
 }
 
 /**

@@ -103,7 +103,10 @@ export type TestCase = z.infer<typeof TestCaseSchema>;
 
 /**
  * A method of a class spec (`taskType: class`): its name, typed parameters (without `self`/`this`) and return type,
- * as a function's signature is written.
+ * as a function's signature is written, and optionally its contract (design by contract, Meyer 1992):
+ * `preconditions` over its parameters and the fields before the call, `postconditions` over its parameters, `result`,
+ * the fields after the call by name and before it as `old_<field>` (`size == old_size + 1`). Checked after every call
+ * of the visible and generated call sequences (`verify/contracts/class-contracts.ts`).
  */
 export const MethodSchema = z
   .object({
@@ -116,6 +119,10 @@ export const MethodSchema = z
       compare: ComparatorSchema.optional(),
     }).strict(),
     description: z.string().optional(),
+    /** Boolean expressions over the parameters and the fields before the call; a call where one is false is outside the contract. */
+    preconditions: z.array(z.string().min(1)).default([]),
+    /** Boolean expressions over the parameters, `result`, the fields after the call and `old_<field>` before it. */
+    postconditions: z.array(z.string().min(1)).default([]),
   })
   .strict();
 export type Method = z.infer<typeof MethodSchema>;

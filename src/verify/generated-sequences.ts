@@ -2,7 +2,7 @@
  * @module verify/generated-sequences
  * Call sequences generated from a class (or module) spec's typed signatures, seeded: the inputs of the vote's
  * behaviour classes (`orchestrate/signature-sequences.ts`) and of the class invariants check
- * (`verify/contracts/class-invariants.ts`), so that every candidate of a task runs the same ones.
+ * (`verify/contracts/class-contracts.ts`), so that every candidate of a task runs the same ones.
  */
 import fc from 'fast-check';
 import type { CallSequence, SequenceStep, TaskSpec } from '../task-spec/task-spec.js';

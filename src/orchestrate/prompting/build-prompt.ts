@@ -73,6 +73,12 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
   if (examples) parts.push(`Examples:\n${examples}`);
   if (spec.preconditions.length > 0) parts.push(`Preconditions: ${spec.preconditions.join('; ')}`);
   if (spec.postconditions.length > 0) parts.push(`Postconditions: ${spec.postconditions.join('; ')}`);
+  if (spec.invariants.length > 0 && spec.taskType === 'class') parts.push(`Class invariants (over the fields, after every call): ${spec.invariants.join('; ')}`);
+  const contracts = spec.methods.filter((m) => m.preconditions.length + m.postconditions.length > 0).map((m) => `- ${m.name}: ${[
+    ...(m.preconditions.length > 0 ? [`requires ${m.preconditions.join('; ')}`] : []),
+    ...(m.postconditions.length > 0 ? [`ensures ${m.postconditions.join('; ')}`] : []),
+  ].join('; ')}`);
+  if (contracts.length > 0) parts.push(`Method contracts (old_<field>: the field before the call; result: the returned value):\n${contracts.join('\n')}`);
   if (variant === 'edge-cases') parts.push('Handle edge cases (empty inputs, zero, negative numbers, duplicates) correctly.');
   return {
     style,

@@ -55,6 +55,19 @@ describe('buildSamplePrompt of a class spec', () => {
     expect(system?.content).toMatch(/one correct, self-contained Python class\. .*the complete class `Stack` with every method implemented/);
     expect(user?.content).toContain('class Stack:');
     expect(user?.content).toContain('- x = Stack(1); x.push(4); x.push(5) throws Error; x.size is 1; x.pop() returns 4');
+    expect(user?.content).not.toContain('Method contracts');
+  });
+
+  it('chat: the class invariants and each method\'s contract, where the spec states them', () => {
+    const base = classSpec('python');
+    const spec = TaskSpecSchema.parse({
+      ...base, invariants: ['size >= 0'],
+      methods: [{ ...base.methods[0], preconditions: ['x > 0'], postconditions: ['size == old_size + 1'] }, base.methods[1]],
+    });
+    const user = buildSamplePrompt(spec, 'chat', 'stub').messages?.[1]?.content ?? '';
+    expect(user).toContain('Class invariants (over the fields, after every call): size >= 0');
+    expect(user).toContain('Method contracts (old_<field>: the field before the call; result: the returned value):\n- push: requires x > 0; ensures size == old_size + 1');
+    expect(user).not.toContain('- pop:');
   });
 
   it('continuation: the skeleton, then the head of the class the model writes', () => {

@@ -37,6 +37,18 @@ describe('class specs', () => {
     expect(paths(module)).toContain('invariants');
   });
 
+  it('reads each method\'s contract with its parameters, result and the fields before and after in scope (python3 compiles them)', async () => {
+    const spec = TaskSpecSchema.parse(fixture('contract-stack.yaml'));
+    expect(await checkTaskSpec(spec, 's')).toEqual([]);
+    const [push, pop] = spec.methods;
+    const wrong = TaskSpecSchema.parse({ ...spec, methods: [{ ...push, postconditions: ['size == old_size + 1', 'result == old_result'] }, { ...pop, preconditions: ['size >'] }] });
+    const issues = await checkTaskSpec(wrong, 's');
+    expect(issues.map((issue) => issue.path)).toEqual(['methods.0.postconditions.1', 'methods.1.preconditions.0']);
+    expect(issues[0]?.message).toMatch(/^s: methods\.0\.postconditions\.1: .*old_result/);
+    const beforeOnly = TaskSpecSchema.parse({ ...spec, methods: [{ ...push, preconditions: ['old_size < capacity'] }, pop] });
+    expect((await checkTaskSpec(beforeOnly, 's')).map((issue) => issue.path)).toEqual(['methods.0.preconditions.0']);
+  });
+
   it('names each problem of the declarations by its field', () => {
     const issues = checkSpecSync(klass({
       signature: { entryPoint: 'Counter', inputs: [{ name: 'start', type: 'int' }], output: { type: 'int' } },

@@ -3,9 +3,10 @@
  * The checks of a class spec (`taskType: class`, docs/spec.md "Classes"): the class name in `signature.entryPoint`
  * and again as `signature.output.type`; at least one method, methods and fields with valid, unique names and valid
  * types; tests as call sequences only (no `testCases`), each step a call of a declared method with its arity and
- * argument types, or a read of a declared field, and an expected value of the method's (field's) type. Contracts and
- * properties are not yet evaluated on classes, so a class spec that states them is refused rather than checked less
- * than it says. A module spec (`taskType: module`) is checked the same way, with its exported functions as methods,
+ * argument types, or a read of a declared field, and an expected value of the method's (field's) type. A class states
+ * its contract as invariants over its fields and per method pre- and postconditions (`methodContractSpecs`); the
+ * function-level preconditions, postconditions and properties are not evaluated on classes, so a class spec that
+ * states them is refused rather than checked less than it says. A module spec (`taskType: module`) is checked the same way, with its exported functions as methods,
  * its exported constants as fields, no constructor inputs and no `set` steps. A function spec may not have methods,
  * fields or sequences.
  */
@@ -49,6 +50,57 @@ export function stateSpec(spec: TaskSpec): TaskSpec {
 /** The spec whose expressions a spec check reads: {@link stateSpec} for a class spec, the spec itself otherwise. */
 export function expressionSpec(spec: TaskSpec): TaskSpec {
   return isClassSpec(spec) ? stateSpec(spec) : spec;
+}
+
+/** How a method's postconditions name a field's value before the call: `old_size`. */
+export const OLD_FIELD_PREFIX = 'old_';
+
+/**
+ * A method's contract as two function specs whose expressions the checks and the judge read as a function's
+ * (design by contract, Meyer 1992): `pre`, whose inputs are the method's parameters then the fields (their values
+ * before the call), with the method's preconditions; `post`, whose inputs are the parameters, the fields after the
+ * call, then each field before it as `old_<field>`, whose output is the method's, with its postconditions (`result`
+ * is the returned value). `fields` defaults to the spec's declared fields (the verifier passes only the fields some
+ * expression names). Their entry points name no callable.
+ */
+export function methodContractSpecs(spec: TaskSpec, method: TaskSpec['methods'][number], fields: TaskSpec['fields'] = spec.fields): { pre: TaskSpec; post: TaskSpec } {
+  const asInputs = (list: TaskSpec['fields'], prefix = ''): TaskSpec['signature']['inputs'] => list.map((field) => ({ name: `${prefix}${field.name}`, type: field.type }));
+  const base: TaskSpec = { ...stateSpec(spec), invariants: [] };
+  return {
+    pre: { ...base, signature: { entryPoint: `__zerr_pre_${method.name}`, inputs: [...method.inputs, ...asInputs(fields)], output: base.signature.output }, preconditions: [...method.preconditions] },
+    post: {
+      ...base,
+      signature: { entryPoint: `__zerr_post_${method.name}`, inputs: [...method.inputs, ...asInputs(fields), ...asInputs(fields, OLD_FIELD_PREFIX)], output: { type: method.output.type } },
+      postconditions: [...method.postconditions],
+    },
+  };
+}
+
+/**
+ * Every spec whose expressions the expression checks read, with the path prefix of its expressions in the original
+ * spec: a function spec itself; for a class, {@link stateSpec} (its invariants) and each method's
+ * {@link methodContractSpecs} that has conditions (`methods.2.`).
+ */
+export function expressionSpecs(spec: TaskSpec): { readonly spec: TaskSpec; readonly prefix: string }[] {
+  if (!isClassSpec(spec)) return [{ spec, prefix: '' }];
+  return [
+    { spec: stateSpec(spec), prefix: '' },
+    ...spec.methods.flatMap((method, index) => {
+      const { pre, post } = methodContractSpecs(spec, method);
+      return [
+        ...(method.preconditions.length > 0 ? [{ spec: pre, prefix: `methods.${index}.` }] : []),
+        ...(method.postconditions.length > 0 ? [{ spec: post, prefix: `methods.${index}.` }] : []),
+      ];
+    }),
+  ];
+}
+
+/** `issue` of a derived spec's expression at its place in the original spec (`postconditions.0` -> `methods.2.postconditions.0`). */
+export function rebaseIssue(issue: SpecIssue, source: string, prefix: string): SpecIssue {
+  if (prefix === '') return issue;
+  const path = `${prefix}${issue.path}`;
+  const head = `${source}: ${issue.path}:`;
+  return { ...issue, path, message: issue.message.startsWith(head) ? `${source}: ${path}:${issue.message.slice(head.length)}` : issue.message };
 }
 
 /** Whether `spec` is a class spec. */
@@ -145,6 +197,21 @@ function checkDeclarations(spec: TaskSpec, source: string, issues: SpecIssue[]):
   return { methods, fields };
 }
 
+/** Names a method's contract could not tell apart: a parameter named like a field, `old_<field>` or `result`. */
+function contractNameIssues(spec: TaskSpec, index: number, source: string): SpecIssue[] {
+  const method = spec.methods[index];
+  if (method === undefined) return [];
+  const taken = new Map<string, string>([['result', 'the returned value'], ...spec.fields.flatMap((field): [string, string][] => [
+    [field.name, `the field ${field.name}`], [`${OLD_FIELD_PREFIX}${field.name}`, `the field ${field.name} before the call`],
+  ])]);
+  const issues: SpecIssue[] = [];
+  for (const [position, parameter] of method.inputs.entries()) {
+    const clash = taken.get(parameter.name);
+    if (clash !== undefined) issues.push(specIssue(source, `methods.${index}.inputs.${position}.name`, parameter.name, `a parameter name other than ${JSON.stringify(parameter.name)}, which the method's contract uses for ${clash}`));
+  }
+  return issues;
+}
+
 /** Issues of a `set` step: a declared field, a value of its type, and nothing a call would have. */
 function checkSetStep(step: SequenceStep, at: string, source: string, fields: ReadonlyMap<string, TypeRef | null>, fieldNames: readonly string[]): SpecIssue[] {
   const name = step.set ?? '';
@@ -187,8 +254,15 @@ export function checkClassSpec(spec: TaskSpec, source: string): SpecIssue[] {
   // stateSpec); a module has no state to keep invariant.
   for (const key of module ? (['preconditions', 'postconditions', 'invariants', 'properties'] as const) : (['preconditions', 'postconditions', 'properties'] as const)) {
     if (spec[key].length > 0) {
-      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${kind} spec: they are not evaluated on ${kind === 'class' ? 'classes (a class states invariants over its fields)' : 'modules'} yet, and a spec is never checked less than it says`));
+      issues.push(specIssue(source, key, spec[key], `no ${key} in a ${kind} spec: they are not evaluated on ${kind === 'class' ? 'classes (a class states invariants over its fields, and each method its own preconditions and postconditions)' : 'modules'} yet, and a spec is never checked less than it says`));
     }
+  }
+  for (const [index, method] of spec.methods.entries()) {
+    for (const key of ['preconditions', 'postconditions'] as const) {
+      if (method[key].length === 0) continue;
+      if (module) issues.push(specIssue(source, `methods.${index}.${key}`, method[key], `no ${key} on a module's functions: they are not evaluated on modules yet, and a spec is never checked less than it says`));
+    }
+    if (!module && method.preconditions.length + method.postconditions.length > 0) issues.push(...contractNameIssues(spec, index, source));
   }
   if (!module && spec.invariants.length > 0 && spec.fields.length === 0) {
     issues.push(specIssue(source, 'invariants', spec.invariants, 'fields for the invariants to speak of (a class\'s invariants are expressions over its declared fields)', 'no fields'));

@@ -111,7 +111,7 @@ export async function runChecks(request: RunChecksRequest): Promise<RunChecksRes
 }
 
 /** The wire form of an outcome a runner gave without its wire line (runners other than the sandbox's). */
-function outcomeWire(outcome: CallOutcome): unknown {
+export function outcomeWire(outcome: CallOutcome): unknown {
   if (outcome.kind === 'value') return { k: 'value', v: encodeTaggedSafe(outcome.value) };
   if (outcome.kind === 'error') return { k: 'error', errorType: outcome.errorType, message: outcome.message };
   return { k: 'timeout' };

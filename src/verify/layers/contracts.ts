@@ -17,7 +17,7 @@ import { runChecks } from '../contracts/run-checks.js';
 import { isCompileError, specExpressionError } from '../contracts/spec-expression-error.js';
 import { renderCall, renderValue } from '../render-value.js';
 import { isClassSpec } from '../../task-spec/checks/class-spec.js';
-import { checkClassInvariants, renderSequence } from '../contracts/class-invariants.js';
+import { checkClassContracts, hasClassContracts, renderSequence } from '../contracts/class-contracts.js';
 import type { LayerResult, VerificationContext, VerificationLayer } from '../verification-layer.js';
 
 /** Options of {@link ContractsLayer}. */
@@ -27,7 +27,7 @@ export interface ContractsLayerOptions {
   readonly judge: SandboxJudge;
   /** How many generated inputs to add to the test inputs, integer >= 0. Default 50. */
   readonly generatedInputs?: number;
-  /** How many generated call sequences a class's invariants are checked on besides the visible ones, integer >= 0. Default 20. */
+  /** How many generated call sequences a class's contracts are checked on besides the visible ones, integer >= 0. Default 20. */
   readonly generatedSequences?: number;
   /** fast-check seed of the generated inputs. Default 42. */
   readonly seed?: number;
@@ -55,8 +55,10 @@ const OptionsSchema = z
  * with `expectThrows` are not used as inputs.
  *
  * A class spec's invariants (over its fields) are checked after construction and every step of its visible call
- * sequences and of `generatedSequences` generated ones, a failing sequence shrunk (`contracts/class-invariants.ts`):
- * `invariant "size <= capacity" does not hold after Stack(1), then push(1), push(2) (size = 2, capacity = 1)`.
+ * sequences and of `generatedSequences` generated ones, and each method's pre- and postconditions around each of its
+ * calls, a failing sequence shrunk (`contracts/class-contracts.ts`):
+ * `invariant "size <= capacity" does not hold after Stack(1), then push(1), push(2) (size = 2, capacity = 1)`,
+ * `postcondition "size == old_size + 1" of push does not hold after Stack(2), then push(1) (size = 2)`.
  *
  * Fails with `postcondition "result >= 0" violated for abs_diff(-3, 5)`, `invariant "..." does not hold after f(...)`,
  * `f(...) timed out after 2000 ms`, or the run failure (also when evaluating an expression on a result takes longer
@@ -75,7 +77,7 @@ export class ContractsLayer implements VerificationLayer {
   }
 
   appliesTo(spec: TaskSpec): boolean {
-    return spec.preconditions.length + spec.postconditions.length + spec.invariants.length > 0;
+    return isClassSpec(spec) ? hasClassContracts(spec) : spec.preconditions.length + spec.postconditions.length + spec.invariants.length > 0;
   }
 
   async verify(context: VerificationContext): Promise<LayerResult> {
@@ -117,36 +119,51 @@ export class ContractsLayer implements VerificationLayer {
   }
 
   #verifyClass(context: VerificationContext, done: (status: LayerResult['status'], reason: string, details: unknown) => LayerResult): Promise<LayerResult> {
-    return verifyClassInvariants(this.#options, context, done);
+    return verifyClassContracts(this.#options, context, done);
   }
 }
 
-/** A class's invariants after construction and every step of its visible and generated call sequences (`class-invariants.ts`). */
-async function verifyClassInvariants(
+/** A class's contracts over its visible and generated call sequences (`class-contracts.ts`). */
+async function verifyClassContracts(
   options: z.output<typeof OptionsSchema>,
   context: VerificationContext,
   done: (status: LayerResult['status'], reason: string, details: unknown) => LayerResult,
 ): Promise<LayerResult> {
   const { spec, candidate } = context;
-  const result = await checkClassInvariants({
+  const result = await checkClassContracts({
     spec, candidate, runner: options.runner, judge: options.judge, generatedSequences: options.generatedSequences, seed: options.seed,
     maxRunMs: options.maxRunMs, ...(context.signal ? { signal: context.signal } : {}),
   });
   switch (result.kind) {
     case 'failed':
-      return done('fail', `the candidate could not run its call sequences for the invariants (${result.reason}): ${result.message}`, { runFailure: result });
+      return done('fail', `the candidate could not run its call sequences for the contracts (${result.reason}): ${result.message}`, { runFailure: result });
     case 'unreadable':
       return done('fail', `the field ${result.field} could not be read as plain data after ${renderSequence(spec, { ...result.sequence, steps: result.sequence.steps.slice(0, result.afterStep) })}: ${result.why}`, result);
     case 'violated': {
       const { violation } = result;
       const state = Object.entries(violation.state).map(([name, value]) => `${name} = ${renderValue(value)}`).join(', ');
       const how = violation.error === undefined ? 'does not hold' : `could not be evaluated (${violation.error})`;
-      return done('fail', `invariant ${JSON.stringify(violation.invariant)} ${how} after ${renderSequence(spec, violation.sequence)} (${state})`, result);
+      const after = `after ${renderSequence(spec, violation.sequence)}${state === '' ? '' : ` (${state})`}`;
+      if (violation.kind === 'threw') return done('fail', `${violation.method ?? ''} threw ${violation.condition} although its preconditions held, ${after}`, result);
+      if (violation.kind === 'precondition') {
+        return done('fail', `the last call of the visible ${renderSequence(spec, violation.sequence)}, which the spec expects to return, is outside precondition ${JSON.stringify(violation.condition)} of ${violation.method ?? ''} in the candidate's own state before it (${state})`, result);
+      }
+      const what = violation.kind === 'invariant' ? `invariant ${JSON.stringify(violation.condition)}` : `postcondition ${JSON.stringify(violation.condition)} of ${violation.method ?? ''}`;
+      return done('fail', `${what} ${how} ${after}`, result);
     }
     default: {
       const checked = result.sequences - result.skipped;
       if (checked === 0) return done('skipped', `every one of the ${result.sequences} call sequences' constructions threw: no state was checked`, result);
-      return done('pass', `class invariants held in ${result.states} states over ${checked} call sequences${result.skipped === 0 ? '' : ` (${result.skipped} skipped: the constructor threw)`}`, result);
+      const parts = [
+        ...(spec.invariants.length > 0 ? [`class invariants held in ${result.states} states`] : []),
+        ...(spec.methods.some((m) => m.postconditions.length > 0) ? [`postconditions held on ${result.calls} calls`] : []),
+        ...(spec.invariants.length === 0 && spec.methods.every((m) => m.postconditions.length === 0) ? ['preconditions checked'] : []),
+      ];
+      const notes = [
+        ...(result.skipped === 0 ? [] : [`${result.skipped} skipped: the constructor threw`]),
+        ...(result.outsideContract === 0 ? [] : [`${result.outsideContract} cut at a call outside its preconditions`]),
+      ];
+      return done('pass', `${parts.join(', ')} over ${checked} call sequences${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`, result);
     }
   }
 }

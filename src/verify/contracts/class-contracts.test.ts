@@ -125,3 +125,77 @@ describe('class invariants in the contracts layer', () => {
     expect(checkSpecSync(noFields, 'spec').map((issue) => issue.path)).toContain('invariants');
   });
 });
+
+/** The bounded stack with per-method contracts instead of an invariant: push and pop in their preconditions, each moving size by one. */
+function contractStackSpec(language: Language): TaskSpec {
+  const py = language === 'python';
+  const base = stackSpec(language, []);
+  const [push, pop] = base.methods;
+  return TaskSpecSchema.parse({
+    ...base,
+    invariants: [],
+    methods: [
+      { ...push, preconditions: ['size < capacity'], postconditions: py ? ['size == old_size + 1', 'result == size'] : ['size === old_size + 1', 'result === size'] },
+      { ...pop, preconditions: ['size > 0'], postconditions: [py ? 'size == old_size - 1' : 'size === old_size - 1'] },
+    ],
+  });
+}
+
+describe('method contracts in the contracts layer', () => {
+  test('a stack keeping every method\'s contract passes; calls outside a precondition (pop on empty) cut their sequence, not fail it', async () => {
+    for (const [language, code] of [['python', PY_GOOD], ['typescript', TS_GOOD]] as const) {
+      const spec = contractStackSpec(language);
+      expect(checkSpecSync(spec, 'spec')).toEqual([]);
+      const result = await layer.verify({ spec, candidate: { language, code } });
+      expect(result.status, result.reason).toBe('pass');
+      expect(result.reason).toMatch(/^postconditions held on \d+ calls over 13 call sequences \(\d+ cut at a call outside its preconditions\)$/);
+      expect((result.details as { calls: number }).calls).toBeGreaterThan(5);
+    }
+  }, 90_000);
+
+  test('a push that does not count negative numbers passes the visible sequence and breaks its postcondition, shrunk to one push', async () => {
+    const code = PY_GOOD.replace('        self.size += 1\n', '        if x >= 0:\n            self.size += 1\n');
+    const result = await layer.verify({ spec: contractStackSpec('python'), candidate: { language: 'python', code } });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toMatch(/^postcondition "size == old_size \+ 1" of push does not hold after Stack\(\d+\), then push\(-\d+\) \(size = 0, capacity = \d+\)$/);
+  }, 60_000);
+
+  test('a method that throws although its preconditions held fails; a pop that undercounts breaks its own postcondition', async () => {
+    const throwing = TS_GOOD.replace("    if (this.size >= this.capacity) throw new RangeError('full');", "    if (this.size >= this.capacity || x === 0) throw new RangeError('full');");
+    const threw = await layer.verify({ spec: contractStackSpec('typescript'), candidate: { language: 'typescript', code: throwing } });
+    expect(threw.status).toBe('fail');
+    expect(threw.reason).toMatch(/^push threw RangeError: full although its preconditions held, after Stack\(\d+\), then push\(0\) \(size = 0, capacity = \d+\)$/);
+    const undercount = TS_GOOD.replace('    this.size -= 1;\n    return x;', '    this.size -= this.size > 1 ? 2 : 1;\n    return x;');
+    const popped = await layer.verify({ spec: contractStackSpec('typescript'), candidate: { language: 'typescript', code: undercount } });
+    expect(popped.status).toBe('fail');
+    expect(popped.reason).toMatch(/^postcondition "size === old_size - 1" of pop does not hold after Stack\(\d+\), then push\([^)]*\), push\([^)]*\), pop\(\) \(size = 0, capacity = \d+\)$/);
+  }, 90_000);
+
+  test('the spec check reads a method\'s contract over its parameters, result and the fields before and after, at the method\'s path', () => {
+    const spec = contractStackSpec('typescript');
+    const misspelt = TaskSpecSchema.parse({ ...spec, methods: [{ ...spec.methods[0], postconditions: ['size === old_sise + 1'] }, spec.methods[1]] });
+    const issues = checkSpecSync(misspelt, 'spec');
+    expect(issues.map((issue) => issue.path)).toEqual(['methods.0.postconditions.0']);
+    expect(issues[0]?.message).toMatch(/^spec: methods\.0\.postconditions\.0: .*old_sise/);
+    const clash = TaskSpecSchema.parse({ ...spec, methods: [{ ...spec.methods[0], inputs: [{ name: 'old_size', type: 'number' }] }, spec.methods[1]] });
+    expect(checkSpecSync(clash, 'spec').map((issue) => issue.message)).toContain(
+      'spec: methods.0.inputs.0.name: got "old_size", expected a parameter name other than "old_size", which the method\'s contract uses for the field size before the call',
+    );
+    const module = TaskSpecSchema.parse({ ...spec, taskType: 'module', signature: { entryPoint: 'stack', inputs: [], output: { type: 'stack' } }, fields: [], sequences: [] });
+    expect(checkSpecSync(module, 'spec').map((issue) => issue.path)).toEqual(expect.arrayContaining(['methods.0.preconditions', 'methods.0.postconditions']));
+  });
+});
+
+describe('hostile classes against method contracts', () => {
+  test('c05: a class whose reported state puts every call outside its preconditions fails on the visible sequence', async () => {
+    const code = readFileSync(resolve(import.meta.dirname, '../../../test/fixtures/hostile/classes/c05-dodge-preconditions.py'), 'utf8');
+    const spec = contractStackSpec('python');
+    const result = await layer.verify({ spec, candidate: { language: 'python', code } });
+    expect(result.status).toBe('fail');
+    expect(result.reason).toBe('the last call of the visible Stack(2), then push(5), which the spec expects to return, is outside precondition "size < capacity" of push in the candidate\'s own state before it (size = 2, capacity = 2)');
+    // A visible step that expects the call to throw may be outside the contract: pop on an empty stack.
+    const refusing = TaskSpecSchema.parse({ ...spec, sequences: [{ construct: [2], steps: [{ call: 'pop', throws: { type: 'IndexError' } }, { call: 'push', args: [5], expected: 1 }] }] });
+    const good = await layer.verify({ spec: refusing, candidate: { language: 'python', code: PY_GOOD } });
+    expect(good.status, good.reason).toBe('pass');
+  }, 60_000);
+});
