@@ -37,7 +37,7 @@ export interface EngineCommandOptions extends ModelCallFlags {
 export const TEST_MAX_PAGE_COUNT_ENV = 'ZERR_TEST_SQLITE_MAX_PAGE_COUNT';
 
 /**
- * Opens the run store named by `--store` (default `.zerr/runs.sqlite`, or env ZERR_STORE).
+ * Opens the run store named by `--store` (default `<project>/.zerr/runs.sqlite`: `store/state-folder.ts`; or env ZERR_STORE).
  * @throws StoreOpenError (`store_open_failed`: a folder, not a database, a newer schema, may not be written by this
  *   user); StoreUnavailableError (`store_unavailable`) when its disk is full or its file system read-only.
  */

@@ -47,6 +47,7 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
     case 'unknown_dataset':
     case 'unknown_problem':
     case 'dataset_not_found':
+    case 'dataset_unavailable':
     case 'run_not_found':
     case 'build_not_resumable':
     case 'run_not_resumable':

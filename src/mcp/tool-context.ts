@@ -47,18 +47,84 @@ export function guarded<A>(handler: (args: A, extra: ToolExtra) => Promise<CallT
 }
 
 /**
+ * Progress of a run in tasks, from its engine events: `total` is the tasks known so far (the run's tasks; a build's
+ * decomposition replaces a node by its subtasks) plus one for a build's integration; `progress` is the tasks settled
+ * (and the integration, once it ended) plus a fraction that grows with every event since the last one settled, so
+ * that it rises with each event (MCP requires every notification's progress to exceed the last) and stays below the
+ * next whole task. A finished run's progress is its total.
+ */
+export class RunProgress {
+  readonly #tasks = new Set<string>();
+  readonly #settled = new Set<string>();
+  #build = false;
+  #integrated = false;
+  #finished = false;
+  #eventsSinceSettled = 0;
+
+  /** Folds one event in. */
+  observe(event: EngineEvent): void {
+    this.#eventsSinceSettled += 1;
+    switch (event.type) {
+      case 'run-start':
+        for (const id of event.taskIds) this.#tasks.add(id);
+        this.#build = event.kind === 'build';
+        break;
+      case 'nodes-created':
+        this.#build = true;
+        if (event.replaces !== null) this.#tasks.delete(event.replaces);
+        for (const node of event.nodes) this.#tasks.add(node.id);
+        break;
+      case 'task-end':
+      case 'task-settled':
+        this.#tasks.add(event.taskId);
+        if (!this.#settled.has(event.taskId)) this.#eventsSinceSettled = 0;
+        this.#settled.add(event.taskId);
+        break;
+      case 'integration-end':
+        this.#integrated = true;
+        this.#eventsSinceSettled = 0;
+        break;
+      case 'run-end':
+        this.#finished = true;
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** Units of work known: tasks, plus the integration of a build. At least 1. */
+  get total(): number {
+    return Math.max(1, this.#tasks.size + (this.#build ? 1 : 0));
+  }
+
+  /** Units done, in [0, total]; see the class comment. */
+  get progress(): number {
+    if (this.#finished) return this.total;
+    const done = [...this.#settled].filter((id) => this.#tasks.has(id)).length + (this.#integrated ? 1 : 0);
+    const events = this.#eventsSinceSettled;
+    return Math.min(this.total, done + events / (events + 1));
+  }
+}
+
+/**
  * Sends `notifications/progress` for engine events when the request carried a `progressToken` (a no-op otherwise):
- * progress counts the events, the message names the event (`sample-end clamp#2`). Clients that set
- * `resetTimeoutOnProgress` keep long calls (a build with `wait`) alive this way. Never throws.
+ * `progress` of `total` in tasks ({@link RunProgress}), the message naming the event and the whole units done
+ * (`sample-end clamp#2 (0/1 done)`). Clients that set `resetTimeoutOnProgress` keep long calls (a build
+ * with `wait`) alive this way. A notification whose progress would not exceed the last one's is not sent. Never throws.
  */
 export function progressReporter(extra: ToolExtra): (event: EngineEvent) => void {
   const token = extra._meta?.progressToken;
   if (token === undefined) return () => undefined;
-  let progress = 0;
+  const run = new RunProgress();
+  let last = -1;
   return (event) => {
-    progress += 1;
+    run.observe(event);
+    const { progress, total } = run;
+    if (progress <= last) return;
+    last = progress;
     const where = 'taskId' in event ? ` ${event.taskId}${'sampleIndex' in event ? `#${event.sampleIndex}` : ''}` : '';
-    extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, message: `${event.type}${where}` } })
+    const message = `${event.type}${where} (${Math.floor(progress)}/${total} done)`;
+    extra.sendNotification({ method: 'notifications/progress', params: { progressToken: token, progress, total, message } })
       .catch(() => undefined);
   };
 }

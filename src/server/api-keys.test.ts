@@ -87,11 +87,11 @@ describe('ApiKeyStore', () => {
     expect(() => new ApiKeyStore(path, { recheckMs: -1 })).toThrow(expect.objectContaining({ code: 'invalid_argument', parameter: 'options.recheckMs' }));
   });
 
-  test('resolves the key file: explicit path, ZERR_KEYS, beside the store, or .zerr/', () => {
+  test('resolves the key file: explicit path, ZERR_KEYS, beside the store, or the state folder', () => {
     expect(resolveKeysPath({ cwd: '/p', path: 'k.json', env: { ZERR_KEYS: '/e.json' } })).toBe('/p/k.json');
     expect(resolveKeysPath({ cwd: '/p', storePath: '/s/runs.sqlite', env: { ZERR_KEYS: '/e.json' } })).toBe('/e.json');
     expect(resolveKeysPath({ cwd: '/p', storePath: 'data/runs.sqlite', env: {} })).toBe('/p/data/api-keys.json');
-    expect(resolveKeysPath({ cwd: '/p', storePath: ':memory:', env: {} })).toBe('/p/.zerr/api-keys.json');
+    expect(resolveKeysPath({ cwd: '/p', storePath: ':memory:', env: { XDG_DATA_HOME: '/data' } })).toBe('/data/zerr/api-keys.json');
   });
 });
 

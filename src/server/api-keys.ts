@@ -21,6 +21,7 @@ import { promisify } from 'node:util';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
 import { InvalidArgumentError, parseOptions } from '../index.js';
+import { stateFolder } from '../store/state-folder.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
 const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;
@@ -44,14 +45,15 @@ const KeyFileSchema = z.object({ version: z.literal(1), keys: z.array(ApiKeyReco
 
 /**
  * Where the key file lives, first match wins: `path`, env `ZERR_KEYS`, `api-keys.json` beside `storePath` (unless
- * it is `:memory:`), `<cwd>/.zerr/api-keys.json`.
+ * it is `:memory:`), `api-keys.json` in zerr's state folder (`<project root>/.zerr/`, or the user's data folder
+ * outside any project: `store/state-folder.ts`).
  */
 export function resolveKeysPath(options: { readonly cwd: string; readonly path?: string; readonly storePath?: string; readonly env?: Readonly<Record<string, string | undefined>> }): string {
   const env = (options.env ?? process.env)[KEYS_PATH_ENV];
   if (options.path !== undefined) return resolve(options.cwd, options.path);
   if (env !== undefined && env.trim() !== '') return resolve(options.cwd, env);
   if (options.storePath !== undefined && options.storePath !== ':memory:') return join(dirname(resolve(options.cwd, options.storePath)), 'api-keys.json');
-  return join(options.cwd, '.zerr', 'api-keys.json');
+  return join(stateFolder(options.cwd, options.env ?? process.env), 'api-keys.json');
 }
 
 /** Refused fingerprints remembered per file version (the oldest are forgotten beyond this). */

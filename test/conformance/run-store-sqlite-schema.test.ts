@@ -379,10 +379,15 @@ describe("files written before kysely's Migrator (zerr_schema_version)", () => {
 });
 
 describe('store path helpers', () => {
-  it('defaults to <cwd>/.zerr/runs.sqlite and honours ZERR_STORE and an explicit path', () => {
-    expect(runStoreDefaultPath('/p')).toBe(path.join('/p', '.zerr', 'runs.sqlite'));
-    expect(resolveStorePath({ cwd: '/p', env: {} })).toBe(path.join('/p', '.zerr', 'runs.sqlite'));
-    expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: '  ' } })).toBe(path.join('/p', '.zerr', 'runs.sqlite'));
+  it('defaults to runs.sqlite in the state folder (the project\'s .zerr/, else the user\'s data folder) and honours ZERR_STORE and an explicit path', () => {
+    const xdg = { XDG_DATA_HOME: '/data' };
+    // `/p` belongs to no project (no zerr.config.yaml or .git at or above it): the user's data folder.
+    expect(runStoreDefaultPath('/p', xdg)).toBe(path.join('/data', 'zerr', 'runs.sqlite'));
+    expect(resolveStorePath({ cwd: '/p', env: xdg })).toBe(path.join('/data', 'zerr', 'runs.sqlite'));
+    expect(resolveStorePath({ cwd: '/p', env: { ...xdg, ZERR_STORE: '  ' } })).toBe(path.join('/data', 'zerr', 'runs.sqlite'));
+    // This repository is a project: from any folder inside it, its own .zerr/.
+    const repository = path.resolve(import.meta.dirname, '../..');
+    expect(resolveStorePath({ cwd: path.join(repository, 'src', 'vote'), env: xdg })).toBe(path.join(repository, '.zerr', 'runs.sqlite'));
     expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: 'data/x.sqlite' } })).toBe(path.join('/p', 'data', 'x.sqlite'));
     expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: '/abs/y.sqlite' } })).toBe('/abs/y.sqlite');
     expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: '/abs/y.sqlite' }, path: 'z.sqlite' })).toBe(path.join('/p', 'z.sqlite'));

@@ -76,6 +76,7 @@ const CASES: readonly Case[] = [
   ['store', ['runs', 'list', '--store', 'a-dir'], 3, /run store .*a-dir.*it is a directory/],
   ['store', ['runs', 'list', '--store', 'not-sqlite.db'], 3, /Cannot open run store .*not-sqlite\.db.*not a database/],
   ['store', ['runs', 'list', '--store', '/proc/zerr.sqlite'], 3, /Cannot open run store "\/proc\/zerr\.sqlite"/],
+  ['data', ['demo', '--data-dir', '/nope-data'], 3, /\/nope-data\/recorded\/codet-humaneval-codegen16b\/.*name another with --data-dir <folder> or ZERR_DATA_DIR.*github microsoft\/CodeT/],
   ['run', ['resume', 'no-such-run'], 3, /no-such-run/],
   ['run', ['runs', 'show', 'no-such-run'], 3, /no-such-run/],
 ];

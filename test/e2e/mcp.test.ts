@@ -304,11 +304,11 @@ describe('MCP build (replay script of test/fixtures/build, real sandbox and git)
 
   it('build with wait: true returns the report once the build settles (here: paused by a token budget), with progress', async () => {
     const requirements = await readFile(REQUIREMENTS, 'utf8');
-    const progress: string[] = [];
+    const progress: { message: string; progress: number; total: number | undefined }[] = [];
     const result = await session.client.callTool(
       { name: 'build', arguments: { requirements, options: { name: 'budgeted', budgets: { maxTokens: 1 } }, wait: true } },
       undefined,
-      { onprogress: (update) => { progress.push(update.message ?? ''); }, resetTimeoutOnProgress: true },
+      { onprogress: (update) => { progress.push({ message: update.message ?? '', progress: update.progress, total: update.total }); }, resetTimeoutOnProgress: true },
     );
     expect(result.isError, text(result)).not.toBe(true);
     const settled = structured<{ runId: string; status: string; report: { status: string; reason: string; remaining: unknown[] } | null }>(result);
@@ -316,7 +316,11 @@ describe('MCP build (replay script of test/fixtures/build, real sandbox and git)
     expect(settled.report?.status).toBe('paused');
     expect(settled.report?.reason).toMatch(/token/i);
     expect(settled.report?.remaining.length).toBeGreaterThan(0);
-    expect(progress).toContain('run-start');
+    // Every notification has a total (tasks known, plus the integration), and progress rises with each.
+    expect(progress[0]?.message).toMatch(/^run-start \(0\/1 done\)$/);
+    expect(progress.some((p) => p.message.startsWith('nodes-created') && (p.total ?? 0) > 1)).toBe(true);
+    expect(progress.every((p, i) => p.total !== undefined && p.progress <= p.total && (i === 0 || p.progress > (progress[i - 1]?.progress ?? 0)))).toBe(true);
+    expect(progress.at(-1)?.progress).toBe(progress.at(-1)?.total); // run-end: the run is over (paused)
     expect(text(result)).toMatch(/^build \S+: paused/);
   }, 120_000);
 

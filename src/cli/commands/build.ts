@@ -52,7 +52,7 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .option('--max-tokens <n>', 'stop (resumable) after this many tokens over the run', positiveInt('--max-tokens'))
     .option('--max-wall-ms <ms>', 'stop (resumable) after this much wall time over the run', positiveInt('--max-wall-ms'))
     .option('--wait-for-escalations <ms>', 'when only escalations block, wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
-    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--store <file>', 'run store (SQLite) path, default <project>/.zerr/runs.sqlite (env ZERR_STORE)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .option('--json', 'print the result as JSON on stdout (no progress display)');
 

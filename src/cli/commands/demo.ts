@@ -56,7 +56,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
     .option('-k, --k <n>', 'first-to-ahead-by-k margin', positiveInt('--k'), 3)
     .option('--max-samples <n>', 'sample budget per problem (at most 100 recorded)', positiveInt('--max-samples'), 20)
     .option('--seed <n>', 'seed of the replay order and generated inputs', integer('--seed'), 42)
-    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--store <file>', 'run store path (default <project>/.zerr/runs.sqlite)')
     .option('--data-dir <dir>', 'folder holding recorded/ and bench/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--python-types', 'also type-check the Python candidates with pyright (off in the demo: 1.5-4.5 s per candidate)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')

@@ -23,7 +23,7 @@ export function registerEscalationsCommand(program: Command, setExit: (code: num
     .description('List escalations, oldest first')
     .option('--run <run-id>', 'only this run')
     .option('--all', 'include answered ones (default: open only)')
-    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--store <file>', 'run store path (default <project>/.zerr/runs.sqlite)')
     .option('--json', 'JSON output')
     .action(async (options: { run?: string; all?: boolean; store?: string; json?: boolean }) => {
       const store = await openStore(options.store);
@@ -49,7 +49,7 @@ export function registerEscalationsCommand(program: Command, setExit: (code: num
     .description('Show one escalation: the question, the reason and the context (spec, best partial code)')
     .argument('<run-id>')
     .argument('<escalation-id>')
-    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--store <file>', 'run store path (default <project>/.zerr/runs.sqlite)')
     .option('--json', 'JSON output')
     .action(async (runId: string, escalationId: string, options: { store?: string; json?: boolean }) => {
       const store = await openStore(options.store);
@@ -75,7 +75,7 @@ export function registerEscalationsCommand(program: Command, setExit: (code: num
     .option('--code <text>', 'the function, inline')
     .option('--proposal-file <file>', 'a decomposition proposal as JSON: { "subtasks": [...] }')
     .option('--by <name>', 'who answers', process.env['USER'] ?? 'cli')
-    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--store <file>', 'run store path (default <project>/.zerr/runs.sqlite)')
     .option('--unsafe-no-sandbox', 'check the answer WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .option('--json', 'JSON output')
     .action(async (runId: string, escalationId: string, options: { codeFile?: string; code?: string; proposalFile?: string; by: string; store?: string; json?: boolean; unsafeNoSandbox?: boolean }) => {

@@ -103,7 +103,7 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
     .option('-m, --model <uri>', 'model of the pilot (as for solve; env ZERR_MODEL)')
     .option('--pilot-samples <n>', 'model calls of the pilot', positiveInt('--pilot-samples'), 10)
     .option('--seed <n>', 'seed of the pilot', integer('--seed'), 42)
-    .option('--store <file>', 'run store of the pilot (SQLite), default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--store <file>', 'run store of the pilot (SQLite), default <project>/.zerr/runs.sqlite (env ZERR_STORE)')
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--no-python-types', 'skip pyright type checking of Python candidates in the pilot')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')

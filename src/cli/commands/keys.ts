@@ -18,7 +18,7 @@ export function registerKeysCommand(program: Command, setExit: (code: number) =>
   const keys = program.command('keys').description('API keys of `zerr serve`');
   const withFile = (command: Command): Command => command
     .option('--keys <file>', 'key file, default api-keys.json beside the run store (env ZERR_KEYS)')
-    .option('--store <file>', 'run store path the key file sits beside (default .zerr/runs.sqlite, env ZERR_STORE)')
+    .option('--store <file>', 'run store path the key file sits beside (default <project>/.zerr/runs.sqlite, env ZERR_STORE)')
     .option('--json', 'JSON output');
 
   withFile(keys.command('create').description('Create a key and print it (once: only its hash is kept)').requiredOption('--name <name>', 'who or what uses the key'))

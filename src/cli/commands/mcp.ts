@@ -8,7 +8,7 @@
  * then answer the tool error `model_required`. Live builds pause cleanly on shutdown (resumable). Exit 0 on a clean
  * stop, 3 bad input, 4 model unavailable, 5 no sandbox.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
@@ -19,7 +19,7 @@ import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '.
 interface McpCommandOptions extends ModelCallFlags {
   model?: string;
   store?: string;
-  outRoot: string;
+  outRoot?: string;
   http?: number;
   waitForEscalations: number;
   dataDir?: string;
@@ -40,8 +40,8 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
     .command('mcp')
     .description('Run the MCP server (tools verify, solve, build, estimate, run_status, ...; resources zerr://runs/...) over stdio, or streamable HTTP with --http; without --model it serves verify and the tools that need no model')
     .option('-m, --model <uri>', 'model URI for solve, build and answer_escalation (env ZERR_MODEL); without one those tools answer model_required')
-    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
-    .option('--out-root <dir>', 'folder under which each build gets <run-id>/', '.zerr/builds')
+    .option('--store <file>', 'run store (SQLite) path (env ZERR_STORE); default runs.sqlite in .zerr/ of the project the command starts in (the folder with zerr.config.yaml or .git), else in ~/.local/share/zerr')
+    .option('--out-root <dir>', 'folder under which each build gets <run-id>/; default builds/ beside the default store')
     .option('--http <port>', 'serve streamable HTTP on 127.0.0.1:<port>/mcp instead of stdio', port)
     .option('--wait-for-escalations <ms>', 'when only escalations block a build, wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
@@ -64,7 +64,9 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
         ? `model ${model}`
         : `no model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources; solve, build and answer_escalation answer model_required (pass --model <uri> for them)`;
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
-      const service = createRunService({ engine, store, outRoot: resolve(options.outRoot), escalationWaitMs: options.waitForEscalations });
+      const { stateFolder } = await import('../../store/state-folder.js');
+      const outRoot = options.outRoot === undefined ? join(stateFolder(process.cwd()), 'builds') : resolve(options.outRoot);
+      const service = createRunService({ engine, store, outRoot, escalationWaitMs: options.waitForEscalations });
       const stopped = new Promise<string>((done) => {
         process.once('SIGINT', () => { done('SIGINT'); });
         process.once('SIGTERM', () => { done('SIGTERM'); });

@@ -17,7 +17,7 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
   runs
     .command('list')
     .description('List recent runs, most recent first')
-    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--store <file>', 'run store path (default <project>/.zerr/runs.sqlite)')
     .option('--limit <n>', 'how many', positiveInt('--limit'), 20)
     .option('--json', 'JSON output')
     .action(async (options: { store?: string; limit: number; json?: boolean }) => {
@@ -44,7 +44,7 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
     .command('show')
     .description('Show everything recorded for a run: samples, red flags, verification layers, votes, decisions')
     .argument('<run-id>', 'a run id, a unique prefix of one (with or without "run-"), or "latest"')
-    .option('--store <file>', 'run store path (default .zerr/runs.sqlite)')
+    .option('--store <file>', 'run store path (default <project>/.zerr/runs.sqlite)')
     .option('--samples', 'also print every sample with its red flags and layer results, and the reason of each red flag or failing layer')
     .option('--json', 'the whole record as JSON')
     .action(async (ref: string, options: { store?: string; json?: boolean; samples?: boolean }) => {

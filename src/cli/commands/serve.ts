@@ -45,7 +45,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
     .option('-m, --model <uri>', 'model URI every run uses (env ZERR_MODEL)')
     .option('-p, --port <n>', 'TCP port (0: any free port)', integer('--port'), 8787)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--store <file>', 'run store (SQLite) path, default <project>/.zerr/runs.sqlite (env ZERR_STORE)')
     .option('--out-root <dir>', 'builds are written to <out-root>/<run-id>', 'zerr-runs')
     .option('--no-auth', 'accept requests without an API key (only on a trusted machine)')
     .option('--keys <file>', 'API key file, default api-keys.json beside the store (env ZERR_KEYS)')

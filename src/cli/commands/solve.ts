@@ -47,7 +47,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .addOption(new Option('--fallback <mode>', 'without consensus').choices(['best-partial', 'escalate']).default('best-partial'))
     .option('--seed <n>', 'seed of generated inputs and sample order', integer('--seed'), 42)
     .option('-o, --out <dir>', 'where to write the code and report.json', 'zerr-out')
-    .option('--store <file>', 'run store (SQLite) path, default .zerr/runs.sqlite (env ZERR_STORE)')
+    .option('--store <file>', 'run store (SQLite) path, default <project>/.zerr/runs.sqlite (env ZERR_STORE)')
     .option('--score', 'for dataset problems: score the chosen code on the hidden tests afterwards (scoring only)')
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')

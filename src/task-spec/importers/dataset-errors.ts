@@ -63,7 +63,10 @@ export class DatasetFileError extends ZeroErrorError {
       options.invalidRecord ? 'invalid_dataset_record' : 'dataset_unavailable',
       options.invalidRecord
         ? `${where}: ${options.detail}`
-        : `Benchmark data file cannot be read: ${options.path} (${options.detail}). Set ZERR_DATA_DIR or pass dataDir.`,
+        : `Benchmark data file cannot be read: ${options.path} (${options.detail}). The benchmark sets and recorded model ` +
+          'outputs live in a data folder holding bench/ and recorded/ (default: ../shared beside zerr\'s own folder); ' +
+          'name another with --data-dir <folder> or ZERR_DATA_DIR (API: dataDir). Each set\'s README.txt there names ' +
+          'its public source and licence (the demo\'s: CodeT\'s recorded samples, github microsoft/CodeT, folder CodeT/data/).',
       { cause: options.cause },
     );
     this.path = options.path;
