@@ -10,7 +10,7 @@
  * do not hold ends what is checked of its sequence (what follows is outside the contract), except in a visible
  * sequence, where a call the spec expects to return is legal use by definition: there the candidate's own state
  * putting it outside the preconditions is a violation (else a class could report a state that makes every call
- * "outside the contract", and pass unchecked). A sequence that breaks a
+ * "outside the contract", and pass unchecked; decision 021). A sequence that breaks a
  * condition is shrunk to a shortest form that still breaks one (steps dropped one at a time from the end while it
  * still fails), so the reason shows a small counterexample.
  *
