@@ -199,3 +199,23 @@ describe('hostile classes against method contracts', () => {
     expect(good.status, good.reason).toBe('pass');
   }, 60_000);
 });
+
+describe('a method that throws where its preconditions hold', () => {
+  const visibleOnly = new ContractsLayer({ runner, judge, generatedSequences: 0, maxRunMs: 20_000 });
+  const lenient = (steps: TaskSpec['sequences'][number]['steps']): TaskSpec => {
+    const spec = contractStackSpec('python');
+    return TaskSpecSchema.parse({
+      ...spec,
+      methods: [{ ...spec.methods[0], preconditions: ['size <= capacity'] }, spec.methods[1]],
+      sequences: [{ construct: [1], steps }],
+    });
+  };
+
+  test('may, in a visible step that expects the exception; may not, in one that expects a value', async () => {
+    const expected = await visibleOnly.verify({ spec: lenient([{ call: 'push', args: [5], expected: 1, expectThrows: false }, { call: 'push', args: [6], throws: { type: 'OverflowError' }, expectThrows: false }]), candidate: { language: 'python', code: PY_GOOD } });
+    expect(expected.status, expected.reason).toBe('pass');
+    const unexpected = await visibleOnly.verify({ spec: lenient([{ call: 'push', args: [5], expected: 1, expectThrows: false }, { call: 'push', args: [6], expected: 2, expectThrows: false }]), candidate: { language: 'python', code: PY_GOOD } });
+    expect(unexpected.status).toBe('fail');
+    expect(unexpected.reason).toBe('push threw OverflowError: full although its preconditions held, after Stack(1), then push(5), push(6) (size = 1, capacity = 1)');
+  }, 60_000);
+});

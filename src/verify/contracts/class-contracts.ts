@@ -98,7 +98,7 @@ export function hasClassContracts(spec: TaskSpec): boolean {
 /**
  * Runs the check (see the module comment). A sequence whose construction throws is skipped (counted in `skipped`);
  * a step that throws does not end it: the invariants must hold after it too, and a method with preconditions that
- * held may not throw.
+ * held may not throw (unless a visible step expects it to).
  * @throws SpecValidationError (`invalid_spec`) when a condition does not compile (the spec check refuses it first).
  * @throws SandboxUnavailableError from the runner or the judge; the signal's reason.
  */
@@ -199,15 +199,27 @@ function describeUnreadable(got: StepOutcome | undefined): string {
   return 'it is the instance itself, not plain data';
 }
 
-type Judged = { readonly kind: 'judged'; readonly first?: FoundViolation; readonly states: number; readonly calls: number; readonly outsideContract: number } | Extract<ClassContractsResult, { kind: 'failed' }>;
+type Failed = Extract<ClassContractsResult, { kind: 'failed' }>;
+type Judged = { readonly kind: 'judged'; readonly first?: FoundViolation; readonly states: number; readonly calls: number; readonly outsideContract: number } | Failed;
 
-/** One judge run of `plan` over `calls`; `failed` when the judge could not run. */
-async function judgeAll(options: Observing, plan: CheckPlan, mode: 'pre' | 'check', calls: readonly { args: readonly unknown[]; outcomeWire?: string }[]): Promise<readonly CheckVerdict[] | Extract<ClassContractsResult, { kind: 'failed' }>> {
-  if (calls.length === 0) return [];
+/**
+ * One judge run of `plan` over `calls`: each call's verdict, or `failed` when the judge could not run or failed on a
+ * call. Verdicts are `ok`, `skip` (mode `pre`: a precondition or invariant false) or `violated` (mode `check`).
+ * @throws SpecValidationError (`invalid_spec`) for an expression that does not compile, at `pathOf(index)`.
+ */
+async function judgeAll(
+  options: Observing, plan: CheckPlan, mode: 'pre' | 'check', calls: readonly { args: readonly unknown[]; outcomeWire?: string }[], pathOf: (index: number) => string,
+): Promise<{ readonly kind: 'judged'; readonly verdicts: readonly CheckVerdict[] } | Failed> {
+  if (calls.length === 0) return { kind: 'judged', verdicts: [] };
   const judged = await options.judge.judge({
     plan, mode, calls, timeoutMs: options.spec.limits.timeoutMs, maxRunMs: options.maxRunMs, ...(options.signal ? { signal: options.signal } : {}),
   });
-  return judged.kind === 'failed' ? { kind: 'failed', reason: 'judge', message: judged.message } : judged.verdicts;
+  if (judged.kind === 'failed') return { kind: 'failed', reason: 'judge', message: judged.message };
+  for (const verdict of judged.verdicts) {
+    if (verdict.v === 'spec-error') throw specExpressionError(verdict, plan, pathOf);
+    if (verdict.v === 'error') return { kind: 'failed', reason: 'judge', message: verdict.message };
+  }
+  return { kind: 'judged', verdicts: judged.verdicts };
 }
 
 /**
@@ -230,14 +242,11 @@ async function judgeContracts(options: Observing, sequences: readonly CallSequen
     if (pre === undefined) continue;
     const plan = specCheckPlan(pre, [], { language });
     const calls = recorded.flatMap((r) => r.steps.flatMap((step, i) => (step.call === method.name ? [{ sequence: r.sequence, step: i + 1, args: [...step.args, ...(r.states[i] ?? [])] }] : [])));
-    const verdicts = await judgeAll(options, plan, 'pre', calls);
-    if (!Array.isArray(verdicts)) return verdicts as Extract<ClassContractsResult, { kind: 'failed' }>;
-    for (const [index, verdict] of (verdicts as readonly CheckVerdict[]).entries()) {
+    const judged = await judgeAll(options, plan, 'pre', calls, (i) => `methods.${spec.methods.indexOf(method)}.preconditions.${i}`);
+    if (judged.kind === 'failed') return judged;
+    for (const [index, verdict] of judged.verdicts.entries()) {
       const call = calls[index];
-      if (call === undefined) continue;
-      if (verdict.v === 'spec-error') throw specExpressionError(verdict, plan, (i) => `methods.${spec.methods.indexOf(method)}.preconditions.${i}`);
-      if (verdict.v === 'error') return { kind: 'failed', reason: 'judge', message: verdict.message };
-      if (verdict.v !== 'skip' || call.step >= (cut.get(call.sequence) ?? Infinity)) continue;
+      if (call === undefined || verdict.v !== 'skip' || call.step >= (cut.get(call.sequence) ?? Infinity)) continue;
       cut.set(call.sequence, call.step);
       const step = sequences[call.sequence]?.steps[call.step - 1];
       if (call.sequence < visibleCount && step !== undefined && !step.expectThrows && step.throws === undefined) {
@@ -250,14 +259,11 @@ async function judgeContracts(options: Observing, sequences: readonly CallSequen
   const points = recorded.flatMap((r) => r.states.slice(0, cut.get(r.sequence)).map((state, point) => ({ sequence: r.sequence, point, state })));
   if (spec.invariants.length > 0) {
     const plan = specCheckPlan(stateSpec({ ...spec, fields: options.observed }), [], { language });
-    const verdicts = await judgeAll(options, plan, 'pre', points.map((p) => ({ args: p.state })));
-    if (!Array.isArray(verdicts)) return verdicts as Extract<ClassContractsResult, { kind: 'failed' }>;
-    for (const [index, verdict] of (verdicts as readonly CheckVerdict[]).entries()) {
+    const judged = await judgeAll(options, plan, 'pre', points.map((p) => ({ args: p.state })), (i) => `invariants.${i}`);
+    if (judged.kind === 'failed') return judged;
+    for (const [index, verdict] of judged.verdicts.entries()) {
       const at = points[index];
-      if (at === undefined) continue;
-      if (verdict.v === 'spec-error') throw specExpressionError(verdict, plan, (i) => `invariants.${i}`);
-      if (verdict.v === 'error') return { kind: 'failed', reason: 'judge', message: verdict.message };
-      if (verdict.v === 'skip' && verdict.by === 'invariant') {
+      if (at !== undefined && verdict.v === 'skip' && verdict.by === 'invariant') {
         found.push({ ...at, kind: 'invariant', index: verdict.index, ...(verdict.error === undefined ? {} : { error: verdict.error }) });
       }
     }
@@ -268,7 +274,8 @@ async function judgeContracts(options: Observing, sequences: readonly CallSequen
     for (const [i, step] of r.steps.entries()) {
       const method = step.call === undefined ? undefined : methodOf.get(step.call);
       const result = r.results[i];
-      if (method === undefined || i + 1 >= (cut.get(r.sequence) ?? 0) || method.preconditions.length === 0 || result?.kind !== 'error') continue;
+      // A step the spec itself expects to throw may (a visible `withdraw(500)` with `throws`).
+      if (method === undefined || i + 1 >= (cut.get(r.sequence) ?? 0) || method.preconditions.length === 0 || result?.kind !== 'error' || step.expectThrows || step.throws !== undefined) continue;
       found.push({ sequence: r.sequence, point: i + 1, kind: 'threw', index: -1, method: method.name, state: r.states[i + 1] ?? [], error: `${result.errorType}: ${result.message}` });
     }
   }
@@ -284,14 +291,11 @@ async function judgeContracts(options: Observing, sequences: readonly CallSequen
       return [{ sequence: r.sequence, step: i + 1, state: r.states[i + 1] ?? [], args: [...step.args, ...(r.states[i + 1] ?? []), ...(r.states[i] ?? [])], outcomeWire: JSON.stringify(outcomeWire({ kind: 'value', value })) }];
     }));
     checkedCalls += calls.length;
-    const verdicts = await judgeAll(options, plan, 'check', calls);
-    if (!Array.isArray(verdicts)) return verdicts as Extract<ClassContractsResult, { kind: 'failed' }>;
-    for (const [index, verdict] of (verdicts as readonly CheckVerdict[]).entries()) {
+    const judged = await judgeAll(options, plan, 'check', calls, (i) => `methods.${spec.methods.indexOf(method)}.postconditions.${i}`);
+    if (judged.kind === 'failed') return judged;
+    for (const [index, verdict] of judged.verdicts.entries()) {
       const call = calls[index];
-      if (call === undefined) continue;
-      if (verdict.v === 'spec-error') throw specExpressionError(verdict, plan, (i) => `methods.${spec.methods.indexOf(method)}.postconditions.${i}`);
-      if (verdict.v === 'error') return { kind: 'failed', reason: 'judge', message: verdict.message };
-      if (verdict.v === 'violated') {
+      if (call !== undefined && verdict.v === 'violated') {
         found.push({ sequence: call.sequence, point: call.step, kind: 'postcondition', index: verdict.index, method: method.name, state: call.state, ...(verdict.error === undefined ? {} : { error: verdict.error }) });
       }
     }
