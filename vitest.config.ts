@@ -1,7 +1,11 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+/** The user data folder of every command the tests start outside a project (removed when the run ends). */
+const dataHome = mkdtempSync(join(tmpdir(), 'zerr-test-data-'));
+process.once('exit', () => rmSync(dataHome, { recursive: true, force: true }));
 
 export default defineConfig({
   test: {
@@ -13,6 +17,6 @@ export default defineConfig({
     // for one with a private ZERR_DAEMON_DIR (test/e2e/verify-cli.test.ts).
     // A command started outside any project keeps its state in the user's data folder (store/state-folder.ts): a
     // private one for the run, never the real home's.
-    env: { ZERR_DAEMON: 'off', XDG_DATA_HOME: mkdtempSync(join(tmpdir(), 'zerr-test-data-')) },
+    env: { ZERR_DAEMON: 'off', XDG_DATA_HOME: dataHome },
   },
 });
