@@ -48,6 +48,7 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
     case 'unknown_problem':
     case 'dataset_not_found':
     case 'dataset_unavailable':
+    case 'invalid_config':
     case 'run_not_found':
     case 'build_not_resumable':
     case 'run_not_resumable':
@@ -115,7 +116,8 @@ export function describeError(error: unknown): string {
   const issues = (error as { issues?: unknown }).issues;
   if (Array.isArray(issues) && issues.length > 0 && issues.every((issue) => typeof (issue as { message?: unknown } | null)?.message === 'string')) {
     const lines = issues.map((issue) => (issue as { message: string }).message.replace(/\s*\n\s*/g, ' '));
-    return lines.length === 1 ? (lines[0] ?? '') : `invalid task spec (${lines.length} issues): ${lines.join('; ')}`;
+    const what = (error as { code?: unknown }).code === 'invalid_config' ? 'invalid configuration' : 'invalid task spec';
+    return lines.length === 1 ? (lines[0] ?? '') : `${what} (${lines.length} issues): ${lines.join('; ')}`;
   }
   const { code, path, dest } = error as NodeJS.ErrnoException & { dest?: string };
   const words = typeof code === 'string' ? ERRNO_WORDS[code] : undefined;

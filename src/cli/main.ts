@@ -17,6 +17,7 @@ import { registerVerifyCommand } from './commands/verify.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerDaemonCommand } from './commands/daemon.js';
+import { registerConfigCommand } from './commands/config.js';
 
 /** Levels of `--log-level` (as the telemetry logger's `LOG_LEVELS`, without loading it). */
 const LOG_LEVEL_NAMES: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -51,6 +52,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerKeysCommand(program, setExit);
   registerMcpCommand(program, setExit);
   registerDaemonCommand(program, setExit);
+  registerConfigCommand(program);
   return program;
 }
 

@@ -109,6 +109,9 @@ function expectedFor(issue: z.core.$ZodIssue, leaf: SchemaLike | undefined): str
       return `one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`;
     case 'invalid_type':
       return described ?? (issue.expected === 'int' ? 'an integer' : `a value of type ${issue.expected}`);
+    case 'custom':
+      // A refinement says what it wants; the field's own schema (a string) would say less.
+      return issue.message === 'Invalid input' ? described ?? issue.message : issue.message;
     default:
       return described ?? issue.message;
   }

@@ -9,6 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import type { BuildBudgets, BuildResult, Engine } from '../../index.js';
+import { chosenModel, optionOrConfigured } from '../cli-config.js';
 import { openEngine, openStore } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
@@ -73,7 +74,7 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .option('--decompose-max-samples <n>', 'proposals sampled per decomposition (default 8)', positiveInt('--decompose-max-samples'))
     .option('--concurrency <n>', 'tasks solved at once (default 2)', positiveInt('--concurrency'))
     .option('--seed <n>', 'seed of generated inputs and samples (default 42)', integer('--seed')))
-    .action(async (words: string[], options: BuildCommandOptions) => {
+    .action(async (words: string[], options: BuildCommandOptions, command: Command) => {
       const requirements = options.requirementsFile === undefined ? words.join(' ') : await readFile(options.requirementsFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
         error.path ??= options.requirementsFile; // EISDIR from a read names no path
         throw error;
@@ -83,11 +84,18 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
         setExit(ExitCode.badInput);
         return;
       }
-      const model = requireModel('build', options.model);
-      if (model === undefined) { setExit(ExitCode.badInput); return; }
+      const model = await chosenModel(options.model);
+      if (model === undefined) {
+        process.stderr.write('zerr build: no model given. Pass --model (or set ZERR_MODEL, or routes.coder in zerr.config.yaml), e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:<file.jsonl>.\n');
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const k = await optionOrConfigured(command, 'k', options.k);
+      const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples);
       const request = {
         requirements,
-        ...pick(options, ['name', 'language', 'maxLines', 'maxComplexity', 'maxDepth', 'k', 'maxSamples', 'decomposeK', 'decomposeMaxSamples', 'concurrency', 'seed']),
+        ...pick(options, ['name', 'language', 'maxLines', 'maxComplexity', 'maxDepth', 'decomposeK', 'decomposeMaxSamples', 'concurrency', 'seed']),
+        ...(k === undefined ? {} : { k }), ...(maxSamples === undefined ? {} : { maxSamples }),
         budgets: budgetsOf(options),
       };
       const epoch = process.env['SOURCE_DATE_EPOCH'];
@@ -154,13 +162,6 @@ async function resumeSolveRun(runId: string, model: string, options: CommonOptio
     progress.stop();
     await engine.close();
   }
-}
-
-function requireModel(command: string, given: string | undefined): string | undefined {
-  const model = given ?? process.env['ZERR_MODEL'];
-  if (model !== undefined && model !== '') return model;
-  process.stderr.write(`zerr ${command}: no model given. Pass --model, e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:<file.jsonl>.\n`);
-  return undefined;
 }
 
 /** Opens the engine, runs `work` with progress and Ctrl-C handling (a clean, resumable pause), prints the result. */

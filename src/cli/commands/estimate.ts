@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError as CommanderInvalidArgumentError, type Command } from 'commander';
 import type { DecompositionProposal, EstimateRunOptions, RunEstimate, SolveTaskResult, TaskSpec } from '../../index.js';
+import { chosenModel } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
@@ -114,7 +115,7 @@ export function registerEstimateCommand(program: Command, setExit: (code: number
         setExit(code);
       };
       const { estimateRun, InvalidArgumentError, subtaskToSpec } = await loadEngineApi();
-      const model = options.model ?? process.env['ZERR_MODEL'];
+      const model = await chosenModel(options.model);
       const hasModel = model !== undefined && model !== '';
       if (requirements !== undefined && options.steps === undefined && !hasModel) return fail(NEEDS_DECOMPOSITION);
       if (options.spec !== undefined && options.p !== undefined) return fail('pass --p or --spec (to measure p), not both');

@@ -10,6 +10,7 @@
  */
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { chosenModel } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
@@ -48,8 +49,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
     .option('--no-python-types', 'skip pyright type checking of Python candidates')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)'))
     .action(async (options: McpCommandOptions) => {
-      const given = options.model ?? process.env['ZERR_MODEL'];
-      const model = given === undefined || given === '' ? undefined : given;
+      const model = await chosenModel(options.model);
       const { engine, store } = await openEngine({
         model, command: 'mcp', unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),

@@ -10,6 +10,7 @@
  * only for this command.
  */
 import type { Command } from 'commander';
+import { chosenModel, chosenStore } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
@@ -60,9 +61,9 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
     .option('--trace <exporter>', 'OpenTelemetry spans run -> task -> sample -> verify layer: none or console', 'none')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)'))
     .action(async (options: ServeOptions) => {
-      const model = options.model ?? process.env['ZERR_MODEL'];
-      if (model === undefined || model === '') {
-        process.stderr.write('zerr serve: no model given. Pass --model (or set ZERR_MODEL), e.g. --model llama-cpp:./model.gguf.\n');
+      const model = await chosenModel(options.model);
+      if (model === undefined) {
+        process.stderr.write('zerr serve: no model given. Pass --model (or set ZERR_MODEL, or routes.coder in zerr.config.yaml), e.g. --model llama-cpp:./model.gguf.\n');
         setExit(ExitCode.badInput);
         return;
       }
@@ -74,7 +75,8 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       }
       const server = await import('../../server/index.js');
       const { createLogger, createMetrics, createRunService, createTracing, logEngineEvents, resolveStorePath } = await loadEngineApi();
-      const storePath = resolveStorePath({ cwd: process.cwd(), ...(options.store === undefined ? {} : { path: options.store }) });
+      const chosen = await chosenStore(options.store);
+      const storePath = resolveStorePath({ cwd: process.cwd(), ...(chosen === undefined ? {} : { path: chosen }) });
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
       const { engine, store, modelStack } = await openEngine({

@@ -7,6 +7,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import type { BenchmarkProblem, SolveTaskResult, TaskSpec } from '../../index.js';
+import { chosenModel, optionOrConfigured } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
@@ -53,10 +54,13 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .option('--json', 'print the result as JSON on stdout (no progress display)'))
-    .action(async (target: string, options: SolveOptions) => {
-      const model = options.model ?? process.env['ZERR_MODEL'];
-      if (model === undefined || model === '') {
-        process.stderr.write('zerr solve: no model given. Pass --model, e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:codet (recorded HumanEval samples).\n');
+    .action(async (target: string, options: SolveOptions, command: Command) => {
+      const model = await chosenModel(options.model);
+      const k = await optionOrConfigured(command, 'k', options.k) ?? options.k;
+      const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples) ?? options.maxSamples;
+      const parallelism = await optionOrConfigured(command, 'parallelism', options.parallelism);
+      if (model === undefined) {
+        process.stderr.write('zerr solve: no model given. Pass --model (or set ZERR_MODEL, or routes.coder in zerr.config.yaml), e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:codet (recorded HumanEval samples).\n');
         setExit(ExitCode.badInput);
         return;
       }
@@ -72,8 +76,8 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       engine.on(progress.onEvent);
       try {
         const { runId, results } = await withInterrupts((signal) => engine.run([problem.spec], {
-          k: options.k, maxSamples: options.maxSamples, fallback: options.fallback, seed: options.seed, signal,
-          ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
+          k, maxSamples, fallback: options.fallback, seed: options.seed, signal,
+          ...(parallelism === undefined ? {} : { parallelism }),
           ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
         }));
         const result = results[0] as SolveTaskResult;

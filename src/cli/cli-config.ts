@@ -1,0 +1,44 @@
+/**
+ * @module cli/cli-config
+ * The commands' view of `zerr.config.yaml` (`config/zerr-config.ts`): read once per process, lazily (so that
+ * `--help` loads none of it), and the precedence every command follows: a command-line flag, then the environment
+ * (`ZERR_MODEL`, `ZERR_STORE`), then the configuration, then the built-in default.
+ */
+import type { Command } from 'commander';
+import type { LoadedConfig } from '../config/zerr-config.js';
+
+let loading: Promise<LoadedConfig> | undefined;
+
+/**
+ * The configuration for this process's working folder, read on first use.
+ * @throws ConfigValidationError (`invalid_config`, exit 3) for a file that does not parse or validate.
+ */
+export function commandConfig(): Promise<LoadedConfig> {
+  loading ??= import('../config/zerr-config.js').then(({ loadZerrConfig }) => loadZerrConfig({ cwd: process.cwd() }));
+  return loading;
+}
+
+/** The model URI: `--model`, else `ZERR_MODEL`, else the first model of the configuration's `coder` route; undefined when none. */
+export async function chosenModel(flag: string | undefined): Promise<string | undefined> {
+  const given = flag ?? process.env['ZERR_MODEL'];
+  if (given !== undefined && given !== '') return given;
+  const { configuredModel } = await import('../config/zerr-config.js');
+  return configuredModel((await commandConfig()).config);
+}
+
+/** The run store path: `--store`, else `ZERR_STORE`, else the configuration's `defaults.store`; undefined for the built-in default. */
+export async function chosenStore(flag: string | undefined): Promise<string | undefined> {
+  if (flag !== undefined) return flag;
+  const env = process.env['ZERR_STORE'];
+  if (env !== undefined && env.trim() !== '') return undefined; // resolveStorePath reads it
+  return (await commandConfig()).config.defaults.store;
+}
+
+/**
+ * An option's value: the one given on the command line, else the configuration's default (`defaults.<key>`), else
+ * commander's own default (`value` as parsed).
+ */
+export async function optionOrConfigured<K extends 'k' | 'maxSamples' | 'parallelism'>(command: Command, key: K, value: number | undefined): Promise<number | undefined> {
+  if (command.getOptionValueSource(key) === 'cli') return value;
+  return (await commandConfig()).config.defaults[key] ?? value;
+}

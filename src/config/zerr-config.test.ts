@@ -1,0 +1,46 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ConfigValidationError, configNotes, configuredModel, loadZerrConfig, readConfigFile, userConfigFile } from './zerr-config.js';
+
+const work = mkdtempSync(join(tmpdir(), 'zerr-config-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('zerr.config.yaml', () => {
+  it('is read from the project root (not above its git root), merged over the user\'s file section by section', async () => {
+    const outer = join(work, 'outer');
+    const repo = join(outer, 'repo');
+    mkdirSync(join(repo, '.git'), { recursive: true });
+    mkdirSync(join(repo, 'lib'), { recursive: true });
+    writeFileSync(join(outer, 'zerr.config.yaml'), 'defaults: { k: 7 }\n'); // above the git root: not this project's
+    const none = await loadZerrConfig({ cwd: join(repo, 'lib'), env: { XDG_CONFIG_HOME: join(work, 'no-user') } });
+    expect(none).toEqual({ config: { models: {}, routes: {}, defaults: {} }, files: [] });
+    writeFileSync(join(repo, 'zerr.config.yaml'), 'models:\n  a: { uri: "replay:a.jsonl" }\nroutes:\n  coder: [a, "openai:gpt-4.1-mini"]\ndefaults: { maxSamples: 9, store: ../runs.sqlite }\n');
+    mkdirSync(join(work, 'user', 'zerr'), { recursive: true });
+    writeFileSync(join(work, 'user', 'zerr', 'config.yaml'), 'models:\n  a: { uri: "replay:user.jsonl" }\n  b: { uri: "anthropic:claude" }\ndefaults: { k: 4, maxSamples: 50 }\n');
+    const loaded = await loadZerrConfig({ cwd: join(repo, 'lib'), env: { XDG_CONFIG_HOME: join(work, 'user') } });
+    expect(loaded.files).toEqual([join(repo, 'zerr.config.yaml'), join(work, 'user', 'zerr', 'config.yaml')]);
+    expect(loaded.config.models).toEqual({ a: { uri: 'replay:a.jsonl' }, b: { uri: 'anthropic:claude' } });
+    expect(loaded.config.defaults).toEqual({ k: 4, maxSamples: 9, store: join(outer, 'runs.sqlite') }); // relative to the file
+    expect(configuredModel(loaded.config)).toBe('replay:a.jsonl');
+    expect(configNotes(loaded.config)).toEqual(['routes.coder: a answers; the fallback chain (openai:gpt-4.1-mini) is validated, not used yet (until the router exists)']);
+  });
+
+  it('names the line of a YAML syntax error and every field problem', async () => {
+    const broken = join(work, 'broken.yaml');
+    writeFileSync(broken, 'models:\n  a: { uri: "x\n');
+    await expect(readConfigFile(broken)).rejects.toThrow(new RegExp(`${broken}: YAML syntax error`));
+    const wrong = join(work, 'wrong.yaml');
+    writeFileSync(wrong, 'defaults: { k: 0, maxSamples: 1.5 }\nmodels:\n  "9bad": { uri: "replay:x" }\n');
+    const error = await readConfigFile(wrong).catch((e: unknown) => e) as ConfigValidationError;
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    expect(error.code).toBe('invalid_config');
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['defaults.k', 'defaults.maxSamples', 'models.9bad']);
+  });
+
+  it('the user\'s file is under XDG_CONFIG_HOME when it is absolute, else ~/.config', () => {
+    expect(userConfigFile({ XDG_CONFIG_HOME: '/etc/xdg' }, '/home/ada')).toBe('/etc/xdg/zerr/config.yaml');
+    expect(userConfigFile({ XDG_CONFIG_HOME: 'rel' }, '/home/ada')).toBe('/home/ada/.config/zerr/config.yaml');
+  });
+});
