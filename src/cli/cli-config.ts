@@ -5,7 +5,7 @@
  * (`ZERR_MODEL`, `ZERR_STORE`), then the configuration, then the built-in default.
  */
 import type { Command } from 'commander';
-import type { LoadedConfig } from '../config/zerr-config.js';
+import type { LoadedConfig } from '../config/index.js';
 
 let loading: Promise<LoadedConfig> | undefined;
 
@@ -14,7 +14,7 @@ let loading: Promise<LoadedConfig> | undefined;
  * @throws ConfigValidationError (`invalid_config`, exit 3) for a file that does not parse or validate.
  */
 export function commandConfig(): Promise<LoadedConfig> {
-  loading ??= import('../config/zerr-config.js').then(({ loadZerrConfig }) => loadZerrConfig({ cwd: process.cwd() }));
+  loading ??= import('../config/index.js').then(({ loadZerrConfig }) => loadZerrConfig({ cwd: process.cwd() }));
   return loading;
 }
 
@@ -22,7 +22,7 @@ export function commandConfig(): Promise<LoadedConfig> {
 export async function chosenModel(flag: string | undefined): Promise<string | undefined> {
   const given = flag ?? process.env['ZERR_MODEL'];
   if (given !== undefined && given !== '') return given;
-  const { configuredModel } = await import('../config/zerr-config.js');
+  const { configuredModel } = await import('../config/index.js');
   return configuredModel((await commandConfig()).config);
 }
 

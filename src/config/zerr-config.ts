@@ -33,7 +33,7 @@ import { ZeroErrorError } from '../errors/index.js';
 import { closestNames } from '../task-spec/closest-names.js';
 import { formatSpecIssues } from '../task-spec/format-issues.js';
 import type { SpecIssue } from '../task-spec/spec-validation-error.js';
-import { findProjectRoot, PROJECT_CONFIG_FILE } from '../store/state-folder.js';
+import { findProjectRoot, PROJECT_CONFIG_FILE } from '../store/index.js';
 
 /** The archetypes a route may be given for (decomposition proposals, specs, code and its specialists, reviews). */
 export const ROUTE_ARCHETYPES = ['decomposer', 'specifier', 'coder', 'reviewer'] as const;

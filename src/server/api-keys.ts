@@ -20,8 +20,7 @@ import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pLimit, { type LimitFunction } from 'p-limit';
 import { z } from 'zod';
-import { InvalidArgumentError, parseOptions } from '../index.js';
-import { stateFolder } from '../store/state-folder.js';
+import { InvalidArgumentError, parseOptions, stateFolder } from '../index.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, options: { N: number; r: number; p: number }) => Promise<Buffer>;
 const SCRYPT = { N: 1 << 14, r: 8, p: 1 } as const;

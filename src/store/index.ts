@@ -40,4 +40,5 @@ export { MemoryRunStore } from './memory/memory-run-store.js';
 export { SqliteRunStore, type SqliteRunStoreOptions } from './sqlite/sqlite-run-store.js';
 export { SCHEMA_VERSION } from './sqlite/migrations.js';
 export { resolveStorePath, runStoreDefaultPath, STORE_PATH_ENV } from './sqlite/store-path.js';
+export { findProjectRoot, PROJECT_CONFIG_FILE, stateFolder, userDataFolder } from './state-folder.js';
 export { explainStoreOpenFailure } from './sqlite/open-failure.js';

@@ -30,7 +30,7 @@ export function registerConfigCommand(program: Command): void {
     .description('Validate a configuration file (default: the files found here); exit 3 naming every problem')
     .argument('[file]')
     .action(async (file: string | undefined) => {
-      const { configNotes, readConfigFile } = await import('../../config/zerr-config.js');
+      const { configNotes, readConfigFile } = await import('../../config/index.js');
       const files = file === undefined ? (await commandConfig()).files : [file];
       if (files.length === 0) {
         process.stdout.write('no configuration file here (zerr.config.yaml in the project, ~/.config/zerr/config.yaml): built-in defaults\n');

@@ -64,7 +64,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
         ? `model ${model}`
         : `no model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources; solve, build and answer_escalation answer model_required (pass --model <uri> for them)`;
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
-      const { stateFolder } = await import('../../store/state-folder.js');
+      const { stateFolder } = await import('../../store/index.js');
       const outRoot = options.outRoot === undefined ? join(stateFolder(process.cwd()), 'builds') : resolve(options.outRoot);
       const service = createRunService({ engine, store, outRoot, escalationWaitMs: options.waitForEscalations });
       const stopped = new Promise<string>((done) => {
