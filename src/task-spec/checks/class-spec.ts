@@ -47,11 +47,6 @@ export function stateSpec(spec: TaskSpec): TaskSpec {
   };
 }
 
-/** The spec whose expressions a spec check reads: {@link stateSpec} for a class spec, the spec itself otherwise. */
-export function expressionSpec(spec: TaskSpec): TaskSpec {
-  return isClassSpec(spec) ? stateSpec(spec) : spec;
-}
-
 /** How a method's postconditions name a field's value before the call: `old_size`. */
 export const OLD_FIELD_PREFIX = 'old_';
 
