@@ -26,12 +26,13 @@ export async function chosenModel(flag: string | undefined): Promise<string | un
   return configuredModel((await commandConfig()).config);
 }
 
-/** The run store path: `--store`, else `ZERR_STORE`, else the configuration's `defaults.store`; undefined for the built-in default. */
-export async function chosenStore(flag: string | undefined): Promise<string | undefined> {
-  if (flag !== undefined) return flag;
-  const env = process.env['ZERR_STORE'];
-  if (env !== undefined && env.trim() !== '') return undefined; // resolveStorePath reads it
-  return (await commandConfig()).config.defaults.store;
+/**
+ * The run store path of a command: `--store`, else `ZERR_STORE`, else the configuration's `defaults.store`, else the
+ * built-in default (`resolveStorePath`, which keeps that order).
+ */
+export async function chosenStorePath(flag: string | undefined): Promise<string> {
+  const { resolveStorePath } = await import('../store/index.js');
+  return resolveStorePath({ cwd: process.cwd(), path: flag, configured: (await commandConfig()).config.defaults.store });
 }
 
 /**

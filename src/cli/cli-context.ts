@@ -3,7 +3,7 @@
  * Opens what a command needs (store, sandbox, model) from its options, with the engine's defaults: the embedded
  * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names.
  */
-import { chosenStore } from './cli-config.js';
+import { chosenStorePath } from './cli-config.js';
 import { stat } from 'node:fs/promises';
 import type { Engine, ModelPricing, ModelStack, RunStore, Sandbox } from '../index.js';
 import { loadEngineApi } from './engine-api.js';
@@ -44,9 +44,8 @@ export const TEST_MAX_PAGE_COUNT_ENV = 'ZERR_TEST_SQLITE_MAX_PAGE_COUNT';
  */
 export async function openStore(path: string | undefined): Promise<RunStore> {
   // The store alone, not the whole engine: `runs`, `escalations` and `keys` start in a fraction of the time.
-  const { resolveStorePath, SqliteRunStore, StoreOpenError } = await import('../store/index.js');
-  const chosen = await chosenStore(path);
-  const resolved = resolveStorePath({ cwd: process.cwd(), ...(chosen === undefined ? {} : { path: chosen }) });
+  const { SqliteRunStore, StoreOpenError } = await import('../store/index.js');
+  const resolved = await chosenStorePath(path);
   if ((await stat(resolved).catch(() => undefined))?.isDirectory() === true) {
     throw new StoreOpenError({ path: resolved, reason: 'it is a directory; --store (or ZERR_STORE) names the SQLite file, e.g. .zerr/runs.sqlite' });
   }

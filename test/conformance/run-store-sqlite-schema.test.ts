@@ -392,6 +392,10 @@ describe('store path helpers', () => {
     expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: '/abs/y.sqlite' } })).toBe('/abs/y.sqlite');
     expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: '/abs/y.sqlite' }, path: 'z.sqlite' })).toBe(path.join('/p', 'z.sqlite'));
     expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: ':memory:' } })).toBe(':memory:');
+    // The configuration file's store comes after the flag and ZERR_STORE, before the built-in default.
+    expect(resolveStorePath({ cwd: '/p', env: {}, configured: '/conf/runs.sqlite' })).toBe('/conf/runs.sqlite');
+    expect(resolveStorePath({ cwd: '/p', env: { ZERR_STORE: '/abs/y.sqlite' }, configured: '/conf/runs.sqlite' })).toBe('/abs/y.sqlite');
+    expect(resolveStorePath({ cwd: '/p', env: {}, path: 'z.sqlite', configured: '/conf/runs.sqlite' })).toBe(path.join('/p', 'z.sqlite'));
   });
 
   it('opens an in-memory database for :memory:', async () => {

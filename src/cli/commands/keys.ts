@@ -3,7 +3,7 @@
  * `zerr keys create|list|revoke`: the API keys of `zerr serve`. A key is printed once, when it is created; the key
  * file (default `api-keys.json` beside the run store, env ZERR_KEYS) holds only a salted scrypt hash of it.
  */
-import { chosenStore } from '../cli-config.js';
+import { chosenStorePath } from '../cli-config.js';
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-codes.js';
 import { formatTable } from '../text-table.js';
@@ -61,8 +61,6 @@ export function registerKeysCommand(program: Command, setExit: (code: number) =>
 
 async function openKeys(options: KeysOptions) {
   const { ApiKeyStore, resolveKeysPath } = await import('../../server/index.js');
-  const { resolveStorePath } = await import('../../store/index.js');
-  const chosen = await chosenStore(options.store);
-  const storePath = resolveStorePath({ cwd: process.cwd(), ...(chosen === undefined ? {} : { path: chosen }) });
+  const storePath = await chosenStorePath(options.store);
   return new ApiKeyStore(resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) }));
 }

@@ -10,7 +10,7 @@
  * only for this command.
  */
 import type { Command } from 'commander';
-import { chosenModel, chosenStore } from '../cli-config.js';
+import { chosenModel, chosenStorePath } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
@@ -74,9 +74,8 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
         return;
       }
       const server = await import('../../server/index.js');
-      const { createLogger, createMetrics, createRunService, createTracing, logEngineEvents, resolveStorePath } = await loadEngineApi();
-      const chosen = await chosenStore(options.store);
-      const storePath = resolveStorePath({ cwd: process.cwd(), ...(chosen === undefined ? {} : { path: chosen }) });
+      const { createLogger, createMetrics, createRunService, createTracing, logEngineEvents } = await loadEngineApi();
+      const storePath = await chosenStorePath(options.store);
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
       const { engine, store, modelStack } = await openEngine({

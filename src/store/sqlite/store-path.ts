@@ -19,18 +19,21 @@ export function runStoreDefaultPath(cwd: string, env: Readonly<Record<string, st
 
 /**
  * Resolves the store path, first match wins: `options.path`, then `env.ZERR_STORE` (when non-empty), then
- * {@link runStoreDefaultPath}. Relative paths are resolved against `cwd`; `:memory:` is passed through.
+ * `options.configured`, then {@link runStoreDefaultPath}. Relative paths are resolved against `cwd`; `:memory:` is
+ * passed through.
  *
  * @param options.cwd the folder the command started in (absolute): explicit relative paths are resolved against it.
  * @param options.env environment to read; default `process.env`.
  * @param options.path an explicit path (e.g. a CLI `--store` flag).
+ * @param options.configured the configuration file's `defaults.store` (already absolute), if it sets one.
  */
 export function resolveStorePath(options: {
   readonly cwd: string;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  readonly path?: string;
+  readonly path?: string | undefined;
+  readonly configured?: string | undefined;
 }): string {
-  const chosen = options.path ?? nonEmpty((options.env ?? process.env)[STORE_PATH_ENV]);
+  const chosen = options.path ?? nonEmpty((options.env ?? process.env)[STORE_PATH_ENV]) ?? options.configured;
   if (chosen === undefined) return runStoreDefaultPath(options.cwd, options.env ?? process.env);
   return chosen === ':memory:' ? chosen : path.resolve(options.cwd, chosen);
 }
