@@ -21,7 +21,7 @@ import type { Service } from '../../../decompose/decomposition-proposal.js';
 import { renderValue } from '../../../verify/render-value.js';
 import { valuesEqual } from '../../../verify/values-equal.js';
 import type { PlannedModule } from './project-layout.js';
-import { handlerOf, PYTHON_EXCHANGE_SOURCE } from './python-service.js';
+import { blameFirstFailingRequest, PYTHON_EXCHANGE_SOURCE, serviceRequestName } from './python-service.js';
 import type { ProjectTypeError } from './project-type-checker.js';
 import { pythonSequenceTestName, pythonTestName } from './python-project.js';
 import { LOAD_FAILURE_TEST, type ProjectTestResult } from './sandbox-test-run.js';
@@ -158,10 +158,8 @@ async function checkService(runner: SandboxCandidateRunner, sources: Readonly<Re
     language: 'python', code, entryPoint: SERVICE_ENTRY, calls: service.scenario.map((step) => [step.method, step.path, step.body ?? null]),
     perCallTimeoutMs: SERVICE_REQUEST_MS, ...(signal ? { signal } : {}),
   });
-  const name = (index: number): string => `service #${index + 1}: ${service.scenario[index]?.method ?? ''} ${service.scenario[index]?.path ?? ''}`;
   if (run.kind === 'failed') return [{ file, name: LOAD_FAILURE_TEST, passed: false, message: `the service could not run its scenario (${run.reason}): ${run.message}` }];
-  let blamed = false;
-  return service.scenario.map((step, index): ProjectTestResult => {
+  return blameFirstFailingRequest(service.scenario.map((step, index): ProjectTestResult => {
     const outcome = run.outcomes[index];
     let problem: string | undefined;
     if (outcome === undefined) problem = 'got no answer (the process stopped before this request)';
@@ -172,11 +170,9 @@ async function checkService(runner: SandboxCandidateRunner, sources: Readonly<Re
       if (status !== step.status) problem = `answered ${String(status)} ${renderValue(payload)}, expected ${step.status}`;
       else if (step.response !== undefined && !valuesEqual(payload, step.response)) problem = `answered ${renderValue(payload)}, expected ${renderValue(step.response)}`;
     }
-    if (problem === undefined) return { file, name: name(index), passed: true };
-    const handler = blamed ? undefined : handlerOf(service, step);
-    blamed = true;
-    return { file, name: name(index), passed: false, message: problem, ...(handler === undefined ? {} : { nodeId: handler }) };
-  });
+    if (problem === undefined) return { file, name: serviceRequestName(index, step), passed: true };
+    return { file, name: serviceRequestName(index, step), passed: false, message: problem };
+  }), service, file);
 }
 
 /** Pyright's errors on the project's Python files under its `pyproject.toml`, as project type errors (code 0). */

@@ -33,6 +33,30 @@ export function handlerModules(service: Service, modules: ReadonlyMap<string, Pl
   });
 }
 
+/** The name of the scenario's request `index` (0-based) in both languages' results and test files: `service #1: GET /todos`. */
+export function serviceRequestName(index: number, exchange: Pick<ServiceExchange, 'method' | 'path'>): string {
+  return `service #${index + 1}: ${exchange.method} ${exchange.path}`;
+}
+
+/**
+ * The scenario's results (named by {@link serviceRequestName}, in `file`) with the first failing request blamed on
+ * its route's handler (`nodeId`): later requests may fail only because of the state it left. A failure that is no
+ * request's (the file does not load; `notARequest` says which) is blamed on no one.
+ */
+export function blameFirstFailingRequest<T extends { readonly file: string; readonly name: string; readonly passed: boolean; readonly nodeId?: string }>(
+  tests: readonly T[], service: Service, file: string, notARequest: (test: T) => boolean = () => false,
+): T[] {
+  let blamed = false;
+  return tests.map((test) => {
+    if (blamed || test.passed || test.file !== file) return test;
+    const step = service.scenario[Number(/^service #(\d+): /.exec(test.name)?.[1] ?? Number.NaN) - 1];
+    if (step === undefined || notARequest(test)) return test;
+    blamed = true;
+    const handler = handlerOf(service, step);
+    return handler === undefined ? test : { ...test, nodeId: handler };
+  });
+}
+
 /** The node whose handler answers `exchange` (the first route whose method and template match its path), if any. */
 export function handlerOf(service: Service, exchange: Pick<ServiceExchange, 'method' | 'path'>): string | undefined {
   const path = exchange.path.split('?')[0] ?? '';

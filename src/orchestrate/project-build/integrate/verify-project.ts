@@ -14,7 +14,7 @@ import { checkPythonProject } from './python-project-check.js';
 import type { Service } from '../../../decompose/decomposition-proposal.js';
 import { ProjectTypeChecker, type ProjectTypeError } from './project-type-checker.js';
 import { INCOMPLETE_TEST, runProjectTests, type ProjectTestResult } from './sandbox-test-run.js';
-import { handlerOf } from './python-service.js';
+import { blameFirstFailingRequest } from './python-service.js';
 import { SERVICE_DEPENDENCIES, SERVICE_REQUEST_MS, TYPESCRIPT_SERVICE_TEST_PATH } from './typescript-service.js';
 
 /** Options of {@link verifyProject}. */
@@ -129,7 +129,8 @@ export async function verifyProject(options: VerifyProjectOptions): Promise<Proj
     ...(service === undefined ? {} : { nodePackages: Object.keys(SERVICE_DEPENDENCIES) }),
   });
   const testRunMs = performance.now() - testStarted;
-  const tests = service === undefined ? run.tests : blameScenario(run.tests, service);
+  // A before hook that fails (the server does not start) is no handler's.
+  const tests = service === undefined ? run.tests : blameFirstFailingRequest(run.tests, service, TYPESCRIPT_SERVICE_TEST_PATH, (test) => test.message?.startsWith('a before hook failed') === true);
   const failedTests = tests.filter((t) => !t.passed);
   // A file the run never reached is no evidence against its node: the test that was running is.
   const attribution = attributeFailures(modules, [...checked.errors, ...failedTests.filter((t) => t.name !== INCOMPLETE_TEST)]);
@@ -143,22 +144,4 @@ export async function verifyProject(options: VerifyProjectOptions): Promise<Proj
     testRunMs,
     durationMs: performance.now() - started,
   };
-}
-
-/**
- * The scenario's results with the first failing request blamed on its route's handler (`nodeId`), as the Python
- * check does: later requests may fail only because of the state it left, and a failure in the server's own set-up
- * (its file does not load, a hook fails) is no handler's.
- */
-function blameScenario(tests: readonly ProjectTestResult[], service: Service): ProjectTestResult[] {
-  let blamed = false;
-  return tests.map((test) => {
-    if (blamed || test.passed || test.file !== TYPESCRIPT_SERVICE_TEST_PATH) return test;
-    const index = Number(/^service #(\d+): /.exec(test.name)?.[1] ?? Number.NaN) - 1;
-    const step = service.scenario[index];
-    if (step === undefined || test.message?.startsWith('a before hook failed') === true) return test;
-    blamed = true;
-    const handler = handlerOf(service, step);
-    return handler === undefined ? test : { ...test, nodeId: handler };
-  });
 }
