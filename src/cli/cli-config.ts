@@ -39,7 +39,7 @@ export async function chosenStorePath(flag: string | undefined): Promise<string>
  * An option's value: the one given on the command line, else the configuration's default (`defaults.<key>`), else
  * commander's own default (`value` as parsed).
  */
-export async function optionOrConfigured<K extends 'k' | 'maxSamples' | 'parallelism'>(command: Command, key: K, value: number | undefined): Promise<number | undefined> {
+export async function optionOrConfigured<T extends number | undefined>(command: Command, key: 'k' | 'maxSamples' | 'parallelism', value: T): Promise<number | T> {
   if (command.getOptionValueSource(key) === 'cli') return value;
   return (await commandConfig()).config.defaults[key] ?? value;
 }

@@ -56,8 +56,8 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--json', 'print the result as JSON on stdout (no progress display)'))
     .action(async (target: string, options: SolveOptions, command: Command) => {
       const model = await chosenModel(options.model);
-      const k = await optionOrConfigured(command, 'k', options.k) ?? options.k;
-      const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples) ?? options.maxSamples;
+      const k = await optionOrConfigured(command, 'k', options.k);
+      const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples);
       const parallelism = await optionOrConfigured(command, 'parallelism', options.parallelism);
       if (model === undefined) {
         process.stderr.write('zerr solve: no model given. Pass --model (or set ZERR_MODEL, or routes.coder in zerr.config.yaml), e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:codet (recorded HumanEval samples).\n');
