@@ -28,11 +28,14 @@ export async function chosenModel(flag: string | undefined): Promise<string | un
 
 /**
  * The run store path of a command: `--store`, else `ZERR_STORE`, else the configuration's `defaults.store`, else the
- * built-in default (`resolveStorePath`, which keeps that order).
+ * built-in default (`resolveStorePath`, which keeps that order). The configuration is read only when neither the
+ * flag nor the environment names the store.
  */
 export async function chosenStorePath(flag: string | undefined): Promise<string> {
-  const { resolveStorePath } = await import('../store/index.js');
-  return resolveStorePath({ cwd: process.cwd(), path: flag, configured: (await commandConfig()).config.defaults.store });
+  const { resolveStorePath, STORE_PATH_ENV } = await import('../store/index.js');
+  const named = flag !== undefined || (process.env[STORE_PATH_ENV] ?? '').trim() !== '';
+  const configured = named ? undefined : (await commandConfig()).config.defaults.store;
+  return resolveStorePath({ cwd: process.cwd(), path: flag, configured });
 }
 
 /**
