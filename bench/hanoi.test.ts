@@ -2,9 +2,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RedFlagger, TaskSpecSchema, overTokenCapRule } from '../src/index.js';
+import { RedFlagger, TaskSpecSchema, overTokenCapRule, perStepErrorTarget } from '../src/index.js';
 import { benchmark } from './hanoi.js';
 import { writeBenchReport } from './lib/benchmark.js';
+import { createHanoiMicroagent } from './hanoi/simulated-microagent.js';
+import { solveHanoi } from './hanoi/solve-hanoi.js';
 import { HANOI_STRICT_FORMAT, hanoiStrictFormatRule, parseHanoiAnswer } from './hanoi/strict-answer-rule.js';
 import { applyMove, formatAnswer, initialState, isSolved, optimalLength, optimalMove, strategyMove, type Move } from './hanoi/towers.js';
 
@@ -88,5 +90,45 @@ describe('hanoi benchmark (quick)', () => {
     } finally {
       await rm(outDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('hanoi: plain versus adaptive k on a harsh microagent (20% hard steps at 0.7, k = 2)', () => {
+  const disks = 10;
+  const harshSpec = TaskSpecSchema.parse({ ...spec, id: 'hanoi-10' });
+  const solve = (options: { adaptive: boolean; decorrelation: 'none' | 'every-sample' | 'contested'; correlation: number }) => solveHanoi({
+    disks, k: 2, spec: harshSpec, checkpointEvery: 1_000,
+    flagger: new RedFlagger({ rules: [overTokenCapRule(), hanoiStrictFormatRule({ disks })] }),
+    model: createHanoiMicroagent({
+      p: 0.99, hardShare: 0.2, pHard: 0.7, malformedShare: 0.03, overlongShare: 0.01, maxOutputTokens: 750, seed: 7,
+      variants: 3, variantCorrelation: options.correlation,
+    }),
+    variants: 3, decorrelation: options.decorrelation,
+    ...(options.adaptive ? { adaptive: { errorTarget: perStepErrorTarget({ target: 0.95, steps: optimalLength(disks) }) } } : {}),
+  });
+
+  it('adaptive k leaves only unanimous wrong decisions; plain k also loses contested steps', async () => {
+    const plain = await solve({ adaptive: false, decorrelation: 'none', correlation: 1 });
+    const adaptive = await solve({ adaptive: true, decorrelation: 'none', correlation: 1 });
+    expect(plain.wrongDecisions).toBeGreaterThan(plain.unanimousWrong + 5);
+    expect(adaptive.wrongDecisions).toBe(adaptive.unanimousWrong);
+    expect(adaptive.wrongDecisions).toBeLessThan(plain.wrongDecisions);
+    // The same seeds: the unanimous first rounds are the same steps under both rules.
+    expect(adaptive.unanimousWrong).toBe(plain.unanimousWrong);
+    expect(adaptive.contestedCalls).toBeGreaterThan(plain.contestedCalls);
+  });
+
+  it('decorrelated from the first sample, adaptive k decides every step right; decorrelating only contested steps is too late', async () => {
+    const roundRobin = await solve({ adaptive: true, decorrelation: 'every-sample', correlation: 0 });
+    expect(roundRobin).toMatchObject({ wrongDecisions: 0, solved: true });
+    const late = await solve({ adaptive: true, decorrelation: 'contested', correlation: 0 });
+    expect(late.unanimousWrong).toBeGreaterThan(0);
+    expect(late.wrongDecisions).toBe(late.unanimousWrong);
+  });
+
+  it('a call naming a prompt variant the microagent does not have is refused', async () => {
+    const model = createHanoiMicroagent({ p: 0.99, hardShare: 0, pHard: 0.7, malformedShare: 0, overlongShare: 0, maxOutputTokens: 750, seed: 1, variants: 2 });
+    await expect(model.generate({ prompt: 'previous_move = None\ncurrent_state = [[1], [], []]\n', metadata: { taskId: 'step-1', sampleIndex: '0', variant: '2' } }))
+      .rejects.toThrow(/metadata\.variant 2 is not in 0\.\.1/);
   });
 });

@@ -12,12 +12,15 @@
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RedFlagger, TaskSpecSchema, expectedCost, kMin, overTokenCapRule, perStepSuccess, type TaskSpec } from '../src/index.js';
+import {
+  RedFlagger, TaskSpecSchema, expectedCost, kMin, overTokenCapRule, perStepErrorTarget, perStepSuccess, DEFAULT_ADAPTIVE_CONFIDENCE,
+  type AdaptiveMarginOptions, type TaskSpec,
+} from '../src/index.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { BenchContext, BenchReport, BenchTable, Benchmark } from './lib/benchmark.js';
 import { BatchedDecisionLog, countRecords } from './hanoi/decision-log.js';
 import { measureRecordThroughput } from './hanoi/record-throughput.js';
-import { createHanoiMicroagent, isHardStep } from './hanoi/simulated-microagent.js';
+import { createHanoiMicroagent, isHardStep, isHardStepForVariant } from './hanoi/simulated-microagent.js';
 import { solveHanoi, type SolveHanoiResult } from './hanoi/solve-hanoi.js';
 import { hanoiStrictFormatRule } from './hanoi/strict-answer-rule.js';
 import { optimalLength } from './hanoi/towers.js';
@@ -29,6 +32,28 @@ const P_HARD = 0.7;
 const MALFORMED_SHARE = 0.03;
 const OVERLONG_SHARE = 0.01;
 const MAX_OUTPUT_TOKENS = 750;
+/** Prompt variants of the decorrelated runs (as many as the engine's PROMPT_VARIANTS). */
+const VARIANTS = 3;
+
+/** One configuration of the plain-versus-adaptive comparison. */
+interface VoteRuleCase {
+  readonly label: string;
+  readonly adaptive: boolean;
+  readonly decorrelation: 'none' | 'every-sample' | 'contested';
+  readonly variants: number;
+  /** Share of hard steps shared by every variant (1: fully correlated). */
+  readonly correlation: number;
+}
+
+const VOTE_RULE_CASES: readonly VoteRuleCase[] = [
+  { label: 'plain k_min, one prompt', adaptive: false, decorrelation: 'none', variants: 1, correlation: 1 },
+  { label: 'adaptive k, one prompt', adaptive: true, decorrelation: 'none', variants: 1, correlation: 1 },
+  { label: 'plain k_min, 3 prompts round-robin, half the hard steps shared', adaptive: false, decorrelation: 'every-sample', variants: VARIANTS, correlation: 0.5 },
+  { label: 'adaptive k, 3 prompts round-robin, half the hard steps shared', adaptive: true, decorrelation: 'every-sample', variants: VARIANTS, correlation: 0.5 },
+  { label: 'plain k_min, 3 prompts round-robin', adaptive: false, decorrelation: 'every-sample', variants: VARIANTS, correlation: 0 },
+  { label: 'adaptive k, 3 prompts round-robin', adaptive: true, decorrelation: 'every-sample', variants: VARIANTS, correlation: 0 },
+  { label: 'adaptive k, 3 prompts on contested steps only', adaptive: true, decorrelation: 'contested', variants: VARIANTS, correlation: 0 },
+];
 
 /** One solved configuration. */
 interface HanoiRun {
@@ -44,6 +69,8 @@ interface HanoiRun {
   readonly expectedWrong: number;
   readonly recordsRead: { decisions: number; checkpoints: number };
   readonly storeBytes: number;
+  /** The vote-rule case, for runs of the plain-versus-adaptive comparison. */
+  readonly rule?: VoteRuleCase;
 }
 
 export const benchmark: Benchmark = {
@@ -70,6 +97,20 @@ export const benchmark: Benchmark = {
           }
         }
       }
+      // Plain versus adaptive k on one size: the largest in full runs (20 disks, MAKER's million steps).
+      const ruleDisks = listArg(context.args, '--rule-disks')?.[0] ?? (context.quick ? 8 : Math.max(...disksList));
+      const ruleP = ps[0] ?? 0.99;
+      const ruleSteps = optimalLength(ruleDisks);
+      const ruleKMin = kMin({ p: ruleP, steps: ruleSteps, target: TARGET });
+      const ruleRuns: HanoiRun[] = [];
+      for (const rule of VOTE_RULE_CASES) {
+        const same = rule.variants === 1 && !rule.adaptive
+          ? runs.find((run) => run.p === ruleP && run.disks === ruleDisks && run.k === ruleKMin && run.rule === undefined)
+          : undefined;
+        ruleRuns.push(same === undefined
+          ? await solveOne({ p: ruleP, disks: ruleDisks, k: ruleKMin, kmin: ruleKMin, folder, checkpointEvery, log: context.log, rule })
+          : { ...same, rule });
+      }
       context.log('hanoi: measuring record throughput');
       const throughput = await measureRecordThroughput({
         folder, checkpointEvery,
@@ -77,7 +118,7 @@ export const benchmark: Benchmark = {
         perRecordNormal: context.quick ? 500 : 5_000,
         batched: context.quick ? 5_000 : 200_000,
       });
-      return report(runs, throughput, { disksList, ps, sweepMaxDisks, checkpointEvery, quick: context.quick });
+      return report(runs, ruleRuns, throughput, { disksList, ps, sweepMaxDisks, checkpointEvery, quick: context.quick });
     } finally {
       await rm(folder, { recursive: true, force: true });
     }
@@ -85,28 +126,38 @@ export const benchmark: Benchmark = {
 };
 
 async function solveOne(options: {
-  p: number; disks: number; k: number; kmin: number; folder: string; checkpointEvery: number; log: (line: string) => void;
+  p: number; disks: number; k: number; kmin: number; folder: string; checkpointEvery: number; log: (line: string) => void; rule?: VoteRuleCase;
 }): Promise<HanoiRun> {
-  const { p, disks, k } = options;
+  const { p, disks, k, rule } = options;
   const seed = SEED + disks;
   const steps = optimalLength(disks);
   const spec = hanoiSpec(disks);
   const model = createHanoiMicroagent({
     p, hardShare: HARD_SHARE, pHard: P_HARD, malformedShare: MALFORMED_SHARE, overlongShare: OVERLONG_SHARE,
-    maxOutputTokens: MAX_OUTPUT_TOKENS, seed,
+    maxOutputTokens: MAX_OUTPUT_TOKENS, seed, variants: rule?.variants ?? 1, variantCorrelation: rule?.correlation ?? 1,
   });
   const flagger = new RedFlagger({ rules: [overTokenCapRule(), hanoiStrictFormatRule({ disks })] });
-  const runId = `hanoi-${disks}-p${p}-k${k}`;
+  const runId = `hanoi-${disks}-p${p}-k${k}${rule === undefined ? '' : `-${VOTE_RULE_CASES.indexOf(rule)}`}`;
   const path = join(options.folder, `${runId}.sqlite`);
-  const log = await BatchedDecisionLog.open({ path, runId, config: { disks, p, k, seed }, synchronous: 'full' });
-  options.log(`hanoi: n=${disks} (${steps} steps) p=${p} k=${k} ...`);
-  const result = await solveHanoi({ disks, k, model, flagger, spec, log, checkpointEvery: options.checkpointEvery });
+  const log = await BatchedDecisionLog.open({ path, runId, config: { disks, p, k, seed, rule: rule?.label ?? 'plain k' }, synchronous: 'full' });
+  options.log(`hanoi: n=${disks} (${steps} steps) p=${p} k=${k}${rule === undefined ? '' : ` [${rule.label}]`} ...`);
+  const adaptive: AdaptiveMarginOptions | undefined = rule?.adaptive === true ? { errorTarget: perStepErrorTarget({ target: TARGET, steps }) } : undefined;
+  const result = await solveHanoi({
+    disks, k, model, flagger, spec, log, checkpointEvery: options.checkpointEvery,
+    ...(adaptive === undefined ? {} : { adaptive }),
+    ...(rule === undefined ? {} : { decorrelation: rule.decorrelation, variants: rule.variants }),
+  });
   await log.close({ steps, calls: result.calls, wrongDecisions: result.wrongDecisions, solved: result.solved });
   const recordsRead = countRecords(path, runId);
   const storeBytes = (await stat(path)).size;
   await rm(path, { force: true });
   let hardSteps = 0;
-  for (let step = 1; step <= steps; step += 1) if (isHardStep(seed, step, HARD_SHARE)) hardSteps += 1;
+  const correlation = rule?.correlation ?? 1;
+  for (let step = 1; step <= steps; step += 1) {
+    const hard = isHardStep(seed, step, HARD_SHARE, correlation)
+      || Array.from({ length: rule?.variants ?? 1 }, (_, variant) => variant).some((variant) => correlation < 1 && isHardStepForVariant(seed, step, variant, HARD_SHARE, correlation));
+    if (hard) hardSteps += 1;
+  }
   const validRate = 1 - MALFORMED_SHARE - OVERLONG_SHARE;
   const mixedP = ((steps - hardSteps) * p + hardSteps * P_HARD) / steps;
   const cost = (pp: number): number => expectedCost({ p: pp, steps, k, validRate, costPerCallUsd: 0, tokensPerCall: 0 }).calls;
@@ -115,6 +166,7 @@ async function solveOne(options: {
   return {
     p, disks, k, kMin: options.kmin, result, hardSteps, agentMs: model.agentMs,
     closedFormCalls: cost(p), closedFormCallsMixed: cost(mixedP), expectedWrong, recordsRead, storeBytes,
+    ...(rule === undefined ? {} : { rule }),
   };
 }
 
@@ -131,6 +183,7 @@ function hanoiSpec(disks: number): TaskSpec {
 
 function report(
   runs: readonly HanoiRun[],
+  ruleRuns: readonly HanoiRun[],
   throughput: Awaited<ReturnType<typeof measureRecordThroughput>>,
   config: { disksList: readonly number[]; ps: readonly number[]; sweepMaxDisks: number; checkpointEvery: number; quick: boolean },
 ): BenchReport {
@@ -181,6 +234,21 @@ function report(
       color: { field: 'run', type: 'nominal', title: 'run' },
     },
   };
+  const ruleRun = ruleRuns[0];
+  const ruleTable: BenchTable = {
+    title: ruleRun === undefined ? 'Plain versus adaptive k' :
+      `Plain versus adaptive k: ${ruleRun.disks} disks (${ruleRun.result.steps} steps), p=${ruleRun.p}, k_min=${ruleRun.kMin}, ${HARD_SHARE * 100}% hard steps per prompt at p=${P_HARD}`,
+    columns: ['vote rule and sampling', 'hard steps shared by every prompt', 'steps hard for a prompt used', 'calls', 'calls / closed form (plain k_min)',
+      'wrong decisions', 'of which unanimous', 'contested steps', 'calls on contested steps', 'solved', 'µs/call (engine)', 'wall s'],
+    rows: ruleRuns.map((run) => {
+      const r = run.result;
+      return [
+        run.rule?.label ?? '?', run.rule === undefined ? '?' : `${run.rule.correlation * 100}%`, run.hardSteps, r.calls, fixed(r.calls / run.closedFormCalls, 3),
+        r.wrongDecisions, r.unanimousWrong, r.contestedSteps, r.contestedCalls, r.solved ? 'yes' : 'no',
+        fixed(((r.wallMs - run.agentMs) * 1000) / r.calls, 1), fixed(r.wallMs / 1000, 1),
+      ];
+    }),
+  };
   const flagged = runs.reduce((sum, run) => sum + run.result.redFlagged, 0);
   const calls = runs.reduce((sum, run) => sum + run.result.calls, 0);
   const batched = throughput[throughput.length - 1];
@@ -189,6 +257,7 @@ function report(
     config: {
       ...config, target: TARGET, hardShare: HARD_SHARE, pHard: P_HARD, malformedShare: MALFORMED_SHARE, overlongShare: OVERLONG_SHARE,
       maxOutputTokens: MAX_OUTPUT_TOKENS, temperature: 0.1, maxSamplesPerStep: 200, recordWriter: 'batched (BatchedDecisionLog)',
+      adaptive: { errorTarget: 'perStepErrorTarget({ target, steps })', confidence: DEFAULT_ADAPTIVE_CONFIDENCE }, variants: VARIANTS,
     },
     seeds: { base: SEED, ...Object.fromEntries(config.disksList.map((disks) => [`disks${disks}`, SEED + disks])) },
     figures: {
@@ -201,10 +270,17 @@ function report(
         microsecondsPerCall: (run.result.wallMs * 1000) / run.result.calls, recordsRead: run.recordsRead, storeBytes: run.storeBytes,
         samplesHistogram: Object.fromEntries([...run.result.samplesHistogram].sort((a, b) => a[0] - b[0])),
       })),
+      voteRules: ruleRuns.map((run) => ({
+        ...run.rule, disks: run.disks, p: run.p, k: run.k, steps: run.result.steps, calls: run.result.calls,
+        closedFormCalls: run.closedFormCalls, wrongDecisions: run.result.wrongDecisions, unanimousWrong: run.result.unanimousWrong,
+        contestedSteps: run.result.contestedSteps, contestedCalls: run.result.contestedCalls, hardSteps: run.hardSteps,
+        bestPartial: run.result.bestPartial, solved: run.result.solved, wallMs: run.result.wallMs, agentMs: run.agentMs,
+        engineMicrosecondsPerCall: ((run.result.wallMs - run.agentMs) * 1000) / run.result.calls,
+      })),
       recordThroughput: throughput,
       redFlaggedShare: flagged / calls,
     },
-    tables: [runsTable, histogramTable, recordsTable],
+    tables: [runsTable, ruleTable, histogramTable, recordsTable],
     chart,
     notes: [
       'wrong decisions = steps whose decided move is not the strategy move for the state that step was given; "off optimal from step" = first step ' +
@@ -216,7 +292,14 @@ function report(
         `"mixed p" uses the step-weighted mean of p and p_hard=${P_HARD}. The first round always draws k samples, so red flags in it cost calls the closed form does not count.`,
       `k_min comes from the nominal p (as MAKER sets k from the measured per-step rate). With ${HARD_SHARE * 100}% correlated hard steps at p=${P_HARD} the votes on a hard step ` +
         'are a two-class race at 0.7, so each hard step fails with probability 1/(1+(7/3)^k): k_min from the average p does not protect against correlated errors; ' +
-        'zero errors over a million steps needs those errors decorrelated (MAKER samples at temperature > 0 and red-flags format-confused answers) or a much larger k.',
+        'zero errors over a million steps needs those errors decorrelated (MAKER samples at temperature > 0 and red-flags format-confused answers) or a much larger k; ' +
+        '"Plain versus adaptive k" measures both remedies.',
+      'Plain versus adaptive k: the same seeds, k = k_min from the nominal p in every row. Adaptive k (src/vote/adaptive-margin.ts, decision 022) needs k on an ' +
+        'uncontested step and, once a second class has a vote, the margin of a Wald test on the step\'s own split at the Wilson lower bound of the leader\'s share ' +
+        `(${DEFAULT_ADAPTIVE_CONFIDENCE} standard deviations) against the per-step error target 1 - 0.95^(1/steps). "one prompt": every sample the same prompt, and a ` +
+        'hard step hard for all of them (errors fully correlated). "3 prompts": each sample names one of 3 prompt variants, each of which has its own 1% hard steps ' +
+        'with its own fixed wrong move ("hard steps shared by every prompt" = the share hard for all three). "of which unanimous" = wrong decisions where every ' +
+        'valid vote was for the one wrong class: no rule that reads the vote split can see those, only decorrelation prevents them.',
       'µs/call (all) = run wall time / calls, including the simulated agent, the red-flagger, the vote, planNextRound and the batched record writer; ' +
         'µs/call (engine) subtracts the time spent inside the simulated agent.',
       `Records: every step's decision is a DecisionRecord (task id step-<n>) and a checkpoint task record every ${config.checkpointEvery} steps, in the run store's own ` +

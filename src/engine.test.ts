@@ -97,6 +97,31 @@ describe('createEngine().run', () => {
     });
   });
 
+  test('adaptive k: a contested vote draws past the margin plain k stops at, records why, and keeps the rule on the run', async () => {
+    // Sample 1 is the overfit class, every other the correct one: 3-1 after four samples.
+    const answers: NonNullable<MockLanguageModelOptions['responses']> = (_options, callIndex) => clampChat(callIndex === 1 ? CLAMP_BODY.overfit : CLAMP_BODY.minMax);
+    const plain = await withEngine(answers, ({ engine }) => engine.run([clampSpec()], { k: 2, maxSamples: 30, parallelism: 1 }));
+    expect(plain.results[0]).toMatchObject({ outcome: 'consensus', votes: 3, samples: 4 });
+    await withEngine(answers, async ({ engine, store }) => {
+      const { runId, results } = await engine.run([clampSpec()], { k: 2, maxSamples: 30, parallelism: 1, adaptiveK: { target: 0.99 } });
+      const result = results[0];
+      expect(result?.outcome).toBe('consensus');
+      expect(result?.code).toBe(clampSource(CLAMP_BODY.minMax));
+      // With error target 0.01 and one dissenting vote, the Wilson bound needs a lead of 6 or more, not 2.
+      expect(result?.samples).toBeGreaterThan(6);
+      expect(result?.reason).toMatch(/adaptive margin of its \d+-1 split \(k=2\)/);
+      const run = await store.getRun(runId);
+      expect(run?.config).toMatchObject({ k: 2, adaptive: { errorTarget: expect.closeTo(0.01, 12), confidence: 1.5 } });
+    });
+  });
+
+  test('adaptive k: a target outside (0, 1) is refused before anything is recorded', async () => {
+    await withEngine(goodAnswers, async ({ engine, store }) => {
+      await expect(engine.run([clampSpec()], { adaptiveK: { target: 1.5 } })).rejects.toThrow(/runOptions\.adaptiveK\.target/);
+      expect(await store.listRuns()).toEqual([]);
+    });
+  });
+
   test('a throwing listener does not break the run', async () => {
     await withEngine(goodAnswers, async ({ engine, events }) => {
       engine.on(() => {

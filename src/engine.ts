@@ -31,7 +31,7 @@ import { RunNotFoundError } from './store/errors/run-not-found-error.js';
 import { isStoreUnavailable } from './store/errors/store-unavailable-error.js';
 import { pausedIfStoreFails, recordedUnlessStoreFails } from './orchestrate/store-failure.js';
 import { taskProgress } from './store/task-progress.js';
-import { resultFromRecords, RunNotResumableError, RunPausedError, SolveRunConfigSchema, type SolveRunConfig } from './orchestrate/solve-run.js';
+import { adaptiveForRun, resultFromRecords, RunNotResumableError, RunPausedError, SolveRunConfigSchema, type SolveRunConfig } from './orchestrate/solve-run.js';
 import { createCodeTokenizer } from './verify/tokenize/index.js';
 import { createDefaultVerifier } from './verify/index.js';
 import { preflightSpec, SandboxJudge } from './preflight/index.js';
@@ -62,6 +62,12 @@ export interface RunOptions {
   /** Kind recorded with the run (`solve`, `demo`). Default `solve`. */
   readonly kind?: string;
   readonly k?: number;
+  /**
+   * Adaptive k (decision 022): contested tasks need the margin their vote split calls for against a per-task error
+   * target of 1 - target^(1/tasks), `target` being the probability that every task of the run is decided right
+   * (default 0.95). Absent: plain first-to-ahead-by-k.
+   */
+  readonly adaptiveK?: { readonly target?: number; readonly confidence?: number };
   readonly maxSamples?: number;
   readonly parallelism?: number;
   readonly fallback?: 'best-partial' | 'escalate';
@@ -275,6 +281,7 @@ export function createEngine(options: EngineOptions): Engine {
         budget?.check();
         const result = await solveTask(solveDependencies(model), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
+          ...(config.adaptive === undefined ? {} : { adaptive: config.adaptive }),
           ...(config.parallelism === undefined ? {} : { parallelism: config.parallelism }),
           ...(config.advisoryTests?.[spec.id] === undefined ? {} : { advisoryTests: config.advisoryTests[spec.id] }),
           ...(config.advisoryThreshold === undefined ? {} : { advisoryThreshold: config.advisoryThreshold }),
@@ -331,6 +338,7 @@ export function createEngine(options: EngineOptions): Engine {
       const maxSamples = runOptions.maxSamples ?? 20;
       const config: SolveRunConfig = {
         k, maxSamples, fallback: runOptions.fallback ?? 'best-partial', seed: runOptions.seed ?? 42, sandbox: options.sandbox.kind,
+        ...(runOptions.adaptiveK === undefined ? {} : { adaptive: adaptiveForRun(runOptions.adaptiveK, specs.length) }),
         ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
         ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
         ...(runOptions.advisoryTests === undefined ? {} : { advisoryTests: runOptions.advisoryTests }),

@@ -12,6 +12,13 @@
  *   their wrong answer is always the same move, so wrong votes pile up in one class; on ordinary steps a wrong
  *   answer is any other legal move, uniformly.
  *
+ * Decorrelation (the engine's prompt variants, or a mix of models): each call names its `metadata.variant`
+ * (0 .. variants - 1). With `variantCorrelation` = 1 every variant finds the same steps hard and errs the same way
+ * (what the single-variant runs model); with 0, each variant has its own hard steps (share `hardShare` each) and
+ * its own fixed wrong move on them - what a prompt or model that fails elsewhere buys. In between, a share
+ * `variantCorrelation` of the hard steps is shared by all variants. This is a modelling assumption, stated with
+ * every figure: real decorrelation lies somewhere on that scale.
+ *
  * Every random draw is a hash of (seed, step, sample index), so answers do not depend on call order or concurrency.
  */
 import type { GenerateOptions, GenerateResult, LanguageModel, ModelCapabilities } from '../../src/index.js';
@@ -32,6 +39,10 @@ export interface HanoiMicroagentOptions {
   /** Token cap the overlong answers hit. */
   readonly maxOutputTokens: number;
   readonly seed: number;
+  /** Prompt variants calls may name in `metadata.variant`. Default 1. */
+  readonly variants?: number;
+  /** Share of hard steps that are hard for every variant, in [0, 1]. Default 1 (fully correlated). */
+  readonly variantCorrelation?: number;
 }
 
 /** What the microagent needs in its prompt: the state and the previous move, one per line, in the paper's format. */
@@ -45,9 +56,14 @@ const INSTRUCTIONS = (disks: number): string =>
   'of disks, 0->2->1->0 for an odd number); otherwise make the only legal move that does not involve disk 1. ' +
   'Answer with exactly two lines: "move = [disk, from, to]" and "next_state = [[...], [...], [...]]".';
 
-/** Whether `step` is a hard step under `seed`. */
-export function isHardStep(seed: number, step: number, hardShare: number): boolean {
-  return uniform(seed, step, 0x7fffffff) < hardShare;
+/** Whether `step` is a hard step under `seed` for every variant (with `correlation` = 1, the default: for all). */
+export function isHardStep(seed: number, step: number, hardShare: number, correlation = 1): boolean {
+  return uniform(seed, step, 0x7fffffff) < hardShare * correlation;
+}
+
+/** Whether `step` is hard for variant `variant` alone (never with `correlation` = 1). */
+export function isHardStepForVariant(seed: number, step: number, variant: number, hardShare: number, correlation: number): boolean {
+  return uniform(seed ^ Math.imul(variant + 1, 0x3c6ef372), step, 0x7ffffffe) < hardShare * (1 - correlation);
 }
 
 /**
@@ -72,14 +88,17 @@ export function createHanoiMicroagent(options: HanoiMicroagentOptions): Simulate
     lastStep = { state, correct: answer(correct), wrong: wrong.map(answer), inputTokens: Math.ceil(prompt.length / 4) };
     return lastStep;
   };
-  const respond = (prompt: string, step: number, sampleIndex: number): Answer => {
+  const correlation = options.variantCorrelation ?? 1;
+  const respond = (prompt: string, step: number, sampleIndex: number, variant: number): Answer => {
     const read = readPrompt(prompt);
-    const hard = isHardStep(options.seed, step, options.hardShare);
+    const shared = isHardStep(options.seed, step, options.hardShare, correlation);
+    const own = !shared && correlation < 1 && isHardStepForVariant(options.seed, step, variant, options.hardShare, correlation);
+    const hard = shared || own;
     const draw = uniform(options.seed, step, sampleIndex);
     const format = uniform(options.seed ^ 0x5bd1e995, step, sampleIndex);
     let chosen = read.correct;
     if (draw >= (hard ? options.pHard : options.p) && read.wrong.length > 0) {
-      const pick = hard ? 0 : Math.floor(uniform(options.seed ^ 0x27d4eb2f, step, sampleIndex) * read.wrong.length);
+      const pick = shared ? 0 : own ? variant % read.wrong.length : Math.floor(uniform(options.seed ^ 0x27d4eb2f, step, sampleIndex) * read.wrong.length);
       chosen = read.wrong[pick] ?? read.correct;
     }
     const usage = (outputTokens: number): { inputTokens: number; outputTokens: number } => ({ inputTokens: read.inputTokens, outputTokens });
@@ -105,20 +124,28 @@ export class SimulatedHanoiMicroagent implements LanguageModel {
   #agentMs = 0;
   #calls = 0;
 
-  constructor(options: HanoiMicroagentOptions, private readonly respond: (prompt: string, step: number, sampleIndex: number) => Answer) {
+  readonly #variants: number;
+
+  constructor(options: HanoiMicroagentOptions, private readonly respond: (prompt: string, step: number, sampleIndex: number, variant: number) => Answer) {
     this.modelId = `simulated-hanoi-microagent(p=${options.p}, hard=${options.hardShare}@${options.pHard}, seed=${options.seed})`;
+    this.#variants = options.variants ?? 1;
   }
 
-  /** @throws Error when the call has no prompt or no `metadata.taskId` = `step-<n>` / `metadata.sampleIndex`. */
+  /**
+   * @throws Error when the call has no prompt or no `metadata.taskId` = `step-<n>` / `metadata.sampleIndex`, or
+   *   names a `metadata.variant` outside 0 .. variants - 1.
+   */
   async generate(options: GenerateOptions): Promise<GenerateResult> {
     const started = performance.now();
     options.signal?.throwIfAborted();
     const step = Number((options.metadata?.['taskId'] ?? '').slice('step-'.length));
     const sampleIndex = Number(options.metadata?.['sampleIndex'] ?? Number.NaN);
+    const variant = Number(options.metadata?.['variant'] ?? 0);
     if (options.prompt === undefined || !Number.isInteger(step) || !Number.isInteger(sampleIndex)) {
       throw new Error('calls need a prompt and metadata taskId "step-<n>" and sampleIndex');
     }
-    const answer = this.respond(options.prompt, step, sampleIndex);
+    if (!Number.isInteger(variant) || variant < 0 || variant >= this.#variants) throw new Error(`metadata.variant ${variant} is not in 0..${this.#variants - 1}`);
+    const answer = this.respond(options.prompt, step, sampleIndex, variant);
     const latencyMs = performance.now() - started;
     this.#agentMs += latencyMs;
     this.#calls += 1;

@@ -9,6 +9,7 @@
 import {
   FirstToAheadByKVote,
   planNextRound,
+  type AdaptiveMarginOptions,
   type LanguageModel,
   type RedFlagger,
   type TaskSpec,
@@ -34,6 +35,16 @@ export interface SolveHanoiOptions {
   readonly maxSamplesPerStep?: number;
   /** Sampling temperature passed to the model. Default 0.1 (MAKER's first sample is at 0, later ones at 0.1). */
   readonly temperature?: number;
+  /** Adaptive k (vote/adaptive-margin.ts); absent: plain first-to-ahead-by-k. */
+  readonly adaptive?: AdaptiveMarginOptions;
+  /**
+   * Which prompt variant (`metadata.variant`) each sample uses: `none` - variant 0 always (MAKER's one prompt);
+   * `every-sample` - sample i uses variant i mod variants (the engine's round-robin); `contested` - variant 0 until
+   * the step is contested, then round-robin. Default `none`.
+   */
+  readonly decorrelation?: 'none' | 'every-sample' | 'contested';
+  /** Number of prompt variants. Default 1. */
+  readonly variants?: number;
 }
 
 /** Result of {@link solveHanoi}. */
@@ -55,6 +66,12 @@ export interface SolveHanoiResult {
   readonly finalState: string;
   /** Model calls per step -> number of steps. */
   readonly samplesHistogram: ReadonlyMap<number, number>;
+  /** Steps whose vote was contested (a second class got a valid vote). */
+  readonly contestedSteps: number;
+  /** Model calls spent on contested steps. */
+  readonly contestedCalls: number;
+  /** Wrong decisions on steps that were never contested (every valid vote for the one wrong class). */
+  readonly unanimousWrong: number;
   readonly wallMs: number;
 }
 
@@ -68,12 +85,17 @@ export async function solveHanoi(options: SolveHanoiOptions): Promise<SolveHanoi
   let state: readonly (readonly number[])[] = initialState(options.disks);
   let previous: Move | null = null;
   let calls = 0, validVotes = 0, redFlagged = 0, wrongDecisions = 0, offOptimal = 0, bestPartial = 0;
+  let contestedSteps = 0, contestedCalls = 0, unanimousWrong = 0;
+  const variants = options.variants ?? 1;
+  const decorrelation = options.decorrelation ?? 'none';
+  const variantOf = (sampleIndex: number, contested: boolean): number =>
+    decorrelation === 'every-sample' || (decorrelation === 'contested' && contested) ? sampleIndex % variants : 0;
   let firstOffOptimal: number | null = null;
   for (let step = 1; step <= steps; step += 1) {
     const taskId = `step-${step}`;
     const stateText = formatState(state);
     const prompt = microagentPrompt(options.disks, stateText, previous === null ? null : formatMove(previous));
-    const vote = new FirstToAheadByKVote({ k: options.k });
+    const vote = new FirstToAheadByKVote({ k: options.k, adaptive: options.adaptive });
     let status: VoteStatus = vote.status();
     let samples = 0;
     while (!status.decided) {
@@ -83,7 +105,7 @@ export async function solveHanoi(options: SolveHanoiOptions): Promise<SolveHanoi
       samples += size;
       const results = await Promise.all(indices.map((sampleIndex) => options.model.generate({
         prompt, maxOutputTokens: cap, temperature: options.temperature ?? 0.1,
-        metadata: { taskId, sampleIndex: String(sampleIndex) },
+        metadata: { taskId, sampleIndex: String(sampleIndex), variant: String(variantOf(sampleIndex, status.contested)) },
       })));
       const keys: string[] = [];
       for (const result of results) {
@@ -98,20 +120,28 @@ export async function solveHanoi(options: SolveHanoiOptions): Promise<SolveHanoi
       status = vote.castBatch(keys);
     }
     calls += samples;
+    if (status.contested) {
+      contestedSteps += 1;
+      contestedCalls += samples;
+    }
     histogram.set(samples, (histogram.get(samples) ?? 0) + 1);
     const winnerText = status.winner ?? vote.bestPartial()?.classKey;
     if (status.winner === null) bestPartial += 1;
     if (winnerText === undefined) throw new Error(`step ${step}: no valid sample in ${samples} calls`);
     const answer = parseHanoiAnswer(winnerText, options.disks) as HanoiAnswer;
     const correct = strategyMove(state, previous);
-    if (correct === null || !sameMove(answer.move, correct)) wrongDecisions += 1;
+    if (correct === null || !sameMove(answer.move, correct)) {
+      wrongDecisions += 1;
+      if (!status.contested) unanimousWrong += 1;
+    }
     if (!sameMove(answer.move, optimalMove(options.disks, step))) {
       offOptimal += 1;
       firstOffOptimal ??= step;
     }
     await options.log?.recordDecision({
       taskId, outcome: status.winner === null ? 'best-partial' : 'consensus', classKey: formatMove(answer.move), code: winnerText,
-      votes: status.leaderVotes, runnerUpVotes: status.runnerUpVotes, samples, k: options.k, reason: '', decidedAt: Date.now(),
+      votes: status.leaderVotes, runnerUpVotes: status.runnerUpVotes, samples, k: options.k,
+      reason: status.requiredMargin > options.k && status.winner !== null ? `adaptive margin ${status.requiredMargin}` : '', decidedAt: Date.now(),
     });
     state = answer.nextState;
     previous = answer.move;
@@ -120,6 +150,7 @@ export async function solveHanoi(options: SolveHanoiOptions): Promise<SolveHanoi
   return {
     steps, calls, validVotes, redFlagged, wrongDecisions, offOptimal, firstOffOptimal, bestPartial,
     solved: isSolved(state, options.disks), finalState: formatState(state), samplesHistogram: histogram,
+    contestedSteps, contestedCalls, unanimousWrong,
     wallMs: performance.now() - started,
   };
 }

@@ -5,7 +5,7 @@
  * (`ZERR_MODEL`, `ZERR_STORE`), then the configuration, then the built-in default.
  */
 import type { Command } from 'commander';
-import type { LoadedConfig } from '../config/index.js';
+import type { LoadedConfig, ZerrConfig } from '../config/index.js';
 
 let loading: Promise<LoadedConfig> | undefined;
 
@@ -42,7 +42,12 @@ export async function chosenStorePath(flag: string | undefined): Promise<string>
  * An option's value: the one given on the command line, else the configuration's default (`defaults.<key>`), else
  * commander's own default (`value` as parsed).
  */
-export async function optionOrConfigured<T extends number | undefined>(command: Command, key: 'k' | 'maxSamples' | 'parallelism', value: T): Promise<number | T> {
+export async function optionOrConfigured<Key extends ConfiguredOption, T extends ZerrConfig['defaults'][Key]>(
+  command: Command, key: Key, value: T,
+): Promise<NonNullable<ZerrConfig['defaults'][Key]> | T> {
   if (command.getOptionValueSource(key) === 'cli') return value;
   return (await commandConfig()).config.defaults[key] ?? value;
 }
+
+/** The `defaults` a command option can take from the configuration. */
+type ConfiguredOption = 'k' | 'maxSamples' | 'parallelism' | 'vote' | 'target';

@@ -39,3 +39,12 @@ export function nonNegativeInt(name: string): (value: string) => number {
     return parsed;
   };
 }
+
+/** Parser for a probability strictly between 0 and 1, e.g. `--target 0.95`. */
+export function probability(name: string): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !(parsed > 0 && parsed < 1)) throw new InvalidArgumentError(`${name} must be a number in (0, 1), got ${JSON.stringify(value)}`);
+    return parsed;
+  };
+}

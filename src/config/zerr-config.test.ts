@@ -32,11 +32,11 @@ describe('zerr.config.yaml', () => {
     writeFileSync(broken, 'models:\n  a: { uri: "x\n');
     await expect(readConfigFile(broken)).rejects.toThrow(new RegExp(`${broken}: YAML syntax error`));
     const wrong = join(work, 'wrong.yaml');
-    writeFileSync(wrong, 'defaults: { k: 0, maxSamples: 1.5 }\nmodels:\n  "9bad": { uri: "replay:x" }\n');
+    writeFileSync(wrong, 'defaults: { k: 0, maxSamples: 1.5, vote: majority, target: 1 }\nmodels:\n  "9bad": { uri: "replay:x" }\n');
     const error = await readConfigFile(wrong).catch((e: unknown) => e) as ConfigValidationError;
     expect(error).toBeInstanceOf(ConfigValidationError);
     expect(error.code).toBe('invalid_config');
-    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['defaults.k', 'defaults.maxSamples', 'models.9bad']);
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['defaults.k', 'defaults.maxSamples', 'defaults.target', 'defaults.vote', 'models.9bad']);
   });
 
   it('the user\'s file is under XDG_CONFIG_HOME when it is absolute, else ~/.config', () => {

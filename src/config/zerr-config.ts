@@ -14,12 +14,12 @@
  *   cloud: { uri: "openai:gpt-4.1-mini" }
  * routes:
  *   coder: [local, cloud]        # the first model answers; later ones are the fallback chain
- * defaults: { k: 3, maxSamples: 20, parallelism: 4 }
+ * defaults: { k: 3, maxSamples: 20, parallelism: 4, vote: adaptive, target: 0.95 }
  * ```
  *
  * What reads it today: `solve`, `build`, `estimate`, `serve` and `mcp` take their model from `routes.coder` (its
- * first model) when no `--model` or `ZERR_MODEL` names one, and `solve` and `build` their `k`, `maxSamples` and
- * `parallelism` from `defaults`; every command that opens the run store takes `defaults.store`. The fallback
+ * first model) when no `--model` or `ZERR_MODEL` names one, `solve` and `build` their `k`, `maxSamples` and
+ * `parallelism` from `defaults`, and `solve` its `vote` rule and `target`; every command that opens the run store takes `defaults.store`. The fallback
  * chain after a route's first model and the other archetypes' routes are validated and shown, and used once the
  * router exists (issue 16); `zerr config check` says so.
  */
@@ -60,6 +60,10 @@ export const ZerrConfigSchema = z
         k: z.number().int().min(1).max(50).optional(),
         maxSamples: z.number().int().min(1).max(10_000).optional(),
         parallelism: z.number().int().min(1).max(256).optional(),
+        /** Vote rule: plain first-to-ahead-by-k, or adaptive k (decision 022). */
+        vote: z.enum(['first-to-ahead-by-k', 'adaptive']).optional(),
+        /** Target probability that every task of a run is decided right: sets adaptive k's per-task error target. */
+        target: z.number().gt(0).lt(1).optional(),
         /** Run store path; relative to the file that sets it. */
         store: z.string().min(1).optional(),
       })

@@ -25,6 +25,13 @@ describe('planNextRound', () => {
     expect(plan({ k: 5, parallelism: 8, started: 6, status: status(4, 1) })).toBe(2);
   });
 
+  test('a contested step under adaptive k draws toward its required margin, not k', () => {
+    expect(plan({ k: 3, parallelism: 8, started: 6, status: { ...status(5, 1), requiredMargin: 7 } })).toBe(3);
+    expect(plan({ k: 3, parallelism: 4, started: 6, status: { ...status(5, 1), requiredMargin: 12 } })).toBe(4);
+    // The split cannot tell the classes apart yet: as many as parallelism allows.
+    expect(plan({ k: 3, parallelism: 3, started: 4, status: { ...status(2, 2), requiredMargin: Number.POSITIVE_INFINITY } })).toBe(3);
+  });
+
   test('draws at least one sample even when the margin already reaches k', () => {
     expect(plan({ k: 2, parallelism: 8, started: 3, status: status(3, 0) })).toBe(1);
   });

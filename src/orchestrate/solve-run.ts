@@ -10,10 +10,29 @@ import { recordedFailureCause } from '../llm/failed-call-tally.js';
 import type { DecisionRecord, RunRecord } from '../store/run-store.js';
 import type { TaskOutcome } from './engine-events.js';
 import type { ClassTally, SolveTaskResult } from './solve-task.js';
+import { parseOptions } from '../errors/parse-options.js';
+import { DEFAULT_ADAPTIVE_CONFIDENCE, perStepErrorTarget, type AdaptiveMarginOptions } from '../vote/adaptive-margin.js';
+
+const AdaptiveKSchema = z.object({
+  target: z.number().gt(0, 'a number in (0, 1)').lt(1, 'a number in (0, 1)').default(0.95),
+  confidence: z.number().min(0, 'a finite number >= 0').finite('a finite number >= 0').default(DEFAULT_ADAPTIVE_CONFIDENCE),
+}).strict();
+
+/**
+ * The adaptive-k options every task of a run of `tasks` tasks uses: per-task error target 1 - target^(1/tasks)
+ * (default target 0.95) and the confidence (default {@link DEFAULT_ADAPTIVE_CONFIDENCE}).
+ * @throws InvalidArgumentError (`invalid_argument`, parameter `runOptions.adaptiveK.target` / `.confidence`).
+ */
+export function adaptiveForRun(options: { readonly target?: number | undefined; readonly confidence?: number | undefined }, tasks: number): AdaptiveMarginOptions {
+  const input = parseOptions(AdaptiveKSchema, options, 'runOptions.adaptiveK');
+  return { errorTarget: perStepErrorTarget({ target: input.target, steps: Math.max(1, tasks) }), confidence: input.confidence };
+}
 
 /** The configuration a solve run is created with (`runs.config`), enough to resume it unchanged. */
 export const SolveRunConfigSchema = z.object({
   k: z.number().int().positive(),
+  /** Adaptive k (vote/adaptive-margin.ts): the per-step error target and confidence every task of the run uses. */
+  adaptive: z.object({ errorTarget: z.number(), confidence: z.number().optional() }).optional(),
   maxSamples: z.number().int().positive(),
   fallback: z.enum(['best-partial', 'escalate']),
   seed: z.number().int(),

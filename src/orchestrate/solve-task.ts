@@ -16,7 +16,8 @@ import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteReco
 import type { TaskProgress } from '../store/task-progress.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { LayerResult } from '../verify/verification-layer.js';
-import { FirstToAheadByKVote } from '../vote/first-to-ahead-by-k.js';
+import { FirstToAheadByKVote, type VoteStatus } from '../vote/first-to-ahead-by-k.js';
+import type { AdaptiveMarginOptions } from '../vote/adaptive-margin.js';
 import { semanticSignature } from '../vote/semantic-signature.js';
 import type { EngineEvent, TaskOutcome } from './engine-events.js';
 import { assembleCandidate } from './prompting/assemble-candidate.js';
@@ -51,6 +52,11 @@ export interface SolveTaskOptions {
   readonly spec: TaskSpec;
   /** Margin the winning equivalence class must lead the runner-up by (first-to-ahead-by-k). */
   readonly k: number;
+  /**
+   * Adaptive k: once the vote is contested, the margin grows to what the split calls for against the per-step
+   * error target (vote/adaptive-margin.ts, decision 022). Absent: plain first-to-ahead-by-k.
+   */
+  readonly adaptive?: AdaptiveMarginOptions | undefined;
   /**
    * Sample budget: answers the model gave for this task, red-flagged and failing ones included. Calls that gave no
    * answer (failed after their retries, refused, empty) do not count: they are attempts, recorded apart with their
@@ -209,7 +215,8 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const callInputs = advisory.length === 0 ? inputs : [...inputs, ...advisory.map((test) => test.inputs)];
   const advisoryByClass = new Map<string, number>();
   const castKeys: string[] = [];
-  let vote = new FirstToAheadByKVote({ k });
+  const newVote = (): FirstToAheadByKVote => new FirstToAheadByKVote({ k, adaptive: options.adaptive });
+  let vote = newVote();
   const representatives = new Map<string, { index: number; code: string }>();
   const redFlagsByRule: Record<string, number> = {};
   const failedByLayer: Record<string, number> = {};
@@ -458,7 +465,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       // The eligible set can change as better-agreeing classes appear: recount the eligible votes from scratch.
       castKeys.push(...keys);
       const eligible = eligibleClasses(advisoryByClass, threshold);
-      vote = new FirstToAheadByKVote({ k });
+      vote = newVote();
       vote.castBatch(castKeys.filter((key) => eligible.has(key)));
     } else if (keys.length > 0) {
       vote.castBatch(keys);
@@ -490,7 +497,9 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   if (status.decided && status.winner !== null) {
     outcome = 'consensus';
     chosen = status.winner;
-    reason = `class ${status.winner} led the runner-up by ${status.margin} >= k=${k} after ${totals.samples} samples`;
+    reason = status.requiredMargin > k
+      ? `class ${status.winner} led the runner-up by ${status.margin} >= ${status.requiredMargin}, the adaptive margin of its ${status.leaderVotes}-${status.runnerUpVotes} split (k=${k}), after ${totals.samples} samples`
+      : `class ${status.winner} led the runner-up by ${status.margin} >= k=${k} after ${totals.samples} samples`;
   } else if (stopReason === 'unavailable') {
     outcome = 'model-unavailable';
     reason = unavailableError instanceof Error ? unavailableError.message : 'model unavailable';
@@ -499,10 +508,10 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     chosen = advisory.length === 0
       ? (vote.bestPartial()?.classKey ?? null)
       : ([...classes].sort((a, b) => compareByDualAgreement({ votes: a.votes, passed: a.advisoryPassed ?? 0 }, { votes: b.votes, passed: b.advisoryPassed ?? 0 }))[0]?.classKey ?? null);
-    reason = `no class led by k=${k} within ${totals.samples} samples (${budgetNote(stopReason)}); kept the largest class as a best partial result`;
+    reason = `no class led by ${marginNote(status, k)} within ${totals.samples} samples (${budgetNote(stopReason)}); kept the largest class as a best partial result`;
   } else if (status.tallies.length > 0) {
     outcome = 'escalated';
-    reason = `no class led by k=${k} within ${totals.samples} samples (${budgetNote(stopReason)}); escalated to a person`;
+    reason = `no class led by ${marginNote(status, k)} within ${totals.samples} samples (${budgetNote(stopReason)}); escalated to a person`;
   } else {
     outcome = options.fallback === 'escalate' ? 'escalated' : 'no-consensus';
     reason = `no sample passed red-flagging and verification in ${totals.samples} samples (${budgetNote(stopReason)})`;
@@ -564,6 +573,13 @@ function indexProgress(taskId: string, progress: TaskProgress | undefined): Inde
     layerResults: group('layerResults', progress?.layerResults ?? []),
     votes: first(group('votes', progress?.votes ?? [])),
   };
+}
+
+/** "k=3", or under adaptive k on a contested vote "the adaptive margin 9 of its 8-5 split (k=3)" ("unbounded" while the split says nothing). */
+function marginNote(status: VoteStatus, k: number): string {
+  if (status.requiredMargin <= k) return `k=${k}`;
+  const margin = Number.isFinite(status.requiredMargin) ? String(status.requiredMargin) : 'unbounded';
+  return `the adaptive margin (${margin}) of its ${status.leaderVotes}-${status.runnerUpVotes} split (k=${k})`;
 }
 
 function budgetNote(stopReason: 'exhausted' | 'unavailable' | undefined): string {

@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { parseOptions } from '../errors/parse-options.js';
+import { parseAdaptiveMargin, requiredMargin, type AdaptiveMargin, type AdaptiveMarginOptions } from './adaptive-margin.js';
 import { VoteDecidedError } from './vote-decided-error.js';
 
 /** Votes of one equivalence class. */
@@ -26,6 +27,13 @@ export interface VoteStatus {
   readonly runnerUpVotes: number;
   /** `leaderVotes - runnerUpVotes`. */
   readonly margin: number;
+  /**
+   * The margin the leader needs now: `k`, or with adaptive k the margin the step's split calls for (>= k;
+   * `Infinity` while the split cannot tell the leader from the runner-up). See vote/adaptive-margin.ts.
+   */
+  readonly requiredMargin: number;
+  /** True once a second class has a vote. */
+  readonly contested: boolean;
   /** Votes cast so far, over all classes. */
   readonly totalVotes: number;
   /** Batches cast so far (empty batches included). */
@@ -34,7 +42,7 @@ export interface VoteStatus {
   readonly tallies: readonly ClassTally[];
 }
 
-const OptionsSchema = z.object({ k: z.number().int('an integer >= 1').min(1, 'an integer >= 1') }).strict();
+const OptionsSchema = z.object({ k: z.number().int('an integer >= 1').min(1, 'an integer >= 1'), adaptive: z.unknown().optional() }).strict();
 const KeysSchema = z.array(z.string().min(1, 'a non-empty class key'));
 
 /**
@@ -51,16 +59,24 @@ const KeysSchema = z.array(z.string().min(1, 'a non-empty class key'));
  * vote.cast('a');                   // a: 3, b: 1 -> decided, winner 'a'
  */
 export class FirstToAheadByKVote {
-  /** The required lead. */
+  /** The required lead of an uncontested step (and of every step without `adaptive`). */
   readonly k: number;
+  /** The adaptive rule, or null for plain first-to-ahead-by-k. */
+  readonly adaptive: AdaptiveMargin | null;
   readonly #votes = new Map<string, number>();
   #total = 0;
   #batches = 0;
   #winner: string | null = null;
 
-  /** @throws InvalidArgumentError (`invalid_argument`) when `k` is not an integer >= 1 (parameter `options.k`). */
-  constructor(options: { readonly k: number }) {
+  /**
+   * @param options.k the plain margin, integer >= 1 (the run's k_min).
+   * @param options.adaptive when given, the margin grows on contested steps (see vote/adaptive-margin.ts).
+   * @throws InvalidArgumentError (`invalid_argument`) when `k` is not an integer >= 1 (parameter `options.k`), or
+   *   for adaptive options out of range (`options.adaptive.errorTarget`, `options.adaptive.confidence`).
+   */
+  constructor(options: { readonly k: number; readonly adaptive?: AdaptiveMarginOptions | undefined }) {
     this.k = parseOptions(OptionsSchema, options).k;
+    this.adaptive = options.adaptive === undefined ? null : parseAdaptiveMargin(options.adaptive, 'options.adaptive');
   }
 
   /**
@@ -73,12 +89,16 @@ export class FirstToAheadByKVote {
    */
   castBatch(classKeys: readonly string[]): VoteStatus {
     if (this.#winner !== null) throw new VoteDecidedError({ winner: this.#winner });
-    const keys = parseOptions(KeysSchema, classKeys, 'classKeys');
-    for (const key of keys) this.#votes.set(key, (this.#votes.get(key) ?? 0) + 1);
-    this.#total += keys.length;
+    // The schema runs only when a key is not a non-empty string: the common case stays off zod (a million-step run
+    // casts millions of batches).
+    if (!Array.isArray(classKeys) || classKeys.some((key) => typeof key !== 'string' || key.length === 0)) parseOptions(KeysSchema, classKeys, 'classKeys');
+    for (const key of classKeys) this.#votes.set(key, (this.#votes.get(key) ?? 0) + 1);
+    this.#total += classKeys.length;
     this.#batches += 1;
     const [leader, runnerUp] = this.#sorted();
-    if (leader && leader.votes - (runnerUp?.votes ?? 0) >= this.k) this.#winner = leader.classKey;
+    if (leader && leader.votes - (runnerUp?.votes ?? 0) >= requiredMargin(this.k, this.adaptive, leader.votes, runnerUp?.votes ?? 0)) {
+      this.#winner = leader.classKey;
+    }
     return this.status();
   }
 
@@ -98,6 +118,8 @@ export class FirstToAheadByKVote {
       leaderVotes,
       runnerUpVotes,
       margin: leaderVotes - runnerUpVotes,
+      requiredMargin: requiredMargin(this.k, this.adaptive, leaderVotes, runnerUpVotes),
+      contested: runnerUpVotes > 0,
       totalVotes: this.#total,
       batches: this.#batches,
       tallies,

@@ -12,7 +12,7 @@ import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatCounts } from '../format-counts.js';
-import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { integer, positiveInt, positiveNumber, probability } from '../option-parsers.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -21,6 +21,8 @@ interface SolveOptions extends ModelCallFlags {
   model?: string;
   maxCostUsd?: number;
   k: number;
+  vote: 'first-to-ahead-by-k' | 'adaptive';
+  target: number;
   maxSamples: number;
   parallelism?: number;
   fallback: 'best-partial' | 'escalate';
@@ -42,6 +44,9 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .argument('<target>', 'spec file (.yaml/.yml/.json) or <dataset>:<problem-id>')
     .option('-m, --model <uri>', 'model: llama-cpp:<file.gguf>, openai:<model>?baseURL=..., anthropic:<model>, replay:codet, replay:<file.jsonl> (env ZERR_MODEL)')
     .option('-k, --k <n>', 'first-to-ahead-by-k margin', positiveInt('--k'), 3)
+    .addOption(new Option('--vote <rule>', 'vote rule: first-to-ahead-by-k, or adaptive (the margin grows on a contested vote, against the error target of --target)')
+      .choices(['first-to-ahead-by-k', 'adaptive']).default('first-to-ahead-by-k'))
+    .option('--target <t>', 'with --vote adaptive: probability that the decision is right, in (0, 1)', probability('--target'), 0.95)
     .option('--max-samples <n>', 'sample budget for the task: answers (calls that failed after their retries count apart)', positiveInt('--max-samples'), 20)
     .option('--max-cost-usd <usd>', 'stop (paused, resumable) when the priced answers have cost this much; needs a priced model', positiveNumber('--max-cost-usd'))
     .option('--parallelism <n>', 'samples in flight at once (default k)', positiveInt('--parallelism'))
@@ -59,6 +64,8 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       const k = await optionOrConfigured(command, 'k', options.k);
       const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples);
       const parallelism = await optionOrConfigured(command, 'parallelism', options.parallelism);
+      const voteRule = await optionOrConfigured(command, 'vote', options.vote);
+      const successTarget = await optionOrConfigured(command, 'target', options.target);
       if (model === undefined) {
         process.stderr.write('zerr solve: no model given. Pass --model (or set ZERR_MODEL, or routes.coder in zerr.config.yaml), e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:codet (recorded HumanEval samples).\n');
         setExit(ExitCode.badInput);
@@ -77,6 +84,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       try {
         const { runId, results } = await withInterrupts((signal) => engine.run([problem.spec], {
           k, maxSamples, fallback: options.fallback, seed: options.seed, signal,
+          ...(voteRule === 'adaptive' ? { adaptiveK: { target: successTarget } } : {}),
           ...(parallelism === undefined ? {} : { parallelism }),
           ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
         }));
