@@ -5,7 +5,7 @@
  */
 import type { GenerateOptions, GenerateResult, LanguageModel } from '../../src/llm/language-model.js';
 import type { ReplayLanguageModel } from '../../src/llm/providers/replay/replay-language-model.js';
-import { seededShuffle } from '../../src/llm/providers/replay/seeded-shuffle.js';
+import { seededShuffle } from '../../src/llm/seeded-shuffle.js';
 
 /** LanguageModel wrapper recording `taskId -> sampleIndex -> recorded index`. */
 export class TrackingModel implements LanguageModel {

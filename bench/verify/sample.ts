@@ -2,7 +2,7 @@
  * @module bench/verify/sample
  * Seeded sampling and small summary helpers shared by the verification benchmarks.
  */
-import { mulberry32 } from '../../src/llm/providers/replay/seeded-shuffle.js';
+import { mulberry32 } from '../../src/llm/seeded-shuffle.js';
 import { median, quantile } from '../lib/benchmark.js';
 
 /** `count` items of `items` drawn without replacement (Fisher-Yates on a copy), in draw order. */

@@ -1,14 +1,18 @@
 /**
  * @module cli/cli-context
  * Opens what a command needs (store, sandbox, model) from its options, with the engine's defaults: the embedded
- * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names.
+ * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names (or `route:<archetype>`, a route
+ * of `zerr.config.yaml` as one model).
  */
-import { chosenStorePath } from './cli-config.js';
+import { chosenStorePath, commandConfig } from './cli-config.js';
 import { stat } from 'node:fs/promises';
-import type { Engine, ModelPricing, ModelStack, RunStore, Sandbox } from '../index.js';
+import type { Engine, ModelPricing, ModelRouter, ModelStack, ModelStackOptions, RunStore, Sandbox } from '../index.js';
 import { loadEngineApi } from './engine-api.js';
 import type { ModelCallFlags } from './model-call-options.js';
 import { createNoModel, NO_MODEL_NAME } from './no-model.js';
+
+/** The `--model` prefix of a configured route (config's ROUTE_MODEL_PREFIX; kept here so `--help` loads no config code). */
+const ROUTE_MODEL_PREFIX = 'route:';
 
 /** Options every engine-running command shares. */
 export interface EngineCommandOptions extends ModelCallFlags {
@@ -82,31 +86,18 @@ export async function openSandbox(unsafe: boolean | undefined, options: { readon
  * timeout (the provider's default unless `modelTimeoutMs`; 0 turns either off), and priced by `modelPricingFor`.
  * @throws InvalidArgumentError (`invalid_argument`) for a bad model URI, or `--max-cost-usd` with an unpriced model.
  */
-export async function openEngine(options: EngineCommandOptions): Promise<{ engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack; pricing: ModelPricing | undefined }> {
-  const { createEngine, createLanguageModel, createModelStack, modelPricingFor } = await loadEngineApi();
+export async function openEngine(options: EngineCommandOptions): Promise<{
+  engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack; pricing: ModelPricing | undefined; router: ModelRouter | undefined;
+}> {
+  const { createEngine } = await loadEngineApi();
   const sandbox = await openSandbox(options.unsafeNoSandbox);
   let store: RunStore | undefined;
   try {
     store = await openStore(options.store);
-    const base = options.model === undefined
-      ? await createNoModel(options.command ?? 'zerr')
-      : await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
-    const pricing = options.model === undefined ? undefined : await modelPricingFor(options.model, base);
-    if (options.maxCostUsd !== undefined && pricing === undefined) {
-      await base.close();
-      const { InvalidArgumentError } = await loadEngineApi();
-      const join = options.model?.includes('?') === true ? '&' : '?';
-      throw new InvalidArgumentError({
-        parameter: '--max-cost-usd', value: options.maxCostUsd,
-        expected: `a priced model, but ${options.model ?? 'the model'} has no price (none in @pydantic/genai-prices for it; local, llama-cpp and replay models are unpriced): give one in the model URI, e.g. --model "${options.model ?? ''}${join}inputUsdPerMTok=0.4&outputUsdPerMTok=1.6" (USD per 1,000,000 tokens)`,
-      });
-    }
-    const model = createModelStack(base, {
-      ...(options.modelTimeoutMs === undefined ? {} : { timeoutMs: options.modelTimeoutMs === 0 ? false : options.modelTimeoutMs }),
-      ...(options.modelRetries === undefined ? {} : { retry: options.modelRetries === 0 ? false : { maxRetries: options.modelRetries } }),
-      ...(options.circuitBreaker === true ? { circuitBreaker: true } : {}),
-      ...(pricing === undefined ? {} : { pricing }),
-    });
+    const opened = options.model?.startsWith(ROUTE_MODEL_PREFIX) === true
+      ? await openRoute(options.model.slice(ROUTE_MODEL_PREFIX.length), options)
+      : await openOneModel(options);
+    const { model, pricing, router } = opened;
     const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true,
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
@@ -117,10 +108,88 @@ export async function openEngine(options: EngineCommandOptions): Promise<{ engin
       const { createLogger, logEngineEvents } = await loadEngineApi();
       engine.on(logEngineEvents(createLogger({ destination: process.stderr, level })));
     }
-    return { engine, sandbox, store, modelStack: model, pricing };
+    return { engine, sandbox, store, modelStack: model, pricing, router };
   } catch (error) {
     await sandbox.close();
     await store?.close();
+    throw error;
+  }
+}
+
+/** The wrapping every model of a command gets: retry and timeout as the flags say, the circuit breaker when asked, its price. */
+function stackOptions(options: EngineCommandOptions, pricing: ModelPricing | undefined, circuitBreaker: boolean): ModelStackOptions {
+  return {
+    ...(options.modelTimeoutMs === undefined ? {} : { timeoutMs: options.modelTimeoutMs === 0 ? false : options.modelTimeoutMs }),
+    ...(options.modelRetries === undefined ? {} : { retry: options.modelRetries === 0 ? false : { maxRetries: options.modelRetries } }),
+    ...(circuitBreaker ? { circuitBreaker: true } : {}),
+    ...(pricing === undefined ? {} : { pricing }),
+  };
+}
+
+/** An unpriced model under `--max-cost-usd`: the error that says how to give it a price. */
+async function unpricedModelError(maxCostUsd: number, uri: string | undefined): Promise<Error> {
+  const { InvalidArgumentError } = await loadEngineApi();
+  const join = uri?.includes('?') === true ? '&' : '?';
+  return new InvalidArgumentError({
+    parameter: '--max-cost-usd', value: maxCostUsd,
+    expected: `a priced model, but ${uri ?? 'the model'} has no price (none in @pydantic/genai-prices for it; local, llama-cpp and replay models are unpriced): give one in the model URI, e.g. --model "${uri ?? ''}${join}inputUsdPerMTok=0.4&outputUsdPerMTok=1.6" (USD per 1,000,000 tokens)`,
+  });
+}
+
+/** The command's one model (or the no-model stand-in), priced and wrapped. */
+async function openOneModel(options: EngineCommandOptions): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: undefined }> {
+  const { createLanguageModel, createModelStack, modelPricingFor } = await loadEngineApi();
+  const base = options.model === undefined
+    ? await createNoModel(options.command ?? 'zerr')
+    : await createLanguageModel(options.model, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+  const pricing = options.model === undefined ? undefined : await modelPricingFor(options.model, base);
+  if (options.maxCostUsd !== undefined && pricing === undefined) {
+    await base.close();
+    throw await unpricedModelError(options.maxCostUsd, options.model);
+  }
+  return { model: createModelStack(base, stackOptions(options, pricing, options.circuitBreaker === true)), pricing, router: undefined };
+}
+
+/**
+ * `--model route:<archetype>` (what `routes.coder` with several models gives): a {@link ModelRouter} over the route
+ * of `zerr.config.yaml`, each model in its own stack with a circuit breaker (an OPEN one hands calls on at once).
+ * The router itself is not retried again: each member retries its own calls.
+ * @throws InvalidArgumentError (`invalid_argument`, parameter `--model`) when the configuration has no such route;
+ *   `--max-cost-usd` when a model of the route has no price; whatever opening a member throws (the others are closed).
+ */
+async function openRoute(archetype: string, options: EngineCommandOptions): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: ModelRouter }> {
+  const api = await loadEngineApi();
+  const { ROUTE_ARCHETYPES, resolveRoute } = await import('../config/index.js');
+  const loaded = await commandConfig();
+  const known = ROUTE_ARCHETYPES.find((name) => name === archetype);
+  const route = known === undefined ? undefined : resolveRoute(loaded.config, known);
+  if (route === undefined) {
+    throw new api.InvalidArgumentError({
+      parameter: '--model', value: `${ROUTE_MODEL_PREFIX}${archetype}`,
+      expected: `a route of zerr.config.yaml (${loaded.files.join(', ') || 'no configuration file here'}; routes: ${Object.keys(loaded.config.routes).join(', ') || 'none'})`,
+    });
+  }
+  const opened: ModelStack[] = [];
+  try {
+    const open = async (member: { readonly name: string; readonly uri: string }): Promise<{ name: string; model: ModelStack }> => {
+      const base = await api.createLanguageModel(member.uri, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
+      const pricing = await api.modelPricingFor(member.uri, base);
+      if (options.maxCostUsd !== undefined && pricing === undefined) {
+        await base.close();
+        throw await unpricedModelError(options.maxCostUsd, member.uri);
+      }
+      const model = api.createModelStack(base, stackOptions(options, pricing, true));
+      opened.push(model);
+      return { name: member.name, model };
+    };
+    const mix = [];
+    for (const member of route.mix) mix.push({ ...(await open(member)), weight: member.weight });
+    const fallback = [];
+    for (const member of route.fallback) fallback.push(await open(member));
+    const router = new api.ModelRouter({ route: route.archetype, mix, fallback });
+    return { model: api.createModelStack(router, { retry: false, timeoutMs: false }), pricing: undefined, router };
+  } catch (error) {
+    await Promise.allSettled(opened.map((model) => model.close()));
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigValidationError, configNotes, configuredModel, loadZerrConfig, readConfigFile, userConfigFile } from './zerr-config.js';
+import { ConfigValidationError, configNotes, configuredModel, loadZerrConfig, readConfigFile, resolveRoute, userConfigFile } from './zerr-config.js';
 
 const work = mkdtempSync(join(tmpdir(), 'zerr-config-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -23,8 +23,36 @@ describe('zerr.config.yaml', () => {
     expect(loaded.files).toEqual([join(repo, 'zerr.config.yaml'), join(work, 'user', 'zerr', 'config.yaml')]);
     expect(loaded.config.models).toEqual({ a: { uri: 'replay:a.jsonl' }, b: { uri: 'anthropic:claude' } });
     expect(loaded.config.defaults).toEqual({ k: 4, maxSamples: 9, store: join(outer, 'runs.sqlite') }); // relative to the file
-    expect(configuredModel(loaded.config)).toBe('replay:a.jsonl');
-    expect(configNotes(loaded.config)).toEqual(['routes.coder: a answers; the fallback chain (openai:gpt-4.1-mini) is validated, not used yet (until the router exists)']);
+    // Two models in the route: the command builds the router (`route:coder`), a answering, the URI its fallback.
+    expect(configuredModel(loaded.config)).toBe('route:coder');
+    expect(resolveRoute(loaded.config, 'coder')).toEqual({
+      archetype: 'coder', mix: [{ name: 'a', uri: 'replay:a.jsonl', weight: 1 }], fallback: [{ name: 'openai:gpt-4.1-mini', uri: 'openai:gpt-4.1-mini' }],
+    });
+    expect(configNotes(loaded.config)).toEqual([]);
+  });
+
+  it('a route is a list or a mix by weight with a fallback chain; one model alone is that model', async () => {
+    const file = join(work, 'mix.yaml');
+    writeFileSync(file, 'models:\n  local: { uri: "llama-cpp:./m.gguf" }\n  cloud: { uri: "openai:gpt-4.1-mini" }\nroutes:\n  coder: { mix: { local: 2, cloud: 1 }, fallback: ["anthropic:claude"] }\n  reviewer: [cloud]\n');
+    const config = await readConfigFile(file);
+    expect(resolveRoute(config, 'coder')).toEqual({
+      archetype: 'coder',
+      mix: [{ name: 'local', uri: 'llama-cpp:./m.gguf', weight: 2 }, { name: 'cloud', uri: 'openai:gpt-4.1-mini', weight: 1 }],
+      fallback: [{ name: 'anthropic:claude', uri: 'anthropic:claude' }],
+    });
+    expect(configuredModel(config)).toBe('route:coder');
+    expect(configNotes(config)).toEqual(['routes.reviewer: validated, not used yet (every archetype\'s calls go to the coder route until the reviewer is wired)']);
+    writeFileSync(file, 'routes:\n  coder: ["openai:gpt-4.1-mini"]\n');
+    expect(configuredModel(await readConfigFile(file))).toBe('openai:gpt-4.1-mini');
+    writeFileSync(file, 'models:\n  local: { uri: "llama-cpp:./m.gguf" }\nroutes:\n  coder: { mix: { local: 0, lcoal: 1 }, fallback: [local] }\n  reviewer: { mix: {} }\n  decomposer: { models: [local] }\n');
+    const error = await readConfigFile(file).catch((e: unknown) => e) as ConfigValidationError;
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['routes.coder.mix.local', 'routes.decomposer', 'routes.reviewer.mix']);
+    writeFileSync(file, 'models:\n  local: { uri: "llama-cpp:./m.gguf" }\nroutes:\n  coder: { mix: { local: 1, lcoal: 1 }, fallback: [local] }\n');
+    const names = await readConfigFile(file).catch((e: unknown) => e) as ConfigValidationError;
+    expect(names.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['routes.coder.mix.lcoal', expect.stringContaining('did you mean "local"?')],
+      ['routes.coder.fallback.0', expect.stringContaining('local is named twice')],
+    ]);
   });
 
   it('names the line of a YAML syntax error and every field problem', async () => {

@@ -14,14 +14,15 @@
  *   cloud: { uri: "openai:gpt-4.1-mini" }
  * routes:
  *   coder: [local, cloud]        # the first model answers; later ones are the fallback chain
+ *   # or: coder: { mix: { local: 2, cloud: 1 }, fallback: [last-resort] }   # samples drawn by weight
  * defaults: { k: 3, maxSamples: 20, parallelism: 4, vote: adaptive, target: 0.95 }
  * ```
  *
- * What reads it today: `solve`, `build`, `estimate`, `serve` and `mcp` take their model from `routes.coder` (its
- * first model) when no `--model` or `ZERR_MODEL` names one, `solve` and `build` their `k`, `maxSamples` and
- * `parallelism` from `defaults`, and `solve` its `vote` rule and `target`; every command that opens the run store takes `defaults.store`. The fallback
- * chain after a route's first model and the other archetypes' routes are validated and shown, and used once the
- * router exists (issue 16); `zerr config check` says so.
+ * What reads it today: `solve`, `build`, `estimate`, `serve` and `mcp` take their model from `routes.coder` when no
+ * `--model` or `ZERR_MODEL` names one - its one model, or the route itself (`route:coder`: a {@link ModelRouter} over
+ * its mix and fallback chain, `llm/router/model-router.ts`), `solve` and `build` their `k`, `maxSamples` and
+ * `parallelism` from `defaults`, and `solve` its `vote` rule and `target`; every command that opens the run store
+ * takes `defaults.store`. The other archetypes' routes are validated and shown, not used yet (`zerr config check`).
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -48,7 +49,19 @@ const ModelEntrySchema = z
   .strict();
 
 /** One link of a route: a model named under `models`, or a model URI written in place. */
-const RouteSchema = z.array(z.string().min(1, 'a model name or URI')).min(1, 'at least one model');
+const LinkSchema = z.string().min(1, 'a model name or URI');
+/**
+ * A route: a list (the first model answers, the rest is its fallback chain, in order), or a mix drawn by weight
+ * with an optional fallback chain: `{ mix: { local: 2, cloud: 1 }, fallback: [last-resort] }`.
+ */
+const RouteSchema = z.union([
+  z.array(LinkSchema).min(1, 'at least one model'),
+  z.object({
+    mix: z.record(LinkSchema, z.number().gt(0, 'a weight > 0').finite('a weight > 0'))
+      .refine((mix) => Object.keys(mix).length > 0, 'at least one model with its weight'),
+    fallback: z.array(LinkSchema).default([]),
+  }).strict(),
+], { error: 'a list of models (the first answers, the rest are its fallback chain) or { mix: { <model>: <weight>, ... }, fallback: [<model>, ...] }' });
 
 /** The schema of `zerr.config.yaml` (see the module comment). Unknown keys are errors that name the allowed ones. */
 export const ZerrConfigSchema = z
@@ -74,11 +87,18 @@ export const ZerrConfigSchema = z
   .superRefine((config, context) => {
     const names = Object.keys(config.models);
     for (const [archetype, route] of Object.entries(config.routes)) {
-      for (const [index, link] of (route ?? []).entries()) {
+      if (route === undefined) continue;
+      const links: [string, (string | number)[]][] = Array.isArray(route)
+        ? route.map((link, index) => [link, [index]])
+        : [...Object.keys(route.mix).map((link): [string, (string | number)[]] => [link, ['mix', link]]), ...route.fallback.map((link, index): [string, (string | number)[]] => [link, ['fallback', index]])];
+      const seen = new Set<string>();
+      for (const [link, at] of links) {
+        if (seen.has(link)) context.addIssue({ code: 'custom', path: ['routes', archetype, ...at], message: `a model the route does not already name (${link} is named twice)` });
+        seen.add(link);
         if (Object.hasOwn(config.models, link) || /^[a-z][a-z0-9-]*:.+/.test(link)) continue;
         const hint = closestNames(link, names, 1)[0];
         context.addIssue({
-          code: 'custom', path: ['routes', archetype, index],
+          code: 'custom', path: ['routes', archetype, ...at],
           message: `a model named under models (${names.join(', ') || 'none'})${hint === undefined ? '' : ` (did you mean "${hint}"?)`} or a model URI`,
         });
       }
@@ -172,19 +192,45 @@ export function linkUri(config: ZerrConfig, link: string): string {
   return config.models[link]?.uri ?? link;
 }
 
-/** The model URI the `coder` route starts with, if the configuration names one. */
+/** A route resolved to model URIs: the mix with its weights, then the fallback chain. */
+export interface ResolvedRoute {
+  readonly archetype: (typeof ROUTE_ARCHETYPES)[number];
+  readonly mix: readonly { readonly name: string; readonly uri: string; readonly weight: number }[];
+  readonly fallback: readonly { readonly name: string; readonly uri: string }[];
+}
+
+/** The route of `archetype` with its links resolved to URIs (a list route: its first model is the mix, weight 1), or undefined. */
+export function resolveRoute(config: ZerrConfig, archetype: (typeof ROUTE_ARCHETYPES)[number]): ResolvedRoute | undefined {
+  const route = config.routes[archetype];
+  if (route === undefined) return undefined;
+  const link = (name: string): { name: string; uri: string } => ({ name, uri: linkUri(config, name) });
+  if (Array.isArray(route)) {
+    const [first, ...rest] = route;
+    return { archetype, mix: first === undefined ? [] : [{ ...link(first), weight: 1 }], fallback: rest.map(link) };
+  }
+  return { archetype, mix: Object.entries(route.mix).map(([name, weight]) => ({ ...link(name), weight })), fallback: route.fallback.map(link) };
+}
+
+/** The `--model` value a route stands for: `route:<archetype>`. */
+export const ROUTE_MODEL_PREFIX = 'route:';
+
+/**
+ * The model the `coder` route gives a command without `--model`: the URI of its one model, `route:coder` when it has
+ * several (a mix or a fallback chain: the command builds the router), or undefined when there is no such route.
+ */
 export function configuredModel(config: ZerrConfig): string | undefined {
-  const first = config.routes.coder?.[0];
-  return first === undefined ? undefined : linkUri(config, first);
+  const route = resolveRoute(config, 'coder');
+  if (route === undefined) return undefined;
+  const [only] = route.mix;
+  return route.mix.length === 1 && route.fallback.length === 0 && only !== undefined ? only.uri : `${ROUTE_MODEL_PREFIX}coder`;
 }
 
 /** What a `zerr config check` should tell about a valid configuration: the parts that are validated but not used yet. */
 export function configNotes(config: ZerrConfig): string[] {
   const notes: string[] = [];
   for (const [archetype, route] of Object.entries(config.routes)) {
-    if (route === undefined) continue;
-    if (archetype !== 'coder') notes.push(`routes.${archetype}: validated, not used yet (every archetype's calls go to the coder route's model until the router exists)`);
-    else if (route.length > 1) notes.push(`routes.coder: ${route[0] ?? ''} answers; the fallback chain (${route.slice(1).join(', ')}) is validated, not used yet (until the router exists)`);
+    if (route === undefined || archetype === 'coder') continue;
+    notes.push(`routes.${archetype}: validated, not used yet (every archetype's calls go to the coder route until the ${archetype} is wired)`);
   }
   return notes;
 }

@@ -1,7 +1,7 @@
 /**
  * @module llm
  * Public entry of the model layer: the {@link LanguageModel} contract, providers (mock, replay, llama-cpp, openai,
- * anthropic), middleware (retry, timeout, circuit breaker, usage, concurrency limit, `createModelStack`), model
+ * anthropic), middleware (retry, timeout, circuit breaker, usage, concurrency limit, `createModelStack`), the model router (a route's mix and fallback chain as one model), model
  * errors, pricing and the `--model` URI parser.
  */
 export {
@@ -82,6 +82,7 @@ export {
   type ModelStack,
   type ModelStackOptions,
 } from './middleware/model-stack.js';
+export { ModelRouter, type ModelRouterOptions, type RouteAttempt, type RouteMember, type RouteMemberStats } from './router/model-router.js';
 
 export {
   MODEL_URI_PROVIDERS,

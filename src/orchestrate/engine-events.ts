@@ -28,6 +28,8 @@ export type EngineEvent =
       readonly type: 'sample-end';
       readonly taskId: string;
       readonly sampleIndex: number;
+      /** The model that answered (its reported id; a route's member name). Absent on samples read back on resume. */
+      readonly model?: string;
       readonly temperature: number | null;
       readonly promptVariant: string;
       readonly outputTokens: number;

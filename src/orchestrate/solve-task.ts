@@ -396,7 +396,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       costUsd: result.costUsd ?? null, createdAt: now(),
     });
     deps.emit({
-      type: 'sample-end', runId, at: now(), taskId: spec.id, sampleIndex: index, temperature: usedTemperature,
+      type: 'sample-end', runId, at: now(), taskId: spec.id, sampleIndex: index, model: result.modelId, temperature: usedTemperature,
       promptVariant: prompt.variant, outputTokens: result.usage.outputTokens, inputTokens: result.usage.inputTokens,
       latencyMs: result.latencyMs, finishReason: result.finishReason,
       ...(result.costUsd === undefined ? {} : { costUsd: result.costUsd }),

@@ -2,7 +2,9 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { wrapLanguageModel } from '../llm/language-model.js';
 import { circuitBreakerMiddleware } from '../llm/middleware/circuit-breaker.js';
+import { createModelStack } from '../llm/middleware/model-stack.js';
 import { ModelCallError } from '../llm/model-errors.js';
+import { ModelRouter } from '../llm/router/model-router.js';
 import { MockLanguageModel } from '../llm/providers/mock/mock-language-model.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import type { EngineEventType } from '../orchestrate/engine-events.js';
@@ -198,5 +200,42 @@ describe('createMetrics', () => {
     const stop = metrics.observeCircuitBreaker('m', { state: 'OPEN', onStateChange: () => () => undefined });
     expect(await value(metrics, 'circuit_breaker_state', { model: 'm' })).toBe(2);
     stop();
+  });
+});
+
+describe('model routes', () => {
+  it('counts each member\'s calls by result, the handovers, and follows each member\'s breaker', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    const failing = new MockLanguageModel({ modelId: 'F', responses: new ModelCallError({ provider: 'openai', message: 'HTTP 500', statusCode: 500, isRetryable: true }) });
+    const remote = createModelStack(failing, { retry: false, timeoutMs: false, circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 } });
+    const router = new ModelRouter({ route: 'coder', mix: [{ name: 'remote', model: remote, weight: 1 }], fallback: [{ name: 'local', model: new MockLanguageModel({ responses: 'ok' }) }] });
+    const stop = metrics.observeModelRouter(router);
+    expect(await value(metrics, 'model_calls_total', { route: 'coder', model: 'local', result: 'answered' })).toBe(0);
+    for (let i = 0; i < 3; i += 1) await router.generate({ prompt: 'p' });
+    expect(await value(metrics, 'model_calls_total', { route: 'coder', model: 'remote', result: 'model_call_failed' })).toBe(2);
+    expect(await value(metrics, 'model_calls_total', { route: 'coder', model: 'remote', result: 'circuit_open' })).toBe(1);
+    expect(await value(metrics, 'model_calls_total', { route: 'coder', model: 'local', result: 'answered' })).toBe(3);
+    expect(await value(metrics, 'model_handovers_total', { route: 'coder', from: 'remote', to: 'local' })).toBe(3);
+    expect(await value(metrics, 'circuit_breaker_state', { model: 'remote' })).toBe(2);
+    stop();
+    await router.generate({ prompt: 'p' });
+    expect(await value(metrics, 'model_calls_total', { route: 'coder', model: 'local', result: 'answered' })).toBe(3);
+  });
+
+  it('a routed run counts samples, tokens and cost under the model that answered', async () => {
+    const metrics = createMetrics({ defaultMetrics: false });
+    metrics.onEvent({ type: 'run-start', runId: 'r', at: 1, taskIds: ['t'], model: 'route:coder' });
+    const end = { type: 'sample-end', runId: 'r', at: 2, taskId: 't', temperature: 0, promptVariant: 'direct', outputTokens: 5, inputTokens: 7, latencyMs: 1, finishReason: 'stop', costUsd: 0.25 } as const;
+    metrics.onEvent({ ...end, sampleIndex: 0, model: 'cloud' });
+    metrics.onEvent({ ...end, sampleIndex: 1, model: 'local' });
+    metrics.onEvent({ ...end, sampleIndex: 2, model: 'cloud' });
+    expect(await value(metrics, 'samples_total', { model: 'cloud' })).toBe(2);
+    expect(await value(metrics, 'samples_total', { model: 'local' })).toBe(1);
+    expect(await value(metrics, 'cost_usd_total', { model: 'cloud' })).toBe(0.5);
+    expect(await value(metrics, 'tokens_total', { model: 'local', direction: 'input' })).toBe(7);
+    // A run on one model keeps its own name as the label, whatever id the provider reports.
+    metrics.onEvent({ type: 'run-start', runId: 'one', at: 3, taskIds: ['t'], model: 'openai:gpt-4.1-mini' });
+    metrics.onEvent({ ...end, runId: 'one', sampleIndex: 0, model: 'gpt-4.1-mini-2025-04-14' });
+    expect(await value(metrics, 'samples_total', { model: 'openai:gpt-4.1-mini' })).toBe(1);
   });
 });

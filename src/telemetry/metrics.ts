@@ -29,6 +29,13 @@ export interface CircuitBreakerSource {
   onStateChange(listener: (state: CircuitBreakerState) => void): () => void;
 }
 
+/** What {@link EngineMetrics.observeModelRouter} reads: a `ModelRouter`'s attempts and its members' breakers. */
+export interface ModelRouterSource {
+  readonly route: string;
+  onAttempt(listener: (attempt: { readonly member: string; readonly outcome: 'answered' | 'failed'; readonly code?: string; readonly handedOverFrom?: string }) => void): () => void;
+  members(): readonly { readonly name: string; readonly model: { readonly circuitBreaker?: CircuitBreakerSource | undefined } }[];
+}
+
 /** The engine's metrics. */
 export interface EngineMetrics {
   readonly registry: Registry;
@@ -41,6 +48,13 @@ export interface EngineMetrics {
    * Returns the function that stops following it (the gauge keeps its last value).
    */
   observeCircuitBreaker(model: string, breaker: CircuitBreakerSource): () => void;
+  /**
+   * Follows a model router from now on: `model_calls_total{route,model,result}` (result `answered` or the failure's
+   * error code, `circuit_open` for a refusal by an open breaker), `model_handovers_total{route,from,to}` (a call a
+   * model failed and the next one took), and each member's breaker in `circuit_breaker_state{model}`. Returns the
+   * function that stops following it.
+   */
+  observeModelRouter(router: ModelRouterSource): () => void;
   /** The registry in the Prometheus text exposition format, for `GET /metrics`. */
   render(): Promise<string>;
 }
@@ -115,6 +129,8 @@ export function createMetrics(options: MetricsOptions = {}): EngineMetrics {
   const runs = new Counter({ name: `${prefix}runs_total`, help: 'Runs ended, by kind (solve, build) and status.', labelNames: ['kind', 'status'] as const, registers });
   const commits = new Counter({ name: `${prefix}build_commits_total`, help: 'Git commits made by builds.', registers });
   const escalationsOpen = new Gauge({ name: `${prefix}escalations_open`, help: 'Tasks waiting on a person (open escalations).', registers });
+  const modelCalls = new Counter({ name: `${prefix}model_calls_total`, help: 'Calls each model of a route was asked, by result (answered, or the error code of a failure).', labelNames: ['route', 'model', 'result'] as const, registers });
+  const handovers = new Counter({ name: `${prefix}model_handovers_total`, help: 'Calls a model of a route failed and the next model of the route took.', labelNames: ['route', 'from', 'to'] as const, registers });
   const integrations = new Counter({ name: `${prefix}integration_runs_total`, help: 'Whole-project integration checks of builds, by result.', labelNames: ['passed'] as const, registers });
 
   const ledger = new RunLedger();
@@ -126,11 +142,15 @@ export function createMetrics(options: MetricsOptions = {}): EngineMetrics {
     switch (event.type) {
       case 'sample-end':
         if (event.resumed === true) break;
-        samples.inc({ model: run.model });
-        tokens.inc({ model: run.model, direction: 'input' }, event.inputTokens);
-        tokens.inc({ model: run.model, direction: 'output' }, event.outputTokens);
-        if (event.costUsd !== undefined) cost.inc({ model: run.model }, event.costUsd);
+      {
+        // A routed run (`route:coder`) counts each sample under the model of the route that answered it.
+        const model = run.model.startsWith('route:') && event.model !== undefined ? event.model : run.model;
+        samples.inc({ model });
+        tokens.inc({ model, direction: 'input' }, event.inputTokens);
+        tokens.inc({ model, direction: 'output' }, event.outputTokens);
+        if (event.costUsd !== undefined) cost.inc({ model }, event.costUsd);
         break;
+      }
       case 'sample-failed':
         errors.inc({ error_type: event.code });
         break;
@@ -192,6 +212,21 @@ export function createMetrics(options: MetricsOptions = {}): EngineMetrics {
     observeCircuitBreaker(model, breaker) {
       breakerState.set({ model }, CIRCUIT_BREAKER_STATE_VALUES[breaker.state]);
       return breaker.onStateChange((state) => breakerState.set({ model }, CIRCUIT_BREAKER_STATE_VALUES[state]));
+    },
+    observeModelRouter(router) {
+      const route = router.route;
+      const stops = router.members().flatMap((member) => {
+        modelCalls.inc({ route, model: member.name, result: 'answered' }, 0);
+        const breaker = member.model.circuitBreaker;
+        if (breaker === undefined) return [];
+        breakerState.set({ model: member.name }, CIRCUIT_BREAKER_STATE_VALUES[breaker.state]);
+        return [breaker.onStateChange((state) => breakerState.set({ model: member.name }, CIRCUIT_BREAKER_STATE_VALUES[state]))];
+      });
+      stops.push(router.onAttempt((attempt) => {
+        modelCalls.inc({ route, model: attempt.member, result: attempt.outcome === 'answered' ? 'answered' : (attempt.code ?? 'unknown') });
+        if (attempt.handedOverFrom !== undefined) handovers.inc({ route, from: attempt.handedOverFrom, to: attempt.member });
+      }));
+      return () => { for (const stop of stops) stop(); };
     },
     render: () => registry.metrics(),
   };

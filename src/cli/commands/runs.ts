@@ -66,7 +66,9 @@ export function registerRunsCommand(program: Command, setExit: (code: number) =>
 
 /**
  * Human-readable rendering of a run record: per task, the counts of samples, red flags, failed layers, votes and
- * model calls that ended without an answer (by cause; they are not samples). With `withSamples`, one line per sample (temperature, prompt variant,
+ * model calls that ended without an answer (by cause; they are not samples), and for a routed run (`route:coder`)
+ * the samples by the model that answered them. With `withSamples`, one line per sample (the model of a routed run,
+ * temperature, prompt variant,
  * tokens, latency, red-flag rules, layer statuses, class), then for a red-flagged sample a line per hit
  * (`red flag <rule>: <reason>`) and for a rejected one the failing layer (`failed <layer>: <reason>`); reasons are
  * cut to {@link REASON_CHARS} characters and kept on one line.
@@ -88,10 +90,12 @@ export function formatRun(run: RunRecord, withSamples: boolean): string {
     const byRule = countBy(flags.map((f) => f.rule));
     const failedLayers = countBy(layers.filter((l) => l.status === 'fail').map((l) => l.layer));
     const byClass = countBy(votes.map((v) => v.classKey));
+    const routed = run.model.startsWith('route:');
     out.push(
       `task ${task.taskId}`,
       `  samples ${samples.length}, red flags ${JSON.stringify(byRule)}, failed layers ${JSON.stringify(failedLayers)}`,
       `  votes per class ${JSON.stringify(byClass)}`,
+      ...(routed ? [`  samples by the model that answered ${JSON.stringify(countBy(samples.map((sample) => sample.model)))}`] : []),
       ...(callFailures.length === 0
         ? []
         : [`  model calls without an answer ${callFailures.length} (not samples), by cause ${JSON.stringify(countBy(callFailures.map((f) => f.statusCode === null ? f.code : `${f.code} http ${f.statusCode}`)))}, attempts ${callFailures.reduce((sum, f) => sum + f.attempts, 0)}`]),
@@ -105,7 +109,7 @@ export function formatRun(run: RunRecord, withSamples: boolean): string {
         const results = layers.filter((l) => l.sampleIndex === sample.sampleIndex).map((l) => `${l.layer}:${l.status}`);
         const vote = votes.find((v) => v.sampleIndex === sample.sampleIndex);
         out.push(
-          `  #${sample.sampleIndex} t=${sample.temperature ?? 'n/a'} ${sample.promptVariant} ${sample.outputTokens} tok ${sample.latencyMs.toFixed(1)} ms` +
+          `  #${sample.sampleIndex}${routed ? ` ${sample.model}` : ''} t=${sample.temperature ?? 'n/a'} ${sample.promptVariant} ${sample.outputTokens} tok ${sample.latencyMs.toFixed(1)} ms` +
             `${hits.length > 0 ? ` red-flagged[${hits.join(',')}]` : ''}${results.length > 0 ? ` ${results.join(' ')}` : ''}` +
             `${vote === undefined ? '' : ` class ${vote.classKey}`}`,
         );

@@ -78,7 +78,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const storePath = await chosenStorePath(options.store);
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
-      const { engine, store, modelStack } = await openEngine({
+      const { engine, store, modelStack, router } = await openEngine({
         model, store: storePath, unsafeNoSandbox: options.unsafeNoSandbox === true, circuitBreaker: true, ...modelCallOptionsOf(options),
       });
       const metrics = createMetrics();
@@ -87,6 +87,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const unsubscribers = [engine.on(metrics.onEvent), engine.on(logEngineEvents(logger)), engine.on(tracing.onEvent)];
       const unsubscribe = (): void => { for (const off of unsubscribers) off(); };
       if (modelStack.circuitBreaker !== undefined) metrics.observeCircuitBreaker(model, modelStack.circuitBreaker);
+      if (router !== undefined) metrics.observeModelRouter(router);
       const service = createRunService({
         engine, store, outRoot: options.outRoot, escalationWaitMs: options.waitForEscalations, modelName: model, maxQueuedRuns: options.maxQueuedRuns,
         ...(options.maxRunningRuns === undefined ? {} : { maxRunningRuns: options.maxRunningRuns }),

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import { ReplayLanguageModel } from './replay-language-model.js';
 import { ReplayDataError } from './replay-data-error.js';
-import { seededShuffle } from './seeded-shuffle.js';
+import { seededShuffle } from '../../seeded-shuffle.js';
 import { ReplayExhaustedError } from '../../model-errors.js';
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
 

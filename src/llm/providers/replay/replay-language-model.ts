@@ -21,7 +21,7 @@ import { loadCodeT } from './load-codet.js';
 import { loadClassEvalSamples, type ClassEvalModel } from './load-classeval.js';
 import { loadReplayJsonl } from './load-replay-jsonl.js';
 import type { ReplayStyle, ReplayTask } from './replay-task.js';
-import { seededShuffle } from './seeded-shuffle.js';
+import { seededShuffle } from '../../seeded-shuffle.js';
 import { basename } from 'node:path';
 
 /** Options of {@link ReplayLanguageModel}. */

@@ -1,6 +1,6 @@
 /**
- * @module llm/providers/replay/seeded-shuffle
- * Deterministic shuffling for the replay provider: FNV-1a string hash, mulberry32 PRNG and Fisher-Yates.
+ * @module llm/seeded-shuffle
+ * Deterministic randomness of the replay provider and the model router: FNV-1a string hash, mulberry32 PRNG and Fisher-Yates.
  */
 
 /** 32-bit FNV-1a hash of `text` (UTF-16 code units), as an unsigned integer. */
