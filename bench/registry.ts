@@ -14,4 +14,5 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   'mbxp-verify': async () => (await import('./mbxp-verify.js')).benchmark,
   'auth-flood': async () => (await import('./auth-flood.js')).benchmark,
   'classeval': async () => (await import('./classeval.js')).benchmark,
+  'route-mix': async () => (await import('./route-mix.js')).benchmark,
 };

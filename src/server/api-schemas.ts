@@ -108,6 +108,8 @@ export const ROUTES: readonly RouteDoc[] = [
     responses: { 200: { description: '`id: <n>`, `event: <type>`, `data: <EngineEvent JSON>`; `: heartbeat` comments every 15 s', contentType: 'text/event-stream' }, 404: json('no such run', ErrorBodySchema), ...errors } },
   { method: 'POST', path: '/v1/runs/:id/cancel', summary: 'Cancel a live run (a build pauses, resumable)', auth: true, params: RunIdParamsSchema,
     responses: { 202: json('`{ runId, cancelled: true }`'), 404: json('no such run', ErrorBodySchema), 409: json('the run is not live here (`run_not_live`)', ErrorBodySchema), ...errors } },
+  { method: 'GET', path: '/v1/models', summary: 'The models this server calls: per model of its route, the role (mix with its weight, or fallback), calls asked, answered, failed by error code, handed over, and its circuit breaker state (CLOSED, OPEN, HALF_OPEN); one model without a route gives `route: null`', auth: true,
+    responses: { 200: json('`{ route: string | null, models: RouteMemberStats[] }`'), ...errors } },
   { method: 'GET', path: '/v1/escalations', summary: 'Escalations, oldest first', auth: true, query: EscalationsQuerySchema, responses: { 200: json('`{ escalations: [...] }`'), 400: json('bad filter', ErrorBodySchema), ...errors } },
   { method: 'POST', path: '/v1/runs/:id/escalations/:escalationId/answer', summary: 'Answer an escalation (a paused build resumes)', auth: true,
     params: EscalationParamsSchema, body: AnswerBodySchema,

@@ -194,8 +194,12 @@ describe('createServer: task detail and OpenAPI', () => {
       expect(retry.json()).toMatchObject({ taskId: 'clamp/retry-1', k: 3, decision: null, samples: [{ outcome: 'pending' }, { outcome: 'pending' }, { outcome: 'pending' }] });
       expect((await h.app.inject({ method: 'GET', url: `/v1/runs/${runId}/tasks/nope` })).json()).toMatchObject({ error: { code: 'task_not_found' } });
       expect((await h.app.inject({ method: 'GET', url: '/v1/runs/run-none/tasks/clamp' })).json()).toMatchObject({ error: { code: 'run_not_found' } });
-      // The run view carries each task's k.
-      expect((await h.app.inject({ method: 'GET', url: `/v1/runs/${runId}` })).json().tasks.map((task: { k: number }) => task.k)).toEqual([3, 3]);
+      // The run view carries each task's k, and what each model answered (one model here: six samples).
+      const view = (await h.app.inject({ method: 'GET', url: `/v1/runs/${runId}` })).json();
+      expect(view.tasks.map((task: { k: number }) => task.k)).toEqual([3, 3]);
+      expect(view.models).toEqual([{ model: 'mock:x', samples: 6, inputTokens: 6, outputTokens: 12, costUsd: 0 }]);
+      // One model and no route: /v1/models says so.
+      expect((await h.app.inject({ method: 'GET', url: '/v1/models' })).json()).toEqual({ route: null, models: [] });
 
       const openapi = (await h.app.inject({ method: 'GET', url: '/openapi.json' })).json();
       expect(openapi.paths['/v1/runs/{id}/tasks/{taskId}'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['id', 'taskId']);
@@ -204,8 +208,28 @@ describe('createServer: task detail and OpenAPI', () => {
       expect(create['429'].headers['Retry-After']).toBeDefined();
       expect(create['400'].description).toContain('body_too_deep');
       expect(JSON.stringify(create['202'])).toContain('queuePosition');
+      expect(openapi.paths['/v1/models'].get.summary).toContain('circuit breaker');
     } finally {
       await close(h);
+    }
+  });
+
+  test('GET /v1/models gives the route\'s per-model counts, behind the API key', async () => {
+    const keys = new ApiKeyStore(join(work, 'models-keys.json'));
+    const { key } = await keys.create('ops');
+    const store = new MemoryRunStore();
+    const engine = createEngine({ model: new MockLanguageModel({ responses: 'x' }), modelName: 'route:coder', store, sandbox: new BwrapSandbox() });
+    const service = createRunService({ engine, store, outRoot: join(work, 'out-models'), resumeInterrupted: false, modelName: 'route:coder' });
+    const stats = [{ name: 'cloud', modelId: 'gpt', role: 'mix' as const, weight: 1, calls: 3, answered: 2, failed: { model_call_failed: 1 }, handedOver: 0, circuitBreaker: 'CLOSED' as const }];
+    const app = createServer({ service, store, keys, dashboard: false, models: () => ({ route: 'coder', models: stats }) });
+    try {
+      expect((await app.inject({ method: 'GET', url: '/v1/models' })).statusCode).toBe(401);
+      const answer = await app.inject({ method: 'GET', url: '/v1/models', headers: { authorization: `Bearer ${key}` } });
+      expect(answer.json()).toEqual({ route: 'coder', models: stats });
+    } finally {
+      await service.close();
+      await app.close();
+      await engine.close();
     }
   });
 });

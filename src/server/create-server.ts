@@ -15,7 +15,7 @@
  */
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { parseOptions, RunNotLiveError, taskDetail, type RunService, type RunStore, type StartedRun } from '../index.js';
+import { parseOptions, RunNotLiveError, taskDetail, type RouteMemberStats, type RunService, type RunStore, type StartedRun } from '../index.js';
 import { ApiError } from './api-error.js';
 import type { ApiKeyStore } from './api-keys.js';
 import {
@@ -50,6 +50,11 @@ export interface ServerOptions {
   readonly logger?: FastifyBaseLogger | boolean;
   /** Interval of SSE heartbeat comments, ms. Default 15 000. */
   readonly heartbeatMs?: number;
+  /**
+   * The models behind the server's engine, for `GET /v1/models` and the dashboard: a model router's per-model
+   * counts, or null for one model. Default: null.
+   */
+  readonly models?: () => { readonly route: string; readonly models: readonly RouteMemberStats[] } | null;
   /** Serve the dashboard page at `/`. Default true. */
   readonly dashboard?: boolean;
   /** API version in `/openapi.json` and `/status`. Default `0.1.0`. */
@@ -188,6 +193,10 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
   api.get('/v1/runs', auth, async (request) => {
     const query = parseOptions(ListRunsQuerySchema, request.query, 'query');
     return { runs: await service.list(query.limit === undefined ? {} : { limit: query.limit }) };
+  });
+  api.get('/v1/models', auth, async () => {
+    const routed = options.models?.() ?? null;
+    return routed === null ? { route: null, models: [] } : { route: routed.route, models: routed.models };
   });
   api.get('/v1/runs/:id', auth, async (request) => {
     const { id } = parseOptions(RunIdParamsSchema, request.params, 'params');

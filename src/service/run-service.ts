@@ -74,6 +74,8 @@ export interface RunView {
     readonly dependencies: readonly { readonly id: string; readonly code: string | null }[];
   })[];
   readonly totals: { readonly samples: number; readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number; readonly wallMs: number };
+  /** Per model that answered samples of the run (a routed run has several): samples, tokens and cost, most samples first. */
+  readonly models: readonly { readonly model: string; readonly samples: number; readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number }[];
   /** The build report once the build paused or completed (null otherwise). */
   readonly report: BuildReport | null;
   readonly summary: Readonly<Record<string, unknown>> | null;
@@ -490,6 +492,7 @@ function notStartedView(item: PendingRun, position: number | null, model: string
     id: item.runId, kind: item.kind, status, queuePosition: item.state === 'queued' ? position : null, model,
     createdAt: item.queuedAt, finishedAt: item.endedAt, live: item.state === 'starting', tasks: [], dag: null, escalations: [],
     totals: { samples: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallMs: (item.endedAt ?? Date.now()) - item.queuedAt },
+    models: [],
     report: null, summary: item.error === null ? null : { error: item.error },
   };
 }

@@ -31,8 +31,24 @@ export async function runView(run: RunRecord, options: { readonly live: boolean;
       costUsd: Math.round(run.samples.reduce((total, sample) => total + (sample.costUsd ?? 0), 0) * 1_000_000) / 1_000_000,
       wallMs: state !== undefined ? runWallMs(run) : (run.finishedAt ?? options.now) - run.createdAt,
     },
-    report, summary: run.summary,
+    models: modelViews(run), report, summary: run.summary,
   };
+}
+
+/** Samples, tokens and cost per model that answered (`sample.model`), most samples first, then by name. */
+function modelViews(run: RunRecord): RunView['models'] {
+  const rows = new Map<string, { model: string; samples: number; inputTokens: number; outputTokens: number; costUsd: number }>();
+  for (const sample of run.samples) {
+    const row = rows.get(sample.model) ?? { model: sample.model, samples: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    row.samples += 1;
+    row.inputTokens += sample.inputTokens;
+    row.outputTokens += sample.outputTokens;
+    row.costUsd += sample.costUsd ?? 0;
+    rows.set(sample.model, row);
+  }
+  return [...rows.values()]
+    .map((row) => ({ ...row, costUsd: Math.round(row.costUsd * 1_000_000) / 1_000_000 }))
+    .sort((a, b) => b.samples - a.samples || (a.model < b.model ? -1 : 1));
 }
 
 /** Task ids in the order they were first recorded (tasks, then any id known only from samples or decisions). */

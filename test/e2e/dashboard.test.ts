@@ -291,10 +291,14 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (${haveChromium ? CHROMIUM
           escalation('esc-parse-date-2', 'open', []),
         ],
         totals: { samples: 18, inputTokens: 100, outputTokens: 200, costUsd: 0, wallMs: 60_000 }, report: null, summary: null,
+        models: [
+          { model: 'cloud', samples: 12, inputTokens: 80, outputTokens: 150, costUsd: 0.0123 },
+          { model: 'local', samples: 6, inputTokens: 20, outputTokens: 50, costUsd: 0 },
+        ],
       },
       'run-queued': {
         id: 'run-queued', kind: 'build', status: 'queued', queuePosition: 2, model: 'mock:canned', createdAt: now, finishedAt: null, live: false,
-        tasks: [], dag: null, escalations: [], totals: { samples: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallMs: 0 }, report: null, summary: null,
+        tasks: [], dag: null, escalations: [], totals: { samples: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallMs: 0 }, report: null, summary: null, models: [],
       },
     };
     const service = {
@@ -305,7 +309,14 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (${haveChromium ? CHROMIUM
       status: () => ({ live: [], queued: ['run-queued'], maxRunningRuns: 1, maxQueuedRuns: 4, closed: false }),
       listEscalations: async () => [],
     };
-    const app = createServer({ service: service as never, store: { listRuns: async () => [] }, keys: null });
+    const member = (name: string, role: 'mix' | 'fallback', weight: number | null, calls: number, answered: number, failed: Record<string, number>, handedOver: number, circuitBreaker: 'CLOSED' | 'OPEN') =>
+      ({ name, modelId: name, role, weight, calls, answered, failed, handedOver, circuitBreaker });
+    const models = () => ({ route: 'coder', models: [
+      member('flaky', 'mix', 2, 9, 0, { model_call_failed: 5, circuit_open: 4 }, 0, 'OPEN'),
+      member('cloud', 'mix', 1, 14, 12, { model_call_failed: 2 }, 9, 'CLOSED'),
+      member('local', 'fallback', null, 6, 6, {}, 6, 'CLOSED'),
+    ] });
+    const app = createServer({ service: service as never, store: { listRuns: async () => [] }, keys: null, models });
     const url = await app.listen({ host: '127.0.0.1', port: 0 });
     const page = await browser.newPage({ viewport: { width: 420, height: 900 } });
     const pageErrors: string[] = [];
@@ -315,6 +326,12 @@ describe.skipIf(!haveChromium)(`dashboard in Chromium (${haveChromium ? CHROMIUM
       await page.getByTestId('key-input').fill('no-auth');
       await page.getByTestId('key-save').click();
       await waitForStatus(page, 'paused');
+      // The route's models: what each answered in this run, and the server's live counts and breaker states.
+      await expect.poll(() => page.getByTestId('model-samples-cloud').textContent()).toBe('12');
+      expect(await page.getByTestId('model-samples-flaky').textContent()).toBe('0');
+      expect(await page.getByTestId('model-failed-flaky').textContent()).toBe('model_call_failed 5, circuit_open 4');
+      expect(await page.getByTestId('model-row-flaky').getAttribute('data-breaker')).toBe('OPEN');
+      expect(await page.getByTestId('model-breaker-local').textContent()).toBe('CLOSED');
       // The rejected answer says why; the card shows the dependencies' code (and that one is not settled yet).
       const rejection = page.getByTestId('escalation-resolution-esc-parse-date-1-0');
       expect(await rejection.getAttribute('data-accepted')).toBe('false');

@@ -95,7 +95,8 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
         onBackgroundError: (error, runId) => { process.stderr.write(`zerr serve: run ${runId}: ${error instanceof Error ? error.message : String(error)}\n`); },
       });
       const app = server.createServer({
-        service, store, metrics, keys, rateLimitPerMinute: options.rateLimit, authFailuresPerMinute: options.authFailuresPerMinute,
+        service, store, metrics, keys, rateLimitPerMinute: options.rateLimit,
+        ...(router === undefined ? {} : { models: () => ({ route: router.route, models: router.stats() }) }), authFailuresPerMinute: options.authFailuresPerMinute,
         bodyLimitBytes: options.bodyLimit, bodyMaxDepth: options.bodyMaxDepth,
       });
       let stopping: Promise<void> | undefined;

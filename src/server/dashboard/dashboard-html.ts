@@ -64,6 +64,13 @@ export function dashboardHtml(basePath: string): string {
       </div>
       <p id="run-reason" class="muted" data-testid="run-reason"></p>
       <div class="totals" data-testid="totals" id="totals"></div>
+      <div id="models-wrap" class="hidden">
+        <h3>Models</h3>
+        <table data-testid="models">
+          <thead><tr><th>Model</th><th>Role</th><th>Samples here</th><th>Cost here</th><th>Calls</th><th>Failed</th><th>Handed over</th><th>Breaker</th></tr></thead>
+          <tbody id="models-body"></tbody>
+        </table>
+      </div>
       <div id="escalations-wrap">
         <h3>Escalations</h3>
         <div id="escalations" data-testid="escalations"></div>

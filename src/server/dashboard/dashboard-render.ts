@@ -27,9 +27,49 @@ function renderView() {
   $('run-reason').textContent = queued || (reason ? String(reason) : '');
   renderTotals(view);
   renderEscalations(view);
+  renderModels(view);
   renderDag(view);
   renderDecompositions(view);
   refreshOpenDetails(view);
+}
+
+// ---------------------------------------------------------------- models
+
+/**
+ * Per model: what it answered in this run (samples, cost; from the run's samples) and, for the server's route, its
+ * calls, failures, hand-overs and circuit breaker (from GET /v1/models). Shown when a run has more than one model or
+ * the server has a route.
+ */
+function renderModels(view) {
+  const route = state.models && state.models.route ? state.models.models : [];
+  const here = view.models || [];
+  const names = [...new Set([...route.map((m) => m.name), ...here.map((m) => m.model)])];
+  $('models-wrap').classList.toggle('hidden', names.length < 2 && route.length === 0);
+  const rows = names.map((name) => {
+    const live = route.find((m) => m.name === name);
+    const run = here.find((m) => m.model === name);
+    const failed = live ? Object.entries(live.failed).map(([code, n]) => code + ' ' + n).join(', ') : '';
+    return {
+      name,
+      role: live ? (live.role === 'mix' ? 'mix, weight ' + live.weight : 'fallback') : '',
+      samples: run ? run.samples : 0,
+      cost: run ? run.costUsd : 0,
+      calls: live ? live.calls : null,
+      failed,
+      handedOver: live ? live.handedOver : null,
+      breaker: live && live.circuitBreaker ? live.circuitBreaker : '',
+    };
+  });
+  renderSection('models', $('models-body'), rows, () => rows.map((row) => el('tr', { testid: 'model-row-' + row.name, 'data-breaker': row.breaker },
+    el('td', { class: 'mono' }, row.name),
+    el('td', null, row.role),
+    el('td', { testid: 'model-samples-' + row.name }, fmtInt(row.samples)),
+    el('td', null, fmtCost(row.cost)),
+    el('td', null, row.calls === null ? '' : fmtInt(row.calls)),
+    el('td', { testid: 'model-failed-' + row.name }, row.failed),
+    el('td', null, row.handedOver === null ? '' : fmtInt(row.handedOver)),
+    el('td', { testid: 'model-breaker-' + row.name, class: row.breaker === 'OPEN' ? 'error' : '' }, row.breaker),
+  )));
 }
 
 function renderTotals(view) {

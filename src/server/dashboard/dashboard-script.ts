@@ -24,6 +24,8 @@ const state = {
   key: null,
   runId: null,
   view: null,
+  /** GET /v1/models: the server's route and its per-model counts (null until fetched, or when it failed). */
+  models: null,
   lastEventId: 0,
   controller: null,
   tallies: new Map(),
@@ -250,9 +252,10 @@ async function fetchView() {
   state.lastViewAt = Date.now();
   state.viewInFlight = (async () => {
     try {
-      const view = await api(runPath(runId));
+      const [view, models] = await Promise.all([api(runPath(runId)), api('/v1/models').catch(() => null)]);
       if (state.runId !== runId) return null;
       state.view = view;
+      state.models = models;
       renderView();
       return view;
     } catch (error) {
