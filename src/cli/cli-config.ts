@@ -18,12 +18,24 @@ export function commandConfig(): Promise<LoadedConfig> {
   return loading;
 }
 
-/** The model URI: `--model`, else `ZERR_MODEL`, else the first model of the configuration's `coder` route; undefined when none. */
+/** The model {@link chosenModel} took from the configuration (not from `--model` or `ZERR_MODEL`), if it did. */
+let configuredChoice: string | undefined;
+
+/**
+ * The model URI: `--model`, else `ZERR_MODEL`, else the configuration's `coder` route (its one model's URI, or
+ * `route:coder`); undefined when none.
+ */
 export async function chosenModel(flag: string | undefined): Promise<string | undefined> {
   const given = flag ?? process.env['ZERR_MODEL'];
   if (given !== undefined && given !== '') return given;
   const { configuredModel } = await import('../config/index.js');
-  return configuredModel((await commandConfig()).config);
+  configuredChoice = configuredModel((await commandConfig()).config);
+  return configuredChoice;
+}
+
+/** Whether `uri` is the model {@link chosenModel} took from the configuration (so its `concurrency` applies). */
+export function isConfiguredChoice(uri: string): boolean {
+  return configuredChoice !== undefined && uri === configuredChoice;
 }
 
 /**

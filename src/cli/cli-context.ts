@@ -4,7 +4,7 @@
  * SQLite store under `.zerr/`, bubblewrap isolation, and the model URI the user names (or `route:<archetype>`, a route
  * of `zerr.config.yaml` as one model).
  */
-import { chosenStorePath, commandConfig } from './cli-config.js';
+import { chosenStorePath, commandConfig, isConfiguredChoice } from './cli-config.js';
 import { stat } from 'node:fs/promises';
 import type { Engine, ModelPricing, ModelRouter, ModelStack, ModelStackOptions, RunStore, Sandbox } from '../index.js';
 import { loadEngineApi } from './engine-api.js';
@@ -116,9 +116,13 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
   }
 }
 
-/** The wrapping every model of a command gets: retry and timeout as the flags say, the circuit breaker when asked, its price. */
-function stackOptions(options: EngineCommandOptions, pricing: ModelPricing | undefined, circuitBreaker: boolean): ModelStackOptions {
+/**
+ * The wrapping every model of a command gets: retry and timeout as the flags say, the circuit breaker when asked, its
+ * price, and the concurrency `zerr.config.yaml` sets for it.
+ */
+function stackOptions(options: EngineCommandOptions, pricing: ModelPricing | undefined, circuitBreaker: boolean, maxConcurrency: number | undefined): ModelStackOptions {
   return {
+    ...(maxConcurrency === undefined ? {} : { maxConcurrency }),
     ...(options.modelTimeoutMs === undefined ? {} : { timeoutMs: options.modelTimeoutMs === 0 ? false : options.modelTimeoutMs }),
     ...(options.modelRetries === undefined ? {} : { retry: options.modelRetries === 0 ? false : { maxRetries: options.modelRetries } }),
     ...(circuitBreaker ? { circuitBreaker: true } : {}),
@@ -147,7 +151,9 @@ async function openOneModel(options: EngineCommandOptions): Promise<{ model: Mod
     await base.close();
     throw await unpricedModelError(options.maxCostUsd, options.model);
   }
-  return { model: createModelStack(base, stackOptions(options, pricing, options.circuitBreaker === true)), pricing, router: undefined };
+  // A model named on the command line is taken as it is; one the configuration chose gets its configured concurrency.
+  const maxConcurrency = options.model !== undefined && isConfiguredChoice(options.model) ? await concurrencyOf(options.model) : undefined;
+  return { model: createModelStack(base, stackOptions(options, pricing, options.circuitBreaker === true, maxConcurrency)), pricing, router: undefined };
 }
 
 /**
@@ -178,7 +184,7 @@ async function openRoute(archetype: string, options: EngineCommandOptions): Prom
         await base.close();
         throw await unpricedModelError(options.maxCostUsd, member.uri);
       }
-      const model = api.createModelStack(base, stackOptions(options, pricing, true));
+      const model = api.createModelStack(base, stackOptions(options, pricing, true, await concurrencyOf(member.uri)));
       opened.push(model);
       return { name: member.name, model };
     };
@@ -192,4 +198,11 @@ async function openRoute(archetype: string, options: EngineCommandOptions): Prom
     await Promise.allSettled(opened.map((model) => model.close()));
     throw error;
   }
+}
+
+/** The `concurrency` zerr.config.yaml gives the model of this URI (only for models the configuration chose). */
+async function concurrencyOf(uri: string): Promise<number | undefined> {
+  const loaded = await commandConfig();
+  const { configuredConcurrency } = await import('../config/index.js');
+  return configuredConcurrency(loaded.config, uri);
 }

@@ -3,6 +3,6 @@
  * Public entry of `zerr.config.yaml` handling (`zerr-config.ts`).
  */
 export {
-  ConfigValidationError, configNotes, configuredModel, linkUri, loadZerrConfig, readConfigFile, resolveRoute, ROUTE_ARCHETYPES, ROUTE_MODEL_PREFIX,
+  ConfigValidationError, configNotes, configuredConcurrency, configuredModel, linkUri, loadZerrConfig, readConfigFile, resolveRoute, ROUTE_ARCHETYPES, ROUTE_MODEL_PREFIX,
   userConfigFile, ZerrConfigSchema, type LoadedConfig, type ResolvedRoute, type ZerrConfig,
 } from './zerr-config.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigValidationError, configNotes, configuredModel, loadZerrConfig, readConfigFile, resolveRoute, userConfigFile } from './zerr-config.js';
+import { ConfigValidationError, configNotes, configuredConcurrency, configuredModel, linkUri, loadZerrConfig, readConfigFile, resolveRoute, userConfigFile } from './zerr-config.js';
 
 const work = mkdtempSync(join(tmpdir(), 'zerr-config-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -52,6 +52,42 @@ describe('zerr.config.yaml', () => {
     expect(names.issues.map((issue) => [issue.path, issue.message])).toEqual([
       ['routes.coder.mix.lcoal', expect.stringContaining('did you mean "local"?')],
       ['routes.coder.fallback.0', expect.stringContaining('local is named twice')],
+    ]);
+  });
+
+  it('a model\'s price and context size become its URI\'s parameters; its concurrency is looked up by that URI', async () => {
+    const file = join(work, 'models.yaml');
+    writeFileSync(file, [
+      'models:',
+      '  local: { uri: "llama-cpp:./m.gguf?threads=2", contextSize: 4096, concurrency: 2 }',
+      '  cloud: { uri: "openai:gpt-4.1-mini", price: { input: 0.4, output: 1.6 }, concurrency: 8 }',
+      '  plain: { uri: "anthropic:claude" }',
+      'routes:',
+      '  coder: [cloud]',
+      '',
+    ].join('\n'));
+    const config = await readConfigFile(file);
+    expect(linkUri(config, 'local')).toBe('llama-cpp:./m.gguf?threads=2&contextSize=4096');
+    expect(linkUri(config, 'cloud')).toBe('openai:gpt-4.1-mini?inputUsdPerMTok=0.4&outputUsdPerMTok=1.6');
+    expect(linkUri(config, 'plain')).toBe('anthropic:claude');
+    expect(configuredModel(config)).toBe('openai:gpt-4.1-mini?inputUsdPerMTok=0.4&outputUsdPerMTok=1.6');
+    expect(configuredConcurrency(config, 'openai:gpt-4.1-mini?inputUsdPerMTok=0.4&outputUsdPerMTok=1.6')).toBe(8);
+    expect(configuredConcurrency(config, 'llama-cpp:./m.gguf?threads=2&contextSize=4096')).toBe(2);
+    expect(configuredConcurrency(config, 'anthropic:claude')).toBeUndefined();
+    writeFileSync(file, [
+      'models:',
+      '  a: { uri: "openai:x?inputUsdPerMTok=1&outputUsdPerMTok=2", price: { input: 1, output: 2 } }',
+      '  b: { uri: "openai:y", contextSize: 8192, concurrency: 0 }',
+      '  c: { uri: "openai:z", price: { input: -1, output: 2 } }',
+      '',
+    ].join('\n'));
+    const error = await readConfigFile(file).catch((e: unknown) => e) as ConfigValidationError;
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['models.a.price', 'models.b.concurrency', 'models.b.contextSize', 'models.c.price.input']);
+    writeFileSync(file, 'models:\n  a: { uri: "openai:x?inputUsdPerMTok=1&outputUsdPerMTok=2", price: { input: 1, output: 2 } }\n  b: { uri: "openai:y", contextSize: 8192 }\n');
+    const refined = await readConfigFile(file).catch((e: unknown) => e) as ConfigValidationError;
+    expect(refined.issues.map((issue) => [issue.path, issue.message])).toEqual([
+      ['models.a.price', expect.stringContaining('the URI already gives inputUsdPerMTok')],
+      ['models.b.contextSize', expect.stringContaining('a llama-cpp model')],
     ]);
   });
 

@@ -10,8 +10,8 @@
  *
  * ```yaml
  * models:
- *   local: { uri: "llama-cpp:./models/coder.gguf" }
- *   cloud: { uri: "openai:gpt-4.1-mini" }
+ *   local: { uri: "llama-cpp:./models/coder.gguf", contextSize: 4096, concurrency: 2 }
+ *   cloud: { uri: "openai:gpt-4.1-mini", price: { input: 0.4, output: 1.6 }, concurrency: 8 }
  * routes:
  *   coder: [local, cloud]        # the first model answers; later ones are the fallback chain
  *   # or: coder: { mix: { local: 2, cloud: 1 }, fallback: [last-resort] }   # samples drawn by weight
@@ -45,8 +45,28 @@ const ModelEntrySchema = z
   .object({
     /** A model URI as `--model` takes it: `llama-cpp:<file.gguf>`, `openai:<model>?baseURL=...`, `anthropic:<model>`, `replay:<file>`. */
     uri: z.string().regex(/^[a-z][a-z0-9-]*:.+/, 'a model URI, <provider>:<target> (e.g. "openai:gpt-4.1-mini")'),
+    /** Price in USD per 1,000,000 tokens (what the URI's `inputUsdPerMTok`/`outputUsdPerMTok` say): every answer is costed. */
+    price: z.object({
+      input: z.number().min(0, 'USD per 1,000,000 input tokens, >= 0').finite('a finite number'),
+      output: z.number().min(0, 'USD per 1,000,000 output tokens, >= 0').finite('a finite number'),
+    }).strict().optional(),
+    /** Most calls to this model in flight at once, from this process (a server's or a key's limit). */
+    concurrency: z.number().int('an integer').min(1, 'an integer >= 1').max(1024, 'at most 1024').optional(),
+    /** Context size in tokens of an embedded llama.cpp model (the URI's `contextSize`); a server sets its own. */
+    contextSize: z.number().int('an integer').min(256, 'at least 256 tokens').max(1_048_576, 'at most 1,048,576 tokens').optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((entry, context) => {
+    const query = new URLSearchParams(entry.uri.split('?')[1] ?? '');
+    if (entry.price !== undefined && (query.has('inputUsdPerMTok') || query.has('outputUsdPerMTok'))) {
+      context.addIssue({ code: 'custom', path: ['price'], message: 'a price in one place: the URI already gives inputUsdPerMTok/outputUsdPerMTok' });
+    }
+    if (entry.contextSize !== undefined && !entry.uri.startsWith('llama-cpp:')) {
+      context.addIssue({ code: 'custom', path: ['contextSize'], message: 'a llama-cpp model (a server or an API sets its own context size)' });
+    } else if (entry.contextSize !== undefined && query.has('contextSize')) {
+      context.addIssue({ code: 'custom', path: ['contextSize'], message: 'a context size in one place: the URI already gives contextSize' });
+    }
+  });
 
 /** One link of a route: a model named under `models`, or a model URI written in place. */
 const LinkSchema = z.string().min(1, 'a model name or URI');
@@ -187,9 +207,32 @@ export async function loadZerrConfig(options: { readonly cwd: string; readonly e
   return { config: merged, files };
 }
 
-/** The URI of a route link: the named model's, or the link itself when it is a URI. */
+/**
+ * The URI of a route link: the named model's, with its `price` and `contextSize` written as the URI's query
+ * parameters (`inputUsdPerMTok`, `outputUsdPerMTok`, `contextSize`), or the link itself when it is a URI.
+ */
 export function linkUri(config: ZerrConfig, link: string): string {
-  return config.models[link]?.uri ?? link;
+  const entry = config.models[link];
+  if (entry === undefined) return link;
+  const extra = new URLSearchParams();
+  if (entry.price !== undefined) {
+    extra.set('inputUsdPerMTok', String(entry.price.input));
+    extra.set('outputUsdPerMTok', String(entry.price.output));
+  }
+  if (entry.contextSize !== undefined) extra.set('contextSize', String(entry.contextSize));
+  const query = extra.toString();
+  return query === '' ? entry.uri : `${entry.uri}${entry.uri.includes('?') ? '&' : '?'}${query}`;
+}
+
+/**
+ * The `concurrency` configured for the model with this URI (as {@link linkUri} writes it, or as `--model` names a
+ * configured model's URI), or undefined.
+ */
+export function configuredConcurrency(config: ZerrConfig, uri: string): number | undefined {
+  for (const [name, entry] of Object.entries(config.models)) {
+    if (entry.concurrency !== undefined && (linkUri(config, name) === uri || entry.uri === uri)) return entry.concurrency;
+  }
+  return undefined;
 }
 
 /** A route resolved to model URIs: the mix with its weights, then the fallback chain. */

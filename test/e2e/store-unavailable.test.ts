@@ -49,9 +49,11 @@ afterAll(async () => {
 interface Result { readonly code: number; readonly stdout: string; readonly stderr: string }
 
 function zerr(args: readonly string[], env: NodeJS.ProcessEnv = {}, as?: number): Promise<Result> {
+  // Another user has a config folder of their own (the test run's private one is root's, mode 0700).
+  const otherUser = as === undefined ? {} : { XDG_CONFIG_HOME: join(work, `config-of-${as}`), XDG_DATA_HOME: join(work, `data-of-${as}`) };
   return runZerr(args, {
     cwd: work, timeoutMs: 300_000, ...(as === undefined ? {} : { uid: as }),
-    env: { ...process.env, CI: '1', ZERR_MODEL: '', ZERR_DEBUG: '', ZERR_STORE: '', SOURCE_DATE_EPOCH: '1790000000', ...env },
+    env: { ...process.env, CI: '1', ZERR_MODEL: '', ZERR_DEBUG: '', ZERR_STORE: '', SOURCE_DATE_EPOCH: '1790000000', ...otherUser, ...env },
   });
 }
 
