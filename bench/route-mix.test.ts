@@ -5,7 +5,7 @@ import { GREEDY_MODELS, benchmark } from './route-mix.js';
 describe('route-mix benchmark (quick)', () => {
   it('draws each task\'s samples from the nine models\' route and scores the engine\'s choice by its label', async () => {
     const report = await benchmark.run({ quick: true, args: [], dataDir: resolve(import.meta.dirname, '..', '..', 'shared'), log: () => {} });
-    const perTask = report.figures['perTask'] as { calls: number; chosen: string | null; passed: boolean; labels: Record<string, boolean> }[];
+    const perTask = report.figures['perTask'] as { calls: number; chosen: string | null; passed: boolean; labels: Record<string, boolean>; verified: Record<string, boolean> }[];
     expect(perTask).toHaveLength(2);
     for (const task of perTask) {
       expect(task.calls).toBeGreaterThanOrEqual(2);
@@ -14,6 +14,8 @@ describe('route-mix benchmark (quick)', () => {
       if (task.chosen !== null) {
         expect(GREEDY_MODELS).toContain(task.chosen);
         expect(task.passed).toBe(task.labels[task.chosen]);
+        // A consensus or best-partial choice is a verified sample.
+        expect(task.verified[task.chosen]).toBe(true);
       } else {
         expect(task.passed).toBe(false);
       }

@@ -59,6 +59,11 @@ interface TaskOutcome {
   readonly calls: number;
   /** Per model, whether its greedy sample passes (its label). */
   readonly labels: Readonly<Record<string, boolean>>;
+  /**
+   * Per model, whether its sample passed the engine's red flags and every layer (it got a vote): what that model
+   * alone gives through the engine (k = 1 over its one sample), scored with its label.
+   */
+  readonly verified: Readonly<Record<string, boolean>>;
 }
 
 export const benchmark: Benchmark = {
@@ -108,9 +113,12 @@ export const benchmark: Benchmark = {
         const chosen = result.code === null || representative === undefined
           ? null
           : (run?.samples.find((sample) => sample.taskId === spec.id && sample.sampleIndex === representative)?.model ?? null);
+        const voted = new Set((run?.votes ?? []).filter((vote) => vote.taskId === spec.id).map((vote) => vote.sampleIndex));
+        const verified = Object.fromEntries(GREEDY_MODELS.map((model) => [model,
+          (run?.samples ?? []).some((sample) => sample.taskId === spec.id && sample.model === model && voted.has(sample.sampleIndex))]));
         done += 1;
         context.log(`[${done}/${problems.length}] ${spec.id}: ${result.outcome}, chosen ${chosen ?? '-'} after ${result.samples} samples`);
-        return { taskId: spec.id, outcome: result.outcome, chosen, passed: chosen !== null && taskLabels[chosen] === true, calls: result.samples, labels: taskLabels };
+        return { taskId: spec.id, outcome: result.outcome, chosen, passed: chosen !== null && taskLabels[chosen] === true, calls: result.samples, labels: taskLabels, verified };
       })));
       return report(outcomes, { quick: context.quick, wallMs: performance.now() - started, stats: router.stats() });
     } finally {
@@ -122,10 +130,17 @@ export const benchmark: Benchmark = {
 function report(outcomes: readonly TaskOutcome[], config: { quick: boolean; wallMs: number; stats: ReturnType<ModelRouter['stats']> }): BenchReport {
   const tasks = outcomes.length;
   const pct = (n: number): string => `${((100 * n) / Math.max(1, tasks)).toFixed(1)}%`;
-  const single = GREEDY_MODELS.map((model) => ({ model, passed: outcomes.filter((o) => o.labels[model] === true).length }));
+  const single = GREEDY_MODELS.map((model) => ({
+    model,
+    passed: outcomes.filter((o) => o.labels[model] === true).length,
+    throughEngine: outcomes.filter((o) => o.labels[model] === true && o.verified[model] === true).length,
+    falselyRejected: outcomes.filter((o) => o.labels[model] === true && o.verified[model] !== true).length,
+  }));
   const best = [...single].sort((a, b) => b.passed - a.passed)[0];
   const routePassed = outcomes.filter((o) => o.passed).length;
   const oracle = outcomes.filter((o) => Object.values(o.labels).some(Boolean)).length;
+  const verifiedOracle = outcomes.filter((o) => GREEDY_MODELS.some((model) => o.labels[model] === true && o.verified[model] === true)).length;
+  const bestThroughEngine = [...single].sort((a, b) => b.throughEngine - a.throughEngine)[0];
   const byOutcome = new Map<string, number>();
   for (const o of outcomes) byOutcome.set(o.outcome, (byOutcome.get(o.outcome) ?? 0) + 1);
   const chosenBy = new Map<string, { chosen: number; passed: number }>();
@@ -145,7 +160,8 @@ function report(outcomes: readonly TaskOutcome[], config: { quick: boolean; wall
     },
     seeds: config.quick ? { quickSample: SAMPLE_SEED } : {},
     figures: {
-      tasks, single: Object.fromEntries(single.map((row) => [row.model, row.passed])), route: routePassed, oracle,
+      tasks, single: Object.fromEntries(single.map((row) => [row.model, row.passed])),
+      singleThroughEngine: Object.fromEntries(single.map((row) => [row.model, row.throughEngine])), route: routePassed, oracle, verifiedOracle,
       bestSingle: best ?? null, gainedOverBest: gained, lostToBest: lost, outcomes: Object.fromEntries(byOutcome),
       chosenByModel: Object.fromEntries(chosenBy), callsPerTask: calls / Math.max(1, tasks), wallMs: config.wallMs,
       routerStats: config.stats, perTask: outcomes,
@@ -153,11 +169,11 @@ function report(outcomes: readonly TaskOutcome[], config: { quick: boolean; wall
     tables: [
       {
         title: `Class-level pass over ${tasks} tasks: one model's greedy sample against the engine choosing among all nine (k=${K})`,
-        columns: ['selection', 'tasks passed', 'pass rate'],
+        columns: ['selection', 'tasks passed', 'pass rate', 'through the engine (its sample verified, k=1)', 'passing samples the engine rejected'],
         rows: [
-          ...single.map((row) => [`${row.model} alone (its greedy sample)`, row.passed, pct(row.passed)]),
-          [`route of all nine, engine's choice (red flags, 8 layers, first-to-ahead-by-${K})`, routePassed, pct(routePassed)],
-          ['oracle: any of the nine passes', oracle, pct(oracle)],
+          ...single.map((row) => [`${row.model} alone (its greedy sample)`, row.passed, pct(row.passed), row.throughEngine, row.falselyRejected]),
+          [`route of all nine, engine's choice (red flags, 8 layers, first-to-ahead-by-${K})`, routePassed, pct(routePassed), routePassed, '-'],
+          ['oracle: any of the nine passes (through the engine: any verified one passes)', oracle, pct(oracle), verifiedOracle, '-'],
         ],
       },
       {
@@ -172,7 +188,9 @@ function report(outcomes: readonly TaskOutcome[], config: { quick: boolean; wall
       },
     ],
     notes: [
-      `Against the best single model (${best?.model ?? '-'}, ${best?.passed ?? 0} tasks): the route passes ${gained} tasks its greedy sample fails and fails ${lost} it passes.`,
+      `Against the best single model (${best?.model ?? '-'}, ${best?.passed ?? 0} tasks): the route passes ${gained} tasks its greedy sample fails and fails ${lost} it passes. ` +
+        `Through the engine the best single model (${bestThroughEngine?.model ?? '-'}) gives ${bestThroughEngine?.throughEngine ?? 0}: "alone" scores a sample whatever the engine thinks of it, ` +
+        '"through the engine" only a sample that passed every layer, as the route\'s choice is.',
       `Calls per task: ${(calls / Math.max(1, tasks)).toFixed(2)} of at most ${GREEDY_MODELS.length} (the vote stops at a lead of ${K}). The draw order is fixed by (task, sample index); a model with no sample left for a task hands the call on.`,
       'A chosen sample is scored by its recorded label (the ClassEval authors\' harness, `../shared/recorded/classeval-c5/README.txt`); labels never take part in the choice. Tasks the reference labels mark unusable are left out.',
       'The route prompts nothing: replayed outputs were written for the ClassEval prompt. What it shows is selection over a mix of models, not what each model would answer to the engine\'s own prompt.',
