@@ -192,7 +192,17 @@ async function openRoute(archetype: string, options: EngineCommandOptions): Prom
     for (const member of route.mix) mix.push({ ...(await open(member)), weight: member.weight });
     const fallback = [];
     for (const member of route.fallback) fallback.push(await open(member));
-    const router = new api.ModelRouter({ route: route.archetype, mix, fallback });
+    let router: ModelRouter;
+    try {
+      router = new api.ModelRouter({ route: route.archetype, mix, fallback });
+    } catch (error) {
+      // The router names its own options (`options.fallback.0.model`); the user wrote zerr.config.yaml.
+      if (!(error instanceof api.InvalidArgumentError)) throw error;
+      throw new api.InvalidArgumentError({
+        parameter: `routes.${route.archetype} (${loaded.files.join(', ')})`, value: error.value,
+        expected: error.message.replace(/^.*?expected /s, '').replace(/\.$/, ''), cause: error,
+      });
+    }
     return { model: api.createModelStack(router, { retry: false, timeoutMs: false }), pricing: undefined, router };
   } catch (error) {
     await Promise.allSettled(opened.map((model) => model.close()));

@@ -575,7 +575,7 @@ function indexProgress(taskId: string, progress: TaskProgress | undefined): Inde
   };
 }
 
-/** "k=3", or under adaptive k on a contested vote "the adaptive margin 9 of its 8-5 split (k=3)" ("unbounded" while the split says nothing). */
+/** "k=3", or under adaptive k on a contested vote "the adaptive margin (9) of its 8-5 split (k=3)" ("unbounded" while the split says nothing). */
 function marginNote(status: VoteStatus, k: number): string {
   if (status.requiredMargin <= k) return `k=${k}`;
   const margin = Number.isFinite(status.requiredMargin) ? String(status.requiredMargin) : 'unbounded';

@@ -50,6 +50,7 @@ const CASES: readonly Case[] = [
   ['flag', ['solve', SPEC, '--seed', '1.5', '--model', REPLAY], 3, /--seed must be an integer, got "1.5"/],
   ['flag', ['solve', SPEC, '--vote', 'majority', '--model', REPLAY], 3, /Allowed choices are first-to-ahead-by-k, adaptive/],
   ['flag', ['solve', SPEC, '--vote', 'adaptive', '--target', '1', '--model', REPLAY], 3, /--target must be a number in \(0, 1\), got "1"/],
+  ['flag', ['solve', SPEC, '--target', '0.99', '--model', REPLAY], 3, /--target sets the error target of adaptive k; add --vote adaptive/],
   ['flag', ['solve', SPEC, '--parallelism', '0', '--model', REPLAY], 3, /--parallelism/],
   ['flag', ['solve', SPEC, '--bogus'], 3, /unknown option '--bogus'/],
   ['flag', ['bogus'], 3, /unknown command 'bogus'/],

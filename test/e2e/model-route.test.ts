@@ -115,4 +115,26 @@ describe('zerr solve on a configured route (mix + fallback chain)', () => {
     expect(missing.code).toBe(3);
     expect(missing.stderr).toMatch(/--model: got "route:reviewer", expected a route of zerr\.config\.yaml \(.*zerr\.config\.yaml; routes: coder\)/);
   });
+
+  it('a route that mixes a chat model with a continuation model is refused in the configuration\'s terms', async () => {
+    const other = join(work, 'mixed-styles');
+    await mkdir(other);
+    await writeFile(join(other, 'zerr.config.yaml'), [
+      'models:',
+      `  chat: { uri: "openai:chat-coder?baseURL=${cloud.baseURL}" }`,
+      `  completion: { uri: "openai:cloud-coder?baseURL=${cloud.baseURL}&mode=completions" }`,
+      'routes:',
+      '  coder: [chat, completion]',
+      '',
+    ].join('\n'));
+    const saved = project;
+    project = other;
+    try {
+      const refused = await zerr(['solve', CLAMP, '--json']);
+      expect(refused.code).toBe(3);
+      expect(refused.stderr).toMatch(/routes\.coder \(.*mixed-styles\/zerr\.config\.yaml\): got "completion", expected a chat-style model like chat \(one route prompts all its models the same way\)\./);
+    } finally {
+      project = saved;
+    }
+  });
 });

@@ -66,6 +66,11 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       const parallelism = await optionOrConfigured(command, 'parallelism', options.parallelism);
       const voteRule = await optionOrConfigured(command, 'vote', options.vote);
       const successTarget = await optionOrConfigured(command, 'target', options.target);
+      if (command.getOptionValueSource('target') === 'cli' && voteRule !== 'adaptive') {
+        process.stderr.write(`zerr solve: --target sets the error target of adaptive k; add --vote adaptive (the vote rule is ${voteRule}).\n`);
+        setExit(ExitCode.badInput);
+        return;
+      }
       if (model === undefined) {
         process.stderr.write('zerr solve: no model given. Pass --model (or set ZERR_MODEL, or routes.coder in zerr.config.yaml), e.g. --model llama-cpp:./model.gguf, --model "openai:qwen2.5-coder?baseURL=http://127.0.0.1:8000/v1" or --model replay:codet (recorded HumanEval samples).\n');
         setExit(ExitCode.badInput);
