@@ -14,6 +14,10 @@ export const SolveRunBodySchema = z.object({
   k: z.number().int().positive().optional(),
   /** Sample budget (default 20). */
   maxSamples: z.number().int().positive().optional(),
+  /** Vote rule (default first-to-ahead-by-k); `adaptive` raises a contested vote's margin (decision 022). */
+  vote: z.enum(['first-to-ahead-by-k', 'adaptive']).optional(),
+  /** With `vote: "adaptive"`: probability that the decision is right, in (0, 1) (default 0.95). */
+  target: z.number().gt(0).lt(1).optional(),
 }).strict();
 
 /** Build settings besides the requirements (see `BuildRequestSchema` for the defaults). */

@@ -183,6 +183,7 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
     if (body.kind === 'build') return startBuild(reply, body.requirements, body.options);
     const started = await service.startSolve({
       spec: body.spec, ...(body.k === undefined ? {} : { k: body.k }), ...(body.maxSamples === undefined ? {} : { maxSamples: body.maxSamples }),
+      ...(body.vote === undefined ? {} : { vote: body.vote }), ...(body.target === undefined ? {} : { target: body.target }),
     });
     return accepted(reply, started, 'solve');
   });

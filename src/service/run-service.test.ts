@@ -59,6 +59,11 @@ describe('createRunService: solve runs (mock model)', () => {
 
       const view = await service.get(runId);
       expect(view).toMatchObject({ id: runId, kind: 'solve', status: 'completed', model: 'mock:test', live: false, dag: null, report: null });
+      expect((await store.getRun(runId))?.config).not.toHaveProperty('adaptive');
+      // vote "adaptive" reaches the run's configuration (its per-task error target from the target).
+      const adaptive = await service.startSolve({ spec: clampSpec(), k: 2, maxSamples: 4, vote: 'adaptive', target: 0.99 });
+      await service.settled(adaptive.runId);
+      expect((await store.getRun(adaptive.runId))?.config).toMatchObject({ adaptive: { errorTarget: expect.closeTo(0.01, 12) } });
       expect(view?.tasks).toEqual([expect.objectContaining({
         taskId: 'orchestrate/clamp', samples: 2, decision: expect.objectContaining({ outcome: 'consensus', votes: 2, runnerUpVotes: 0 }),
       })]);
@@ -83,6 +88,7 @@ describe('createRunService: solve runs (mock model)', () => {
         code: 'invalid_spec', issues: [{ path: 'preconditions.0' }],
       });
       await expect(service.startSolve({ spec: clampSpec(), k: 0 })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'input.k' });
+      await expect(service.startSolve({ spec: clampSpec(), target: 0.99 })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'input.target' });
       await expect(service.startBuild({ request: { requirements: '  ' } })).rejects.toMatchObject({ code: 'invalid_argument' });
       expect(await store.listRuns()).toEqual([]);
       await service.close();

@@ -98,7 +98,11 @@ export interface RunService {
    * queued when every slot is taken.
    * @throws InvalidSpecError, InvalidArgumentError, ServiceClosedError, RunQueueFullError (`run_queue_full`).
    */
-  startSolve(input: { readonly spec: TaskSpecInput; readonly k?: number; readonly maxSamples?: number }): Promise<StartedRun>;
+  startSolve(input: {
+    readonly spec: TaskSpecInput; readonly k?: number; readonly maxSamples?: number;
+    /** `adaptive`: adaptive k (decision 022) with error target `target` (default 0.95). Default plain first-to-ahead-by-k. */
+    readonly vote?: 'first-to-ahead-by-k' | 'adaptive'; readonly target?: number;
+  }): Promise<StartedRun>;
   /** Starts a build in the background into `<outRoot>/<runId>`; resolves as {@link RunService.startSolve} does. */
   startBuild(input: { readonly request: BuildRequestInput }): Promise<StartedRun>;
   /** Recent runs, most recent first: new runs waiting in the queue first, then the store's. */
@@ -172,7 +176,9 @@ const SolveInputSchema = z.object({
   spec: z.unknown(),
   k: z.number().int().positive().optional(),
   maxSamples: z.number().int().positive().optional(),
-}).strict();
+  vote: z.enum(['first-to-ahead-by-k', 'adaptive']).optional(),
+  target: z.number().gt(0, 'a number in (0, 1)').lt(1, 'a number in (0, 1)').optional(),
+}).strict().refine((input) => input.target === undefined || input.vote === 'adaptive', { message: 'vote "adaptive" (target sets its error target)', path: ['target'] });
 
 interface LiveRun {
   readonly controller: AbortController;
@@ -394,6 +400,7 @@ export function createRunService(options: RunServiceOptions): RunService {
       const runId = newRunId();
       const queuePosition = await admit(runId, 'solve', (signal) => engine.run([spec], {
         runId, signal, stopAs: 'cancelled', ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
+        ...(parsed.vote === 'adaptive' ? { adaptiveK: parsed.target === undefined ? {} : { target: parsed.target } } : {}),
       }), { stored: false });
       return { runId, queuePosition };
     },

@@ -18,6 +18,8 @@ export const solveInputShape = {
   maxSamples: positiveInt.optional().describe('Model calls at most before falling back. Default 20.'),
   parallelism: positiveInt.optional().describe('Samples drawn at once. Default the engine\'s.'),
   seed: z.number().int().optional().describe('Seed of generated inputs and sampling order. Default 42.'),
+  vote: z.enum(['first-to-ahead-by-k', 'adaptive']).optional().describe('Vote rule. "adaptive" raises the margin of a contested vote to what its split calls for against the error target. Default first-to-ahead-by-k.'),
+  target: z.number().gt(0).lt(1).optional().describe('With vote "adaptive": probability that the decision is right, in (0, 1). Default 0.95.'),
 };
 
 /** Registers `solve` on `server`; `requireModel` answers `model_required` on a server without a model. */
@@ -41,6 +43,7 @@ export function registerSolveTool(server: McpServer, engine: Engine, requireMode
         ...(args.maxSamples === undefined ? {} : { maxSamples: args.maxSamples }),
         ...(args.parallelism === undefined ? {} : { parallelism: args.parallelism }),
         ...(args.seed === undefined ? {} : { seed: args.seed }),
+        ...(args.vote === 'adaptive' ? { adaptiveK: args.target === undefined ? {} : { target: args.target } } : {}),
       });
       const result = results[0] as SolveTaskResult;
       return toolResult({ runId, ...solveSummary(result) }, solveText(runId, result, spec.language));
