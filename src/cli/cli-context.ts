@@ -88,6 +88,8 @@ export async function openSandbox(unsafe: boolean | undefined, options: { readon
  */
 export async function openEngine(options: EngineCommandOptions): Promise<{
   engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack; pricing: ModelPricing | undefined; router: ModelRouter | undefined;
+  /** Where answers' costs come from, for reports: the model's price source, per model for a route; null when unpriced. */
+  priceSource: string | null;
 }> {
   const { createEngine } = await loadEngineApi();
   const sandbox = await openSandbox(options.unsafeNoSandbox);
@@ -97,7 +99,7 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
     const opened = options.model?.startsWith(ROUTE_MODEL_PREFIX) === true
       ? await openRoute(options.model.slice(ROUTE_MODEL_PREFIX.length), options)
       : await openOneModel(options);
-    const { model, pricing, router } = opened;
+    const { model, pricing, router, priceSource } = opened;
     const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true,
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
@@ -108,7 +110,7 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
       const { createLogger, logEngineEvents } = await loadEngineApi();
       engine.on(logEngineEvents(createLogger({ destination: process.stderr, level })));
     }
-    return { engine, sandbox, store, modelStack: model, pricing, router };
+    return { engine, sandbox, store, modelStack: model, pricing, router, priceSource };
   } catch (error) {
     await sandbox.close();
     await store?.close();
@@ -141,7 +143,7 @@ async function unpricedModelError(maxCostUsd: number, uri: string | undefined): 
 }
 
 /** The command's one model (or the no-model stand-in), priced and wrapped. */
-async function openOneModel(options: EngineCommandOptions): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: undefined }> {
+async function openOneModel(options: EngineCommandOptions): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: undefined; priceSource: string | null }> {
   const { createLanguageModel, createModelStack, modelPricingFor } = await loadEngineApi();
   const base = options.model === undefined
     ? await createNoModel(options.command ?? 'zerr')
@@ -153,7 +155,10 @@ async function openOneModel(options: EngineCommandOptions): Promise<{ model: Mod
   }
   // A model named on the command line is taken as it is; one the configuration chose gets its configured concurrency.
   const maxConcurrency = options.model !== undefined && isConfiguredChoice(options.model) ? await concurrencyOf(options.model) : undefined;
-  return { model: createModelStack(base, stackOptions(options, pricing, options.circuitBreaker === true, maxConcurrency)), pricing, router: undefined };
+  return {
+    model: createModelStack(base, stackOptions(options, pricing, options.circuitBreaker === true, maxConcurrency)), pricing, router: undefined,
+    priceSource: pricing?.source ?? null,
+  };
 }
 
 /**
@@ -163,7 +168,7 @@ async function openOneModel(options: EngineCommandOptions): Promise<{ model: Mod
  * @throws InvalidArgumentError (`invalid_argument`, parameter `--model`) when the configuration has no such route;
  *   `--max-cost-usd` when a model of the route has no price; whatever opening a member throws (the others are closed).
  */
-async function openRoute(archetype: string, options: EngineCommandOptions): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: ModelRouter }> {
+async function openRoute(archetype: string, options: EngineCommandOptions): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: ModelRouter; priceSource: string | null }> {
   const api = await loadEngineApi();
   const { ROUTE_ARCHETYPES, resolveRoute } = await import('../config/index.js');
   const loaded = await commandConfig();
@@ -176,10 +181,14 @@ async function openRoute(archetype: string, options: EngineCommandOptions): Prom
     });
   }
   const opened: ModelStack[] = [];
+  const prices: string[] = [];
+  const unpriced: string[] = [];
   try {
     const open = async (member: { readonly name: string; readonly uri: string }): Promise<{ name: string; model: ModelStack }> => {
       const base = await api.createLanguageModel(member.uri, { ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }) });
       const pricing = await api.modelPricingFor(member.uri, base);
+      if (pricing === undefined) unpriced.push(member.name);
+      else prices.push(`${member.name}: ${pricing.source}`);
       if (options.maxCostUsd !== undefined && pricing === undefined) {
         await base.close();
         throw await unpricedModelError(options.maxCostUsd, member.uri);
@@ -203,7 +212,8 @@ async function openRoute(archetype: string, options: EngineCommandOptions): Prom
         expected: error.message.replace(/^.*?expected /s, '').replace(/\.$/, ''), cause: error,
       });
     }
-    return { model: api.createModelStack(router, { retry: false, timeoutMs: false }), pricing: undefined, router };
+    const priceSource = prices.length === 0 ? null : `per model (${prices.join('; ')})${unpriced.length === 0 ? '' : `; unpriced: ${unpriced.join(', ')}`}`;
+    return { model: api.createModelStack(router, { retry: false, timeoutMs: false }), pricing: undefined, router, priceSource };
   } catch (error) {
     await Promise.allSettled(opened.map((model) => model.close()));
     throw error;

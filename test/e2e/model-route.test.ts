@@ -54,7 +54,7 @@ beforeAll(async () => {
     'models:',
     `  local: { uri: "llama-cpp:${MODEL}?threads=1" }`,
     `  flaky: { uri: "openai:flaky-coder?baseURL=${flaky.baseURL}&mode=completions" }`,
-    `  cloud: { uri: "openai:cloud-coder?baseURL=${cloud.baseURL}&mode=completions" }`,
+    `  cloud: { uri: "openai:cloud-coder?baseURL=${cloud.baseURL}&mode=completions", price: { input: 1, output: 2 }, concurrency: 1 }`,
     'routes:',
     '  coder: { mix: { flaky: 2, cloud: 1 }, fallback: [local] }',
     '',
@@ -78,8 +78,11 @@ describe('zerr solve on a configured route (mix + fallback chain)', () => {
   it('draws from the mix, hands the failing model\'s calls to the next, and records the model of every sample', async () => {
     const result = await zerr(['solve', CLAMP, '--k', '2', '--max-samples', '8', '--model-retries', '0', '--json', '--out', join(work, 'out')]);
     expect(result.code, result.stderr).toBe(0);
-    const report = JSON.parse(result.stdout) as { runId: string; model: string; outcome: string; code: string };
+    const report = JSON.parse(result.stdout) as { runId: string; model: string; outcome: string; code: string; priceSource: string; costUsd: number };
     expect(report.model).toBe('route:coder');
+    // The configured price costs cloud's answers; the other models have none (and say so).
+    expect(report.priceSource).toBe('per model (cloud: model URI); unpriced: flaky, local');
+    expect(report.costUsd).toBeGreaterThan(0);
     expect(report.outcome).toBe('consensus');
     expect(report.code).toContain('Math.min(Math.max(x, low), high)');
     // The flaky model (weight 2) was drawn and failed; each of its calls went on to cloud, which answered them all.

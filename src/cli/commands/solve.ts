@@ -78,7 +78,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       }
       const problem = await loadTarget(target, options.dataDir);
       await mkdir(options.out, { recursive: true }); // an unusable --out is bad input now, not after the run
-      const { engine, sandbox, pricing } = await openEngine({
+      const { engine, sandbox, priceSource } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
@@ -99,7 +99,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
           ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: problem.spec.taskType === 'class' ? 60_000 : 10_000 })
           : undefined;
         const files = await writeOutputs(options.out, runId, problem.spec, result, hidden);
-        const report = { runId, model, priceSource: pricing?.source ?? null, ...result, hiddenTests: hidden ?? null, files };
+        const report = { runId, model, priceSource, ...result, hiddenTests: hidden ?? null, files };
         if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printSummary(report);
         setExit(result.outcome === 'consensus' ? ExitCode.ok : ExitCode.noConsensus);
