@@ -170,6 +170,19 @@ describe('zerr build (replay script, real sandbox and git)', () => {
     const tree = (dir: string) => git(dir, ['rev-parse', 'HEAD^{tree}']);
     expect(await tree(out)).toBe(await tree(join(work, 'text-stats')));
   }, 300_000);
+
+  it('--vote adaptive is recorded with the build and kept by its resume; on this script (no contested vote) it builds the same tree', async () => {
+    const out = join(work, 'adaptive');
+    const first = await zerr(['build', '-f', REQUIREMENTS, '--model', MODEL_REPLAY, '--out', out, '--name', 'text-stats', '--vote', 'adaptive', '--target', '0.9', '--max-tokens', '3000', '--json']);
+    expect(first.code, first.stderr).toBe(6);
+    const paused = JSON.parse(first.stdout) as BuildJson;
+    const resumed = await zerr(['resume', paused.runId, '--max-tokens', '1000000', '--json']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const shown = await zerr(['runs', 'show', paused.runId, '--json']);
+    expect((JSON.parse(shown.stdout) as { config: Record<string, unknown> }).config).toMatchObject({ vote: 'adaptive', target: 0.9, k: 3 });
+    const tree = (dir: string) => git(dir, ['rev-parse', 'HEAD^{tree}']);
+    expect(await tree(out)).toBe(await tree(join(work, 'text-stats')));
+  }, 300_000);
 });
 
 describe('zerr build on the real llama.cpp path (stories260K writes stories, not plans)', () => {

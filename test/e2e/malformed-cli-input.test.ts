@@ -57,6 +57,8 @@ const CASES: readonly Case[] = [
   ['flag', ['solve', SPEC], 3, /no model given\. Pass --model/],
   ['flag', ['build', '--model', REPLAY], 3, /no requirements given/],
   ['flag', ['build', 'x', '--max-samples', '0', '--model', REPLAY], 3, /--max-samples/],
+  ['flag', ['build', 'x', '--target', '0.9', '--model', REPLAY], 3, /--target sets the error target of adaptive k; add --vote adaptive/],
+  ['flag', ['build', 'x', '--vote', 'adaptive', '--target', '0', '--model', REPLAY], 3, /--target must be a number in \(0, 1\), got "0"/],
   ['flag', ['verify', SPEC], 3, /missing required argument/],
   ['flag', ['--log-level', 'loud', 'runs', 'list'], 3, /--log-level <level>' argument 'loud' is invalid: expected one of trace, debug, info/],
   ['model URI', ['solve', SPEC, '--model', 'bogus:thing'], 3, /modelUri: got "bogus:thing", expected <provider>:<target>/],

@@ -13,7 +13,7 @@ import { chosenModel, optionOrConfigured } from '../cli-config.js';
 import { openEngine, openStore } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
-import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { integer, positiveInt, positiveNumber, probability } from '../option-parsers.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -38,6 +38,8 @@ interface BuildCommandOptions extends CommonOptions {
   maxComplexity?: number;
   maxDepth?: number;
   k?: number;
+  vote?: 'first-to-ahead-by-k' | 'adaptive';
+  target?: number;
   maxSamples?: number;
   decomposeK?: number;
   decomposeMaxSamples?: number;
@@ -69,6 +71,9 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .option('--max-complexity <n>', 'atomic task: cyclomatic complexity at most (default 10)', positiveInt('--max-complexity'))
     .option('--max-depth <n>', 'decomposition levels below the requirements (default 2)', integer('--max-depth'))
     .option('-k, --k <n>', 'first-to-ahead-by-k margin per task (default 3)', positiveInt('--k'))
+    .addOption(new Option('--vote <rule>', 'vote rule per task: first-to-ahead-by-k (default), or adaptive (a contested vote needs the margin its split calls for against --target)')
+      .choices(['first-to-ahead-by-k', 'adaptive']))
+    .option('--target <t>', 'with --vote adaptive: probability that every task is decided right, in (0, 1) (default 0.95)', probability('--target'))
     .option('--max-samples <n>', 'sample budget per task (default 12)', positiveInt('--max-samples'))
     .option('--decompose-k <n>', 'margin for decomposition proposals (default 2)', positiveInt('--decompose-k'))
     .option('--decompose-max-samples <n>', 'proposals sampled per decomposition (default 8)', positiveInt('--decompose-max-samples'))
@@ -92,10 +97,18 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
       }
       const k = await optionOrConfigured(command, 'k', options.k);
       const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples);
+      const vote = await optionOrConfigured(command, 'vote', options.vote);
+      const target = await optionOrConfigured(command, 'target', options.target);
+      if (command.getOptionValueSource('target') === 'cli' && vote !== 'adaptive') {
+        process.stderr.write(`zerr build: --target sets the error target of adaptive k; add --vote adaptive (the vote rule is ${vote ?? 'first-to-ahead-by-k'}).\n`);
+        setExit(ExitCode.badInput);
+        return;
+      }
       const request = {
         requirements,
         ...pick(options, ['name', 'language', 'maxLines', 'maxComplexity', 'maxDepth', 'decomposeK', 'decomposeMaxSamples', 'concurrency', 'seed']),
         ...(k === undefined ? {} : { k }), ...(maxSamples === undefined ? {} : { maxSamples }),
+        ...(vote === undefined ? {} : { vote }), ...(vote === 'adaptive' && target !== undefined ? { target } : {}),
         budgets: budgetsOf(options),
       };
       const epoch = process.env['SOURCE_DATE_EPOCH'];

@@ -19,7 +19,7 @@ function buildOptionsJsonSchema(): Record<string, unknown> {
 export const buildInputShape = {
   requirements: z.string().describe('The requirements in natural language (what the project must do).'),
   options: z.record(z.string(), z.unknown()).meta(buildOptionsJsonSchema()).optional()
-    .describe('Build settings: name, language (typescript | python), maxLines, maxComplexity, maxDepth, k, maxSamples, decomposeK, decomposeMaxSamples, concurrency, seed, budgets { maxCostUsd, maxTokens, maxWallMs }.'),
+    .describe('Build settings: name, language (typescript | python), maxLines, maxComplexity, maxDepth, k, vote (first-to-ahead-by-k | adaptive), target (with vote adaptive), maxSamples, decomposeK, decomposeMaxSamples, concurrency, seed, budgets { maxCostUsd, maxTokens, maxWallMs }.'),
   wait: z.boolean().optional().describe('Wait for the build to pause or complete and return its report. Default false: return { runId } at once.'),
 };
 

@@ -10,7 +10,7 @@
 import { ownCode } from '../prompting/assemble-candidate.js';
 import type { LanguageModel } from '../../llm/language-model.js';
 import { ModelUnavailableError } from '../../llm/model-errors.js';
-import { checkProposal } from '../../decompose/proposal-red-flags.js';
+import { checkProposal, DEFAULT_MAX_SUBTASKS } from '../../decompose/proposal-red-flags.js';
 import { decomposeNode } from '../../decompose/decompose-node.js';
 import type { DecompositionProposal, Service } from '../../decompose/decomposition-proposal.js';
 import { TaskGraph } from '../../decompose/task-graph.js';
@@ -33,7 +33,7 @@ import {
 } from './build-journal.js';
 import { buildFiles, planFiles } from './build-files.js';
 import { buildReport, writeReport, type BuildReport } from './build-report.js';
-import type { BuildBudgets, BuildRequest } from './build-request.js';
+import { buildTaskAdaptive, type BuildBudgets, type BuildRequest } from './build-request.js';
 import { contextCode } from './context-code.js';
 import { GitRepository } from './git-repository.js';
 import { ProjectTypeChecker } from './integrate/project-type-checker.js';
@@ -367,9 +367,12 @@ class BuildSession {
       ({ outcome, code, reason } = decided);
     } else {
       await this.#recordTask(spec.id, spec);
+      // Adaptive k (decision 022): the build's target split over the most tasks its depth allows.
+      const adaptive = buildTaskAdaptive(request, DEFAULT_MAX_SUBTASKS);
       const result = await this.#deps.solve(this.#model, {
         runId: this.#runId, spec, k: request.k, maxSamples: request.maxSamples, seed: request.seed,
         resume: taskProgress(this.#snapshot, spec.id), recordCancellation: false, signal: this.#signal,
+        ...(adaptive === undefined ? {} : { adaptive }),
       });
       ({ outcome, code, reason } = result);
     }
