@@ -298,7 +298,7 @@ function report(
         'uncontested step and, once a second class has a vote, the margin of a Wald test on the step\'s own split at the Wilson lower bound of the leader\'s share ' +
         `(${DEFAULT_ADAPTIVE_CONFIDENCE} standard deviations) against the per-step error target 1 - 0.95^(1/steps). "one prompt": every sample the same prompt, and a ` +
         'hard step hard for all of them (errors fully correlated). "3 prompts": each sample names one of 3 prompt variants, each of which has its own 1% hard steps ' +
-        'with its own fixed wrong move ("hard steps shared by every prompt" = the share hard for all three). "of which unanimous" = wrong decisions where every ' +
+        'with a fixed wrong move of its own (variant v takes wrong move v mod the number of wrong moves, so with two wrong moves variants 0 and 2 err alike) ("hard steps shared by every prompt" = the share hard for all three). "of which unanimous" = wrong decisions where every ' +
         'valid vote was for the one wrong class: no rule that reads the vote split can see those, only decorrelation prevents them.',
       'µs/call (all) = run wall time / calls, including the simulated agent, the red-flagger, the vote, planNextRound and the batched record writer; ' +
         'µs/call (engine) subtracts the time spent inside the simulated agent.',

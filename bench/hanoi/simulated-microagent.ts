@@ -15,7 +15,8 @@
  * Decorrelation (the engine's prompt variants, or a mix of models): each call names its `metadata.variant`
  * (0 .. variants - 1). With `variantCorrelation` = 1 every variant finds the same steps hard and errs the same way
  * (what the single-variant runs model); with 0, each variant has its own hard steps (share `hardShare` each) and
- * its own fixed wrong move on them - what a prompt or model that fails elsewhere buys. In between, a share
+ * a fixed wrong move of its own on them (variant v takes wrong move v mod the number of wrong moves: a Hanoi state
+ * has at most two, so variants 0 and 2 err alike) - what a prompt or model that fails elsewhere buys. In between, a share
  * `variantCorrelation` of the hard steps is shared by all variants. This is a modelling assumption, stated with
  * every figure: real decorrelation lies somewhere on that scale.
  *
