@@ -87,7 +87,7 @@ const MetricsOptionsSchema = z
  * - `circuit_breaker_state{model}` gauge, 0 CLOSED, 1 HALF_OPEN, 2 OPEN ({@link EngineMetrics.observeCircuitBreaker});
  * - `samples_total{model}`, `tokens_total{model,direction="input|output"}`, `cost_usd_total{model}` counters from
  *   sample-end (samples read back on resume are not counted again: no model call was made); the model is the
- *   run-start's model name;
+ *   run-start's model name (for a routed run, `route:<name>`, the sample's answering model);
  * - `red_flags_total{rule}` counter, one per red-flag hit;
  * - `verify_layer_duration_seconds{layer,status}` histogram, from verify-layer-end's `durationMs`;
  * - `votes_per_decision` histogram: the chosen class's votes at vote-decided (decisions without a class are left
@@ -97,7 +97,10 @@ const MetricsOptionsSchema = z
  * - `build_commits_total` counter (commit-created), `integration_runs_total{passed="true|false"}` counter
  *   (integration-end);
  * - `escalations_open` gauge: tasks waiting on a person (+1 task-escalated; -1 when the task is settled or its
- *   decomposition replaced, or when its run ends other than paused).
+ *   decomposition replaced, or when its run ends other than paused);
+ * - `model_calls_total{route,model,result}` and `model_handovers_total{route,from,to}` counters of a model route
+ *   ({@link EngineMetrics.observeModelRouter}); a routed run's samples, tokens and cost count under the model that
+ *   answered.
  *
  * Plus prom-client's default process metrics unless `defaultMetrics` is false. Metrics follow MAKER's
  * measurements (Meyerson et al. 2025, arXiv 2511.09030): samples and red flags per task, votes per decision.
