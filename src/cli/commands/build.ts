@@ -13,7 +13,8 @@ import { chosenModel, optionOrConfigured } from '../cli-config.js';
 import { openEngine, openStore } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
-import { integer, positiveInt, positiveNumber, probability } from '../option-parsers.js';
+import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { chosenVote, withVoteOptions, type VoteFlags } from '../vote-options.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
@@ -29,7 +30,7 @@ interface CommonOptions extends ModelCallFlags {
   waitForEscalations: number;
 }
 
-interface BuildCommandOptions extends CommonOptions {
+interface BuildCommandOptions extends CommonOptions, VoteFlags {
   requirementsFile?: string;
   out: string;
   name?: string;
@@ -38,8 +39,6 @@ interface BuildCommandOptions extends CommonOptions {
   maxComplexity?: number;
   maxDepth?: number;
   k?: number;
-  vote?: 'first-to-ahead-by-k' | 'adaptive';
-  target?: number;
   maxSamples?: number;
   decomposeK?: number;
   decomposeMaxSamples?: number;
@@ -59,7 +58,7 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
     .option('--json', 'print the result as JSON on stdout (no progress display)');
 
-  withCommon(program
+  withCommon(withVoteOptions(program
     .command('build')
     .description('Build a project from requirements: decomposition DAG, verified tasks, integration, git commits, report')
     .argument('[requirements...]', 'the requirements text (or --requirements-file)')
@@ -71,14 +70,11 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .option('--max-complexity <n>', 'atomic task: cyclomatic complexity at most (default 10)', positiveInt('--max-complexity'))
     .option('--max-depth <n>', 'decomposition levels below the requirements (default 2)', integer('--max-depth'))
     .option('-k, --k <n>', 'first-to-ahead-by-k margin per task (default 3)', positiveInt('--k'))
-    .addOption(new Option('--vote <rule>', 'vote rule per task: first-to-ahead-by-k (default), or adaptive (a contested vote needs the margin its split calls for against --target)')
-      .choices(['first-to-ahead-by-k', 'adaptive']))
-    .option('--target <t>', 'with --vote adaptive: probability that every task is decided right, in (0, 1) (default 0.95)', probability('--target'))
     .option('--max-samples <n>', 'sample budget per task (default 12)', positiveInt('--max-samples'))
     .option('--decompose-k <n>', 'margin for decomposition proposals (default 2)', positiveInt('--decompose-k'))
     .option('--decompose-max-samples <n>', 'proposals sampled per decomposition (default 8)', positiveInt('--decompose-max-samples'))
     .option('--concurrency <n>', 'tasks solved at once (default 2)', positiveInt('--concurrency'))
-    .option('--seed <n>', 'seed of generated inputs and samples (default 42)', integer('--seed')))
+    .option('--seed <n>', 'seed of generated inputs and samples (default 42)', integer('--seed')), 'every task is decided right'))
     .action(async (words: string[], options: BuildCommandOptions, command: Command) => {
       const requirements = options.requirementsFile === undefined ? words.join(' ') : await readFile(options.requirementsFile, 'utf8').catch((error: NodeJS.ErrnoException) => {
         error.path ??= options.requirementsFile; // EISDIR from a read names no path
@@ -97,10 +93,9 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
       }
       const k = await optionOrConfigured(command, 'k', options.k);
       const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples);
-      const vote = await optionOrConfigured(command, 'vote', options.vote);
-      const target = await optionOrConfigured(command, 'target', options.target);
-      if (command.getOptionValueSource('target') === 'cli' && vote !== 'adaptive') {
-        process.stderr.write(`zerr build: --target sets the error target of adaptive k; add --vote adaptive (the vote rule is ${vote ?? 'first-to-ahead-by-k'}).\n`);
+      const voting = await chosenVote(command, options);
+      if ('error' in voting) {
+        process.stderr.write(`zerr build: ${voting.error}\n`);
         setExit(ExitCode.badInput);
         return;
       }
@@ -108,7 +103,7 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
         requirements,
         ...pick(options, ['name', 'language', 'maxLines', 'maxComplexity', 'maxDepth', 'decomposeK', 'decomposeMaxSamples', 'concurrency', 'seed']),
         ...(k === undefined ? {} : { k }), ...(maxSamples === undefined ? {} : { maxSamples }),
-        ...(vote === undefined ? {} : { vote }), ...(vote === 'adaptive' && target !== undefined ? { target } : {}),
+        vote: voting.vote, ...(voting.target === undefined ? {} : { target: voting.target }),
         budgets: budgetsOf(options),
       };
       const epoch = process.env['SOURCE_DATE_EPOCH'];

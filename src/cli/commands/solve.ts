@@ -12,17 +12,16 @@ import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { formatCounts } from '../format-counts.js';
-import { integer, positiveInt, positiveNumber, probability } from '../option-parsers.js';
+import { integer, positiveInt, positiveNumber } from '../option-parsers.js';
+import { chosenVote, withVoteOptions, type VoteFlags } from '../vote-options.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 
-interface SolveOptions extends ModelCallFlags {
+interface SolveOptions extends ModelCallFlags, VoteFlags {
   model?: string;
   maxCostUsd?: number;
   k: number;
-  vote: 'first-to-ahead-by-k' | 'adaptive';
-  target: number;
   maxSamples: number;
   parallelism?: number;
   fallback: 'best-partial' | 'escalate';
@@ -38,15 +37,12 @@ interface SolveOptions extends ModelCallFlags {
 
 /** Registers `solve` on `program`. */
 export function registerSolveCommand(program: Command, setExit: (code: number) => void): void {
-  withModelCallOptions(program
+  withModelCallOptions(withVoteOptions(program
     .command('solve')
     .description('Solve one task spec (YAML/JSON file) or dataset problem (e.g. humaneval-ts:HumanEval_0_has_close_elements)')
     .argument('<target>', 'spec file (.yaml/.yml/.json) or <dataset>:<problem-id>')
     .option('-m, --model <uri>', 'model: llama-cpp:<file.gguf>, openai:<model>?baseURL=..., anthropic:<model>, replay:codet, replay:<file.jsonl> (env ZERR_MODEL)')
     .option('-k, --k <n>', 'first-to-ahead-by-k margin', positiveInt('--k'), 3)
-    .addOption(new Option('--vote <rule>', 'vote rule: first-to-ahead-by-k, or adaptive (the margin grows on a contested vote, against the error target of --target)')
-      .choices(['first-to-ahead-by-k', 'adaptive']).default('first-to-ahead-by-k'))
-    .option('--target <t>', 'with --vote adaptive: probability that the decision is right, in (0, 1)', probability('--target'), 0.95)
     .option('--max-samples <n>', 'sample budget for the task: answers (calls that failed after their retries count apart)', positiveInt('--max-samples'), 20)
     .option('--max-cost-usd <usd>', 'stop (paused, resumable) when the priced answers have cost this much; needs a priced model', positiveNumber('--max-cost-usd'))
     .option('--parallelism <n>', 'samples in flight at once (default k)', positiveInt('--parallelism'))
@@ -58,16 +54,15 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
-    .option('--json', 'print the result as JSON on stdout (no progress display)'))
+    .option('--json', 'print the result as JSON on stdout (no progress display)'), 'the decision is right'))
     .action(async (target: string, options: SolveOptions, command: Command) => {
       const model = await chosenModel(options.model);
       const k = await optionOrConfigured(command, 'k', options.k);
       const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples);
       const parallelism = await optionOrConfigured(command, 'parallelism', options.parallelism);
-      const voteRule = await optionOrConfigured(command, 'vote', options.vote);
-      const successTarget = await optionOrConfigured(command, 'target', options.target);
-      if (command.getOptionValueSource('target') === 'cli' && voteRule !== 'adaptive') {
-        process.stderr.write(`zerr solve: --target sets the error target of adaptive k; add --vote adaptive (the vote rule is ${voteRule}).\n`);
+      const voting = await chosenVote(command, options);
+      if ('error' in voting) {
+        process.stderr.write(`zerr solve: ${voting.error}\n`);
         setExit(ExitCode.badInput);
         return;
       }
@@ -89,7 +84,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
       try {
         const { runId, results } = await withInterrupts((signal) => engine.run([problem.spec], {
           k, maxSamples, fallback: options.fallback, seed: options.seed, signal,
-          ...(voteRule === 'adaptive' ? { adaptiveK: { target: successTarget } } : {}),
+          ...(voting.vote === 'adaptive' ? { adaptiveK: voting.target === undefined ? {} : { target: voting.target } } : {}),
           ...(parallelism === undefined ? {} : { parallelism }),
           ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
         }));
