@@ -239,3 +239,56 @@ describe('createEngine().close', () => {
     await expect(store.listRuns()).rejects.toMatchObject({ code: 'store_closed' });
   });
 });
+
+describe('createEngine: archetype models', () => {
+  const contract = JSON.stringify({
+    signature: { entryPoint: 'double', inputs: [{ name: 'x', type: 'number' }], output: { type: 'number' } },
+    preconditions: [], postconditions: [], testCases: [{ inputs: [2], expected: 4 }], properties: [],
+  });
+
+  test('specify asks the specifier\'s model, records a specify run under its name, and close() closes every model once', async () => {
+    const coder = new MockLanguageModel({ responses: () => { throw new Error('the coder must not be asked to specify'); } });
+    const specifierModel = new MockLanguageModel({ responses: contract });
+    const store = new MemoryRunStore();
+    const engine = createEngine({
+      model: coder, modelName: 'mock:coder', store, sandbox: new BwrapSandbox(),
+      archetypeModels: { specifier: { model: specifierModel, name: 'mock:specifier' }, reviewer: { model: specifierModel, name: 'mock:specifier' } },
+    });
+    try {
+      const result = await engine.specify('double a number', { k: 2, runId: 'run-specify-engine' });
+      expect(result).toMatchObject({ runId: 'run-specify-engine', model: 'mock:specifier', outcome: 'consensus', votes: 2 });
+      expect(result.spec).toMatchObject({ id: 'double', description: 'double a number', testCases: [{ inputs: [2], expected: 4 }] });
+      expect(specifierModel.calls).toHaveLength(2);
+      const run = await store.getRun('run-specify-engine');
+      expect(run).toMatchObject({ kind: 'specify', model: 'mock:specifier', status: 'completed' });
+      expect(run?.config).toMatchObject({ language: 'typescript', k: 2, maxSamples: 12 });
+      await expect(engine.resumeRun('run-specify-engine')).rejects.toMatchObject({ code: 'run_not_resumable' });
+    } finally {
+      await engine.close();
+    }
+    expect(coder.closeCount).toBe(1);
+    expect(specifierModel.closeCount).toBe(1); // one model serving two archetypes is closed once
+  });
+
+  test('decompose asks the decomposer\'s model; without archetype models every archetype asks the coder\'s', async () => {
+    const proposal = JSON.stringify({ subtasks: [{ id: 'double', name: 'Double', description: 'Doubles x.', signature: { entryPoint: 'double', inputs: [{ name: 'x', type: 'number' }], output: { type: 'number' } }, dependencies: [], testCases: [{ inputs: [2], expected: 4 }], estimatedLines: 1, estimatedComplexity: 1 }] });
+    const coder = new MockLanguageModel({ responses: proposal });
+    const decomposerModel = new MockLanguageModel({ responses: proposal });
+    const routed = createEngine({ model: coder, modelName: 'mock:coder', store: new MemoryRunStore(), sandbox: new BwrapSandbox(), archetypeModels: { decomposer: { model: decomposerModel, name: 'mock:decomposer' } } });
+    try {
+      expect((await routed.decompose('double a number', { k: 1 })).outcome).toBe('consensus');
+      expect(decomposerModel.calls).toHaveLength(1);
+      expect(coder.calls).toHaveLength(0);
+    } finally {
+      await routed.close();
+    }
+    const plain = new MockLanguageModel({ responses: contract });
+    const single = createEngine({ model: plain, modelName: 'mock:one', store: new MemoryRunStore(), sandbox: new BwrapSandbox() });
+    try {
+      expect((await single.specify('double a number', { k: 1 })).model).toBe('mock:one');
+      expect(plain.calls).toHaveLength(1);
+    } finally {
+      await single.close();
+    }
+  });
+});

@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decomposeNode } from './decompose/decompose-node.js';
+import { specifyTask, type SpecifyTaskResult } from './decompose/specify-task.js';
 import type { DecompositionProposal } from './decompose/decomposition-proposal.js';
 import type { LanguageModel } from './llm/language-model.js';
 import { EventBus } from './orchestrate/event-bus.js';
@@ -53,6 +54,20 @@ export interface EngineOptions {
   readonly pythonTypes?: boolean;
   /** Start the default verifier's analysis workers at once (they warm up while the first samples are drawn). Default false. */
   readonly prestartAnalysis?: boolean;
+  /**
+   * Models of the archetypes other than the coder (`routes.<archetype>` of zerr.config.yaml), each already wrapped in
+   * middleware, with the name recorded for it. An archetype without one uses `model`. `close()` closes them.
+   */
+  readonly archetypeModels?: Readonly<Partial<Record<NonCoderArchetype, ArchetypeModel>>>;
+}
+
+/** The archetypes whose model may differ from the coder's. */
+export type NonCoderArchetype = 'decomposer' | 'specifier' | 'reviewer';
+
+/** One archetype's model and how it was named (`route:specifier`, `openai:...`). */
+export interface ArchetypeModel {
+  readonly model: LanguageModel;
+  readonly name: string;
 }
 
 /** Options of a run. Defaults: k 3, maxSamples 20, fallback `best-partial`. */
@@ -133,6 +148,25 @@ export interface DecomposeResult {
   readonly reason: string;
 }
 
+/** Options of {@link Engine.specify}. Defaults: typescript, k 3, maxSamples 12, seed 42. */
+export interface SpecifyOptions {
+  readonly runId?: string;
+  readonly language?: 'typescript' | 'python';
+  /** The spec's id; default the chosen entry point. */
+  readonly id?: string;
+  /** Fix the function's name. */
+  readonly entryPoint?: string;
+  readonly k?: number;
+  readonly maxSamples?: number;
+  readonly parallelism?: number;
+  readonly seed?: number;
+  readonly limits?: Partial<TaskSpec['limits']>;
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link Engine.specify} chose. */
+export type SpecifyResult = SpecifyTaskResult & { readonly runId: string; readonly model: string };
+
 /** Options of {@link Engine.resumeBuild}. */
 export interface ResumeBuildOptions {
   /** Budgets replacing the ones the build started with. */
@@ -188,6 +222,14 @@ export interface Engine {
    */
   decompose(requirements: string, options?: DecomposeOptions): Promise<DecomposeResult>;
   /**
+   * Turns a task in plain words into a {@link TaskSpec} by voting over specifier contracts (`specifyTask`; the
+   * specifier's model when one is configured) in a recorded run of kind `specify` (task `specify:root`), without
+   * solving it. The spec is checked as every spec is ({@link Engine.checkSpec}) when it is run.
+   * @throws InvalidArgumentError (`invalid_argument`) for bad options; ModelUnavailableError after recording the
+   *   decision; the signal's reason (the run is recorded `cancelled`).
+   */
+  specify(requirements: string, options?: SpecifyOptions): Promise<SpecifyResult>;
+  /**
    * Solves `specs` one after another in one recorded run, held by this process (a lease in the store). Every spec
    * passes {@link Engine.checkSpec} first.
    * @throws SpecValidationError (`invalid_spec`) before anything is recorded or sampled; ModelUnavailableError
@@ -231,8 +273,10 @@ export function createEngine(options: EngineOptions): Engine {
   const solveDependencies = (model: LanguageModel): SolveTaskDependencies => ({
     model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, store, emit: (event) => bus.emit(event),
   });
+  const modelOf = (archetype: NonCoderArchetype): ArchetypeModel =>
+    options.archetypeModels?.[archetype] ?? { model: options.model, name: options.modelName };
   const buildDependencies = {
-    model: options.model, store, sandbox: options.sandbox, emit: (event: EngineEvent) => bus.emit(event),
+    model: options.model, decomposerModel: modelOf('decomposer').model, store, sandbox: options.sandbox, emit: (event: EngineEvent) => bus.emit(event),
     solve: (model: LanguageModel, solveOptions: Parameters<typeof solveTask>[1]) => solveTask(solveDependencies(model), solveOptions),
     verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => verify(spec, code, () => undefined, signal),
   };
@@ -430,10 +474,11 @@ export function createEngine(options: EngineOptions): Engine {
       const runId = decomposeOptions.runId ?? newRunId();
       const k = decomposeOptions.k ?? 2;
       const maxSamples = decomposeOptions.maxSamples ?? 8;
-      await store.createRun({ id: runId, kind: 'decompose', model: options.modelName, config: { k, maxSamples }, createdAt: Date.now() });
+      const decomposerModel = modelOf('decomposer');
+      await store.createRun({ id: runId, kind: 'decompose', model: decomposerModel.name, config: { k, maxSamples }, createdAt: Date.now() });
       await store.recordTask(runId, { taskId: 'decompose:root', spec: { requirements } });
       try {
-        const result = await decomposeNode({ model: options.model, store, emit: (event) => bus.emit(event) }, {
+        const result = await decomposeNode({ model: decomposerModel.model, store, emit: (event) => bus.emit(event) }, {
           runId, nodeId: 'root', requirements, language: 'typescript', reservedEntryPoints: [], k, maxSamples,
           limits: { maxLines: decomposeOptions.maxLines ?? 40, maxComplexity: decomposeOptions.maxComplexity ?? 10 },
           ...(decomposeOptions.seed === undefined ? {} : { seed: decomposeOptions.seed }),
@@ -446,9 +491,28 @@ export function createEngine(options: EngineOptions): Engine {
         throw error;
       }
     },
+    async specify(requirements, specifyOptions = {}) {
+      const runId = specifyOptions.runId ?? newRunId();
+      const { model, name } = modelOf('specifier');
+      const { signal, runId: _runId, ...settings } = specifyOptions;
+      const config = { language: 'typescript' as 'typescript' | 'python', k: 3, maxSamples: 12, seed: 42, ...settings };
+      await store.createRun({ id: runId, kind: 'specify', model: name, config, createdAt: Date.now() });
+      await store.recordTask(runId, { taskId: 'specify:root', spec: { requirements, language: config.language } });
+      try {
+        const result = await specifyTask({ model, store, emit: (event) => bus.emit(event) }, { runId, requirements, ...config, ...(signal === undefined ? {} : { signal }) });
+        await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: { outcome: result.outcome, samples: result.samples, classKey: result.classKey } });
+        return { ...result, runId, model: name };
+      } catch (error) {
+        const status = signal?.aborted === true ? 'cancelled' : 'failed';
+        await recordedUnlessStoreFails(() => store.finishRun(runId, { status, finishedAt: Date.now(), summary: { error: error instanceof Error ? error.message : String(error) } }));
+        throw error;
+      }
+    },
     async close() {
       try {
-        await options.model.close();
+        // The coder's model, then each archetype's own (a route may be shared by several archetypes: closed once).
+        const models = new Set([options.model, ...Object.values(options.archetypeModels ?? {}).map((entry) => entry.model)]);
+        for (const model of models) await model.close();
         if (ownsVerifier) await verifier.close(); // its analysis worker threads
       } finally {
         try {

@@ -32,7 +32,16 @@ export interface EngineCommandOptions extends ModelCallFlags {
    * opening fails with InvalidArgumentError (`invalid_argument`, parameter `--max-cost-usd`) naming how to give one.
    */
   readonly maxCostUsd?: number;
+  /**
+   * The archetypes besides the coder whose routes the command uses (`solve "<task>"`: the specifier; `build`: the
+   * decomposer). Each with a route in zerr.config.yaml gets its model (its one model's URI, or a router over the
+   * route); the others use the coder's model. Default none.
+   */
+  readonly archetypes?: readonly ArchetypeWithRoute[];
 }
+
+/** An archetype whose model may come from its own route. */
+export type ArchetypeWithRoute = 'decomposer' | 'specifier' | 'reviewer';
 
 /**
  * TEST HOOK, read here only: caps the SQLite store at this many pages for the whole command
@@ -100,8 +109,15 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
       ? await openRoute(options.model.slice(ROUTE_MODEL_PREFIX.length), options)
       : await openOneModel(options);
     const { model, pricing, router, priceSource } = opened;
+    let archetypeModels: Awaited<ReturnType<typeof openArchetypeModels>>;
+    try {
+      archetypeModels = await openArchetypeModels(options);
+    } catch (error) {
+      await model.close();
+      throw error;
+    }
     const engine = createEngine({
-      model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true,
+      model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true, archetypeModels,
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
     });
     // `--log-level` (or ZERR_LOG_LEVEL): engine events as JSON lines on stderr, for every engine command.
@@ -142,8 +158,42 @@ async function unpricedModelError(maxCostUsd: number, uri: string | undefined): 
   });
 }
 
+/**
+ * The models of `options.archetypes` that have a route in zerr.config.yaml: `{ model, name }` per archetype, the name
+ * the route's one URI or `route:<archetype>`. A route whose one model is the coder's model shares it (one llama.cpp
+ * model is not loaded twice). What was opened is closed when a later one fails.
+ */
+async function openArchetypeModels(options: EngineCommandOptions): Promise<Partial<Record<ArchetypeWithRoute, { model: ModelStack; name: string }>>> {
+  const wanted = options.archetypes ?? [];
+  if (wanted.length === 0) return {};
+  const { resolveRoute } = await import('../config/index.js');
+  const { config } = await commandConfig();
+  const models: Partial<Record<ArchetypeWithRoute, { model: ModelStack; name: string }>> = {};
+  const opened: ModelStack[] = [];
+  try {
+    for (const archetype of wanted) {
+      const route = resolveRoute(config, archetype);
+      if (route === undefined) continue;
+      const [only] = route.mix;
+      const single = route.mix.length === 1 && route.fallback.length === 0 && only !== undefined ? only.uri : undefined;
+      if (single !== undefined && single === options.model) continue; // the coder's own model serves it
+      const name = single ?? `${ROUTE_MODEL_PREFIX}${archetype}`;
+      const { model } = single === undefined ? await openRoute(archetype, options) : await openOneModel({ ...options, model: single }, await concurrencyOf(single));
+      opened.push(model);
+      models[archetype] = { model, name };
+    }
+    return models;
+  } catch (error) {
+    await Promise.allSettled(opened.map((model) => model.close()));
+    throw error;
+  }
+}
+
 /** The command's one model (or the no-model stand-in), priced and wrapped. */
-async function openOneModel(options: EngineCommandOptions): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: undefined; priceSource: string | null }> {
+async function openOneModel(
+  options: EngineCommandOptions,
+  concurrency?: number,
+): Promise<{ model: ModelStack; pricing: ModelPricing | undefined; router: undefined; priceSource: string | null }> {
   const { createLanguageModel, createModelStack, modelPricingFor } = await loadEngineApi();
   const base = options.model === undefined
     ? await createNoModel(options.command ?? 'zerr')
@@ -154,7 +204,7 @@ async function openOneModel(options: EngineCommandOptions): Promise<{ model: Mod
     throw await unpricedModelError(options.maxCostUsd, options.model);
   }
   // A model named on the command line is taken as it is; one the configuration chose gets its configured concurrency.
-  const maxConcurrency = options.model !== undefined && isConfiguredChoice(options.model) ? await concurrencyOf(options.model) : undefined;
+  const maxConcurrency = concurrency ?? (options.model !== undefined && isConfiguredChoice(options.model) ? await concurrencyOf(options.model) : undefined);
   return {
     model: createModelStack(base, stackOptions(options, pricing, options.circuitBreaker === true, maxConcurrency)), pricing, router: undefined,
     priceSource: pricing?.source ?? null,

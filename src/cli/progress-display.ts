@@ -100,6 +100,17 @@ export class ProgressDisplay {
     }
   };
 
+  /**
+   * Writes `text` to `stream` (default stdout) between spinner frames: the spinner stops, the text is written, and
+   * the spinner goes on.
+   */
+  print(text: string, stream: NodeJS.WritableStream = process.stdout): void {
+    const spinning = this.#spinner?.isSpinning === true;
+    this.#spinner?.stop();
+    stream.write(text);
+    if (spinning) this.#spinner?.start();
+  }
+
   /** Stops the spinner (idempotent). */
   stop(): void {
     this.#spinner?.stop();

@@ -9,13 +9,11 @@ import { z } from 'zod';
 import { parseOptions } from '../errors/parse-options.js';
 import type { FinishReason } from '../llm/language-model.js';
 import type { RedFlagHit } from '../redflag/red-flag-rule.js';
-import { OVER_TOKEN_CAP } from '../redflag/rules/over-token-cap.js';
-import { formatSpecIssues } from '../task-spec/format-issues.js';
 import { checkClassSpec } from '../task-spec/checks/class-spec.js';
 import { type DecompositionProposal, DecompositionProposalSchema, type SubtaskProposal } from './decomposition-proposal.js';
 import { subtaskToSpec } from './subtask-to-spec.js';
 import { findCycle } from './find-cycle.js';
-import { extractJsonObject } from './json-answer.js';
+import { checkJsonAnswer } from './json-answer-checks.js';
 
 /** Stable names of the proposal red-flag rules, in the order they are checked. */
 export const PROPOSAL_RED_FLAG_RULES = [
@@ -107,23 +105,10 @@ export function checkProposal(text: string, context: ProposalCheckContext = {}):
   const hit = (rule: ProposalRedFlagRule, reason: string): void => {
     hits.push({ rule, reason });
   };
-  if (options.finishReason === 'length') hit(OVER_TOKEN_CAP, `generation stopped at the token cap after ${options.outputTokens} tokens`);
-  else if (options.outputTokens > options.maxOutputTokens) hit(OVER_TOKEN_CAP, `${options.outputTokens} output tokens exceed the cap of ${options.maxOutputTokens}`);
-
-  const json = extractJsonObject(text);
-  if (!json.ok) {
-    hit('not-json', json.reason);
-    return { proposal: null, parsed: null, hits };
-  }
-  const result = DecompositionProposalSchema.safeParse(json.value);
-  if (!result.success) {
-    const issues = formatSpecIssues('proposal', DecompositionProposalSchema, json.value, result.error.issues);
-    const listed = issues.slice(0, 8).map((issue) => issue.message.replace(/^proposal: /, ''));
-    const more = issues.length > listed.length ? `; and ${issues.length - listed.length} more` : '';
-    hit('schema', `${listed.join('; ')}${more}`);
-    return { proposal: null, parsed: null, hits };
-  }
-  const proposal = result.data;
+  const json = checkJsonAnswer(text, DecompositionProposalSchema, { ...options, noun: 'proposal' });
+  hits.push(...json.hits);
+  if (json.value === null) return { proposal: null, parsed: null, hits };
+  const proposal = json.value;
   const { subtasks } = proposal;
 
   if (subtasks.length > options.maxSubtasks) hit('too-many-subtasks', `${subtasks.length} subtasks exceed the limit of ${options.maxSubtasks}`);

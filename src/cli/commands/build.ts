@@ -151,6 +151,7 @@ async function resumeSolveRun(runId: string, model: string, options: CommonOptio
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    archetypes: ['decomposer'],
   });
   const progress = await ProgressDisplay.create({ enabled: options.json !== true });
   engine.on(progress.onEvent);
@@ -180,6 +181,7 @@ async function withEngine(
   const { engine } = await openEngine({
     model, unsafeNoSandbox: options.unsafeNoSandbox === true, ...(options.store === undefined ? {} : { store: options.store }),
     ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    archetypes: ['decomposer'],
   });
   const progress = await ProgressDisplay.create({ enabled: options.json !== true });
   engine.on(progress.onEvent);

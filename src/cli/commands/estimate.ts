@@ -223,6 +223,7 @@ async function decomposeRequirements(requirements: string, model: string, option
     model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes, ...modelCallOptionsOf(options),
     ...(options.store === undefined ? {} : { store: options.store }),
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    archetypes: ['decomposer'],
   });
   try {
     const result = await engine.decompose(requirements, { seed: options.seed });

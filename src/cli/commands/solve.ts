@@ -1,12 +1,15 @@
 /**
  * @module cli/commands/solve
- * `zerr solve <spec-file|dataset:problem-id>`: one task through the full loop; writes the verified code and a JSON
- * report; exit 0 on consensus, 2 without, 3 bad input, 4 model unavailable, 5 no sandbox.
+ * `zerr solve <spec-file|dataset:problem-id|"a task in words">`: one task through the full loop; writes the verified
+ * code and a JSON report; exit 0 on consensus, 2 without, 3 bad input, 4 model unavailable, 5 no sandbox. A task in
+ * words is first specified by voting over specifier contracts (`Engine.specify`); the chosen spec is shown and written
+ * beside the code, and only a spec chosen by consensus is solved.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import type { BenchmarkProblem, SolveTaskResult, TaskSpec } from '../../index.js';
+import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
+import type { BenchmarkProblem, Engine, SolveTaskResult, SpecifyResult, TaskSpec } from '../../index.js';
 import { chosenModel, optionOrConfigured } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
@@ -33,14 +36,18 @@ interface SolveOptions extends ModelCallFlags, VoteFlags {
   unsafeNoSandbox?: boolean;
   dataDir?: string;
   pythonTypes: boolean;
+  language: 'typescript' | 'python';
+  name?: string;
+  specOnly?: boolean;
+  specSamples: number;
 }
 
 /** Registers `solve` on `program`. */
 export function registerSolveCommand(program: Command, setExit: (code: number) => void): void {
   withModelCallOptions(withVoteOptions(program
     .command('solve')
-    .description('Solve one task spec (YAML/JSON file) or dataset problem (e.g. humaneval-ts:HumanEval_0_has_close_elements)')
-    .argument('<target>', 'spec file (.yaml/.yml/.json) or <dataset>:<problem-id>')
+    .description('Solve one task: a spec (YAML/JSON file), a dataset problem (e.g. humaneval-ts:HumanEval_0_has_close_elements) or a task in words ("a function that ..."), specified first by voting')
+    .argument('<target>', 'spec file (.yaml/.yml/.json), <dataset>:<problem-id>, or a task in words (quoted)')
     .option('-m, --model <uri>', 'model: llama-cpp:<file.gguf>, openai:<model>?baseURL=..., anthropic:<model>, replay:codet, replay:<file.jsonl> (env ZERR_MODEL)')
     .option('-k, --k <n>', 'first-to-ahead-by-k margin', positiveInt('--k'), 3)
     .option('--max-samples <n>', 'sample budget for the task: answers (calls that failed after their retries count apart)', positiveInt('--max-samples'), 20)
@@ -54,6 +61,10 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--data-dir <dir>', 'folder holding bench/ and recorded/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .addOption(new Option('--language <language>', 'for a task in words: the language of the function').choices(['typescript', 'python']).default('typescript'))
+    .option('--name <identifier>', 'for a task in words: the function\'s name (default: the specifier chooses)')
+    .option('--spec-only', 'for a task in words: show the chosen spec and write it, without solving it')
+    .option('--spec-samples <n>', 'for a task in words: sample budget of the specification', positiveInt('--spec-samples'), 12)
     .option('--json', 'print the result as JSON on stdout (no progress display)'), 'the decision is right'))
     .action(async (target: string, options: SolveOptions, command: Command) => {
       const model = await chosenModel(options.model);
@@ -71,30 +82,52 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         setExit(ExitCode.badInput);
         return;
       }
-      const problem = await loadTarget(target, options.dataDir);
+      const words = isTaskInWords(target);
+      const problem = words ? undefined : await loadTarget(target, options.dataDir);
       await mkdir(options.out, { recursive: true }); // an unusable --out is bad input now, not after the run
       const { engine, sandbox, priceSource } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
         ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+        ...(words ? { archetypes: ['specifier'] as const } : {}),
       });
       const progress = await ProgressDisplay.create({ enabled: options.json !== true });
       engine.on(progress.onEvent);
       try {
-        const { runId, results } = await withInterrupts((signal) => engine.run([problem.spec], {
+        let specification: Specification | undefined;
+        if (words) {
+          const specified = await specifyInWords(engine, target, { ...options, k });
+          if (specified === 'interrupted') {
+            process.stderr.write('zerr solve: interrupted while specifying the task; nothing was solved (a specification is not resumed: run the command again)\n');
+            setExit(INTERRUPTED_EXIT);
+            return;
+          }
+          specification = specified;
+          if (options.json !== true) progress.print(specificationText(specification));
+          if (specification.result.outcome !== 'consensus' || options.specOnly === true || specification.result.spec === null) {
+            if (options.json === true) process.stdout.write(`${JSON.stringify({ specification: specificationReport(specification) }, null, 2)}\n`);
+            setExit(specification.result.outcome === 'consensus' && specification.result.spec !== null ? ExitCode.ok : ExitCode.noConsensus);
+            return;
+          }
+        }
+        const spec = specification?.result.spec ?? (problem as { spec: TaskSpec }).spec;
+        const { runId, results } = await withInterrupts((signal) => engine.run([spec], {
           k, maxSamples, fallback: options.fallback, seed: options.seed, signal,
           ...(voting.vote === 'adaptive' ? { adaptiveK: voting.target === undefined ? {} : { target: voting.target } } : {}),
           ...(parallelism === undefined ? {} : { parallelism }),
           ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
         }));
         const result = results[0] as SolveTaskResult;
-        const hidden = options.score === true && problem.hidden !== undefined && result.code !== null
+        const hidden = options.score === true && problem?.hidden !== undefined && result.code !== null
           // A class's suite runs several unittest classes (ClassEval's labels allow 10 s each); a function's, one check.
-          ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec: problem.spec, hidden: problem.hidden }, code: result.code, timeoutMs: problem.spec.taskType === 'class' ? 60_000 : 10_000 })
+          ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec, hidden: problem.hidden }, code: result.code, timeoutMs: spec.taskType === 'class' ? 60_000 : 10_000 })
           : undefined;
-        const files = await writeOutputs(options.out, runId, problem.spec, result, hidden);
-        const report = { runId, model, priceSource, ...result, hiddenTests: hidden ?? null, files };
+        const files = await writeOutputs(options.out, runId, spec, result, hidden);
+        const report = {
+          runId, model, priceSource, ...result, hiddenTests: hidden ?? null, files,
+          ...(specification === undefined ? {} : { specification: specificationReport(specification) }),
+        };
         if (options.json === true) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         else printSummary(report);
         setExit(result.outcome === 'consensus' ? ExitCode.ok : ExitCode.noConsensus);
@@ -103,6 +136,100 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         await engine.close();
       }
     });
+}
+
+/** Exit code of a specification stopped by Ctrl-C (128 + SIGINT, as a shell reports it): there is no run to resume. */
+const INTERRUPTED_EXIT = 130;
+
+/** A task in words (`zerr solve "a function that ..."`): anything with white space that is not a spec file's name. */
+export function isTaskInWords(target: string): boolean {
+  return /\s/.test(target.trim()) && !/\.(ya?ml|json)$/i.test(target.trim());
+}
+
+/** The specification of a task in words and the file its spec was written to (null without a spec). */
+interface Specification {
+  readonly result: SpecifyResult;
+  readonly specFile: string | null;
+  /** The spec as written to `specFile` (see {@link writtenSpec}); null without a spec. */
+  readonly written: Record<string, unknown> | null;
+}
+
+/**
+ * Specifies `task` with the engine's specifier (Ctrl-C cancels it: a specification is not resumable, it is run again)
+ * and writes the chosen spec to `<out>/<specify-run>/spec.yaml`.
+ */
+async function specifyInWords(engine: Engine, task: string, options: SolveOptions): Promise<Specification | 'interrupted'> {
+  let result: SpecifyResult;
+  try {
+    result = await withInterrupts((signal) => engine.specify(task, {
+      language: options.language, k: options.k, maxSamples: options.specSamples, seed: options.seed, signal,
+      ...(options.name === undefined ? {} : { entryPoint: options.name }),
+      ...(options.parallelism === undefined ? {} : { parallelism: options.parallelism }),
+    }));
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('interrupted')) throw error;
+    return 'interrupted';
+  }
+  if (result.spec === null) return { result, specFile: null, written: null };
+  const dir = join(options.out, result.runId);
+  await mkdir(dir, { recursive: true });
+  const specFile = join(dir, 'spec.yaml');
+  const written = writtenSpec(result.spec, (await loadEngineApi()).LimitsSchema.parse({}));
+  await writeFile(specFile, specYaml(written));
+  return { result, specFile, written };
+}
+
+/** The chosen spec as the user reads it: how it was chosen, the spec in YAML, where it was written, what comes next. */
+function specificationText(specification: Specification): string {
+  const { result, specFile, written } = specification;
+  const lines = [`specification (run ${result.runId}, ${result.model}): ${result.outcome} - ${result.reason}`];
+  lines.push(`  samples ${result.samples}, red-flagged ${result.redFlagged}${formatCounts(result.redFlagsByRule)}, classes: ${result.classes.map((tally) => `${tally.classKey}=${tally.votes}`).join(', ') || 'none'}`);
+  for (const dropped of result.droppedTestCases) lines.push(`  left out test case ${JSON.stringify(dropped.inputs)}: ${dropped.reason}`);
+  if (result.spec !== null && written !== null) {
+    lines.push(`chosen spec:`, ...specYaml(written).trimEnd().split('\n').map((line) => `  ${line}`));
+    if (result.spec.testCases.length === 0) lines.push('  (no test case survived: only the contract, the properties and the vote check candidates)');
+  }
+  if (specFile !== null) lines.push(`spec: ${specFile}${result.outcome === 'consensus' ? '' : ' (not solved: no contract class led by k; check the spec and run zerr solve on the file)'}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/**
+ * The spec as a person writes it: the fields that say something (no empty lists or maps, no defaults: task type
+ * `function`, priority 0, `expectThrows: false`, the default limits). Loading it gives the same spec back.
+ */
+function writtenSpec(spec: TaskSpec, limits: TaskSpec['limits']): Record<string, unknown> {
+  const defaultLimits = JSON.stringify(limits);
+  const said = (value: unknown): boolean => !(Array.isArray(value) && value.length === 0) && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0);
+  const entries = Object.entries({
+    ...spec,
+    testCases: spec.testCases.map(({ expectThrows, ...test }) => (expectThrows ? { ...test, expectThrows } : test)),
+  }).filter(([key, value]) => said(value)
+    && !(key === 'taskType' && value === 'function') && !(key === 'priority' && value === 0)
+    && !(key === 'limits' && JSON.stringify(value) === defaultLimits));
+  return Object.fromEntries(entries);
+}
+
+/** YAML of a written spec, with test values on one line each (`inputs: [ [ 1, 2 ] ]`) as people write them. */
+function specYaml(written: Record<string, unknown>): string {
+  const document = new Document(written);
+  visit(document, {
+    Pair(_key, pair) {
+      // Test values, not the signature's parameter list (a list of maps).
+      const values = isSeq(pair.value) && pair.value.items.every((item) => !isMap(item));
+      if (values && isScalar(pair.key) && ['inputs', 'expected', 'args'].includes(String(pair.key.value)) && isSeq(pair.value)) pair.value.flow = true;
+    },
+  });
+  return document.toString({ lineWidth: 120 });
+}
+
+/** What the JSON report says of the specification. */
+function specificationReport(specification: Specification): Record<string, unknown> {
+  const { result, specFile } = specification;
+  return {
+    runId: result.runId, model: result.model, outcome: result.outcome, reason: result.reason, classKey: result.classKey,
+    votes: result.votes, runnerUpVotes: result.runnerUpVotes, samples: result.samples, redFlagsByRule: result.redFlagsByRule,
+    classes: result.classes, droppedTestCases: result.droppedTestCases, spec: result.spec, specFile,
+  };
 }
 
 /** A spec file or a dataset problem (with hidden tests for scoring). */

@@ -19,3 +19,6 @@ export const JSON_CHECKS: readonly string[] = [OVER_TOKEN_CAP, 'not-json', 'sche
 
 /** Checks of a decomposition proposal: the JSON checks plus the graph rules. */
 export const PROPOSAL_CHECKS: readonly string[] = PROPOSAL_RED_FLAG_RULES;
+
+/** Checks of a specifier's contract: the JSON checks, then the spec checks and a minimum of test cases (`specify-task.ts`). */
+export const SPECIFIER_CHECKS: readonly string[] = [...JSON_CHECKS, 'invalid-spec', 'too-few-tests'];

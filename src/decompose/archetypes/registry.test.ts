@@ -48,10 +48,12 @@ describe('ARCHETYPES', () => {
     expect(ARCHETYPES.decomposer.redFlagProfile.checks).toEqual(PROPOSAL_RED_FLAG_RULES);
     expect(ARCHETYPES.coder.redFlagProfile.format).toBe('code');
     expect(ARCHETYPES.coder.redFlagProfile.checks).toEqual(expect.arrayContaining(['over-token-cap', 'no-code', 'unbalanced-delimiters']));
-    for (const name of ['specifier', 'verifier', 'integrator', 'reviewer', 'coordinator'] as const) {
+    for (const name of ['verifier', 'integrator', 'reviewer', 'coordinator'] as const) {
       expect(ARCHETYPES[name].redFlagProfile.format).toBe('json');
       expect(ARCHETYPES[name].redFlagProfile.checks).toEqual(['over-token-cap', 'not-json', 'schema']);
     }
+    expect(ARCHETYPES.specifier.redFlagProfile.format).toBe('json');
+    expect(ARCHETYPES.specifier.redFlagProfile.checks).toEqual(['over-token-cap', 'not-json', 'schema', 'invalid-spec', 'too-few-tests']);
   });
 });
 

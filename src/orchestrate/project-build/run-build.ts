@@ -43,6 +43,8 @@ import { proposalToNodes } from './proposal-to-nodes.js';
 /** What a build needs; the engine wires the real ones. */
 export interface BuildDependencies {
   readonly model: LanguageModel;
+  /** The decomposer's model (`routes.decomposer`); default `model`. */
+  readonly decomposerModel?: LanguageModel;
   readonly store: RunStore;
   readonly sandbox: Sandbox;
   readonly emit: (event: EngineEvent) => void;
@@ -153,6 +155,8 @@ class BuildSession {
   readonly #controller = new AbortController();
   readonly #budget: BuildBudgetTracker;
   readonly #model: LanguageModel;
+  /** The decomposer's model under the same budget as the coder's (the same object when no route gives another). */
+  readonly #decomposerModel: LanguageModel;
   #git: GitRepository | undefined;
   /** One warm type checker per session: a fresh one parses @types/node again (seconds). */
   #typeChecker: ProjectTypeChecker | undefined;
@@ -172,6 +176,7 @@ class BuildSession {
       budgets: options.budgets ?? state.request.budgets, spent: spentSoFar(snapshot), controller: this.#controller, now,
     });
     this.#model = this.#budget.wrap(deps.model);
+    this.#decomposerModel = deps.decomposerModel === undefined || deps.decomposerModel === deps.model ? this.#model : this.#budget.wrap(deps.decomposerModel);
   }
 
   get #runId(): string { return this.#options.runId; }
@@ -303,7 +308,7 @@ class BuildSession {
     } else {
       await this.#recordTask(taskId, node === null ? { requirements: request.requirements } : { decompose: node.spec });
       const result = await decomposeNode(
-        { model: this.#model, store: this.#deps.store, emit: this.#deps.emit },
+        { model: this.#decomposerModel, store: this.#deps.store, emit: this.#deps.emit },
         {
           runId: this.#runId, nodeId: node?.id ?? 'root',
           requirements: node === null ? request.requirements : describeNode(node),
