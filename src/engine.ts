@@ -7,6 +7,7 @@ import { readdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decomposeNode } from './decompose/decompose-node.js';
 import { specifyTask, type SpecifyTaskResult } from './decompose/specify-task.js';
+import { reviewClass, reviewFromDecision, reviewTaskId } from './decompose/review-class.js';
 import type { DecompositionProposal } from './decompose/decomposition-proposal.js';
 import type { LanguageModel } from './llm/language-model.js';
 import { EventBus } from './orchestrate/event-bus.js';
@@ -99,6 +100,12 @@ export interface RunOptions {
    * pauses (`RunPausedError`, resumable with a higher budget). Unpriced answers count 0. Default none.
    */
   readonly maxCostUsd?: number;
+  /**
+   * The reviewer as a vote filter (`SolveTaskOptions.review`): the class a vote is about to choose is reviewed by
+   * the reviewer's model (`archetypeModels.reviewer`, else `model`); a rejection by consensus takes it out of the
+   * vote. Recorded with the run, so `resume` keeps it. Default false.
+   */
+  readonly review?: boolean;
   readonly signal?: AbortSignal;
   /**
    * What an aborted `signal` makes of the run: `paused` (recorded `paused`, {@link Engine.resumeRun} continues it;
@@ -270,14 +277,29 @@ export function createEngine(options: EngineOptions): Engine {
     const failed = verdict.results.find((result) => result.status === 'fail');
     return { passed: verdict.passed, failedLayer: verdict.failedLayer ?? undefined, failedReason: failed?.reason };
   };
-  const solveDependencies = (model: LanguageModel): SolveTaskDependencies => ({
+  /** Reviews one class with `reviewModel` (the reviewer filter); a review the run already decided is read back. */
+  const reviewWith = (reviewModel: LanguageModel): NonNullable<SolveTaskDependencies['review']> => async (request) => {
+    const taskId = reviewTaskId(request.spec.id, request.classKey);
+    const run = await store.getRun(request.runId);
+    const decided = run?.decisions.find((decision) => decision.taskId === taskId);
+    if (decided !== undefined) return reviewFromDecision(decided, request.classKey);
+    return reviewClass({ model: reviewModel, store, emit: (event) => bus.emit(event) }, {
+      runId: request.runId, spec: request.spec, classKey: request.classKey, code: request.code,
+      ...(run === undefined ? {} : { resume: taskProgress(run, taskId) }),
+      ...(request.signal === undefined ? {} : { signal: request.signal }),
+    });
+  };
+  /** The solve loop's dependencies: samples from `model`, reviews (when asked) from `reviewModel`. */
+  const solveDependencies = (model: LanguageModel, reviewModel: LanguageModel = model): SolveTaskDependencies => ({
     model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, store, emit: (event) => bus.emit(event),
+    review: reviewWith(reviewModel),
   });
   const modelOf = (archetype: NonCoderArchetype): ArchetypeModel =>
     options.archetypeModels?.[archetype] ?? { model: options.model, name: options.modelName };
   const buildDependencies = {
     model: options.model, decomposerModel: modelOf('decomposer').model, store, sandbox: options.sandbox, emit: (event: EngineEvent) => bus.emit(event),
-    solve: (model: LanguageModel, solveOptions: Parameters<typeof solveTask>[1]) => solveTask(solveDependencies(model), solveOptions),
+    solve: (model: LanguageModel, solveOptions: Parameters<typeof solveTask>[1]) =>
+      solveTask(solveDependencies(model, options.archetypeModels?.reviewer?.model ?? model), solveOptions),
     verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => verify(spec, code, () => undefined, signal),
   };
 
@@ -312,6 +334,8 @@ export function createEngine(options: EngineOptions): Engine {
     });
     const stop = AbortSignal.any([...(signal === undefined ? [] : [signal]), lease.lost, budgetStop.signal]);
     const model = budget === undefined ? options.model : budget.wrap(options.model);
+    const reviewer = options.archetypeModels?.reviewer?.model;
+    const reviewModel = reviewer === undefined || reviewer === options.model ? model : budget === undefined ? reviewer : budget.wrap(reviewer);
     const results: SolveTaskResult[] = [];
     try {
       if (snapshot !== undefined) await store.reopenRun(runId);
@@ -323,8 +347,9 @@ export function createEngine(options: EngineOptions): Engine {
           continue;
         }
         budget?.check();
-        const result = await solveTask(solveDependencies(model), {
+        const result = await solveTask(solveDependencies(model, reviewModel), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
+          ...(config.review === true ? { review: true } : {}),
           ...(config.adaptive === undefined ? {} : { adaptive: config.adaptive }),
           ...(config.parallelism === undefined ? {} : { parallelism: config.parallelism }),
           ...(config.advisoryTests?.[spec.id] === undefined ? {} : { advisoryTests: config.advisoryTests[spec.id] }),
@@ -387,6 +412,7 @@ export function createEngine(options: EngineOptions): Engine {
         ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
         ...(runOptions.advisoryTests === undefined ? {} : { advisoryTests: runOptions.advisoryTests }),
         ...(runOptions.maxCostUsd === undefined ? {} : { maxCostUsd: runOptions.maxCostUsd }),
+        ...(runOptions.review === true ? { review: true } : {}),
         taskOrder: specs.map((spec) => spec.id),
       };
       // Specs are checked before anything is recorded or sampled: a spec error is the spec's, never a candidate's.

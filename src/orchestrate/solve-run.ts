@@ -41,6 +41,8 @@ export const SolveRunConfigSchema = z.object({
   /** Cost budget of the whole run in USD (priced answers' `costUsd` over every session); reaching it pauses the run. */
   maxCostUsd: z.number().positive().optional(),
   advisoryThreshold: z.number().min(0).max(1).optional(),
+  /** The reviewer filter (`SolveTaskOptions.review`). */
+  review: z.boolean().optional(),
   advisoryTests: z.record(z.string(), z.array(TestCaseSchema)).optional(),
   /** Task ids in the order they were given (the store lists tasks by id). */
   taskOrder: z.array(z.string()).optional(),

@@ -638,3 +638,51 @@ describe('solveTask: contextCode', () => {
     expect(solved).toMatchObject({ outcome: 'no-consensus', verified: 0, failedVerification: 2 });
   });
 });
+
+describe('solveTask: the reviewer filter', () => {
+  /** A reviewer that rejects code special-casing `high === 10` (an overfit the visible tests miss), else accepts. */
+  const reviewer = (calls: string[]) => async (request: { classKey: string; code: string }) => {
+    calls.push(request.classKey);
+    const reject = request.code.includes('high === 10');
+    return {
+      classKey: request.classKey, verdict: reject ? 'reject' as const : 'accept' as const, taskId: `review:x:${request.classKey}`,
+      votes: 2, runnerUpVotes: 0, samples: 2, reasons: reject ? ['special-cases high === 10'] : [],
+      reason: `the reviewers ${reject ? 'rejected' : 'accepted'} class ${request.classKey}`,
+    };
+  };
+
+  test('a class the reviewers reject leaves the vote; sampling goes on until a reviewed class wins', async () => {
+    const answers = [clampChat(CLAMP_BODY.overfit), clampChat(CLAMP_BODY.overfit), clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.maxMin)];
+    const model = new MockLanguageModel({ responses: bySample(answers), capabilities: chat() });
+    const spec = clampSpec();
+    const { store, runId } = await newStore(spec);
+    const calls: string[] = [];
+    const events: EngineEvent[] = [];
+    const solved = await solveTask({
+      model, redFlag: (context) => redFlagger.check(context),
+      verify: async (taskSpec, code, onLayerEnd) => {
+        const report = await verifier.verify({ spec: taskSpec, candidate: { language: taskSpec.language, code } }, { onLayerEnd });
+        return { passed: report.passed, failedLayer: report.failedLayer ?? undefined };
+      },
+      candidateRunner: runner, store, emit: (event) => events.push(event), review: reviewer(calls),
+    }, { runId, spec, k: 2, maxSamples: 6, signatureInputs: 12, review: true });
+    // Round 1: the overfit class leads 2-0 and is rejected; round 2: the correct class leads 2-0 and is accepted.
+    expect(solved).toMatchObject({ outcome: 'consensus', samples: 4, votes: 2, runnerUpVotes: 0 });
+    expect(solved.code).toBe(clampSource(CLAMP_BODY.minMax));
+    expect(solved.reviews?.map((review) => review.verdict)).toEqual(['reject', 'accept']);
+    expect(calls).toHaveLength(2);
+    expect(new Set(calls).size).toBe(2);
+    expect(solved.classes.map((tally) => tally.classKey)).toEqual([solved.classKey]); // the rejected class no longer counts
+    expect(solved.reason).toMatch(/led the runner-up by 2 >= k=2 after 4 samples; the reviewers rejected class \w+; the reviewers accepted class \w+/);
+  });
+
+  test('without the filter the same samples choose the overfit class; asking for it without a reviewer is refused', async () => {
+    const answers = [clampChat(CLAMP_BODY.overfit), clampChat(CLAMP_BODY.overfit)];
+    const plain = await solve(new MockLanguageModel({ responses: bySample(answers), capabilities: chat() }), clampSpec());
+    expect(valueOf(plain.result).code).toBe(clampSource(CLAMP_BODY.overfit));
+    expect(valueOf(plain.result).reviews).toBeUndefined();
+    const refused = await solve(new MockLanguageModel({ responses: bySample(answers), capabilities: chat() }), clampSpec(), { review: true });
+    expect(refused.result.ok).toBe(false);
+    expect(refused.result.ok ? undefined : refused.result.error).toMatchObject({ code: 'invalid_argument', parameter: 'options.review' });
+  });
+});

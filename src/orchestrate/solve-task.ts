@@ -28,6 +28,7 @@ import { signatureInputs } from './signature-inputs.js';
 import { runSequencesForSignature } from './signature-sequences.js';
 import { signatureSequences } from '../verify/generated-sequences.js';
 import { advisoryPasses, compareByDualAgreement, DEFAULT_ADVISORY_THRESHOLD, eligibleClasses } from './advisory-tests.js';
+import type { ReviewOutcome } from '../decompose/review-class.js';
 
 /** Narrow dependencies of {@link solveTask}; the engine wires the real ones. */
 export interface SolveTaskDependencies {
@@ -44,6 +45,11 @@ export interface SolveTaskDependencies {
   readonly candidateRunner: CandidateRunner;
   readonly store: RunStore;
   readonly emit: (event: EngineEvent) => void;
+  /**
+   * Reviews the representative of the class a vote is about to choose (`options.review`; the engine's reviewer,
+   * `decompose/review-class.ts`, recorded under `review:<taskId>:<classKey>`). Absent: `options.review` is refused.
+   */
+  readonly review?: (request: { readonly runId: string; readonly spec: TaskSpec; readonly classKey: string; readonly code: string; readonly signal?: AbortSignal | undefined }) => Promise<ReviewOutcome>;
 }
 
 /** Options of one solve. Defaults: k 3, maxSamples 20, signatureInputs 24, seed 42, fallback `best-partial`. */
@@ -91,6 +97,13 @@ export interface SolveTaskOptions {
   /** Share in [0, 1] of the best class's advisory passes a class needs to take part in the vote. Default 0.5. */
   readonly advisoryThreshold?: number;
   /**
+   * The reviewer as a vote filter: when a class would win (led by the margin), its representative is reviewed
+   * (`deps.review`); a rejection by consensus takes the class out of the vote (its votes no longer count, sampling
+   * goes on), an acceptance or an undecided review lets the decision stand. Verification still decides what may
+   * vote: the review only removes. Default false.
+   */
+  readonly review?: boolean;
+  /**
    * What the store already holds for this undecided task (`taskProgress(run, spec.id)`), to resume after the
    * process was stopped. A recorded sample is not drawn again: no model call, nothing recorded twice; what is
    * missing after it (red-flag hits, layer results, the vote) is done and recorded. When the model answers
@@ -119,6 +132,8 @@ export interface ClassTally {
 
 /** The decision for one task. */
 export interface SolveTaskResult {
+  /** The reviews of classes the vote was about to choose, in order (only with `options.review`). */
+  readonly reviews?: readonly ReviewOutcome[];
   readonly taskId: string;
   readonly outcome: TaskOutcome;
   /** Chosen code: the winning class's representative (`consensus`) or the largest class's (`best-partial`). */
@@ -215,6 +230,12 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const callInputs = advisory.length === 0 ? inputs : [...inputs, ...advisory.map((test) => test.inputs)];
   const advisoryByClass = new Map<string, number>();
   const castKeys: string[] = [];
+  if (options.review === true && deps.review === undefined) {
+    throw new InvalidArgumentError({ parameter: 'options.review', value: true, expected: 'false, or a reviewer in the dependencies (deps.review)' });
+  }
+  /** Classes the reviewers rejected by consensus: out of the vote. */
+  const vetoed = new Set<string>();
+  const reviews: ReviewOutcome[] = [];
   const newVote = (): FirstToAheadByKVote => new FirstToAheadByKVote({ k, adaptive: options.adaptive });
   let vote = newVote();
   const representatives = new Map<string, { index: number; code: string }>();
@@ -428,6 +449,14 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   /** ", 3 calls without an answer (http_500 2, model_timeout 1)" or nothing. */
   const failedNote = (): string => (failedCalls.count === 0 ? '' : `, ${failedCalls.describe()}`);
 
+  /** A vote over every key cast so far, less classes the advisory tests leave out and those the reviewers rejected. */
+  const recount = (): FirstToAheadByKVote => {
+    const eligible = advisory.length === 0 ? undefined : eligibleClasses(advisoryByClass, threshold);
+    const recounted = newVote();
+    recounted.castBatch(castKeys.filter((key) => !vetoed.has(key) && (eligible === undefined || eligible.has(key))));
+    return recounted;
+  };
+
   let next = 0;
   /** Sample indices whose call gave no answer: drawn again, before new ones, so answers keep their indices. */
   const redo: number[] = [];
@@ -461,14 +490,24 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       advisoryByClass.set(verdict.classKey, verdict.advisoryPassed ?? 0);
       if (!representatives.has(verdict.classKey)) representatives.set(verdict.classKey, { index: verdict.index, code: verdict.code });
     }
-    if (keys.length > 0 && advisory.length > 0) {
+    castKeys.push(...keys);
+    if (keys.length > 0 && (advisory.length > 0 || vetoed.size > 0)) {
       // The eligible set can change as better-agreeing classes appear: recount the eligible votes from scratch.
-      castKeys.push(...keys);
-      const eligible = eligibleClasses(advisoryByClass, threshold);
-      vote = newVote();
-      vote.castBatch(castKeys.filter((key) => eligible.has(key)));
+      vote = recount();
     } else if (keys.length > 0) {
       vote.castBatch(keys);
+    }
+    // The reviewer filter: the class about to be chosen is reviewed; one rejected by consensus leaves the vote,
+    // which is recounted without it (and may then choose another class, reviewed in turn).
+    while (options.review === true && deps.review !== undefined && vote.status().decided) {
+      const winner = vote.status().winner ?? '';
+      const representative = representatives.get(winner);
+      if (representative === undefined || reviews.some((review) => review.classKey === winner)) break;
+      const review = await deps.review({ runId, spec, classKey: winner, code: representative.code, signal: options.signal });
+      reviews.push(review);
+      if (review.verdict !== 'reject') break;
+      vetoed.add(winner);
+      vote = recount();
     }
     if (keys.length > 0) {
       const tallies = vote.status().tallies;
@@ -514,8 +553,11 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     reason = `no class led by ${marginNote(status, k)} within ${totals.samples} samples (${budgetNote(stopReason)}); escalated to a person`;
   } else {
     outcome = options.fallback === 'escalate' ? 'escalated' : 'no-consensus';
-    reason = `no sample passed red-flagging and verification in ${totals.samples} samples (${budgetNote(stopReason)})`;
+    reason = vetoed.size > 0
+      ? `every class that passed verification was rejected by the reviewers, in ${totals.samples} samples (${budgetNote(stopReason)})`
+      : `no sample passed red-flagging and verification in ${totals.samples} samples (${budgetNote(stopReason)})`;
   }
+  if (reviews.length > 0) reason += `; ${reviews.map((review) => review.reason).join('; ')}`;
   const chosenClass = chosen === null ? undefined : status.tallies.find((tally) => tally.classKey === chosen);
   const runnerUp = status.tallies.find((tally) => tally.classKey !== chosen)?.votes ?? 0;
   const code = chosen === null ? null : (representatives.get(chosen)?.code ?? null);
@@ -535,6 +577,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     samples: totals.samples, failedCalls: failedCalls.count, failedCallsByCause: failedCalls.byCause, retries: totals.retries,
     redFlagged: totals.redFlagged, redFlagsByRule, failedVerification: totals.failed, failedByLayer, verified: totals.verified, classes, inputTokens: totals.inputTokens, outputTokens: totals.outputTokens,
     costUsd: totals.costUsd, durationMs: Date.now() - started, reason,
+    ...(options.review === true ? { reviews } : {}),
   };
 }
 

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
+import { startOpenAICompatibleServer, type OpenAICompatibleServer } from '../fixtures/llm/openai-compatible-server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin', 'zerr.js');
@@ -23,6 +24,9 @@ interface CliResult { code: number; stdout: string; stderr: string }
 
 let work: string;
 let project: string;
+/** Reviewers on OpenAI-compatible servers: one accepts every class, one rejects every class. */
+let lenient: OpenAICompatibleServer;
+let strict: OpenAICompatibleServer;
 
 function zerr(args: readonly string[], cwd = work): Promise<CliResult> {
   return new Promise((done) => {
@@ -61,9 +65,25 @@ beforeAll(async () => {
     '  coder: [coder]',
     '',
   ].join('\n'));
+  lenient = await startOpenAICompatibleServer(() => JSON.stringify({ verdict: 'accept', reasons: [] }));
+  strict = await startOpenAICompatibleServer(() => JSON.stringify({ verdict: 'reject', reasons: ['does not say what it does with an empty list'] }));
+  for (const [name, server] of [['lenient', lenient], ['strict', strict]] as const) {
+    await mkdir(join(work, name));
+    await writeFile(join(work, name, 'zerr.config.yaml'), [
+      'models:',
+      `  coder: { uri: "replay:${join(FIXTURES, 'largest-even.coder.replay.jsonl')}" }`,
+      `  judge: { uri: "openai:judge?baseURL=${server.baseURL}" }`,
+      'routes:',
+      '  coder: [coder]',
+      '  reviewer: [judge]',
+      '',
+    ].join('\n'));
+  }
 });
 
 afterAll(async () => {
+  await lenient.close();
+  await strict.close();
   await rm(work, { recursive: true, force: true });
 });
 
@@ -126,6 +146,33 @@ describe('zerr solve "<a task in words>"', () => {
     expect(result.stdout).toMatch(/specification \(run [^)]+\): (best-partial|no-consensus)/);
     expect(result.stdout).not.toMatch(/^task largestEven:/m);
     if (/best-partial/.test(result.stdout)) expect(result.stdout).toMatch(/not solved: no contract class led by k; check the spec and run zerr solve on the file/);
+  });
+
+  it('--review: the reviewer\'s route reviews the class about to be chosen; an acceptance lets the decision stand', async () => {
+    const spec = join(work, 'largest-even.yaml');
+    await writeFile(spec, [
+      'id: largestEven', 'name: largestEven', 'description: The largest even number of xs, or null when there is none.', 'language: typescript',
+      'signature:', '  entryPoint: largestEven', '  inputs: [ { name: xs, type: "number[]" } ]', '  output: { type: number | null }',
+      'testCases:', '  - { inputs: [ [ 1, 2, 3, 4 ] ], expected: 4 }', '  - { inputs: [ [ 1, 3 ] ], expected: null }', '',
+    ].join('\n'));
+    const result = await zerr(['solve', spec, '--k', '2', '--review', '--out', join(work, 'out-review'), '--json'], join(work, 'lenient'));
+    expect(result.code, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as SolveJson & { reviews: { verdict: string; classKey: string; votes: number }[]; classKey: string; reason: string };
+    expect(report.outcome).toBe('consensus');
+    expect(report.reviews).toEqual([expect.objectContaining({ verdict: 'accept', classKey: report.classKey, votes: 2 })]);
+    expect(report.reason).toContain(`the reviewers accepted class ${report.classKey} 2-0`);
+    expect(lenient.requests.length).toBe(2);
+    const prompt = lenient.requests[0]?.messages.map((message) => message.content).join('\n') ?? '';
+    expect(prompt).toContain('function largestEven');
+    expect(prompt).toContain('The largest even number of xs');
+
+    // A reviewer that rejects every class: the one class that passed verification leaves the vote; nothing is chosen.
+    const rejected = await zerr(['solve', spec, '--k', '2', '--review', '--out', join(work, 'out-review'), '--json'], join(work, 'strict'));
+    expect(rejected.code, rejected.stderr).toBe(2);
+    const refused = JSON.parse(rejected.stdout) as SolveJson & { reviews: { verdict: string }[]; reason: string; code: string | null };
+    expect(refused.reviews.map((review) => review.verdict)).toEqual(['reject']);
+    expect(refused.code).toBeNull();
+    expect(refused.reason).toMatch(/every class that passed verification was rejected by the reviewers.*the reviewers rejected class \w+ 2-0: does not say what it does with an empty list/);
   });
 
   it('a one-word target is still a dataset problem or a file: no specification', async () => {

@@ -40,6 +40,7 @@ interface SolveOptions extends ModelCallFlags, VoteFlags {
   name?: string;
   specOnly?: boolean;
   specSamples: number;
+  review?: boolean;
 }
 
 /** Registers `solve` on `program`. */
@@ -65,6 +66,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--name <identifier>', 'for a task in words: the function\'s name (default: the specifier chooses)')
     .option('--spec-only', 'for a task in words: show the chosen spec and write it, without solving it')
     .option('--spec-samples <n>', 'for a task in words: sample budget of the specification', positiveInt('--spec-samples'), 12)
+    .option('--review', 'the reviewer as a vote filter: the class about to be chosen is reviewed (routes.reviewer, else the model); one rejected by consensus leaves the vote')
     .option('--json', 'print the result as JSON on stdout (no progress display)'), 'the decision is right'))
     .action(async (target: string, options: SolveOptions, command: Command) => {
       const model = await chosenModel(options.model);
@@ -90,7 +92,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         ...(options.store === undefined ? {} : { store: options.store }),
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
         ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
-        ...(words ? { archetypes: ['specifier'] as const } : {}),
+        archetypes: [...(words ? ['specifier' as const] : []), ...(options.review === true ? ['reviewer' as const] : [])],
       });
       const progress = await ProgressDisplay.create({ enabled: options.json !== true });
       engine.on(progress.onEvent);
@@ -114,6 +116,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         const spec = specification?.result.spec ?? (problem as { spec: TaskSpec }).spec;
         const { runId, results } = await withInterrupts((signal) => engine.run([spec], {
           k, maxSamples, fallback: options.fallback, seed: options.seed, signal,
+          ...(options.review === true ? { review: true } : {}),
           ...(voting.vote === 'adaptive' ? { adaptiveK: voting.target === undefined ? {} : { target: voting.target } } : {}),
           ...(parallelism === undefined ? {} : { parallelism }),
           ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
