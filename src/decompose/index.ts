@@ -20,7 +20,7 @@ export { renderPrompt, renderTemplate, type RenderedPrompt, type TemplateVariabl
 export { promptVariantForSample, temperatureForSample } from './archetypes/diversity.js';
 export { ARCHETYPES } from './archetypes/registry.js';
 export { decomposerVariables, type DecomposerPromptInput } from './archetypes/decomposer.js';
-export { SPECIALISTS, withSpecialist, type SpecialistName, type SpecialistProfile } from './archetypes/specialists.js';
+export { SPECIALISTS, specialistFor, withSpecialist, type SpecialistName, type SpecialistProfile } from './archetypes/specialists.js';
 export { CODE_CHECKS, JSON_CHECKS, PROPOSAL_CHECKS } from './archetypes/red-flag-checks.js';
 export {
   CodeOutputSchema,

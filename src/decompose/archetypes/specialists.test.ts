@@ -1,7 +1,9 @@
 import { describe, expect, test } from 'vitest';
 import { ARCHETYPES } from './registry.js';
 import { renderPrompt } from './render-prompt.js';
-import { SPECIALISTS, withSpecialist } from './specialists.js';
+import { SPECIALISTS, specialistFor, withSpecialist } from './specialists.js';
+import { specifierVariables } from './specifier.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 
 const coderVariables = { language: 'TypeScript', fence: 'typescript', entryPoint: 'f', description: 'd', stub: 's' };
 
@@ -29,7 +31,7 @@ describe('withSpecialist', () => {
   test('profiles stack in order; the same profile twice is rejected', () => {
     const both = withSpecialist(withSpecialist(ARCHETYPES.specifier, SPECIALISTS.testing), SPECIALISTS.documentation);
     expect(both.specialists).toEqual(['testing', 'documentation']);
-    const system = renderPrompt(both, { language: 'Python', name: 'n', signature: 's', description: 'd' }).messages[0]?.content ?? '';
+    const system = renderPrompt(both, specifierVariables({ task: 'd', language: 'python' })).messages[0]?.content ?? '';
     expect(system.indexOf('boundary values')).toBeLessThan(system.indexOf('docstring'));
     expect(() => withSpecialist(both, SPECIALISTS.testing)).toThrow(/already layered/);
   });
@@ -43,5 +45,23 @@ describe('withSpecialist', () => {
     const routed = withSpecialist(ARCHETYPES.coder, { ...SPECIALISTS.backend, modelRoute: 'strong' });
     expect(routed.diversityProfile.modelRoute).toBe('strong');
     expect(ARCHETYPES.coder.diversityProfile.modelRoute).toBeUndefined();
+  });
+});
+
+describe('specialistFor', () => {
+  const task = (name: string, description: string, extra: Partial<Pick<TaskSpec, 'taskType'>> = {}) =>
+    ({ name, description, taskType: 'function' as const, ...extra });
+
+  test('by task type first, then by the words of the task', () => {
+    expect(specialistFor(task('anything', 'anything', { taskType: 'test' }))).toBe('testing');
+    expect(specialistFor(task('anything', 'anything', { taskType: 'documentation' }))).toBe('documentation');
+    expect(specialistFor(task('formatPrice', 'Format a price label for display on the checkout page.'))).toBe('frontend');
+    expect(specialistFor(task('parse_env_path', 'Read the config path from the environment.'))).toBe('devops');
+    expect(specialistFor(task('validateOrder', 'Validate an order record before it is saved to the database.'))).toBe('backend');
+    expect(specialistFor(task('headings', 'The headings of a markdown document, in order.'))).toBe('documentation');
+  });
+
+  test('a task that names no kind of work gets the plain coder', () => {
+    expect(specialistFor(task('largestEven', 'The largest even number in a list of integers, or null.'))).toBeNull();
   });
 });

@@ -5,6 +5,7 @@
  * variation, not new code (seed guide §1.2: diversify by prompt).
  */
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
+import type { TaskSpec } from '../../task-spec/task-spec.js';
 import type { Archetype, ArchetypeName } from './archetype.js';
 
 /** One specialist profile. */
@@ -93,4 +94,35 @@ export function withSpecialist<A extends Archetype>(archetype: A, profile: Speci
     promptTemplate: { ...archetype.promptTemplate, guidance: [...archetype.promptTemplate.guidance, ...profile.guidance] },
     diversityProfile: profile.modelRoute === undefined ? archetype.diversityProfile : { ...archetype.diversityProfile, modelRoute: profile.modelRoute },
   };
+}
+
+/** Words of a task that point to one kind of work (matched whole, case-insensitive, in its name and description). */
+const KIND_WORDS: Readonly<Record<SpecialistName, readonly string[]>> = {
+  backend: ['request', 'response', 'validate', 'validation', 'database', 'record', 'records', 'api', 'server', 'account', 'order', 'orders', 'invoice', 'payment', 'inventory', 'user', 'users'],
+  frontend: ['html', 'css', 'ui', 'render', 'display', 'format', 'formatted', 'label', 'view', 'component', 'button', 'page', 'markup', 'color', 'colour', 'screen', 'widget'],
+  testing: ['test', 'tests', 'assert', 'assertion', 'property', 'properties', 'fuzz', 'edge'],
+  devops: ['config', 'configuration', 'path', 'paths', 'env', 'environment', 'command', 'shell', 'cli', 'deploy', 'docker', 'yaml', 'ini', 'log', 'logs', 'cron', 'port', 'url', 'semver', 'version'],
+  documentation: ['doc', 'docs', 'docstring', 'markdown', 'readme', 'comment', 'comments', 'documentation', 'heading', 'headings'],
+};
+
+/**
+ * The specialist profile for a task, chosen by its type: `test` tasks get `testing`, `documentation` tasks
+ * `documentation`; otherwise the profile whose words occur most often in the task's name and description (at least one; ties in the order of
+ * {@link SPECIALISTS}), or null for a task that names no kind of work (the plain coder).
+ */
+export function specialistFor(spec: Pick<TaskSpec, 'taskType' | 'name' | 'description'>): SpecialistName | null {
+  if (spec.taskType === 'test') return 'testing';
+  if (spec.taskType === 'documentation') return 'documentation';
+  // `formatLabel` and `format_label` are the words format and label.
+  const words = `${spec.name} ${spec.description}`.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z]+/).filter((word) => word !== '');
+  let best: SpecialistName | null = null;
+  let bestCount = 0;
+  for (const [name, kindWords] of Object.entries(KIND_WORDS) as [SpecialistName, readonly string[]][]) {
+    const count = words.filter((word) => kindWords.includes(word)).length;
+    if (count > bestCount) {
+      best = name;
+      bestCount = count;
+    }
+  }
+  return best;
 }

@@ -18,7 +18,7 @@ describe('buildSamplePrompt', () => {
   test('continuation: the raw stub with the language stop list, variant stub', () => {
     const spec = sumPositiveSpec();
     const prompt = buildSamplePrompt(spec, 'continuation', 'edge-cases');
-    expect(prompt).toEqual({ style: 'continuation', variant: 'stub', prompt: renderStub(spec), stop: PYTHON_CONTINUATION_STOPS });
+    expect(prompt).toEqual({ style: 'continuation', variant: 'stub', prompt: renderStub(spec), stop: PYTHON_CONTINUATION_STOPS, specialist: null });
     expect(prompt.messages).toBeUndefined();
   });
 
@@ -46,6 +46,17 @@ describe('buildSamplePrompt', () => {
     expect(user('edge-cases')).toContain('Handle edge cases');
     expect(new Set(PROMPT_VARIANTS.map(user)).size).toBe(3);
     expect(buildSamplePrompt(spec, 'chat', 'spec-first').variant).toBe('spec-first');
+  });
+
+  test('the system message carries the guidance of the task\'s specialist profile; a plain task gets none', () => {
+    const label = TaskSpecSchema.parse({ ...clampSpec(), name: 'formatLabel', description: 'Format the price label shown on the page.' });
+    const prompt = buildSamplePrompt(label, 'chat', 'direct');
+    expect(prompt.specialist).toBe('frontend');
+    expect(prompt.messages?.[0]?.content).toMatch(/\n\nSpecialist guidance \(frontend\):\n- Treat user-visible text precisely/);
+    const plain = buildSamplePrompt(clampSpec(), 'chat', 'direct');
+    expect(plain.specialist).toBeNull();
+    expect(plain.messages?.[0]?.content).not.toContain('Specialist guidance');
+    expect(buildSamplePrompt(label, 'continuation', 'stub').specialist).toBeNull(); // a continuation model sees the stub alone
   });
 
   test('an expected throw is shown as such', () => {

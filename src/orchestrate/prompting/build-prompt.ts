@@ -7,6 +7,7 @@ import type { ChatMessage, CompletionStyle } from '../../llm/language-model.js';
 import { renderStub } from '../../task-spec/render-stub.js';
 import { contextPrefix, expectsThrow, type TaskSpec } from '../../task-spec/task-spec.js';
 import type { PromptVariant } from './prompt-variants.js';
+import { SPECIALISTS, specialistFor, type SpecialistName } from '../../decompose/archetypes/specialists.js';
 
 /** What the sampler sends for one sample. */
 export interface SamplePrompt {
@@ -16,6 +17,8 @@ export interface SamplePrompt {
   readonly messages?: readonly ChatMessage[];
   /** Stop sequences (continuation style only). */
   readonly stop: readonly string[];
+  /** The specialist profile whose guidance the chat system message carries (`specialistFor`), or null. */
+  readonly specialist: SpecialistName | null;
 }
 
 /** CodeT / Codex stop list for Python continuations (CodeT, Chen et al. 2022, §4). */
@@ -28,7 +31,9 @@ export const TYPESCRIPT_CONTINUATION_STOPS = ['\nfunction ', '\n/*', '\n//', '\n
  *
  * Continuation: the model continues `renderStub(spec)`; stop sequences come from `spec.metadata.stopTokens` (a JSON
  * array, as MultiPL-E ships them) or the language's default list. Chat: a system message fixing the answer format
- * and a user message with the description, signature, stub and visible examples, worded per `variant`.
+ * and a user message with the description, signature, stub and visible examples, worded per `variant`; the system
+ * message ends with the guidance of the task's specialist profile (`specialistFor`: by task type, else by the kind of
+ * work its name and description name), under `Specialist guidance (<name>):`.
  *
  * `spec.contextCode` (verified code of the dependencies; seed guide: execute with retrieved context) comes before
  * the stub in a continuation prompt (`contextPrefix(spec) + stub`, the same text assembly puts in front of the
@@ -41,11 +46,12 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
   const isClass = spec.taskType === 'class';
   const isModule = spec.taskType === 'module';
   if (style === 'continuation') {
-    if (isModule) return { style, variant: 'stub', prompt: context + stub + moduleContinuationHead(spec), stop: continuationStops(spec) };
-    return { style, variant: 'stub', prompt: context + stub + (isClass ? classContinuationHead(spec) : ''), stop: continuationStops(spec) };
+    if (isModule) return { style, variant: 'stub', prompt: context + stub + moduleContinuationHead(spec), stop: continuationStops(spec), specialist: null };
+    return { style, variant: 'stub', prompt: context + stub + (isClass ? classContinuationHead(spec) : ''), stop: continuationStops(spec), specialist: null };
   }
   const language = spec.language === 'python' ? 'Python' : 'TypeScript';
   const fence = spec.language === 'python' ? 'python' : 'typescript';
+  const specialist = specialistFor(spec);
   const examples = (isClass || isModule ? sequenceExamples(spec) : spec.testCases
     .slice(0, 5)
     .map((test) => `${spec.signature.entryPoint}(${test.inputs.map((v) => JSON.stringify(v)).join(', ')})` +
@@ -59,7 +65,8 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
     `You write one correct${context === '' ? ', self-contained' : ''} ${language} ${isClass ? 'class' : isModule ? 'module' : 'function'}. Answer with exactly one fenced code block ` +
     `(\`\`\`${fence}) containing ${what} and any imports or helpers ` +
     'it needs. No explanations, no tests, no example usage.' +
-    (context === '' ? '' : ' The available functions shown are already defined: call them, never redefine or repeat them.');
+    (context === '' ? '' : ' The available functions shown are already defined: call them, never redefine or repeat them.') +
+    (specialist === null ? '' : `\n\nSpecialist guidance (${specialist}):\n${SPECIALISTS[specialist].guidance.map((line) => `- ${line}`).join('\n')}`);
   const available = `Available functions, already verified; call them, do not redefine them:\n\`\`\`${fence}\n${context}\`\`\``;
   const parts: string[] = [];
   if (variant === 'spec-first') {
@@ -88,6 +95,7 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
       { role: 'user', content: parts.join('\n\n') },
     ],
     stop: [],
+    specialist,
   };
 }
 
