@@ -28,7 +28,7 @@ describe('zerr.config.yaml', () => {
     expect(resolveRoute(loaded.config, 'coder')).toEqual({
       archetype: 'coder', mix: [{ name: 'a', uri: 'replay:a.jsonl', weight: 1 }], fallback: [{ name: 'openai:gpt-4.1-mini', uri: 'openai:gpt-4.1-mini' }],
     });
-    expect(configNotes(loaded.config)).toEqual([]);
+    expect(configNotes(loaded.config)).toEqual(['routes.coder: read by every command that samples code (solve, build, estimate, serve, mcp) when no --model or ZERR_MODEL names a model']);
   });
 
   it('a route is a list or a mix by weight with a fallback chain; one model alone is that model', async () => {
@@ -41,7 +41,10 @@ describe('zerr.config.yaml', () => {
       fallback: [{ name: 'anthropic:claude', uri: 'anthropic:claude' }],
     });
     expect(configuredModel(config)).toBe('route:coder');
-    expect(configNotes(config)).toEqual(['routes.reviewer: validated, not used yet (every archetype\'s calls go to the coder route until the reviewer is wired)']);
+    expect(configNotes(config)).toEqual([
+      'routes.coder: read by every command that samples code (solve, build, estimate, serve, mcp) when no --model or ZERR_MODEL names a model',
+      'routes.reviewer: read by zerr solve --review (the reviewer filter)',
+    ]);
     writeFileSync(file, 'routes:\n  coder: ["openai:gpt-4.1-mini"]\n');
     expect(configuredModel(await readConfigFile(file))).toBe('openai:gpt-4.1-mini');
     writeFileSync(file, 'models:\n  local: { uri: "llama-cpp:./m.gguf" }\nroutes:\n  coder: { mix: { local: 0, lcoal: 1 }, fallback: [local] }\n  reviewer: { mix: {} }\n  decomposer: { models: [local] }\n');

@@ -22,7 +22,10 @@
  * `--model` or `ZERR_MODEL` names one - its one model, or the route itself (`route:coder`: a {@link ModelRouter} over
  * its mix and fallback chain, `llm/router/model-router.ts`), `solve` and `build` their `k`, `maxSamples` and
  * `parallelism` from `defaults`, and `solve` its `vote` rule and `target`; every command that opens the run store
- * takes `defaults.store`. The other archetypes' routes are validated and shown, not used yet (`zerr config check`).
+ * takes `defaults.store`. The other archetypes' routes give their own models (a route's one model, or a router over
+ * it): `routes.specifier` to `zerr solve "<a task in words>"`, `routes.decomposer` to `build` and `estimate`,
+ * `routes.reviewer` to `solve --review`; without one, an archetype asks the coder's model. `zerr config check` says
+ * which command reads each route.
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -268,12 +271,16 @@ export function configuredModel(config: ZerrConfig): string | undefined {
   return route.mix.length === 1 && route.fallback.length === 0 && only !== undefined ? only.uri : `${ROUTE_MODEL_PREFIX}coder`;
 }
 
-/** What a `zerr config check` should tell about a valid configuration: the parts that are validated but not used yet. */
+/** Which commands read the route of each archetype (what `zerr config check` notes). */
+const ROUTE_READERS: Readonly<Record<(typeof ROUTE_ARCHETYPES)[number], string>> = {
+  coder: 'every command that samples code (solve, build, estimate, serve, mcp) when no --model or ZERR_MODEL names a model',
+  specifier: 'zerr solve "<a task in words>" (the specification)',
+  decomposer: 'zerr build and zerr estimate (the decomposition)',
+  reviewer: 'zerr solve --review (the reviewer filter)',
+};
+
+/** What a `zerr config check` should tell about a valid configuration: which command reads each route it has. */
 export function configNotes(config: ZerrConfig): string[] {
-  const notes: string[] = [];
-  for (const [archetype, route] of Object.entries(config.routes)) {
-    if (route === undefined || archetype === 'coder') continue;
-    notes.push(`routes.${archetype}: validated, not used yet (every archetype's calls go to the coder route until the ${archetype} is wired)`);
-  }
-  return notes;
+  return ROUTE_ARCHETYPES.filter((archetype) => config.routes[archetype] !== undefined)
+    .map((archetype) => `routes.${archetype}: read by ${ROUTE_READERS[archetype]}`);
 }
