@@ -14,6 +14,7 @@ import { registerEscalationTools } from './tools/escalation-tools.js';
 import { registerEstimateTool } from './tools/estimate-tool.js';
 import { registerRunStatusTool } from './tools/run-status-tool.js';
 import { registerSolveTool } from './tools/solve-tool.js';
+import { registerSpecifyTool } from './tools/specify-tool.js';
 import { registerVerifyTool } from './tools/verify-tool.js';
 
 /** Name and version the server reports in `initialize`. */
@@ -52,6 +53,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
       (withModel ? '' : ` This server runs without a model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources work; solve, build and answer_escalation answer model_required.`),
   });
   registerSolveTool(server, options.engine, requireModel);
+  registerSpecifyTool(server, options.engine, requireModel);
   registerVerifyTool(server, options.engine);
   registerEstimateTool(server);
   registerBuildTool(server, options.service, requireModel);

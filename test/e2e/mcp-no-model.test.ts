@@ -51,7 +51,7 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
     try {
       expect(client.getInstructions()).toMatch(/runs without a model/);
       expect((await client.listTools()).tools.map((tool) => tool.name).sort())
-        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'verify']);
+        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'specify', 'verify']);
 
       const good = await client.callTool({ name: 'verify', arguments: { spec: clamp, code: CLAMP_GOOD } });
       expect(good.isError, text(good)).not.toBe(true);
@@ -66,6 +66,7 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
 
       const calls = [
         ['solve', { spec: clamp, k: 2 }],
+        ['specify', { task: 'a function that clamps a number' }],
         ['build', { requirements: 'A function that clamps a number.' }],
         ['answer_escalation', { runId: 'run-x', escalationId: 'esc-x', code: CLAMP_GOOD }],
       ] as const;

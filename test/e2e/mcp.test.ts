@@ -149,9 +149,9 @@ describe('MCP server over an in-memory transport (SDK Client, real engine, SQLit
   });
   afterAll(async () => { await session.close(); });
 
-  it('lists the eight tools with their input schemas, and the two run resource templates', async () => {
+  it('lists the nine tools with their input schemas, and the two run resource templates', async () => {
     const { tools } = await session.client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'verify']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'specify', 'verify']);
     const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
     const solveSchema = byName['solve']?.inputSchema as { required: string[]; properties: Record<string, { type?: string; required?: string[]; properties?: Record<string, unknown> }> };
     expect(solveSchema.required).toEqual(['spec']);
@@ -406,6 +406,30 @@ describe('MCP escalations and cancellation (replay script where longest-word has
   }, 120_000);
 });
 
+describe('MCP specify (a mock specifier answering contracts)', () => {
+  it('turns a task in words into a spec by vote; the spec solves with the solve tool', async () => {
+    const contract = (parameter: string) => JSON.stringify({
+      signature: { entryPoint: 'clamp', inputs: [{ name: parameter, type: 'number' }, { name: 'low', type: 'number' }, { name: 'high', type: 'number' }], output: { type: 'number' } },
+      preconditions: ['low <= high'], postconditions: ['result >= low && result <= high'], testCases: [{ inputs: [5, 0, 10], expected: 5 }, { inputs: [-3, 0, 10], expected: 0 }], properties: [],
+    });
+    const answers = (options: { metadata?: Record<string, string> }) => options.metadata?.['taskId'] === 'specify:root'
+      ? (Number(options.metadata['sampleIndex']) % 2 === 0 ? contract('x') : contract('value'))
+      : fence(CLAMP_MINMAX);
+    const session = await openSession(new MockLanguageModel({ responses: answers }), 'mock:specifier', 'specify');
+    try {
+      const specified = await session.client.callTool({ name: 'specify', arguments: { task: 'a function that clamps x into [low, high]', k: 2 } });
+      expect(specified.isError, text(specified)).not.toBe(true);
+      const result = structured<{ outcome: string; votes: number; spec: Record<string, unknown> & { id: string; description: string } }>(specified);
+      expect(result).toMatchObject({ outcome: 'consensus', votes: 2, spec: { id: 'clamp', description: 'a function that clamps x into [low, high]' } });
+      expect(text(specified)).toMatch(/^specification: consensus \(run run-/);
+      const solved = await session.client.callTool({ name: 'solve', arguments: { spec: result.spec, k: 2 } });
+      expect(structured<{ outcome: string }>(solved).outcome).toBe('consensus');
+    } finally {
+      await session.close();
+    }
+  });
+});
+
 describe('MCP over streamable HTTP on 127.0.0.1 (stateless)', () => {
   it('serves listTools and estimate; GET is refused with 405', async () => {
     const store = await SqliteRunStore.open({ path: join(work, 'http.sqlite') });
@@ -416,7 +440,7 @@ describe('MCP over streamable HTTP on 127.0.0.1 (stateless)', () => {
     try {
       expect(endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url)));
-      expect((await client.listTools()).tools).toHaveLength(8);
+      expect((await client.listTools()).tools).toHaveLength(9);
       const result = await client.callTool({ name: 'estimate', arguments: { steps: 1_048_575, p: 0.9978 } });
       expect(structured<{ kMin: number }>(result).kMin).toBe(3);
       const verdict = await client.callTool({ name: 'verify', arguments: { spec: clamp, code: CLAMP_BRANCHES } });
@@ -449,7 +473,7 @@ describe('zerr mcp over stdio (the built CLI in a child process)', () => {
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'zerr' });
       expect((await client.listTools()).tools.map((tool) => tool.name).sort())
-        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'verify']);
+        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'specify', 'verify']);
       const estimate = await client.callTool({ name: 'estimate', arguments: { steps: 1_048_575, p: 0.9978 } });
       expect(structured<{ kMin: number }>(estimate).kMin).toBe(3);
       const solved = await client.callTool({ name: 'solve', arguments: { spec: clamp, k: 2 } });

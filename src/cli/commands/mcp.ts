@@ -54,6 +54,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
         model, command: 'mcp', unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }), ...modelCallOptionsOf(options),
+        archetypes: ['specifier', 'decomposer', 'reviewer'],
       });
       const log = (message: string): void => { process.stderr.write(`zerr mcp: ${message}\n`); };
       // The MCP edge and its SDK load only for this command.

@@ -80,6 +80,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
       const { engine, store, modelStack, router } = await openEngine({
         model, store: storePath, unsafeNoSandbox: options.unsafeNoSandbox === true, circuitBreaker: true, ...modelCallOptionsOf(options),
+        archetypes: ['decomposer', 'reviewer'],
       });
       const metrics = createMetrics();
       const logger = createLogger({ destination: process.stderr, ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });

@@ -20,6 +20,7 @@ export const solveInputShape = {
   seed: z.number().int().optional().describe('Seed of generated inputs and sampling order. Default 42.'),
   vote: z.enum(['first-to-ahead-by-k', 'adaptive']).optional().describe('Vote rule. "adaptive" raises the margin of a contested vote to what its split calls for against the error target. Default first-to-ahead-by-k.'),
   target: z.number().gt(0).lt(1).optional().describe('With vote "adaptive": probability that the decision is right, in (0, 1). Default 0.95.'),
+  review: z.boolean().optional().describe('The reviewer as a vote filter: the class about to be chosen is reviewed against the task; a rejection by consensus takes it out of the vote. Default false.'),
 };
 
 /** Registers `solve` on `server`; `requireModel` answers `model_required` on a server without a model. */
@@ -44,6 +45,7 @@ export function registerSolveTool(server: McpServer, engine: Engine, requireMode
         ...(args.parallelism === undefined ? {} : { parallelism: args.parallelism }),
         ...(args.seed === undefined ? {} : { seed: args.seed }),
         ...(args.vote === 'adaptive' ? { adaptiveK: args.target === undefined ? {} : { target: args.target } } : {}),
+        ...(args.review === true ? { review: true } : {}),
       });
       const result = results[0] as SolveTaskResult;
       return toolResult({ runId, ...solveSummary(result) }, solveText(runId, result, spec.language));
@@ -62,6 +64,7 @@ function solveSummary(result: SolveTaskResult): Record<string, unknown> {
     classes: result.classes.map((tally) => ({ classKey: tally.classKey, votes: tally.votes })),
     inputTokens: result.inputTokens, outputTokens: result.outputTokens, costUsd: result.costUsd, durationMs: result.durationMs,
     reason: result.reason,
+    ...(result.reviews === undefined ? {} : { reviews: result.reviews.map((review) => ({ classKey: review.classKey, verdict: review.verdict, reasons: review.reasons })) }),
   };
 }
 
