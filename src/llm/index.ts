@@ -52,7 +52,13 @@ export type { ReplayStyle, ReplayTask } from './providers/replay/replay-task.js'
 export { ReplayDataError } from './providers/replay/replay-data-error.js';
 export { loadCodeT, CODET_MAX_OUTPUT_TOKENS } from './providers/replay/load-codet.js';
 export { loadReplayJsonl } from './providers/replay/load-replay-jsonl.js';
-export { LlamaCppLanguageModel, type LlamaCppOptions } from './providers/llama-cpp/llama-cpp-language-model.js';
+export {
+  LlamaCppLanguageModel,
+  type EmbedResult,
+  type LlamaCppOptions,
+  type TextChunkListener,
+} from './providers/llama-cpp/llama-cpp-language-model.js';
+export { ResourcePool } from './providers/llama-cpp/resource-pool.js';
 export { OpenAILanguageModel, type OpenAILanguageModelOptions } from './providers/openai/openai-language-model.js';
 export {
   AnthropicLanguageModel,

@@ -192,6 +192,7 @@ function specificationText(specification: Specification): string {
     lines.push(`chosen spec:`, ...specYaml(written).trimEnd().split('\n').map((line) => `  ${line}`));
     if (result.spec.testCases.length === 0) lines.push('  (no test case survived: only the contract, the properties and the vote check candidates)');
   }
+  if (result.spec === null) lines.push(`no spec was chosen: see each answer and why it was discarded with zerr runs show ${result.runId} --samples, or write the spec yourself (zerr spec schema)`);
   if (specFile !== null) lines.push(`spec: ${specFile}${result.outcome === 'consensus' ? '' : ' (not solved: no contract class led by k; check the spec and run zerr solve on the file)'}`);
   return `${lines.join('\n')}\n`;
 }

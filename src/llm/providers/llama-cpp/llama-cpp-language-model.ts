@@ -1,13 +1,14 @@
 /**
  * @module llm/providers/llama-cpp/llama-cpp-language-model
  * In-process inference on a local GGUF file with node-llama-cpp 3 (llama.cpp bindings), CPU only: one model,
- * one context, N parallel sequences that concurrent `generate()` calls share.
+ * one context, N parallel sequences that concurrent `generate()` calls share. Beyond the {@link LanguageModel}
+ * contract: streamed generation (`generateStreaming`) and embeddings (`embed`), which `zerr model-server` serves.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { z } from 'zod';
 // Types only: the bindings load in `create`, so that importing the engine does not load llama.cpp.
-import type { Llama, LlamaCompletion, LlamaContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
+import type { Llama, LlamaCompletion, LlamaContext, LlamaEmbeddingContext, LlamaGrammar, LlamaModel } from 'node-llama-cpp';
 import type {
   GenerateOptions,
   GenerateResult,
@@ -16,7 +17,7 @@ import type {
 } from '../../language-model.js';
 import { InvalidArgumentError } from '../../../errors/invalid-argument-error.js';
 import { ModelCallError, ModelUnavailableError } from '../../model-errors.js';
-import { isAbortError } from '../../abort.js';
+import { abortReason, isAbortError } from '../../abort.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
 import { parseOptions } from '../../../errors/parse-options.js';
 import { promptOf } from '../../render-messages.js';
@@ -59,6 +60,17 @@ interface Slot {
   readonly completion: LlamaCompletion;
 }
 
+/** Called with each piece of generated text as it is decoded; the pieces, in order, concatenate to the result's text. */
+export type TextChunkListener = (text: string) => void;
+
+/** What {@link LlamaCppLanguageModel.embed} returns. */
+export interface EmbedResult {
+  /** One vector per input text, in input order; every vector has the model's embedding size. */
+  readonly embeddings: readonly (readonly number[])[];
+  /** Tokens the texts were evaluated as, all texts together (beginning/end tokens included). */
+  readonly inputTokens: number;
+}
+
 /**
  * A GGUF model run in-process by node-llama-cpp. Continuation style: `prompt` is continued as raw text;
  * `messages` are rendered to a plain-text prompt (`renderMessagesAsPrompt`). Honours `temperature` (default 0,
@@ -75,8 +87,11 @@ export class LlamaCppLanguageModel implements LanguageModel {
     jsonSchema: true,
     honoursTemperature: true,
   };
+  /** Parallel sequences of the context: the most generations that run at once. */
+  readonly sequences: number;
   private readonly pool: ResourcePool<Slot>;
   private readonly grammars = new Map<string, Promise<LlamaGrammar>>();
+  private embedding: Promise<LlamaEmbeddingContext> | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(
@@ -87,11 +102,33 @@ export class LlamaCppLanguageModel implements LanguageModel {
     readonly modelPath: string,
     modelId: string,
     Completion: typeof LlamaCompletion,
+    private readonly threads: number,
   ) {
     this.modelId = modelId;
     const slots: Slot[] = [];
     while (context.sequencesLeft > 0) slots.push({ completion: new Completion({ contextSequence: context.getSequence() }) });
+    this.sequences = slots.length;
     this.pool = new ResourcePool(slots);
+  }
+
+  /** Sequences generating now (0 to {@link LlamaCppLanguageModel.sequences}). */
+  get activeSequences(): number {
+    return this.sequences - this.pool.available;
+  }
+
+  /** Calls waiting (FIFO) for a free sequence. */
+  get waitingCalls(): number {
+    return this.pool.waiting;
+  }
+
+  /** Context size of each sequence, in tokens: prompt and generated tokens of one call together fit in it. */
+  get contextSize(): number {
+    return this.context.contextSize;
+  }
+
+  /** Tokens `text` is tokenized as by the model's tokenizer (no beginning-of-sequence token added). */
+  countTokens(text: string): number {
+    return this.model.tokenize(text).length;
   }
 
   /**
@@ -121,7 +158,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
         sequences: parsed.sequences,
         threads: parsed.threads,
       });
-      return new LlamaCppLanguageModel(llama, ownsLlama, model, context, parsed.modelPath, parsed.modelId ?? basename(parsed.modelPath), Completion);
+      return new LlamaCppLanguageModel(llama, ownsLlama, model, context, parsed.modelPath, parsed.modelId ?? basename(parsed.modelPath), Completion, parsed.threads);
     } catch (error) {
       try {
         await model?.dispose();
@@ -138,7 +175,22 @@ export class LlamaCppLanguageModel implements LanguageModel {
    *   ModelUnavailableError after `close()`; ModelCallError (not retryable) when llama.cpp fails; the signal's
    *   reason when aborted (while waiting for a sequence or generating).
    */
-  async generate(options: GenerateOptions): Promise<GenerateResult> {
+  generate(options: GenerateOptions): Promise<GenerateResult> {
+    return this.complete(options, undefined);
+  }
+
+  /**
+   * {@link LlamaCppLanguageModel.generate}, calling `onTextChunk` with each piece of text as it is decoded. Text
+   * that may be the start of a stop sequence is held back until it is known not to be one, so the pieces, in
+   * order, concatenate to the result's `text` (stop sequences excluded). A listener that throws aborts the call
+   * with its error.
+   * @throws as {@link LlamaCppLanguageModel.generate}.
+   */
+  generateStreaming(options: GenerateOptions, onTextChunk: TextChunkListener): Promise<GenerateResult> {
+    return this.complete(options, onTextChunk);
+  }
+
+  private async complete(options: GenerateOptions, onTextChunk: TextChunkListener | undefined): Promise<GenerateResult> {
     const started = performance.now();
     validateGenerateOptions(options);
     options.signal?.throwIfAborted();
@@ -154,6 +206,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
           outputTokens += tokens.length;
         },
         disableContextShift: true,
+        ...(onTextChunk === undefined ? {} : { onTextChunk }),
         ...(options.signal === undefined ? {} : { signal: options.signal }),
         ...(options.maxOutputTokens === undefined ? {} : { maxTokens: options.maxOutputTokens }),
         ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
@@ -181,19 +234,68 @@ export class LlamaCppLanguageModel implements LanguageModel {
   }
 
   /**
-   * Disposes the context, the model and (unless it was passed in) the llama.cpp instance, in that order, each in
-   * `finally`. Calls waiting for a sequence are rejected with `model_unavailable`. Idempotent.
+   * Embeds each text with the model (llama.cpp's embedding output for the whole text), one text after another on
+   * an embedding context of {@link LlamaCppLanguageModel.contextSize} tokens, created on the first call and kept
+   * until `close()`. It is separate from the generation sequences: embeddings never wait for a sequence.
+   * @throws InvalidArgumentError (`invalid_argument`, parameter `texts[i]`) for an empty text or one longer than the
+   *   context; ModelUnavailableError after `close()`; ModelCallError when llama.cpp cannot embed with this model; the
+   *   signal's reason when aborted (checked before each text).
+   */
+  async embed(texts: readonly string[], options: { readonly signal?: AbortSignal } = {}): Promise<EmbedResult> {
+    const { signal } = options;
+    signal?.throwIfAborted();
+    if (this.closing !== undefined) throw this.closedError();
+    this.embedding ??= this.model.createEmbeddingContext({ contextSize: this.context.contextSize, threads: this.threads });
+    let context: LlamaEmbeddingContext;
+    try {
+      context = await this.embedding;
+    } catch (error) {
+      this.embedding = undefined;
+      throw new ModelCallError({ provider: PROVIDER, message: `cannot embed with ${this.modelPath}: ${errorMessage(error)}`, isRetryable: false, cause: error });
+    }
+    const embeddings: number[][] = [];
+    let inputTokens = 0;
+    for (const [index, text] of texts.entries()) {
+      if (signal?.aborted === true) throw abortReason(signal);
+      if (this.closing !== undefined) throw this.closedError();
+      const tokens = text === '' ? 0 : context.calculateInputLength(text);
+      if (tokens === 0 || tokens >= this.context.contextSize) {
+        throw new InvalidArgumentError({
+          parameter: `texts[${index}]`,
+          value: text,
+          expected: `a non-empty text of fewer than ${this.context.contextSize} tokens (the context size), got ${tokens} tokens`,
+        });
+      }
+      try {
+        embeddings.push([...(await context.getEmbeddingFor(text)).vector]);
+      } catch (error) {
+        if (this.closing !== undefined) throw this.closedError(error);
+        throw new ModelCallError({ provider: PROVIDER, message: errorMessage(error), isRetryable: false, cause: error });
+      }
+      inputTokens += tokens;
+    }
+    return { embeddings, inputTokens };
+  }
+
+  /**
+   * Disposes the embedding context (if one was created), the context, the model and (unless it was passed in) the
+   * llama.cpp instance, in that order, each in `finally`. Calls waiting for a sequence are rejected with
+   * `model_unavailable`. Idempotent.
    */
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.pool.close(() => this.closedError());
       try {
-        await this.context.dispose();
+        await (await this.embedding?.catch(() => undefined))?.dispose();
       } finally {
         try {
-          await this.model.dispose();
+          await this.context.dispose();
         } finally {
-          if (this.ownsLlama) await this.llama.dispose();
+          try {
+            await this.model.dispose();
+          } finally {
+            if (this.ownsLlama) await this.llama.dispose();
+          }
         }
       }
     })();
