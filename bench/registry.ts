@@ -15,4 +15,5 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   'auth-flood': async () => (await import('./auth-flood.js')).benchmark,
   'classeval': async () => (await import('./classeval.js')).benchmark,
   'route-mix': async () => (await import('./route-mix.js')).benchmark,
+  'retrieval': async () => (await import('./retrieval.js')).benchmark,
 };

@@ -18,6 +18,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerDaemonCommand } from './commands/daemon.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerMemoryCommand } from './commands/memory.js';
 
 /** Levels of `--log-level` (as the telemetry logger's `LOG_LEVELS`, without loading it). */
 const LOG_LEVEL_NAMES: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -53,6 +54,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerMcpCommand(program, setExit);
   registerDaemonCommand(program, setExit);
   registerConfigCommand(program);
+  registerMemoryCommand(program, setExit);
   return program;
 }
 

@@ -100,3 +100,7 @@ export {
   type ModelUri,
   type PriceOverride,
 } from './model-uri.js';
+export type { EmbeddingModel } from './embedding-model.js';
+export { createEmbeddingModel } from './embeddings/create-embedding-model.js';
+export { OpenAiEmbeddingModel } from './embeddings/openai-embedding-model.js';
+export { LlamaCppEmbeddingModel } from './embeddings/llama-cpp-embedding-model.js';

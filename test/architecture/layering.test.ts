@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../../src');
 const RANK: Record<string, number> = {
-  errors: 0, 'task-spec': 1, llm: 2, redflag: 3, vote: 3, sandbox: 3, store: 3, config: 3.5, verify: 4, decompose: 4, preflight: 4.5, orchestrate: 5, engine: 6, telemetry: 6, service: 6.5, index: 7, server: 8, mcp: 8, cli: 9,
+  errors: 0, 'task-spec': 1, llm: 2, redflag: 3, vote: 3, sandbox: 3, store: 3, config: 3.5, memory: 3.6, verify: 4, decompose: 4, preflight: 4.5, orchestrate: 5, engine: 6, telemetry: 6, service: 6.5, index: 7, server: 8, mcp: 8, cli: 9,
 };
 const EDGES = new Set(['cli', 'server', 'mcp']);
 
