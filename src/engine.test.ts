@@ -15,6 +15,7 @@ import { MockLanguageModel, type MockLanguageModelOptions } from './llm/provider
 import type { EngineEvent } from './orchestrate/engine-events.js';
 import { BwrapSandbox } from './sandbox/index.js';
 import { MemoryRunStore } from './store/memory/memory-run-store.js';
+import { SqliteMemoryStore, specKey } from './memory/index.js';
 
 /** An engine on the real bubblewrap sandbox and a memory store; `use` runs with it and closes it afterwards. */
 async function withEngine<T>(
@@ -290,5 +291,52 @@ describe('createEngine: archetype models', () => {
     } finally {
       await single.close();
     }
+  });
+});
+
+describe('createEngine: the verified-solution cache (RunOptions.memory)', () => {
+  test('a spec solved before is decided again from memory, verified again, without a model call; tampered code is not reused', async () => {
+    const memory = SqliteMemoryStore.open(':memory:');
+    const answers = ["I'm sorry, but I can't help with that.", clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.minMax), clampChat(CLAMP_BODY.maxMin)];
+    const first = new MockLanguageModel({ responses: (_options, callIndex) => answers[callIndex] ?? clampChat(CLAMP_BODY.minMax), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
+    const store = new MemoryRunStore();
+    const engine = createEngine({ model: first, modelName: 'mock:first', store, sandbox: new BwrapSandbox(), memory });
+    try {
+      const solved = await engine.run([clampSpec()], { runId: 'run-memory-1', k: 2, maxSamples: 6, memory: true });
+      expect(solved.results[0]).toMatchObject({ outcome: 'consensus' });
+      expect(solved.results[0]?.reusedFrom).toBeUndefined();
+      const remembered = await memory.find({ type: 'task' });
+      expect(remembered).toHaveLength(1);
+      expect(remembered[0]).toMatchObject({ source: 'run-memory-1', taskId: 'orchestrate/clamp', text: solved.results[0]?.code, tags: [specKey(clampSpec()), 'verified'] });
+      // The refusal is remembered as an error of the task, with its rule as a tag.
+      const errors = await memory.find({ type: 'error', taskId: 'orchestrate/clamp' });
+      expect(errors.map((chunk) => chunk.tags)).toContainEqual(['refusal-or-hedge']);
+      expect(errors[0]?.text).toMatch(/^red flag refusal-or-hedge: /);
+
+      // The same contract under another id and name: reused, verified again, no call.
+      const calls = first.calls.length;
+      const again = await engine.run([{ ...clampSpec(), id: 'clamp-again', name: 'clamp again', metadata: { source: 'elsewhere' } }], { runId: 'run-memory-2', k: 2, memory: true });
+      expect(first.calls).toHaveLength(calls);
+      expect(again.results[0]).toMatchObject({ taskId: 'clamp-again', outcome: 'consensus', samples: 0, votes: 0, code: solved.results[0]?.code, reusedFrom: { runId: 'run-memory-1', taskId: 'orchestrate/clamp' } });
+      expect(again.results[0]?.reason).toMatch(/^reused the code verified for this spec by run run-memory-1 .*passed every verification layer again; no model was called$/);
+      expect((await store.getRun('run-memory-2'))?.decisions[0]).toMatchObject({ outcome: 'consensus', samples: 0, code: solved.results[0]?.code });
+
+      // Remembered code that no longer passes (here: tampered with) is never reused: the task is sampled as usual.
+      await memory.forget({ all: true });
+      await memory.add([{ type: 'task', text: 'function clamp(x: number, low: number, high: number): number {\n  return x;\n}\n', source: 'run-x', taskId: 'orchestrate/clamp', tags: [specKey(clampSpec()), 'verified'] }]);
+      const before = first.calls.length;
+      const tampered = await engine.run([clampSpec()], { runId: 'run-memory-3', k: 2, maxSamples: 6, memory: true });
+      expect(tampered.results[0]?.reusedFrom).toBeUndefined();
+      expect(tampered.results[0]?.outcome).toBe('consensus');
+      expect(first.calls.length).toBeGreaterThan(before);
+    } finally {
+      await engine.close();
+    }
+  });
+
+  test('memory: true without an engine memory is refused', async () => {
+    await withEngine(goodAnswers, async ({ engine }) => {
+      await expect(engine.run([clampSpec()], { memory: true })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'runOptions.memory' });
+    });
   });
 });

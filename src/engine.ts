@@ -8,6 +8,9 @@ import { resolve } from 'node:path';
 import { decomposeNode } from './decompose/decompose-node.js';
 import { specifyTask, type SpecifyTaskResult } from './decompose/specify-task.js';
 import { reviewClass, reviewFromDecision, reviewTaskId } from './decompose/review-class.js';
+import { InvalidArgumentError } from './errors/invalid-argument-error.js';
+import { specKey } from './memory/spec-key.js';
+import type { SqliteMemoryStore } from './memory/sqlite-memory-store.js';
 import type { DecompositionProposal } from './decompose/decomposition-proposal.js';
 import type { LanguageModel } from './llm/language-model.js';
 import { EventBus } from './orchestrate/event-bus.js';
@@ -60,7 +63,15 @@ export interface EngineOptions {
    * middleware, with the name recorded for it. An archetype without one uses `model`. `close()` closes them.
    */
   readonly archetypeModels?: Readonly<Partial<Record<NonCoderArchetype, ArchetypeModel>>>;
+  /**
+   * The project's memory (`memory/`), used by runs with `RunOptions.memory`: the verified-solution cache and the
+   * record of failures. `close()` closes it.
+   */
+  readonly memory?: SolutionMemory;
 }
+
+/** What a run needs of the memory. */
+export type SolutionMemory = Pick<SqliteMemoryStore, 'add' | 'find' | 'close'>;
 
 /** The archetypes whose model may differ from the coder's. */
 export type NonCoderArchetype = 'decomposer' | 'specifier' | 'reviewer';
@@ -106,6 +117,14 @@ export interface RunOptions {
    * vote. Recorded with the run, so `resume` keeps it. Default false.
    */
   readonly review?: boolean;
+  /**
+   * Use the engine's memory (`EngineOptions.memory`): a spec equal, after normalisation (`specKey`), to one a
+   * consensus verified before reuses that code once it passes every verification layer again - no model call, the
+   * decision's reason says so; every code a consensus chooses is remembered with its spec key, and each task's red
+   * flags and failed layers are remembered as `error` chunks. Recorded with the run. Default false.
+   * @throws InvalidArgumentError (`invalid_argument`, parameter `runOptions.memory`) when the engine has no memory.
+   */
+  readonly memory?: boolean;
   readonly signal?: AbortSignal;
   /**
    * What an aborted `signal` makes of the run: `paused` (recorded `paused`, {@link Engine.resumeRun} continues it;
@@ -314,6 +333,52 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   /**
+   * The verified-solution cache: the newest remembered code of a spec with the same key that passes every
+   * verification layer again (in the sandbox, as any candidate) becomes the task's decision, with no model call.
+   * Undefined when none is remembered or none passes.
+   */
+  const reuseVerified = async (memory: SolutionMemory, runId: string, spec: TaskSpec, k: number, signal: AbortSignal): Promise<SolveTaskResult | undefined> => {
+    const started = Date.now();
+    const remembered = await memory.find({ type: 'task', tags: [specKey(spec), 'verified'] }, { limit: 3 });
+    for (const chunk of remembered) {
+      const verdict = await verify(spec, chunk.text, () => undefined, signal);
+      if (!verdict.passed) continue;
+      const reason = `reused the code verified for this spec by run ${chunk.source} (task ${chunk.taskId ?? '?'}): it passed every verification layer again; no model was called`;
+      bus.emit({ type: 'task-start', runId, at: Date.now(), taskId: spec.id, k, maxSamples: 0 });
+      await store.recordDecision(runId, { taskId: spec.id, outcome: 'consensus', classKey: null, code: chunk.text, votes: 0, runnerUpVotes: 0, samples: 0, k, reason, decidedAt: Date.now() });
+      bus.emit({ type: 'vote-decided', runId, at: Date.now(), taskId: spec.id, outcome: 'consensus', classKey: null, votes: 0, runnerUpVotes: 0 });
+      bus.emit({ type: 'task-end', runId, at: Date.now(), taskId: spec.id, outcome: 'consensus', samples: 0 });
+      return {
+        taskId: spec.id, outcome: 'consensus', code: chunk.text, classKey: null, votes: 0, runnerUpVotes: 0, k, samples: 0,
+        failedCalls: 0, failedCallsByCause: {}, retries: 0, redFlagged: 0, redFlagsByRule: {}, failedVerification: 0, failedByLayer: {},
+        verified: 1, classes: [], inputTokens: 0, outputTokens: 0, costUsd: 0, durationMs: Date.now() - started, reason,
+        reusedFrom: { runId: chunk.source, taskId: chunk.taskId ?? null },
+      };
+    }
+    return undefined;
+  };
+
+  /**
+   * Remembers what a solved task taught: the code a consensus chose (type `task`, tagged with the spec key and
+   * `verified`), and each red flag and failed layer of its samples (type `error`, tagged with the rule or layer).
+   */
+  const remember = async (memory: SolutionMemory, runId: string, spec: TaskSpec, result: SolveTaskResult): Promise<void> => {
+    const base = { source: runId, taskId: spec.id, language: spec.language, symbol: spec.signature.entryPoint };
+    const run = await store.getRun(runId);
+    const failures = new Map<string, { text: string; tag: string }>();
+    for (const hit of run?.redFlags ?? []) {
+      if (hit.taskId === spec.id && hit.reason !== '') failures.set(`red flag ${hit.rule}: ${hit.reason}`, { text: `red flag ${hit.rule}: ${hit.reason}`, tag: hit.rule });
+    }
+    for (const layer of run?.layerResults ?? []) {
+      if (layer.taskId === spec.id && layer.status === 'fail') failures.set(`failed ${layer.layer}: ${layer.reason}`, { text: `failed ${layer.layer}: ${layer.reason}`, tag: layer.layer });
+    }
+    await memory.add([
+      ...(result.outcome === 'consensus' && result.code !== null ? [{ ...base, type: 'task' as const, text: result.code, tags: [specKey(spec), 'verified'] }] : []),
+      ...[...failures.values()].slice(0, 50).map((failure) => ({ ...base, type: 'error' as const, text: failure.text, tags: [failure.tag] })),
+    ]);
+  };
+
+  /**
    * Solves `specs` in run `runId` under a lease (one process at a time); tasks in `decided` are not solved again,
    * the others resume from what `snapshot` holds. A signal pauses the run (status `paused`, resumable).
    */
@@ -347,6 +412,12 @@ export function createEngine(options: EngineOptions): Engine {
           continue;
         }
         budget?.check();
+        const memory = config.memory === true ? options.memory : undefined;
+        const reused = memory === undefined ? undefined : await reuseVerified(memory, runId, spec, config.k, stop);
+        if (reused !== undefined) {
+          results.push(reused);
+          continue;
+        }
         const result = await solveTask(solveDependencies(model, reviewModel), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
           ...(config.review === true ? { review: true } : {}),
@@ -360,6 +431,7 @@ export function createEngine(options: EngineOptions): Engine {
           signal: stop,
         });
         results.push(result);
+        if (memory !== undefined) await remember(memory, runId, spec, result);
         // `--fallback escalate`: a person is asked; `zerr escalations answer` checks the answer at once.
         if (result.outcome === 'escalated') await openSolveEscalation(runId, spec, result, results.length);
       }
@@ -413,8 +485,12 @@ export function createEngine(options: EngineOptions): Engine {
         ...(runOptions.advisoryTests === undefined ? {} : { advisoryTests: runOptions.advisoryTests }),
         ...(runOptions.maxCostUsd === undefined ? {} : { maxCostUsd: runOptions.maxCostUsd }),
         ...(runOptions.review === true ? { review: true } : {}),
+        ...(runOptions.memory === true ? { memory: true } : {}),
         taskOrder: specs.map((spec) => spec.id),
       };
+      if (runOptions.memory === true && options.memory === undefined) {
+        throw new InvalidArgumentError({ parameter: 'runOptions.memory', value: true, expected: 'false, or an engine with a memory (EngineOptions.memory)' });
+      }
       // Specs are checked before anything is recorded or sampled: a spec error is the spec's, never a candidate's.
       // Not under the run's signal: the check is short and bounded, and a stopped run is still recorded as stopped.
       for (const spec of specs) await checkSpec(spec);
@@ -539,6 +615,7 @@ export function createEngine(options: EngineOptions): Engine {
         // The coder's model, then each archetype's own (a route may be shared by several archetypes: closed once).
         const models = new Set([options.model, ...Object.values(options.archetypeModels ?? {}).map((entry) => entry.model)]);
         for (const model of models) await model.close();
+        await options.memory?.close();
         if (ownsVerifier) await verifier.close(); // its analysis worker threads
       } finally {
         try {

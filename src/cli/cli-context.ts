@@ -6,7 +6,9 @@
  */
 import { chosenStorePath, commandConfig, isConfiguredChoice } from './cli-config.js';
 import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Engine, ModelPricing, ModelRouter, ModelStack, ModelStackOptions, RunStore, Sandbox } from '../index.js';
+import type { SqliteMemoryStore } from '../memory/index.js';
 import { loadEngineApi } from './engine-api.js';
 import type { ModelCallFlags } from './model-call-options.js';
 import { createNoModel, NO_MODEL_NAME } from './no-model.js';
@@ -38,6 +40,8 @@ export interface EngineCommandOptions extends ModelCallFlags {
    * route); the others use the coder's model. Default none.
    */
   readonly archetypes?: readonly ArchetypeWithRoute[];
+  /** Open the project's memory for the engine (`zerr solve --memory`: the verified-solution cache). Default false. */
+  readonly memory?: boolean;
 }
 
 /** An archetype whose model may come from its own route. */
@@ -49,6 +53,17 @@ export type ArchetypeWithRoute = 'decomposer' | 'specifier' | 'reviewer';
  * store up for real (`SQLITE_FULL`, as on a full disk). Not for use outside tests.
  */
 export const TEST_MAX_PAGE_COUNT_ENV = 'ZERR_TEST_SQLITE_MAX_PAGE_COUNT';
+
+/**
+ * Opens the memory at `path`, else `ZERR_MEMORY`, else `<project>/.zerr/memory.sqlite` (the state folder of the
+ * command's project, as the run store).
+ */
+export async function openMemory(path?: string): Promise<SqliteMemoryStore> {
+  const { SqliteMemoryStore } = await import('../memory/index.js');
+  const { stateFolder } = await import('../store/index.js');
+  const fromEnv = process.env['ZERR_MEMORY'];
+  return SqliteMemoryStore.open(path ?? (fromEnv !== undefined && fromEnv.trim() !== '' ? fromEnv : join(stateFolder(process.cwd()), 'memory.sqlite')));
+}
 
 /**
  * Opens the run store named by `--store` (default `<project>/.zerr/runs.sqlite`: `store/state-folder.ts`; or env ZERR_STORE).
@@ -116,8 +131,10 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
       await model.close();
       throw error;
     }
+    const memory = options.memory === true ? await openMemory() : undefined;
     const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true, archetypeModels,
+      ...(memory === undefined ? {} : { memory }),
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
     });
     // `--log-level` (or ZERR_LOG_LEVEL): engine events as JSON lines on stderr, for every engine command.

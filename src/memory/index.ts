@@ -10,3 +10,4 @@ export { chunkTypeScript, docText, type SymbolChunk } from './chunkers/chunk-typ
 export { chunkPython } from './chunkers/chunk-python.js';
 export { chunkMarkdown } from './chunkers/chunk-markdown.js';
 export { splitByTokens, DEFAULT_CHUNK_TOKENS, type TextPart } from './chunkers/split-by-tokens.js';
+export { specKey } from './spec-key.js';

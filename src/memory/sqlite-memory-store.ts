@@ -207,6 +207,17 @@ export class SqliteMemoryStore {
     return { hits, mode: vectorIds.length > 0 || (options.embedder !== undefined && meta !== null) ? 'hybrid' : 'bm25', ...(note === undefined ? {} : { note }) };
   }
 
+  /**
+   * The chunks `filter` matches, newest first (no ranking): what the verified-solution cache looks up by tag.
+   * @param options.limit most chunks returned. Default 20.
+   */
+  async find(filter: MemoryFilter, options: { readonly limit?: number } = {}): Promise<StoredChunk[]> {
+    const { where, params } = filterSql(filter);
+    const rows = this.#db.prepare(`SELECT * FROM chunks AS c ${where === '' ? '' : `WHERE ${where}`} ORDER BY c.added_at DESC, c.id DESC LIMIT ?`)
+      .all(...params, options.limit ?? 20) as ChunkRow[];
+    return rows.map(chunkOf);
+  }
+
   /** Counts of what the memory holds. */
   async stats(): Promise<MemoryStats> {
     const count = (sql: string): number => (this.#db.prepare(sql).get() as { n: number }).n;

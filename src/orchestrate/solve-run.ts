@@ -43,6 +43,8 @@ export const SolveRunConfigSchema = z.object({
   advisoryThreshold: z.number().min(0).max(1).optional(),
   /** The reviewer filter (`SolveTaskOptions.review`). */
   review: z.boolean().optional(),
+  /** Use the engine's memory: the verified-solution cache (`RunOptions.memory`). */
+  memory: z.boolean().optional(),
   advisoryTests: z.record(z.string(), z.array(TestCaseSchema)).optional(),
   /** Task ids in the order they were given (the store lists tasks by id). */
   taskOrder: z.array(z.string()).optional(),

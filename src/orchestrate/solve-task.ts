@@ -132,6 +132,8 @@ export interface ClassTally {
 
 /** The decision for one task. */
 export interface SolveTaskResult {
+  /** Where the code came from when the verified-solution cache reused it (`RunOptions.memory`): no sample was drawn. */
+  readonly reusedFrom?: { readonly runId: string; readonly taskId: string | null };
   /** The reviews of classes the vote was about to choose, in order (only with `options.review`). */
   readonly reviews?: readonly ReviewOutcome[];
   readonly taskId: string;

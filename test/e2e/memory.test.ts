@@ -87,6 +87,29 @@ describe('zerr memory', () => {
     expect((await zerr(['memory', 'forget', '--all'])).stdout).toBe('2 chunks removed\n');
   });
 
+  it('zerr solve --memory reuses code verified for an equal spec, verified again, with no model call', async () => {
+    const spec = join(project, 'largest-even.yaml');
+    await writeFile(spec, [
+      'id: largestEven', 'name: largestEven', 'description: The largest even number of xs, or null when there is none.', 'language: typescript',
+      'signature:', '  entryPoint: largestEven', '  inputs: [ { name: xs, type: "number[]" } ]', '  output: { type: number | null }',
+      'testCases:', '  - { inputs: [ [ 1, 2, 3, 4 ] ], expected: 4 }', '  - { inputs: [ [ 1, 3 ] ], expected: null }', '',
+    ].join('\n'));
+    const model = `replay:${join(ROOT, 'test', 'fixtures', 'specify', 'largest-even.coder.replay.jsonl')}`;
+    const store = join(project, 'runs.sqlite');
+    const first = await zerr(['solve', spec, '--model', model, '--k', '2', '--memory', '--store', store, '--out', join(project, 'out'), '--json']);
+    expect(first.code, first.stderr).toBe(0);
+    const solved = JSON.parse(first.stdout) as { runId: string; samples: number; code: string; reusedFrom?: unknown };
+    expect(solved.samples).toBeGreaterThan(0);
+    expect(solved.reusedFrom).toBeUndefined();
+    const second = await zerr(['solve', spec, '--model', model, '--k', '2', '--memory', '--store', store, '--out', join(project, 'out'), '--json']);
+    expect(second.code, second.stderr).toBe(0);
+    const reused = JSON.parse(second.stdout) as typeof solved & { reason: string };
+    expect(reused).toMatchObject({ samples: 0, code: solved.code, reusedFrom: { runId: solved.runId, taskId: 'largestEven' } });
+    expect(reused.reason).toContain('passed every verification layer again; no model was called');
+    const remembered = JSON.parse((await zerr(['memory', 'search', 'largest even', '--type', 'task', '--json'])).stdout) as { hits: { chunk: { source: string } }[] };
+    expect(remembered.hits.map((hit) => hit.chunk.source)).toEqual([solved.runId]);
+  });
+
   it.skipIf(!existsSync(MODEL))('with llama.cpp embeddings the ranking fuses vectors and BM25; adding without the model is refused', async () => {
     const embeddings = `llama-cpp:${MODEL}`;
     const added = await zerr(['memory', 'add', 'src/geometry.ts', '--embeddings', embeddings, '--memory', join(project, 'vectors.sqlite'), '--json']);

@@ -7,6 +7,7 @@
  */
 import { resolve } from 'node:path';
 import { Option, type Command } from 'commander';
+import { openMemory } from '../cli-context.js';
 import { ExitCode } from '../exit-codes.js';
 import { positiveInt } from '../option-parsers.js';
 import { formatTable } from '../text-table.js';
@@ -133,12 +134,9 @@ async function withMemory(
   options: CommonOptions, embeddings: string | undefined,
   use: (store: MemoryStore, embedder: EmbeddingModelLike | undefined) => Promise<void>,
 ): Promise<void> {
-  const { SqliteMemoryStore } = await import('../../memory/index.js');
-  const { stateFolder } = await import('../../store/index.js');
-  const path = options.memory ?? nonEmpty(process.env['ZERR_MEMORY']) ?? resolve(stateFolder(process.cwd()), 'memory.sqlite');
   const embedder = embeddings === undefined ? undefined : await (await import('../../llm/index.js')).createEmbeddingModel(embeddings);
   try {
-    const store = SqliteMemoryStore.open(path);
+    const store = await openMemory(options.memory);
     try {
       await use(store, embedder);
     } finally {

@@ -41,6 +41,7 @@ interface SolveOptions extends ModelCallFlags, VoteFlags {
   specOnly?: boolean;
   specSamples: number;
   review?: boolean;
+  memory?: boolean;
 }
 
 /** Registers `solve` on `program`. */
@@ -67,6 +68,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--spec-only', 'for a task in words: show the chosen spec and write it, without solving it')
     .option('--spec-samples <n>', 'for a task in words: sample budget of the specification', positiveInt('--spec-samples'), 12)
     .option('--review', 'the reviewer as a vote filter: the class about to be chosen is reviewed (routes.reviewer, else the model); one rejected by consensus leaves the vote')
+    .option('--memory', "use the project's memory (<project>/.zerr/memory.sqlite, env ZERR_MEMORY): reuse code verified for an equal spec once it passes every layer again, and remember this run's chosen code and failures")
     .option('--json', 'print the result as JSON on stdout (no progress display)'), 'the decision is right'))
     .action(async (target: string, options: SolveOptions, command: Command) => {
       const model = await chosenModel(options.model);
@@ -93,6 +95,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
         ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
         archetypes: [...(words ? ['specifier' as const] : []), ...(options.review === true ? ['reviewer' as const] : [])],
+        ...(options.memory === true ? { memory: true } : {}),
       });
       const progress = await ProgressDisplay.create({ enabled: options.json !== true });
       engine.on(progress.onEvent);
@@ -117,6 +120,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         const { runId, results } = await withInterrupts((signal) => engine.run([spec], {
           k, maxSamples, fallback: options.fallback, seed: options.seed, signal,
           ...(options.review === true ? { review: true } : {}),
+          ...(options.memory === true ? { memory: true } : {}),
           ...(voting.vote === 'adaptive' ? { adaptiveK: voting.target === undefined ? {} : { target: voting.target } } : {}),
           ...(parallelism === undefined ? {} : { parallelism }),
           ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
