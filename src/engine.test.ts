@@ -334,6 +334,29 @@ describe('createEngine: the verified-solution cache (RunOptions.memory)', () => 
     }
   });
 
+  test('the chat prompts carry what the memory retrieves for the task (its earlier failures first), recorded with the run', async () => {
+    const memory = SqliteMemoryStore.open(':memory:');
+    await memory.add([
+      { type: 'api_doc', text: 'Clamping: a value below low becomes low, above high becomes high.', source: 'docs/clamp.md', symbol: 'Clamping' },
+      { type: 'error', text: 'failed unit-tests: clamp(15, 0, 10) returned 15, expected 10', source: 'run-old', taskId: 'orchestrate/clamp', tags: ['unit-tests'] },
+      { type: 'error', text: 'failed unit-tests: another task', source: 'run-old', taskId: 'other' },
+    ]);
+    const model = new MockLanguageModel({ responses: clampChat(CLAMP_BODY.minMax), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
+    const store = new MemoryRunStore();
+    const engine = createEngine({ model, modelName: 'mock', store, sandbox: new BwrapSandbox(), memory });
+    try {
+      await engine.run([clampSpec()], { runId: 'run-retrieved', k: 2, memory: true });
+      const user = model.calls[0]?.messages?.[1]?.content ?? '';
+      expect(user).toMatch(/Retrieved from the project's memory \(for reference only; the task above is what counts\):\nMistakes earlier samples of this task made:\n- an earlier sample: failed unit-tests: clamp\(15, 0, 10\) returned 15, expected 10\ndocs\/clamp\.md \(Clamping\):\n/);
+      expect(user).toContain('a value below low becomes low');
+      expect(user).not.toContain('another task');
+      const checkpoint = (await store.getRun('run-retrieved'))?.checkpoints.find((entry) => entry.kind === 'retrieved-context');
+      expect(checkpoint?.body).toMatchObject({ taskId: 'orchestrate/clamp', failures: 1, chunks: [{ source: 'docs/clamp.md', symbol: 'Clamping', type: 'api_doc' }] });
+    } finally {
+      await engine.close();
+    }
+  });
+
   test('memory: true without an engine memory is refused', async () => {
     await withEngine(goodAnswers, async ({ engine }) => {
       await expect(engine.run([clampSpec()], { memory: true })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'runOptions.memory' });

@@ -10,6 +10,7 @@ import { specifyTask, type SpecifyTaskResult } from './decompose/specify-task.js
 import { reviewClass, reviewFromDecision, reviewTaskId } from './decompose/review-class.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { specKey } from './memory/spec-key.js';
+import { retrieveContext } from './memory/retrieve-context.js';
 import type { SqliteMemoryStore } from './memory/sqlite-memory-store.js';
 import type { DecompositionProposal } from './decompose/decomposition-proposal.js';
 import type { LanguageModel } from './llm/language-model.js';
@@ -71,7 +72,7 @@ export interface EngineOptions {
 }
 
 /** What a run needs of the memory. */
-export type SolutionMemory = Pick<SqliteMemoryStore, 'add' | 'find' | 'close'>;
+export type SolutionMemory = Pick<SqliteMemoryStore, 'add' | 'find' | 'search' | 'close'>;
 
 /** The archetypes whose model may differ from the coder's. */
 export type NonCoderArchetype = 'decomposer' | 'specifier' | 'reviewer';
@@ -120,7 +121,9 @@ export interface RunOptions {
   /**
    * Use the engine's memory (`EngineOptions.memory`): a spec equal, after normalisation (`specKey`), to one a
    * consensus verified before reuses that code once it passes every verification layer again - no model call, the
-   * decision's reason says so; every code a consensus chooses is remembered with its spec key, and each task's red
+   * decision's reason says so; otherwise the task's chat prompts carry the context the memory retrieves for it
+   * (`retrieveContext`: its earlier failures and the best chunks, within 1,024 tokens; recorded as a checkpoint of
+   * kind `retrieved-context`); every code a consensus chooses is remembered with its spec key, and each task's red
    * flags and failed layers are remembered as `error` chunks. Recorded with the run. Default false.
    * @throws InvalidArgumentError (`invalid_argument`, parameter `runOptions.memory`) when the engine has no memory.
    */
@@ -418,8 +421,16 @@ export function createEngine(options: EngineOptions): Engine {
           results.push(reused);
           continue;
         }
+        const retrieved = memory === undefined ? undefined : await retrieveContext(memory, spec);
+        if (retrieved !== undefined && retrieved.text !== '') {
+          await store.recordCheckpoint(runId, {
+            kind: 'retrieved-context', createdAt: Date.now(),
+            body: { taskId: spec.id, chunks: retrieved.chunks, failures: retrieved.failures, tokens: retrieved.tokens },
+          });
+        }
         const result = await solveTask(solveDependencies(model, reviewModel), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
+          ...(retrieved === undefined || retrieved.text === '' ? {} : { retrievedContext: retrieved.text }),
           ...(config.review === true ? { review: true } : {}),
           ...(config.adaptive === undefined ? {} : { adaptive: config.adaptive }),
           ...(config.parallelism === undefined ? {} : { parallelism: config.parallelism }),

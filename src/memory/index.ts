@@ -11,3 +11,4 @@ export { chunkPython } from './chunkers/chunk-python.js';
 export { chunkMarkdown } from './chunkers/chunk-markdown.js';
 export { splitByTokens, DEFAULT_CHUNK_TOKENS, type TextPart } from './chunkers/split-by-tokens.js';
 export { specKey } from './spec-key.js';
+export { retrieveContext, DEFAULT_CONTEXT_TOKENS, type RetrievedContext } from './retrieve-context.js';

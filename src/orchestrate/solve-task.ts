@@ -104,6 +104,11 @@ export interface SolveTaskOptions {
    */
   readonly review?: boolean;
   /**
+   * Context the memory retrieved for the task (code, documents, earlier failures), shown in every chat prompt as a
+   * marked last section (`buildSamplePrompt`). Default none.
+   */
+  readonly retrievedContext?: string | undefined;
+  /**
    * What the store already holds for this undecided task (`taskProgress(run, spec.id)`), to resume after the
    * process was stopped. A recorded sample is not drawn again: no model call, nothing recorded twice; what is
    * missing after it (red-flag hits, layer results, the vote) is done and recorded. When the model answers
@@ -374,7 +379,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     const recordedSample = resumed.samples.get(index);
     if (recordedSample !== undefined) return resumeSample(index, recordedSample);
     const temperature = deps.model.capabilities.honoursTemperature ? temperatureForSample(index) : NaN;
-    const prompt = buildSamplePrompt(spec, style, promptVariantForSample(index));
+    const prompt = buildSamplePrompt(spec, style, promptVariantForSample(index), { retrievedContext: options.retrievedContext });
     let result: GenerateResult;
     try {
       result = await deps.model.generate({

@@ -35,12 +35,16 @@ export const TYPESCRIPT_CONTINUATION_STOPS = ['\nfunction ', '\n/*', '\n//', '\n
  * message ends with the guidance of the task's specialist profile (`specialistFor`: by task type, else by the kind of
  * work its name and description name), under `Specialist guidance (<name>):`.
  *
+ * `options.retrievedContext` (chunks the memory retrieved for the task, and its earlier failures: `RunOptions.memory`)
+ * is a last section of a chat prompt, marked as retrieved and not part of the task; a continuation prompt is the stub
+ * alone and does not carry it.
+ *
  * `spec.contextCode` (verified code of the dependencies; seed guide: execute with retrieved context) comes before
  * the stub in a continuation prompt (`contextPrefix(spec) + stub`, the same text assembly puts in front of the
  * candidate); a chat prompt shows it in its own fenced block as available functions, already verified, to call and
  * not to redefine.
  */
-export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, variant: PromptVariant): SamplePrompt {
+export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, variant: PromptVariant, options: { readonly retrievedContext?: string | undefined } = {}): SamplePrompt {
   const stub = renderStub(spec);
   const context = contextPrefix(spec);
   const isClass = spec.taskType === 'class';
@@ -87,6 +91,9 @@ export function buildSamplePrompt(spec: TaskSpec, style: CompletionStyle, varian
   ].join('; ')}`);
   if (contracts.length > 0) parts.push(`Method contracts (old_<field>: the field before the call; result: the returned value):\n${contracts.join('\n')}`);
   if (variant === 'edge-cases') parts.push('Handle edge cases (empty inputs, zero, negative numbers, duplicates) correctly.');
+  if (options.retrievedContext !== undefined && options.retrievedContext !== '') {
+    parts.push(`Retrieved from the project's memory (for reference only; the task above is what counts):\n${options.retrievedContext}`);
+  }
   return {
     style,
     variant,
