@@ -31,3 +31,4 @@ export { buildMarkerPath, readBuildMarker } from './orchestrate/project-build/bu
 export * from './decompose/index.js';
 export * from './service/index.js';
 export * from './telemetry/index.js';
+export { SqliteMemoryStore, MEMORY_CHUNK_TYPES, specKey, retrieveContext, chunkPaths, type MemoryChunkInput, type MemoryChunkType, type MemoryHit, type MemoryFilter, type MemorySearchResult, type MemoryStats } from './memory/index.js';

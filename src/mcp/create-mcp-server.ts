@@ -15,6 +15,7 @@ import { registerEstimateTool } from './tools/estimate-tool.js';
 import { registerRunStatusTool } from './tools/run-status-tool.js';
 import { registerSolveTool } from './tools/solve-tool.js';
 import { registerSpecifyTool } from './tools/specify-tool.js';
+import { registerMemorySearchTool } from './tools/memory-search-tool.js';
 import { registerVerifyTool } from './tools/verify-tool.js';
 
 /** Name and version the server reports in `initialize`. */
@@ -36,7 +37,10 @@ export type McpServerOptions = McpDependencies;
  * - `cancel_run { runId }` -> `{ runId, cancelled: true }` (a build stays resumable), or `run_not_live`;
  * - `escalations { runId?, status? }` -> open and answered escalations with question and context;
  * - `answer_escalation { runId, escalationId, code | proposal, answeredBy? }` -> the answered escalation (the build
- *   verifies the answer, and a build paused on escalations resumes).
+ *   verifies the answer, and a build paused on escalations resumes);
+ * - `specify { task, language?, name?, k?, maxSamples?, seed? }` -> the spec chosen by vote over specifier contracts;
+ * - `memory_search { query, k?, type?, source?, language?, namespace? }` -> the project memory's best chunks (only with
+ *   `openMemory`).
  *
  * With `modelAvailable: false` (`zerr mcp` without `--model`) every tool is still listed; `solve`, `build` and
  * `answer_escalation` answer the tool error `model_required` (ModelRequiredError) without touching the engine.
@@ -50,7 +54,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
     capabilities: { tools: {}, resources: {} },
     instructions:
       'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run, escalations and answer_escalation to settle what no consensus could, cancel_run to stop a run.' +
-      (withModel ? '' : ` This server runs without a model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources work; solve, build and answer_escalation answer model_required.`),
+      (withModel ? '' : ` This server runs without a model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources work; solve, specify, build and answer_escalation answer model_required.`),
   });
   registerSolveTool(server, options.engine, requireModel);
   registerSpecifyTool(server, options.engine, requireModel);
@@ -60,6 +64,7 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   registerRunStatusTool(server, options.service);
   registerCancelRunTool(server, options.service);
   registerEscalationTools(server, options.service, requireModel);
+  if (options.openMemory !== undefined) registerMemorySearchTool(server, options.openMemory);
   registerRunResources(server, { service: options.service, store: options.store });
   return server;
 }

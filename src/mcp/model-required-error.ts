@@ -7,7 +7,7 @@
 import { ZeroErrorError } from '../index.js';
 
 /** Tools that work on a server without a model. */
-export const TOOLS_WITHOUT_MODEL: readonly string[] = ['verify', 'estimate', 'run_status', 'cancel_run', 'escalations'];
+export const TOOLS_WITHOUT_MODEL: readonly string[] = ['verify', 'estimate', 'run_status', 'cancel_run', 'escalations', 'memory_search'];
 
 /** The tool needs a model and the server has none. Code: `model_required`; not retryable (the server must be restarted with one). */
 export class ModelRequiredError extends ZeroErrorError {

@@ -6,7 +6,7 @@
  */
 import type { RequestHandlerExtra } from '@modelcontextprotocol/sdk/shared/protocol.js';
 import type { CallToolResult, ServerNotification, ServerRequest } from '@modelcontextprotocol/sdk/types.js';
-import type { EngineEvent, Engine, RunService, RunStore } from '../index.js';
+import type { EngineEvent, Engine, RunService, RunStore, SqliteMemoryStore } from '../index.js';
 import { toolError } from './error-table.js';
 
 /** The request context the SDK hands a tool handler. */
@@ -22,6 +22,8 @@ export interface McpDependencies {
    * listed but answer `model_required` before touching the engine; the other tools and the resources work as usual.
    */
   readonly modelAvailable?: boolean;
+  /** Opens the project's memory for one `memory_search` call (closed after it). Absent: the tool is not listed. */
+  readonly openMemory?: () => Promise<SqliteMemoryStore>;
 }
 
 /** Throws ModelRequiredError (`model_required`) for `tool` when the server has no model; a no-op otherwise. */

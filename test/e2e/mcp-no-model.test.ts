@@ -38,7 +38,7 @@ afterAll(async () => {
 describe('zerr mcp without --model (stdio, the built CLI)', () => {
   it('starts, lists every tool, serves verify and estimate, and answers solve/build/answer_escalation with model_required', async () => {
     const store = join(work, 'runs.sqlite');
-    const env = { ...process.env as Record<string, string>, CI: '1', ZERR_MODEL: '' };
+    const env = { ...process.env as Record<string, string>, CI: '1', ZERR_MODEL: '', ZERR_MEMORY: join(work, 'memory.sqlite') };
     const transport = new StdioClientTransport({
       command: process.execPath, args: [BIN, 'mcp', '--store', store, '--out-root', join(work, 'builds')], cwd: work, stderr: 'pipe', env,
     });
@@ -51,7 +51,7 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
     try {
       expect(client.getInstructions()).toMatch(/runs without a model/);
       expect((await client.listTools()).tools.map((tool) => tool.name).sort())
-        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'specify', 'verify']);
+        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'memory_search', 'run_status', 'solve', 'specify', 'verify']);
 
       const good = await client.callTool({ name: 'verify', arguments: { spec: clamp, code: CLAMP_GOOD } });
       expect(good.isError, text(good)).not.toBe(true);
@@ -63,6 +63,9 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
       const estimate = await client.callTool({ name: 'estimate', arguments: { steps: 1_048_575, p: 0.9978 } });
       expect(structured<{ kMin: number }>(estimate).kMin).toBe(3);
       expect((await client.callTool({ name: 'escalations', arguments: {} })).isError).not.toBe(true);
+      const searched = await client.callTool({ name: 'memory_search', arguments: { query: 'clamp a number' } });
+      expect(searched.isError, text(searched)).not.toBe(true);
+      expect(structured<{ mode: string; note: string; hits: unknown[] }>(searched)).toEqual({ mode: 'bm25', note: 'BM25 only: no embedding model configured', hits: [] });
 
       const calls = [
         ['solve', { spec: clamp, k: 2 }],
@@ -82,7 +85,7 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
       expect(Date.now() - closing).toBeLessThan(2_000);
     }
     expect(errors, `stdout carried something other than JSON-RPC; stderr:\n${stderr}`).toEqual([]);
-    expect(stderr).toMatch(/zerr mcp: serving over stdio \(no model: verify, estimate, run_status, cancel_run, escalations and the run resources; solve, build and answer_escalation answer model_required/);
+    expect(stderr).toMatch(/zerr mcp: serving over stdio \(no model: verify, estimate, run_status, cancel_run, escalations, memory_search and the run resources; solve, specify, build and answer_escalation answer model_required/);
     expect(stderr).toContain('zerr mcp: stopping: stdin closed');
     expect(stderr).not.toMatch(/^zerr: /m);
 

@@ -473,7 +473,7 @@ describe('zerr mcp over stdio (the built CLI in a child process)', () => {
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'zerr' });
       expect((await client.listTools()).tools.map((tool) => tool.name).sort())
-        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'specify', 'verify']);
+        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'memory_search', 'run_status', 'solve', 'specify', 'verify']);
       const estimate = await client.callTool({ name: 'estimate', arguments: { steps: 1_048_575, p: 0.9978 } });
       expect(structured<{ kMin: number }>(estimate).kMin).toBe(3);
       const solved = await client.callTool({ name: 'solve', arguments: { spec: clamp, k: 2 } });

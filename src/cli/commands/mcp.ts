@@ -11,7 +11,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { chosenModel } from '../cli-config.js';
-import { openEngine } from '../cli-context.js';
+import { openEngine, openMemory } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
 import { ExitCode } from '../exit-codes.js';
 import { integer } from '../option-parsers.js';
@@ -40,7 +40,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
   withModelCallOptions(program
     .command('mcp')
     .description('Run the MCP server (tools verify, solve, build, estimate, run_status, ...; resources zerr://runs/...) over stdio, or streamable HTTP with --http; without --model it serves verify and the tools that need no model')
-    .option('-m, --model <uri>', 'model URI for solve, build and answer_escalation (env ZERR_MODEL); without one those tools answer model_required')
+    .option('-m, --model <uri>', 'model URI for solve, specify, build and answer_escalation (env ZERR_MODEL); without one those tools answer model_required')
     .option('--store <file>', 'run store (SQLite) path (env ZERR_STORE); default runs.sqlite in .zerr/ of the project the command starts in (the folder with zerr.config.yaml or .git), else in ~/.local/share/zerr')
     .option('--out-root <dir>', 'folder under which each build gets <run-id>/; default builds/ beside the default store')
     .option('--http <port>', 'serve streamable HTTP on 127.0.0.1:<port>/mcp instead of stdio', port)
@@ -63,7 +63,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
       const modelAvailable = model !== undefined;
       const serving = modelAvailable
         ? `model ${model}`
-        : `no model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources; solve, build and answer_escalation answer model_required (pass --model <uri> for them)`;
+        : `no model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources; solve, specify, build and answer_escalation answer model_required (pass --model <uri> for them)`;
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
       const { stateFolder } = await import('../../store/index.js');
       const outRoot = options.outRoot === undefined ? join(stateFolder(process.cwd()), 'builds') : resolve(options.outRoot);
@@ -78,7 +78,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
       });
       try {
         if (options.http === undefined) {
-          const server = createMcpServer({ engine, service, store, modelAvailable });
+          const server = createMcpServer({ engine, service, store, modelAvailable, openMemory: () => openMemory() });
           const transport = new StdioServerTransport();
           transport.onerror = (error) => { log(`transport error: ${error.message}`); };
           await server.connect(transport);
@@ -87,7 +87,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
           await server.close();
         } else {
           const endpoint = await serveMcpHttp({
-            port: options.http, createServer: () => createMcpServer({ engine, service, store, modelAvailable }),
+            port: options.http, createServer: () => createMcpServer({ engine, service, store, modelAvailable, openMemory: () => openMemory() }),
             onError: (error) => { log(`http error: ${error instanceof Error ? error.message : String(error)}`); },
           });
           log(`serving streamable HTTP on ${endpoint.url} (${serving})`);
