@@ -84,6 +84,54 @@ describe.runIf(existsSync(modelPath))('LlamaCppLanguageModel on stories260K.gguf
     expect(after.usage.outputTokens).toBe(4);
   });
 
+  it('streams text chunks that concatenate to the text, stop sequences held back and excluded', async () => {
+    const plain = await model.generate({ prompt: 'Once upon a time', maxOutputTokens: 30, temperature: 0 });
+    const chunks: string[] = [];
+    const streamed = await model.generateStreaming({ prompt: 'Once upon a time', maxOutputTokens: 30, temperature: 0 }, (text) => chunks.push(text));
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(chunks.join('')).toBe(streamed.text);
+    expect(streamed.text).toBe(plain.text);
+    expect(streamed.usage).toEqual(plain.usage);
+    // A multi-token stop sequence from the middle of the text: its first tokens are held back, then dropped.
+    const stop = plain.text.slice(10, 18);
+    const cut: string[] = [];
+    const stopped = await model.generateStreaming({ prompt: 'Once upon a time', maxOutputTokens: 30, temperature: 0, stop: [stop] }, (text) => cut.push(text));
+    expect(stopped.finishReason).toBe('stop');
+    expect(cut.join('')).toBe(stopped.text);
+    expect(plain.text.startsWith(stopped.text)).toBe(true);
+    expect(stopped.text).not.toContain(stop);
+    expect(stopped.usage.outputTokens).toBeLessThan(plain.usage.outputTokens); // the generation ended at the stop sequence
+  });
+
+  it('reports busy sequences while calls run and none after', async () => {
+    expect(model.sequences).toBe(2);
+    let peak = 0;
+    const track = () => { peak = Math.max(peak, model.activeSequences); };
+    await Promise.all([1, 2].map((seed) => model.generateStreaming({ prompt: 'The dog', maxOutputTokens: 24, temperature: 0.8, seed }, track)));
+    expect(peak).toBe(2);
+    expect(model.activeSequences).toBe(0);
+    expect(model.waitingCalls).toBe(0);
+    expect(model.countTokens('Once upon a time')).toBeGreaterThan(2);
+    expect(model.contextSize).toBeGreaterThanOrEqual(256);
+  });
+
+  it('embeds texts as vectors of the model\'s embedding size, the same text alike', async () => {
+    const result = await model.embed(['The cat sat.', 'A dog ran in the park.', 'The cat sat.']);
+    expect(result.embeddings).toHaveLength(3);
+    const [a, b, c] = result.embeddings as [number[], number[], number[]];
+    expect(a.length).toBe(64); // stories260K: 64-dimensional embeddings
+    expect(b.length).toBe(a.length);
+    expect(c).toEqual(a);
+    expect(b).not.toEqual(a);
+    expect(a.every(Number.isFinite)).toBe(true);
+    expect(result.inputTokens).toBeGreaterThan(6);
+  });
+
+  it('refuses an empty or over-long text to embed, naming it', async () => {
+    await expect(model.embed(['ok', ''])).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'texts[1]' });
+    await expect(model.embed(['story '.repeat(400)])).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'texts[0]' });
+  });
+
   it('honours an aborted signal', async () => {
     const controller = new AbortController();
     controller.abort();

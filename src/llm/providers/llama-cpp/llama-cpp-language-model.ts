@@ -21,7 +21,7 @@ import { abortReason, isAbortError } from '../../abort.js';
 import { validateGenerateOptions } from '../../generate-options-schema.js';
 import { parseOptions } from '../../../errors/parse-options.js';
 import { promptOf } from '../../render-messages.js';
-import { applyStopSequences } from '../../stop-sequences.js';
+import { applyStopSequences, StopSequenceScanner } from '../../stop-sequences.js';
 import { ResourcePool } from './resource-pool.js';
 
 const PROVIDER = 'llama-cpp';
@@ -75,8 +75,8 @@ export interface EmbedResult {
  * A GGUF model run in-process by node-llama-cpp. Continuation style: `prompt` is continued as raw text;
  * `messages` are rendered to a plain-text prompt (`renderMessagesAsPrompt`). Honours `temperature` (default 0,
  * greedy, node-llama-cpp's default), `topP`, `seed`, `maxOutputTokens` (default: until end-of-generation or the
- * context is full, then finishReason `length`), `stop` (custom stop triggers, excluded from the text) and
- * `jsonSchema` (GBNF grammar from the schema). Usage counts are real tokens of the model's tokenizer.
+ * context is full, then finishReason `length`), `stop` (found on the decoded text: the generation ends there; excluded
+ * from the text) and `jsonSchema` (GBNF grammar from the schema). Usage counts are real tokens of the model's tokenizer.
  * Concurrent calls each take a free sequence and wait (FIFO) when all are busy.
  */
 export class LlamaCppLanguageModel implements LanguageModel {
@@ -182,8 +182,8 @@ export class LlamaCppLanguageModel implements LanguageModel {
   /**
    * {@link LlamaCppLanguageModel.generate}, calling `onTextChunk` with each piece of text as it is decoded. Text
    * that may be the start of a stop sequence is held back until it is known not to be one, so the pieces, in
-   * order, concatenate to the result's `text` (stop sequences excluded). A listener that throws aborts the call
-   * with its error.
+   * order, concatenate to the result's `text` (stop sequences excluded). The listener runs on the generation's
+   * path: it must be quick and must not throw.
    * @throws as {@link LlamaCppLanguageModel.generate}.
    */
   generateStreaming(options: GenerateOptions, onTextChunk: TextChunkListener): Promise<GenerateResult> {
@@ -199,27 +199,36 @@ export class LlamaCppLanguageModel implements LanguageModel {
     const prompt = promptOf(options);
     const slot = await this.pool.acquire(options.signal);
     let outputTokens = 0;
+    // Stop sequences are found here, on the decoded text (node-llama-cpp's own stop triggers miss some that span
+    // tokens); once one occurs, `stopped` ends the generation and the text so far is returned.
+    const scanner = new StopSequenceScanner(options.stop ?? []);
+    const stopped = new AbortController();
     try {
-      const stop = (options.stop ?? []).filter((sequence) => sequence.length > 0);
       const response = await slot.completion.generateCompletionWithMeta(prompt, {
         onToken: (tokens) => {
           outputTokens += tokens.length;
         },
+        onTextChunk: (chunk) => {
+          const released = scanner.push(chunk);
+          if (released !== '') onTextChunk?.(released);
+          if (scanner.stopped) stopped.abort();
+        },
         disableContextShift: true,
-        ...(onTextChunk === undefined ? {} : { onTextChunk }),
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+        signal: options.signal === undefined ? stopped.signal : AbortSignal.any([options.signal, stopped.signal]),
+        stopOnAbortSignal: true,
         ...(options.maxOutputTokens === undefined ? {} : { maxTokens: options.maxOutputTokens }),
         ...(options.temperature === undefined ? {} : { temperature: options.temperature }),
         ...(options.topP === undefined ? {} : { topP: options.topP }),
         ...(options.seed === undefined ? {} : { seed: options.seed }),
-        ...(stop.length === 0 ? {} : { customStopTriggers: stop }),
         ...(grammar === undefined ? {} : { grammar }),
       });
-      const text = applyStopSequences(response.response, stop).text;
+      if (options.signal?.aborted === true) throw abortReason(options.signal);
+      const rest = scanner.flush();
+      if (rest !== '') onTextChunk?.(rest);
       return {
-        text,
+        text: applyStopSequences(response.response, options.stop).text,
         usage: { inputTokens: this.model.tokenize(prompt).length, outputTokens },
-        finishReason: response.metadata.stopReason === 'maxTokens' ? 'length' : 'stop',
+        finishReason: response.metadata.stopReason === 'maxTokens' && !scanner.stopped ? 'length' : 'stop',
         latencyMs: performance.now() - started,
         modelId: this.modelId,
       };
