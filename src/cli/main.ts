@@ -18,6 +18,7 @@ import { registerServeCommand } from './commands/serve.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerDaemonCommand } from './commands/daemon.js';
 import { registerConfigCommand } from './commands/config.js';
+import { registerModelServerCommand } from './commands/model-server.js';
 import { registerMemoryCommand } from './commands/memory.js';
 
 /** Levels of `--log-level` (as the telemetry logger's `LOG_LEVELS`, without loading it). */
@@ -53,6 +54,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerKeysCommand(program, setExit);
   registerMcpCommand(program, setExit);
   registerDaemonCommand(program, setExit);
+  registerModelServerCommand(program, setExit);
   registerConfigCommand(program);
   registerMemoryCommand(program, setExit);
   return program;

@@ -48,3 +48,19 @@ export function probability(name: string): (value: string) => number {
     return parsed;
   };
 }
+
+/** Parser for an integer option in `[min, max]`, e.g. `--sequences 4` in [1, 64]. */
+export function integerIn(name: string, min: number, max: number): (value: string) => number {
+  return (value: string): number => {
+    const parsed = Number(value);
+    if (value.trim() === '' || !Number.isInteger(parsed) || parsed < min || parsed > max) {
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+    }
+    return parsed;
+  };
+}
+
+/** Parser for a TCP port option: 0 to 65535 (0: any free port). */
+export function port(name: string): (value: string) => number {
+  return integerIn(name, 0, 65535);
+}

@@ -14,6 +14,8 @@ export class InvalidArgumentError extends ZeroErrorError {
   readonly parameter: string;
   /** The value that was received (as given). */
   readonly value: unknown;
+  /** What was expected, e.g. `a positive integer`. */
+  readonly expected: string;
 
   constructor(options: { parameter: string; value: unknown; expected: string; cause?: unknown }) {
     super(
@@ -23,6 +25,15 @@ export class InvalidArgumentError extends ZeroErrorError {
     );
     this.parameter = options.parameter;
     this.value = options.value;
+    this.expected = options.expected;
+  }
+
+  /**
+   * The same complaint about a value that reached the checker under another name (an HTTP edge's `body.input[0]` for
+   * a provider's `texts[0]`); this error is the cause.
+   */
+  renamed(parameter: string): InvalidArgumentError {
+    return new InvalidArgumentError({ parameter, value: this.value, expected: this.expected, cause: this });
   }
 }
 

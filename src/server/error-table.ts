@@ -10,6 +10,7 @@
 export const ERROR_STATUS: Readonly<Record<string, number>> = {
   // The request is wrong.
   invalid_argument: 400,
+  context_length_exceeded: 400,
   invalid_spec: 400,
   invalid_json: 400,
   body_too_deep: 400,
@@ -19,6 +20,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   unauthorized: 401,
   // Something named does not exist.
   not_found: 404,
+  model_not_found: 404,
   run_not_found: 404,
   metrics_disabled: 404,
   escalation_not_found: 404,
@@ -38,6 +40,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   rate_limited: 429,
   auth_rate_limited: 429,
   run_queue_full: 429,
+  model_queue_full: 429,
   // Something the engine needs is not there (retry later).
   model_unavailable: 503,
   circuit_open: 503,

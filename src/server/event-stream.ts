@@ -6,19 +6,13 @@
  */
 import type { FastifyReply } from 'fastify';
 import type { RunService } from '../index.js';
+import { openEventStream } from './event-stream-response.js';
 
 /** Streams the events of `runId` after `afterId` on `reply` (hijacked: Fastify sends nothing more itself). */
 export async function streamRunEvents(
   reply: FastifyReply, service: RunService, runId: string, options: { readonly afterId: number; readonly heartbeatMs: number },
 ): Promise<void> {
-  reply.hijack();
-  const raw = reply.raw;
-  raw.writeHead(200, {
-    'content-type': 'text/event-stream; charset=utf-8',
-    'cache-control': 'no-cache, no-transform',
-    connection: 'keep-alive',
-    'x-accel-buffering': 'no',
-  });
+  const raw = openEventStream(reply);
   raw.write(`retry: 3000\n: events of ${runId} after ${options.afterId}\n\n`);
   const controller = new AbortController();
   const onClose = (): void => { controller.abort(); };
