@@ -1,15 +1,25 @@
 /**
  * @module bench/batching/measure-batching
- * One measurement of the llama-cpp provider's parallel sequences: N generate() calls fired at once on an
- * N-sequence model against the same N requests made one after another on a 1-sequence model.
+ * One measurement of parallel sequences: N requests fired at once against the same N requests made one after
+ * another. A request goes either straight to a llama-cpp model (`modelGenerator`) or over HTTP to a model server's
+ * `POST /v1/completions` (`httpGenerator`), so both sections of the benchmark time the same way.
  */
-import type { GenerateResult, LanguageModel } from '../../src/index.js';
+import type { LanguageModel } from '../../src/index.js';
 
 /** One request of a round. */
 export interface BatchRequest {
   readonly prompt: string;
   readonly seed: number;
 }
+
+/** What one request gave. */
+export interface Sample {
+  readonly text: string;
+  readonly outputTokens: number;
+}
+
+/** Sends one request. */
+export type Generator = (request: BatchRequest) => Promise<Sample>;
 
 /** What one round measured. */
 export interface RoundResult {
@@ -25,24 +35,49 @@ export interface SamplingOptions {
   readonly temperature: number;
 }
 
-/** Fires every request at once (the model queues past its sequence count). */
-export async function runParallel(model: LanguageModel, requests: readonly BatchRequest[], sampling: SamplingOptions): Promise<RoundResult> {
-  const started = performance.now();
-  const results = await Promise.all(requests.map((request) => model.generate({ ...request, ...sampling })));
-  return summarize(results, performance.now() - started);
+/** Requests straight to `model` (in process). */
+export function modelGenerator(model: LanguageModel, sampling: SamplingOptions): Generator {
+  return async (request) => {
+    const result = await model.generate({ ...request, ...sampling });
+    return { text: result.text, outputTokens: result.usage.outputTokens };
+  };
 }
 
-/** Runs the requests one after another. */
-export async function runSequential(model: LanguageModel, requests: readonly BatchRequest[], sampling: SamplingOptions): Promise<RoundResult> {
-  const started = performance.now();
-  const results: GenerateResult[] = [];
-  for (const request of requests) results.push(await model.generate({ ...request, ...sampling }));
-  return summarize(results, performance.now() - started);
+/**
+ * Requests over HTTP to an OpenAI-compatible `POST <baseURL>/completions` (what a worker on another machine sends).
+ * @throws Error naming the status and body of a non-2xx answer.
+ */
+export function httpGenerator(baseURL: string, model: string, sampling: SamplingOptions): Generator {
+  return async (request) => {
+    const response = await fetch(`${baseURL}/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, prompt: request.prompt, seed: request.seed, max_tokens: sampling.maxOutputTokens, temperature: sampling.temperature }),
+    });
+    if (!response.ok) throw new Error(`POST ${baseURL}/completions: HTTP ${response.status} ${await response.text()}`);
+    const body = await response.json() as { choices: { text: string }[]; usage: { completion_tokens: number } };
+    return { text: body.choices[0]?.text ?? '', outputTokens: body.usage.completion_tokens };
+  };
 }
 
-function summarize(results: readonly GenerateResult[], wallMs: number): RoundResult {
-  const outputTokens = results.reduce((sum, result) => sum + result.usage.outputTokens, 0);
-  return { wallMs, outputTokens, tokensPerSecond: (outputTokens * 1000) / wallMs, texts: results.map((result) => result.text) };
+/** Fires every request at once. */
+export async function runParallel(generate: Generator, requests: readonly BatchRequest[]): Promise<RoundResult> {
+  const started = performance.now();
+  const samples = await Promise.all(requests.map((request) => generate(request)));
+  return summarize(samples, performance.now() - started);
+}
+
+/** Sends the requests one after another. */
+export async function runSequential(generate: Generator, requests: readonly BatchRequest[]): Promise<RoundResult> {
+  const started = performance.now();
+  const samples: Sample[] = [];
+  for (const request of requests) samples.push(await generate(request));
+  return summarize(samples, performance.now() - started);
+}
+
+function summarize(samples: readonly Sample[], wallMs: number): RoundResult {
+  const outputTokens = samples.reduce((sum, sample) => sum + sample.outputTokens, 0);
+  return { wallMs, outputTokens, tokensPerSecond: (outputTokens * 1000) / wallMs, texts: samples.map((sample) => sample.text) };
 }
 
 /** N story openings with fixed seeds (the model is trained on TinyStories). */
