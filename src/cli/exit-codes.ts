@@ -15,7 +15,7 @@ export const ExitCode = {
   rejected: 2,
   /** Bad input: invalid spec, unknown dataset problem, invalid option. */
   badInput: 3,
-  /** The model could not be reached or loaded. */
+  /** The model could not be reached or loaded, or a call outside a run's sampling (an embedding) failed. */
   modelUnavailable: 4,
   /** Untrusted code cannot be run: no working sandbox and no `--unsafe-no-sandbox`. */
   sandboxUnavailable: 5,
@@ -65,6 +65,7 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
       return ExitCode.badInput;
     case 'model_unavailable':
     case 'circuit_open':
+    case 'model_call_failed':
       return ExitCode.modelUnavailable;
     case 'sandbox_unavailable':
       return ExitCode.sandboxUnavailable;

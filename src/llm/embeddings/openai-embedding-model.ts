@@ -12,6 +12,11 @@ const PLACEHOLDER_API_KEY = 'not-needed';
 /** Texts per request. */
 const BATCH = 64;
 
+/** Whether the server refused the request as invalid (HTTP 400), e.g. a text longer than the model takes. */
+function isInvalidInput(error: unknown): boolean {
+  return error instanceof OpenAI.APIError && error.status === 400;
+}
+
 /** An OpenAI-compatible embedding model. */
 export class OpenAiEmbeddingModel implements EmbeddingModel {
   readonly provider = 'openai';
@@ -26,24 +31,53 @@ export class OpenAiEmbeddingModel implements EmbeddingModel {
     });
   }
 
-  /** See {@link EmbeddingModel.embed}: batches of 64 texts. */
+  /**
+   * See {@link EmbeddingModel.embed}: batches of 64 texts. A batch the server refuses as invalid (HTTP 400: a text
+   * longer than the model takes) is sent again text by text, and a text refused alone is cut in half until the server
+   * takes it (at most 8 times), as the llama.cpp embedder cuts a text to its context.
+   */
   async embed(texts: readonly string[], options: { readonly signal?: AbortSignal } = {}): Promise<Float32Array[]> {
     const vectors: Float32Array[] = [];
     for (let start = 0; start < texts.length; start += BATCH) {
       const batch = texts.slice(start, start + BATCH);
-      let response: OpenAI.CreateEmbeddingResponse;
       try {
-        response = await this.#client.embeddings.create({ model: this.modelId, input: [...batch] }, { ...(options.signal === undefined ? {} : { signal: options.signal }) });
+        vectors.push(...(await this.#request(batch, options.signal)));
       } catch (error) {
-        if (options.signal?.aborted === true) throw options.signal.reason;
-        if (error instanceof OpenAI.APIConnectionError) throw new ModelUnavailableError({ provider: this.provider, message: `cannot reach the embedding server: ${error.message}`, cause: error });
-        throw new ModelCallError({ provider: this.provider, message: `embeddings failed: ${error instanceof Error ? error.message : String(error)}`, cause: error, isRetryable: false });
+        if (!isInvalidInput(error)) throw this.#failure(error, options.signal);
+        for (const text of batch) vectors.push(await this.#embedCut(text, options.signal));
       }
-      const ordered = [...response.data].sort((a, b) => a.index - b.index);
-      if (ordered.length !== batch.length) throw new ModelCallError({ provider: this.provider, message: `embeddings: ${ordered.length} vectors for ${batch.length} texts`, isRetryable: false });
-      vectors.push(...ordered.map((item) => Float32Array.from(item.embedding)));
     }
     return vectors;
+  }
+
+  /** One text, halved while the server refuses it as too long. */
+  async #embedCut(text: string, signal: AbortSignal | undefined): Promise<Float32Array> {
+    let current = text;
+    for (let cuts = 0; ; cuts += 1) {
+      try {
+        const [vector] = await this.#request([current], signal);
+        if (vector === undefined) throw new ModelCallError({ provider: this.provider, message: 'embeddings: no vector for the text', isRetryable: false });
+        return vector;
+      } catch (error) {
+        if (!isInvalidInput(error) || cuts >= 8 || current.length < 2) throw this.#failure(error, signal);
+        current = current.slice(0, Math.ceil(current.length / 2));
+      }
+    }
+  }
+
+  async #request(batch: readonly string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
+    const response = await this.#client.embeddings.create({ model: this.modelId, input: [...batch], encoding_format: 'float' }, { ...(signal === undefined ? {} : { signal }) });
+    const ordered = [...response.data].sort((a, b) => a.index - b.index);
+    if (ordered.length !== batch.length) throw new ModelCallError({ provider: this.provider, message: `embeddings: ${ordered.length} vectors for ${batch.length} texts`, isRetryable: false });
+    return ordered.map((item) => Float32Array.from(item.embedding));
+  }
+
+  /** The error to throw for a failed request: the abort reason, ModelUnavailableError, or ModelCallError. */
+  #failure(error: unknown, signal: AbortSignal | undefined): unknown {
+    if (signal?.aborted === true) return signal.reason;
+    if (error instanceof ModelCallError) return error;
+    if (error instanceof OpenAI.APIConnectionError) return new ModelUnavailableError({ provider: this.provider, message: `cannot reach the embedding server: ${error.message}`, cause: error });
+    return new ModelCallError({ provider: this.provider, message: `embeddings failed: ${error instanceof Error ? error.message : String(error)}`, cause: error, isRetryable: false });
   }
 
   async close(): Promise<void> {
