@@ -1,7 +1,7 @@
 /**
  * @module llm/embeddings/openai-embedding-model
  * Embeddings from an OpenAI-compatible `/embeddings` endpoint (OpenAI, vLLM, llama.cpp's server, Ollama, `zerr
- * model-server`) with the official `openai` client.
+ * model-server`) with the official `openai` client, asking for float vectors (not every server speaks base64).
  */
 import OpenAI from 'openai';
 import type { EmbeddingModel } from '../embedding-model.js';
