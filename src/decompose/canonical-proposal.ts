@@ -3,6 +3,7 @@
  * The canonical JSON of a decomposition proposal (what the run store keeps as a sample's `code` and a decision's
  * chosen plan), and its inverse for resuming from recorded samples.
  */
+import { parseJsonWith } from './json-answer.js';
 import { canonicalValue } from '../vote/semantic-signature.js';
 import { type DecompositionProposal, DecompositionProposalSchema } from './decomposition-proposal.js';
 
@@ -13,11 +14,5 @@ export function canonicalProposalJson(proposal: DecompositionProposal): string {
 
 /** Parses a proposal written by {@link canonicalProposalJson}; null when `json` is null, not JSON or not a proposal. */
 export function parseProposalJson(json: string | null): DecompositionProposal | null {
-  if (json === null) return null;
-  try {
-    const result = DecompositionProposalSchema.safeParse(JSON.parse(json));
-    return result.success ? result.data : null;
-  } catch {
-    return null;
-  }
+  return parseJsonWith(DecompositionProposalSchema, json);
 }

@@ -4,6 +4,7 @@
  * fenced block. Nothing is repaired (MAKER, Meyerson et al. 2025, arXiv 2511.09030, §3.3): an answer with prose
  * around a bare object, trailing commas or a truncated object has no JSON object.
  */
+import type { z } from 'zod';
 
 /** The parsed object, or why none was found. */
 export type JsonAnswer =
@@ -38,4 +39,18 @@ function parseObject(source: string, where: string): JsonAnswer {
     return { ok: false, reason: `${where} is JSON but not an object` };
   }
   return { ok: true, value: value as Record<string, unknown> };
+}
+
+/**
+ * `json` (a recorded answer's canonical JSON) parsed and checked against `schema`; null when it is null, not JSON or
+ * not of the schema. Never throws.
+ */
+export function parseJsonWith<S extends z.ZodType>(schema: S, json: string | null): z.output<S> | null {
+  if (json === null) return null;
+  try {
+    const result = schema.safeParse(JSON.parse(json));
+    return result.success ? result.data : null;
+  } catch {
+    return null;
+  }
 }

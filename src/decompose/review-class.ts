@@ -14,6 +14,7 @@ import type { TaskProgress } from '../store/task-progress.js';
 import { VerdictSchema, type Verdict } from './archetypes/output-schemas.js';
 import { reviewer } from './archetypes/reviewer.js';
 import { checkJsonAnswer } from './json-answer-checks.js';
+import { parseJsonWith } from './json-answer.js';
 import { voteOnProposals, type ProposalKind, type ProposalVoteDependencies } from './proposal-vote.js';
 
 /** Options of {@link reviewClass}. */
@@ -100,15 +101,7 @@ export async function reviewClass(deps: ProposalVoteDependencies, options: Revie
     },
     classify: (verdict) => ({ classKey: verdict.verdict, signature: verdict.verdict }),
     toJson: (verdict) => JSON.stringify(verdict),
-    fromJson: (json) => {
-      if (json === null) return null;
-      try {
-        const parsed = VerdictSchema.safeParse(JSON.parse(json));
-        return parsed.success ? parsed.data : null;
-      } catch {
-        return null;
-      }
-    },
+    fromJson: (json) => parseJsonWith(VerdictSchema, json),
     noun: 'verdict',
   };
   const result = await voteOnProposals(deps, kind, {

@@ -17,6 +17,7 @@ import type { TaskProgress } from '../store/task-progress.js';
 import { SpecifiedContractSchema, type SpecifiedContract } from './archetypes/output-schemas.js';
 import { specifier, specifierVariables } from './archetypes/specifier.js';
 import { checkJsonAnswer } from './json-answer-checks.js';
+import { parseJsonWith } from './json-answer.js';
 import { voteOnProposals, type ProposalKind, type ProposalVoteDependencies, type ProposalVoteResult } from './proposal-vote.js';
 import { normaliseType } from './structural-signature.js';
 
@@ -129,15 +130,7 @@ export async function specifyTask(deps: ProposalVoteDependencies, options: Speci
     },
     classify: contractSignature,
     toJson: (contract) => JSON.stringify(contract),
-    fromJson: (json) => {
-      if (json === null) return null;
-      try {
-        const parsed = SpecifiedContractSchema.safeParse(JSON.parse(json));
-        return parsed.success ? parsed.data : null;
-      } catch {
-        return null;
-      }
-    },
+    fromJson: (json) => parseJsonWith(SpecifiedContractSchema, json),
     noun: 'contract class',
   };
   const { members, proposal, ...result } = await voteOnProposals(deps, kind, {
