@@ -178,6 +178,10 @@ describe('zerr solve "<a task in words>"', () => {
   it('a one-word target is still a dataset problem or a file: no specification', async () => {
     const result = await zerr(['solve', 'largestEven', '--model', BOTH]);
     expect(result.code).toBe(3);
-    expect(result.stderr).not.toContain('specification');
+    expect(result.stderr).toMatch(/Unknown dataset "largestEven".*To solve a task described in words, write it as a sentence in quotes/);
+    // The specification's flags with a spec file are a usage error, not silently ignored.
+    const misplaced = await zerr(['solve', join(ROOT, 'test', 'fixtures', 'specs', 'clamp.yaml'), '--model', BOTH, '--name', 'clamp', '--spec-samples', '3']);
+    expect(misplaced.code).toBe(3);
+    expect(misplaced.stderr).toMatch(/^zerr solve: --name, --spec-samples shape the specification of a task in words, but ".*clamp\.yaml" is a spec file or dataset problem/);
   });
 });

@@ -87,7 +87,20 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         return;
       }
       const words = isTaskInWords(target);
-      const problem = words ? undefined : await loadTarget(target, options.dataDir);
+      const wordsOnly = ['language', 'name', 'specOnly', 'specSamples'].filter((flag) => command.getOptionValueSource(flag) === 'cli');
+      if (!words && wordsOnly.length > 0) {
+        const flags = wordsOnly.map((flag) => `--${flag.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`).join(', ');
+        process.stderr.write(`zerr solve: ${flags} shape${wordsOnly.length === 1 ? 's' : ''} the specification of a task in words, but ${JSON.stringify(target)} is a spec file or dataset problem; leave ${wordsOnly.length === 1 ? 'it' : 'them'} out, or give the task as a sentence in quotes\n`);
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const problem = words ? undefined : await loadTarget(target, options.dataDir).catch((error: unknown) => {
+        // A single word is read as a dataset reference; say how to give a task in words instead.
+        if ((error as { code?: unknown }).code === 'unknown_dataset' && !target.includes(':')) {
+          (error as Error).message += ` To solve a task described in words, write it as a sentence in quotes: zerr solve "a function that ..."`;
+        }
+        throw error;
+      });
       await mkdir(options.out, { recursive: true }); // an unusable --out is bad input now, not after the run
       const { engine, sandbox, priceSource } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
