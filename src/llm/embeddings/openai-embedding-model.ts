@@ -3,9 +3,11 @@
  * Embeddings from an OpenAI-compatible `/embeddings` endpoint (OpenAI, vLLM, llama.cpp's server, Ollama, `zerr
  * model-server`) with the official `openai` client, asking for float vectors (not every server speaks base64).
  */
-import OpenAI from 'openai';
+// Types only: the SDK loads on the first call, so that importing the engine does not load it.
+import type OpenAI from 'openai';
 import type { EmbeddingModel } from '../embedding-model.js';
-import { ModelCallError, ModelUnavailableError } from '../model-errors.js';
+import { ModelCallError } from '../model-errors.js';
+import { mapHttpError } from '../providers/map-http-error.js';
 
 /** Placeholder key for local servers that ignore it (the client refuses to start without one). */
 const PLACEHOLDER_API_KEY = 'not-needed';
@@ -14,21 +16,22 @@ const BATCH = 64;
 
 /** Whether the server refused the request as invalid (HTTP 400), e.g. a text longer than the model takes. */
 function isInvalidInput(error: unknown): boolean {
-  return error instanceof OpenAI.APIError && error.status === 400;
+  return (error as { status?: unknown } | null)?.status === 400;
 }
 
 /** An OpenAI-compatible embedding model. */
 export class OpenAiEmbeddingModel implements EmbeddingModel {
   readonly provider = 'openai';
-  readonly #client: OpenAI;
+  readonly #options: { readonly apiKey: string; readonly baseURL?: string; readonly maxRetries: number };
+  #client: Promise<OpenAI> | undefined;
 
   /** @param options.baseURL the server's `/v1` URL (default OpenAI's); `apiKey` default `OPENAI_API_KEY`. */
   constructor(readonly modelId: string, options: { readonly baseURL?: string | undefined; readonly apiKey?: string | undefined } = {}) {
-    this.#client = new OpenAI({
+    this.#options = {
       apiKey: options.apiKey ?? process.env['OPENAI_API_KEY'] ?? PLACEHOLDER_API_KEY,
       ...(options.baseURL === undefined ? {} : { baseURL: options.baseURL }),
       maxRetries: 2,
-    });
+    };
   }
 
   /**
@@ -66,18 +69,17 @@ export class OpenAiEmbeddingModel implements EmbeddingModel {
   }
 
   async #request(batch: readonly string[], signal: AbortSignal | undefined): Promise<Float32Array[]> {
-    const response = await this.#client.embeddings.create({ model: this.modelId, input: [...batch], encoding_format: 'float' }, { ...(signal === undefined ? {} : { signal }) });
+    this.#client ??= import('openai').then(({ default: Client }) => new Client(this.#options));
+    const client = await this.#client;
+    const response = await client.embeddings.create({ model: this.modelId, input: [...batch], encoding_format: 'float' }, { ...(signal === undefined ? {} : { signal }) });
     const ordered = [...response.data].sort((a, b) => a.index - b.index);
     if (ordered.length !== batch.length) throw new ModelCallError({ provider: this.provider, message: `embeddings: ${ordered.length} vectors for ${batch.length} texts`, isRetryable: false });
     return ordered.map((item) => Float32Array.from(item.embedding));
   }
 
-  /** The error to throw for a failed request: the abort reason, ModelUnavailableError, or ModelCallError. */
+  /** The error to throw for a failed request: the engine's one table of HTTP-SDK failures (`mapHttpError`). */
   #failure(error: unknown, signal: AbortSignal | undefined): unknown {
-    if (signal?.aborted === true) return signal.reason;
-    if (error instanceof ModelCallError) return error;
-    if (error instanceof OpenAI.APIConnectionError) return new ModelUnavailableError({ provider: this.provider, message: `cannot reach the embedding server: ${error.message}`, cause: error });
-    return new ModelCallError({ provider: this.provider, message: `embeddings failed: ${error instanceof Error ? error.message : String(error)}`, cause: error, isRetryable: false });
+    return mapHttpError({ provider: this.provider, url: `${this.#options.baseURL ?? 'https://api.openai.com/v1'}/embeddings`, error, signal });
   }
 
   async close(): Promise<void> {
