@@ -357,6 +357,21 @@ describe('createEngine: the verified-solution cache (RunOptions.memory)', () => 
     }
   });
 
+  test('a memory that cannot take the run\'s chunks (it holds vectors, the run has no embedder) does not fail the run', async () => {
+    const memory = SqliteMemoryStore.open(':memory:');
+    const embedder = { provider: 'test', modelId: 'v', embed: async (texts: readonly string[]) => texts.map(() => Float32Array.from([1, 0])), close: async () => undefined };
+    await memory.add([{ type: 'api_doc', text: 'clamping notes', source: 'docs/a.md' }], { embedder });
+    const model = new MockLanguageModel({ responses: clampChat(CLAMP_BODY.minMax), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
+    const engine = createEngine({ model, modelName: 'mock', store: new MemoryRunStore(), sandbox: new BwrapSandbox(), memory });
+    try {
+      const { results } = await engine.run([clampSpec()], { k: 2, memory: true });
+      expect(results[0]?.outcome).toBe('consensus');
+      expect(await memory.find({ type: 'task' })).toEqual([]);
+    } finally {
+      await engine.close();
+    }
+  });
+
   test('memory: true without an engine memory is refused', async () => {
     await withEngine(goodAnswers, async ({ engine }) => {
       await expect(engine.run([clampSpec()], { memory: true })).rejects.toMatchObject({ code: 'invalid_argument', parameter: 'runOptions.memory' });

@@ -364,6 +364,7 @@ export function createEngine(options: EngineOptions): Engine {
   /**
    * Remembers what a solved task taught: the code a consensus chose (type `task`, tagged with the spec key and
    * `verified`), and each red flag and failed layer of its samples (type `error`, tagged with the rule or layer).
+   * Never fails the run: the decision is in the run store already.
    */
   const remember = async (memory: SolutionMemory, runId: string, spec: TaskSpec, result: SolveTaskResult): Promise<void> => {
     const base = { source: runId, taskId: spec.id, language: spec.language, symbol: spec.signature.entryPoint };
@@ -375,10 +376,15 @@ export function createEngine(options: EngineOptions): Engine {
     for (const layer of run?.layerResults ?? []) {
       if (layer.taskId === spec.id && layer.status === 'fail') failures.set(`failed ${layer.layer}: ${layer.reason}`, { text: `failed ${layer.layer}: ${layer.reason}`, tag: layer.layer });
     }
-    await memory.add([
-      ...(result.outcome === 'consensus' && result.code !== null ? [{ ...base, type: 'task' as const, text: result.code, tags: [specKey(spec), 'verified'] }] : []),
-      ...[...failures.values()].slice(0, 50).map((failure) => ({ ...base, type: 'error' as const, text: failure.text, tags: [failure.tag] })),
-    ]);
+    try {
+      await memory.add([
+        ...(result.outcome === 'consensus' && result.code !== null ? [{ ...base, type: 'task' as const, text: result.code, tags: [specKey(spec), 'verified'] }] : []),
+        ...[...failures.values()].slice(0, 50).map((failure) => ({ ...base, type: 'error' as const, text: failure.text, tags: [failure.tag] })),
+      ]);
+    } catch {
+      // The memory is a cache beside the run store, which holds the decision: a memory that cannot take the chunks
+      // (its vectors need an embedding model this run does not have; its disk is full) is left as it is.
+    }
   };
 
   /**
