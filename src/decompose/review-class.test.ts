@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { ModelUnavailableError } from '../llm/model-errors.js';
 import { MockLanguageModel } from '../llm/providers/mock/mock-language-model.js';
 import { MemoryRunStore } from '../store/memory/memory-run-store.js';
 import { TaskSpecSchema } from '../task-spec/task-spec.js';
@@ -39,6 +40,15 @@ describe('reviewClass', () => {
     const decision = run.decisions[0];
     if (decision === undefined) throw new Error('no decision');
     expect(reviewFromDecision(decision, 'abc123')).toEqual(outcome);
+  });
+
+  test('an unavailable reviewer records no decision, so that a resume reviews the class again', async () => {
+    const store = new MemoryRunStore();
+    await store.createRun({ id: 'run-review-down', kind: 'solve', model: 'mock', config: {}, createdAt: Date.now() });
+    const model = new MockLanguageModel({ responses: new ModelUnavailableError({ provider: 'mock', message: 'reviewer down' }) });
+    await expect(reviewClass({ model, store, emit: () => undefined }, { runId: 'run-review-down', spec, classKey: 'abc123', code: CODE }))
+      .rejects.toMatchObject({ code: 'model_unavailable' });
+    expect((await store.getRun('run-review-down'))?.decisions).toEqual([]);
   });
 
   test('a split review is undecided and keeps the class; a reject without reasons is red-flagged', async () => {

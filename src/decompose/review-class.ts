@@ -77,7 +77,8 @@ export function reviewTaskId(taskId: string, classKey: string): string {
  * reason is red-flagged `schema` too (the archetype asks for the concrete problem). Records as
  * {@link voteOnProposals}; the decision's reason names the verdict and its reasons.
  * @throws InvalidArgumentError (`invalid_argument`, parameter `options.<field>`) for bad options; as
- *   {@link voteOnProposals} (ModelUnavailableError after recording the decision, the signal's reason).
+ *   {@link voteOnProposals}: ModelUnavailableError without recording a decision (a resume reviews the class again
+ *   instead of reading an unavailable reviewer as undecided), the signal's reason.
  */
 export async function reviewClass(deps: ProposalVoteDependencies, options: ReviewClassOptions): Promise<ReviewOutcome> {
   const o = parseOptions(OptionsSchema, options);
@@ -106,7 +107,7 @@ export async function reviewClass(deps: ProposalVoteDependencies, options: Revie
   };
   const result = await voteOnProposals(deps, kind, {
     runId: o.runId, taskId, k: o.k, maxSamples: o.maxSamples, seed: o.seed + seedOffset(o.classKey),
-    maxOutputTokens: reviewer.redFlagProfile.maxOutputTokens, resume: o.resume, recordUnavailable: true, signal: o.signal,
+    maxOutputTokens: reviewer.redFlagProfile.maxOutputTokens, resume: o.resume, recordUnavailable: false, signal: o.signal,
   });
   return reviewFromDecision({
     taskId, outcome: result.outcome, classKey: result.classKey, code: result.proposal === null ? null : JSON.stringify(result.proposal),
