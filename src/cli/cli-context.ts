@@ -124,14 +124,16 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
       ? await openRoute(options.model.slice(ROUTE_MODEL_PREFIX.length), options)
       : await openOneModel(options);
     const { model, pricing, router, priceSource } = opened;
-    let archetypeModels: Awaited<ReturnType<typeof openArchetypeModels>>;
+    let archetypeModels: Awaited<ReturnType<typeof openArchetypeModels>> = {};
+    let memory: SqliteMemoryStore | undefined;
     try {
       archetypeModels = await openArchetypeModels(options);
+      memory = options.memory === true ? await openMemory() : undefined;
     } catch (error) {
-      await model.close();
+      // A route or the memory that cannot be opened: close what was, the store and sandbox below.
+      await Promise.allSettled([model, ...Object.values(archetypeModels).map((entry) => entry.model)].map((each) => each.close()));
       throw error;
     }
-    const memory = options.memory === true ? await openMemory() : undefined;
     const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true, archetypeModels,
       ...(memory === undefined ? {} : { memory }),
@@ -177,8 +179,8 @@ async function unpricedModelError(maxCostUsd: number, uri: string | undefined): 
 
 /**
  * The models of `options.archetypes` that have a route in zerr.config.yaml: `{ model, name }` per archetype, the name
- * the route's one URI or `route:<archetype>`. A route whose one model is the coder's model shares it (one llama.cpp
- * model is not loaded twice). What was opened is closed when a later one fails.
+ * the route's one URI or `route:<archetype>`. A route whose one model is the coder's model, or another archetype's
+ * one model, shares it (one llama.cpp model is not loaded twice). What was opened is closed when a later one fails.
  */
 async function openArchetypeModels(options: EngineCommandOptions): Promise<Partial<Record<ArchetypeWithRoute, { model: ModelStack; name: string }>>> {
   const wanted = options.archetypes ?? [];
@@ -195,6 +197,12 @@ async function openArchetypeModels(options: EngineCommandOptions): Promise<Parti
       const single = route.mix.length === 1 && route.fallback.length === 0 && only !== undefined ? only.uri : undefined;
       if (single !== undefined && single === options.model) continue; // the coder's own model serves it
       const name = single ?? `${ROUTE_MODEL_PREFIX}${archetype}`;
+      // Two archetypes routed to the same one model share it (an embedded model is loaded once).
+      const shared = single === undefined ? undefined : Object.values(models).find((entry) => entry.name === single);
+      if (shared !== undefined) {
+        models[archetype] = shared;
+        continue;
+      }
       const { model } = single === undefined ? await openRoute(archetype, options) : await openOneModel({ ...options, model: single }, await concurrencyOf(single));
       opened.push(model);
       models[archetype] = { model, name };
