@@ -96,6 +96,8 @@ export class SqliteMemoryStore {
     try {
       sqliteVec.load(db);
       db.pragma('journal_mode = WAL');
+      // The CLI and an editor's MCP server may use one memory at once: wait for the other's write.
+      db.pragma('busy_timeout = 5000');
       const version = db.pragma('user_version', { simple: true }) as number;
       if (version > SCHEMA_VERSION) throw new InvalidArgumentError({ parameter: 'path', value: path, expected: `a memory of schema ${SCHEMA_VERSION} or older (this one is ${version}: written by a newer zerr)` });
       db.exec(SCHEMA);
