@@ -88,12 +88,7 @@ describe('zerr memory', () => {
   });
 
   it('zerr solve --memory reuses code verified for an equal spec, verified again, with no model call', async () => {
-    const spec = join(project, 'largest-even.yaml');
-    await writeFile(spec, [
-      'id: largestEven', 'name: largestEven', 'description: The largest even number of xs, or null when there is none.', 'language: typescript',
-      'signature:', '  entryPoint: largestEven', '  inputs: [ { name: xs, type: "number[]" } ]', '  output: { type: number | null }',
-      'testCases:', '  - { inputs: [ [ 1, 2, 3, 4 ] ], expected: 4 }', '  - { inputs: [ [ 1, 3 ] ], expected: null }', '',
-    ].join('\n'));
+    const spec = join(ROOT, 'test', 'fixtures', 'specify', 'largest-even.yaml');
     const model = `replay:${join(ROOT, 'test', 'fixtures', 'specify', 'largest-even.coder.replay.jsonl')}`;
     const store = join(project, 'runs.sqlite');
     const first = await zerr(['solve', spec, '--model', model, '--k', '2', '--memory', '--store', store, '--out', join(project, 'out'), '--json']);

@@ -149,12 +149,7 @@ describe('zerr solve "<a task in words>"', () => {
   });
 
   it('--review: the reviewer\'s route reviews the class about to be chosen; an acceptance lets the decision stand', async () => {
-    const spec = join(work, 'largest-even.yaml');
-    await writeFile(spec, [
-      'id: largestEven', 'name: largestEven', 'description: The largest even number of xs, or null when there is none.', 'language: typescript',
-      'signature:', '  entryPoint: largestEven', '  inputs: [ { name: xs, type: "number[]" } ]', '  output: { type: number | null }',
-      'testCases:', '  - { inputs: [ [ 1, 2, 3, 4 ] ], expected: 4 }', '  - { inputs: [ [ 1, 3 ] ], expected: null }', '',
-    ].join('\n'));
+    const spec = join(ROOT, 'test', 'fixtures', 'specify', 'largest-even.yaml');
     const result = await zerr(['solve', spec, '--k', '2', '--review', '--out', join(work, 'out-review'), '--json'], join(work, 'lenient'));
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as SolveJson & { reviews: { verdict: string; classKey: string; votes: number }[]; classKey: string; reason: string };
