@@ -3,7 +3,7 @@
  * The composition root: `createEngine` wires a model, a run store and a sandbox into the solve loop. No
  * module-level singletons; edges (CLI, server, MCP) hold an Engine and read its event stream.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { decomposeNode } from './decompose/decompose-node.js';
 import { specifyTask, type SpecifyTaskResult } from './decompose/specify-task.js';
@@ -42,6 +42,12 @@ import { createCodeTokenizer } from './verify/tokenize/index.js';
 import { createDefaultVerifier } from './verify/index.js';
 import { preflightSpec, SandboxJudge } from './preflight/index.js';
 import type { VerificationReport, Verifier } from './verify/verifier.js';
+import type { VerificationLayer } from './verify/verification-layer.js';
+import {
+  commitOnNewBranch, implementCommitMessage, ImplementTargetError, prepareImplement, previewDiff, ProjectTypesLayer, RepoTestsLayer,
+  spliceCandidate, type PreparedImplement,
+} from './orchestrate/implement/index.js';
+import { ownCode } from './orchestrate/prompting/assemble-candidate.js';
 
 /** What an engine is built from. */
 export interface EngineOptions {
@@ -196,6 +202,46 @@ export interface SpecifyOptions {
 /** What {@link Engine.specify} chose. */
 export type SpecifyResult = SpecifyTaskResult & { readonly runId: string; readonly model: string };
 
+/** Options of {@link Engine.implement}. Defaults as {@link RunOptions}'s. */
+export interface ImplementOptions {
+  /** `<file>[#function]`, the file relative to `cwd` or absolute (`src/strings.ts#slugify`). */
+  readonly target: string;
+  /** Folder a relative target is resolved against. Default `process.cwd()`. */
+  readonly cwd?: string;
+  /** A spec to use instead of the doc comment's (its entry point must be the function). */
+  readonly spec?: TaskSpec;
+  /** Go on with uncommitted changes in tracked files (zerr commits only its file). Default false. */
+  readonly allowDirty?: boolean;
+  /** Write nothing: choose the code and return the diff. Default false. */
+  readonly dryRun?: boolean;
+  /** Name of the branch to commit on. Default `zerr/implement-<function>` (`-2`, `-3`... when taken). */
+  readonly branch?: string;
+  /** Continue this paused `implement` run of the same target (its recorded samples are not sampled again). */
+  readonly resume?: string;
+  readonly runId?: string;
+  readonly k?: number;
+  readonly maxSamples?: number;
+  readonly parallelism?: number;
+  readonly seed?: number;
+  readonly review?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** What {@link Engine.implement} did. */
+export interface ImplementResult {
+  readonly runId: string;
+  readonly prepared: PreparedImplement;
+  readonly result: SolveTaskResult;
+  /** The file with the chosen code in place, or null when no class was chosen. */
+  readonly text: string | null;
+  /** The unified diff of the file (also when nothing was written: `dryRun`), or null when no class was chosen. */
+  readonly diff: string | null;
+  /** The commit, or null when nothing was written (no consensus, `dryRun`, or the file changed while zerr worked: see `notWritten`). */
+  readonly commit: { readonly branch: string; readonly sha: string; readonly from: string } | null;
+  /** Why a chosen code was not written, when it was not. */
+  readonly notWritten?: string;
+}
+
 /** Options of {@link Engine.resumeBuild}. */
 export interface ResumeBuildOptions {
   /** Budgets replacing the ones the build started with. */
@@ -270,6 +316,17 @@ export interface Engine {
    *   run's tasks could not all be recorded: nothing was sampled, run it again).
    */
   run(specs: readonly TaskSpec[], options?: RunOptions): Promise<RunResult>;
+  /**
+   * Implements one function of an existing repository in place (`zerr implement`, decision 027): its spec from the
+   * signature and doc comment (or `options.spec`), candidates verified by every layer and then, spliced into the
+   * file, by the project's own type check (`project-types`) and the repository's tests of the function
+   * (`repo-tests`, which can only reject); on consensus the file is written and committed alone on a new branch,
+   * authored by `zerr`, with a message naming the vote. A recorded run of kind `implement`; a stopped one is
+   * continued with `options.resume`.
+   * @throws ImplementTargetError (`invalid_implement_target`) and DirtyTreeError (`dirty_tree`) before anything is
+   *   recorded; as {@link Engine.run} (`invalid_spec`, `run_paused`, ...); GitError (`git_failed`) when the commit fails.
+   */
+  implement(options: ImplementOptions): Promise<ImplementResult>;
   /** Subscribes to the event stream; returns the unsubscribe function. */
   on(listener: EngineEventListener): () => void;
   /** Closes the model, the analysis workers of the default verifier, the sandbox and the store. */
@@ -291,14 +348,23 @@ export function createEngine(options: EngineOptions): Engine {
   const checkSpec = (spec: TaskSpec, signal?: AbortSignal): Promise<void> =>
     preflightSpec(spec, { judge: specJudge, source: spec.id, ...(signal === undefined ? {} : { signal }) });
   const { store } = options;
-  const verify = async (spec: TaskSpec, code: string, onLayerEnd: (result: LayerResult) => void, signal?: AbortSignal) => {
-    const verdict = await verifier.verify(
-      { spec, candidate: { language: spec.language, code }, ...(signal === undefined ? {} : { signal }) },
-      { onLayerEnd },
-    );
+  /** The verifier's layers, then (when they pass) `extraLayers` in order (`zerr implement`'s project layers). */
+  const verifyWith = (extraLayers: readonly VerificationLayer[]) => async (spec: TaskSpec, code: string, onLayerEnd: (result: LayerResult) => void, signal?: AbortSignal) => {
+    const context = { spec, candidate: { language: spec.language, code }, ...(signal === undefined ? {} : { signal }) };
+    const verdict = await verifier.verify(context, { onLayerEnd });
     const failed = verdict.results.find((result) => result.status === 'fail');
-    return { passed: verdict.passed, failedLayer: verdict.failedLayer ?? undefined, failedReason: failed?.reason };
+    if (!verdict.passed || extraLayers.length === 0) return { passed: verdict.passed, failedLayer: verdict.failedLayer ?? undefined, failedReason: failed?.reason };
+    for (const layer of extraLayers) {
+      signal?.throwIfAborted();
+      const result = layer.appliesTo(spec)
+        ? await layer.verify(context)
+        : { layer: layer.name, status: 'skipped' as const, reason: `layer '${layer.name}' does not apply (no test of the function was found)`, durationMs: 0 };
+      onLayerEnd(result);
+      if (result.status === 'fail') return { passed: false, failedLayer: layer.name, failedReason: result.reason };
+    }
+    return { passed: true, failedLayer: undefined, failedReason: undefined };
   };
+  const verify = verifyWith([]);
   /** Reviews one class with `reviewModel` (the reviewer filter); a review the run already decided is read back. */
   const reviewWith = (reviewModel: LanguageModel): NonNullable<SolveTaskDependencies['review']> => async (request) => {
     const taskId = reviewTaskId(request.spec.id, request.classKey);
@@ -312,8 +378,8 @@ export function createEngine(options: EngineOptions): Engine {
     });
   };
   /** The solve loop's dependencies: samples from `model`, reviews (when asked) from `reviewModel`. */
-  const solveDependencies = (model: LanguageModel, reviewModel: LanguageModel = model): SolveTaskDependencies => ({
-    model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, store, emit: (event) => bus.emit(event),
+  const solveDependencies = (model: LanguageModel, reviewModel: LanguageModel = model, extraLayers: readonly VerificationLayer[] = []): SolveTaskDependencies => ({
+    model, redFlag: (context) => redFlagger.check(context), verify: extraLayers.length === 0 ? verify : verifyWith(extraLayers), candidateRunner, store, emit: (event) => bus.emit(event),
     review: reviewWith(reviewModel),
   });
   const modelOf = (archetype: NonCoderArchetype): ArchetypeModel =>
@@ -394,7 +460,7 @@ export function createEngine(options: EngineOptions): Engine {
   const solveRun = async (
     runId: string, kind: string, specs: readonly TaskSpec[], config: SolveRunConfig,
     decided: ReadonlyMap<string, SolveTaskResult>, signal: AbortSignal | undefined, snapshot?: RunRecord,
-    stopAs: 'paused' | 'cancelled' = 'paused',
+    stopAs: 'paused' | 'cancelled' = 'paused', extraLayers: readonly VerificationLayer[] = [],
   ): Promise<RunResult> => {
     const lease = await RunLease.acquire(store, runId).catch((error: unknown) => {
       // The claim could not be written: nothing of the run changed, it is as resumable as before.
@@ -434,7 +500,7 @@ export function createEngine(options: EngineOptions): Engine {
             body: { taskId: spec.id, chunks: retrieved.chunks, failures: retrieved.failures, tokens: retrieved.tokens },
           });
         }
-        const result = await solveTask(solveDependencies(model, reviewModel), {
+        const result = await solveTask(solveDependencies(model, reviewModel, extraLayers), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
           ...(retrieved === undefined || retrieved.text === '' ? {} : { retrievedContext: retrieved.text }),
           ...(config.review === true ? { review: true } : {}),
@@ -488,23 +554,28 @@ export function createEngine(options: EngineOptions): Engine {
     return { runId, results };
   };
 
+  /** The recorded configuration of a solve run of `specs` (defaults: k 3, 20 samples, best-partial, seed 42). */
+  const solveConfig = (runOptions: RunOptions, specs: readonly TaskSpec[]): SolveRunConfig => {
+    const k = runOptions.k ?? 3;
+    const maxSamples = runOptions.maxSamples ?? 20;
+    return {
+      k, maxSamples, fallback: runOptions.fallback ?? 'best-partial', seed: runOptions.seed ?? 42, sandbox: options.sandbox.kind,
+      ...(runOptions.adaptiveK === undefined ? {} : { adaptive: adaptiveForRun(runOptions.adaptiveK, specs.length) }),
+      ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
+      ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
+      ...(runOptions.advisoryTests === undefined ? {} : { advisoryTests: runOptions.advisoryTests }),
+      ...(runOptions.maxCostUsd === undefined ? {} : { maxCostUsd: runOptions.maxCostUsd }),
+      ...(runOptions.review === true ? { review: true } : {}),
+      ...(runOptions.memory === true ? { memory: true } : {}),
+      taskOrder: specs.map((spec) => spec.id),
+    };
+  };
+
   return {
     on: (listener) => bus.on(listener),
     async run(specs, runOptions = {}) {
       const runId = runOptions.runId ?? newRunId();
-      const k = runOptions.k ?? 3;
-      const maxSamples = runOptions.maxSamples ?? 20;
-      const config: SolveRunConfig = {
-        k, maxSamples, fallback: runOptions.fallback ?? 'best-partial', seed: runOptions.seed ?? 42, sandbox: options.sandbox.kind,
-        ...(runOptions.adaptiveK === undefined ? {} : { adaptive: adaptiveForRun(runOptions.adaptiveK, specs.length) }),
-        ...(runOptions.parallelism === undefined ? {} : { parallelism: runOptions.parallelism }),
-        ...(runOptions.advisoryThreshold === undefined ? {} : { advisoryThreshold: runOptions.advisoryThreshold }),
-        ...(runOptions.advisoryTests === undefined ? {} : { advisoryTests: runOptions.advisoryTests }),
-        ...(runOptions.maxCostUsd === undefined ? {} : { maxCostUsd: runOptions.maxCostUsd }),
-        ...(runOptions.review === true ? { review: true } : {}),
-        ...(runOptions.memory === true ? { memory: true } : {}),
-        taskOrder: specs.map((spec) => spec.id),
-      };
+      const config = solveConfig(runOptions, specs);
       if (runOptions.memory === true && options.memory === undefined) {
         throw new InvalidArgumentError({ parameter: 'runOptions.memory', value: true, expected: 'false, or an engine with a memory (EngineOptions.memory)' });
       }
@@ -522,6 +593,76 @@ export function createEngine(options: EngineOptions): Engine {
         throw error.duringRun({ runId, state: 'not-started' });
       }
       return solveRun(runId, runOptions.kind ?? 'solve', specs, config, new Map(), runOptions.signal, undefined, runOptions.stopAs);
+    },
+    async implement(implementOptions) {
+      const { signal } = implementOptions;
+      const prepared = await prepareImplement({
+        target: implementOptions.target, allowDirty: implementOptions.allowDirty === true,
+        ...(implementOptions.cwd === undefined ? {} : { cwd: implementOptions.cwd }),
+        ...(implementOptions.spec === undefined ? {} : { spec: implementOptions.spec }),
+        ...(signal === undefined ? {} : { signal }),
+      });
+      const { target, spec } = prepared;
+      const identity = { root: target.root, path: target.path, symbol: target.symbol.name };
+      let runId: string;
+      let config: SolveRunConfig;
+      let snapshot: RunRecord | undefined;
+      let decided = new Map<string, SolveTaskResult>();
+      if (implementOptions.resume !== undefined) {
+        runId = implementOptions.resume;
+        snapshot = await store.getRun(runId);
+        if (snapshot === undefined) throw new RunNotFoundError({ runId });
+        const recorded = SolveRunConfigSchema.parse(snapshot.config);
+        if (snapshot.kind !== 'implement' || recorded.implement === undefined) throw new RunNotResumableError(`run ${runId} is a ${snapshot.kind} run, not one of zerr implement`);
+        if (recorded.implement.path !== identity.path || recorded.implement.symbol !== identity.symbol || recorded.implement.root !== identity.root) {
+          throw new ImplementTargetError({ target: implementOptions.target, message: `run ${runId} implements ${recorded.implement.path}#${recorded.implement.symbol} in ${recorded.implement.root}; resume it with that target` });
+        }
+        if (snapshot.status === 'completed') throw new RunNotResumableError(`run ${runId} is already complete`);
+        config = recorded;
+        decided = new Map(snapshot.decisions.filter((d) => d.outcome !== 'cancelled').map((d) => [d.taskId, resultFromRecords(snapshot as RunRecord, d)]));
+      } else {
+        runId = implementOptions.runId ?? newRunId();
+        config = {
+          ...solveConfig({
+            ...(implementOptions.k === undefined ? {} : { k: implementOptions.k }),
+            ...(implementOptions.maxSamples === undefined ? {} : { maxSamples: implementOptions.maxSamples }),
+            ...(implementOptions.parallelism === undefined ? {} : { parallelism: implementOptions.parallelism }),
+            ...(implementOptions.seed === undefined ? {} : { seed: implementOptions.seed }),
+            ...(implementOptions.review === true ? { review: true } : {}),
+          }, [spec]),
+          implement: identity,
+        };
+        await checkSpec(spec, signal);
+        assertSolvable(spec);
+        await store.createRun({ id: runId, kind: 'implement', model: options.modelName, config, createdAt: Date.now() });
+        await store.recordTask(runId, { taskId: spec.id, spec });
+      }
+      const layers: VerificationLayer[] = [new ProjectTypesLayer(target), new RepoTestsLayer(target, options.sandbox)];
+      let result: SolveTaskResult;
+      try {
+        const run = await solveRun(runId, 'implement', [spec], config, decided, signal, snapshot, 'paused', layers);
+        const first = run.results[0];
+        if (first === undefined) throw new Error(`run ${runId} decided no task`);
+        result = first;
+      } finally {
+        await Promise.all(layers.map((layer) => layer.close?.()));
+      }
+      if (result.outcome !== 'consensus' || result.code === null) {
+        return { runId, prepared, result, text: null, diff: null, commit: null };
+      }
+      const text = spliceCandidate(target.source, target.symbol, ownCode(spec, result.code));
+      const diff = await previewDiff(target.path, target.source, text);
+      if (implementOptions.dryRun === true) return { runId, prepared, result, text, diff, commit: null, notWritten: 'a dry run writes nothing' };
+      const now = await readFile(resolve(target.root, target.path), 'utf8').catch(() => undefined);
+      if (now !== target.source) {
+        return { runId, prepared, result, text, diff, commit: null, notWritten: `${target.path} changed while zerr worked: nothing was written (the chosen code is in the diff)` };
+      }
+      const committed = await commitOnNewBranch({
+        root: target.root, path: target.path, text,
+        branch: implementOptions.branch ?? `zerr/implement-${target.symbol.name}`,
+        message: implementCommitMessage({ prepared, result, runId, model: options.modelName }),
+      });
+      return { runId, prepared, result, text, diff: committed.diff, commit: { branch: committed.branch, sha: committed.commit, from: committed.from } };
     },
     async resumeRun(runId, resumeOptions = {}) {
       const existing = await store.getRun(runId);

@@ -42,6 +42,8 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
   const code = (error as { code?: unknown } | undefined)?.code;
   switch (code) {
     case 'invalid_argument':
+    case 'invalid_implement_target':
+    case 'dirty_tree':
     case 'invalid_spec':
     case 'spec_not_found':
     case 'unknown_dataset':

@@ -20,6 +20,7 @@ import { registerDaemonCommand } from './commands/daemon.js';
 import { registerConfigCommand } from './commands/config.js';
 import { registerModelServerCommand } from './commands/model-server.js';
 import { registerMemoryCommand } from './commands/memory.js';
+import { registerImplementCommand } from './commands/implement.js';
 
 /** Levels of `--log-level` (as the telemetry logger's `LOG_LEVELS`, without loading it). */
 const LOG_LEVEL_NAMES: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -57,6 +58,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerModelServerCommand(program, setExit);
   registerConfigCommand(program);
   registerMemoryCommand(program, setExit);
+  registerImplementCommand(program, setExit);
   return program;
 }
 

@@ -15,6 +15,7 @@ import { registerEstimateTool } from './tools/estimate-tool.js';
 import { registerRunStatusTool } from './tools/run-status-tool.js';
 import { registerSolveTool } from './tools/solve-tool.js';
 import { registerSpecifyTool } from './tools/specify-tool.js';
+import { registerImplementTool } from './tools/implement-tool.js';
 import { registerMemorySearchTool } from './tools/memory-search-tool.js';
 import { registerVerifyTool } from './tools/verify-tool.js';
 
@@ -39,6 +40,8 @@ export type McpServerOptions = McpDependencies;
  * - `answer_escalation { runId, escalationId, code | proposal, answeredBy? }` -> the answered escalation (the build
  *   verifies the answer, and a build paused on escalations resumes);
  * - `specify { task, language?, name?, k?, maxSamples?, seed? }` -> the spec chosen by vote over specifier contracts;
+ * - `implement { target, spec?, allowDirty?, dryRun?, branch?, k?, ... }` -> the vote, the diff and the commit of one
+ *   function implemented in the project's repository (`projectRoot`);
  * - `memory_search { query, k?, type?, source?, language?, namespace? }` -> the project memory's best chunks (only with
  *   `openMemory`).
  *
@@ -53,11 +56,12 @@ export function createMcpServer(options: McpServerOptions): McpServer {
   const server = new McpServer(MCP_SERVER_INFO, {
     capabilities: { tools: {}, resources: {} },
     instructions:
-      'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run, escalations and answer_escalation to settle what no consensus could, cancel_run to stop a run.' +
-      (withModel ? '' : ` This server runs without a model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources work; solve, specify, build and answer_escalation answer model_required.`),
+      'Zero-Error turns task specs into verified code by sampling, red-flagging, verification and first-to-ahead-by-k voting (MAKER). Use verify to check code, solve for one function, implement to fill in or replace a function of this repository in place, build for a project (poll run_status, then read zerr://runs/{runId}/report), estimate to size a run, escalations and answer_escalation to settle what no consensus could, cancel_run to stop a run.' +
+      (withModel ? '' : ` This server runs without a model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources work; solve, specify, implement, build and answer_escalation answer model_required.`),
   });
   registerSolveTool(server, options.engine, requireModel);
   registerSpecifyTool(server, options.engine, requireModel);
+  registerImplementTool(server, options.engine, options.projectRoot ?? process.cwd(), requireModel);
   registerVerifyTool(server, options.engine);
   registerEstimateTool(server);
   registerBuildTool(server, options.service, requireModel);

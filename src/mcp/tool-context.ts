@@ -23,6 +23,8 @@ export interface McpDependencies {
    */
   readonly modelAvailable?: boolean;
   /** Opens the project's memory for one `memory_search` call (closed after it). Absent: the tool is not listed. */
+  /** Folder that `implement` targets are resolved against (the project root). Default the process's working directory. */
+  readonly projectRoot?: string;
   readonly openMemory?: () => Promise<SqliteMemoryStore>;
 }
 

@@ -48,6 +48,8 @@ export const SolveRunConfigSchema = z.object({
   advisoryTests: z.record(z.string(), z.array(TestCaseSchema)).optional(),
   /** Task ids in the order they were given (the store lists tasks by id). */
   taskOrder: z.array(z.string()).optional(),
+  /** `zerr implement`: the repository, the edited file (root-relative) and the function, to resume it as it started. */
+  implement: z.object({ root: z.string(), path: z.string(), symbol: z.string() }).optional(),
 });
 /** See {@link SolveRunConfigSchema}. */
 export type SolveRunConfig = Omit<z.infer<typeof SolveRunConfigSchema>, 'advisoryTests'> & {

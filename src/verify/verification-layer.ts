@@ -14,7 +14,11 @@ export type LayerName =
   | 'property-tests'
   | 'static-analysis'
   | 'security'
-  | 'performance';
+  | 'performance'
+  /** `zerr implement` only: the repository's whole project type-checked with the candidate in place. */
+  | 'project-types'
+  /** `zerr implement` only: the repository's own tests of the function, run in the sandbox (they can only reject). */
+  | 'repo-tests';
 
 /** A candidate to verify: complete source code in the spec's language. */
 export interface CandidateSource {

@@ -51,7 +51,7 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
     try {
       expect(client.getInstructions()).toMatch(/runs without a model/);
       expect((await client.listTools()).tools.map((tool) => tool.name).sort())
-        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'memory_search', 'run_status', 'solve', 'specify', 'verify']);
+        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'implement', 'memory_search', 'run_status', 'solve', 'specify', 'verify']);
 
       const good = await client.callTool({ name: 'verify', arguments: { spec: clamp, code: CLAMP_GOOD } });
       expect(good.isError, text(good)).not.toBe(true);
@@ -70,6 +70,7 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
       const calls = [
         ['solve', { spec: clamp, k: 2 }],
         ['specify', { task: 'a function that clamps a number' }],
+        ['implement', { target: 'src/clamp.ts#clamp' }],
         ['build', { requirements: 'A function that clamps a number.' }],
         ['answer_escalation', { runId: 'run-x', escalationId: 'esc-x', code: CLAMP_GOOD }],
       ] as const;
@@ -85,7 +86,7 @@ describe('zerr mcp without --model (stdio, the built CLI)', () => {
       expect(Date.now() - closing).toBeLessThan(2_000);
     }
     expect(errors, `stdout carried something other than JSON-RPC; stderr:\n${stderr}`).toEqual([]);
-    expect(stderr).toMatch(/zerr mcp: serving over stdio \(no model: verify, estimate, run_status, cancel_run, escalations, memory_search and the run resources; solve, specify, build and answer_escalation answer model_required/);
+    expect(stderr).toMatch(/zerr mcp: serving over stdio \(no model: verify, estimate, run_status, cancel_run, escalations, memory_search and the run resources; solve, specify, implement, build and answer_escalation answer model_required/);
     expect(stderr).toContain('zerr mcp: stopping: stdin closed');
     expect(stderr).not.toMatch(/^zerr: /m);
 

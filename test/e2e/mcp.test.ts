@@ -149,9 +149,9 @@ describe('MCP server over an in-memory transport (SDK Client, real engine, SQLit
   });
   afterAll(async () => { await session.close(); });
 
-  it('lists the nine tools with their input schemas, and the two run resource templates', async () => {
+  it('lists the ten tools with their input schemas, and the two run resource templates', async () => {
     const { tools } = await session.client.listTools();
-    expect(tools.map((tool) => tool.name).sort()).toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'run_status', 'solve', 'specify', 'verify']);
+    expect(tools.map((tool) => tool.name).sort()).toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'implement', 'run_status', 'solve', 'specify', 'verify']);
     const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
     const solveSchema = byName['solve']?.inputSchema as { required: string[]; properties: Record<string, { type?: string; required?: string[]; properties?: Record<string, unknown> }> };
     expect(solveSchema.required).toEqual(['spec']);
@@ -440,7 +440,7 @@ describe('MCP over streamable HTTP on 127.0.0.1 (stateless)', () => {
     try {
       expect(endpoint.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/mcp$/);
       await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url)));
-      expect((await client.listTools()).tools).toHaveLength(9);
+      expect((await client.listTools()).tools).toHaveLength(10);
       const result = await client.callTool({ name: 'estimate', arguments: { steps: 1_048_575, p: 0.9978 } });
       expect(structured<{ kMin: number }>(result).kMin).toBe(3);
       const verdict = await client.callTool({ name: 'verify', arguments: { spec: clamp, code: CLAMP_BRANCHES } });
@@ -473,7 +473,7 @@ describe('zerr mcp over stdio (the built CLI in a child process)', () => {
     try {
       expect(client.getServerVersion()).toMatchObject({ name: 'zerr' });
       expect((await client.listTools()).tools.map((tool) => tool.name).sort())
-        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'memory_search', 'run_status', 'solve', 'specify', 'verify']);
+        .toEqual(['answer_escalation', 'build', 'cancel_run', 'escalations', 'estimate', 'implement', 'memory_search', 'run_status', 'solve', 'specify', 'verify']);
       const estimate = await client.callTool({ name: 'estimate', arguments: { steps: 1_048_575, p: 0.9978 } });
       expect(structured<{ kMin: number }>(estimate).kMin).toBe(3);
       const solved = await client.callTool({ name: 'solve', arguments: { spec: clamp, k: 2 } });

@@ -63,9 +63,10 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
       const modelAvailable = model !== undefined;
       const serving = modelAvailable
         ? `model ${model}`
-        : `no model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources; solve, specify, build and answer_escalation answer model_required (pass --model <uri> for them)`;
+        : `no model: ${TOOLS_WITHOUT_MODEL.join(', ')} and the run resources; solve, specify, implement, build and answer_escalation answer model_required (pass --model <uri> for them)`;
       const { StdioServerTransport } = await import('@modelcontextprotocol/sdk/server/stdio.js');
-      const { stateFolder } = await import('../../store/index.js');
+      const { stateFolder, findProjectRoot } = await import('../../store/index.js');
+      const projectRoot = findProjectRoot(process.cwd()) ?? process.cwd();
       const outRoot = options.outRoot === undefined ? join(stateFolder(process.cwd()), 'builds') : resolve(options.outRoot);
       const service = createRunService({ engine, store, outRoot, escalationWaitMs: options.waitForEscalations });
       const stopped = new Promise<string>((done) => {
@@ -78,7 +79,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
       });
       try {
         if (options.http === undefined) {
-          const server = createMcpServer({ engine, service, store, modelAvailable, openMemory: () => openMemory() });
+          const server = createMcpServer({ engine, service, store, modelAvailable, projectRoot, openMemory: () => openMemory() });
           const transport = new StdioServerTransport();
           transport.onerror = (error) => { log(`transport error: ${error.message}`); };
           await server.connect(transport);
@@ -87,7 +88,7 @@ export function registerMcpCommand(program: Command, setExit: (code: number) => 
           await server.close();
         } else {
           const endpoint = await serveMcpHttp({
-            port: options.http, createServer: () => createMcpServer({ engine, service, store, modelAvailable, openMemory: () => openMemory() }),
+            port: options.http, createServer: () => createMcpServer({ engine, service, store, modelAvailable, projectRoot, openMemory: () => openMemory() }),
             onError: (error) => { log(`http error: ${error instanceof Error ? error.message : String(error)}`); },
           });
           log(`serving streamable HTTP on ${endpoint.url} (${serving})`);

@@ -56,6 +56,23 @@ export interface RunProjectTestsOptions {
   readonly signal?: AbortSignal;
   /** npm packages the project imports at run time (a service's Fastify), readable in the sandbox (`SandboxRunRequest.nodePackages`). Default none. */
   readonly nodePackages?: readonly string[];
+  /** More files for the sandbox work folder (a test framework shim beside the harness), path -> content. Default none. */
+  readonly harnessFiles?: Readonly<Record<string, string>>;
+  /** How each file's imports are rewritten and what is put before it: see {@link TranspileOptions}. Default none. */
+  readonly transpile?: TranspileOptions;
+  /** Paths among `harnessFiles` the runner imports before any project file (so that they load before code under test). */
+  readonly preload?: readonly string[];
+}
+
+/** How {@link transpileProjectFile} adapts a file beyond its `node:test` import. */
+export interface TranspileOptions {
+  /**
+   * The specifier an import or re-export of `specifier` in `file` (project-relative) is rewritten to, or undefined to
+   * keep it (e.g. `../src/strings` -> `../src/strings.js`, `vitest` -> the harness's shim).
+   */
+  readonly moduleSpecifier?: (file: string, specifier: string) => string | undefined;
+  /** Source put before `file`'s text (a globals import), or undefined. */
+  readonly prelude?: (file: string, text: string) => string | undefined;
 }
 
 /** Outcome of the sandboxed run. */
@@ -73,15 +90,17 @@ export interface ProjectTestRun {
  */
 export async function runProjectTests(options: RunProjectTestsOptions): Promise<ProjectTestRun> {
   const sandboxFiles: Record<string, string> = {
+    ...options.harnessFiles,
     'package.json': '{"type":"module"}\n',
     [NODE_TEST_SHIM_PATH]: NODE_TEST_SHIM_SOURCE,
     [TEST_RUNNER_PATH]: TEST_RUNNER_SOURCE,
   };
   for (const [path, text] of Object.entries(options.files)) {
-    if (isTranspiled(path)) sandboxFiles[javaScriptPath(path)] = transpileProjectFile(path, text);
+    if (isTranspiled(path)) sandboxFiles[javaScriptPath(path)] = transpileProjectFile(path, text, options.transpile);
   }
   sandboxFiles[TEST_RUNNER_INPUT_PATH] = JSON.stringify({
     files: options.testFiles.map((f) => ({ path: javaScriptPath(f.path), source: f.path, timeoutMs: f.timeoutMs })),
+    ...(options.preload === undefined ? {} : { preload: options.preload.map((path) => `./${posix.relative(HARNESS_FOLDER, path)}`) }),
   });
   const nonce = `@@zerr-test-${randomBytes(16).toString('hex')}@@`;
   const result = await options.sandbox.run({
@@ -107,25 +126,32 @@ function isTranspiled(path: string): boolean {
 }
 
 /**
- * Transpiles one file to ES2022 JavaScript (ES modules), with its `node:test` imports pointed at the harness shim.
+ * Transpiles one file to ES2022 JavaScript (ES modules), with its `node:test` imports pointed at the harness shim and
+ * the rewrites and prelude of `options`.
  * Type errors are ignored here: the type check reports them.
  */
-export function transpileProjectFile(path: string, text: string): string {
+export function transpileProjectFile(path: string, text: string, options: TranspileOptions = {}): string {
   const shim = posix.relative(posix.dirname(path), NODE_TEST_SHIM_PATH);
-  const specifier = shim.startsWith('.') ? shim : `./${shim}`;
+  const nodeTest = shim.startsWith('.') ? shim : `./${shim}`;
+  const target = (specifier: string): string | undefined => (isNodeTest(specifier) ? nodeTest : options.moduleSpecifier?.(path, specifier));
   const rewrite: TS.TransformerFactory<TS.SourceFile> = (context) => (file) => {
     const visit = (node: TS.Node): TS.Node => {
-      if (ts.isImportDeclaration(node) && ts.isStringLiteral(node.moduleSpecifier) && isNodeTest(node.moduleSpecifier.text)) {
-        return context.factory.updateImportDeclaration(node, node.modifiers, node.importClause, context.factory.createStringLiteral(specifier), node.attributes);
+      const to = (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier)
+        ? target(node.moduleSpecifier.text)
+        : undefined;
+      if (to === undefined) return node;
+      if (ts.isImportDeclaration(node)) {
+        return context.factory.updateImportDeclaration(node, node.modifiers, node.importClause, context.factory.createStringLiteral(to), node.attributes);
       }
-      if (ts.isExportDeclaration(node) && node.moduleSpecifier !== undefined && ts.isStringLiteral(node.moduleSpecifier) && isNodeTest(node.moduleSpecifier.text)) {
-        return context.factory.updateExportDeclaration(node, node.modifiers, node.isTypeOnly, node.exportClause, context.factory.createStringLiteral(specifier), node.attributes);
+      if (ts.isExportDeclaration(node)) {
+        return context.factory.updateExportDeclaration(node, node.modifiers, node.isTypeOnly, node.exportClause, context.factory.createStringLiteral(to), node.attributes);
       }
       return node;
     };
     return ts.visitEachChild(file, visit, context);
   };
-  return ts.transpileModule(text, {
+  const prelude = options.prelude?.(path, text);
+  return ts.transpileModule(prelude === undefined ? text : `${prelude}\n${text}`, {
     compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, removeComments: false },
     fileName: path,
     reportDiagnostics: false,

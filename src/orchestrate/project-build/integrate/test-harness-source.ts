@@ -13,7 +13,7 @@
  * project code is loaded (code under test cannot forge results without it). `node:assert/strict` is the real one.
  *
  * Protocol: stdin carries the nonce line; `argv[2]` names a JSON file `{ "files": [{ "path", "source",
- * "timeoutMs" }] }` (`path`: the compiled test file, `source`: the `.ts` it came from, `timeoutMs`: the limit of
+ * "timeoutMs" }], "preload"?: ["./module.js"] }` (`preload`: harness modules imported first, relative to the runner) (`path`: the compiled test file, `source`: the `.ts` it came from, `timeoutMs`: the limit of
  * one async test). Events, in order: `file-start`, then per test `test-start` and `test-end` (`passed`, `message`),
  * or `file-error` (the file failed to load), then `file-end`; finally `done`. Output goes out with `fs.writeSync`,
  * so every line written survives a wall-clock kill. A synchronous endless loop is stopped only by the sandbox's
@@ -65,6 +65,8 @@ import { takeQueued } from './node-test.js';
 const writeSync = fs.writeSync;
 const nonce = fs.readFileSync(0, 'utf8').split('\\n')[0].trim();
 const input = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
+// Harness modules to load before any project code (a test framework shim that captures what it compares with).
+for (const module of input.preload ?? []) await import(module);
 const MAX_MESSAGE = 2000;
 function emit(event) {
   let buffer = Buffer.from('\\n' + nonce + JSON.stringify(event) + '\\n', 'utf8');
