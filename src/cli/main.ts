@@ -21,6 +21,7 @@ import { registerConfigCommand } from './commands/config.js';
 import { registerModelServerCommand } from './commands/model-server.js';
 import { registerMemoryCommand } from './commands/memory.js';
 import { registerImplementCommand } from './commands/implement.js';
+import { registerChatCommand } from './commands/chat.js';
 
 /** Levels of `--log-level` (as the telemetry logger's `LOG_LEVELS`, without loading it). */
 const LOG_LEVEL_NAMES: readonly string[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
@@ -59,6 +60,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerConfigCommand(program);
   registerMemoryCommand(program, setExit);
   registerImplementCommand(program, setExit);
+  registerChatCommand(program, setExit);
   return program;
 }
 

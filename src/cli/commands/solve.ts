@@ -8,7 +8,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { Document, isMap, isScalar, isSeq, visit } from 'yaml';
 import type { BenchmarkProblem, Engine, SolveTaskResult, SpecifyResult, TaskSpec } from '../../index.js';
 import { chosenModel, optionOrConfigured } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
@@ -20,6 +19,8 @@ import { chosenVote, withVoteOptions, type VoteFlags } from '../vote-options.js'
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
+import { specToYaml } from '../spec-yaml.js';
+import { writeSolveOutputs } from '../solve-outputs.js';
 
 interface SolveOptions extends ModelCallFlags, VoteFlags {
   model?: string;
@@ -143,7 +144,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
           // A class's suite runs several unittest classes (ClassEval's labels allow 10 s each); a function's, one check.
           ? await (await loadEngineApi()).scoreOnHiddenTests({ sandbox, problem: { spec, hidden: problem.hidden }, code: result.code, timeoutMs: spec.taskType === 'class' ? 60_000 : 10_000 })
           : undefined;
-        const files = await writeOutputs(options.out, runId, spec, result, hidden);
+        const files = await writeSolveOutputs(options.out, runId, spec, result, hidden);
         const report = {
           runId, model, priceSource, ...result, hiddenTests: hidden ?? null, files,
           ...(specification === undefined ? {} : { specification: specificationReport(specification) }),
@@ -170,8 +171,8 @@ export function isTaskInWords(target: string): boolean {
 interface Specification {
   readonly result: SpecifyResult;
   readonly specFile: string | null;
-  /** The spec as written to `specFile` (see {@link writtenSpec}); null without a spec. */
-  readonly written: Record<string, unknown> | null;
+  /** The spec's YAML as written to `specFile` (`specToYaml`); null without a spec. */
+  readonly written: string | null;
 }
 
 /**
@@ -194,8 +195,8 @@ async function specifyInWords(engine: Engine, task: string, options: SolveOption
   const dir = join(options.out, result.runId);
   await mkdir(dir, { recursive: true });
   const specFile = join(dir, 'spec.yaml');
-  const written = writtenSpec(result.spec, (await loadEngineApi()).LimitsSchema.parse({}));
-  await writeFile(specFile, specYaml(written));
+  const written = specToYaml(result.spec, { defaultLimits: (await loadEngineApi()).LimitsSchema.parse({}) });
+  await writeFile(specFile, written);
   return { result, specFile, written };
 }
 
@@ -206,41 +207,12 @@ function specificationText(specification: Specification): string {
   lines.push(`  samples ${result.samples}, red-flagged ${result.redFlagged}${formatCounts(result.redFlagsByRule)}, classes: ${result.classes.map((tally) => `${tally.classKey}=${tally.votes}`).join(', ') || 'none'}`);
   for (const dropped of result.droppedTestCases) lines.push(`  left out test case ${JSON.stringify(dropped.inputs)}: ${dropped.reason}`);
   if (result.spec !== null && written !== null) {
-    lines.push(`chosen spec:`, ...specYaml(written).trimEnd().split('\n').map((line) => `  ${line}`));
+    lines.push(`chosen spec:`, ...written.trimEnd().split('\n').map((line) => `  ${line}`));
     if (result.spec.testCases.length === 0) lines.push('  (no test case survived: only the contract, the properties and the vote check candidates)');
   }
   if (result.spec === null) lines.push(`no spec was chosen: see each answer and why it was discarded with zerr runs show ${result.runId} --samples, or write the spec yourself (zerr spec schema)`);
   if (specFile !== null) lines.push(`spec: ${specFile}${result.outcome === 'consensus' ? '' : ' (not solved: no contract class led by k; check the spec and run zerr solve on the file)'}`);
   return `${lines.join('\n')}\n`;
-}
-
-/**
- * The spec as a person writes it: the fields that say something (no empty lists or maps, no defaults: task type
- * `function`, priority 0, `expectThrows: false`, the default limits). Loading it gives the same spec back.
- */
-function writtenSpec(spec: TaskSpec, limits: TaskSpec['limits']): Record<string, unknown> {
-  const defaultLimits = JSON.stringify(limits);
-  const said = (value: unknown): boolean => !(Array.isArray(value) && value.length === 0) && !(typeof value === 'object' && value !== null && Object.keys(value).length === 0);
-  const entries = Object.entries({
-    ...spec,
-    testCases: spec.testCases.map(({ expectThrows, ...test }) => (expectThrows ? { ...test, expectThrows } : test)),
-  }).filter(([key, value]) => said(value)
-    && !(key === 'taskType' && value === 'function') && !(key === 'priority' && value === 0)
-    && !(key === 'limits' && JSON.stringify(value) === defaultLimits));
-  return Object.fromEntries(entries);
-}
-
-/** YAML of a written spec, with test values on one line each (`inputs: [ [ 1, 2 ] ]`) as people write them. */
-function specYaml(written: Record<string, unknown>): string {
-  const document = new Document(written);
-  visit(document, {
-    Pair(_key, pair) {
-      // Test values, not the signature's parameter list (a list of maps).
-      const values = isSeq(pair.value) && pair.value.items.every((item) => !isMap(item));
-      if (values && isScalar(pair.key) && ['inputs', 'expected', 'args'].includes(String(pair.key.value)) && isSeq(pair.value)) pair.value.flow = true;
-    },
-  });
-  return document.toString({ lineWidth: 120 });
 }
 
 /** What the JSON report says of the specification. */
@@ -259,19 +231,6 @@ async function loadTarget(target: string, dataDir: string | undefined): Promise<
   if (/\.(ya?ml|json)$/i.test(target)) return { spec: await loadTaskSpec(target) };
   const problem = await resolveDatasetProblem(target, { ...(dataDir === undefined ? {} : { dataDir }) });
   return { spec: problem.spec, hidden: problem.hidden };
-}
-
-async function writeOutputs(
-  outDir: string, runId: string, spec: TaskSpec, result: SolveTaskResult, hidden: unknown,
-): Promise<{ code: string | null; report: string }> {
-  const dir = join(outDir, runId);
-  await mkdir(dir, { recursive: true });
-  const extension = spec.language === 'python' ? 'py' : 'ts';
-  const codePath = result.code === null ? null : join(dir, `${spec.signature.entryPoint}.${extension}`);
-  if (codePath !== null && result.code !== null) await writeFile(codePath, result.code);
-  const reportPath = join(dir, 'report.json');
-  await writeFile(reportPath, `${JSON.stringify({ runId, spec, result, hiddenTests: hidden ?? null }, null, 2)}\n`);
-  return { code: codePath, report: reportPath };
 }
 
 function printSummary(report: SolveTaskResult & { runId: string; model: string; priceSource: string | null; hiddenTests: { passed: boolean; testClasses?: Readonly<Record<string, boolean>> } | null; files: { code: string | null; report: string } }): void {
