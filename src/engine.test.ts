@@ -307,7 +307,7 @@ describe('createEngine: the verified-solution cache (RunOptions.memory)', () => 
       expect(solved.results[0]?.reusedFrom).toBeUndefined();
       const remembered = await memory.find({ type: 'task' });
       expect(remembered).toHaveLength(1);
-      expect(remembered[0]).toMatchObject({ source: 'run-memory-1', taskId: 'orchestrate/clamp', text: solved.results[0]?.code, tags: [specKey(clampSpec()), 'verified'] });
+      expect(remembered[0]).toMatchObject({ namespace: 'coder', source: 'run-memory-1', taskId: 'orchestrate/clamp', text: solved.results[0]?.code, tags: [specKey(clampSpec()), 'verified'] });
       // The refusal is remembered as an error of the task, with its rule as a tag.
       const errors = await memory.find({ type: 'error', taskId: 'orchestrate/clamp' });
       expect(errors.map((chunk) => chunk.tags)).toContainEqual(['refusal-or-hedge']);
@@ -323,7 +323,7 @@ describe('createEngine: the verified-solution cache (RunOptions.memory)', () => 
 
       // Remembered code that no longer passes (here: tampered with) is never reused: the task is sampled as usual.
       await memory.forget({ all: true });
-      await memory.add([{ type: 'task', text: 'function clamp(x: number, low: number, high: number): number {\n  return x;\n}\n', source: 'run-x', taskId: 'orchestrate/clamp', tags: [specKey(clampSpec()), 'verified'] }]);
+      await memory.add([{ type: 'task', text: 'function clamp(x: number, low: number, high: number): number {\n  return x;\n}\n', source: 'run-x', taskId: 'orchestrate/clamp', tags: [specKey(clampSpec()), 'verified'], namespace: 'coder' }]);
       const before = first.calls.length;
       const tampered = await engine.run([clampSpec()], { runId: 'run-memory-3', k: 2, maxSamples: 6, memory: true });
       expect(tampered.results[0]?.reusedFrom).toBeUndefined();
@@ -338,8 +338,10 @@ describe('createEngine: the verified-solution cache (RunOptions.memory)', () => 
     const memory = SqliteMemoryStore.open(':memory:');
     await memory.add([
       { type: 'api_doc', text: 'Clamping: a value below low becomes low, above high becomes high.', source: 'docs/clamp.md', symbol: 'Clamping' },
-      { type: 'error', text: 'failed unit-tests: clamp(15, 0, 10) returned 15, expected 10', source: 'run-old', taskId: 'orchestrate/clamp', tags: ['unit-tests'] },
-      { type: 'error', text: 'failed unit-tests: another task', source: 'run-old', taskId: 'other' },
+      { type: 'error', text: 'failed unit-tests: clamp(15, 0, 10) returned 15, expected 10', source: 'run-old', taskId: 'orchestrate/clamp', tags: ['unit-tests'], namespace: 'coder' },
+      { type: 'error', text: 'failed unit-tests: another task', source: 'run-old', taskId: 'other', namespace: 'coder' },
+      // Not the coder's: a failure in another archetype's own memory is not shown to the coder.
+      { type: 'error', text: 'failed unit-tests: the decomposer saw this', source: 'run-old', taskId: 'orchestrate/clamp', namespace: 'decomposer' },
     ]);
     const model = new MockLanguageModel({ responses: clampChat(CLAMP_BODY.minMax), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
     const store = new MemoryRunStore();
@@ -350,6 +352,7 @@ describe('createEngine: the verified-solution cache (RunOptions.memory)', () => 
       expect(user).toMatch(/Retrieved from the project's memory \(for reference only; the task above is what counts\):\nMistakes earlier samples of this task made:\n- an earlier sample: failed unit-tests: clamp\(15, 0, 10\) returned 15, expected 10\ndocs\/clamp\.md \(Clamping\):\n/);
       expect(user).toContain('a value below low becomes low');
       expect(user).not.toContain('another task');
+      expect(user).not.toContain('the decomposer saw this');
       const checkpoint = (await store.getRun('run-retrieved'))?.checkpoints.find((entry) => entry.kind === 'retrieved-context');
       expect(checkpoint?.body).toMatchObject({ taskId: 'orchestrate/clamp', failures: 1, chunks: [{ source: 'docs/clamp.md', symbol: 'Clamping', type: 'api_doc' }] });
     } finally {

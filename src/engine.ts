@@ -10,6 +10,7 @@ import { specifyTask, type SpecifyTaskResult } from './decompose/specify-task.js
 import { reviewClass, reviewFromDecision, reviewTaskId } from './decompose/review-class.js';
 import { InvalidArgumentError } from './errors/invalid-argument-error.js';
 import { specKey } from './memory/spec-key.js';
+import { CODER_NAMESPACE } from './memory/memory-chunk.js';
 import { retrieveContext } from './memory/retrieve-context.js';
 import type { SqliteMemoryStore } from './memory/sqlite-memory-store.js';
 import type { DecompositionProposal } from './decompose/decomposition-proposal.js';
@@ -23,6 +24,7 @@ import { parseBuildRequest, type BuildBudgets, type BuildRequestInput } from './
 import { readBuildMarker, writeBuildMarker } from './orchestrate/project-build/build-marker.js';
 import { BudgetExceededError, BuildNotResumableError } from './orchestrate/project-build/build-errors.js';
 import { BuildBudgetTracker } from './orchestrate/project-build/build-budget.js';
+import { GitError } from './orchestrate/project-build/git-repository.js';
 import { runBuild, type BuildResult } from './orchestrate/project-build/run-build.js';
 import { RedFlagger } from './redflag/red-flagger.js';
 import type { RedFlagRule } from './redflag/red-flag-rule.js';
@@ -324,7 +326,8 @@ export interface Engine {
    * authored by `zerr`, with a message naming the vote. A recorded run of kind `implement`; a stopped one is
    * continued with `options.resume`.
    * @throws ImplementTargetError (`invalid_implement_target`) and DirtyTreeError (`dirty_tree`) before anything is
-   *   recorded; as {@link Engine.run} (`invalid_spec`, `run_paused`, ...); GitError (`git_failed`) when the commit fails.
+   *   recorded; as {@link Engine.run} (`invalid_spec`, `run_paused`, ...). A commit git refuses is not thrown: the
+   *   result's `notWritten` says why, and the repository is left as it was.
    */
   implement(options: ImplementOptions): Promise<ImplementResult>;
   /** Subscribes to the event stream; returns the unsubscribe function. */
@@ -408,7 +411,7 @@ export function createEngine(options: EngineOptions): Engine {
    */
   const reuseVerified = async (memory: SolutionMemory, runId: string, spec: TaskSpec, k: number, signal: AbortSignal): Promise<SolveTaskResult | undefined> => {
     const started = Date.now();
-    const remembered = await memory.find({ type: 'task', tags: [specKey(spec), 'verified'] }, { limit: 3 });
+    const remembered = await memory.find({ type: 'task', tags: [specKey(spec), 'verified'], namespace: CODER_NAMESPACE }, { limit: 3 });
     for (const chunk of remembered) {
       const verdict = await verify(spec, chunk.text, () => undefined, signal);
       if (!verdict.passed) continue;
@@ -428,12 +431,13 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   /**
-   * Remembers what a solved task taught: the code a consensus chose (type `task`, tagged with the spec key and
-   * `verified`), and each red flag and failed layer of its samples (type `error`, tagged with the rule or layer).
+   * Remembers what a solved task taught, in the coder's own namespace (`CODER_NAMESPACE`): the code a consensus chose
+   * (type `task`, tagged with the spec key and `verified`), and each red flag and failed layer of its samples (type
+   * `error`, tagged with the rule or layer).
    * Never fails the run: the decision is in the run store already.
    */
   const remember = async (memory: SolutionMemory, runId: string, spec: TaskSpec, result: SolveTaskResult): Promise<void> => {
-    const base = { source: runId, taskId: spec.id, language: spec.language, symbol: spec.signature.entryPoint };
+    const base = { source: runId, taskId: spec.id, language: spec.language, symbol: spec.signature.entryPoint, namespace: CODER_NAMESPACE };
     const run = await store.getRun(runId);
     const failures = new Map<string, { text: string; tag: string }>();
     for (const hit of run?.redFlags ?? []) {
@@ -599,6 +603,7 @@ export function createEngine(options: EngineOptions): Engine {
       const prepared = await prepareImplement({
         target: implementOptions.target, allowDirty: implementOptions.allowDirty === true,
         ...(implementOptions.cwd === undefined ? {} : { cwd: implementOptions.cwd }),
+        ...(implementOptions.branch === undefined ? {} : { branch: implementOptions.branch }),
         ...(implementOptions.spec === undefined ? {} : { spec: implementOptions.spec }),
         ...(signal === undefined ? {} : { signal }),
       });
@@ -657,12 +662,18 @@ export function createEngine(options: EngineOptions): Engine {
       if (now !== target.source) {
         return { runId, prepared, result, text, diff, commit: null, notWritten: `${target.path} changed while zerr worked: nothing was written (the chosen code is in the diff)` };
       }
-      const committed = await commitOnNewBranch({
-        root: target.root, path: target.path, text,
-        branch: implementOptions.branch ?? `zerr/implement-${target.symbol.name}`,
-        message: implementCommitMessage({ prepared, result, runId, model: options.modelName }),
-      });
-      return { runId, prepared, result, text, diff: committed.diff, commit: { branch: committed.branch, sha: committed.commit, from: committed.from } };
+      try {
+        const committed = await commitOnNewBranch({
+          root: target.root, path: target.path, text,
+          branch: implementOptions.branch ?? `zerr/implement-${target.symbol.name}`,
+          message: implementCommitMessage({ prepared, result, runId, model: options.modelName }),
+        });
+        return { runId, prepared, result, text, diff: committed.diff, commit: { branch: committed.branch, sha: committed.commit, from: committed.from } };
+      } catch (error) {
+        // The repository is as it was (commitOnNewBranch undoes its steps); the decision stays recorded, the code is in the diff.
+        if (!(error instanceof GitError)) throw error;
+        return { runId, prepared, result, text, diff, commit: null, notWritten: `${error.message} - the repository was left as it was; the chosen code is in the diff and in run ${runId}` };
+      }
     },
     async resumeRun(runId, resumeOptions = {}) {
       const existing = await store.getRun(runId);

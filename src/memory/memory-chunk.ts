@@ -58,3 +58,10 @@ export interface MemoryHit {
   /** 1-based rank in the BM25 ranking and in the vector ranking (absent where that ranking did not find it). */
   readonly ranks: { readonly bm25?: number; readonly vector?: number };
 }
+
+/**
+ * The coder's own namespace (isolated memory per archetype, ZombieCoder): what the engine learns while solving - the
+ * code a consensus chose, the red flags and failed layers of samples - goes here, apart from the project's documents
+ * and code (`project`). The coder's prompts read both.
+ */
+export const CODER_NAMESPACE = 'coder';

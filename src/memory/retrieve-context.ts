@@ -7,6 +7,7 @@
 import { estimateTokenCount } from '../llm/token-estimate.js';
 import type { TaskSpec } from '../task-spec/task-spec.js';
 import type { SqliteMemoryStore } from './sqlite-memory-store.js';
+import { CODER_NAMESPACE } from './memory-chunk.js';
 
 /** Default token budget of the retrieved context. */
 export const DEFAULT_CONTEXT_TOKENS = 1024;
@@ -23,10 +24,11 @@ export interface RetrievedContext {
 }
 
 /**
- * Retrieves context for `spec`: first up to 5 remembered failures of the same task id (newest first), then the best
- * chunks of a search for the task's name and description (BM25; 8 at most; a remembered failure of another task and
- * a chunk of this task's own verified code are left out), each added whole while the estimated tokens stay within
- * `maxTokens`.
+ * Retrieves context for `spec`: first up to 5 remembered failures of the same task id (newest first, from the
+ * coder's namespace {@link CODER_NAMESPACE}), then the best chunks of a search for the task's name and description -
+ * the project's (8 at most), then the coder's own (4 at most: code it verified for other tasks); a remembered failure
+ * of another task and a chunk of this task's own verified code are left out - each added whole while the estimated
+ * tokens stay within `maxTokens`.
  */
 export async function retrieveContext(memory: Pick<SqliteMemoryStore, 'search' | 'find'>, spec: TaskSpec, options: { readonly maxTokens?: number } = {}): Promise<RetrievedContext> {
   const budget = options.maxTokens ?? DEFAULT_CONTEXT_TOKENS;
@@ -40,15 +42,17 @@ export async function retrieveContext(memory: Pick<SqliteMemoryStore, 'search' |
     sections.push(text);
     return true;
   };
-  const failures = await memory.find({ type: 'error', taskId: spec.id }, { limit: 5 });
+  const failures = await memory.find({ type: 'error', taskId: spec.id, namespace: CODER_NAMESPACE }, { limit: 5 });
   let failureCount = 0;
   for (const failure of failures) {
     if (!take(`- an earlier sample: ${failure.text}`)) break;
     failureCount += 1;
   }
   if (failureCount > 0) sections.splice(sections.length - failureCount, 0, 'Mistakes earlier samples of this task made:');
-  const { hits } = await memory.search(`${spec.name} ${spec.description}`, { k: 8 });
-  for (const { chunk } of hits) {
+  const query = `${spec.name} ${spec.description}`;
+  const project = await memory.search(query, { k: 8 });
+  const own = await memory.search(query, { k: 4, namespace: CODER_NAMESPACE });
+  for (const { chunk } of [...project.hits, ...own.hits]) {
     if (chunk.type === 'error' || (chunk.type === 'task' && chunk.taskId === spec.id)) continue;
     const where = `${chunk.source}${chunk.startLine === undefined ? '' : `:${chunk.startLine}`}${chunk.symbol === undefined ? '' : ` (${chunk.symbol})`}`;
     if (!take(`${where}:\n\`\`\`\n${chunk.text}\n\`\`\``)) continue;

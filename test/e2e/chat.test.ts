@@ -4,12 +4,13 @@
  * `tmux capture-pane`. The models are scripted (test/fixtures/chat/README.txt): a hand-written replay file for the
  * first chat, and an OpenAI-compatible server in this process for the second, whose specifier answers depend on the
  * request (so a follow-up can be seen to carry the last spec) and whose coder answers slowly (so Ctrl-C lands mid-run).
- * The project is a git repository holding a commit made by zerr, for `/undo`. The pane's text is saved to
+ * The project is a git repository holding a commit made by zerr, for `/undo`; a last chat runs `/implement` in a
+ * copy of the `zerr implement` fixture repository and undoes it. The pane's text is saved to
  * test-results/chat-transcript.txt.
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -214,5 +215,27 @@ describe.skipIf(TMUX === undefined)('zerr chat in a real terminal (tmux)', () =>
     const shown = await zerr(['runs', 'show', stopped.match[1] ?? '', '--json']);
     expect(shown.code, shown.stderr).toBe(0);
     expect(JSON.parse(shown.stdout)).toMatchObject({ id: stopped.match[1], status: 'paused' });
+  });
+
+  it('/implement fills in a stub of the repository (the vote, the diff, the commit on a new branch); /undo reverts it', async () => {
+    // A copy of the zerr implement fixture repository (test/fixtures/implement/README.md), with its hand-written replay model.
+    const repo = join(work, 'ts-repo');
+    await cp(join(ROOT, 'test', 'fixtures', 'implement', 'ts-repo'), repo, { recursive: true });
+    for (const args of [['init', '--quiet', '--initial-branch=main'], ['config', 'user.name', 'Owner'], ['config', 'user.email', 'owner@example.com'], ['add', '-A'], ['commit', '--quiet', '-m', 'start']]) {
+      execFileSync('git', args, { cwd: repo, env });
+    }
+    let at = pane().length;
+    type(`cd ${repo} && node ${BIN} chat --model replay:${join(ROOT, 'test', 'fixtures', 'implement', 'slugify-ts.replay.jsonl')} --k 2`);
+    at = (await waitFor(/history: 0 earlier messages[^\n]*\nzerr> /, at)).end;
+    type('/implement src/strings.ts#slugify');
+    const implemented = await waitFor(/src\/strings\.ts#slugify: consensus - [^\n]*\n([\s\S]*?)committed ([0-9a-f]{10}) on branch zerr\/implement-slugify \(from main\); \/undo reverts it\nzerr> /, at, 60_000);
+    at = implemented.end;
+    expect(implemented.match[1]).toMatch(/failed verification 2 \((project-types 1, repo-tests 1|repo-tests 1, project-types 1)\), verified 2/);
+    expect(implemented.match[1]).toContain("+  return title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');");
+    type('/undo');
+    at = (await waitFor(/reverted [0-9a-f]{10} "zerr implement slugify in src\/strings\.ts" with commit [0-9a-f]{10}[^\n]*\nzerr> /, at)).end;
+    expect(await readFile(join(repo, 'src', 'strings.ts'), 'utf8')).toContain("throw new Error('not implemented');");
+    type('/exit');
+    await waitFor(/bye\n\$ $/m, at);
   });
 });

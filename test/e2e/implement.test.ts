@@ -109,6 +109,16 @@ describe('zerr implement on a TypeScript repository', () => {
     expect((JSON.parse(allowed.stdout) as ImplementJson).commit?.branch).toBe('feature/slug');
     expect(git(repo, 'show', '--name-only', '--format=', 'HEAD').trim()).toBe('src/strings.ts');
     expect(git(repo, 'status', '--porcelain', '--untracked-files=no')).toBe(' M src/text.ts\n');
+
+    // The edited file's own changes would ride along in zerr's commit: refused even with --allow-dirty.
+    git(repo, 'checkout', '-q', 'main');
+    await writeFile(join(repo, 'src', 'strings.ts'), `// my notes\n${await readFile(join(repo, 'src', 'strings.ts'), 'utf8')}`);
+    const own = await zerr(['implement', 'src/strings.ts#slugify', '--model', TS_MODEL, '--k', '2', '--allow-dirty'], repo);
+    expect(own.code).toBe(3);
+    expect(own.stderr).toContain('src/strings.ts itself has uncommitted changes');
+    const badBranch = await zerr(['implement', 'src/text.ts#normalize', '--model', TS_MODEL, '--allow-dirty', '--branch', 'bad..name'], repo);
+    expect(badBranch.code).toBe(3);
+    expect(badBranch.stderr).toContain('"bad..name" is not a valid branch name');
   });
 
   it('says what is wrong with a target, naming the file and what was expected', async () => {

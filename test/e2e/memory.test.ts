@@ -101,8 +101,11 @@ describe('zerr memory', () => {
     const reused = JSON.parse(second.stdout) as typeof solved & { reason: string };
     expect(reused).toMatchObject({ samples: 0, code: solved.code, reusedFrom: { runId: solved.runId, taskId: 'largestEven' } });
     expect(reused.reason).toContain('passed every verification layer again; no model was called');
-    const remembered = JSON.parse((await zerr(['memory', 'search', 'largest even', '--type', 'task', '--json'])).stdout) as { hits: { chunk: { source: string } }[] };
+    // The engine's experience is the coder's own memory, apart from the project's documents.
+    const remembered = JSON.parse((await zerr(['memory', 'search', 'largest even', '--type', 'task', '--namespace', 'coder', '--json'])).stdout) as { hits: { chunk: { source: string } }[] };
     expect(remembered.hits.map((hit) => hit.chunk.source)).toEqual([solved.runId]);
+    const inProject = JSON.parse((await zerr(['memory', 'search', 'largest even', '--type', 'task', '--json'])).stdout) as { hits: unknown[] };
+    expect(inProject.hits).toEqual([]);
   });
 
   it.skipIf(!existsSync(MODEL))('with llama.cpp embeddings the ranking fuses vectors and BM25; adding without the model is refused', async () => {

@@ -14,7 +14,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { clampChat, clampSpec, CLAMP_BODY } from '../fixtures/orchestrate/specs.js';
 import { createEngine } from '../../src/engine.js';
 import { MockLanguageModel } from '../../src/llm/providers/mock/mock-language-model.js';
-import { SqliteMemoryStore, specKey } from '../../src/memory/index.js';
+import { CODER_NAMESPACE, SqliteMemoryStore, specKey } from '../../src/memory/index.js';
 import { BwrapSandbox } from '../../src/sandbox/index.js';
 import { MemoryRunStore } from '../../src/store/memory/memory-run-store.js';
 
@@ -28,7 +28,7 @@ describe('hostile: a poisoned memory', () => {
     process.env['ZERR_HOSTILE_MARKER'] = MARKER;
     process.env['ZERR_HOSTILE_SECRET'] = 'secret-m01';
     const memory = SqliteMemoryStore.open(':memory:');
-    await memory.add([{ type: 'task', text: POISON, source: 'run-planted', taskId: 'orchestrate/clamp', tags: [specKey(clampSpec()), 'verified'] }]);
+    await memory.add([{ type: 'task', text: POISON, source: 'run-planted', taskId: 'orchestrate/clamp', tags: [specKey(clampSpec()), 'verified'], namespace: CODER_NAMESPACE }]);
     const model = new MockLanguageModel({ responses: clampChat(CLAMP_BODY.minMax), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
     const store = new MemoryRunStore();
     const engine = createEngine({ model, modelName: 'mock', store, sandbox: new BwrapSandbox(), memory });

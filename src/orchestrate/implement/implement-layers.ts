@@ -16,6 +16,7 @@ import type { Sandbox } from '../../sandbox/sandbox.js';
 import { ownCode } from '../prompting/assemble-candidate.js';
 import type { LayerName, LayerResult, VerificationContext, VerificationLayer } from '../../verify/verification-layer.js';
 import { BoundedWorker, siblingModule } from '../../verify/typescript/bounded-worker.js';
+import { analysisFailureDetails, isCandidateAnalysisFailure } from '../../verify/typescript/analysis-limit-error.js';
 import { runPyrightProject } from '../../verify/static/run-pyright.js';
 import { runRepoTests, type RepositoryFiles, type RepoTestRun } from './repo-tests.js';
 import { spliceCandidate } from './splice.js';
@@ -43,6 +44,9 @@ interface Finding {
   readonly text: string;
 }
 
+/** One project check: its findings and the tool that made them, or why it could not run. */
+type ProjectCheck = { readonly findings: readonly Finding[]; readonly tool: string } | { readonly skipped: string };
+
 /** Multiset difference: the findings of `now` that `before` does not hold as many times. */
 function newFindings(before: readonly Finding[], now: readonly Finding[]): Finding[] {
   const counts = new Map<string, number>();
@@ -64,7 +68,7 @@ export class ProjectTypesLayer implements VerificationLayer {
   readonly name = 'project-types' as const;
   readonly #target: ImplementTarget;
   readonly #worker: BoundedWorker<RepositoryTypeCheckRequest, RepositoryTypeCheckResult>;
-  #baseline: Promise<{ findings: Finding[]; tool: string } | { skipped: string }> | undefined;
+  #baseline: Promise<ProjectCheck> | undefined;
 
   constructor(target: ImplementTarget) {
     this.#target = target;
@@ -80,7 +84,14 @@ export class ProjectTypesLayer implements VerificationLayer {
     const baseline = await (this.#baseline ??= this.#check(this.#target.source, context.signal));
     if ('skipped' in baseline) return result(this.name, started, 'skipped', baseline.skipped);
     const text = spliceCandidate(this.#target.source, this.#target.symbol, ownCode(context.spec, context.candidate.code));
-    const now = await this.#check(text, context.signal);
+    let now: ProjectCheck;
+    try {
+      now = await this.#check(text, context.signal);
+    } catch (error) {
+      // A check this candidate's text drove past its time or memory limit is the candidate's failure, not the run's.
+      if (!isCandidateAnalysisFailure(error)) throw error;
+      return result(this.name, started, 'fail', error.message, analysisFailureDetails(error));
+    }
     if ('skipped' in now) return result(this.name, started, 'fail', `the project could not be checked with this candidate: ${now.skipped}`);
     const added = newFindings(baseline.findings, now.findings);
     if (added.length === 0) return result(this.name, started, 'pass', `${baseline.tool}: the project type-checks as before`);
@@ -91,7 +102,7 @@ export class ProjectTypesLayer implements VerificationLayer {
     await this.#worker.close();
   }
 
-  async #check(text: string, signal: AbortSignal | undefined): Promise<{ findings: Finding[]; tool: string } | { skipped: string }> {
+  async #check(text: string, signal: AbortSignal | undefined): Promise<ProjectCheck> {
     const target = this.#target;
     if (target.symbol.language === 'typescript') {
       const checked = await this.#worker.run(

@@ -13,7 +13,7 @@ import { DirtyTreeError, ImplementTargetError } from './implement-errors.js';
 import type { ImplementTarget } from './implement-layers.js';
 import { locatePythonSymbol } from './python-symbol.js';
 import { findRepoTests } from './repo-tests.js';
-import { changedPaths, hasCommit, listFiles, repositoryRoot } from './repository.js';
+import { changedPaths, hasCommit, isBranchName, listFiles, repositoryRoot } from './repository.js';
 import { symbolSpec } from './symbol-spec.js';
 import { locateTypeScriptSymbol, type LocateResult } from './typescript-symbol.js';
 
@@ -27,6 +27,8 @@ export interface PrepareImplementOptions {
   readonly spec?: TaskSpec | undefined;
   /** Go on when tracked files have uncommitted changes (zerr commits only its file). Default false. */
   readonly allowDirty?: boolean;
+  /** The branch the result will be committed on, checked now (`git check-ref-format --branch`). Default none. */
+  readonly branch?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -39,20 +41,25 @@ export interface PreparedImplement {
   readonly skippedExamples: number;
   /** Tracked files with uncommitted changes (allowed by `allowDirty`). */
   readonly dirty: readonly string[];
+  /** Project files not read for the checks: over 512 KiB, or past 48 MiB in all. */
+  readonly filesLeftOut: number;
 }
 
 /** Files larger than this are not read for the checks (a generated bundle, a data file). */
 const MAX_FILE_BYTES = 512 * 1024;
-/** At most this many project files are read. */
+/** At most this many project files are read ... */
 const MAX_FILES = 3000;
+/** ... and at most this many bytes in all; the files past it are left out of the checks (the report names how many). */
+const MAX_TOTAL_BYTES = 48 * 1024 * 1024;
 const CHECKED_FILE = /\.([cm]?ts|pyi?)$|(^|\/)(pyproject\.toml|pyrightconfig\.json|setup\.cfg|pytest\.ini|package\.json|tsconfig(\.[\w-]+)?\.json)$/;
 
 /**
  * Reads the target and its repository.
  * @throws ImplementTargetError (`invalid_implement_target`): no such file, an unsupported extension, not in a git
- *   repository or one with no commit, an unknown function, a signature zerr cannot read, a `spec` for another
+ *   repository or one with no commit, an invalid `branch`, an unknown function, a signature zerr cannot read, a `spec` for another
  *   function or language.
- * @throws DirtyTreeError (`dirty_tree`) when tracked files have uncommitted changes and `allowDirty` is not set.
+ * @throws DirtyTreeError (`dirty_tree`) when tracked files have uncommitted changes and `allowDirty` is not set;
+ *   ImplementTargetError when the edited file itself has uncommitted changes (even with `allowDirty`).
  * @throws the signal's reason when aborted.
  */
 export async function prepareImplement(options: PrepareImplementOptions): Promise<PreparedImplement> {
@@ -72,11 +79,13 @@ export async function prepareImplement(options: PrepareImplementOptions): Promis
   const root = await repositoryRoot(resolve(file, '..'));
   if (root === undefined) throw fail('the file is not in a git repository: zerr implement commits its change on a new branch (git init, then commit your work)');
   if (!(await hasCommit(root))) throw fail(`the repository ${root} has no commit yet: commit your work first, so that zerr's branch has a base`);
+  if (options.branch !== undefined && !(await isBranchName(root, options.branch))) throw fail(`"${options.branch}" is not a valid branch name (git check-ref-format --branch)`);
+  const path = relative(root, file).split(sep).join('/');
   const dirty = await changedPaths(root);
   if (dirty.length > 0 && options.allowDirty !== true) throw new DirtyTreeError({ repository: root, paths: dirty });
+  if (dirty.includes(path)) throw fail(`${path} itself has uncommitted changes, which zerr's commit would carry: commit or stash them first (--allow-dirty covers other files only)`);
   options.signal?.throwIfAborted();
 
-  const path = relative(root, file).split(sep).join('/');
   const source = await readFile(file, 'utf8');
   let located: LocateResult;
   try {
@@ -96,10 +105,16 @@ export async function prepareImplement(options: PrepareImplementOptions): Promis
 
   const listed = (await listFiles(root)).filter((p) => CHECKED_FILE.test(p) && !p.split('/').includes('node_modules')).slice(0, MAX_FILES);
   const files: Record<string, string> = {};
+  let total = source.length;
+  let leftOut = 0;
   for (const p of listed) {
     const absolute = resolve(root, p);
     const size = (await stat(absolute).catch(() => undefined))?.size;
-    if (size === undefined || size > MAX_FILE_BYTES) continue;
+    if (size === undefined || size > MAX_FILE_BYTES || total + size > MAX_TOTAL_BYTES) {
+      leftOut += 1;
+      continue;
+    }
+    total += size;
     files[p] = p === path ? source : await readFile(absolute, 'utf8');
   }
   files[path] = source;
@@ -110,5 +125,6 @@ export async function prepareImplement(options: PrepareImplementOptions): Promis
     docExamples: built.docExamples,
     skippedExamples: built.skippedExamples,
     dirty,
+    filesLeftOut: leftOut,
   };
 }

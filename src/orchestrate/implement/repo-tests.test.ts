@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findRepoTests } from './repo-tests.js';
+import { findRepoTests, reachableFiles } from './repo-tests.js';
 
 const FILES: Record<string, string> = {
   'test/strings.test.ts': "import { slugify } from '../src/strings';\ntest('x', () => expect(slugify('a')).toBe('a'));",
@@ -20,5 +20,19 @@ describe('findRepoTests', () => {
   it('takes test files by the runners\' names that name the function and import its module', () => {
     expect(find('typescript', 'src/strings.ts')).toEqual(['src/__tests__/more.ts', 'test/strings.test.ts']);
     expect(find('python', 'textkit/strings.py')).toEqual(['tests/strings_test.py', 'tests/test_strings.py']);
+  });
+});
+
+describe('reachableFiles', () => {
+  it('keeps the test files and what they import, directly or not, and nothing else', () => {
+    const files = {
+      'test/a.test.ts': "import { a } from '../src/a';\nimport { describe } from 'vitest';",
+      'src/a.ts': "export { b } from './b.js';\nexport const a = 1;",
+      'src/b.ts': "import { c } from './lib';\nexport const b = c;",
+      'src/lib/index.ts': 'export const c = 2;',
+      'src/unused.ts': 'export const u = 3;',
+      'test/other.test.ts': "import { u } from '../src/unused';",
+    };
+    expect(Object.keys(reachableFiles(files, ['test/a.test.ts'])).sort()).toEqual(['src/a.ts', 'src/b.ts', 'src/lib/index.ts', 'test/a.test.ts']);
   });
 });

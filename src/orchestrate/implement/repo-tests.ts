@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { posix } from 'node:path';
 import { z } from 'zod';
+import { ts } from '../../task-spec/typescript-api.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
 import { runProjectTests, type ProjectTestResult } from '../project-build/integrate/sandbox-test-run.js';
 import { VITEST_GLOBALS, VITEST_SHIM_PATH, VITEST_SHIM_SOURCE } from './vitest-shim-source.js';
@@ -70,6 +71,35 @@ export async function runRepoTests(options: RunRepoTestsOptions): Promise<RepoTe
   return options.language === 'python' ? runPytest(options) : runTypeScriptTests(options);
 }
 
+/**
+ * The project file a relative import `specifier` in `file` names (`./a`, `./a.js`, `./a.ts`, `./dir` with an
+ * `index.ts`), or undefined (a package, or no such file).
+ */
+function resolveRelative(paths: ReadonlySet<string>, file: string, specifier: string): string | undefined {
+  if (!specifier.startsWith('.')) return undefined;
+  const resolved = posix.normalize(posix.join(posix.dirname(file), specifier));
+  const stem = resolved.replace(/\.([cm]?)[jt]s$/, '');
+  const extension = /\.([cm]?)[jt]s$/.exec(resolved)?.[1] ?? '';
+  return [`${stem}.${extension}ts`, `${resolved}.ts`, `${resolved}/index.ts`].find((candidate) => paths.has(candidate));
+}
+
+/** The test files and every project file they import, directly or not (read with `ts.preProcessFile`, not run). */
+export function reachableFiles(files: RepositoryFiles, testFiles: readonly string[]): Record<string, string> {
+  const paths = new Set(Object.keys(files));
+  const reached = new Set<string>();
+  const queue = testFiles.filter((file) => paths.has(file));
+  while (queue.length > 0) {
+    const file = queue.pop() as string;
+    if (reached.has(file)) continue;
+    reached.add(file);
+    for (const imported of ts.preProcessFile(files[file] ?? '', true, true).importedFiles) {
+      const target = resolveRelative(paths, file, imported.fileName);
+      if (target !== undefined && !reached.has(target)) queue.push(target);
+    }
+  }
+  return Object.fromEntries([...reached].map((file) => [file, files[file] ?? '']));
+}
+
 async function runTypeScriptTests(options: RunRepoTestsOptions): Promise<RepoTestRun> {
   const paths = new Set(Object.keys(options.files));
   const tests = new Set(options.testFiles);
@@ -78,7 +108,7 @@ async function runTypeScriptTests(options: RunRepoTestsOptions): Promise<RepoTes
     return relative.startsWith('.') ? relative : `./${relative}`;
   };
   const run = await runProjectTests({
-    files: options.files,
+    files: reachableFiles(options.files, options.testFiles),
     testFiles: options.testFiles.map((path) => ({ path, timeoutMs: 5_000 })),
     sandbox: options.sandbox,
     wallTimeMs: options.wallTimeMs,
@@ -87,12 +117,10 @@ async function runTypeScriptTests(options: RunRepoTestsOptions): Promise<RepoTes
     transpile: {
       moduleSpecifier: (file, specifier) => {
         if (specifier === 'vitest' || specifier === '@jest/globals') return shimFrom(file);
-        if (!specifier.startsWith('.')) return undefined;
-        const resolved = posix.normalize(posix.join(posix.dirname(file), specifier));
-        if (/\.[cm]?ts$/.test(resolved) && paths.has(resolved)) return specifier.replace(/\.([cm]?)ts$/, '.$1js');
-        if (paths.has(`${resolved}.ts`)) return `${specifier}.js`;
-        if (paths.has(`${resolved}/index.ts`)) return `${specifier}/index.js`;
-        return undefined;
+        const target = resolveRelative(paths, file, specifier);
+        if (target === undefined) return undefined;
+        const relative = posix.relative(posix.dirname(file), target.replace(/\.([cm]?)ts$/, '.$1js'));
+        return relative.startsWith('.') ? relative : `./${relative}`;
       },
       prelude: (file, text) => (tests.has(file) && !/from\s+['"](vitest|@jest\/globals|node:test)['"]/.test(text)
         ? `import { ${VITEST_GLOBALS.join(', ')} } from '${shimFrom(file)}';`

@@ -43,6 +43,17 @@ export async function hasCommit(root: string): Promise<boolean> {
   }
 }
 
+/** Whether `name` is a valid new branch name (`git check-ref-format --branch`). */
+export async function isBranchName(root: string, name: string): Promise<boolean> {
+  if (name.startsWith('-')) return false;
+  try {
+    await git(root).raw(['check-ref-format', '--branch', name]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Tracked paths with uncommitted changes (staged or not); untracked files do not count. */
 export async function changedPaths(root: string): Promise<string[]> {
   const status = await attempt(['status'], () => git(root).status(['--untracked-files=no']));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { TaskSpecSchema } from '../../task-spec/task-spec.js';
-import { readPythonDoc, readTypeScriptDoc, symbolSpec } from './symbol-spec.js';
+import { readPythonDoc, readTypeScriptDoc, specId, symbolSpec } from './symbol-spec.js';
 import type { SourceSymbol } from './source-symbol.js';
 
 describe('readTypeScriptDoc', () => {
@@ -64,5 +64,12 @@ describe('symbolSpec', () => {
     expect(spec.description).toBe('given');
     expect(docExamples).toBe(1);
     expect(spec.testCases.map((t) => t.inputs)).toEqual([[9, 0, 3], [5, 0, 3]]);
+  });
+});
+
+describe('specId', () => {
+  it('is the name, made to fit the spec id rule', () => {
+    expect([specId('slugify'), specId('_parse'), specId('$x'), specId('a$b')]).toEqual(['slugify', 'fn_parse', 'fn_x', 'a_b']);
+    for (const name of ['_parse', '$x', '__init_db']) expect(TaskSpecSchema.shape.id.safeParse(specId(name)).success).toBe(true);
   });
 });

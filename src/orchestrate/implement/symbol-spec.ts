@@ -86,6 +86,12 @@ export function readPythonDoc(docLines: readonly string[], name: string): DocCom
   return { description, parameters: {}, returns: undefined, testCases: parts.testCases, skipped: parts.skipped };
 }
 
+/** The spec id of function `name`: the name itself, made to fit the id rule (`_parse` -> `fn_parse`, `$x` -> `fn_x`). */
+export function specId(name: string): string {
+  const id = name.replace(/\$/g, '_');
+  return /^[A-Za-z0-9]/.test(id) ? id : `fn${id}`;
+}
+
 /** Options of {@link symbolSpec}. */
 export interface SymbolSpecOptions {
   /** The file, relative to the repository root with `/` separators (`src/strings.ts`): named in the description. */
@@ -103,7 +109,7 @@ export interface SymbolSpec {
 }
 
 /**
- * The spec of `symbol`: id and entry point its name, the doc comment's text as the description (or a sentence naming
+ * The spec of `symbol`: id ({@link specId}) and entry point its name, the doc comment's text as the description (or a sentence naming
  * the file when it has none), its examples as test cases, and the rest of the file as `contextCode` when the
  * sandbox can load it. `limits.maxLines` is raised to one and a half times the present body when that is longer
  * than the default. A `given` spec is used as it is, with the doc examples it lacks added.
@@ -129,7 +135,7 @@ export function symbolSpec(symbol: SourceSymbol, options: SymbolSpecOptions): Sy
     : `The function ${symbol.name} of ${options.path} (it has no doc comment: its signature, the repository's types and its tests say what it must do).`;
   const defaultMaxLines = 80;
   const spec = TaskSpecSchema.parse({
-    id: symbol.name,
+    id: specId(symbol.name),
     name: symbol.name,
     description,
     language: symbol.language,
