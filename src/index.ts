@@ -22,7 +22,7 @@ export { buildSamplePrompt, continuationStops, PYTHON_CONTINUATION_STOPS, TYPESC
 export { assembleCandidate, ownCode, type AssembledCandidate } from './orchestrate/prompting/assemble-candidate.js';
 export { PROMPT_VARIANTS, temperatureForSample, promptVariantForSample, type PromptVariant } from './orchestrate/prompting/prompt-variants.js';
 export { createEngine, summarize, type Engine, type EngineOptions, type RunOptions, type RunResult, type BuildOptions, type ResumeBuildOptions, type DecomposeOptions, type DecomposeResult, type SpecifyOptions, type SpecifyResult, type ArchetypeModel, type NonCoderArchetype, type ImplementOptions, type ImplementResult } from './engine.js';
-export { DirtyTreeError, ImplementTargetError, prepareImplement, symbolSpec, spliceCandidate, ZERR_AUTHOR, type PreparedImplement, type SourceSymbol } from './orchestrate/implement/index.js';
+export { DirtyTreeError, ImplementTargetError, prepareImplement, readImplementTarget, symbolSpec, spliceCandidate, ZERR_AUTHOR, type PreparedImplement, type SourceSymbol } from './orchestrate/implement/index.js';
 export { parseBuildRequest, BuildRequestSchema, type BuildRequest, type BuildRequestInput, type BuildBudgets } from './orchestrate/project-build/build-request.js';
 export { BudgetExceededError, BuildJournalError, BuildNotResumableError } from './orchestrate/project-build/build-errors.js';
 export { runBuild, type BuildDependencies, type BuildResult, type RunBuildOptions } from './orchestrate/project-build/run-build.js';

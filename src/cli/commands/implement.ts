@@ -68,7 +68,9 @@ export function registerImplementCommand(program: Command, setExit: (code: numbe
       const k = await optionOrConfigured(command, 'k', options.k);
       const maxSamples = await optionOrConfigured(command, 'maxSamples', options.maxSamples);
       const parallelism = await optionOrConfigured(command, 'parallelism', options.parallelism);
-      const spec: TaskSpec | undefined = options.spec === undefined ? undefined : await (await loadEngineApi()).loadTaskSpec(options.spec);
+      const api = await loadEngineApi();
+      await api.readImplementTarget(target); // a typo in the target is said before a model loads
+      const spec: TaskSpec | undefined = options.spec === undefined ? undefined : await api.loadTaskSpec(options.spec);
       const { engine } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes,
         ...(options.store === undefined ? {} : { store: options.store }),
@@ -114,7 +116,7 @@ function implementReport(outcome: ImplementResult, model: string): Record<string
     stub: prepared.target.symbol.isStub, testCases: prepared.spec.testCases.length, docExamples: prepared.docExamples,
     skippedExamples: prepared.skippedExamples, repoTests: prepared.target.testFiles, context: prepared.target.symbol.context !== undefined,
     ...(prepared.target.symbol.contextNote === undefined ? {} : { contextNote: prepared.target.symbol.contextNote }),
-    dirty: prepared.dirty, ...result, commit: outcome.commit, diff: outcome.diff, ...(outcome.notWritten === undefined ? {} : { notWritten: outcome.notWritten }),
+    dirty: prepared.dirty, filesLeftOut: prepared.filesLeftOut, ...result, commit: outcome.commit, diff: outcome.diff, ...(outcome.notWritten === undefined ? {} : { notWritten: outcome.notWritten }),
   };
 }
 
@@ -128,6 +130,7 @@ function implementText(outcome: ImplementResult, model: string): string {
     `  spec: ${prepared.spec.testCases.length} test case${prepared.spec.testCases.length === 1 ? '' : 's'} (${prepared.docExamples} from the doc comment${prepared.skippedExamples === 0 ? '' : `, ${prepared.skippedExamples} example${prepared.skippedExamples === 1 ? '' : 's'} not readable as a literal call`})`,
     `  repository tests: ${target.testFiles.length === 0 ? 'none found (named *.test.ts, *.spec.ts, __tests__/, test_*.py or *_test.py, naming the function and importing its file)' : target.testFiles.join(', ')}`,
     ...(target.symbol.contextNote === undefined ? [] : [`  note: ${target.symbol.contextNote}`]),
+    ...(prepared.filesLeftOut === 0 ? [] : [`  note: ${prepared.filesLeftOut} project file${prepared.filesLeftOut === 1 ? ' was' : 's were'} not read for the checks (over 512 KiB, or past 48 MiB in all)`]),
     `  ${result.reason}`,
     `  samples ${result.samples}, red-flagged ${result.redFlagged}${formatCounts(result.redFlagsByRule)}, failed verification ${result.failedVerification}${formatCounts(result.failedByLayer)}, verified ${result.verified}`,
     `  classes: ${result.classes.map((c) => `${c.classKey}=${c.votes}`).join(', ') || 'none'}`,

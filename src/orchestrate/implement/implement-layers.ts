@@ -120,8 +120,8 @@ export class ProjectTypesLayer implements VerificationLayer {
     if (pyright.status === 'not-installed') return { skipped: 'pyright is not installed (npm install pyright)' };
     if (pyright.status === 'tool-error') return { skipped: pyright.message };
     const findings = pyright.diagnostics.map((d) => ({
-      key: `${d.file}|${d.file === target.path ? '' : d.line}|${d.rule ?? ''}|${d.message}`,
-      text: `${d.file}:${d.line}: ${d.message}${d.rule === undefined ? '' : ` (${d.rule})`}`,
+      key: `${d.file}|${d.file === target.path ? '' : d.line}|${d.rule}|${d.message}`,
+      text: `${d.file}:${d.line}: ${d.message}${d.rule === '' ? '' : ` (${d.rule})`}`,
     }));
     const config = 'pyrightconfig.json' in files ? 'pyrightconfig.json' : 'pyproject.toml' in files ? 'pyproject.toml' : 'its defaults';
     return { findings, tool: `pyright (${config})` };

@@ -5,7 +5,7 @@
 export { implementCommitMessage } from './commit-message.js';
 export { DirtyTreeError, ImplementTargetError } from './implement-errors.js';
 export { ProjectTypesLayer, RepoTestsLayer, type ImplementTarget } from './implement-layers.js';
-export { prepareImplement, type PrepareImplementOptions, type PreparedImplement } from './prepare-implement.js';
+export { prepareImplement, readImplementTarget, type ImplementTargetPath, type PrepareImplementOptions, type PreparedImplement } from './prepare-implement.js';
 export { commitOnNewBranch, previewDiff, ZERR_AUTHOR, type ImplementCommit } from './repository.js';
 export type { SourceSymbol } from './source-symbol.js';
 export { spliceCandidate } from './splice.js';

@@ -53,6 +53,35 @@ const MAX_FILES = 3000;
 const MAX_TOTAL_BYTES = 48 * 1024 * 1024;
 const CHECKED_FILE = /\.([cm]?ts|pyi?)$|(^|\/)(pyproject\.toml|pyrightconfig\.json|setup\.cfg|pytest\.ini|package\.json|tsconfig(\.[\w-]+)?\.json)$/;
 
+/** A target read: the absolute file, the function's name if given, the language by extension. */
+export interface ImplementTargetPath {
+  readonly file: string;
+  readonly name: string | undefined;
+  readonly language: 'typescript' | 'python';
+}
+
+/**
+ * Reads `<file>[#function]` against `cwd` and checks that the file exists with a supported extension - what can be
+ * said before a model is loaded.
+ * @throws ImplementTargetError (`invalid_implement_target`) naming the target and what was expected.
+ */
+export async function readImplementTarget(target: string, cwd: string = process.cwd()): Promise<ImplementTargetPath> {
+  const hash = target.lastIndexOf('#');
+  const filePart = hash < 0 ? target : target.slice(0, hash);
+  const name = hash < 0 ? undefined : target.slice(hash + 1);
+  const fail = (message: string): ImplementTargetError => new ImplementTargetError({ target, message });
+  if (filePart === '') throw fail('expected <file>[#function], e.g. src/strings.ts#slugify');
+  if (name !== undefined && !/^[A-Za-z_$][\w$]*$/.test(name)) throw fail(`"${name}" is not a function name (expected <file>#<name>, e.g. src/strings.ts#slugify)`);
+  const file = resolve(cwd, filePart);
+  const info = await stat(file).catch(() => undefined);
+  if (info === undefined) throw fail(`no such file (${file})`);
+  if (!info.isFile()) throw fail(`${file} is not a file`);
+  const extension = extname(file);
+  const language = ['.ts', '.mts', '.cts'].includes(extension) ? 'typescript' : extension === '.py' ? 'python' : undefined;
+  if (language === undefined) throw fail(`zerr implement edits TypeScript (.ts, .mts, .cts) and Python (.py) files, not ${extension || 'files without an extension'}`);
+  return { file, name, language };
+}
+
 /**
  * Reads the target and its repository.
  * @throws ImplementTargetError (`invalid_implement_target`): no such file, an unsupported extension, not in a git
@@ -63,19 +92,8 @@ const CHECKED_FILE = /\.([cm]?ts|pyi?)$|(^|\/)(pyproject\.toml|pyrightconfig\.js
  * @throws the signal's reason when aborted.
  */
 export async function prepareImplement(options: PrepareImplementOptions): Promise<PreparedImplement> {
-  const hash = options.target.lastIndexOf('#');
-  const filePart = hash < 0 ? options.target : options.target.slice(0, hash);
-  const name = hash < 0 ? undefined : options.target.slice(hash + 1);
   const fail = (message: string, cause?: unknown): ImplementTargetError => new ImplementTargetError({ target: options.target, message, cause });
-  if (filePart === '') throw fail('expected <file>[#function], e.g. src/strings.ts#slugify');
-  if (name !== undefined && !/^[A-Za-z_$][\w$]*$/.test(name)) throw fail(`"${name}" is not a function name (expected <file>#<name>, e.g. src/strings.ts#slugify)`);
-  const file = resolve(options.cwd ?? process.cwd(), filePart);
-  const info = await stat(file).catch(() => undefined);
-  if (info === undefined) throw fail(`no such file (${file})`);
-  if (!info.isFile()) throw fail(`${file} is not a file`);
-  const extension = extname(file);
-  const language = ['.ts', '.mts', '.cts'].includes(extension) ? 'typescript' : extension === '.py' ? 'python' : undefined;
-  if (language === undefined) throw fail(`zerr implement edits TypeScript (.ts, .mts, .cts) and Python (.py) files, not ${extension || 'files without an extension'}`);
+  const { file, name, language } = await readImplementTarget(options.target, options.cwd);
   const root = await repositoryRoot(resolve(file, '..'));
   if (root === undefined) throw fail('the file is not in a git repository: zerr implement commits its change on a new branch (git init, then commit your work)');
   if (!(await hasCommit(root))) throw fail(`the repository ${root} has no commit yet: commit your work first, so that zerr's branch has a base`);
