@@ -12,7 +12,8 @@ command -v prlimit >/dev/null 2>&1 && command -v unshare >/dev/null 2>&1 || need
 command -v mount >/dev/null 2>&1 || need+=(mount)
 # The sandbox's seccomp filter is compiled with libseccomp's Python binding, by the system python.
 /usr/bin/python3 -c 'import seccomp' >/dev/null 2>&1 || need+=(python3-seccomp)
-# pytest runs the tests of a Python project `zerr build --language python` writes (its verdict does not need it).
+# pytest runs the tests of a Python project `zerr build --language python` writes (its verdict does not need it), and
+# a repository's own tests for `zerr implement` (they can only reject a candidate).
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
 command -v git >/dev/null 2>&1 || need+=(git)
 # Debian's Chromium drives the dashboard's browser test (playwright-core); ZERR_SETUP_BROWSER=0 skips it.

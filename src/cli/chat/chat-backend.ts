@@ -83,7 +83,7 @@ export interface ChatBackend {
   build(requirements: string, options: { readonly signal: AbortSignal }): Promise<BuildOutcome>;
   /** Reverts zerr's last commit in the project's repository (`git-undo.ts`). */
   undo(options: { readonly signal: AbortSignal }): Promise<UndoOutcome>;
-  /** `/implement` (`chat-implement.ts`, the extension point). */
+  /** `/implement` (`chat-implement.ts`: `zerr implement` on the chat's engine). */
   readonly implement: ImplementHandler;
   /** The k and sample budget solves use, for `/implement`. */
   readonly k: number;
