@@ -16,4 +16,5 @@ export const BENCHMARKS: Readonly<Record<string, () => Promise<Benchmark>>> = {
   'classeval': async () => (await import('./classeval.js')).benchmark,
   'route-mix': async () => (await import('./route-mix.js')).benchmark,
   'retrieval': async () => (await import('./retrieval.js')).benchmark,
+  'scale': async () => (await import('./scale.js')).benchmark,
 };

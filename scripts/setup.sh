@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up of a fresh Debian/Ubuntu machine for Zero-Error: the system packages the sandbox and the Python
-# target need (bubblewrap >= 0.8, util-linux, python3 with python3-seccomp and python3-pytest), then the npm
-# dependencies (whose `prepare` script builds dist/). Safe to run again.
+# target need (bubblewrap >= 0.8, util-linux, python3 with python3-seccomp and python3-pytest), redis-server for the
+# scale-out queue's tests, promtool for the deploy/ checks, then the npm dependencies (whose `prepare` script builds dist/). Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,12 @@ command -v mount >/dev/null 2>&1 || need+=(mount)
 # a repository's own tests for `zerr implement` (they can only reject a candidate).
 /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1 || need+=(python3-pytest)
 command -v git >/dev/null 2>&1 || need+=(git)
+# redis-server: the Redis queue's conformance and failure tests start their own on a free loopback port (the
+# package's own daemon on 6379 is not used); `zerr worker --redis` and `--redis` need a Redis somewhere.
+command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# promtool checks and unit-tests deploy/prometheus/ (test/deploy/deploy-files.test.ts fails without it). Debian ships
+# it in the `prometheus` package, whose install also starts a Prometheus daemon; only the promtool binary is used.
+command -v promtool >/dev/null 2>&1 || need+=(prometheus)
 # Debian's Chromium drives the dashboard's browser test (playwright-core); ZERR_SETUP_BROWSER=0 skips it.
 if [ "${ZERR_SETUP_BROWSER:-1}" != "0" ] && [ ! -x /usr/bin/chromium ]; then need+=(chromium); fi
 if [ ${#need[@]} -gt 0 ]; then

@@ -20,6 +20,9 @@ import type { EngineEvent, EngineEventListener } from './orchestrate/engine-even
 import type { LayerResult } from './verify/verification-layer.js';
 import { newRunId } from './orchestrate/run-id.js';
 import { solveTask, type SolveTaskDependencies, type SolveTaskResult } from './orchestrate/solve-task.js';
+import { queueSampler } from './orchestrate/remote-sample.js';
+import { runSampleWorker, type SampleWorkerOptions } from './orchestrate/sample-worker.js';
+import type { WorkQueue } from './queue/work-queue.js';
 import { parseBuildRequest, type BuildBudgets, type BuildRequestInput } from './orchestrate/project-build/build-request.js';
 import { readBuildMarker, writeBuildMarker } from './orchestrate/project-build/build-marker.js';
 import { BudgetExceededError, BuildNotResumableError } from './orchestrate/project-build/build-errors.js';
@@ -77,6 +80,13 @@ export interface EngineOptions {
    * record of failures. `close()` closes it.
    */
   readonly memory?: SolutionMemory;
+  /**
+   * Scale-out (`--redis`): the queue new samples of solve and build runs go through. Workers (`zerr worker`, or
+   * {@link Engine.work} of another engine) draw and judge them; this engine records their reports, votes and decides
+   * (`orchestrate/remote-sample.ts`). `zerr implement`'s project layers run here. `close()` closes it. Default none:
+   * every sample is drawn in this process.
+   */
+  readonly queue?: WorkQueue;
 }
 
 /** What a run needs of the memory. */
@@ -330,9 +340,17 @@ export interface Engine {
    *   result's `notWritten` says why, and the repository is left as it was.
    */
   implement(options: ImplementOptions): Promise<ImplementResult>;
+  /**
+   * Works as a queue worker (`zerr worker`): draws and judges sample jobs of any run from `options.queue` with this
+   * engine's model, red-flag rules, verifier and sandbox, and completes them with their reports; records nothing.
+   * Runs until `options.signal` aborts (jobs in hand are finished) or `maxJobs` are done. `options.queue` defaults
+   * to the engine's (`EngineOptions.queue`).
+   * @throws InvalidArgumentError (`invalid_argument`, parameter `options.queue`) when there is neither.
+   */
+  work(options: Omit<SampleWorkerOptions, 'deps' | 'queue'> & { readonly workerId: string; readonly queue?: WorkQueue }): ReturnType<typeof runSampleWorker>;
   /** Subscribes to the event stream; returns the unsubscribe function. */
   on(listener: EngineEventListener): () => void;
-  /** Closes the model, the analysis workers of the default verifier, the sandbox and the store. */
+  /** Closes the model, the analysis workers of the default verifier, the sandbox, the store and the queue. */
   close(): Promise<void>;
 }
 
@@ -381,9 +399,12 @@ export function createEngine(options: EngineOptions): Engine {
     });
   };
   /** The solve loop's dependencies: samples from `model`, reviews (when asked) from `reviewModel`. */
+  // `zerr implement`'s project layers (extraLayers) read the repository here, so its samples stay in this process.
+  const remoteSampler = options.queue === undefined ? undefined : queueSampler(options.queue);
   const solveDependencies = (model: LanguageModel, reviewModel: LanguageModel = model, extraLayers: readonly VerificationLayer[] = []): SolveTaskDependencies => ({
     model, redFlag: (context) => redFlagger.check(context), verify: extraLayers.length === 0 ? verify : verifyWith(extraLayers), candidateRunner, store, emit: (event) => bus.emit(event),
     review: reviewWith(reviewModel),
+    ...(remoteSampler === undefined || extraLayers.length > 0 ? {} : { remoteSampler }),
   });
   const modelOf = (archetype: NonCoderArchetype): ArchetypeModel =>
     options.archetypeModels?.[archetype] ?? { model: options.model, name: options.modelName };
@@ -532,6 +553,14 @@ export function createEngine(options: EngineOptions): Engine {
         bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'paused', reason });
         throw error.duringRun({ runId, state: 'paused', statusRecorded });
       }
+      if (isQueueFailure(error)) {
+        // The queue to the workers is gone or a worker refused a job: machinery, not a verdict. The run pauses with
+        // what it recorded; `zerr resume` continues it (with or without the queue).
+        const reason = `paused: ${message}`;
+        await pausedIfStoreFails(runId, () => store.finishRun(runId, { status: 'paused', finishedAt: Date.now(), summary: { ...summarize(results), reason } }));
+        bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'paused', reason });
+        throw new RunPausedError({ runId, reason, cause: error });
+      }
       if (stop.aborted && stopAs === 'cancelled' && !lease.lost.aborted) {
         await pausedIfStoreFails(runId, () => store.finishRun(runId, { status: 'cancelled', finishedAt: Date.now(), summary: { ...summarize(results), error: message } }));
         bus.emit({ type: 'run-end', runId, at: Date.now(), status: 'cancelled', error: message });
@@ -577,6 +606,11 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     on: (listener) => bus.on(listener),
+    work: (workOptions) => runSampleWorker({
+      ...workOptions,
+      queue: workOptions.queue ?? options.queue ?? (() => { throw new InvalidArgumentError({ parameter: 'options.queue', value: undefined, expected: 'a queue to take jobs from (or EngineOptions.queue)' }); })(),
+      deps: { model: options.model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, workerId: workOptions.workerId },
+    }),
     async run(specs, runOptions = {}) {
       const runId = runOptions.runId ?? newRunId();
       const config = solveConfig(runOptions, specs);
@@ -790,11 +824,21 @@ export function createEngine(options: EngineOptions): Engine {
         try {
           await options.sandbox.close();
         } finally {
-          await store.close();
+          try {
+            await store.close();
+          } finally {
+            await options.queue?.close();
+          }
         }
       }
     },
   };
+}
+
+/** A failure of the queue to the workers (`queue_unavailable`, `sample_job_refused`): the run pauses. */
+function isQueueFailure(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'queue_unavailable' || code === 'sample_job_refused';
 }
 
 /** Totals over task results, stored as the run's summary. */

@@ -33,3 +33,6 @@ export * from './decompose/index.js';
 export * from './service/index.js';
 export * from './telemetry/index.js';
 export { SqliteMemoryStore, MEMORY_CHUNK_TYPES, specKey, retrieveContext, chunkPaths, type MemoryChunkInput, type MemoryChunkType, type MemoryHit, type MemoryFilter, type MemorySearchResult, type MemoryStats } from './memory/index.js';
+export * from './queue/index.js';
+export { runSampleWorker, type SampleJobOutcome, type SampleWorkerOptions } from './orchestrate/sample-worker.js';
+export { queueSampler, executeSampleJob, applyRemoteSample, type RemoteSampleReport, type RemoteSampler } from './orchestrate/remote-sample.js';

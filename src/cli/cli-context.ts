@@ -7,6 +7,7 @@
 import { chosenStorePath, commandConfig, isConfiguredChoice } from './cli-config.js';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { BullmqQueue, WorkQueue } from '../queue/index.js';
 import type { Engine, ModelPricing, ModelRouter, ModelStack, ModelStackOptions, RunStore, Sandbox } from '../index.js';
 import type { SqliteMemoryStore } from '../memory/index.js';
 import { loadEngineApi } from './engine-api.js';
@@ -42,6 +43,15 @@ export interface EngineCommandOptions extends ModelCallFlags {
   readonly archetypes?: readonly ArchetypeWithRoute[];
   /** Open the project's memory for the engine (`zerr solve --memory`: the verified-solution cache). Default false. */
   readonly memory?: boolean;
+  /**
+   * `--redis <url>`: the engine's samples go through a BullMQ queue on that Redis, to `zerr worker` processes
+   * (`EngineOptions.queue`). Redis must answer within 5 s. Default none (samples drawn in this process).
+   */
+  readonly redis?: string;
+  /** Lock of a claimed job with `redis` (`zerr worker --lock-ms`). Default 30,000. */
+  readonly redisLockMs?: number;
+  /** Keep runs in memory, not in a store file (`zerr worker`: it records nothing of its own). Default false. */
+  readonly inMemoryStore?: boolean;
 }
 
 /** An archetype whose model may come from its own route. */
@@ -112,6 +122,8 @@ export async function openSandbox(unsafe: boolean | undefined, options: { readon
  */
 export async function openEngine(options: EngineCommandOptions): Promise<{
   engine: Engine; sandbox: Sandbox; store: RunStore; modelStack: ModelStack; pricing: ModelPricing | undefined; router: ModelRouter | undefined;
+  /** The queue of `redis` (closed by `engine.close()`), for its counts on `/metrics`. */
+  queue: WorkQueue | undefined;
   /** Where answers' costs come from, for reports: the model's price source, per model for a route; null when unpriced. */
   priceSource: string | null;
 }> {
@@ -119,7 +131,7 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
   const sandbox = await openSandbox(options.unsafeNoSandbox);
   let store: RunStore | undefined;
   try {
-    store = await openStore(options.store);
+    store = options.inMemoryStore === true ? new (await import('../store/index.js')).MemoryRunStore() : await openStore(options.store);
     const opened = options.model?.startsWith(ROUTE_MODEL_PREFIX) === true
       ? await openRoute(options.model.slice(ROUTE_MODEL_PREFIX.length), options)
       : await openOneModel(options);
@@ -134,8 +146,10 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
       await Promise.allSettled([model, ...Object.values(archetypeModels).map((entry) => entry.model)].map((each) => each.close()));
       throw error;
     }
+    const queue = options.redis === undefined ? undefined : await openRedisQueue(options.redis, options.redisLockMs === undefined ? {} : { lockMs: options.redisLockMs });
     const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true, archetypeModels,
+      ...(queue === undefined ? {} : { queue }),
       ...(memory === undefined ? {} : { memory }),
       ...(options.pythonTypes === undefined ? {} : { pythonTypes: options.pythonTypes }),
     });
@@ -145,12 +159,29 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
       const { createLogger, logEngineEvents } = await loadEngineApi();
       engine.on(logEngineEvents(createLogger({ destination: process.stderr, level })));
     }
-    return { engine, sandbox, store, modelStack: model, pricing, router, priceSource };
+    return { engine, sandbox, store, modelStack: model, pricing, router, priceSource, queue };
   } catch (error) {
     await sandbox.close();
     await store?.close();
     throw error;
   }
+}
+
+/**
+ * The BullMQ queue on `url`, once Redis answers a PING within 5 s.
+ * @throws InvalidArgumentError (`invalid_argument`, parameter `redis`) for a URL that is not redis:// or rediss://;
+ *   QueueUnavailableError (`queue_unavailable`) naming the URL (password left out) when Redis does not answer.
+ */
+export async function openRedisQueue(url: string, options: { readonly lockMs?: number } = {}): Promise<BullmqQueue> {
+  const { BullmqQueue } = await import('../queue/index.js');
+  const queue = new BullmqQueue({ url, ...(options.lockMs === undefined ? {} : { lockMs: options.lockMs }) });
+  try {
+    await queue.ping();
+  } catch (error) {
+    await queue.close().catch(() => undefined);
+    throw error;
+  }
+  return queue;
 }
 
 /**

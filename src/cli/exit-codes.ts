@@ -76,6 +76,7 @@ export function exitCodeForError(error: unknown): ExitCodeValue {
     case 'run_paused':
       return ExitCode.paused;
     case 'store_unavailable':
+    case 'queue_unavailable':
       return ExitCode.storeUnavailable;
     case 'answer_rejected':
       return ExitCode.rejected;

@@ -15,6 +15,7 @@ import { registerSolveCommand } from './commands/solve.js';
 import { registerSpecCommand } from './commands/spec.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerWorkerCommand } from './commands/worker.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerDaemonCommand } from './commands/daemon.js';
 import { registerConfigCommand } from './commands/config.js';
@@ -61,6 +62,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerMemoryCommand(program, setExit);
   registerImplementCommand(program, setExit);
   registerChatCommand(program, setExit);
+  registerWorkerCommand(program, setExit);
   return program;
 }
 

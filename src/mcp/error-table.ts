@@ -40,6 +40,8 @@ const WIRE_KIND: Readonly<Record<string, WireErrorKind>> = {
   dataset_unavailable: 'unavailable',
   store_closed: 'unavailable',
   store_unavailable: 'unavailable',
+  queue_unavailable: 'unavailable',
+  sample_job_refused: 'unavailable',
   service_closed: 'unavailable',
   budget_exceeded: 'unavailable',
   model_required: 'unsupported',

@@ -4,31 +4,23 @@
  * first-to-ahead-by-k vote (MAKER, Meyerson et al. 2025, arXiv 2511.09030, §3 and Algorithm 2), with the seed
  * guide's fallbacks when no consensus is reached (best partial, or escalation).
  */
-import type { FinishReason, GenerateResult, LanguageModel } from '../llm/language-model.js';
 import { FailedCallTally } from '../llm/failed-call-tally.js';
-import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
+import type { LanguageModel } from '../llm/language-model.js';
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
-import type { CallOutcome, CandidateRunner } from '../sandbox/candidate-runner.js';
+import type { CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { TaskSpec, TestCase } from '../task-spec/task-spec.js';
-import { parseTypeRef, signatureInputTypes } from '../task-spec/type-ref.js';
 import { hasMembers } from '../task-spec/checks/class-spec.js';
 import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteRecord } from '../store/run-store.js';
 import type { TaskProgress } from '../store/task-progress.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
-import type { LayerResult } from '../verify/verification-layer.js';
 import { FirstToAheadByKVote, type VoteStatus } from '../vote/first-to-ahead-by-k.js';
 import type { AdaptiveMarginOptions } from '../vote/adaptive-margin.js';
-import { semanticSignature } from '../vote/semantic-signature.js';
 import type { EngineEvent, TaskOutcome } from './engine-events.js';
-import { assembleCandidate } from './prompting/assemble-candidate.js';
-import { buildSamplePrompt } from './prompting/build-prompt.js';
-import { promptVariantForSample, temperatureForSample } from './prompting/prompt-variants.js';
 import { planNextRound } from './sampling-plan.js';
-import { signatureInputs } from './signature-inputs.js';
-import { runSequencesForSignature } from './signature-sequences.js';
-import { signatureSequences } from '../verify/generated-sequences.js';
-import { advisoryPasses, compareByDualAgreement, DEFAULT_ADVISORY_THRESHOLD, eligibleClasses } from './advisory-tests.js';
+import { compareByDualAgreement, DEFAULT_ADVISORY_THRESHOLD, eligibleClasses } from './advisory-tests.js';
 import type { ReviewOutcome } from '../decompose/review-class.js';
+import { applyRemoteSample, type RemoteSampler } from './remote-sample.js';
+import { drawSample, emptySampleTotals, resumeSample, signatureRunner, type SampleStepContext, type SampleVerdict, type VerifyCandidate } from './sample-step.js';
 
 /** Narrow dependencies of {@link solveTask}; the engine wires the real ones. */
 export interface SolveTaskDependencies {
@@ -36,14 +28,15 @@ export interface SolveTaskDependencies {
   /** Every red-flag hit of one sample (empty: the sample may proceed). */
   readonly redFlag: (context: RedFlagContext) => Promise<readonly RedFlagHit[]>;
   /** Runs the verification layers on one candidate, reporting each layer as it ends. */
-  readonly verify: (
-    spec: TaskSpec,
-    code: string,
-    onLayerEnd: (result: LayerResult) => void,
-    signal?: AbortSignal,
-  ) => Promise<{ readonly passed: boolean; readonly failedLayer?: string | undefined }>;
+  readonly verify: VerifyCandidate;
   readonly candidateRunner: CandidateRunner;
   readonly store: RunStore;
+  /**
+   * Draws and judges new samples on queue workers (`zerr worker`) instead of here: each comes back as a report that
+   * is checked, recorded in `store` and voted on here (`remote-sample.ts`). Resumed samples are still judged here.
+   * Absent: every sample is drawn in this process.
+   */
+  readonly remoteSampler?: RemoteSampler | undefined;
   readonly emit: (event: EngineEvent) => void;
   /**
    * Reviews the representative of the class a vote is about to choose (`options.review`; the engine's reviewer,
@@ -170,33 +163,6 @@ export interface SolveTaskResult {
   readonly reason: string;
 }
 
-/** What the model produced for one sample, as the judging steps read it. */
-interface SampleOutput {
-  readonly text: string;
-  readonly finishReason: FinishReason;
-  readonly outputTokens: number;
-  readonly code: string | null;
-  readonly generatedCode: string | null;
-}
-
-/** Records of one sample read back on resume. */
-interface RecordedJudgement {
-  readonly redFlags: readonly RedFlagRecord[];
-  readonly layerResults: readonly LayerResultRecord[];
-  readonly vote: VoteRecord | undefined;
-}
-
-interface SampleVerdict {
-  readonly index: number;
-  /** The call gave no answer: its error; the index is drawn again. */
-  readonly failed?: unknown;
-  readonly classKey?: string;
-  readonly code?: string;
-  readonly advisoryPassed?: number;
-  readonly stop?: 'exhausted' | 'unavailable';
-  readonly error?: unknown;
-}
-
 /**
  * Solves one task. Every sample, red flag, layer result, vote and the decision are written to `store` as they
  * happen; events go to `emit`.
@@ -219,22 +185,12 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const { spec, runId, k } = options;
   const started = Date.now();
   const now = () => Date.now();
-  const style = deps.model.capabilities.completionStyle;
   const resumed = indexProgress(spec.id, options.resume);
-  const bySequences = hasMembers(spec); // a class or a module: tested by call sequences
-  // A class's behaviour is its visible call sequences and generated ones (signature-sequences.ts); a function's, its
-  // outcomes on the visible and generated inputs.
-  const sequences = bySequences ? signatureSequences({ spec, count: Math.ceil((options.signatureInputs ?? 24) / 2), seed: options.seed ?? 42 }) : [];
-  const { inputs } = bySequences ? { inputs: [] } : await signatureInputs({
-    spec, runner: deps.candidateRunner, count: options.signatureInputs ?? 24, seed: options.seed ?? 42,
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-  });
-  if (bySequences && (options.advisoryTests ?? []).length > 0) {
+  if (hasMembers(spec) && (options.advisoryTests ?? []).length > 0) {
     throw new InvalidArgumentError({ parameter: 'options.advisoryTests', value: options.advisoryTests?.length, expected: `none for a ${spec.taskType} spec (advisory tests are function test cases)` });
   }
   const advisory = options.advisoryTests ?? [];
   const threshold = options.advisoryThreshold ?? DEFAULT_ADVISORY_THRESHOLD;
-  const callInputs = advisory.length === 0 ? inputs : [...inputs, ...advisory.map((test) => test.inputs)];
   const advisoryByClass = new Map<string, number>();
   const castKeys: string[] = [];
   if (options.review === true && deps.review === undefined) {
@@ -246,9 +202,8 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const newVote = (): FirstToAheadByKVote => new FirstToAheadByKVote({ k, adaptive: options.adaptive });
   let vote = newVote();
   const representatives = new Map<string, { index: number; code: string }>();
-  const redFlagsByRule: Record<string, number> = {};
-  const failedByLayer: Record<string, number> = {};
-  const totals = { samples: 0, retries: 0, redFlagged: 0, failed: 0, verified: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const totals = emptySampleTotals();
+  const { redFlagsByRule, failedByLayer } = totals;
   const failedCalls = new FailedCallTally({
     provider: deps.model.provider, maxFailedCalls: options.maxFailedCalls ?? options.maxSamples,
     ...(options.maxConsecutiveFailedCalls === undefined ? {} : { maxConsecutiveFailedCalls: options.maxConsecutiveFailedCalls }),
@@ -258,181 +213,30 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
 
   deps.emit({ type: 'task-start', runId, at: now(), taskId: spec.id, k, maxSamples: options.maxSamples });
 
-  /** Runs a verified candidate on the signature inputs (and the advisory tests' inputs after them), as the declared types. */
-  const inputTypes = signatureInputTypes(spec);
-  // Results group as the spec compares them: a declared set (`Set[int]`, `Set<number>`) as a set, whatever the order.
-  const outputType = parseTypeRef(spec.language, spec.signature.output.type);
-  const outputCompare = spec.signature.output.compare ??
-    (outputType.kind === 'array' && (outputType.container === 'set' || outputType.container === 'frozenset') ? 'set' : undefined);
-  const runCandidate = (code: string): Promise<{ readonly kind: 'ran'; readonly outcomes: readonly CallOutcome[] } | { readonly kind: 'failed'; readonly reason: string }> => (bySequences
-    ? runSequencesForSignature({ runner: deps.candidateRunner, spec, code, sequences, ...(options.signal === undefined ? {} : { signal: options.signal }) })
-    : deps.candidateRunner.run({
-      language: spec.language, code, entryPoint: spec.signature.entryPoint, calls: callInputs, argumentTypes: inputTypes,
-      perCallTimeoutMs: spec.limits.timeoutMs, ...(options.signal === undefined ? {} : { signal: options.signal }),
-    }));
-
-  /** Red-flag check, verification and the vote of one sample, skipping what `recorded` already holds. */
-  const judgeSample = async (index: number, output: SampleOutput, recorded?: RecordedJudgement): Promise<SampleVerdict> => {
-    const recordedRules = new Set(recorded?.redFlags.map((hit) => hit.rule) ?? []);
-    const voteRecorded = recorded?.vote;
-    const failedRecorded = recorded?.layerResults.find((layer) => layer.status === 'fail');
-    if (recordedRules.size > 0 || (voteRecorded === undefined && failedRecorded === undefined)) {
-      const checked = await deps.redFlag({
-        spec, text: output.text, finishReason: output.finishReason, outputTokens: output.outputTokens,
-        code: output.code, generatedCode: output.generatedCode,
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
-      });
-      const hits: RedFlagHit[] = [
-        ...(recorded?.redFlags.map((hit) => ({ rule: hit.rule, reason: hit.reason })) ?? []),
-        ...checked.filter((hit) => !recordedRules.has(hit.rule)),
-      ];
-      if (hits.length > 0 || output.code === null) {
-        totals.redFlagged += 1;
-        for (const hit of hits) {
-          redFlagsByRule[hit.rule] = (redFlagsByRule[hit.rule] ?? 0) + 1;
-          if (recordedRules.has(hit.rule)) continue;
-          await deps.store.recordRedFlag(runId, { taskId: spec.id, sampleIndex: index, rule: hit.rule, reason: hit.reason });
-        }
-        deps.emit({ type: 'sample-red-flagged', runId, at: now(), taskId: spec.id, sampleIndex: index, hits });
-        return { index };
-      }
-    }
-    if (output.code === null) return { index };
-    const code = output.code;
-
-    if (voteRecorded !== undefined) {
-      totals.verified += 1;
-      deps.emit({ type: 'candidate-verified', runId, at: now(), taskId: spec.id, sampleIndex: index, passed: true });
-      if (advisory.length === 0) return { index, classKey: voteRecorded.classKey, code, advisoryPassed: 0 };
-      const run = await runCandidate(code);
-      const advisoryPassed = run.kind === 'ran' ? advisoryPasses(advisory, run.outcomes.slice(inputs.length)) : 0;
-      return { index, classKey: voteRecorded.classKey, code, advisoryPassed };
-    }
-
-    let verdict: { readonly passed: boolean; readonly failedLayer?: string | undefined };
-    if (failedRecorded !== undefined) {
-      verdict = { passed: false, failedLayer: failedRecorded.layer };
-    } else {
-      const recordedLayers = new Set(recorded?.layerResults.map((layer) => layer.layer) ?? []);
-      // A layer's result is written as the layer ends, while the next layers run. A failed write (a full disk) is
-      // held, never left an unhandled rejection, and thrown once the verification is over.
-      const layerWrites: Promise<void>[] = [];
-      const writeFailures: unknown[] = [];
-      const verified = await deps.verify(spec, code, (layer) => {
-        if (!recordedLayers.has(layer.layer)) {
-          layerWrites.push(deps.store.recordLayerResult(runId, {
-            taskId: spec.id, sampleIndex: index, layer: layer.layer, status: layer.status, reason: layer.reason,
-            durationMs: layer.durationMs, details: layer.details ?? null,
-          }).catch((error: unknown) => { writeFailures.push(error); }));
-        }
-        deps.emit({ type: 'verify-layer-end', runId, at: now(), taskId: spec.id, sampleIndex: index, result: layer });
-      }, options.signal).then((value) => ({ value }), (error: unknown) => ({ error }));
-      await Promise.all(layerWrites);
-      if (writeFailures.length > 0) throw writeFailures[0];
-      if ('error' in verified) throw verified.error;
-      verdict = verified.value;
-    }
-    deps.emit({
-      type: 'candidate-verified', runId, at: now(), taskId: spec.id, sampleIndex: index, passed: verdict.passed,
-      ...(verdict.failedLayer === undefined ? {} : { failedLayer: verdict.failedLayer }),
-    });
-    if (!verdict.passed) {
-      totals.failed += 1;
-      const layer = verdict.failedLayer ?? 'unknown';
-      failedByLayer[layer] = (failedByLayer[layer] ?? 0) + 1;
-      return { index };
-    }
-    totals.verified += 1;
-
-    const run = await runCandidate(code);
-    const signature = run.kind === 'ran'
-      ? semanticSignature(run.outcomes, { ...(outputCompare === undefined ? {} : { compare: outputCompare }) })
-      : semanticSignature([{ kind: 'error', errorType: `run-${run.reason}`, message: run.reason }]);
-    await deps.store.recordVote(runId, { taskId: spec.id, sampleIndex: index, classKey: signature.classKey, signature: signature.signature });
-    const advisoryPassed = advisory.length === 0 || run.kind !== 'ran' ? 0 : advisoryPasses(advisory, run.outcomes.slice(inputs.length));
-    return { index, classKey: signature.classKey, code, advisoryPassed };
-  };
-
-  /** A recorded sample read back on resume: no model call, nothing recorded again. */
-  const resumeSample = async (index: number, sample: SampleRecord): Promise<SampleVerdict> => {
-    totals.samples += 1;
-    totals.inputTokens += sample.inputTokens;
-    totals.outputTokens += sample.outputTokens;
-    totals.costUsd += sample.costUsd ?? 0;
-    deps.emit({
-      type: 'sample-end', runId, at: now(), taskId: spec.id, sampleIndex: index, temperature: sample.temperature,
-      promptVariant: sample.promptVariant, outputTokens: sample.outputTokens, inputTokens: sample.inputTokens,
-      latencyMs: sample.latencyMs, finishReason: sample.finishReason, resumed: true,
-      ...(typeof sample.costUsd === 'number' ? { costUsd: sample.costUsd } : {}),
-    });
-    const { generatedCode } = assembleCandidate(spec, style, sample.text);
-    return judgeSample(index, {
-      text: sample.text, finishReason: finishReasonOf(sample.finishReason), outputTokens: sample.outputTokens, code: sample.code, generatedCode,
-    }, {
-      redFlags: resumed.redFlags.get(index) ?? [],
-      layerResults: resumed.layerResults.get(index) ?? [],
-      vote: resumed.votes.get(index),
-    });
+  const signature = await signatureRunner({
+    spec, runner: deps.candidateRunner, count: options.signatureInputs, seed: options.seed, advisory, signal: options.signal,
+  });
+  const stepContext: SampleStepContext = {
+    runId, spec, model: deps.model, redFlag: deps.redFlag, verify: deps.verify, recorder: deps.store, emit: deps.emit,
+    signature, advisory, seed: options.seed ?? 42, retrievedContext: options.retrievedContext, signal: options.signal, totals,
   };
 
   const runSample = async (index: number): Promise<SampleVerdict> => {
     const recordedSample = resumed.samples.get(index);
-    if (recordedSample !== undefined) return resumeSample(index, recordedSample);
-    const temperature = deps.model.capabilities.honoursTemperature ? temperatureForSample(index) : NaN;
-    const prompt = buildSamplePrompt(spec, style, promptVariantForSample(index), { retrievedContext: options.retrievedContext });
-    let result: GenerateResult;
-    try {
-      result = await deps.model.generate({
-        ...(prompt.prompt === undefined ? {} : { prompt: prompt.prompt }),
-        ...(prompt.messages === undefined ? {} : { messages: prompt.messages }),
-        ...(Number.isNaN(temperature) ? {} : { temperature }),
-        maxOutputTokens: spec.limits.maxOutputTokens,
-        stop: prompt.stop,
-        seed: (options.seed ?? 42) + index,
-        metadata: { taskId: spec.id, sampleIndex: String(index), promptVariant: prompt.variant },
-        ...(options.signal === undefined ? {} : { signal: options.signal }),
+    if (recordedSample !== undefined) {
+      return resumeSample(stepContext, index, recordedSample, {
+        redFlags: resumed.redFlags.get(index) ?? [],
+        layerResults: resumed.layerResults.get(index) ?? [],
+        vote: resumed.votes.get(index),
       });
-    } catch (error) {
-      if (error instanceof ReplayExhaustedError) return { index, stop: 'exhausted' };
-      if ((error as { name?: unknown }).name === 'AbortError' || options.signal?.aborted === true) throw error;
-      const code = (error as { code?: unknown }).code;
-      const message = error instanceof Error ? error.message : String(error);
-      const attempts = error instanceof ModelCallError ? error.attempts : 1;
-      totals.retries += attempts - 1;
-      await deps.store.recordCallFailure(runId, {
-        taskId: spec.id, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown',
-        statusCode: error instanceof ModelCallError ? (error.statusCode ?? null) : null, message, attempts, createdAt: now(),
-      });
-      deps.emit({
-        type: 'sample-failed', runId, at: now(), taskId: spec.id, sampleIndex: index,
-        code: typeof code === 'string' ? code : 'unknown', message,
-      });
-      if (error instanceof ModelUnavailableError || code === 'circuit_open') return { index, failed: error, stop: 'unavailable', error };
-      return { index, failed: error };
     }
-    totals.samples += 1;
-    totals.retries += (result.attempts ?? 1) - 1;
-    totals.inputTokens += result.usage.inputTokens;
-    totals.outputTokens += result.usage.outputTokens;
-    totals.costUsd += result.costUsd ?? 0;
-    const assembled = assembleCandidate(spec, style, result.text);
-    const usedTemperature = Number.isNaN(temperature) ? null : temperature;
-    await deps.store.recordSample(runId, {
-      taskId: spec.id, sampleIndex: index, model: result.modelId, temperature: usedTemperature,
-      promptVariant: prompt.variant, text: result.text, code: assembled.code, inputTokens: result.usage.inputTokens,
-      outputTokens: result.usage.outputTokens, latencyMs: result.latencyMs, finishReason: result.finishReason,
-      costUsd: result.costUsd ?? null, createdAt: now(),
+    if (deps.remoteSampler === undefined) return drawSample(stepContext, index);
+    // A queue worker draws and judges the sample; its records and events are taken here, where the run is owned.
+    const report = await deps.remoteSampler({
+      runId, spec, sampleIndex: index, seed: options.seed ?? 42, signatureInputs: options.signatureInputs ?? 24,
+      advisoryTests: advisory, retrievedContext: options.retrievedContext, signal: options.signal,
     });
-    deps.emit({
-      type: 'sample-end', runId, at: now(), taskId: spec.id, sampleIndex: index, model: result.modelId, temperature: usedTemperature,
-      promptVariant: prompt.variant, outputTokens: result.usage.outputTokens, inputTokens: result.usage.inputTokens,
-      latencyMs: result.latencyMs, finishReason: result.finishReason,
-      ...(result.costUsd === undefined ? {} : { costUsd: result.costUsd }),
-    });
-    return judgeSample(index, {
-      text: result.text, finishReason: result.finishReason, outputTokens: result.usage.outputTokens,
-      code: assembled.code, generatedCode: assembled.generatedCode,
-    });
+    return applyRemoteSample(stepContext, index, report);
   };
 
   /**
@@ -586,13 +390,6 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     costUsd: totals.costUsd, durationMs: Date.now() - started, reason,
     ...(options.review === true ? { reviews } : {}),
   };
-}
-
-const FINISH_REASONS: readonly string[] = ['stop', 'length', 'content-filter', 'error', 'other'] satisfies readonly FinishReason[];
-
-/** A recorded finish reason read back as the model reported it (`other` for anything unknown). */
-function finishReasonOf(recorded: string): FinishReason {
-  return FINISH_REASONS.includes(recorded) ? (recorded as FinishReason) : 'other';
 }
 
 /** Resumed records of one task, by sample index. */

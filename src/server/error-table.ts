@@ -48,6 +48,8 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
   service_closed: 503,
   store_closed: 503,
   store_unavailable: 503,
+  queue_unavailable: 503,
+  sample_job_refused: 503,
   not_ready: 503,
   model_timeout: 504,
   internal: 500,

@@ -55,6 +55,11 @@ export interface EngineMetrics {
    * function that stops following it.
    */
   observeModelRouter(router: ModelRouterSource): () => void;
+  /**
+   * Follows a job queue (`zerr serve --redis`, `zerr worker`) in `queue_jobs{queue,state}`: `counts()` is read at
+   * every scrape (a failed read leaves the last values). Returns the function that stops following it.
+   */
+  observeQueue(queue: string, counts: () => Promise<Readonly<Record<string, number>>>): () => void;
   /** The registry in the Prometheus text exposition format, for `GET /metrics`. */
   render(): Promise<string>;
 }
@@ -98,6 +103,9 @@ const MetricsOptionsSchema = z
  *   (integration-end);
  * - `escalations_open` gauge: tasks waiting on a person (+1 task-escalated; -1 when the task is settled or its
  *   decomposition replaced, or when its run ends other than paused);
+ * - `queue_jobs{queue,state="waiting|active|delayed|prioritized|completed|failed"}` gauge: jobs of a followed queue
+ *   by state, read at scrape time ({@link EngineMetrics.observeQueue}; the autoscaler's queue depth is
+ *   `waiting + prioritized`);
  * - `model_calls_total{route,model,result}` and `model_handovers_total{route,from,to}` counters of a model route
  *   ({@link EngineMetrics.observeModelRouter}); a routed run's samples, tokens and cost count under the model that
  *   answered.
@@ -135,6 +143,20 @@ export function createMetrics(options: MetricsOptions = {}): EngineMetrics {
   const modelCalls = new Counter({ name: `${prefix}model_calls_total`, help: 'Calls each model of a route was asked, by result (answered, or the error code of a failure).', labelNames: ['route', 'model', 'result'] as const, registers });
   const handovers = new Counter({ name: `${prefix}model_handovers_total`, help: 'Calls a model of a route failed and the next model of the route took.', labelNames: ['route', 'from', 'to'] as const, registers });
   const integrations = new Counter({ name: `${prefix}integration_runs_total`, help: 'Whole-project integration checks of builds, by result.', labelNames: ['passed'] as const, registers });
+  const queues = new Map<string, () => Promise<Readonly<Record<string, number>>>>();
+  new Gauge({
+    name: `${prefix}queue_jobs`, help: 'Jobs of a work queue by state (waiting, active, delayed, prioritized, completed, failed), read at scrape time.',
+    labelNames: ['queue', 'state'] as const, registers,
+    async collect() {
+      for (const [queue, counts] of queues) {
+        try {
+          for (const [state, value] of Object.entries(await counts())) this.set({ queue, state }, value);
+        } catch {
+          // The queue's store is unreachable: the gauge keeps its last values; the scrape still answers.
+        }
+      }
+    },
+  });
 
   const ledger = new RunLedger();
   const escalations = new EscalationTracker();
@@ -230,6 +252,10 @@ export function createMetrics(options: MetricsOptions = {}): EngineMetrics {
         if (attempt.handedOverFrom !== undefined) handovers.inc({ route, from: attempt.handedOverFrom, to: attempt.member });
       }));
       return () => { for (const stop of stops) stop(); };
+    },
+    observeQueue(queue, counts) {
+      queues.set(queue, counts);
+      return () => { if (queues.get(queue) === counts) queues.delete(queue); };
     },
     render: () => registry.metrics(),
   };

@@ -1,6 +1,6 @@
 /**
  * Pins the dependency arrows of ../shared/CONVENTIONS.md:
- * task-spec, errors <- llm <- redflag, vote, sandbox, store <- config, verify <- preflight <- orchestrate <- engine <- edges (server, mcp) <- cli
+ * task-spec, errors <- llm <- redflag, vote, sandbox, store, queue <- config, verify <- preflight <- orchestrate <- engine <- edges (server, mcp) <- cli
  * (the CLI launches the other edges: `zerr serve`, `zerr mcp`).
  * A value import may only point to a lower layer or within its own module; a type-only import may also point to a
  * sibling of the same layer. Edges import only public entries: src/index.ts, and (the CLI, to start fast: `zerr runs`
@@ -13,7 +13,7 @@ import { describe, expect, it } from 'vitest';
 
 const SRC = resolve(import.meta.dirname, '../../src');
 const RANK: Record<string, number> = {
-  errors: 0, 'task-spec': 1, llm: 2, redflag: 3, vote: 3, sandbox: 3, store: 3, config: 3.5, memory: 3.6, verify: 4, decompose: 4, preflight: 4.5, orchestrate: 5, engine: 6, telemetry: 6, service: 6.5, index: 7, server: 8, mcp: 8, cli: 9,
+  errors: 0, 'task-spec': 1, llm: 2, redflag: 3, vote: 3, sandbox: 3, store: 3, queue: 3, config: 3.5, memory: 3.6, verify: 4, decompose: 4, preflight: 4.5, orchestrate: 5, engine: 6, telemetry: 6, service: 6.5, index: 7, server: 8, mcp: 8, cli: 9,
 };
 const EDGES = new Set(['cli', 'server', 'mcp']);
 

@@ -20,6 +20,7 @@ import { withInterrupts } from '../interrupts.js';
 import { ProgressDisplay } from '../progress-display.js';
 
 interface CommonOptions extends ModelCallFlags {
+  redis?: string;
   model?: string;
   store?: string;
   json?: boolean;
@@ -56,6 +57,7 @@ export function registerBuildCommands(program: Command, setExit: (code: number) 
     .option('--wait-for-escalations <ms>', 'when only escalations block, wait this long for answers before pausing', integer('--wait-for-escalations'), 0)
     .option('--store <file>', 'run store (SQLite) path, default <project>/.zerr/runs.sqlite (env ZERR_STORE)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--redis <url>', 'scale-out: samples go to zerr worker processes through this Redis (redis://host:port; env ZERR_REDIS); this process records and votes', process.env['ZERR_REDIS'])
     .option('--json', 'print the result as JSON on stdout (no progress display)');
 
   withCommon(withVoteOptions(program
@@ -152,6 +154,7 @@ async function resumeSolveRun(runId: string, model: string, options: CommonOptio
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     archetypes: ['decomposer'],
+    ...(options.redis === undefined || options.redis === '' ? {} : { redis: options.redis }),
   });
   const progress = await ProgressDisplay.create({ enabled: options.json !== true });
   engine.on(progress.onEvent);
@@ -182,6 +185,7 @@ async function withEngine(
     model, unsafeNoSandbox: options.unsafeNoSandbox === true, ...(options.store === undefined ? {} : { store: options.store }),
     ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     archetypes: ['decomposer'],
+    ...(options.redis === undefined || options.redis === '' ? {} : { redis: options.redis }),
   });
   const progress = await ProgressDisplay.create({ enabled: options.json !== true });
   engine.on(progress.onEvent);

@@ -21,6 +21,7 @@ import { loadRandomChoiceBaseline } from './demo-baseline.js';
 export const DEFAULT_DEMO_PROBLEMS = Array.from({ length: 8 }, (_, index) => `HumanEval/${index}`);
 
 interface DemoOptions extends ModelCallFlags {
+  redis?: string;
   problems?: string;
   k: number;
   maxSamples: number;
@@ -60,6 +61,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
     .option('--data-dir <dir>', 'folder holding recorded/ and bench/ (default ../shared, env ZERR_DATA_DIR)')
     .option('--python-types', 'also type-check the Python candidates with pyright (off in the demo: 1.5-4.5 s per candidate)')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--redis <url>', 'scale-out: the samples go to zerr worker processes (--model "replay:codet?seed=<seed>" --no-python-types) through this Redis')
     .option('--json', 'print the rows as JSON on stdout'))
     .action(async (options: DemoOptions) => {
       const dataOptions = options.dataDir === undefined ? {} : { dataDir: options.dataDir };
@@ -74,6 +76,7 @@ export function registerDemoCommand(program: Command, setExit: (code: number) =>
       const { engine, sandbox } = await openEngine({
         model, unsafeNoSandbox: options.unsafeNoSandbox === true, pythonTypes: options.pythonTypes === true,
         ...(options.store === undefined ? {} : { store: options.store }), ...dataOptions, ...modelCallOptionsOf(options),
+        ...(options.redis === undefined ? {} : { redis: options.redis }),
       });
       const progress = await ProgressDisplay.create({ enabled: options.json !== true });
       engine.on(progress.onEvent);

@@ -20,6 +20,7 @@ import { readSourceDateEpoch } from '../source-date-epoch.js';
 
 interface ServeOptions extends ModelCallFlags {
   model?: string;
+  redis?: string;
   port: number;
   host: string;
   store?: string;
@@ -59,7 +60,8 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
     .option('--max-queued-runs <n>', 'runs that may wait for a slot; beyond, POST /v1/runs answers 429 run_queue_full with Retry-After', nonNegativeInt('--max-queued-runs'), 16)
     .option('--log-level <level>', 'JSON log lines on stderr with run/task ids: trace, debug, info, warn, error, silent (env ZERR_LOG_LEVEL)')
     .option('--trace <exporter>', 'OpenTelemetry spans run -> task -> sample -> verify layer: none or console', 'none')
-    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)'))
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--redis <url>', 'scale-out: samples of every run go to zerr worker processes through this Redis (env ZERR_REDIS); queue counts on /metrics as queue_jobs', process.env['ZERR_REDIS']))
     .action(async (options: ServeOptions) => {
       const model = await chosenModel(options.model);
       if (model === undefined) {
@@ -78,9 +80,10 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const storePath = await chosenStorePath(options.store);
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
-      const { engine, store, modelStack, router } = await openEngine({
+      const { engine, store, modelStack, router, queue } = await openEngine({
         model, store: storePath, unsafeNoSandbox: options.unsafeNoSandbox === true, circuitBreaker: true, ...modelCallOptionsOf(options),
         archetypes: ['decomposer', 'reviewer'],
+        ...(options.redis === undefined || options.redis === '' ? {} : { redis: options.redis }),
       });
       const metrics = createMetrics();
       const logger = createLogger({ destination: process.stderr, ...(options.logLevel === undefined ? {} : { level: options.logLevel }) });
@@ -89,6 +92,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       const unsubscribe = (): void => { for (const off of unsubscribers) off(); };
       if (modelStack.circuitBreaker !== undefined) metrics.observeCircuitBreaker(model, modelStack.circuitBreaker);
       if (router !== undefined) metrics.observeModelRouter(router);
+      if (queue !== undefined) metrics.observeQueue('samples', async () => ({ ...(await queue.counts()) }));
       const service = createRunService({
         engine, store, outRoot: options.outRoot, escalationWaitMs: options.waitForEscalations, modelName: model, maxQueuedRuns: options.maxQueuedRuns,
         ...(options.maxRunningRuns === undefined ? {} : { maxRunningRuns: options.maxRunningRuns }),

@@ -24,6 +24,7 @@ import { writeSolveOutputs } from '../solve-outputs.js';
 
 interface SolveOptions extends ModelCallFlags, VoteFlags {
   model?: string;
+  redis?: string;
   maxCostUsd?: number;
   k: number;
   maxSamples: number;
@@ -70,6 +71,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
     .option('--spec-samples <n>', 'for a task in words: sample budget of the specification', positiveInt('--spec-samples'), 12)
     .option('--review', 'the reviewer as a vote filter: the class about to be chosen is reviewed (routes.reviewer, else the model); one rejected by consensus leaves the vote')
     .option('--memory', "use the project's memory (<project>/.zerr/memory.sqlite, env ZERR_MEMORY): reuse code verified for an equal spec once it passes every layer again, and remember this run's chosen code and failures")
+    .option('--redis <url>', 'scale-out: samples go to zerr worker processes through this Redis (redis://host:port; env ZERR_REDIS); this process records and votes', process.env['ZERR_REDIS'])
     .option('--json', 'print the result as JSON on stdout (no progress display)'), 'the decision is right'))
     .action(async (target: string, options: SolveOptions, command: Command) => {
       const model = await chosenModel(options.model);
@@ -110,6 +112,7 @@ export function registerSolveCommand(program: Command, setExit: (code: number) =
         ...modelCallOptionsOf(options), ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
         archetypes: [...(words ? ['specifier' as const] : []), ...(options.review === true ? ['reviewer' as const] : [])],
         ...(options.memory === true ? { memory: true } : {}),
+        ...(options.redis === undefined || options.redis === '' ? {} : { redis: options.redis }),
       });
       const progress = await ProgressDisplay.create({ enabled: options.json !== true });
       engine.on(progress.onEvent);

@@ -1,0 +1,96 @@
+/**
+ * @module cli/commands/worker
+ * `zerr worker --redis <url> [--concurrency N] --model <uri>`: a stateless worker of the scale-out. It takes sample
+ * jobs of any run from the Redis queue (BullMQ), draws each sample from its model, red-flags it and verifies it in its
+ * sandbox, and returns the report; the process that owns the run (`zerr solve|build|serve --redis`) records it and
+ * votes. It keeps nothing of its own: kill it at any moment and its jobs go to another worker when their lock
+ * lapses (`--lock-ms`). A job of another protocol version or of a run no process owns is refused with its reason.
+ *
+ * One line per job on stderr (`--json`: one JSON object per line on stdout). SIGINT / SIGTERM: stop taking jobs and
+ * finish those in hand, then exit 0; a second signal drops them (their locks lapse). Exit 3 for a bad option, 4 when
+ * the model cannot be loaded, 5 without a sandbox, 8 when Redis does not answer at start.
+ */
+import { hostname } from 'node:os';
+import type { Command } from 'commander';
+import { chosenModel } from '../cli-config.js';
+import { openEngine } from '../cli-context.js';
+import { ExitCode } from '../exit-codes.js';
+import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
+import { integerIn, positiveInt } from '../option-parsers.js';
+
+interface WorkerFlags extends ModelCallFlags {
+  redis: string;
+  model?: string;
+  concurrency: number;
+  lockMs: number;
+  maxJobs?: number;
+  pythonTypes?: boolean;
+  unsafeNoSandbox?: boolean;
+  json?: boolean;
+}
+
+/** Registers `worker` on `program`. */
+export function registerWorkerCommand(program: Command, setExit: (code: number) => void): void {
+  withModelCallOptions(program
+    .command('worker')
+    .description('Work as a stateless scale-out worker: draw, red-flag and verify samples of any run from a Redis queue (the run\'s owner records and votes)')
+    .requiredOption('--redis <url>', 'the queue\'s Redis: redis://[user:password@]host[:port][/db] (env ZERR_REDIS)', process.env['ZERR_REDIS'])
+    .option('-m, --model <uri>', 'the model samples are drawn from (env ZERR_MODEL); the same model as the owners\' for equal results')
+    .option('--concurrency <n>', 'jobs worked on at once', integerIn('--concurrency', 1, 256), 1)
+    .option('--lock-ms <ms>', 'lock of a claimed job, renewed while it runs; a killed worker\'s jobs go to another after it lapses', integerIn('--lock-ms', 1_000, 3_600_000), 30_000)
+    .option('--max-jobs <n>', 'exit after this many jobs (default: until stopped)', positiveInt('--max-jobs'))
+    .option('--no-python-types', 'skip pyright type checking of Python candidates (1.5-4.5 s each)')
+    .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
+    .option('--json', 'one JSON line per job on stdout'))
+    .action(async (flags: WorkerFlags) => {
+      const model = await chosenModel(flags.model);
+      if (model === undefined) {
+        process.stderr.write('zerr worker: no model given. Pass --model (or set ZERR_MODEL, or routes.coder in zerr.config.yaml): workers draw the samples.\n');
+        setExit(ExitCode.badInput);
+        return;
+      }
+      const { engine } = await openEngine({
+        model, command: 'zerr worker', inMemoryStore: true, redis: flags.redis, ...modelCallOptionsOf(flags),
+        unsafeNoSandbox: flags.unsafeNoSandbox === true, ...(flags.pythonTypes === undefined ? {} : { pythonTypes: flags.pythonTypes }),
+        redisLockMs: flags.lockMs,
+      });
+      const workerId = `${hostname()}:${process.pid}`;
+      const stopClaiming = new AbortController();
+      const dropJobs = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (!stopClaiming.signal.aborted) {
+          process.stderr.write(`zerr worker: ${signal}: finishing the jobs in hand (again to drop them)\n`);
+          stopClaiming.abort(new Error(`stopped (${signal})`));
+        } else {
+          dropJobs.abort(new Error(`stopped (${signal})`));
+        }
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
+      const log = (line: Record<string, unknown>, text: string) => {
+        if (flags.json === true) process.stdout.write(`${JSON.stringify({ at: new Date().toISOString(), workerId, ...line })}\n`);
+        else process.stderr.write(`${text}\n`);
+      };
+      log({ event: 'started', redis: flags.redis.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@'), concurrency: flags.concurrency, model },
+        `zerr worker ${workerId}: taking sample jobs (concurrency ${flags.concurrency}, model ${model}); Ctrl-C stops`);
+      try {
+        const done = await engine.work({
+          workerId, concurrency: flags.concurrency, signal: stopClaiming.signal, abortJobs: dropJobs.signal,
+          ...(flags.maxJobs === undefined ? {} : { maxJobs: flags.maxJobs }),
+          onJob: (outcome) => {
+            switch (outcome.kind) {
+              case 'completed': log({ event: 'job', ...outcome }, `${outcome.jobId}: ${outcome.verdict} in ${outcome.durationMs} ms${outcome.attempt > 1 ? ` (attempt ${outcome.attempt})` : ''}`); break;
+              case 'refused': log({ event: 'job', ...outcome }, `${outcome.jobId}: refused (${outcome.code}): ${outcome.reason}`); break;
+              case 'lost': log({ event: 'job', ...outcome }, `${outcome.jobId}: claim lost: ${outcome.reason}`); break;
+              case 'error': log({ event: 'error', ...outcome }, `${outcome.jobId ?? 'queue'}: ${outcome.message}`); break;
+            }
+          },
+        });
+        log({ event: 'stopped', ...done }, `zerr worker ${workerId}: stopped after ${done.completed} job(s) completed, ${done.refused} refused`);
+      } finally {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+        await engine.close();
+      }
+    });
+}

@@ -1,0 +1,11 @@
+/**
+ * @module queue
+ * The queue between a run's owner and its workers (`work-queue.ts`), its in-process and Redis (BullMQ)
+ * implementations, and their errors.
+ */
+export * from './work-queue.js';
+export { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
+export { BullmqQueue, redisConnection, type BullmqQueueOptions } from './redis/bullmq-queue.js';
+export { ClaimLostError } from './errors/claim-lost-error.js';
+export { QueueUnavailableError } from './errors/queue-unavailable-error.js';
+export { SampleJobRefusedError } from './errors/sample-job-refused-error.js';
