@@ -835,10 +835,13 @@ export function createEngine(options: EngineOptions): Engine {
   };
 }
 
-/** A failure of the queue to the workers (`queue_unavailable`, `sample_job_refused`): the run pauses. */
+/**
+ * A failure of the queue to the workers (`queue_unavailable`, `sample_job_refused`, `remote_verdict_rejected`): the
+ * run pauses.
+ */
 function isQueueFailure(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'queue_unavailable' || code === 'sample_job_refused';
+  return code === 'queue_unavailable' || code === 'sample_job_refused' || code === 'remote_verdict_rejected';
 }
 
 /** Totals over task results, stored as the run's summary. */

@@ -20,6 +20,7 @@ import { planNextRound } from './sampling-plan.js';
 import { compareByDualAgreement, DEFAULT_ADVISORY_THRESHOLD, eligibleClasses } from './advisory-tests.js';
 import type { ReviewOutcome } from '../decompose/review-class.js';
 import { applyRemoteSample, type RemoteSampler } from './remote-sample.js';
+import { RemoteVerdictRejectedError } from './remote-verdict-rejected-error.js';
 import { drawSample, emptySampleTotals, resumeSample, signatureRunner, type SampleStepContext, type SampleVerdict, type VerifyCandidate } from './sample-step.js';
 
 /** Narrow dependencies of {@link solveTask}; the engine wires the real ones. */
@@ -221,6 +222,8 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     signature, advisory, seed: options.seed ?? 42, retrievedContext: options.retrievedContext, signal: options.signal, totals,
   };
 
+  /** Samples a queue worker judged: a class they choose is verified again here before anything is decided on it. */
+  const remoteIndices = new Set<number>();
   const runSample = async (index: number): Promise<SampleVerdict> => {
     const recordedSample = resumed.samples.get(index);
     if (recordedSample !== undefined) {
@@ -231,12 +234,19 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
       });
     }
     if (deps.remoteSampler === undefined) return drawSample(stepContext, index);
+    remoteIndices.add(index);
     // A queue worker draws and judges the sample; its records and events are taken here, where the run is owned.
     const report = await deps.remoteSampler({
       runId, spec, sampleIndex: index, seed: options.seed ?? 42, signatureInputs: options.signatureInputs ?? 24,
       advisoryTests: advisory, retrievedContext: options.retrievedContext, signal: options.signal,
     });
-    return applyRemoteSample(stepContext, index, report);
+    try {
+      return await applyRemoteSample(stepContext, index, report);
+    } catch (error) {
+      // A report that does not hold (its shape, its records) is not a worker's verdict: nothing is decided on it.
+      if (error instanceof InvalidArgumentError) throw new RemoteVerdictRejectedError({ taskId: spec.id, sampleIndex: index, failedCheck: `the report: ${error.message}` });
+      throw error;
+    }
   };
 
   /**
@@ -372,6 +382,12 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   const chosenClass = chosen === null ? undefined : status.tallies.find((tally) => tally.classKey === chosen);
   const runnerUp = status.tallies.find((tally) => tally.classKey !== chosen)?.votes ?? 0;
   const code = chosen === null ? null : (representatives.get(chosen)?.code ?? null);
+  const representative = chosen === null ? undefined : representatives.get(chosen);
+  if (code !== null && representative !== undefined && remoteIndices.has(representative.index)) {
+    // "Verified" means verified here: a worker's word (through a shared Redis) is not enough to decide on.
+    const check = await deps.verify(spec, code, () => undefined, options.signal);
+    if (!check.passed) throw new RemoteVerdictRejectedError({ taskId: spec.id, sampleIndex: representative.index, failedCheck: `layer ${check.failedLayer ?? 'unknown'}` });
+  }
   if (outcome !== 'model-unavailable' || options.recordCancellation !== false) {
     await deps.store.recordDecision(runId, {
       taskId: spec.id, outcome, classKey: chosen, code, votes: chosenClass?.votes ?? 0, runnerUpVotes: runnerUp,
