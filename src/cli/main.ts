@@ -16,6 +16,8 @@ import { registerSpecCommand } from './commands/spec.js';
 import { registerVerifyCommand } from './commands/verify.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerWorkerCommand } from './commands/worker.js';
+import { registerBatchCommand } from './commands/batch.js';
+import { registerScheduleCommand } from './commands/schedule.js';
 import { registerKeysCommand } from './commands/keys.js';
 import { registerDaemonCommand } from './commands/daemon.js';
 import { registerConfigCommand } from './commands/config.js';
@@ -63,6 +65,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
   registerImplementCommand(program, setExit);
   registerChatCommand(program, setExit);
   registerWorkerCommand(program, setExit);
+  registerBatchCommand(program);
+  registerScheduleCommand(program);
   return program;
 }
 

@@ -9,3 +9,4 @@ export { BullmqQueue, redisConnection, type BullmqQueueOptions } from './redis/b
 export { ClaimLostError } from './errors/claim-lost-error.js';
 export { QueueUnavailableError } from './errors/queue-unavailable-error.js';
 export { SampleJobRefusedError } from './errors/sample-job-refused-error.js';
+export { BullmqRunQueue, type BullmqRunQueueOptions, type ClaimedRunJob, type RunJobRequest, type RunJobView, type RunScheduleView } from './redis/bullmq-run-queue.js';

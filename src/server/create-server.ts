@@ -55,6 +55,11 @@ export interface ServerOptions {
    * counts, or null for one model. Default: null.
    */
   readonly models?: () => { readonly route: string; readonly models: readonly RouteMemberStats[] } | null;
+  /**
+   * The scale-out's queues (`zerr serve --redis`), for `GET /v1/queues` and the dashboard: job counts of the sample
+   * queue and the run queue (batches and schedules), and the schedules. Default: none (`{}`).
+   */
+  readonly queues?: () => Promise<Readonly<Record<string, unknown>>>;
   /** Serve the dashboard page at `/`. Default true. */
   readonly dashboard?: boolean;
   /** API version in `/openapi.json` and `/status`. Default `0.1.0`. */
@@ -195,6 +200,7 @@ function registerRoutes(api: FastifyInstance, options: ServerOptions, version: s
     const query = parseOptions(ListRunsQuerySchema, request.query, 'query');
     return { runs: await service.list(query.limit === undefined ? {} : { limit: query.limit }) };
   });
+  api.get('/v1/queues', auth, async () => (options.queues === undefined ? {} : await options.queues()));
   api.get('/v1/models', auth, async () => {
     const routed = options.models?.() ?? null;
     return routed === null ? { route: null, models: [] } : { route: routed.route, models: routed.models };

@@ -8,3 +8,4 @@ export { ServiceClosedError } from './service-closed-error.js';
 export { AdmissionQueue, defaultMaxRunningRuns, DEFAULT_MAX_QUEUED_RUNS, type AdmissionLimits } from './admission-queue.js';
 export { RunQueueFullError } from './run-queue-full-error.js';
 export { sampleOutcome, taskDetail, type SampleDetail, type SampleOutcome, type TaskDetail } from './task-detail.js';
+export { consumeRunJobs, type RunJobConsumerOptions, type RunJobSource } from './run-job-consumer.js';

@@ -76,7 +76,7 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
         return;
       }
       const server = await import('../../server/index.js');
-      const { createLogger, createMetrics, createRunService, createTracing, logEngineEvents } = await loadEngineApi();
+      const { consumeRunJobs, createLogger, createMetrics, createRunService, createTracing, logEngineEvents } = await loadEngineApi();
       const storePath = await chosenStorePath(options.store);
       const keys = options.auth ? new server.ApiKeyStore(server.resolveKeysPath({ cwd: process.cwd(), storePath, ...(options.keys === undefined ? {} : { path: options.keys }) })) : null;
       // A circuit breaker, so that a model that went away fails runs fast (and shows in circuit_breaker_state).
@@ -99,7 +99,21 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
         ...(epoch.ms === undefined ? {} : { commitEpochMs: epoch.ms }),
         onBackgroundError: (error, runId) => { process.stderr.write(`zerr serve: run ${runId}: ${error instanceof Error ? error.message : String(error)}\n`); },
       });
+      // --redis: runs queued in Redis (zerr batch, zerr schedule) are taken as this server's slots free up.
+      const runQueue = options.redis === undefined || options.redis === '' ? undefined : new (await import('../../queue/index.js')).BullmqRunQueue({ url: options.redis });
+      const stopConsuming = new AbortController();
+      if (runQueue !== undefined) metrics.observeQueue('runs', async () => ({ ...(await runQueue.counts()) }));
+      const consuming = runQueue === undefined ? Promise.resolve() : consumeRunJobs({
+        source: runQueue, service, workerId: `serve:${process.pid}`, signal: stopConsuming.signal,
+        onEvent: (event) => { if (event.kind !== 'started' && event.kind !== 'finished') process.stderr.write(`zerr serve: run queue: ${event.jobId ?? ''} ${event.message}\n`); },
+      });
       const app = server.createServer({
+        ...(runQueue === undefined && queue === undefined ? {} : {
+          queues: async () => ({
+            ...(queue === undefined ? {} : { samples: await queue.counts() }),
+            ...(runQueue === undefined ? {} : { runs: await runQueue.counts(), schedules: await runQueue.listSchedules() }),
+          }),
+        }),
         service, store, metrics, keys, rateLimitPerMinute: options.rateLimit,
         ...(router === undefined ? {} : { models: () => ({ route: router.route, models: router.stats() }) }), authFailuresPerMinute: options.authFailuresPerMinute,
         bodyLimitBytes: options.bodyLimit, bodyMaxDepth: options.bodyMaxDepth,
@@ -107,7 +121,10 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       let stopping: Promise<void> | undefined;
       const stop = (): Promise<void> => (stopping ??= (async () => {
         try {
+          stopConsuming.abort();
           await service.close();
+          await consuming;
+          await runQueue?.close();
         } finally {
           try {
             await app.close();

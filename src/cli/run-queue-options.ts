@@ -1,0 +1,46 @@
+/**
+ * @module cli/run-queue-options
+ * What `zerr batch` and `zerr schedule` share: the `--redis` option, opening the run queue, and a spec file read
+ * into a run job (checked here, so a bad spec is refused before it waits in Redis).
+ */
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import type { BullmqRunQueue, RunJobRequest } from '../queue/index.js';
+
+/** Adds `--redis <url>` (required; env ZERR_REDIS). */
+export function withRedisOption(command: Command): Command {
+  return command.requiredOption('--redis <url>', 'the Redis the runs wait in: redis://[user:password@]host[:port][/db] (env ZERR_REDIS)', process.env['ZERR_REDIS']);
+}
+
+/**
+ * The run queue on `url`, once Redis answers.
+ * @throws InvalidArgumentError for a bad URL; QueueUnavailableError when Redis does not answer within 5 s.
+ */
+export async function openRunQueue(url: string): Promise<BullmqRunQueue> {
+  const { BullmqQueue, BullmqRunQueue } = await import('../queue/index.js');
+  const probe = new BullmqQueue({ url });
+  try {
+    await probe.ping();
+  } finally {
+    await probe.close();
+  }
+  return new BullmqRunQueue({ url });
+}
+
+/**
+ * A solve run of the spec in `path` (YAML or JSON), checked against the spec schema.
+ * @throws InvalidSpecError naming the file and field; the file system's error for a missing file.
+ */
+export async function solveRequestOf(path: string, options: { readonly k?: number | undefined; readonly maxSamples?: number | undefined }): Promise<RunJobRequest> {
+  const { loadTaskSpec } = await import('../task-spec/index.js');
+  const spec = await loadTaskSpec(path);
+  return {
+    kind: 'solve', spec: JSON.parse(JSON.stringify(spec)) as Record<string, unknown>, source: basename(path),
+    ...(options.k === undefined ? {} : { k: options.k }), ...(options.maxSamples === undefined ? {} : { maxSamples: options.maxSamples }),
+  };
+}
+
+/** `ms` since the epoch as an ISO date and time to the second, or `-`. */
+export function isoTime(ms: number | null): string {
+  return ms === null ? '-' : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
