@@ -400,7 +400,8 @@ export function createEngine(options: EngineOptions): Engine {
   };
   /** The solve loop's dependencies: samples from `model`, reviews (when asked) from `reviewModel`. */
   // `zerr implement`'s project layers (extraLayers) read the repository here, so its samples stay in this process.
-  const remoteSampler = options.queue === undefined ? undefined : queueSampler(options.queue);
+  const checks = { pythonTypes: options.pythonTypes ?? true };
+  const remoteSampler = options.queue === undefined ? undefined : queueSampler(options.queue, { checks });
   const solveDependencies = (model: LanguageModel, reviewModel: LanguageModel = model, extraLayers: readonly VerificationLayer[] = []): SolveTaskDependencies => ({
     model, redFlag: (context) => redFlagger.check(context), verify: extraLayers.length === 0 ? verify : verifyWith(extraLayers), candidateRunner, store, emit: (event) => bus.emit(event),
     review: reviewWith(reviewModel),
@@ -609,7 +610,7 @@ export function createEngine(options: EngineOptions): Engine {
     work: (workOptions) => runSampleWorker({
       ...workOptions,
       queue: workOptions.queue ?? options.queue ?? (() => { throw new InvalidArgumentError({ parameter: 'options.queue', value: undefined, expected: 'a queue to take jobs from (or EngineOptions.queue)' }); })(),
-      deps: { model: options.model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, workerId: workOptions.workerId },
+      deps: { model: options.model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, workerId: workOptions.workerId, checks },
     }),
     async run(specs, runOptions = {}) {
       const runId = runOptions.runId ?? newRunId();

@@ -98,6 +98,7 @@ export function scaleWorkerDependencies(workerId: string, cost: WorkCost, onCpuM
   };
   return {
     model,
+    checks: { pythonTypes: true },
     redFlag: () => Promise.resolve([]),
     verify: () => {
       if (cost.cpuIterations > 0) {

@@ -58,7 +58,7 @@ export async function measureThroughput(options: {
     const wallMs: number[] = [];
     let tallies: WorkerTally[];
     try {
-      const sample = queueSampler(owner);
+      const sample = queueSampler(owner, { checks: { pythonTypes: true } });
       const spec = scaleSpec();
       for (let round = 0; round < options.rounds; round += 1) {
         const runId = `${prefix}-run${round}`;

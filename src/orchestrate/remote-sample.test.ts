@@ -101,7 +101,7 @@ describe('samples drawn by queue workers (EngineOptions.queue, Engine.work)', ()
     const stop = new AbortController();
     const refusals: string[] = [];
     const working = worker.work({ queue, workerId: 'w1', signal: stop.signal, onJob: (outcome) => { if (outcome.kind === 'refused') refusals.push(`${outcome.code}: ${outcome.reason}`); } });
-    const base = { taskId: 't', sampleIndex: 0, payload: { spec: clampSpec(), seed: 1, signatureInputs: 4, advisoryTests: [] } };
+    const base = { taskId: 't', sampleIndex: 0, payload: { spec: clampSpec(), seed: 1, signatureInputs: 4, advisoryTests: [], checks: { pythonTypes: true } } };
     try {
       await queue.enqueueSample({ ...base, jobId: sampleJobId('run-nobody', 't', 0), runId: 'run-nobody', protocolVersion: SAMPLE_JOB_PROTOCOL_VERSION });
       await expect(queue.awaitSample(sampleJobId('run-nobody', 't', 0))).rejects.toMatchObject({ code: 'sample_job_refused', refusal: 'unknown_run' });
@@ -113,7 +113,12 @@ describe('samples drawn by queue workers (EngineOptions.queue, Engine.work)', ()
       await queue.registerRun('run-bad');
       await queue.enqueueSample({ ...base, jobId: sampleJobId('run-bad', 't', 0), runId: 'run-bad', protocolVersion: SAMPLE_JOB_PROTOCOL_VERSION, payload: { spec: { id: 't' }, seed: 1, signatureInputs: 4, advisoryTests: [] } });
       await expect(queue.awaitSample(sampleJobId('run-bad', 't', 0))).rejects.toMatchObject({ refusal: 'invalid_job' });
-      expect(refusals.map((line) => line.split(':')[0])).toEqual(['unknown_run', 'protocol_mismatch', 'invalid_job']);
+      // A run that verifies with other settings than the worker (pyright off there, on here).
+      await queue.enqueueSample({ ...base, jobId: sampleJobId('run-bad', 't', 1), runId: 'run-bad', sampleIndex: 1, protocolVersion: SAMPLE_JOB_PROTOCOL_VERSION, payload: { ...base.payload, spec: { ...clampSpec(), id: 't' }, checks: { pythonTypes: false } } });
+      const mismatch = await queue.awaitSample(sampleJobId('run-bad', 't', 1)).catch((error: unknown) => error as Error);
+      expect(mismatch).toMatchObject({ refusal: 'checks_mismatch' });
+      expect(mismatch.message).toContain("start the workers with the owner's verification flags");
+      expect(refusals.map((line) => line.split(':')[0])).toEqual(['unknown_run', 'protocol_mismatch', 'invalid_job', 'checks_mismatch']);
     } finally {
       stop.abort();
       await working;

@@ -19,6 +19,7 @@ import { parseOptions } from '../errors/parse-options.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { SAMPLE_JOB_PROTOCOL_VERSION, sampleJobId, type ClaimedSampleJob, type JsonObject, type WorkQueue } from '../queue/work-queue.js';
 import type { EngineEvent } from './engine-events.js';
+import { ChecksMismatchError } from './checks-mismatch-error.js';
 import {
   addSampleTotals, drawSample, emptySampleTotals, signatureRunner, type SampleRecorder, type SampleStepContext, type SampleTotals,
   type SampleVerdict, type SignatureRunner, type VerifyCandidate,
@@ -158,10 +159,22 @@ const SampleJobPayloadSchema = z.strictObject({
   signatureInputs: z.number().int().nonnegative().max(10_000),
   advisoryTests: z.array(TestCaseSchema),
   retrievedContext: z.string().optional(),
+  checks: z.strictObject({ pythonTypes: z.boolean() }),
 });
+
+/**
+ * The verification settings an owner and its workers must share, or the workers' verdicts are not the owner's:
+ * sent with every job, compared by the worker (a job of other settings is refused, `checks_mismatch`).
+ */
+export interface VerificationSettings {
+  /** Python candidates type-checked with pyright (`--no-python-types` turns it off). */
+  readonly pythonTypes: boolean;
+}
 
 /** What a worker runs samples with: its model, red-flag rules, verifier and sandbox runner. */
 export interface SampleWorkerDependencies {
+  /** This worker's verification settings, compared with each job's. */
+  readonly checks: VerificationSettings;
   readonly model: LanguageModel;
   readonly redFlag: (context: RedFlagContext) => Promise<readonly RedFlagHit[]>;
   readonly verify: VerifyCandidate;
@@ -173,8 +186,8 @@ export interface SampleWorkerDependencies {
  * Draws and judges the sample of a claimed job with the worker's own model and checks, returning the report for
  * the owner. The signature inputs of a task are computed once per worker and kept in `cache` (they are
  * deterministic for the spec, count and seed).
- * @throws InvalidArgumentError for a payload that does not parse (the worker refuses the job, `invalid_job`); the
- *   signal's AbortError.
+ * @throws InvalidArgumentError for a payload that does not parse (the worker refuses the job, `invalid_job`);
+ *   ChecksMismatchError (`checks_mismatch`) for a job of other verification settings; the signal's AbortError.
  */
 export async function executeSampleJob(
   deps: SampleWorkerDependencies,
@@ -182,6 +195,9 @@ export async function executeSampleJob(
   options: { readonly signal?: AbortSignal; readonly cache?: Map<string, Promise<SignatureRunner>> } = {},
 ): Promise<RemoteSampleReport> {
   const payload = parseOptions(SampleJobPayloadSchema, job.payload, 'job.payload');
+  if (payload.checks.pythonTypes !== deps.checks.pythonTypes) {
+    throw new ChecksMismatchError(`the run checks Python types ${payload.checks.pythonTypes ? 'with pyright' : 'not at all (--no-python-types)'}, this worker ${deps.checks.pythonTypes ? 'with pyright' : 'not at all (--no-python-types)'}: start the workers with the owner's verification flags`);
+  }
   const spec = parseOptions(TaskSpecSchema, payload.spec, 'job.payload.spec') as TaskSpec;
   if (spec.id !== job.taskId) throw new InvalidArgumentError({ parameter: 'job.payload.spec.id', value: spec.id, expected: `the job's task, ${job.taskId}` });
   const cacheKey = JSON.stringify([job.runId, job.taskId, payload.seed, payload.signatureInputs, payload.advisoryTests.length]);
@@ -218,7 +234,7 @@ export async function executeSampleJob(
  * a worker completes it. The run must be registered live (`queue.registerRun`) while it samples.
  * @throws SampleJobRefusedError when a worker refuses the job; QueueUnavailableError; the signal's reason.
  */
-export function queueSampler(queue: WorkQueue, options: { readonly priority?: number; readonly liveTtlMs?: number } = {}): RemoteSampler {
+export function queueSampler(queue: WorkQueue, options: { readonly checks: VerificationSettings; readonly priority?: number; readonly liveTtlMs?: number }): RemoteSampler {
   const ttlMs = options.liveTtlMs ?? 60_000;
   /** Runs with samples in flight: how many, and the heartbeat that keeps the run live for the workers. */
   const live = new Map<string, { pending: number; readonly heartbeat: NodeJS.Timeout }>();
@@ -244,6 +260,7 @@ export function queueSampler(queue: WorkQueue, options: { readonly priority?: nu
     const payload: JsonObject = {
       spec: request.spec, seed: request.seed, signatureInputs: request.signatureInputs, advisoryTests: request.advisoryTests,
       ...(request.retrievedContext === undefined ? {} : { retrievedContext: request.retrievedContext }),
+      checks: { ...options.checks },
     };
     await enter(request.runId);
     try {

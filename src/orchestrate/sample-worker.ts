@@ -8,11 +8,13 @@
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ClaimLostError } from '../queue/errors/claim-lost-error.js';
 import { SAMPLE_JOB_PROTOCOL_VERSION, type ClaimedSampleJob, type JsonObject, type WorkQueue } from '../queue/work-queue.js';
+import { ChecksMismatchError } from './checks-mismatch-error.js';
 import { executeSampleJob, type SampleWorkerDependencies } from './remote-sample.js';
 import type { SignatureRunner } from './sample-step.js';
 
 /** What happened to one claimed job, for the worker's log and progress. */
 export type SampleJobOutcome =
+  | { readonly kind: 'claimed'; readonly jobId: string; readonly attempt: number }
   | { readonly kind: 'completed'; readonly jobId: string; readonly attempt: number; readonly durationMs: number; readonly verdict: string }
   | { readonly kind: 'refused'; readonly jobId: string; readonly code: string; readonly reason: string }
   | { readonly kind: 'lost'; readonly jobId: string; readonly reason: string }
@@ -62,6 +64,7 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
       await refuse('unknown_run', `run ${job.runId} is not live: no process owns it (it ended, was stopped, or was never registered)`);
       return;
     }
+    report({ kind: 'claimed', jobId: job.jobId, attempt: job.attempt });
     const started = Date.now();
     // The claim is renewed at a third of its lock, so that a slow model call or verification keeps it.
     const renewal = setInterval(() => { queue.renewClaim(job).catch(() => undefined); }, Math.max(50, Math.floor(job.lockMs / 3)));
@@ -72,6 +75,10 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
       clearInterval(renewal);
       if (error instanceof InvalidArgumentError) {
         await refuse('invalid_job', error.message);
+        return;
+      }
+      if (error instanceof ChecksMismatchError) {
+        await refuse('checks_mismatch', error.message);
         return;
       }
       // A failure of this worker's machinery (the sandbox, a signal): the job is not judged here; its claim lapses

@@ -79,6 +79,7 @@ export function registerWorkerCommand(program: Command, setExit: (code: number) 
           ...(flags.maxJobs === undefined ? {} : { maxJobs: flags.maxJobs }),
           onJob: (outcome) => {
             switch (outcome.kind) {
+              case 'claimed': if (flags.json === true) log({ event: 'job', ...outcome }, ''); break;
               case 'completed': log({ event: 'job', ...outcome }, `${outcome.jobId}: ${outcome.verdict} in ${outcome.durationMs} ms${outcome.attempt > 1 ? ` (attempt ${outcome.attempt})` : ''}`); break;
               case 'refused': log({ event: 'job', ...outcome }, `${outcome.jobId}: refused (${outcome.code}): ${outcome.reason}`); break;
               case 'lost': log({ event: 'job', ...outcome }, `${outcome.jobId}: claim lost: ${outcome.reason}`); break;

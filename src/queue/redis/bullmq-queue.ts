@@ -83,6 +83,8 @@ export class BullmqQueue implements WorkQueue {
   /** Jobs this process enqueued and waits for, to enqueue again if Redis lost them. */
   private readonly enqueued = new Map<string, SampleJob>();
   private readonly resultWaiters = new Map<string, Set<() => void>>();
+  /** Outcomes heard on the queue's events, of jobs this process waits for. */
+  private readonly heard = new Map<string, { readonly result?: JsonObject; readonly failedReason?: string }>();
   private closed = false;
 
   constructor(options: BullmqQueueOptions) {
@@ -132,6 +134,8 @@ export class BullmqQueue implements WorkQueue {
   async enqueueSample(job: SampleJob): Promise<void> {
     this.assertOpen();
     const parsed = parseSampleJob(job);
+    // Listening before the job exists, so that its completion is heard.
+    await this.ensureEvents();
     this.enqueued.set(parsed.jobId, parsed);
     await this.add(parsed);
   }
@@ -139,35 +143,55 @@ export class BullmqQueue implements WorkQueue {
   async awaitSample(jobId: string, options: { readonly signal?: AbortSignal } = {}): Promise<JsonObject> {
     await this.ensureEvents();
     try {
-      for (;;) {
+      let lastWokenByEvent = false;
+      for (let look = 0; ; look += 1) {
         this.assertOpen();
         options.signal?.throwIfAborted();
         // Listen before looking, so that a completion between the look and the wait is not missed.
         const wait = this.nextWake(jobId, this.pollMs, options.signal);
         try {
-          // The state first, then the job: a job read before it completed would carry no return value.
-          const state = await this.guard('awaitSample', this.queue.getJobState(jobId));
-          const job = state === 'unknown' ? undefined : await this.guard('awaitSample', Job.fromId(this.queue, jobId));
-          if (job === undefined) {
-            // Redis lost the job (restarted without persistence): enqueue it again under the same id.
-            const again = this.enqueued.get(jobId);
-            if (again === undefined) throw new InvalidArgumentError({ parameter: 'jobId', value: jobId, expected: 'a job this queue enqueued' });
-            await this.add(again);
-          } else {
-            if (state === 'completed') return job.returnvalue as JsonObject;
-            if (state === 'failed') {
-              const refusal = parseRefusal(job.failedReason);
-              throw new SampleJobRefusedError({ jobId, refusal: refusal.code, reason: refusal.reason });
-            }
+          // The events carry the result (the fast path); Redis is read on the first look and after each quiet
+          // `pollMs` (an event lost in a reconnect, a job completed before this process listened, a lost job).
+          const heard = this.heard.get(jobId);
+          if (heard !== undefined) return this.settle(jobId, heard);
+          if (look === 0 || !lastWokenByEvent) {
+            const stored = await this.readResult(jobId);
+            if (stored !== undefined) return this.settle(jobId, stored);
           }
           await wait.promise;
+          lastWokenByEvent = wait.byEvent;
         } finally {
           wait.cancel();
         }
       }
     } finally {
       this.enqueued.delete(jobId);
+      this.heard.delete(jobId);
     }
+  }
+
+  /** A heard or read outcome: the result, or the refusal thrown. */
+  private settle(jobId: string, outcome: { readonly result?: JsonObject; readonly failedReason?: string }): JsonObject {
+    if (outcome.result !== undefined) return outcome.result;
+    const refusal = parseRefusal(outcome.failedReason);
+    throw new SampleJobRefusedError({ jobId, refusal: refusal.code, reason: refusal.reason });
+  }
+
+  /** The job's outcome as Redis holds it; undefined while it is not finished (a lost job is enqueued again). */
+  private async readResult(jobId: string): Promise<{ readonly result?: JsonObject; readonly failedReason?: string } | undefined> {
+    // The state first, then the job: a job read before it completed would carry no return value.
+    const state = await this.guard('awaitSample', this.queue.getJobState(jobId));
+    const job = state === 'unknown' ? undefined : await this.guard('awaitSample', Job.fromId(this.queue, jobId));
+    if (job === undefined) {
+      // Redis lost the job (restarted without persistence): enqueue it again under the same id.
+      const again = this.enqueued.get(jobId);
+      if (again === undefined) throw new InvalidArgumentError({ parameter: 'jobId', value: jobId, expected: 'a job this queue enqueued' });
+      await this.add(again);
+      return undefined;
+    }
+    if (state === 'completed') return { result: job.returnvalue as JsonObject };
+    if (state === 'failed') return { failedReason: job.failedReason };
+    return undefined;
   }
 
   async claimJob(options: { readonly workerId: string; readonly waitMs?: number; readonly signal?: AbortSignal }): Promise<ClaimedSampleJob | null> {
@@ -257,9 +281,9 @@ export class BullmqQueue implements WorkQueue {
 
   private async add(job: SampleJob): Promise<void> {
     const { jobId, priority, ...data } = job;
-    const existing = await this.guard('enqueueSample', Job.fromId(this.queue, jobId));
-    // A refused job may be enqueued again (its owner retries after the cause is fixed); any other is kept.
-    if (existing !== undefined && (await this.guard('enqueueSample', existing.getState())) === 'failed') await existing.remove();
+    // A refused job may be enqueued again (its owner retries after the cause is fixed); any other is kept, and
+    // BullMQ ignores a second add under an existing id.
+    if ((await this.guard('enqueueSample', this.queue.getJobState(jobId))) === 'failed') await this.guard('enqueueSample', this.queue.remove(jobId));
     await this.guard('enqueueSample', this.queue.add('sample', data, {
       jobId, ...(priority === undefined || priority === 0 ? {} : { priority }),
       removeOnComplete: { age: this.keepFinishedS }, removeOnFail: { age: this.keepFinishedS },
@@ -270,8 +294,17 @@ export class BullmqQueue implements WorkQueue {
     if (this.events !== undefined) return;
     const events = new QueueEvents(QUEUE_NAME, { connection: this.connection as ConnectionOptions, prefix: this.prefix });
     events.on('error', () => undefined);
-    events.on('completed', ({ jobId }) => this.wake(jobId));
-    events.on('failed', ({ jobId }) => this.wake(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => {
+      if (!this.enqueued.has(jobId)) return;
+      const result = typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue;
+      if (result !== null && typeof result === 'object') this.heard.set(jobId, { result: result as JsonObject });
+      this.wake(jobId);
+    });
+    events.on('failed', ({ jobId, failedReason }) => {
+      if (!this.enqueued.has(jobId)) return;
+      this.heard.set(jobId, { failedReason });
+      this.wake(jobId);
+    });
     this.events = events;
     await this.guard('awaitSample', events.waitUntilReady());
   }
@@ -318,23 +351,31 @@ export class BullmqQueue implements WorkQueue {
     for (const wake of [...(this.resultWaiters.get(jobId) ?? [])]) wake();
   }
 
-  /** A wait that ends at the job's next event, after `timeoutMs`, or when `signal` aborts; `cancel` drops it. */
-  private nextWake(jobId: string, timeoutMs: number, signal?: AbortSignal): { readonly promise: Promise<void>; cancel(): void } {
+  /**
+   * A wait that ends at the job's next event (`byEvent` true from then on), after `timeoutMs`, or when `signal`
+   * aborts; `cancel` drops it.
+   */
+  private nextWake(jobId: string, timeoutMs: number, signal?: AbortSignal): { readonly promise: Promise<void>; readonly byEvent: boolean; cancel(): void } {
     const waiters = this.resultWaitersOf(jobId);
+    const state = { byEvent: false };
     let done = (): void => undefined;
     const promise = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => done(), timeoutMs);
-      done = () => {
+      const finish = (byEvent: boolean) => {
+        state.byEvent ||= byEvent;
         clearTimeout(timer);
-        waiters.delete(done);
+        waiters.delete(onEvent);
         if (waiters.size === 0) this.resultWaiters.delete(jobId);
-        signal?.removeEventListener('abort', done);
+        signal?.removeEventListener('abort', onAbort);
         resolve();
       };
-      waiters.add(done);
-      signal?.addEventListener('abort', done, { once: true });
+      const onEvent = () => finish(true);
+      const onAbort = () => finish(false);
+      const timer = setTimeout(() => finish(false), timeoutMs);
+      done = () => finish(false);
+      waiters.add(onEvent);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
-    return { promise, cancel: () => done() };
+    return { promise, get byEvent() { return state.byEvent; }, cancel: () => done() };
   }
 
   /** `operation`'s promise, its Redis errors as QueueUnavailableError. */
@@ -349,6 +390,15 @@ export class BullmqQueue implements WorkQueue {
 
   private assertOpen(): void {
     if (this.closed) throw new InvalidArgumentError({ parameter: 'queue', value: 'closed', expected: 'an open queue (close() was called)' });
+  }
+}
+
+/** `text` parsed as JSON, or null. */
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
   }
 }
 
