@@ -96,5 +96,20 @@ describe('zerr batch and zerr schedule with zerr serve --redis', () => {
     expect(queues.schedules).toEqual([]);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toMatch(/queue_jobs\{queue="runs",state="completed"\} [4-9]/);
+
+    // The dashboard shows the queues (Debian's Chromium through playwright-core).
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: process.getuid?.() === 0 ? ['--no-sandbox'] : [] });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${port}/`);
+      await page.getByTestId('key-input').fill('no-auth');
+      await page.getByTestId('key-save').click();
+      await page.getByTestId('queue-row-runs').waitFor({ timeout: 15_000 });
+      expect(await page.getByTestId('queue-runs-active').textContent()).toBe('0');
+      expect(await page.getByTestId('queue-row-samples').textContent()).toMatch(/^samples\d+\d+\d+\d+$/);
+    } finally {
+      await browser.close();
+    }
   }, 180_000);
 });

@@ -42,6 +42,14 @@ export function dashboardHtml(basePath: string): string {
       <tbody id="runs-body"></tbody>
     </table>
     <p id="runs-empty" class="muted" data-testid="runs-empty">No runs yet.</p>
+    <div id="queues-wrap" class="hidden" data-testid="queues">
+      <h2>Queues</h2>
+      <table>
+        <thead><tr><th>Queue</th><th>Waiting</th><th>Active</th><th>Done</th><th>Failed</th></tr></thead>
+        <tbody id="queues-body"></tbody>
+      </table>
+      <p id="queues-schedules" class="muted" data-testid="queues-schedules"></p>
+    </div>
     <details class="new-build">
       <summary>Start a build</summary>
       <form id="new-build" data-testid="new-build-form">

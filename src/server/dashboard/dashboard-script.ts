@@ -175,6 +175,7 @@ function useKey(key) {
   $('key-set').classList.remove('hidden');
   $('key-error').textContent = '';
   void refreshRuns();
+  void refreshQueues();
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('run');
   if (state.runId) selectRun(state.runId);
   else if (fromHash) selectRun(fromHash);
@@ -205,6 +206,33 @@ async function refreshRuns() {
   el('td', null, badge(run.status, run.status)),
   el('td', { class: 'mono', title: run.model }, run.model),
   el('td', { title: fmtTime(run.createdAt) }, new Date(run.createdAt).toLocaleTimeString()))));
+}
+
+// ---------------------------------------------------------------- queues (zerr serve --redis)
+
+/** GET /v1/queues: the sample and run queues' counts and the schedules; the section stays hidden without them. */
+async function refreshQueues() {
+  if (!state.key) return;
+  let queues;
+  try {
+    queues = await api('/v1/queues');
+  } catch {
+    return;
+  }
+  const names = ['samples', 'runs'].filter((name) => queues && queues[name]);
+  $('queues-wrap').classList.toggle('hidden', names.length === 0);
+  renderSection('queues', $('queues-body'), queues, () => names.map((name) => {
+    const counts = queues[name];
+    return el('tr', { testid: 'queue-row-' + name },
+      el('td', null, name),
+      el('td', { testid: 'queue-' + name + '-waiting' }, String((counts.waiting || 0) + (counts.prioritized || 0) + (counts.delayed || 0))),
+      el('td', { testid: 'queue-' + name + '-active' }, String(counts.active || 0)),
+      el('td', null, String(counts.completed || 0)),
+      el('td', null, String(counts.failed || 0)));
+  }));
+  const schedules = Array.isArray(queues && queues.schedules) ? queues.schedules : [];
+  $('queues-schedules').textContent = schedules.length === 0 ? '' :
+    'Schedules: ' + schedules.map((entry) => entry.id + ' (' + entry.cron + (entry.next ? ', next ' + new Date(entry.next).toLocaleTimeString() : '') + ')').join(', ');
 }
 
 // ---------------------------------------------------------------- run view
@@ -475,7 +503,10 @@ function start() {
     });
   });
   setInterval(() => {
-    if (!document.hidden) void refreshRuns();
+    if (!document.hidden) {
+      void refreshRuns();
+      void refreshQueues();
+    }
   }, RUNS_INTERVAL_MS);
   const key = localStorage.getItem(KEY_STORAGE);
   if (key) useKey(key);
