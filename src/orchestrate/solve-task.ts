@@ -212,11 +212,11 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
   let stopReason: 'exhausted' | 'unavailable' | undefined;
   let unavailableError: unknown;
 
-  deps.emit({ type: 'task-start', runId, at: now(), taskId: spec.id, k, maxSamples: options.maxSamples });
-
+  // The inputs candidates are compared on (a queue worker computes the same ones for the samples it judges).
   const signature = await signatureRunner({
     spec, runner: deps.candidateRunner, count: options.signatureInputs, seed: options.seed, advisory, signal: options.signal,
   });
+  deps.emit({ type: 'task-start', runId, at: now(), taskId: spec.id, k, maxSamples: options.maxSamples });
   const stepContext: SampleStepContext = {
     runId, spec, model: deps.model, redFlag: deps.redFlag, verify: deps.verify, recorder: deps.store, emit: deps.emit,
     signature, advisory, seed: options.seed ?? 42, retrievedContext: options.retrievedContext, signal: options.signal, totals,

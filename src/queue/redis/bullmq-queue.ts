@@ -259,11 +259,7 @@ export class BullmqQueue implements WorkQueue {
   }
 
   async counts(): Promise<QueueCounts> {
-    const counts = await this.guard('counts', this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'));
-    return {
-      waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0,
-      prioritized: counts.prioritized ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0,
-    };
+    return this.guard('counts', jobCounts(this.queue));
   }
 
   async close(): Promise<void> {
@@ -391,6 +387,15 @@ export class BullmqQueue implements WorkQueue {
   private assertOpen(): void {
     if (this.closed) throw new InvalidArgumentError({ parameter: 'queue', value: 'closed', expected: 'an open queue (close() was called)' });
   }
+}
+
+/** A BullMQ queue's job counts by state. */
+export async function jobCounts(queue: Queue): Promise<QueueCounts> {
+  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
+  return {
+    waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0,
+    prioritized: counts.prioritized ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0,
+  };
 }
 
 /** `text` parsed as JSON, or null. */

@@ -14,7 +14,7 @@ import { parseOptions } from '../../errors/parse-options.js';
 import { ClaimLostError } from '../errors/claim-lost-error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
 import type { QueueCounts } from '../work-queue.js';
-import { redisConnection } from './bullmq-queue.js';
+import { jobCounts, redisConnection } from './bullmq-queue.js';
 
 /** What a run job asks for: a solve of one spec (as JSON) with its vote settings. */
 export interface RunJobRequest {
@@ -241,11 +241,7 @@ export class BullmqRunQueue {
   }
 
   async counts(): Promise<QueueCounts> {
-    const counts = await this.guard('counts', this.queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed'));
-    return {
-      waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0,
-      prioritized: counts.prioritized ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0,
-    };
+    return this.guard('counts', jobCounts(this.queue));
   }
 
   async close(): Promise<void> {
