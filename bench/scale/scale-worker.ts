@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         concurrency: 1, signal: stop.signal, retryDelayMs: 100,
         onJob: (outcome) => {
           if (outcome.kind === 'completed') completed.push(outcome.jobId);
-          else errors.push(`${outcome.kind}: ${'message' in outcome ? outcome.message : 'reason' in outcome ? outcome.reason : ''}`);
+          else if (outcome.kind !== 'claimed') errors.push(`${outcome.kind}: ${'message' in outcome ? outcome.message : 'reason' in outcome ? outcome.reason : ''}`);
         },
       });
       refused = tally.refused;

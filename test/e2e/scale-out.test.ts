@@ -175,4 +175,31 @@ describe('scale-out on Redis with zerr worker processes', () => {
     expect(log.filter((line) => line.includes('"kind":"completed"')).length).toBeGreaterThan(completedBefore);
     await Promise.all(workers.map(killNow));
   }, 600_000);
+
+  it('zerr build --redis: the build\'s samples are drawn by a worker, and the build is integrated and committed as in one process', async () => {
+    const replay = `replay:${resolve(import.meta.dirname, '../fixtures/build/text-stats.replay.jsonl')}?seed=5`;
+    const requirements = resolve(import.meta.dirname, '../fixtures/build/text-stats.requirements.md');
+    const log: string[] = [];
+    const worker = spawn(process.execPath, [ZERR, 'worker', '--redis', redis.url, '--model', replay, '--json'], { cwd: dir, stdio: ['ignore', 'pipe', 'ignore'] });
+    children.add(worker);
+    worker.stdout.on('data', (chunk: Buffer) => log.push(...chunk.toString().split('\n').filter((line) => line !== '')));
+    try {
+      const build = (extra: readonly string[], name: string) => runCommand(process.execPath, [
+        ZERR, 'build', '-f', requirements, '--model', replay, '--out', join(dir, name), '--name', 'text-stats', '--json', '--store', join(dir, `${name}.sqlite`), ...extra,
+      ], { cwd: dir, timeoutMs: 300_000 });
+      const [remote, local] = [await build(['--redis', redis.url], 'build-remote'), await build([], 'build-local')];
+      expect(remote.code, remote.stderr).toBe(0);
+      expect(local.code, local.stderr).toBe(0);
+      type Report = { status: string; report: { tasks?: unknown[]; modules?: unknown[] } };
+      const [a, b] = [JSON.parse(remote.stdout) as Report, JSON.parse(local.stdout) as Report];
+      expect(a.status).toBe('completed');
+      expect(a.status).toBe(b.status);
+      expect(log.filter((line) => line.includes('"kind":"completed"')).length).toBeGreaterThan(3);
+      // The code committed is the same file for file.
+      const files = (name: string) => runCommand('git', ['-C', join(dir, name), 'ls-files', '-s'], { cwd: dir });
+      expect((await files('build-remote')).stdout).toBe((await files('build-local')).stdout);
+    } finally {
+      await killNow(worker);
+    }
+  }, 600_000);
 });
