@@ -106,10 +106,16 @@ export async function applyRemoteSample(ctx: SampleStepContext, index: number, r
   for (const [at, event] of parsed.events.entries()) {
     if (event.runId !== runId || event.taskId !== spec.id || event.sampleIndex !== index) bad(`events.${at}`, event.type, `an event of run ${runId}, task ${spec.id}, sample ${index}`);
   }
+  for (const kind of ['sample', 'vote', 'call-failure'] as const) {
+    if (parsed.records.filter((entry) => entry.kind === kind).length > 1) bad('records', kind, `at most one ${kind} record per sample`);
+  }
   const sample = parsed.records.find((entry) => entry.kind === 'sample')?.record as SampleRecord | undefined;
   const vote = parsed.records.find((entry) => entry.kind === 'vote')?.record as VoteRecord | undefined;
   if (parsed.verdict.classKey !== undefined && (vote?.classKey !== parsed.verdict.classKey || sample?.code === null || sample === undefined)) {
     bad('verdict.classKey', parsed.verdict.classKey, 'a class with its vote record and the sample\'s recorded code');
+  }
+  if (parsed.verdict.classKey !== undefined && parsed.records.some((entry) => entry.kind === 'red-flag' || (entry.kind === 'layer-result' && entry.record.status === 'fail'))) {
+    bad('verdict.classKey', parsed.verdict.classKey, 'no class for a sample that was red-flagged or failed a layer');
   }
 
   // Recorded in the order the worker would have written them; each record is checked by the store as any other.

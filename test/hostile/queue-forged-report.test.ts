@@ -31,6 +31,7 @@ describe('hostile: forged sample reports through the queue', () => {
     ['q01-forged-verdict.json', /fails this process's own check \(layer unit-tests\)/],
     ['q02-class-without-vote.json', /the report: .*report\.verdict\.classKey/],
     ['q03-other-task.json', /the report: .*report\.records\.0/],
+    ['q04-class-after-failed-layer.json', /the report: .*no class for a sample that was red-flagged or failed a layer/],
   ] as const) {
     it(`${fixture}: the run pauses, nothing is decided on the forgery`, async () => {
       const queue = new InProcessQueue({ lockMs: 5_000 });
