@@ -607,11 +607,15 @@ export function createEngine(options: EngineOptions): Engine {
 
   return {
     on: (listener) => bus.on(listener),
-    work: (workOptions) => runSampleWorker({
-      ...workOptions,
-      queue: workOptions.queue ?? options.queue ?? (() => { throw new InvalidArgumentError({ parameter: 'options.queue', value: undefined, expected: 'a queue to take jobs from (or EngineOptions.queue)' }); })(),
-      deps: { model: options.model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, workerId: workOptions.workerId, checks },
-    }),
+    async work(workOptions) {
+      const queue = workOptions.queue ?? options.queue;
+      if (queue === undefined) throw new InvalidArgumentError({ parameter: 'options.queue', value: undefined, expected: 'a queue to take jobs from (or EngineOptions.queue)' });
+      return runSampleWorker({
+        ...workOptions,
+        queue,
+        deps: { model: options.model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, workerId: workOptions.workerId, checks },
+      });
+    },
     async run(specs, runOptions = {}) {
       const runId = runOptions.runId ?? newRunId();
       const config = solveConfig(runOptions, specs);
