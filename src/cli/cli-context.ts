@@ -130,8 +130,11 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
   const { createEngine } = await loadEngineApi();
   const sandbox = await openSandbox(options.unsafeNoSandbox);
   let store: RunStore | undefined;
+  let queue: BullmqQueue | undefined;
   try {
     store = options.inMemoryStore === true ? new (await import('../store/index.js')).MemoryRunStore() : await openStore(options.store);
+    // Before the model loads: an unreachable Redis is told at once (and nothing else is left open).
+    queue = options.redis === undefined ? undefined : await openRedisQueue(options.redis, options.redisLockMs === undefined ? {} : { lockMs: options.redisLockMs });
     const opened = options.model?.startsWith(ROUTE_MODEL_PREFIX) === true
       ? await openRoute(options.model.slice(ROUTE_MODEL_PREFIX.length), options)
       : await openOneModel(options);
@@ -146,7 +149,6 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
       await Promise.allSettled([model, ...Object.values(archetypeModels).map((entry) => entry.model)].map((each) => each.close()));
       throw error;
     }
-    const queue = options.redis === undefined ? undefined : await openRedisQueue(options.redis, options.redisLockMs === undefined ? {} : { lockMs: options.redisLockMs });
     const engine = createEngine({
       model, modelName: options.model ?? NO_MODEL_NAME, store, sandbox, prestartAnalysis: true, archetypeModels,
       ...(queue === undefined ? {} : { queue }),
@@ -163,6 +165,7 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
   } catch (error) {
     await sandbox.close();
     await store?.close();
+    await queue?.close();
     throw error;
   }
 }

@@ -112,4 +112,17 @@ describe('zerr batch and zerr schedule with zerr serve --redis', () => {
       await browser.close();
     }
   }, 180_000);
+
+  it('a Redis that cannot be reached is one clear line and exit 8, before any model loads', async () => {
+    for (const args of [
+      ['solve', LARGEST_EVEN, '--model', MODEL, '--redis', 'redis://127.0.0.1:1', '--store', join(dir, 'unreachable.sqlite')],
+      ['worker', '--model', MODEL, '--redis', 'redis://127.0.0.1:1'],
+      ['batch', 'status', '--redis', 'redis://127.0.0.1:1'],
+    ]) {
+      const result = await runCommand(process.execPath, [ZERR, ...args], { cwd: dir, timeoutMs: 60_000 });
+      expect(result.code, args[0]).toBe(8);
+      expect(result.stderr).toMatch(/the queue at redis:\/\/127\.0\.0\.1:1\/? is unavailable \(ping\): connect ECONNREFUSED/);
+      expect(result.stderr).not.toMatch(/^\s+at /m);
+    }
+  }, 120_000);
 });

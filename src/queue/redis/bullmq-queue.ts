@@ -108,11 +108,22 @@ export class BullmqQueue implements WorkQueue {
    * @throws QueueUnavailableError when it does not.
    */
   async ping(timeoutMs = 5_000): Promise<void> {
-    const client = this.redis;
-    await this.guard('ping', Promise.race([
-      client.ping(),
-      new Promise((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref()),
-    ]));
+    // A client of its own that does not retry, so that a refused connection is told at once.
+    const probe = new Redis({ ...this.connection as RedisOptions, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
+    let refused: Error | undefined;
+    probe.on('error', (error: Error) => { refused ??= error; });
+    try {
+      await this.guard('ping', (async () => {
+        try {
+          await probe.connect();
+          await probe.ping();
+        } catch (error) {
+          throw refused ?? error; // the socket's own error (ECONNREFUSED, ENOTFOUND, ...) says more than "closed"
+        }
+      })());
+    } finally {
+      probe.disconnect();
+    }
   }
 
   async registerRun(runId: string, options: { readonly ttlMs?: number } = {}): Promise<void> {
