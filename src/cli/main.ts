@@ -1,7 +1,9 @@
 /**
  * @module cli/main
  * The `zerr` command line: `solve`, `verify`, `build`, `resume`, `escalations list|show|answer`, `demo`,
- * `runs list|show`, `spec schema|check`, `estimate`, `serve`, `keys`, `mcp`. Exit codes in `exit-codes.ts`.
+ * `runs list|show`, `spec schema|check`, `estimate`, `serve`, `keys`, `mcp`, `daemon`, `model-server`, `config`,
+ * `memory`, `implement`, `chat`, and the scale-out's `worker`, `batch submit|status|cancel`, `schedule add|list|remove`.
+ * Exit codes in `exit-codes.ts`.
  */
 import { Command, CommanderError } from 'commander';
 import { describeError, ExitCode, exitCodeForError } from './exit-codes.js';
