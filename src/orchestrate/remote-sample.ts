@@ -242,18 +242,22 @@ export async function executeSampleJob(
  */
 export function queueSampler(queue: WorkQueue, options: { readonly checks: VerificationSettings; readonly priority?: number; readonly liveTtlMs?: number }): RemoteSampler {
   const ttlMs = options.liveTtlMs ?? 60_000;
-  /** Runs with samples in flight: how many, and the heartbeat that keeps the run live for the workers. */
-  const live = new Map<string, { pending: number; readonly heartbeat: NodeJS.Timeout }>();
+  /**
+   * Runs with samples in flight: how many, the heartbeat that keeps the run live for the workers, and its first
+   * registration, which every sample of the run waits for before its job is enqueued (a worker that claims the job
+   * finds the run live).
+   */
+  const live = new Map<string, { pending: number; readonly heartbeat: NodeJS.Timeout; readonly registered: Promise<void> }>();
   const enter = async (runId: string): Promise<void> => {
-    const entry = live.get(runId);
-    if (entry !== undefined) {
-      entry.pending += 1;
-      return;
+    let entry = live.get(runId);
+    if (entry === undefined) {
+      const heartbeat = setInterval(() => { queue.registerRun(runId, { ttlMs }).catch(() => undefined); }, Math.max(100, Math.floor(ttlMs / 3)));
+      heartbeat.unref();
+      entry = { pending: 0, heartbeat, registered: queue.registerRun(runId, { ttlMs }) };
+      live.set(runId, entry);
     }
-    const heartbeat = setInterval(() => { queue.registerRun(runId, { ttlMs }).catch(() => undefined); }, Math.max(100, Math.floor(ttlMs / 3)));
-    heartbeat.unref();
-    live.set(runId, { pending: 1, heartbeat });
-    await queue.registerRun(runId, { ttlMs });
+    entry.pending += 1;
+    await entry.registered;
   };
   const leave = (runId: string): void => {
     const entry = live.get(runId);
@@ -268,8 +272,8 @@ export function queueSampler(queue: WorkQueue, options: { readonly checks: Verif
       ...(request.retrievedContext === undefined ? {} : { retrievedContext: request.retrievedContext }),
       checks: { ...options.checks },
     };
-    await enter(request.runId);
     try {
+      await enter(request.runId); // counted before it waits, so the `finally` always balances it
       await queue.enqueueSample({
         jobId, runId: request.runId, taskId: request.spec.id, sampleIndex: request.sampleIndex, protocolVersion: SAMPLE_JOB_PROTOCOL_VERSION,
         ...(options.priority === undefined ? {} : { priority: options.priority }), payload,
