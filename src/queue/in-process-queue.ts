@@ -113,7 +113,6 @@ export class InProcessQueue implements WorkQueue {
   async renewClaim(claim: ClaimedSampleJob): Promise<void> {
     const entry = this.held(claim, 'renewClaim');
     entry.lockUntil = Date.now() + this.lockMs;
-    return;
   }
 
   async completeJob(claim: ClaimedSampleJob, result: JsonObject): Promise<void> {
@@ -122,7 +121,6 @@ export class InProcessQueue implements WorkQueue {
     entry.result = result;
     delete entry.holder;
     this.wakeResult(claim.jobId);
-    return;
   }
 
   async refuseJob(claim: ClaimedSampleJob, refusal: JobRefusal): Promise<void> {
@@ -131,7 +129,6 @@ export class InProcessQueue implements WorkQueue {
     entry.refusal = refusal;
     delete entry.holder;
     this.wakeResult(claim.jobId);
-    return;
   }
 
   cancelRun(runId: string): Promise<number> {
