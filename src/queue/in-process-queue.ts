@@ -72,7 +72,6 @@ export class InProcessQueue implements WorkQueue {
     if (existing !== undefined && existing.state !== 'failed') return;
     this.entries.set(parsed.jobId, { job: parsed, seq: this.seq++, state: 'waiting', attempt: 0, lockUntil: 0 });
     this.wakeClaimers();
-    return;
   }
 
   async awaitSample(jobId: string, options: { readonly signal?: AbortSignal } = {}): Promise<JsonObject> {
