@@ -20,7 +20,10 @@ import type { EngineEvent, EngineEventListener } from './orchestrate/engine-even
 import type { LayerResult } from './verify/verification-layer.js';
 import { newRunId } from './orchestrate/run-id.js';
 import { solveTask, type SolveTaskDependencies, type SolveTaskResult } from './orchestrate/solve-task.js';
-import { queueSampler } from './orchestrate/remote-sample.js';
+import { queueSampler, remoteSampleUsage, type RemoteUsageSink } from './orchestrate/remote-sample.js';
+import { queueProposalDrawer } from './orchestrate/remote-proposal.js';
+import { LiveRuns } from './orchestrate/live-runs.js';
+import { countingDrawer, type ProposalDrawer } from './decompose/proposal-draw.js';
 import { runSampleWorker, type SampleWorkerOptions } from './orchestrate/sample-worker.js';
 import type { WorkQueue } from './queue/work-queue.js';
 import { parseBuildRequest, type BuildBudgets, type BuildRequestInput } from './orchestrate/project-build/build-request.js';
@@ -386,33 +389,54 @@ export function createEngine(options: EngineOptions): Engine {
     return { passed: true, failedLayer: undefined, failedReason: undefined };
   };
   const verify = verifyWith([]);
+  // On a queue, workers draw the samples: code samples drawn and judged (`remote-sample.ts`), proposal samples drawn
+  // (`remote-proposal.ts`); one heartbeat per run keeps it live for them.
+  const checks = { pythonTypes: options.pythonTypes ?? true };
+  const live = options.queue === undefined ? undefined : new LiveRuns(options.queue);
+  const remoteSampler = options.queue === undefined ? undefined : queueSampler(options.queue, { checks, ...(live === undefined ? {} : { live }) });
+  const remoteDrawer = options.queue === undefined ? undefined : queueProposalDrawer(options.queue, { ...(live === undefined ? {} : { live }) });
+  /**
+   * The queue's proposal drawer, its answers' usage added to `onRemoteUsage` (a budget: calls in this process are
+   * counted by the budget's model wrapper, a worker's are not); undefined without a queue.
+   */
+  const drawerFor = (onRemoteUsage?: RemoteUsageSink): ProposalDrawer | undefined =>
+    (remoteDrawer === undefined || onRemoteUsage === undefined ? remoteDrawer : countingDrawer(remoteDrawer, onRemoteUsage));
   /** Reviews one class with `reviewModel` (the reviewer filter); a review the run already decided is read back. */
-  const reviewWith = (reviewModel: LanguageModel): NonNullable<SolveTaskDependencies['review']> => async (request) => {
+  const reviewWith = (reviewModel: LanguageModel, onRemoteUsage?: RemoteUsageSink): NonNullable<SolveTaskDependencies['review']> => async (request) => {
     const taskId = reviewTaskId(request.spec.id, request.classKey);
     const run = await store.getRun(request.runId);
     const decided = run?.decisions.find((decision) => decision.taskId === taskId);
     if (decided !== undefined) return reviewFromDecision(decided, request.classKey);
-    return reviewClass({ model: reviewModel, store, emit: (event) => bus.emit(event) }, {
+    return reviewClass({ model: reviewModel, store, emit: (event) => bus.emit(event), draw: drawerFor(onRemoteUsage) }, {
       runId: request.runId, spec: request.spec, classKey: request.classKey, code: request.code,
       ...(run === undefined ? {} : { resume: taskProgress(run, taskId) }),
       ...(request.signal === undefined ? {} : { signal: request.signal }),
     });
   };
-  /** The solve loop's dependencies: samples from `model`, reviews (when asked) from `reviewModel`. */
+  /**
+   * The solve loop's dependencies: samples from `model` (or the queue's workers), reviews (when asked) from
+   * `reviewModel`; `onRemoteUsage` takes what the workers' calls spent.
+   */
   // `zerr implement`'s project layers (extraLayers) read the repository here, so its samples stay in this process.
-  const checks = { pythonTypes: options.pythonTypes ?? true };
-  const remoteSampler = options.queue === undefined ? undefined : queueSampler(options.queue, { checks });
-  const solveDependencies = (model: LanguageModel, reviewModel: LanguageModel = model, extraLayers: readonly VerificationLayer[] = []): SolveTaskDependencies => ({
+  const solveDependencies = (model: LanguageModel, reviewModel: LanguageModel = model, extraLayers: readonly VerificationLayer[] = [], onRemoteUsage?: RemoteUsageSink): SolveTaskDependencies => ({
     model, redFlag: (context) => redFlagger.check(context), verify: extraLayers.length === 0 ? verify : verifyWith(extraLayers), candidateRunner, store, emit: (event) => bus.emit(event),
-    review: reviewWith(reviewModel),
-    ...(remoteSampler === undefined || extraLayers.length > 0 ? {} : { remoteSampler }),
+    review: reviewWith(reviewModel, onRemoteUsage),
+    ...(remoteSampler === undefined || extraLayers.length > 0 ? {} : {
+      remoteSampler: onRemoteUsage === undefined ? remoteSampler : async (request) => {
+        const report = await remoteSampler(request);
+        const usage = remoteSampleUsage(report);
+        if (usage !== undefined) onRemoteUsage(usage);
+        return report;
+      },
+    }),
   });
   const modelOf = (archetype: NonCoderArchetype): ArchetypeModel =>
     options.archetypeModels?.[archetype] ?? { model: options.model, name: options.modelName };
   const buildDependencies = {
     model: options.model, decomposerModel: modelOf('decomposer').model, store, sandbox: options.sandbox, emit: (event: EngineEvent) => bus.emit(event),
-    solve: (model: LanguageModel, solveOptions: Parameters<typeof solveTask>[1]) =>
-      solveTask(solveDependencies(model, options.archetypeModels?.reviewer?.model ?? model), solveOptions),
+    solve: (model: LanguageModel, solveOptions: Parameters<typeof solveTask>[1], onRemoteUsage?: RemoteUsageSink) =>
+      solveTask(solveDependencies(model, options.archetypeModels?.reviewer?.model ?? model, [], onRemoteUsage), solveOptions),
+    ...(remoteDrawer === undefined ? {} : { proposalDrawer: remoteDrawer }),
     verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => verify(spec, code, () => undefined, signal),
   };
 
@@ -526,7 +550,7 @@ export function createEngine(options: EngineOptions): Engine {
             body: { taskId: spec.id, chunks: retrieved.chunks, failures: retrieved.failures, tokens: retrieved.tokens },
           });
         }
-        const result = await solveTask(solveDependencies(model, reviewModel, extraLayers), {
+        const result = await solveTask(solveDependencies(model, reviewModel, extraLayers, budget === undefined ? undefined : (usage) => budget.add(usage)), {
           runId, spec, k: config.k, maxSamples: config.maxSamples, fallback: config.fallback, seed: config.seed,
           ...(retrieved === undefined || retrieved.text === '' ? {} : { retrievedContext: retrieved.text }),
           ...(config.review === true ? { review: true } : {}),
@@ -613,7 +637,11 @@ export function createEngine(options: EngineOptions): Engine {
       return runSampleWorker({
         ...workOptions,
         queue,
-        deps: { model: options.model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, workerId: workOptions.workerId, checks },
+        deps: {
+          model: options.model, redFlag: (context) => redFlagger.check(context), verify, candidateRunner, workerId: workOptions.workerId, checks,
+          // Proposal samples with the model this worker's routes give their archetype (zerr.config.yaml), else its one model.
+          modelFor: (archetype) => options.archetypeModels?.[archetype as NonCoderArchetype]?.model ?? options.model,
+        },
       });
     },
     async run(specs, runOptions = {}) {
@@ -788,7 +816,7 @@ export function createEngine(options: EngineOptions): Engine {
       await store.createRun({ id: runId, kind: 'decompose', model: decomposerModel.name, config: { k, maxSamples }, createdAt: Date.now() });
       await store.recordTask(runId, { taskId: 'decompose:root', spec: { requirements } });
       try {
-        const result = await decomposeNode({ model: decomposerModel.model, store, emit: (event) => bus.emit(event) }, {
+        const result = await decomposeNode({ model: decomposerModel.model, store, emit: (event) => bus.emit(event), draw: remoteDrawer }, {
           runId, nodeId: 'root', requirements, language: 'typescript', reservedEntryPoints: [], k, maxSamples,
           limits: { maxLines: decomposeOptions.maxLines ?? 40, maxComplexity: decomposeOptions.maxComplexity ?? 10 },
           ...(decomposeOptions.seed === undefined ? {} : { seed: decomposeOptions.seed }),
@@ -809,7 +837,7 @@ export function createEngine(options: EngineOptions): Engine {
       await store.createRun({ id: runId, kind: 'specify', model: name, config, createdAt: Date.now() });
       await store.recordTask(runId, { taskId: 'specify:root', spec: { requirements, language: config.language } });
       try {
-        const result = await specifyTask({ model, store, emit: (event) => bus.emit(event) }, { runId, requirements, ...config, ...(signal === undefined ? {} : { signal }) });
+        const result = await specifyTask({ model, store, emit: (event) => bus.emit(event), draw: remoteDrawer }, { runId, requirements, ...config, ...(signal === undefined ? {} : { signal }) });
         await store.finishRun(runId, { status: 'completed', finishedAt: Date.now(), summary: { outcome: result.outcome, samples: result.samples, classKey: result.classKey } });
         return { ...result, runId, model: name };
       } catch (error) {

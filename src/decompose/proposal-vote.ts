@@ -8,23 +8,28 @@
  * the decision go to the run store as they happen, so an interrupted vote resumes without calling the model again for
  * a recorded sample.
  */
-import type { GenerateResult, LanguageModel } from '../llm/language-model.js';
+import type { LanguageModel } from '../llm/language-model.js';
 import { FailedCallTally } from '../llm/failed-call-tally.js';
-import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { RunStore, SampleRecord } from '../store/run-store.js';
-import type { TaskProgress } from '../store/task-progress.js';
+import { failedDrawsByIndex, type TaskProgress } from '../store/task-progress.js';
 import { FirstToAheadByKVote } from '../vote/first-to-ahead-by-k.js';
 import type { Archetype } from './archetypes/archetype.js';
-import { promptVariantForSample, temperatureForSample } from './archetypes/diversity.js';
 import { renderPrompt, type TemplateVariables } from './archetypes/render-prompt.js';
 import type { DecomposeEvent, DecomposeOutcome } from './decompose-events.js';
+import { modelProposalDrawer, type ProposalDrawer } from './proposal-draw.js';
 
 /** Narrow dependencies of {@link voteOnProposals}. `emit` accepts the engine's event bus unchanged. */
 export interface ProposalVoteDependencies {
+  /** The model of this vote: its capabilities read recorded answers back on resume; it draws the samples unless `draw` is given. */
   readonly model: LanguageModel;
   readonly store: RunStore;
   readonly emit: (event: DecomposeEvent) => void;
+  /**
+   * Draws each new sample: a queue worker's model for a run on a queue (`orchestrate/remote-proposal.ts`).
+   * Default {@link modelProposalDrawer}`(model)`.
+   */
+  readonly draw?: ProposalDrawer | undefined;
 }
 
 /** What one answer's checks found: the accepted proposal, or the red flags that discard it. */
@@ -144,8 +149,9 @@ interface RecordedSample {
  * temperature `i` (temperature only when the model honours it), seed `seed + i`, `maxOutputTokens`, `jsonSchema`
  * only when the model enforces it, and metadata `{ taskId, sampleIndex, promptVariant }`. A chat model gets the
  * archetype's messages; a continuation model a prompt ending in the completion prefix (`{`), its answer read as
- * prefix + text. Each answer is checked by `kind.check` (red flags discard it); an accepted answer votes with its
- * class key. Votes are counted per round (MAKER Algorithm 2, checked at round boundaries).
+ * prefix + text (`proposal-draw.ts`; `deps.draw` may have a queue worker make the call). Each answer is checked
+ * here by `kind.check` (red flags discard it); an accepted answer votes with its class key. Votes are counted per
+ * round (MAKER Algorithm 2, checked at round boundaries).
  *
  * Records: `recordSample` per answered call (`code`: `kind.toJson` of the schema-valid answer, else null),
  * `recordRedFlag` per hit, `recordVote` per accepted answer, and `recordDecision` (code: the chosen class's first
@@ -176,6 +182,9 @@ export async function voteOnProposals<P>(deps: ProposalVoteDependencies, kind: P
   const style = model.capabilities.completionStyle;
   const structured = model.capabilities.jsonSchema;
   const recorded = recordedSamples(o.resume, taskId);
+  const draw = deps.draw ?? modelProposalDrawer(model);
+  /** Calls per sample index that gave no answer: a queue job of a sample drawn again is a new job. */
+  const failedDraws = failedDrawsByIndex(o.resume, taskId);
 
   const vote = new FirstToAheadByKVote({ k });
   const members = new Map<string, { index: number; proposal: P }[]>();
@@ -232,52 +241,37 @@ export async function voteOnProposals<P>(deps: ProposalVoteDependencies, kind: P
   const runSample = async (index: number): Promise<SampleVerdict<P>> => {
     const record = recorded.get(index);
     if (record !== undefined) return replay(index, record);
-    const variant = promptVariantForSample(archetype.diversityProfile, index);
-    const prompt = renderPrompt(archetype, kind.variables, variant, { structuredOutput: structured });
-    const temperature = model.capabilities.honoursTemperature ? temperatureForSample(archetype.diversityProfile, index) : null;
-    let result: GenerateResult;
-    try {
-      result = await model.generate({
-        ...(style === 'chat' ? { messages: prompt.messages } : { prompt: prompt.prompt }),
-        ...(temperature === null ? {} : { temperature }),
-        ...(structured ? { jsonSchema: archetype.jsonSchema() } : {}),
-        maxOutputTokens: o.maxOutputTokens,
-        seed: o.seed + index,
-        metadata: { taskId, sampleIndex: String(index), promptVariant: variant },
-        ...(o.signal === undefined ? {} : { signal: o.signal }),
-      });
-    } catch (error) {
-      if (error instanceof ReplayExhaustedError) return { index, stop: 'exhausted' };
-      if ((error as { name?: unknown }).name === 'AbortError' || o.signal?.aborted === true) throw error;
-      const code = (error as { code?: unknown }).code;
-      const message = error instanceof Error ? error.message : String(error);
-      const attempts = error instanceof ModelCallError ? error.attempts : 1;
-      totals.retries += attempts - 1;
+    const drawn = await draw({
+      runId, taskId, sampleIndex: index, draw: failedDraws.get(index) ?? 0, archetype, variables: kind.variables, maxOutputTokens: o.maxOutputTokens, seed: o.seed,
+      ...(o.signal === undefined ? {} : { signal: o.signal }),
+    });
+    if (drawn.kind === 'exhausted') return { index, stop: 'exhausted' };
+    if (drawn.kind === 'failed') {
+      const { failure } = drawn;
+      totals.retries += failure.attempts - 1;
       await deps.store.recordCallFailure(runId, {
-        taskId, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown',
-        statusCode: error instanceof ModelCallError ? (error.statusCode ?? null) : null, message, attempts, createdAt: now(),
+        taskId, sampleIndex: index, code: failure.code, statusCode: failure.statusCode, message: failure.message, attempts: failure.attempts, createdAt: now(),
       });
-      deps.emit({ type: 'sample-failed', runId, at: now(), taskId, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown', message });
-      if (error instanceof ModelUnavailableError || code === 'circuit_open') return { index, failed: error, stop: 'unavailable', error };
-      return { index, failed: error };
+      deps.emit({ type: 'sample-failed', runId, at: now(), taskId, sampleIndex: index, code: failure.code, message: failure.message });
+      if (failure.unavailable) return { index, failed: drawn.error, stop: 'unavailable', error: drawn.error };
+      return { index, failed: drawn.error };
     }
     totals.samples += 1;
-    totals.retries += (result.attempts ?? 1) - 1;
-    totals.inputTokens += result.usage.inputTokens;
-    totals.outputTokens += result.usage.outputTokens;
-    totals.costUsd += result.costUsd ?? 0;
-    const answer = style === 'continuation' ? prompt.continuationPrefix + result.text : result.text;
-    const checked = kind.check({ text: answer, finishReason: result.finishReason, outputTokens: result.usage.outputTokens });
+    totals.retries += drawn.attempts - 1;
+    totals.inputTokens += drawn.inputTokens;
+    totals.outputTokens += drawn.outputTokens;
+    totals.costUsd += drawn.costUsd ?? 0;
+    const checked = kind.check({ text: drawn.answer, finishReason: drawn.finishReason, outputTokens: drawn.outputTokens });
     await deps.store.recordSample(runId, {
-      taskId, sampleIndex: index, model: result.modelId, temperature, promptVariant: variant, text: result.text,
-      code: checked.parsed === null ? null : kind.toJson(checked.parsed), inputTokens: result.usage.inputTokens,
-      outputTokens: result.usage.outputTokens, latencyMs: result.latencyMs, finishReason: result.finishReason,
-      costUsd: result.costUsd ?? null, createdAt: now(),
+      taskId, sampleIndex: index, model: drawn.modelId, temperature: drawn.temperature, promptVariant: drawn.promptVariant, text: drawn.text,
+      code: checked.parsed === null ? null : kind.toJson(checked.parsed), inputTokens: drawn.inputTokens,
+      outputTokens: drawn.outputTokens, latencyMs: drawn.latencyMs, finishReason: drawn.finishReason,
+      costUsd: drawn.costUsd, createdAt: now(),
     });
     deps.emit({
-      type: 'sample-end', runId, at: now(), taskId, sampleIndex: index, temperature, promptVariant: variant,
-      outputTokens: result.usage.outputTokens, inputTokens: result.usage.inputTokens, latencyMs: result.latencyMs,
-      finishReason: result.finishReason,
+      type: 'sample-end', runId, at: now(), taskId, sampleIndex: index, temperature: drawn.temperature, promptVariant: drawn.promptVariant,
+      outputTokens: drawn.outputTokens, inputTokens: drawn.inputTokens, latencyMs: drawn.latencyMs,
+      finishReason: drawn.finishReason,
     });
     return evaluate(index, checked, { rules: new Set(), vote: false, emit: true });
   };
@@ -300,6 +294,7 @@ export async function voteOnProposals<P>(deps: ProposalVoteDependencies, kind: P
     for (const verdict of verdicts) {
       if ('failed' in verdict) {
         failedCalls.failed(verdict.failed);
+        failedDraws.set(verdict.index, (failedDraws.get(verdict.index) ?? 0) + 1);
         redo.push(verdict.index);
       } else if (verdict.stop === undefined) {
         failedCalls.answered();

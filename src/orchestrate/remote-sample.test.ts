@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { clampChat, clampSpec, CLAMP_BODY } from '../../test/fixtures/orchestrate/specs.js';
 import { createEngine, type Engine } from '../engine.js';
-import { MockLanguageModel, type MockLanguageModelOptions } from '../llm/providers/mock/mock-language-model.js';
+import { ModelCallError } from '../llm/model-errors.js';
+import { MockLanguageModel, type MockLanguageModelOptions, type MockResponse } from '../llm/providers/mock/mock-language-model.js';
 import { InProcessQueue } from '../queue/in-process-queue.js';
 import { SAMPLE_JOB_PROTOCOL_VERSION, sampleJobId } from '../queue/work-queue.js';
 import { BwrapSandbox } from '../sandbox/index.js';
@@ -14,6 +15,18 @@ const answers: NonNullable<MockLanguageModelOptions['responses']> = (options) =>
   if (index === 0) return 'I cannot write this function.';
   if (index === 1) return clampChat(CLAMP_BODY.overfit);
   return clampChat(index % 2 === 0 ? CLAMP_BODY.minMax : CLAMP_BODY.minMaxSpelledOut);
+};
+
+/** `answers`, but the first call of sample `index` fails with HTTP 503 (each model instance fails once). */
+const failingOnce = (index: number): NonNullable<MockLanguageModelOptions['responses']> => {
+  let failed = false;
+  return (options, callIndex) => {
+    if (!failed && Number(options.metadata?.['sampleIndex']) === index) {
+      failed = true;
+      return new ModelCallError({ provider: 'mock', message: 'HTTP 503 (scripted)', statusCode: 503, isRetryable: false });
+    }
+    return (answers as (o: typeof options, i: number) => MockResponse)(options, callIndex);
+  };
 };
 
 const mockModel = (responses?: MockLanguageModelOptions['responses']) =>
@@ -30,6 +43,7 @@ function comparable(run: RunRecord | undefined) {
     // The performance layer's reason quotes measured times.
     layerResults: strip((run?.layerResults ?? []).map((layer) => (layer.layer === 'performance' ? { ...layer, reason: '' } : layer)), ['durationMs', 'details']),
     votes: strip(run?.votes ?? [], []),
+    callFailures: strip(run?.callFailures ?? [], ['createdAt']),
     decisions: strip(run?.decisions ?? [], ['decidedAt']),
   };
 }
@@ -73,21 +87,25 @@ describe('samples drawn by queue workers (EngineOptions.queue, Engine.work)', ()
     }
   }, 120_000);
 
-  test('the stored records equal an in-process run\'s, record for record', async () => {
+  test('the stored records equal an in-process run\'s, record for record; a sample drawn again after a failed call is a new job', async () => {
     const storeLocal = new MemoryRunStore();
-    const local = createEngine({ model: mockModel(answers), modelName: 'mock:test', store: storeLocal, sandbox: new BwrapSandbox() });
+    const local = createEngine({ model: mockModel(failingOnce(2)), modelName: 'mock:test', store: storeLocal, sandbox: new BwrapSandbox() });
     const queue = new InProcessQueue({ lockMs: 5_000 });
     const storeRemote = new MemoryRunStore();
     const owner = createEngine({ model: mockModel(), modelName: 'mock:test', store: storeRemote, sandbox: new BwrapSandbox(), queue });
-    const worker = createEngine({ model: mockModel(answers), modelName: 'mock:test', store: new MemoryRunStore(), sandbox: new BwrapSandbox() });
+    const worker = createEngine({ model: mockModel(failingOnce(2)), modelName: 'mock:test', store: new MemoryRunStore(), sandbox: new BwrapSandbox() });
     const stop = new AbortController();
-    const working = worker.work({ queue, workerId: 'w1', signal: stop.signal });
+    const completed: string[] = [];
+    const working = worker.work({ queue, workerId: 'w1', signal: stop.signal, onJob: (outcome) => { if (outcome.kind === 'completed') completed.push(outcome.jobId); } });
     try {
       await local.run([clampSpec()], { runId: 'run-rec', k: 2, maxSamples: 8, parallelism: 1, seed: 9 });
       await owner.run([clampSpec()], { runId: 'run-rec', k: 2, maxSamples: 8, parallelism: 1, seed: 9 });
       const [a, b] = [comparable(await storeLocal.getRun('run-rec')), comparable(await storeRemote.getRun('run-rec'))];
       expect(b.samples.length).toBeGreaterThan(2);
+      expect(b.callFailures).toMatchObject([{ sampleIndex: 2, code: 'model_call_failed', statusCode: 503 }]);
       expect(b).toEqual(a);
+      // Sample 2's first draw failed; its second draw was job `...-2-1`, answered.
+      expect(completed).toEqual(expect.arrayContaining([sampleJobId('run-rec', 'orchestrate/clamp', 2), sampleJobId('run-rec', 'orchestrate/clamp', 2, 1)]));
     } finally {
       stop.abort();
       await working;
@@ -101,7 +119,7 @@ describe('samples drawn by queue workers (EngineOptions.queue, Engine.work)', ()
     const stop = new AbortController();
     const refusals: string[] = [];
     const working = worker.work({ queue, workerId: 'w1', signal: stop.signal, onJob: (outcome) => { if (outcome.kind === 'refused') refusals.push(`${outcome.code}: ${outcome.reason}`); } });
-    const base = { taskId: 't', sampleIndex: 0, payload: { spec: clampSpec(), seed: 1, signatureInputs: 4, advisoryTests: [], checks: { pythonTypes: true } } };
+    const base = { taskId: 't', sampleIndex: 0, payload: { kind: 'code', spec: clampSpec(), seed: 1, signatureInputs: 4, advisoryTests: [], checks: { pythonTypes: true } } };
     try {
       await queue.enqueueSample({ ...base, jobId: sampleJobId('run-nobody', 't', 0), runId: 'run-nobody', protocolVersion: SAMPLE_JOB_PROTOCOL_VERSION });
       await expect(queue.awaitSample(sampleJobId('run-nobody', 't', 0))).rejects.toMatchObject({ code: 'sample_job_refused', refusal: 'unknown_run' });

@@ -20,6 +20,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { SAMPLE_JOB_PROTOCOL_VERSION, sampleJobId, type ClaimedSampleJob, type JsonObject, type WorkQueue } from '../queue/work-queue.js';
 import type { EngineEvent } from './engine-events.js';
 import { ChecksMismatchError } from './checks-mismatch-error.js';
+import { LiveRuns } from './live-runs.js';
 import {
   addSampleTotals, drawSample, emptySampleTotals, signatureRunner, type SampleRecorder, type SampleStepContext, type SampleTotals,
   type SampleVerdict, type SignatureRunner, type VerifyCandidate,
@@ -30,6 +31,8 @@ export interface RemoteSampleRequest {
   readonly runId: string;
   readonly spec: TaskSpec;
   readonly sampleIndex: number;
+  /** Calls of this sample index that gave no answer so far: draw `n` is job `sampleJobId(run, task, index, n)`. Default 0. */
+  readonly draw?: number | undefined;
   readonly seed: number;
   /** Generated inputs of the behaviour classes (`SolveTaskOptions.signatureInputs`). */
   readonly signatureInputs: number;
@@ -85,6 +88,19 @@ const RemoteSampleReportSchema = z.strictObject({
   }),
   workerId: z.string().min(1).max(200),
 });
+
+export type { RemoteUsageSink } from '../decompose/proposal-draw.js';
+
+const ReportUsageSchema = z.object({ totals: z.object({ inputTokens: count, outputTokens: count, costUsd: z.number().nonnegative() }) });
+
+/**
+ * What a worker's report of a code sample says its model call spent (tokens, USD), for a budget; undefined for a
+ * report whose totals do not parse (it is rejected when applied).
+ */
+export function remoteSampleUsage(report: unknown): { readonly inputTokens: number; readonly outputTokens: number; readonly costUsd: number } | undefined {
+  const parsed = ReportUsageSchema.safeParse(report);
+  return parsed.success ? parsed.data.totals : undefined;
+}
 
 /**
  * Records a worker's report of sample `index` in the owner's store, emits its events and adds its totals, as if the
@@ -160,6 +176,7 @@ function capturingRecorder(records: RemoteRecord[]): SampleRecorder {
 
 /** The sample job's payload: what a worker needs besides its own model and checks. */
 const SampleJobPayloadSchema = z.strictObject({
+  kind: z.literal('code'),
   spec: z.unknown(),
   seed: z.number().int(),
   signatureInputs: z.number().int().nonnegative().max(10_000),
@@ -186,6 +203,8 @@ export interface SampleWorkerDependencies {
   readonly verify: VerifyCandidate;
   readonly candidateRunner: CandidateRunner;
   readonly workerId: string;
+  /** The model proposal samples of `archetype` are drawn with (the worker's routes). Default `model`. */
+  readonly modelFor?: ((archetype: string) => LanguageModel) | undefined;
 }
 
 /**
@@ -237,50 +256,25 @@ export async function executeSampleJob(
 
 /**
  * The owner's side: each sample becomes a job of `queue` under its deterministic id (`sampleJobId`), waited for until
- * a worker completes it. The run must be registered live (`queue.registerRun`) while it samples.
+ * a worker completes it. The run is kept registered live while it has jobs in flight (`live`: the engine's
+ * {@link LiveRuns}, shared with its proposal drawer; default one of its own with `liveTtlMs`, default 60,000).
  * @throws SampleJobRefusedError when a worker refuses the job; QueueUnavailableError; the signal's reason.
  */
-export function queueSampler(queue: WorkQueue, options: { readonly checks: VerificationSettings; readonly priority?: number; readonly liveTtlMs?: number }): RemoteSampler {
-  const ttlMs = options.liveTtlMs ?? 60_000;
-  /**
-   * Runs with samples in flight: how many, the heartbeat that keeps the run live for the workers, and its first
-   * registration, which every sample of the run waits for before its job is enqueued (a worker that claims the job
-   * finds the run live).
-   */
-  const live = new Map<string, { pending: number; readonly heartbeat: NodeJS.Timeout; readonly registered: Promise<void> }>();
-  const enter = async (runId: string): Promise<void> => {
-    let entry = live.get(runId);
-    if (entry === undefined) {
-      const heartbeat = setInterval(() => { queue.registerRun(runId, { ttlMs }).catch(() => undefined); }, Math.max(100, Math.floor(ttlMs / 3)));
-      heartbeat.unref();
-      entry = { pending: 0, heartbeat, registered: queue.registerRun(runId, { ttlMs }) };
-      live.set(runId, entry);
-    }
-    entry.pending += 1;
-    await entry.registered;
-  };
-  const leave = (runId: string): void => {
-    const entry = live.get(runId);
-    if (entry === undefined || --entry.pending > 0) return;
-    clearInterval(entry.heartbeat);
-    live.delete(runId);
-  };
+export function queueSampler(queue: WorkQueue, options: { readonly checks: VerificationSettings; readonly priority?: number; readonly liveTtlMs?: number; readonly live?: LiveRuns }): RemoteSampler {
+  const live = options.live ?? new LiveRuns(queue, options.liveTtlMs);
   return async (request) => {
-    const jobId = sampleJobId(request.runId, request.spec.id, request.sampleIndex);
+    const jobId = sampleJobId(request.runId, request.spec.id, request.sampleIndex, request.draw ?? 0);
     const payload: JsonObject = {
-      spec: request.spec, seed: request.seed, signatureInputs: request.signatureInputs, advisoryTests: request.advisoryTests,
+      kind: 'code', spec: request.spec, seed: request.seed, signatureInputs: request.signatureInputs, advisoryTests: request.advisoryTests,
       ...(request.retrievedContext === undefined ? {} : { retrievedContext: request.retrievedContext }),
       checks: { ...options.checks },
     };
-    try {
-      await enter(request.runId); // counted before it waits, so the `finally` always balances it
+    return live.with(request.runId, async () => {
       await queue.enqueueSample({
         jobId, runId: request.runId, taskId: request.spec.id, sampleIndex: request.sampleIndex, protocolVersion: SAMPLE_JOB_PROTOCOL_VERSION,
         ...(options.priority === undefined ? {} : { priority: options.priority }), payload,
       });
       return await queue.awaitSample(jobId, request.signal === undefined ? {} : { signal: request.signal }) as unknown as RemoteSampleReport;
-    } finally {
-      leave(request.runId);
-    }
+    });
   };
 }

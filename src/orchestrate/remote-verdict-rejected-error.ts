@@ -14,9 +14,10 @@ export class RemoteVerdictRejectedError extends ZeroErrorError {
   readonly taskId: string;
   readonly sampleIndex: number;
 
-  constructor(options: { readonly taskId: string; readonly sampleIndex: number; readonly failedCheck: string }) {
+  /** @param options.drawnOnly the worker only drew the sample (a proposal), it did not verify it. */
+  constructor(options: { readonly taskId: string; readonly sampleIndex: number; readonly failedCheck: string; readonly drawnOnly?: boolean }) {
     super('remote_verdict_rejected',
-      `task ${options.taskId}: sample ${options.sampleIndex} was verified by a queue worker, but fails this process's own check (${options.failedCheck}); ` +
+      `task ${options.taskId}: sample ${options.sampleIndex} was ${options.drawnOnly === true ? 'drawn' : 'verified'} by a queue worker, but fails this process's own check (${options.failedCheck}); ` +
       'nothing was decided on it. Run the workers with the same zerr version and verification flags as the owner, and keep the queue\'s Redis private');
     this.taskId = options.taskId;
     this.sampleIndex = options.sampleIndex;

@@ -6,7 +6,8 @@
  * records and events for the run's owner, which records them in its store and votes.
  */
 import type { FinishReason, GenerateResult, LanguageModel } from '../llm/language-model.js';
-import { ModelCallError, ModelUnavailableError, ReplayExhaustedError } from '../llm/model-errors.js';
+import { callFailureOf, isAbortOf } from '../llm/call-failure.js';
+import { ReplayExhaustedError } from '../llm/model-errors.js';
 import type { RedFlagContext, RedFlagHit } from '../redflag/red-flag-rule.js';
 import type { CallOutcome, CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteRecord } from '../store/run-store.js';
@@ -295,17 +296,14 @@ export async function drawSample(ctx: SampleStepContext, index: number): Promise
     });
   } catch (error) {
     if (error instanceof ReplayExhaustedError) return { index, stop: 'exhausted' };
-    if ((error as { name?: unknown }).name === 'AbortError' || signal?.aborted === true) throw error;
-    const code = (error as { code?: unknown }).code;
-    const message = error instanceof Error ? error.message : String(error);
-    const attempts = error instanceof ModelCallError ? error.attempts : 1;
-    totals.retries += attempts - 1;
+    if (isAbortOf(error, signal)) throw error;
+    const failure = callFailureOf(error);
+    totals.retries += failure.attempts - 1;
     await ctx.recorder.recordCallFailure(runId, {
-      taskId: spec.id, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown',
-      statusCode: error instanceof ModelCallError ? (error.statusCode ?? null) : null, message, attempts, createdAt: now(),
+      taskId: spec.id, sampleIndex: index, code: failure.code, statusCode: failure.statusCode, message: failure.message, attempts: failure.attempts, createdAt: now(),
     });
-    ctx.emit({ type: 'sample-failed', runId, at: now(), taskId: spec.id, sampleIndex: index, code: typeof code === 'string' ? code : 'unknown', message });
-    if (error instanceof ModelUnavailableError || code === 'circuit_open') return { index, failed: error, stop: 'unavailable', error };
+    ctx.emit({ type: 'sample-failed', runId, at: now(), taskId: spec.id, sampleIndex: index, code: failure.code, message: failure.message });
+    if (failure.unavailable) return { index, failed: error, stop: 'unavailable', error };
     return { index, failed: error };
   }
   totals.samples += 1;

@@ -1,15 +1,17 @@
 /**
  * @module orchestrate/sample-worker
  * The loop of a stateless queue worker (`zerr worker`): claim a sample job of any run, refuse it when it cannot be
- * run (another protocol version, a run that is not live, a payload that does not parse), else draw and judge the
- * sample with this worker's model and checks while renewing the claim, and complete the job with the report.
+ * run (another protocol version, a run that is not live, a payload that does not parse), else work on it while
+ * renewing the claim - a code sample is drawn and judged with this worker's model and checks (`remote-sample.ts`), a
+ * proposal sample only drawn (`remote-proposal.ts`) - and complete the job with the report.
  * Nothing is recorded here: the run's owner records and votes.
  */
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ClaimLostError } from '../queue/errors/claim-lost-error.js';
 import { SAMPLE_JOB_PROTOCOL_VERSION, type ClaimedSampleJob, type JsonObject, type WorkQueue } from '../queue/work-queue.js';
 import { ChecksMismatchError } from './checks-mismatch-error.js';
-import { executeSampleJob, type SampleWorkerDependencies } from './remote-sample.js';
+import { executeProposalJob, isProposalJob, type ProposalJobReport } from './remote-proposal.js';
+import { executeSampleJob, type RemoteSampleReport, type SampleWorkerDependencies } from './remote-sample.js';
 import type { SignatureRunner } from './sample-step.js';
 
 /** What happened to one claimed job, for the worker's log and progress. */
@@ -70,7 +72,10 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
     const renewal = setInterval(() => { queue.renewClaim(job).catch(() => undefined); }, Math.max(50, Math.floor(job.lockMs / 3)));
     let result: JsonObject;
     try {
-      result = await executeSampleJob(deps, job, { cache, ...(options.abortJobs === undefined ? {} : { signal: options.abortJobs }) }) as unknown as JsonObject;
+      const signal = options.abortJobs === undefined ? {} : { signal: options.abortJobs };
+      result = (isProposalJob(job)
+        ? await executeProposalJob({ modelFor: deps.modelFor ?? (() => deps.model), workerId: deps.workerId }, job, signal)
+        : await executeSampleJob(deps, job, { cache, ...signal })) as unknown as JsonObject;
     } catch (error) {
       clearInterval(renewal);
       if (error instanceof InvalidArgumentError) {
@@ -89,11 +94,7 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
     clearInterval(renewal);
     await queue.completeJob(job, result);
     tally.completed += 1;
-    const verdict = result['verdict'] as { classKey?: string; stop?: string; failed?: { code: string } };
-    report({
-      kind: 'completed', jobId: job.jobId, attempt: job.attempt, durationMs: Date.now() - started,
-      verdict: verdict.classKey !== undefined ? `class ${verdict.classKey}` : verdict.failed !== undefined ? `call failed (${verdict.failed.code})` : verdict.stop ?? 'rejected',
-    });
+    report({ kind: 'completed', jobId: job.jobId, attempt: job.attempt, durationMs: Date.now() - started, verdict: describeResult(result) });
   };
 
   const slot = async (): Promise<void> => {
@@ -115,4 +116,14 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
   };
   await Promise.all(Array.from({ length: concurrency }, slot));
   return tally;
+}
+
+/** One line of what a job came to, for the worker's log: `class <key>`, `rejected`, `answer (<n> tokens)`, ... */
+function describeResult(result: JsonObject): string {
+  if (result['kind'] === 'proposal') {
+    const { draw } = result as unknown as ProposalJobReport;
+    return draw.kind === 'answer' ? `answer (${draw.outputTokens} tokens)` : draw.kind === 'failed' ? `call failed (${draw.code})` : draw.kind;
+  }
+  const { verdict } = result as unknown as RemoteSampleReport;
+  return verdict.classKey !== undefined ? `class ${verdict.classKey}` : verdict.failed !== undefined ? `call failed (${verdict.failed.code})` : verdict.stop ?? 'rejected';
 }

@@ -11,7 +11,7 @@ import type { CandidateRunner } from '../sandbox/candidate-runner.js';
 import type { TaskSpec, TestCase } from '../task-spec/task-spec.js';
 import { hasMembers } from '../task-spec/checks/class-spec.js';
 import type { LayerResultRecord, RedFlagRecord, RunStore, SampleRecord, VoteRecord } from '../store/run-store.js';
-import type { TaskProgress } from '../store/task-progress.js';
+import { failedDrawsByIndex, type TaskProgress } from '../store/task-progress.js';
 import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { FirstToAheadByKVote, type VoteStatus } from '../vote/first-to-ahead-by-k.js';
 import type { AdaptiveMarginOptions } from '../vote/adaptive-margin.js';
@@ -224,6 +224,8 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
 
   /** Samples a queue worker judged: a class they choose is verified again here before anything is decided on it. */
   const remoteIndices = new Set<number>();
+  /** Calls per sample index that gave no answer: a queue job of a sample drawn again is a new job. */
+  const failedDraws = failedDrawsByIndex(options.resume, spec.id);
   const runSample = async (index: number): Promise<SampleVerdict> => {
     const recordedSample = resumed.samples.get(index);
     if (recordedSample !== undefined) {
@@ -237,7 +239,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     remoteIndices.add(index);
     // A queue worker draws and judges the sample; its records and events are taken here, where the run is owned.
     const report = await deps.remoteSampler({
-      runId, spec, sampleIndex: index, seed: options.seed ?? 42, signatureInputs: options.signatureInputs ?? 24,
+      runId, spec, sampleIndex: index, draw: failedDraws.get(index) ?? 0, seed: options.seed ?? 42, signatureInputs: options.signatureInputs ?? 24,
       advisoryTests: advisory, retrievedContext: options.retrievedContext, signal: options.signal,
     });
     try {
@@ -300,6 +302,7 @@ export async function solveTask(deps: SolveTaskDependencies, options: SolveTaskO
     for (const verdict of verdicts.sort((a, b) => a.index - b.index)) {
       if ('failed' in verdict) {
         failedCalls.failed(verdict.failed);
+        failedDraws.set(verdict.index, (failedDraws.get(verdict.index) ?? 0) + 1);
         redo.push(verdict.index);
       } else if (verdict.stop === undefined) {
         failedCalls.answered();

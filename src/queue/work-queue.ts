@@ -6,23 +6,26 @@
  * Redis). `queue-conformance.ts` is the suite both pass.
  *
  * Guarantees every implementation gives:
- * - a job's id is deterministic (`sampleJobId(run, task, sample index)`): enqueueing the same sample twice makes one
- *   job, and its owner takes one result for it, so a retried or stalled job is never counted twice;
+ * - a job's id is deterministic (`sampleJobId(run, task, sample index, draw)`): enqueueing the same sample twice makes
+ *   one job, and its owner takes one result for it, so a retried or stalled job is never counted twice;
  * - a claim holds a lock that the claimer renews while it works (`ClaimedSampleJob.lockMs`); a job whose claimer
  *   stopped renewing (a worker killed with SIGKILL) is given to another worker ("stalled job recovery");
  * - a job that states another protocol version, or whose run is not live (not registered by its owner), is refused,
  *   not run: its owner's wait rejects with the refusal's code and reason.
  */
 
-/** Version of the sample job's payload and result; a worker refuses a job of another version. */
-export const SAMPLE_JOB_PROTOCOL_VERSION = 1;
+/**
+ * Version of the sample job's payload and result; a worker refuses a job of another version. 2: jobs name their kind
+ * (`code`: a candidate to draw, red-flag, verify and class; `proposal`: one model call of a proposal vote).
+ */
+export const SAMPLE_JOB_PROTOCOL_VERSION = 2;
 
 /** A JSON object (what crosses the queue: plain data only). */
 export type JsonObject = { readonly [key: string]: unknown };
 
 /** One sample to draw and judge, as enqueued by the run's owner. */
 export interface SampleJob {
-  /** `sampleJobId(runId, taskId, sampleIndex)`. */
+  /** `sampleJobId(runId, taskId, sampleIndex, draw)`. */
   readonly jobId: string;
   readonly runId: string;
   readonly taskId: string;
@@ -98,10 +101,11 @@ export interface WorkQueue {
 }
 
 /**
- * The deterministic id of sample `sampleIndex` of task `taskId` of run `runId`: `s-<run>-<task>-<index>` with the
- * run and task percent-encoded (so no `:` and no ambiguity: `-` is encoded in them too).
+ * The deterministic id of draw `draw` of sample `sampleIndex` of task `taskId` of run `runId`:
+ * `s-<run>-<task>-<index>`, and `-<draw>` after it for a sample drawn again after a call that gave no answer (draw 1,
+ * 2, ...). The run and task are percent-encoded (so no `:` and no ambiguity: `-` is encoded in them too).
  */
-export function sampleJobId(runId: string, taskId: string, sampleIndex: number): string {
+export function sampleJobId(runId: string, taskId: string, sampleIndex: number, draw = 0): string {
   const part = (value: string) => encodeURIComponent(value).replace(/[-.!~*'()]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `s-${part(runId)}-${part(taskId)}-${sampleIndex}`;
+  return `s-${part(runId)}-${part(taskId)}-${sampleIndex}${draw === 0 ? '' : `-${draw}`}`;
 }

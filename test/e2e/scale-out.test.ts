@@ -176,7 +176,7 @@ describe('scale-out on Redis with zerr worker processes', () => {
     await Promise.all(workers.map(killNow));
   }, 600_000);
 
-  it('zerr build --redis: the build\'s samples are drawn by a worker, and the build is integrated and committed as in one process', async () => {
+  it('zerr build --redis: the build\'s code and proposal samples are drawn by a worker, and the build is integrated and committed as in one process', async () => {
     const replay = `replay:${resolve(import.meta.dirname, '../fixtures/build/text-stats.replay.jsonl')}?seed=5`;
     const requirements = resolve(import.meta.dirname, '../fixtures/build/text-stats.requirements.md');
     const log: string[] = [];
@@ -195,6 +195,8 @@ describe('scale-out on Redis with zerr worker processes', () => {
       expect(a.status).toBe('completed');
       expect(a.status).toBe(b.status);
       expect(log.filter((line) => line.includes('"kind":"completed"')).length).toBeGreaterThan(3);
+      // The decomposer's proposal samples were drawn by the worker too (a model call each; the owner checked and voted).
+      expect(log.filter((line) => line.includes('"verdict":"answer (')).length).toBeGreaterThan(0);
       // The code committed is the same file for file.
       const files = (name: string) => runCommand('git', ['-C', join(dir, name), 'ls-files', '-s'], { cwd: dir });
       expect((await files('build-remote')).stdout).toBe((await files('build-local')).stdout);

@@ -64,4 +64,40 @@ describe('hostile: forged sample reports through the queue', () => {
       }
     }, 60_000);
   }
+
+  for (const [fixture, expected] of [
+    ['q05-proposal-prefix-injection.json', /the report: .*report/],
+    ['q06-code-report-for-proposal.json', /the report: .*report/],
+    ['q07-proposal-negative-cost.json', /the report: .*report\.draw\.costUsd/],
+  ] as const) {
+    it(`${fixture}: the decomposition stops, nothing is decided on the forgery`, async () => {
+      const queue = new InProcessQueue({ lockMs: 5_000 });
+      const store = new MemoryRunStore();
+      const owner = createEngine({ model: new MockLanguageModel({}), modelName: 'mock:test', store, sandbox: new BwrapSandbox(), queue });
+      const stop = new AbortController();
+      const forger = (async () => {
+        while (!stop.signal.aborted) {
+          const claim = await queue.claimJob({ workerId: 'forger', waitMs: 200 }).catch(() => null);
+          if (claim !== null) await queue.completeJob(claim, forged(fixture, claim.runId, claim.taskId, claim.sampleIndex));
+        }
+      })();
+      try {
+        const error = await owner.decompose('A calculator for arithmetic expressions.', { runId: 'run-forged-plan', k: 1, maxSamples: 3 }).then(
+          () => { throw new Error('the decomposition was decided on a forged report'); },
+          (caught: unknown) => caught as Error,
+        );
+        expect(error).toMatchObject({ code: 'remote_verdict_rejected' });
+        expect(error.message).toContain('was drawn by a queue worker');
+        expect(error.message).toMatch(expected);
+        const run = await store.getRun('run-forged-plan');
+        expect(run?.decisions).toEqual([]);
+        expect(run?.samples).toEqual([]);
+        expect(run?.votes).toEqual([]);
+      } finally {
+        stop.abort();
+        await forger;
+        await owner.close();
+      }
+    }, 60_000);
+  }
 });

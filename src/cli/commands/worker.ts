@@ -1,9 +1,9 @@
 /**
  * @module cli/commands/worker
  * `zerr worker --redis <url> [--concurrency N] --model <uri>`: a stateless worker of the scale-out. It takes sample
- * jobs of any run from the Redis queue (BullMQ), draws each sample from its model, red-flags it and verifies it in its
- * sandbox, and returns the report; the process that owns the run (`zerr solve|build|serve --redis`) records it and
- * votes. It keeps nothing of its own: kill it at any moment and its jobs go to another worker when their lock
+ * jobs of any run from the Redis queue (BullMQ): a code sample it draws from its model, red-flags and verifies in its
+ * sandbox; a proposal sample (decomposer, specifier, reviewer) it draws from the model its routes give the archetype.
+ * It returns the report; the process that owns the run (`zerr solve|build|serve --redis`) records it and votes. It keeps nothing of its own: kill it at any moment and its jobs go to another worker when their lock
  * lapses (`--lock-ms`). A job of another protocol version or of a run no process owns is refused with its reason.
  *
  * One line per job on stderr (`--json`: one JSON object per line on stdout). SIGINT / SIGTERM: stop taking jobs and
@@ -33,7 +33,7 @@ interface WorkerFlags extends ModelCallFlags {
 export function registerWorkerCommand(program: Command, setExit: (code: number) => void): void {
   withModelCallOptions(program
     .command('worker')
-    .description('Work as a stateless scale-out worker: draw, red-flag and verify samples of any run from a Redis queue (the run\'s owner records and votes)')
+    .description('Work as a stateless scale-out worker: draw, red-flag and verify code samples, and draw proposal samples, of any run from a Redis queue (the run\'s owner records and votes)')
     .requiredOption('--redis <url>', 'the queue\'s Redis: redis://[user:password@]host[:port][/db] (env ZERR_REDIS)', process.env['ZERR_REDIS'])
     .option('-m, --model <uri>', 'the model samples are drawn from (env ZERR_MODEL); the same model as the owners\' for equal results')
     .option('--concurrency <n>', 'jobs worked on at once', integerIn('--concurrency', 1, 256), 1)
@@ -51,6 +51,8 @@ export function registerWorkerCommand(program: Command, setExit: (code: number) 
       }
       const { engine } = await openEngine({
         model, command: 'zerr worker', inMemoryStore: true, redis: flags.redis, ...modelCallOptionsOf(flags),
+        // Proposal samples are drawn with the model zerr.config.yaml routes their archetype to, as on the owner.
+        archetypes: ['decomposer', 'specifier', 'reviewer'],
         unsafeNoSandbox: flags.unsafeNoSandbox === true, ...(flags.pythonTypes === undefined ? {} : { pythonTypes: flags.pythonTypes }),
         redisLockMs: flags.lockMs,
       });

@@ -12,6 +12,7 @@ import type { LanguageModel } from '../../llm/language-model.js';
 import { ModelUnavailableError } from '../../llm/model-errors.js';
 import { checkProposal, DEFAULT_MAX_SUBTASKS } from '../../decompose/proposal-red-flags.js';
 import { decomposeNode } from '../../decompose/decompose-node.js';
+import { countingDrawer, type ProposalDrawer, type RemoteUsageSink } from '../../decompose/proposal-draw.js';
 import type { DecompositionProposal, Service } from '../../decompose/decomposition-proposal.js';
 import { TaskGraph } from '../../decompose/task-graph.js';
 import type { Sandbox } from '../../sandbox/sandbox.js';
@@ -48,8 +49,13 @@ export interface BuildDependencies {
   readonly store: RunStore;
   readonly sandbox: Sandbox;
   readonly emit: (event: EngineEvent) => void;
-  /** The solve loop (red-flag, verify, vote) with the engine's shared layers, drawing samples from `model`. */
-  readonly solve: (model: LanguageModel, options: SolveTaskOptions) => Promise<SolveTaskResult>;
+  /**
+   * The solve loop (red-flag, verify, vote) with the engine's shared layers, drawing samples from `model` (or, on a
+   * queue, from the workers: what their calls spent goes to `onRemoteUsage`).
+   */
+  readonly solve: (model: LanguageModel, options: SolveTaskOptions, onRemoteUsage?: RemoteUsageSink) => Promise<SolveTaskResult>;
+  /** Draws the decomposer's samples on a queue's workers; default: `decomposerModel` in this process. */
+  readonly proposalDrawer?: ProposalDrawer | undefined;
   /** Runs the verification layers on one piece of code (used for a person's answer to an escalation). */
   readonly verify: (spec: TaskSpec, code: string, signal?: AbortSignal) => Promise<{ readonly passed: boolean; readonly failedLayer?: string | undefined; readonly failedReason?: string | undefined }>;
   /** Clock in ms; default `Date.now`. */
@@ -86,7 +92,11 @@ export interface BuildResult {
 }
 
 /** Error codes of machinery that could not run (no verdict was reached): the build pauses instead of failing. */
-const MACHINERY_FAILURES = new Set(['python_tool_failed', 'sandbox_unavailable']);
+const MACHINERY_FAILURES = new Set([
+  'python_tool_failed', 'sandbox_unavailable',
+  // The queue to the workers (`--redis`): unreachable, a job refused, or a report that did not hold.
+  'queue_unavailable', 'sample_job_refused', 'remote_verdict_rejected',
+]);
 
 /** Key of the requirements' decomposition in the work queue (not a node id). */
 const ROOT = Symbol('root');
@@ -157,6 +167,8 @@ class BuildSession {
   readonly #model: LanguageModel;
   /** The decomposer's model under the same budget as the coder's (the same object when no route gives another). */
   readonly #decomposerModel: LanguageModel;
+  /** The queue's proposal drawer with its answers counted in the budget; undefined without a queue. */
+  readonly #draw: ProposalDrawer | undefined;
   #git: GitRepository | undefined;
   /** One warm type checker per session: a fresh one parses @types/node again (seconds). */
   #typeChecker: ProjectTypeChecker | undefined;
@@ -177,6 +189,7 @@ class BuildSession {
     });
     this.#model = this.#budget.wrap(deps.model);
     this.#decomposerModel = deps.decomposerModel === undefined || deps.decomposerModel === deps.model ? this.#model : this.#budget.wrap(deps.decomposerModel);
+    this.#draw = deps.proposalDrawer === undefined ? undefined : countingDrawer(deps.proposalDrawer, (usage) => this.#budget.add(usage));
   }
 
   get #runId(): string { return this.#options.runId; }
@@ -308,7 +321,7 @@ class BuildSession {
     } else {
       await this.#recordTask(taskId, node === null ? { requirements: request.requirements } : { decompose: node.spec });
       const result = await decomposeNode(
-        { model: this.#decomposerModel, store: this.#deps.store, emit: this.#deps.emit },
+        { model: this.#decomposerModel, store: this.#deps.store, emit: this.#deps.emit, draw: this.#draw },
         {
           runId: this.#runId, nodeId: node?.id ?? 'root',
           requirements: node === null ? request.requirements : describeNode(node),
@@ -378,7 +391,7 @@ class BuildSession {
         runId: this.#runId, spec, k: request.k, maxSamples: request.maxSamples, seed: request.seed,
         resume: taskProgress(this.#snapshot, spec.id), recordCancellation: false, signal: this.#signal,
         ...(adaptive === undefined ? {} : { adaptive }),
-      });
+      }, (usage) => this.#budget.add(usage));
       ({ outcome, code, reason } = result);
     }
     if ((outcome === 'consensus' || outcome === 'best-partial') && code !== null) {
