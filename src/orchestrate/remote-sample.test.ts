@@ -113,6 +113,34 @@ describe('samples drawn by queue workers (EngineOptions.queue, Engine.work)', ()
     }
   }, 120_000);
 
+  test('a cost budget (maxCostUsd) counts what the workers\' calls spent: the run pauses when their priced answers reach it', async () => {
+    const queue = new InProcessQueue({ lockMs: 5_000 });
+    const store = new MemoryRunStore();
+    const owner = createEngine({ model: mockModel(), modelName: 'mock:test', store, sandbox: new BwrapSandbox(), queue });
+    // Every answer costs 0.4 USD; the budget is 1 USD: the third answer crosses it.
+    const priced: NonNullable<MockLanguageModelOptions['responses']> = (options, callIndex) => {
+      const text = (answers as (o: typeof options, i: number) => MockResponse)(options, callIndex) as string;
+      return { text, costUsd: 0.4 };
+    };
+    const worker = createEngine({ model: mockModel(priced), modelName: 'mock:test', store: new MemoryRunStore(), sandbox: new BwrapSandbox() });
+    const stop = new AbortController();
+    const working = worker.work({ queue, workerId: 'w1', signal: stop.signal });
+    try {
+      const error = await owner.run([clampSpec()], { runId: 'run-budget', k: 5, maxSamples: 12, parallelism: 1, maxCostUsd: 1 }).then(() => undefined, (caught: unknown) => caught as Error);
+      expect(error).toMatchObject({ code: 'run_paused' });
+      expect(error?.message).toMatch(/maxCostUsd|--max-cost-usd/);
+      const run = await store.getRun('run-budget');
+      expect(run?.status).toBe('paused');
+      expect(run?.decisions.filter((decision) => decision.outcome !== 'cancelled')).toEqual([]);
+      expect(run?.samples.length).toBeLessThan(12);
+      expect(run?.samples.reduce((sum, sample) => sum + (sample.costUsd ?? 0), 0)).toBeGreaterThanOrEqual(1);
+    } finally {
+      stop.abort();
+      await working;
+      await Promise.all([owner.close(), worker.close()]);
+    }
+  }, 120_000);
+
   test('a job of a run no process owns, or of another protocol version, is refused with its reason; a refusal pauses the owner\'s run', async () => {
     const queue = new InProcessQueue({ lockMs: 5_000 });
     const worker = createEngine({ model: mockModel(answers), modelName: 'mock:test', store: new MemoryRunStore(), sandbox: new BwrapSandbox() });
