@@ -1,6 +1,7 @@
 /**
  * @module service/run-job-consumer
- * `zerr serve --redis` taking whole runs from Redis (`zerr batch submit`, `zerr schedule add`): while the run service
+ * `zerr serve --redis` taking whole runs from Redis (`zerr batch submit`, `zerr schedule add`, `POST /v1/runs` of any
+ * server of the cluster): while the run service
  * has a free slot, the next run job (by priority, then age) is claimed and started as a run of this server (recorded
  * in its store, shown on its dashboard); its lock is renewed while the run goes on, a `zerr batch cancel` cancels it,
  * and its result (the run id, status and outcomes) completes the job. Several servers on one Redis share the waiting
@@ -13,7 +14,7 @@ import type { RunService } from './run-service.js';
 export interface RunJobSource {
   claimRun(workerId: string): Promise<{ readonly jobId: string; readonly request: RunJobRequest; readonly batchId: string | null } | null>;
   renewRun(jobId: string): Promise<void>;
-  noteRunId(jobId: string, runId: string): Promise<void>;
+  noteRunId(jobId: string, runId: string, server?: string): Promise<void>;
   isCancelled(jobId: string): Promise<boolean>;
   completeRun(jobId: string, result: { readonly runId: string; readonly result: string }): Promise<void>;
   failRun(jobId: string, reason: string): Promise<void>;
@@ -45,16 +46,16 @@ export async function consumeRunJobs(options: RunJobConsumerOptions): Promise<vo
   const runOne = async (jobId: string, request: RunJobRequest): Promise<void> => {
     let runId: string;
     try {
-      runId = (await service.startSolve({ spec: request.spec as never, ...(request.k === undefined ? {} : { k: request.k }), ...(request.maxSamples === undefined ? {} : { maxSamples: request.maxSamples }) })).runId;
+      runId = (await service.startQueued(request)).runId;
     } catch (error) {
-      // The spec is refused (invalid, unsolvable): the job fails with the reason, for `zerr batch status`.
+      // The spec or build request is refused (invalid, unsolvable): the job fails with the reason, for `zerr batch status`.
       const message = error instanceof Error ? error.message : String(error);
       await source.failRun(jobId, message).catch(() => undefined);
       report({ kind: 'failed', jobId, message });
       return;
     }
-    await source.noteRunId(jobId, runId).catch(() => undefined);
-    report({ kind: 'started', jobId, runId, message: `run ${runId} started for ${request.source ?? 'a spec'}` });
+    await source.noteRunId(jobId, runId, options.workerId).catch(() => undefined);
+    report({ kind: 'started', jobId, runId, message: `run ${runId} started for ${request.source ?? (request.kind === 'build' ? 'a build' : 'a spec')}` });
     const renewal = setInterval(() => {
       void (async () => {
         await source.renewRun(jobId);

@@ -26,8 +26,10 @@ import { ServiceClosedError } from './service-closed-error.js';
 import type { EngineEvent } from '../orchestrate/engine-events.js';
 import type { BuildRequestInput } from '../orchestrate/project-build/build-request.js';
 import type { BuildReport } from '../orchestrate/project-build/build-report.js';
-import type { TaskSpecInput } from '../task-spec/task-spec.js';
+import type { TaskSpec, TaskSpecInput } from '../task-spec/task-spec.js';
 import type { EscalationRecord, RunRecord, RunStore, RunSummary } from '../store/run-store.js';
+import type { RunJobRequest, SubmittedRunView } from '../queue/redis/bullmq-run-queue.js';
+import { RunQueueFullError } from './run-queue-full-error.js';
 
 /** One numbered event of a run's log. `id` runs 1, 2, 3, ... per run (the SSE `id:` field). */
 export interface RunEventEntry {
@@ -81,6 +83,18 @@ export interface RunView {
   readonly summary: Readonly<Record<string, unknown>> | null;
 }
 
+/** What a run service needs of the cluster's run queue (`BullmqRunQueue`). */
+export interface ClusterRunQueue {
+  /** Adds a run with its id (`request.runId`). @throws QueueUnavailableError. */
+  submitRun(request: RunJobRequest): Promise<void>;
+  /** Where a submitted run's job is; undefined when there is none. */
+  findRun(runId: string): Promise<SubmittedRunView | undefined>;
+  /** Submitted runs still waiting for a server, oldest first. */
+  waitingRuns(): Promise<readonly SubmittedRunView[]>;
+  /** Removes a waiting run's job or flags a running one; false when there is none (or it ended). */
+  cancelRun(runId: string): Promise<boolean>;
+}
+
 /** What starting a run gives: its id and, when every slot was taken, its place in the queue. */
 export interface StartedRun {
   readonly runId: string;
@@ -105,6 +119,12 @@ export interface RunService {
   }): Promise<StartedRun>;
   /** Starts a build in the background into `<outRoot>/<runId>`; resolves as {@link RunService.startSolve} does. */
   startBuild(input: { readonly request: BuildRequestInput }): Promise<StartedRun>;
+  /**
+   * Starts here, now, a run taken from the cluster's run queue (`run-job-consumer.ts`: the caller took it because a
+   * slot is free), under its `runId` when it has one.
+   * @throws InvalidSpecError, InvalidArgumentError for a request that does not hold; ServiceClosedError.
+   */
+  startQueued(request: RunJobRequest): Promise<StartedRun>;
   /** Recent runs, most recent first: new runs waiting in the queue first, then the store's. */
   list(options?: { readonly limit?: number }): Promise<readonly ServiceRunSummary[]>;
   /** A run's view, or undefined when the store has no such run. */
@@ -162,6 +182,14 @@ export interface RunServiceOptions {
   readonly maxQueuedRuns?: number;
   /** The engine's model name, shown for runs still waiting in the queue (nothing is recorded for them yet). Default `''`. */
   readonly modelName?: string;
+  /**
+   * The cluster's run queue (`zerr serve --redis`: `BullmqRunQueue`). With one, a new run (`startSolve`,
+   * `startBuild`) is checked here, then waits in the cluster's queue for the first server with a free slot (this one
+   * too, through `run-job-consumer.ts`): admission is cluster-wide, and `maxQueuedRuns` bounds the runs submitted to
+   * the cluster's servers that wait (batches and schedules are not counted). Default none: runs wait in this
+   * process's queue.
+   */
+  readonly cluster?: ClusterRunQueue | undefined;
   /**
    * Epoch (ms) the commit dates of new builds count from (`SOURCE_DATE_EPOCH` × 1000), for reproducible histories,
    * as `zerr build` does. Default: each build's start time.
@@ -388,6 +416,62 @@ export function createRunService(options: RunServiceOptions): RunService {
     return [];
   });
 
+  /** The work of a solve run of `spec` under `runId`. */
+  const solveWork = (spec: TaskSpec, parsed: z.output<typeof SolveInputSchema>, runId: string) => (signal: AbortSignal) => engine.run([spec], {
+    runId, signal, stopAs: 'cancelled', ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
+    ...(parsed.vote === 'adaptive' ? { adaptiveK: parsed.target === undefined ? {} : { target: parsed.target } } : {}),
+  });
+  /** The work of a build of `request` into `<outRoot>/<runId>`. */
+  const buildWork = (request: ReturnType<typeof parseBuildRequest>, runId: string) => (signal: AbortSignal) => {
+    const commitEpochMs = options.commitEpochMs;
+    return engine.build(request, { outDir: join(outRoot, runId), runId, escalationWaitMs, signal, ...(commitEpochMs === undefined ? {} : { commitEpochMs }) });
+  };
+
+  const cluster = options.cluster;
+  /**
+   * Runs this service put in the cluster's queue that have not started here: readers of their events wait (the log is
+   * live) until the run starts here, or another server takes it or it is cancelled (then the log here ends).
+   */
+  const submitted = new Map<string, { readonly kind: string; readonly queuedAt: number; readonly watch: NodeJS.Timeout }>();
+  const unwatch = (runId: string, endLog: boolean): void => {
+    const entry = submitted.get(runId);
+    if (entry === undefined) return;
+    clearInterval(entry.watch);
+    submitted.delete(runId);
+    if (endLog && !live.has(runId)) logs.get(runId)?.setLive(false);
+  };
+  /**
+   * Puts a checked run in the cluster's queue (admission is cluster-wide: beyond `maxQueuedRuns` runs submitted to
+   * the cluster's servers waiting, `run_queue_full`). Returns its place among the waiting runs.
+   */
+  const submitToCluster = async (request: RunJobRequest & { readonly runId: string }): Promise<StartedRun> => {
+    if (cluster === undefined) throw new Error('no cluster queue');
+    const { runId } = request;
+    // Runs submitted to servers (the API, MCP) count; batches and schedules are bounded by whoever submits them.
+    if ((await cluster.waitingRuns()).length >= admission.maxQueuedRuns) {
+      throw new RunQueueFullError({ maxRunningRuns: admission.maxRunningRuns, maxQueuedRuns: admission.maxQueuedRuns, retryAfterMs: admission.retryAfterMs() });
+    }
+    const log = await logOf(runId);
+    log.setLive(true);
+    try {
+      await cluster.submitRun(request);
+    } catch (error) {
+      log.setLive(false);
+      throw error;
+    }
+    const watch = setInterval(() => {
+      if (launched.has(runId)) { unwatch(runId, false); return; }
+      cluster.findRun(runId).then((found) => {
+        // Taken by another server (it names itself once the run started there), cancelled, or gone.
+        if (found === undefined || found.state === 'completed' || found.state === 'failed' || (found.state === 'active' && found.server !== null && !launched.has(runId))) unwatch(runId, true);
+      }, () => undefined);
+    }, 1_000);
+    watch.unref();
+    submitted.set(runId, { kind: request.kind, queuedAt: Date.now(), watch });
+    const found = await cluster.findRun(runId).catch(() => undefined);
+    return { runId, queuePosition: found?.state === 'waiting' ? found.position : null };
+  };
+
   return {
     async startSolve(input) {
       ensureOpen('start a run');
@@ -398,21 +482,47 @@ export function createRunService(options: RunServiceOptions): RunService {
       await engine.checkSpec(spec);
       assertSolvable(spec);
       const runId = newRunId();
-      const queuePosition = await admit(runId, 'solve', (signal) => engine.run([spec], {
-        runId, signal, stopAs: 'cancelled', ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
-        ...(parsed.vote === 'adaptive' ? { adaptiveK: parsed.target === undefined ? {} : { target: parsed.target } } : {}),
-      }), { stored: false });
-      return { runId, queuePosition };
+      if (cluster !== undefined) {
+        return submitToCluster({
+          kind: 'solve', runId, spec: parsed.spec as Record<string, unknown>, source: 'POST /v1/runs',
+          ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
+          ...(parsed.vote === undefined ? {} : { vote: parsed.vote }), ...(parsed.target === undefined ? {} : { target: parsed.target }),
+        });
+      }
+      return { runId, queuePosition: await admit(runId, 'solve', solveWork(spec, parsed, runId), { stored: false }) };
     },
     async startBuild(input) {
       ensureOpen('start a build');
       const request = parseBuildRequest(input.request);
       const runId = newRunId();
-      const commitEpochMs = options.commitEpochMs;
-      const queuePosition = await admit(runId, 'build', (signal) => engine.build(request, {
-        outDir: join(outRoot, runId), runId, escalationWaitMs, signal, ...(commitEpochMs === undefined ? {} : { commitEpochMs }),
-      }), { stored: false });
-      return { runId, queuePosition };
+      if (cluster !== undefined) return submitToCluster({ kind: 'build', runId, request: input.request as Record<string, unknown>, source: 'POST /v1/runs' });
+      return { runId, queuePosition: await admit(runId, 'build', buildWork(request, runId), { stored: false }) };
+    },
+    async startQueued(request) {
+      ensureOpen('start a run');
+      const runId = request.runId ?? newRunId();
+      if (request.runId !== undefined) {
+        // Taken again after its server stopped (a lapsed job): already live here (a resumed build), finished, or
+        // resumed from what this store recorded of it.
+        if (live.has(runId) || pending.has(runId)) return { runId, queuePosition: null };
+        const stored = await store.getRun(runId);
+        if (stored?.status === 'completed') return { runId, queuePosition: null };
+        if (stored !== undefined) {
+          const resume = stored.kind === 'build'
+            ? (signal: AbortSignal) => engine.resumeBuild(runId, { escalationWaitMs, signal })
+            : (signal: AbortSignal) => engine.resumeRun(runId, { signal });
+          return { runId, queuePosition: await admit(runId, stored.kind, resume, { stored: true, force: true }) };
+        }
+      }
+      if (request.kind === 'build') {
+        const build = parseBuildRequest(request.request as BuildRequestInput);
+        return { runId, queuePosition: await admit(runId, 'build', buildWork(build, runId), { stored: false, force: true }) };
+      }
+      const parsed = parseOptions(SolveInputSchema, { spec: request.spec, k: request.k, maxSamples: request.maxSamples, vote: request.vote, target: request.target }, 'request');
+      const spec = parseTaskSpec(parsed.spec, 'spec');
+      await engine.checkSpec(spec);
+      assertSolvable(spec);
+      return { runId, queuePosition: await admit(runId, 'solve', solveWork(spec, parsed, runId), { stored: false, force: true }) };
     },
     async list(listOptions = {}) {
       const stored = await store.listRuns(listOptions.limit === undefined ? {} : { limit: listOptions.limit });
@@ -420,7 +530,11 @@ export function createRunService(options: RunServiceOptions): RunService {
         id: item.runId, kind: item.kind, model: options.modelName ?? '', status: 'queued', createdAt: item.queuedAt, finishedAt: null,
         tasks: 0, samples: 0, queuePosition: admission.position(item.runId) ?? null,
       }));
-      const runs = [...waiting, ...stored.map((run): ServiceRunSummary => ({ ...run, queuePosition: admission.position(run.id) ?? null }))];
+      const known = new Set([...waiting.map((run) => run.id), ...stored.map((run) => run.id)]);
+      const waitingInCluster = cluster === undefined ? [] : (await cluster.waitingRuns()).filter((run) => !known.has(run.runId)).reverse().map((run): ServiceRunSummary => ({
+        id: run.runId, kind: run.kind, model: options.modelName ?? '', status: 'queued', createdAt: run.createdAt, finishedAt: null, tasks: 0, samples: 0, queuePosition: run.position,
+      }));
+      const runs = [...waitingInCluster, ...waiting, ...stored.map((run): ServiceRunSummary => ({ ...run, queuePosition: admission.position(run.id) ?? null }))];
       return runs.slice(0, listOptions.limit ?? 50);
     },
     async get(runId) {
@@ -431,7 +545,9 @@ export function createRunService(options: RunServiceOptions): RunService {
         const view = await runView(run, { live: live.has(runId), now: Date.now() });
         return position === null ? view : { ...view, status: 'queued', queuePosition: position };
       }
-      return item === undefined ? undefined : notStartedView(item, position, options.modelName ?? '');
+      if (item !== undefined) return notStartedView(item, position, options.modelName ?? '');
+      const found = cluster === undefined ? undefined : await cluster.findRun(runId);
+      return found === undefined ? undefined : clusterRunView(found, options.modelName ?? '');
     },
     record: (runId) => store.getRun(runId),
     async *events(runId, eventOptions = {}) {
@@ -445,7 +561,12 @@ export function createRunService(options: RunServiceOptions): RunService {
         return true;
       }
       const run = live.get(runId);
-      if (run === undefined) return false;
+      if (run === undefined) {
+        // A run in the cluster's queue: removed while it waits, else its server cancels it.
+        if (cluster === undefined || !(await cluster.cancelRun(runId))) return false;
+        unwatch(runId, true);
+        return true;
+      }
       answeredWhileLive.delete(runId);
       run.controller.abort(new Error('cancelled by request'));
       return true;
@@ -475,6 +596,8 @@ export function createRunService(options: RunServiceOptions): RunService {
     resumedInterrupted,
     async close() {
       closed = true;
+      // Runs this server put in the cluster's queue stay there, for any server to take; readers here stop waiting.
+      for (const runId of [...submitted.keys()]) unwatch(runId, true);
       try {
         for (const item of admission.drain()) endPending(item, 'cancelled', 'the server shut down before the run started');
         await resumedInterrupted;
@@ -493,6 +616,17 @@ export function createRunService(options: RunServiceOptions): RunService {
 }
 
 /** The view of a run the store does not hold yet: waiting in the queue, starting, or ended before it started. */
+/** The view of a run in the cluster's queue that this server's store does not hold: waiting, or on another server. */
+function clusterRunView(found: SubmittedRunView, model: string): RunView {
+  return {
+    id: found.runId, kind: found.kind, status: found.state === 'waiting' ? 'queued' : found.state === 'active' ? 'running' : found.state,
+    queuePosition: found.position, model, createdAt: found.createdAt, finishedAt: null, live: false, tasks: [], dag: null, escalations: [],
+    totals: { samples: 0, inputTokens: 0, outputTokens: 0, costUsd: 0, wallMs: Date.now() - found.createdAt }, models: [], report: null,
+    // Its records are in the store of the server that runs it.
+    summary: found.server === null && found.result === null ? null : { ...(found.server === null ? {} : { server: found.server }), ...(found.result === null ? {} : { result: found.result }) },
+  };
+}
+
 function notStartedView(item: PendingRun, position: number | null, model: string): RunView {
   const status = item.state === 'starting' ? 'running' : item.state;
   return {

@@ -5,10 +5,11 @@
  * `/metrics` show the queues.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { freePort, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { runCommand } from '../helpers/run-command.js';
 
@@ -77,6 +78,24 @@ describe('zerr batch and zerr schedule with zerr serve --redis', () => {
     expect(run).toMatchObject({ status: 'completed', tasks: [{ taskId: 'largestEven', decision: { outcome: 'consensus' } }] });
     const table = await zerr(['batch', 'status', submitted.batchId]);
     expect(table).toMatch(/largest-even\.yaml\s+2\s+completed\s+run-\S+\s+completed: consensus/);
+  }, 180_000);
+
+  it('POST /v1/runs on zerr serve --redis: the run waits in the cluster\'s run queue, is taken by a server, and is followed as any run', async () => {
+    const spec = parse(await readFile(LARGEST_EVEN, 'utf8')) as Record<string, unknown>;
+    const response = await fetch(`http://127.0.0.1:${port}/v1/runs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ kind: 'solve', spec, k: 2 }) });
+    expect(response.status).toBe(202);
+    const { runId } = await response.json() as { runId: string };
+    // Its events, followed from the moment it was accepted, end with the run.
+    const events = await (await fetch(`http://127.0.0.1:${port}/v1/runs/${runId}/events`)).text();
+    expect(events).toContain('"type":"run-end"');
+    const run = await until('the run to complete', async () => {
+      const view = await (await fetch(`http://127.0.0.1:${port}/v1/runs/${runId}`)).json() as { status: string; tasks: { decision: { outcome: string } | null }[] };
+      return view.status === 'completed' ? view : undefined;
+    });
+    expect(run.tasks).toMatchObject([{ decision: { outcome: 'consensus' } }]);
+    // It went through Redis: the run queue lists it under its own id, with the server's result.
+    const job = (await status()).find((each) => each.runId === runId);
+    expect(job).toMatchObject({ jobId: `submitted-${runId}`, source: 'POST /v1/runs', runId, state: 'completed', result: 'completed: consensus' });
   }, 180_000);
 
   it('a schedule makes a run each time it fires, until it is removed; the server shows the queues', async () => {

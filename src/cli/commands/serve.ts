@@ -9,6 +9,7 @@
  * SIGTERM pause live builds cleanly (resumable), then close the server and the engine. The server edge is loaded
  * only for this command.
  */
+import { hostname } from 'node:os';
 import type { Command } from 'commander';
 import { chosenModel, chosenStorePath } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
@@ -57,11 +58,11 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
     .option('--body-limit <bytes>', 'largest request body (413 payload_too_large beyond)', positiveInt('--body-limit'), 1024 * 1024)
     .option('--body-max-depth <n>', 'deepest array/object nesting of a JSON body (400 body_too_deep beyond)', positiveInt('--body-max-depth'), 100)
     .option('--max-running-runs <n>', 'runs worked on at once; more wait in a queue (default: half the CPUs, 2 to 8)', positiveInt('--max-running-runs'))
-    .option('--max-queued-runs <n>', 'runs that may wait for a slot; beyond, POST /v1/runs answers 429 run_queue_full with Retry-After', nonNegativeInt('--max-queued-runs'), 16)
+    .option('--max-queued-runs <n>', 'runs that may wait for a slot (with --redis: in the whole cluster\'s queue); beyond, POST /v1/runs answers 429 run_queue_full with Retry-After', nonNegativeInt('--max-queued-runs'), 16)
     .option('--log-level <level>', 'JSON log lines on stderr with run/task ids: trace, debug, info, warn, error, silent (env ZERR_LOG_LEVEL)')
     .option('--trace <exporter>', 'OpenTelemetry spans run -> task -> sample -> verify layer: none or console', 'none')
     .option('--unsafe-no-sandbox', 'run generated code WITHOUT isolation when bubblewrap is unavailable (dangerous)')
-    .option('--redis <url>', 'scale-out: samples of every run go to zerr worker processes through this Redis (env ZERR_REDIS); queue counts on /metrics as queue_jobs', process.env['ZERR_REDIS']))
+    .option('--redis <url>', 'scale-out through this Redis (env ZERR_REDIS): samples of every run go to zerr worker processes, new runs wait in the cluster\'s run queue for any server\'s free slot; queue counts on /metrics as queue_jobs', process.env['ZERR_REDIS']))
     .action(async (options: ServeOptions) => {
       const model = await chosenModel(options.model);
       if (model === undefined) {
@@ -93,18 +94,20 @@ export function registerServeCommand(program: Command, setExit: (code: number) =
       if (modelStack.circuitBreaker !== undefined) metrics.observeCircuitBreaker(model, modelStack.circuitBreaker);
       if (router !== undefined) metrics.observeModelRouter(router);
       if (queue !== undefined) metrics.observeQueue('samples', async () => ({ ...(await queue.counts()) }));
+      // --redis: new runs wait in Redis for the first server of the cluster with a free slot (cluster-wide admission),
+      // with the runs queued by zerr batch and zerr schedule; this server takes them as its slots free up.
+      const runQueue = options.redis === undefined || options.redis === '' ? undefined : new (await import('../../queue/index.js')).BullmqRunQueue({ url: options.redis });
       const service = createRunService({
         engine, store, outRoot: options.outRoot, escalationWaitMs: options.waitForEscalations, modelName: model, maxQueuedRuns: options.maxQueuedRuns,
         ...(options.maxRunningRuns === undefined ? {} : { maxRunningRuns: options.maxRunningRuns }),
         ...(epoch.ms === undefined ? {} : { commitEpochMs: epoch.ms }),
+        ...(runQueue === undefined ? {} : { cluster: runQueue }),
         onBackgroundError: (error, runId) => { process.stderr.write(`zerr serve: run ${runId}: ${error instanceof Error ? error.message : String(error)}\n`); },
       });
-      // --redis: runs queued in Redis (zerr batch, zerr schedule) are taken as this server's slots free up.
-      const runQueue = options.redis === undefined || options.redis === '' ? undefined : new (await import('../../queue/index.js')).BullmqRunQueue({ url: options.redis });
       const stopConsuming = new AbortController();
       if (runQueue !== undefined) metrics.observeQueue('runs', async () => ({ ...(await runQueue.counts()) }));
       const consuming = runQueue === undefined ? Promise.resolve() : consumeRunJobs({
-        source: runQueue, service, workerId: `serve:${process.pid}`, signal: stopConsuming.signal,
+        source: runQueue, service, workerId: `serve:${process.pid}@${hostname()}`, signal: stopConsuming.signal,
         onEvent: (event) => { if (event.kind !== 'started' && event.kind !== 'finished') process.stderr.write(`zerr serve: run queue: ${event.jobId ?? ''} ${event.message}\n`); },
       });
       const app = server.createServer({

@@ -345,7 +345,7 @@ export class BullmqQueue implements WorkQueue {
   }
 
   private runKey(runId: string): string {
-    return `${this.prefix}:runs:${runId}`;
+    return `${this.prefix}:live-runs:${runId}`;
   }
 
   private resultWaitersOf(jobId: string): Set<() => void> {

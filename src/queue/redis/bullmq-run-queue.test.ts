@@ -24,7 +24,7 @@ describe('BullmqRunQueue (batches and schedules in a real redis-server)', () => 
       const high = await queue.submitBatch([request('high')], { priority: 1 });
       expect(low.jobIds).toHaveLength(2);
       const first = await queue.claimRun('s1');
-      expect(first?.request.spec).toEqual({ id: 'high' });
+      expect(first?.request).toMatchObject({ kind: 'solve', spec: { id: 'high' } });
       expect(first?.batchId).toBe(high.batchId);
       await queue.noteRunId(first!.jobId, 'run-high');
       let [view] = await queue.listJobs(high.batchId);
@@ -32,7 +32,7 @@ describe('BullmqRunQueue (batches and schedules in a real redis-server)', () => 
       await queue.completeRun(first!.jobId, { runId: 'run-high', result: 'completed: consensus' });
       [view] = await queue.listJobs(high.batchId);
       expect(view).toMatchObject({ state: 'completed', runId: 'run-high', result: 'completed: consensus' });
-      expect((await queue.claimRun('s1'))?.request.spec).toEqual({ id: 'low-a' });
+      expect((await queue.claimRun('s1'))?.request).toMatchObject({ spec: { id: 'low-a' } });
       expect(await queue.counts()).toMatchObject({ active: 1, prioritized: 1, completed: 1 });
     });
   });
@@ -72,4 +72,27 @@ describe('BullmqRunQueue (batches and schedules in a real redis-server)', () => 
       await expect(queue.submitBatch([request('p')], { priority: 0 })).rejects.toMatchObject({ parameter: '--priority' });
     });
   }, 30_000);
+
+  it('a run submitted with its id waits under that id: found with its place, listed, claimed with its id, cancelled while it waits', async () => {
+    await withQueue(async (queue) => {
+      await queue.submitRun({ ...request('http-a'), runId: 'run-a' });
+      await queue.submitRun({ kind: 'build', request: { requirements: 'a word counter' }, source: 'POST /v1/runs', runId: 'run-b' });
+      await expect(queue.submitRun(request('no-id'))).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('request.runId') });
+      expect(await queue.findRun('run-b')).toMatchObject({ runId: 'run-b', kind: 'build', state: 'waiting', position: 2, server: null });
+      expect((await queue.waitingRuns()).map((run) => [run.runId, run.position])).toEqual([['run-a', 1], ['run-b', 2]]);
+      expect((await queue.listJobs()).map((job) => [job.jobId, job.state, job.source])).toEqual([['submitted-run-a', 'waiting', 'http-a.yaml'], ['submitted-run-b', 'waiting', 'POST /v1/runs']]);
+      const claim = await queue.claimRun('s1');
+      expect(claim).toMatchObject({ jobId: 'submitted-run-a', request: { runId: 'run-a' } });
+      await queue.noteRunId('submitted-run-a', 'run-a', 'serve-1');
+      expect(await queue.findRun('run-a')).toMatchObject({ state: 'active', position: null, server: 'serve-1' });
+      expect(await queue.cancelRun('run-b')).toBe(true);
+      expect(await queue.findRun('run-b')).toBeUndefined();
+      expect(await queue.cancelRun('run-a')).toBe(true);
+      expect(await queue.isCancelled('submitted-run-a')).toBe(true);
+      await queue.completeRun('submitted-run-a', { runId: 'run-a', result: 'cancelled' });
+      expect(await queue.findRun('run-a')).toMatchObject({ state: 'completed', result: 'cancelled' });
+      expect(await queue.cancelRun('run-a')).toBe(false);
+      expect(await queue.findRun('run-nope')).toBeUndefined();
+    });
+  });
 });

@@ -1,12 +1,13 @@
 /**
  * @module queue/redis/bullmq-run-queue
- * Whole runs waiting in Redis (BullMQ queue `<prefix>:runs`), for the batch processor and the scheduler: `zerr batch
- * submit` adds solve runs with a priority, `zerr schedule add` a BullMQ job scheduler (cron) whose every firing adds
- * one, and each `zerr serve --redis` takes them as its run slots free up (`run-consumer.ts`), so runs wait in Redis,
+ * Whole runs waiting in Redis (BullMQ queue `<prefix>:runs`), for the batch processor, the scheduler and the HTTP API:
+ * `zerr batch submit` adds solve and build runs with a priority, `zerr schedule add` a BullMQ job scheduler (cron)
+ * whose every firing adds one, `POST /v1/runs` on a `zerr serve --redis` adds one with its run id (`submitRun`), and
+ * each `zerr serve --redis` takes them as its run slots free up (`run-job-consumer.ts`), so runs wait in Redis,
  * across the cluster, not in one server's memory. Everything here is persisted in Redis.
  */
 import { randomUUID } from 'node:crypto';
-import { type Job, Queue, Worker, type ConnectionOptions } from 'bullmq';
+import { Job, Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis } from 'ioredis';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
@@ -16,24 +17,73 @@ import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
 import type { QueueCounts } from '../work-queue.js';
 import { jobCounts, redisConnection } from './bullmq-queue.js';
 
-/** What a run job asks for: a solve of one spec (as JSON) with its vote settings. */
-export interface RunJobRequest {
-  readonly kind: 'solve';
-  /** The task spec, as its file held it (checked by the server that takes the job). */
-  readonly spec: Readonly<Record<string, unknown>>;
-  readonly k?: number | undefined;
-  readonly maxSamples?: number | undefined;
-  /** Where the spec came from (a file name), for listings. */
-  readonly source?: string | undefined;
+/**
+ * What a run job asks for: a solve of one spec (as JSON) with its vote settings, or a build of requirements (as the
+ * build request's JSON). `runId`: the id the run gets (a run submitted over HTTP has its id before it starts);
+ * absent, the server that takes the job chooses one.
+ */
+export type RunJobRequest =
+  | {
+    readonly kind: 'solve';
+    /** The task spec, as its file held it (checked by the server that takes the job). */
+    readonly spec: Readonly<Record<string, unknown>>;
+    readonly k?: number | undefined;
+    readonly maxSamples?: number | undefined;
+    /** `adaptive`: adaptive k with error target `target`. */
+    readonly vote?: 'first-to-ahead-by-k' | 'adaptive' | undefined;
+    readonly target?: number | undefined;
+    /** Where the spec came from (a file name, `POST /v1/runs`), for listings. */
+    readonly source?: string | undefined;
+    readonly runId?: string | undefined;
+  }
+  | {
+    readonly kind: 'build';
+    /** The build request (requirements, language, budgets, ...), checked by the server that takes the job. */
+    readonly request: Readonly<Record<string, unknown>>;
+    readonly source?: string | undefined;
+    readonly runId?: string | undefined;
+  };
+
+const RUN_ID = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a run id (letters, digits, _ . -)');
+
+const RunJobRequestSchema = z.discriminatedUnion('kind', [
+  z.strictObject({
+    kind: z.literal('solve'),
+    spec: z.record(z.string(), z.unknown()),
+    k: z.number().int().positive().optional(),
+    maxSamples: z.number().int().positive().optional(),
+    vote: z.enum(['first-to-ahead-by-k', 'adaptive']).optional(),
+    target: z.number().gt(0).lt(1).optional(),
+    source: z.string().optional(),
+    runId: RUN_ID.optional(),
+  }),
+  z.strictObject({
+    kind: z.literal('build'),
+    request: z.record(z.string(), z.unknown()),
+    source: z.string().optional(),
+    runId: RUN_ID.optional(),
+  }),
+]);
+
+/** The job id of a run submitted with its id: apart from BullMQ's own keys and from batch jobs. */
+export function submittedJobId(runId: string): string {
+  return `submitted-${runId}`;
 }
 
-const RunJobRequestSchema = z.strictObject({
-  kind: z.literal('solve'),
-  spec: z.record(z.string(), z.unknown()),
-  k: z.number().int().positive().optional(),
-  maxSamples: z.number().int().positive().optional(),
-  source: z.string().optional(),
-});
+/** Where the job of a run submitted with its id is (`BullmqRunQueue.findRun`). */
+export interface SubmittedRunView {
+  readonly runId: string;
+  readonly kind: 'solve' | 'build';
+  /** `waiting` (also `prioritized`, `delayed`), `active`, `completed`, `failed`. */
+  readonly state: 'waiting' | 'active' | 'completed' | 'failed';
+  /** Place among the waiting runs (1 = next); null unless waiting. */
+  readonly position: number | null;
+  /** The server that took it (`serve:<pid>@<host>`); null until one did. */
+  readonly server: string | null;
+  /** The run's final status and outcome(s), or why it failed; null until it ended. */
+  readonly result: string | null;
+  readonly createdAt: number;
+}
 
 /** A run job as listed: its batch or schedule, state, and (once taken) the run it became. */
 export interface RunJobView {
@@ -131,7 +181,7 @@ export class BullmqRunQueue {
       const returned = job.returnvalue as { runId?: string; result?: string } | null;
       views.push({
         jobId: job.id ?? '', batchId: data.batchId ?? null, scheduleId: job.repeatJobKey ?? data.scheduleId ?? null,
-        source: data.request?.source ?? null, taskId: typeof data.request?.spec['id'] === 'string' ? data.request.spec['id'] : null,
+        source: data.request?.source ?? null, taskId: data.request?.kind === 'solve' && typeof data.request.spec['id'] === 'string' ? data.request.spec['id'] : null,
         priority: job.opts.priority ?? 0, state, runId: returned?.runId ?? (await this.runIdOf(job.id ?? '')),
         result: state === 'failed' ? job.failedReason : (returned?.result ?? null), createdAt: job.timestamp,
       });
@@ -195,6 +245,67 @@ export class BullmqRunQueue {
     if (!removed) throw new InvalidArgumentError({ parameter: 'id', value: id, expected: 'the id of a schedule (zerr schedule list lists them)' });
   }
 
+  /**
+   * Adds one run with its own id (`request.runId`; the job's id is `submitted-<runId>`) behind the runs waiting without a priority, for
+   * the first server with a free slot (`zerr serve --redis` admitting `POST /v1/runs` cluster-wide).
+   * @throws InvalidArgumentError naming the request's field (a run id is required); QueueUnavailableError.
+   */
+  async submitRun(request: RunJobRequest): Promise<void> {
+    const parsed = parseOptions(RunJobRequestSchema, request, 'request');
+    if (parsed.runId === undefined) throw new InvalidArgumentError({ parameter: 'request.runId', value: undefined, expected: 'the id the run gets' });
+    await this.guard('submitRun', this.queue.add(parsed.kind, { request: parsed }, {
+      jobId: submittedJobId(parsed.runId), removeOnComplete: { age: 7 * 86_400 }, removeOnFail: { age: 7 * 86_400 },
+    }));
+  }
+
+  /** Where the job of run `runId` (submitted by {@link submitRun}) is; undefined when the queue has none. */
+  async findRun(runId: string): Promise<SubmittedRunView | undefined> {
+    if (!RUN_ID.safeParse(runId).success) return undefined;
+    const jobId = submittedJobId(runId);
+    const job = await this.guard('findRun', Job.fromId(this.queue, jobId)) as Job | undefined;
+    if (job === undefined) return undefined;
+    const request = (job.data as { request?: RunJobRequest }).request;
+    if (request?.runId !== runId) return undefined;
+    const raw = await this.guard('findRun', job.getState());
+    const state = raw === 'active' ? 'active' : raw === 'completed' ? 'completed' : raw === 'failed' ? 'failed' : 'waiting';
+    let position: number | null = null;
+    if (state === 'waiting') {
+      const waiting = await this.guard('findRun', this.queue.getJobs(['waiting', 'prioritized'], 0, 999, true));
+      const index = waiting.findIndex((each) => each.id === jobId);
+      position = index < 0 ? null : index + 1;
+    }
+    const returned = job.returnvalue as { result?: string } | null;
+    return {
+      runId, kind: request.kind, state, position, server: await this.guard('findRun', this.redis.get(this.serverKey(runId))),
+      result: state === 'failed' ? job.failedReason : (returned?.result ?? null), createdAt: job.timestamp,
+    };
+  }
+
+  /** Runs submitted with their id that wait for a server, oldest first. */
+  async waitingRuns(): Promise<readonly SubmittedRunView[]> {
+    const jobs = await this.guard('waitingRuns', this.queue.getJobs(['waiting', 'prioritized'], 0, 999, true));
+    return jobs.flatMap((job, index) => {
+      const request = (job.data as { request?: RunJobRequest }).request;
+      if (request?.runId === undefined || job.id !== submittedJobId(request.runId)) return [];
+      return [{ runId: request.runId, kind: request.kind, state: 'waiting' as const, position: index + 1, server: null, result: null, createdAt: job.timestamp }];
+    });
+  }
+
+  /**
+   * Cancels run `runId`'s job: removed while it waits, flagged while a server runs it (that server cancels the run).
+   * False when the queue holds no such job, or it ended.
+   */
+  async cancelRun(runId: string): Promise<boolean> {
+    const found = await this.findRun(runId);
+    if (found === undefined || found.state === 'completed' || found.state === 'failed') return false;
+    if (found.state === 'waiting') {
+      await this.guard('cancelRun', this.queue.remove(submittedJobId(runId)));
+      return true;
+    }
+    await this.guard('cancelRun', this.redis.set(this.cancelKey(submittedJobId(runId)), '1', 'EX', 7 * 86_400));
+    return true;
+  }
+
   /** Takes the next run job (priority, then age), waiting up to about a second; null when none. */
   async claimRun(workerId: string): Promise<ClaimedRunJob | null> {
     const worker = await this.ensureWorker();
@@ -218,9 +329,10 @@ export class BullmqRunQueue {
     if ((await held.job.extendLock(held.token, this.lockMs)) === 0) throw new ClaimLostError({ jobId, reason: 'the lock is held by another claim' });
   }
 
-  /** Notes the run a claimed job became (shown by `zerr batch status` while it runs). */
-  async noteRunId(jobId: string, runId: string): Promise<void> {
+  /** Notes the run a claimed job became, and the server running it (shown by `zerr batch status`, `findRun`). */
+  async noteRunId(jobId: string, runId: string, server?: string): Promise<void> {
     await this.guard('noteRunId', this.redis.set(this.runIdKey(jobId), runId, 'EX', 7 * 86_400));
+    if (server !== undefined) await this.guard('noteRunId', this.redis.set(this.serverKey(runId), server, 'EX', 7 * 86_400));
   }
 
   /** Whether `zerr batch cancel` flagged this job's run. */
@@ -277,6 +389,10 @@ export class BullmqRunQueue {
 
   private cancelKey(jobId: string): string {
     return `${this.prefix}:run-jobs:${jobId}:cancel`;
+  }
+
+  private serverKey(runId: string): string {
+    return `${this.prefix}:runs-on:${runId}`;
   }
 
   private runIdKey(jobId: string): string {
