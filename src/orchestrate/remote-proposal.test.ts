@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { comparableRecords } from '../../test/helpers/comparable-run.js';
 import { decomposerVariables } from '../decompose/archetypes/decomposer.js';
 import { ARCHETYPES } from '../decompose/archetypes/registry.js';
 import { proposalCall, type ProposalCall } from '../decompose/proposal-draw.js';
@@ -10,7 +11,7 @@ import { MockLanguageModel, type MockResponse } from '../llm/providers/mock/mock
 import { InProcessQueue } from '../queue/in-process-queue.js';
 import { sampleJobId, type JsonObject } from '../queue/work-queue.js';
 import { BwrapSandbox } from '../sandbox/index.js';
-import { MemoryRunStore, type RunRecord } from '../store/index.js';
+import { MemoryRunStore } from '../store/index.js';
 import type { SampleJobOutcome } from './sample-worker.js';
 import { executeProposalJob, proposalDrawOf, queueProposalDrawer } from './remote-proposal.js';
 
@@ -33,20 +34,6 @@ function decomposerAnswers(options: { readonly dropPrefix?: string } = {}): (cal
     }
     if (index === 1) return text(answer(baseProposal()));
     return text(answer(renamed(baseProposal(), index)));
-  };
-}
-
-/** What a run recorded, less what differs between two runs of the same samples (times, durations). */
-function comparable(run: RunRecord | undefined) {
-  const strip = <T extends object>(records: readonly T[], keys: readonly string[]) => records
-    .map((record) => Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key))))
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  return {
-    samples: strip(run?.samples ?? [], ['createdAt', 'latencyMs']),
-    callFailures: strip((run?.callFailures ?? []).map((failure) => ({ ...failure, message: failure.message.replace(/^worker \S+: /, '') })), ['createdAt']),
-    redFlags: strip(run?.redFlags ?? [], []),
-    votes: strip(run?.votes ?? [], []),
-    decisions: strip(run?.decisions ?? [], ['decidedAt']),
   };
 }
 
@@ -85,7 +72,7 @@ describe('proposal samples drawn by queue workers (remote-proposal.ts)', () => {
       const remoteResult = await owner.decompose(REQUIREMENTS, { runId: 'run-decompose', k: 2, maxSamples: 6 });
       expect(localResult).toMatchObject({ outcome: 'consensus', samples: 3, redFlagsByRule: { cycle: 1 } });
       expect(remoteResult).toEqual(localResult);
-      expect(comparable(await ownerStore.getRun('run-decompose'))).toEqual(comparable(await localStore.getRun('run-decompose')));
+      expect(comparableRecords(await ownerStore.getRun('run-decompose'))).toEqual(comparableRecords(await localStore.getRun('run-decompose')));
       expect((await ownerStore.getRun('run-decompose'))?.callFailures).toMatchObject([{ sampleIndex: 1, code: 'model_call_failed', statusCode: 500 }]);
       expect(ownerModel.calls).toHaveLength(0);
       // 3 answers and the failed call: every one of them the worker's.

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { comparableRecords } from '../../test/helpers/comparable-run.js';
 import { clampChat, clampSpec, CLAMP_BODY } from '../../test/fixtures/orchestrate/specs.js';
 import { createEngine, type Engine } from '../engine.js';
 import { ModelCallError } from '../llm/model-errors.js';
@@ -6,7 +7,7 @@ import { MockLanguageModel, type MockLanguageModelOptions, type MockResponse } f
 import { InProcessQueue } from '../queue/in-process-queue.js';
 import { SAMPLE_JOB_PROTOCOL_VERSION, sampleJobId } from '../queue/work-queue.js';
 import { BwrapSandbox } from '../sandbox/index.js';
-import { MemoryRunStore, type RunRecord } from '../store/index.js';
+import { MemoryRunStore } from '../store/index.js';
 import type { EngineEvent } from './engine-events.js';
 
 /** Answers by sample index, the same in every process: a red flag, an overfit body, then two correct spellings. */
@@ -31,22 +32,6 @@ const failingOnce = (index: number): NonNullable<MockLanguageModelOptions['respo
 
 const mockModel = (responses?: MockLanguageModelOptions['responses']) =>
   new MockLanguageModel({ ...(responses === undefined ? {} : { responses }), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
-
-/** What a run recorded, less what differs between two runs of the same samples (times and durations). */
-function comparable(run: RunRecord | undefined) {
-  const strip = <T extends object>(records: readonly T[], keys: readonly string[]) => records
-    .map((record) => Object.fromEntries(Object.entries(record).filter(([key]) => !keys.includes(key))))
-    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-  return {
-    samples: strip(run?.samples ?? [], ['createdAt', 'latencyMs']),
-    redFlags: strip(run?.redFlags ?? [], []),
-    // The performance layer's reason quotes measured times.
-    layerResults: strip((run?.layerResults ?? []).map((layer) => (layer.layer === 'performance' ? { ...layer, reason: '' } : layer)), ['durationMs', 'details']),
-    votes: strip(run?.votes ?? [], []),
-    callFailures: strip(run?.callFailures ?? [], ['createdAt']),
-    decisions: strip(run?.decisions ?? [], ['decidedAt']),
-  };
-}
 
 describe('samples drawn by queue workers (EngineOptions.queue, Engine.work)', () => {
   test('a run whose samples go through the queue records and decides exactly what an in-process run does; the owner\'s model is never called', async () => {
@@ -100,7 +85,7 @@ describe('samples drawn by queue workers (EngineOptions.queue, Engine.work)', ()
     try {
       await local.run([clampSpec()], { runId: 'run-rec', k: 2, maxSamples: 8, parallelism: 1, seed: 9 });
       await owner.run([clampSpec()], { runId: 'run-rec', k: 2, maxSamples: 8, parallelism: 1, seed: 9 });
-      const [a, b] = [comparable(await storeLocal.getRun('run-rec')), comparable(await storeRemote.getRun('run-rec'))];
+      const [a, b] = [comparableRecords(await storeLocal.getRun('run-rec')), comparableRecords(await storeRemote.getRun('run-rec'))];
       expect(b.samples.length).toBeGreaterThan(2);
       expect(b.callFailures).toMatchObject([{ sampleIndex: 2, code: 'model_call_failed', statusCode: 503 }]);
       expect(b).toEqual(a);

@@ -26,6 +26,18 @@ function forged(name: string, runId: string, taskId: string, index: number): Jso
   return JSON.parse(text) as JsonObject;
 }
 
+/** Completes every job of `queue` with the fixture's report until stopped. */
+function startForger(queue: InProcessQueue, fixture: string): { stop(): Promise<void> } {
+  const stop = new AbortController();
+  const working = (async () => {
+    while (!stop.signal.aborted) {
+      const claim = await queue.claimJob({ workerId: 'forger', waitMs: 200 }).catch(() => null);
+      if (claim !== null) await queue.completeJob(claim, forged(fixture, claim.runId, claim.taskId, claim.sampleIndex));
+    }
+  })();
+  return { async stop() { stop.abort(); await working; } };
+}
+
 describe('hostile: forged sample reports through the queue', () => {
   for (const [fixture, expected] of [
     ['q01-forged-verdict.json', /fails this process's own check \(layer unit-tests\)/],
@@ -37,14 +49,8 @@ describe('hostile: forged sample reports through the queue', () => {
       const queue = new InProcessQueue({ lockMs: 5_000 });
       const store = new MemoryRunStore();
       const owner = createEngine({ model: new MockLanguageModel({}), modelName: 'mock:test', store, sandbox: new BwrapSandbox(), queue });
-      const stop = new AbortController();
       // The forger: completes every job with the fixture's report (k=1: one vote would decide).
-      const forger = (async () => {
-        while (!stop.signal.aborted) {
-          const claim = await queue.claimJob({ workerId: 'forger', waitMs: 200 }).catch(() => null);
-          if (claim !== null) await queue.completeJob(claim, forged(fixture, claim.runId, claim.taskId, claim.sampleIndex));
-        }
-      })();
+      const forger = startForger(queue, fixture);
       try {
         const error = await owner.run([clampSpec()], { runId: 'run-forged', k: 1, maxSamples: 3, parallelism: 1 }).then(
           () => { throw new Error('the run was decided on a forged report'); },
@@ -58,8 +64,7 @@ describe('hostile: forged sample reports through the queue', () => {
         expect(run?.decisions).toEqual([]);
         expect(run?.samples.every((sample) => sample.taskId === clampSpec().id)).toBe(true);
       } finally {
-        stop.abort();
-        await forger;
+        await forger.stop();
         await owner.close();
       }
     }, 60_000);
@@ -74,13 +79,7 @@ describe('hostile: forged sample reports through the queue', () => {
       const queue = new InProcessQueue({ lockMs: 5_000 });
       const store = new MemoryRunStore();
       const owner = createEngine({ model: new MockLanguageModel({}), modelName: 'mock:test', store, sandbox: new BwrapSandbox(), queue });
-      const stop = new AbortController();
-      const forger = (async () => {
-        while (!stop.signal.aborted) {
-          const claim = await queue.claimJob({ workerId: 'forger', waitMs: 200 }).catch(() => null);
-          if (claim !== null) await queue.completeJob(claim, forged(fixture, claim.runId, claim.taskId, claim.sampleIndex));
-        }
-      })();
+      const forger = startForger(queue, fixture);
       try {
         const error = await owner.decompose('A calculator for arithmetic expressions.', { runId: 'run-forged-plan', k: 1, maxSamples: 3 }).then(
           () => { throw new Error('the decomposition was decided on a forged report'); },
@@ -94,8 +93,7 @@ describe('hostile: forged sample reports through the queue', () => {
         expect(run?.samples).toEqual([]);
         expect(run?.votes).toEqual([]);
       } finally {
-        stop.abort();
-        await forger;
+        await forger.stop();
         await owner.close();
       }
     }, 60_000);
