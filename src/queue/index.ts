@@ -5,8 +5,9 @@
  */
 export * from './work-queue.js';
 export { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
-export { BullmqQueue, redisConnection, type BullmqQueueOptions } from './redis/bullmq-queue.js';
+export { BullmqQueue, type BullmqQueueOptions } from './redis/bullmq-queue.js';
+export { jobCounts, pingRedis, redisConnection } from './redis/redis-connection.js';
 export { ClaimLostError } from './errors/claim-lost-error.js';
 export { QueueUnavailableError } from './errors/queue-unavailable-error.js';
 export { SampleJobRefusedError } from './errors/sample-job-refused-error.js';
-export { BullmqRunQueue, type BullmqRunQueueOptions, type ClaimedRunJob, type RunJobRequest, type RunJobView, type RunScheduleView } from './redis/bullmq-run-queue.js';
+export { BullmqRunQueue, type BullmqRunQueueOptions, type ClaimedRunJob, type RunJobRequest, type RunJobView, type RunScheduleView, type SubmittedRunView, submittedJobId } from './redis/bullmq-run-queue.js';

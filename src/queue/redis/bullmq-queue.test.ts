@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runWorkQueueConformance } from '../../../test/conformance/work-queue-conformance.js';
 import { startRedisServer, type RedisServer } from '../../../test/helpers/redis-server.js';
-import { BullmqQueue, redisConnection } from './bullmq-queue.js';
+import { BullmqQueue } from './bullmq-queue.js';
+import { redisConnection } from './redis-connection.js';
 
 let redis: RedisServer;
 beforeAll(async () => { redis = await startRedisServer(); });

@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, QueueEvents, Worker, type ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
+import { jobCounts, pingRedis, redisConnection } from './redis-connection.js';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { ClaimLostError } from '../errors/claim-lost-error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
@@ -33,35 +34,6 @@ export interface BullmqQueueOptions {
 }
 
 const QUEUE_NAME = 'samples';
-
-/** `redis://user:pass@host:port/db` as BullMQ connection options, and the URL with the password left out. */
-export function redisConnection(url: string): { readonly connection: RedisOptions; readonly safeUrl: string } {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new InvalidArgumentError({ parameter: 'redis', value: url, expected: 'a Redis URL: redis://[user:password@]host[:port][/db]' });
-  }
-  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new InvalidArgumentError({ parameter: 'redis', value: url, expected: 'a redis:// or rediss:// URL' });
-  }
-  const db = parsed.pathname.replace(/^\//, '');
-  if (db !== '' && !/^\d+$/.test(db)) throw new InvalidArgumentError({ parameter: 'redis', value: url, expected: 'a database number after the host (redis://host:6379/0)' });
-  const safe = new URL(url);
-  if (safe.password !== '') safe.password = '***';
-  return {
-    connection: {
-      host: parsed.hostname, port: parsed.port === '' ? 6379 : Number(parsed.port),
-      ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
-      ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),
-      ...(db === '' ? {} : { db: Number(db) }),
-      ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-      // Commands wait through a reconnect rather than fail (BullMQ requires it for blocking claims).
-      maxRetriesPerRequest: null,
-    },
-    safeUrl: safe.toString(),
-  };
-}
 
 /** Sample jobs in Redis, through BullMQ. */
 export class BullmqQueue implements WorkQueue {
@@ -108,22 +80,7 @@ export class BullmqQueue implements WorkQueue {
    * @throws QueueUnavailableError when it does not.
    */
   async ping(timeoutMs = 5_000): Promise<void> {
-    // A client of its own that does not retry, so that a refused connection is told at once.
-    const probe = new Redis({ ...this.connection as RedisOptions, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: timeoutMs });
-    let refused: Error | undefined;
-    probe.on('error', (error: Error) => { refused ??= error; });
-    try {
-      await this.guard('ping', (async () => {
-        try {
-          await probe.connect();
-          await probe.ping();
-        } catch (error) {
-          throw refused ?? error; // the socket's own error (ECONNREFUSED, ENOTFOUND, ...) says more than "closed"
-        }
-      })());
-    } finally {
-      probe.disconnect();
-    }
+    await pingRedis(this.connection as RedisOptions, this.url, timeoutMs);
   }
 
   async registerRun(runId: string, options: { readonly ttlMs?: number } = {}): Promise<void> {
@@ -400,14 +357,6 @@ export class BullmqQueue implements WorkQueue {
   }
 }
 
-/** A BullMQ queue's job counts by state. */
-export async function jobCounts(queue: Queue): Promise<QueueCounts> {
-  const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
-  return {
-    waiting: counts.waiting ?? 0, active: counts.active ?? 0, delayed: counts.delayed ?? 0,
-    prioritized: counts.prioritized ?? 0, completed: counts.completed ?? 0, failed: counts.failed ?? 0,
-  };
-}
 
 /** `text` parsed as JSON, or null. */
 function safeJson(text: string): unknown {

@@ -8,14 +8,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Job, Queue, Worker, type ConnectionOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { z } from 'zod';
 import { InvalidArgumentError } from '../../errors/invalid-argument-error.js';
 import { parseOptions } from '../../errors/parse-options.js';
 import { ClaimLostError } from '../errors/claim-lost-error.js';
 import { QueueUnavailableError } from '../errors/queue-unavailable-error.js';
 import type { QueueCounts } from '../work-queue.js';
-import { jobCounts, redisConnection } from './bullmq-queue.js';
+import { jobCounts, pingRedis, redisConnection } from './redis-connection.js';
 
 /**
  * What a run job asks for: a solve of one spec (as JSON) with its vote settings, or a build of requirements (as the
@@ -130,6 +130,7 @@ const QUEUE_NAME = 'runs';
 export class BullmqRunQueue {
   readonly url: string;
   private readonly connection: ConnectionOptions;
+  private readonly redisOptions: RedisOptions;
   private readonly prefix: string;
   private readonly lockMs: number;
   private readonly queue: Queue;
@@ -140,6 +141,7 @@ export class BullmqRunQueue {
   constructor(options: BullmqRunQueueOptions) {
     const { connection, safeUrl } = redisConnection(options.url);
     this.connection = connection as ConnectionOptions;
+    this.redisOptions = connection;
     this.url = safeUrl;
     this.prefix = options.prefix ?? 'zerr';
     this.lockMs = options.lockMs ?? 60_000;
@@ -147,6 +149,14 @@ export class BullmqRunQueue {
     this.queue.on('error', () => undefined);
     this.redis = new Redis({ ...connection, lazyConnect: true });
     this.redis.on('error', () => undefined);
+  }
+
+  /**
+   * Checks that Redis answers within `timeoutMs` (default 5,000).
+   * @throws QueueUnavailableError when it does not.
+   */
+  async ping(timeoutMs = 5_000): Promise<void> {
+    await pingRedis(this.redisOptions, this.url, timeoutMs);
   }
 
   /**
