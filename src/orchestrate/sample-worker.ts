@@ -16,11 +16,20 @@ import type { SignatureRunner } from './sample-step.js';
 
 /** What happened to one claimed job, for the worker's log and progress. */
 export type SampleJobOutcome =
-  | { readonly kind: 'claimed'; readonly jobId: string; readonly attempt: number }
-  | { readonly kind: 'completed'; readonly jobId: string; readonly attempt: number; readonly durationMs: number; readonly verdict: string }
-  | { readonly kind: 'refused'; readonly jobId: string; readonly code: string; readonly reason: string }
+  | { readonly kind: 'claimed'; readonly jobId: string; readonly jobKind: SampleJobKind; readonly attempt: number }
+  | { readonly kind: 'completed'; readonly jobId: string; readonly jobKind: SampleJobKind; readonly attempt: number; readonly durationMs: number; readonly verdict: string }
+  | { readonly kind: 'refused'; readonly jobId: string; readonly jobKind: SampleJobKind; readonly code: string; readonly reason: string }
   | { readonly kind: 'lost'; readonly jobId: string; readonly reason: string }
-  | { readonly kind: 'error'; readonly jobId?: string; readonly message: string };
+  | { readonly kind: 'error'; readonly jobId?: string; readonly jobKind?: SampleJobKind; readonly message: string };
+
+/** What a sample job asks for: a code sample, a proposal sample, or a payload that names neither. */
+export type SampleJobKind = 'code' | 'proposal' | 'unknown';
+
+/** The kind a job's payload names. */
+function jobKindOf(job: ClaimedSampleJob): SampleJobKind {
+  const kind = job.payload['kind'];
+  return kind === 'code' || kind === 'proposal' ? kind : 'unknown';
+}
 
 /** Options of {@link runSampleWorker}. */
 export interface SampleWorkerOptions {
@@ -53,10 +62,11 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
   const report = (outcome: SampleJobOutcome) => { try { options.onJob?.(outcome); } catch { /* a reporter never stops the worker */ } };
 
   const work = async (job: ClaimedSampleJob): Promise<void> => {
+    const jobKind = jobKindOf(job);
     const refuse = async (code: string, reason: string) => {
       await queue.refuseJob(job, { code, reason });
       tally.refused += 1;
-      report({ kind: 'refused', jobId: job.jobId, code, reason });
+      report({ kind: 'refused', jobId: job.jobId, jobKind, code, reason });
     };
     if (job.protocolVersion !== SAMPLE_JOB_PROTOCOL_VERSION) {
       await refuse('protocol_mismatch', `the job is of protocol version ${job.protocolVersion}, this worker (zerr ${deps.workerId}) speaks version ${SAMPLE_JOB_PROTOCOL_VERSION}: run workers and owners of the same zerr version`);
@@ -66,7 +76,7 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
       await refuse('unknown_run', `run ${job.runId} is not live: no process owns it (it ended, was stopped, or was never registered)`);
       return;
     }
-    report({ kind: 'claimed', jobId: job.jobId, attempt: job.attempt });
+    report({ kind: 'claimed', jobId: job.jobId, jobKind, attempt: job.attempt });
     const started = Date.now();
     // The claim is renewed at a third of its lock, so that a slow model call or verification keeps it.
     const renewal = setInterval(() => { queue.renewClaim(job).catch(() => undefined); }, Math.max(50, Math.floor(job.lockMs / 3)));
@@ -88,13 +98,13 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
       }
       // A failure of this worker's machinery (the sandbox, a signal): the job is not judged here; its claim lapses
       // and another worker takes it.
-      report({ kind: 'error', jobId: job.jobId, message: error instanceof Error ? error.message : String(error) });
+      report({ kind: 'error', jobId: job.jobId, jobKind, message: error instanceof Error ? error.message : String(error) });
       return;
     }
     clearInterval(renewal);
     await queue.completeJob(job, result);
     tally.completed += 1;
-    report({ kind: 'completed', jobId: job.jobId, attempt: job.attempt, durationMs: Date.now() - started, verdict: describeResult(result) });
+    report({ kind: 'completed', jobId: job.jobId, jobKind, attempt: job.attempt, durationMs: Date.now() - started, verdict: describeResult(result) });
   };
 
   const slot = async (): Promise<void> => {

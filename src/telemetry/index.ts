@@ -12,3 +12,4 @@ export { createLogger, LOG_LEVELS, REDACTED_PATHS, type LoggerOptions } from './
 export { logEngineEvents, eventLogLevel, eventLogFields, MAX_LOGGED_TEXT_CHARS, type EventLogLevel } from './log-engine-events.js';
 export { createTracing, type EngineTracing, type TraceExporterKind, type TracingOptions } from './tracing.js';
 export { EngineSpans, SPAN_NAMES } from './engine-spans.js';
+export { createWorkerMetrics, WORKER_JOB_DURATION_BUCKETS_S, type WorkerMetrics } from './worker-metrics.js';

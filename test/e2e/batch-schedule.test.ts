@@ -22,6 +22,7 @@ const CLAMP = join(ROOT, 'test', 'fixtures', 'specs', 'clamp.yaml'); // the repl
 let redis: RedisServer;
 let dir: string;
 let port: number;
+let metricsPort: number;
 const children: ChildProcess[] = [];
 
 const zerr = async (args: readonly string[]) => {
@@ -50,7 +51,8 @@ beforeAll(async () => {
   redis = await startRedisServer();
   dir = await mkdtemp(join(tmpdir(), 'zerr-batch-'));
   port = await freePort();
-  children.push(spawn(process.execPath, [ZERR, 'worker', '--redis', redis.url, '--model', MODEL, '--json'], { cwd: dir, stdio: 'ignore' }));
+  metricsPort = await freePort();
+  children.push(spawn(process.execPath, [ZERR, 'worker', '--redis', redis.url, '--model', MODEL, '--json', '--metrics-port', String(metricsPort)], { cwd: dir, stdio: 'ignore' }));
   const serve = spawn(process.execPath, [ZERR, 'serve', '--redis', redis.url, '--model', MODEL, '--no-auth', '--port', String(port), '--store', join(dir, 'runs.sqlite')], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(serve);
   let output = '';
@@ -78,6 +80,12 @@ describe('zerr batch and zerr schedule with zerr serve --redis', () => {
     expect(run).toMatchObject({ status: 'completed', tasks: [{ taskId: 'largestEven', decision: { outcome: 'consensus' } }] });
     const table = await zerr(['batch', 'status', submitted.batchId]);
     expect(table).toMatch(/largest-even\.yaml\s+2\s+completed\s+run-\S+\s+completed: consensus/);
+    // The worker's own metrics (--metrics-port): the code samples it completed, and its process.
+    const scraped = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(Number(/^worker_jobs_total\{kind="code",outcome="completed"\} (\d+)$/m.exec(scraped)?.[1])).toBeGreaterThan(0);
+    expect(scraped).toMatch(/^worker_jobs_in_hand \d+$/m);
+    expect(scraped).toContain('process_resident_memory_bytes');
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/health`)).status).toBe(200);
   }, 180_000);
 
   it('POST /v1/runs on zerr serve --redis: the run waits in the cluster\'s run queue, is taken by a server, and is followed as any run', async () => {
