@@ -5,8 +5,9 @@
  * Server-Sent Events resumable with Last-Event-ID), cancels runs, answers escalations, and on start resumes the
  * builds a previous server process left `running`. Admission control: at most `maxRunningRuns` runs work at once;
  * further runs wait in a FIFO queue (status `queued`, their place in `queuePosition`) of at most `maxQueuedRuns`,
- * beyond which a new run is refused with `run_queue_full` (see `admission-queue.ts`). No engine logic lives here: it
- * only calls the public engine API and reads the run store.
+ * beyond which a new run is refused with `run_queue_full` (see `admission-queue.ts`); with a cluster's run queue
+ * (`cluster`, `zerr serve --redis`), new runs wait there instead, for any server's free slot. No engine logic lives
+ * here: it only calls the public engine API and reads the run store.
  *
  * The contract (types) comes first; {@link createRunService} below implements it.
  */
@@ -432,11 +433,11 @@ export function createRunService(options: RunServiceOptions): RunService {
    * Runs this service put in the cluster's queue that have not started here: readers of their events wait (the log is
    * live) until the run starts here, or another server takes it or it is cancelled (then the log here ends).
    */
-  const submitted = new Map<string, { readonly kind: string; readonly queuedAt: number; readonly watch: NodeJS.Timeout }>();
+  const submitted = new Map<string, NodeJS.Timeout>();
   const unwatch = (runId: string, endLog: boolean): void => {
-    const entry = submitted.get(runId);
-    if (entry === undefined) return;
-    clearInterval(entry.watch);
+    const watch = submitted.get(runId);
+    if (watch === undefined) return;
+    clearInterval(watch);
     submitted.delete(runId);
     if (endLog && !live.has(runId)) logs.get(runId)?.setLive(false);
   };
@@ -444,31 +445,30 @@ export function createRunService(options: RunServiceOptions): RunService {
    * Puts a checked run in the cluster's queue (admission is cluster-wide: beyond `maxQueuedRuns` runs submitted to
    * the cluster's servers waiting, `run_queue_full`). Returns its place among the waiting runs.
    */
-  const submitToCluster = async (request: RunJobRequest & { readonly runId: string }): Promise<StartedRun> => {
-    if (cluster === undefined) throw new Error('no cluster queue');
+  const submitToCluster = async (queue: ClusterRunQueue, request: RunJobRequest & { readonly runId: string }): Promise<StartedRun> => {
     const { runId } = request;
     // Runs submitted to servers (the API, MCP) count; batches and schedules are bounded by whoever submits them.
-    if ((await cluster.waitingRuns()).length >= admission.maxQueuedRuns) {
+    if ((await queue.waitingRuns()).length >= admission.maxQueuedRuns) {
       throw new RunQueueFullError({ maxRunningRuns: admission.maxRunningRuns, maxQueuedRuns: admission.maxQueuedRuns, retryAfterMs: admission.retryAfterMs() });
     }
     const log = await logOf(runId);
     log.setLive(true);
     try {
-      await cluster.submitRun(request);
+      await queue.submitRun(request);
     } catch (error) {
       log.setLive(false);
       throw error;
     }
     const watch = setInterval(() => {
       if (launched.has(runId)) { unwatch(runId, false); return; }
-      cluster.findRun(runId).then((found) => {
+      queue.findRun(runId).then((found) => {
         // Taken by another server (it names itself once the run started there), cancelled, or gone.
         if (found === undefined || found.state === 'completed' || found.state === 'failed' || (found.state === 'active' && found.server !== null && !launched.has(runId))) unwatch(runId, true);
       }, () => undefined);
     }, 1_000);
     watch.unref();
-    submitted.set(runId, { kind: request.kind, queuedAt: Date.now(), watch });
-    const found = await cluster.findRun(runId).catch(() => undefined);
+    submitted.set(runId, watch);
+    const found = await queue.findRun(runId).catch(() => undefined);
     return { runId, queuePosition: found?.state === 'waiting' ? found.position : null };
   };
 
@@ -483,7 +483,7 @@ export function createRunService(options: RunServiceOptions): RunService {
       assertSolvable(spec);
       const runId = newRunId();
       if (cluster !== undefined) {
-        return submitToCluster({
+        return submitToCluster(cluster, {
           kind: 'solve', runId, spec: parsed.spec as Record<string, unknown>, source: 'POST /v1/runs',
           ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
           ...(parsed.vote === undefined ? {} : { vote: parsed.vote }), ...(parsed.target === undefined ? {} : { target: parsed.target }),
@@ -495,7 +495,7 @@ export function createRunService(options: RunServiceOptions): RunService {
       ensureOpen('start a build');
       const request = parseBuildRequest(input.request);
       const runId = newRunId();
-      if (cluster !== undefined) return submitToCluster({ kind: 'build', runId, request: input.request as Record<string, unknown>, source: 'POST /v1/runs' });
+      if (cluster !== undefined) return submitToCluster(cluster, { kind: 'build', runId, request: input.request as Record<string, unknown>, source: 'POST /v1/runs' });
       return { runId, queuePosition: await admit(runId, 'build', buildWork(request, runId), { stored: false }) };
     },
     async startQueued(request) {
@@ -531,7 +531,8 @@ export function createRunService(options: RunServiceOptions): RunService {
         tasks: 0, samples: 0, queuePosition: admission.position(item.runId) ?? null,
       }));
       const known = new Set([...waiting.map((run) => run.id), ...stored.map((run) => run.id)]);
-      const waitingInCluster = cluster === undefined ? [] : (await cluster.waitingRuns()).filter((run) => !known.has(run.runId)).reverse().map((run): ServiceRunSummary => ({
+      // Redis out of reach: the list still shows this server's runs.
+      const waitingInCluster = cluster === undefined ? [] : (await cluster.waitingRuns().catch(() => [])).filter((run) => !known.has(run.runId)).reverse().map((run): ServiceRunSummary => ({
         id: run.runId, kind: run.kind, model: options.modelName ?? '', status: 'queued', createdAt: run.createdAt, finishedAt: null, tasks: 0, samples: 0, queuePosition: run.position,
       }));
       const runs = [...waitingInCluster, ...waiting, ...stored.map((run): ServiceRunSummary => ({ ...run, queuePosition: admission.position(run.id) ?? null }))];

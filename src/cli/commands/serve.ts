@@ -6,8 +6,10 @@
  * `--max-queued-runs` more wait (429 `run_queue_full` beyond). `SOURCE_DATE_EPOCH` (seconds) dates the commits of
  * the builds it runs, as `zerr build` does, so the same request gives the same commit shas; run records, events and
  * logs keep the real clock (they order and time what happened). A malformed value is refused (exit 3). SIGINT /
- * SIGTERM pause live builds cleanly (resumable), then close the server and the engine. The server edge is loaded
- * only for this command.
+ * SIGTERM pause live builds cleanly (resumable), then close the server and the engine. With `--redis`, samples go to
+ * `zerr worker` processes, and admission is cluster-wide: new runs wait in Redis for the first server of the cluster
+ * with a free slot, with the runs of `zerr batch` and `zerr schedule`. The server edge is loaded only for this
+ * command.
  */
 import { hostname } from 'node:os';
 import type { Command } from 'commander';
