@@ -6,6 +6,7 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import type { BullmqRunQueue, RunJobRequest } from '../queue/index.js';
+import { loadEngineApi } from './engine-api.js';
 
 /** Adds `--redis <url>` (required; env ZERR_REDIS). */
 export function withRedisOption(command: Command): Command {
@@ -52,7 +53,7 @@ export interface BuildJobOptions {
  */
 export async function buildRequestOf(path: string, options: BuildJobOptions = {}): Promise<RunJobRequest> {
   const { readFile } = await import('node:fs/promises');
-  const { parseBuildRequest } = await import('../orchestrate/project-build/build-request.js');
+  const { parseBuildRequest } = await loadEngineApi();
   const requirements = await readFile(path, 'utf8');
   const fromFile = basename(path).replace(/\.(md|markdown|txt)$/i, '').toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^[^a-z]+/, '').replace(/-+$/, '').slice(0, 64);
   const input = {

@@ -17,7 +17,7 @@ import type { Command } from 'commander';
 import { chosenModel } from '../cli-config.js';
 import { openEngine } from '../cli-context.js';
 import { loadEngineApi } from '../engine-api.js';
-import type { WorkerMetrics } from '../../telemetry/worker-metrics.js';
+import type { WorkerMetrics } from '../../index.js';
 import { ExitCode } from '../exit-codes.js';
 import { modelCallOptionsOf, withModelCallOptions, type ModelCallFlags } from '../model-call-options.js';
 import { integerIn, positiveInt } from '../option-parsers.js';
