@@ -36,7 +36,7 @@ describe('a build whose queue fails', () => {
     })();
     const owner = createEngine({ model: await createLanguageModel(MODEL), modelName: MODEL, store, sandbox: new BwrapSandbox(), queue });
     const outDir = join(work, 'text-stats');
-    let runId = '';
+    let runId: string | undefined;
     try {
       const error = await owner.build({ requirements, name: 'text-stats' }, { outDir }).then(() => undefined, (caught: unknown) => caught as Error);
       expect(error).toMatchObject({ code: 'sample_job_refused' });
@@ -54,6 +54,7 @@ describe('a build whose queue fails', () => {
 
     const local = createEngine({ model: await createLanguageModel(MODEL), modelName: MODEL, store: await SqliteRunStore.open({ path: storePath }), sandbox: new BwrapSandbox() });
     try {
+      if (runId === undefined) throw new Error('the paused build was not recorded');
       const resumed = await local.resumeBuild(runId);
       expect(resumed).toMatchObject({ runId, status: 'completed' });
     } finally {
