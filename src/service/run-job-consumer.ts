@@ -48,6 +48,11 @@ export async function consumeRunJobs(options: RunJobConsumerOptions): Promise<vo
     try {
       runId = (await service.startQueued(request)).runId;
     } catch (error) {
+      if ((error as { code?: unknown }).code === 'service_closed') {
+        // This server is shutting down: the job is left to lapse, for another server (or this one, restarted).
+        report({ kind: 'error', jobId, message: 'the server shut down before the run started; the job goes back to the queue when its lock lapses' });
+        return;
+      }
       // The spec or build request is refused (invalid, unsolvable): the job fails with the reason, for `zerr batch status`.
       const message = error instanceof Error ? error.message : String(error);
       await source.failRun(jobId, message).catch(() => undefined);
