@@ -3,8 +3,9 @@
  * `zerr worker --redis <url> [--concurrency N] --model <uri>`: a stateless worker of the scale-out. It takes sample
  * jobs of any run from the Redis queue (BullMQ): a code sample it draws from its model, red-flags and verifies in its
  * sandbox; a proposal sample (decomposer, specifier, reviewer) it draws from the model its routes give the archetype.
- * It returns the report; the process that owns the run (`zerr solve|build|serve --redis`) records it and votes. It keeps nothing of its own: kill it at any moment and its jobs go to another worker when their lock
- * lapses (`--lock-ms`). A job of another protocol version or of a run no process owns is refused with its reason.
+ * It returns the report; the process that owns the run (`zerr solve|build|serve --redis`) records it and votes. It
+ * keeps nothing of its own: kill it at any moment and its jobs go to another worker when their lock lapses
+ * (`--lock-ms`). A job of another protocol version or of a run no process owns is refused with its reason.
  *
  * One line per job on stderr (`--json`: one JSON object per line on stdout). `--metrics-port` serves the worker's
  * Prometheus metrics (`telemetry/worker-metrics.ts`) on `GET /metrics`. SIGINT / SIGTERM: stop taking jobs and
