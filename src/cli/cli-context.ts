@@ -176,15 +176,10 @@ export async function openEngine(options: EngineCommandOptions): Promise<{
  *   QueueUnavailableError (`queue_unavailable`) naming the URL (password left out) when Redis does not answer.
  */
 export async function openRedisQueue(url: string, options: { readonly lockMs?: number } = {}): Promise<BullmqQueue> {
-  const { BullmqQueue } = await import('../queue/index.js');
-  const queue = new BullmqQueue({ url, ...(options.lockMs === undefined ? {} : { lockMs: options.lockMs }) });
-  try {
-    await queue.ping();
-  } catch (error) {
-    await queue.close().catch(() => undefined);
-    throw error;
-  }
-  return queue;
+  const { BullmqQueue, pingRedisUrl } = await import('../queue/index.js');
+  // Pinged before the queue's own clients exist: an unreachable Redis is told at once, with nothing to close.
+  await pingRedisUrl(url);
+  return new BullmqQueue({ url, ...(options.lockMs === undefined ? {} : { lockMs: options.lockMs }) });
 }
 
 /**

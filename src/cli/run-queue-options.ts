@@ -18,10 +18,8 @@ export function withRedisOption(command: Command): Command {
  * @throws InvalidArgumentError for a bad URL; QueueUnavailableError when Redis does not answer within 5 s.
  */
 export async function openRunQueue(url: string): Promise<BullmqRunQueue> {
-  const { BullmqRunQueue, pingRedis, redisConnection } = await import('../queue/index.js');
-  // Pinged before the queue's own clients exist: an unreachable Redis is told at once, with nothing to close.
-  const { connection, safeUrl } = redisConnection(url);
-  await pingRedis(connection, safeUrl);
+  const { BullmqRunQueue, pingRedisUrl } = await import('../queue/index.js');
+  await pingRedisUrl(url);
   return new BullmqRunQueue({ url });
 }
 

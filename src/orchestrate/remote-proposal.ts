@@ -75,11 +75,6 @@ const ProposalJobReportSchema = z.strictObject({
   ]),
 });
 
-/** Whether a claimed job is a proposal job (its payload says `kind: 'proposal'`). */
-export function isProposalJob(job: Pick<ClaimedSampleJob, 'payload'>): boolean {
-  return job.payload['kind'] === 'proposal';
-}
-
 /** What a worker draws proposal samples with. */
 export interface ProposalWorkerDependencies {
   /** The model for `archetype` (the worker's routes; its one model without a route). */

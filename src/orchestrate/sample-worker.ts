@@ -10,7 +10,7 @@ import { InvalidArgumentError } from '../errors/invalid-argument-error.js';
 import { ClaimLostError } from '../queue/errors/claim-lost-error.js';
 import { SAMPLE_JOB_PROTOCOL_VERSION, type ClaimedSampleJob, type JsonObject, type WorkQueue } from '../queue/work-queue.js';
 import { ChecksMismatchError } from './checks-mismatch-error.js';
-import { executeProposalJob, isProposalJob, type ProposalJobReport } from './remote-proposal.js';
+import { executeProposalJob, type ProposalJobReport } from './remote-proposal.js';
 import { executeSampleJob, type RemoteSampleReport, type SampleWorkerDependencies } from './remote-sample.js';
 import type { SignatureRunner } from './sample-step.js';
 
@@ -83,7 +83,7 @@ export async function runSampleWorker(options: SampleWorkerOptions): Promise<{ r
     let result: JsonObject;
     try {
       const signal = options.abortJobs === undefined ? {} : { signal: options.abortJobs };
-      result = (isProposalJob(job)
+      result = (jobKind === 'proposal'
         ? await executeProposalJob({ modelFor: deps.modelFor ?? (() => deps.model), workerId: deps.workerId }, job, signal)
         : await executeSampleJob(deps, job, { cache, ...signal })) as unknown as JsonObject;
     } catch (error) {

@@ -6,7 +6,7 @@
 export * from './work-queue.js';
 export { InProcessQueue, type InProcessQueueOptions } from './in-process-queue.js';
 export { BullmqQueue, type BullmqQueueOptions } from './redis/bullmq-queue.js';
-export { jobCounts, pingRedis, redisConnection } from './redis/redis-connection.js';
+export { jobCounts, pingRedis, pingRedisUrl, redisConnection } from './redis/redis-connection.js';
 export { ClaimLostError } from './errors/claim-lost-error.js';
 export { QueueUnavailableError } from './errors/queue-unavailable-error.js';
 export { SampleJobRefusedError } from './errors/sample-job-refused-error.js';

@@ -13,6 +13,7 @@ import { startRedisServer, type RedisServer } from '../../test/helpers/redis-ser
 import { CLAMP_BODY, clampChat, clampSpec } from '../../test/fixtures/orchestrate/specs.js';
 import { createEngine } from '../engine.js';
 import { createLanguageModel } from '../llm/model-uri.js';
+import type { LanguageModel } from '../llm/language-model.js';
 import { MockLanguageModel } from '../llm/providers/mock/mock-language-model.js';
 import { BullmqRunQueue } from '../queue/redis/bullmq-run-queue.js';
 import { BwrapSandbox } from '../sandbox/index.js';
@@ -43,8 +44,9 @@ interface Server {
   close(): Promise<void>;
 }
 
-function server(name: string, prefix: string, options: { readonly maxQueuedRuns?: number } = {}): Server {
-  const model = new MockLanguageModel({ responses: () => clampChat(CLAMP_BODY.minMax), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
+/** A server on the cluster's queue `prefix`: its own store and engine (a mock model answering clamp, unless `model`). */
+function server(name: string, prefix: string, options: { readonly maxQueuedRuns?: number; readonly model?: LanguageModel } = {}): Server {
+  const model = options.model ?? new MockLanguageModel({ responses: () => clampChat(CLAMP_BODY.minMax), capabilities: { completionStyle: 'chat', honoursTemperature: true } });
   const store = new MemoryRunStore();
   const engine = createEngine({ model, modelName: 'mock:test', store, sandbox: new BwrapSandbox() });
   const queue = new BullmqRunQueue({ url: redis.url, prefix, lockMs: 5_000 });
@@ -149,13 +151,9 @@ describe('cluster-wide admission through the run queue (RunServiceOptions.cluste
   test('a build started on a server of the cluster is built by the server that takes it, into its own folder', async () => {
     const prefix = `c${randomUUID().slice(0, 8)}`;
     const requirements = await readFile(join(BUILD_FIXTURES, 'text-stats.requirements.md'), 'utf8');
-    const model = await createLanguageModel(`replay:${join(BUILD_FIXTURES, 'text-stats.replay.jsonl')}?seed=5`);
-    const store = new MemoryRunStore();
-    const engine = createEngine({ model, modelName: 'replay', store, sandbox: new BwrapSandbox() });
-    const queue = new BullmqRunQueue({ url: redis.url, prefix, lockMs: 5_000 });
-    const service = createRunService({ engine, store, outRoot: join(work, 'builds'), resumeInterrupted: false, maxRunningRuns: 1, cluster: queue });
-    const stop = new AbortController();
-    const consuming = consumeRunJobs({ source: queue, service, workerId: 'serve-builds', signal: stop.signal, renewMs: 1_000 });
+    const builder = server('serve-builds', prefix, { model: await createLanguageModel(`replay:${join(BUILD_FIXTURES, 'text-stats.replay.jsonl')}?seed=5`) });
+    const { service, store, queue } = builder;
+    builder.consume();
     try {
       await expect(service.startBuild({ request: { requirements: '  ' } })).rejects.toMatchObject({ code: 'invalid_argument' });
       const { runId } = await service.startBuild({ request: { requirements, name: 'text-stats' } });
@@ -164,11 +162,7 @@ describe('cluster-wide admission through the run queue (RunServiceOptions.cluste
       expect((await queue.findRun(runId))?.state).toMatch(/active|completed/);
       expect((await service.get(runId))?.report).not.toBeNull();
     } finally {
-      stop.abort();
-      await service.close();
-      await consuming;
-      await queue.close();
-      await engine.close();
+      await builder.close();
     }
   }, 300_000);
 });

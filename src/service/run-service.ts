@@ -417,6 +417,18 @@ export function createRunService(options: RunServiceOptions): RunService {
     return [];
   });
 
+  /**
+   * A solve input parsed, with the whole spec check (preconditions run by the judge) before the run is accepted: a bad
+   * spec is a 400 now, not a failed run later. Engine.run checks again (its judge caches the verdicts).
+   * @throws InvalidArgumentError naming `name`'s field; SpecValidationError; what `assertSolvable` throws.
+   */
+  const checkedSolve = async (input: unknown, name: string): Promise<{ readonly parsed: z.output<typeof SolveInputSchema>; readonly spec: TaskSpec }> => {
+    const parsed = parseOptions(SolveInputSchema, input, name);
+    const spec = parseTaskSpec(parsed.spec, 'spec');
+    await engine.checkSpec(spec);
+    assertSolvable(spec);
+    return { parsed, spec };
+  };
   /** The work of a solve run of `spec` under `runId`. */
   const solveWork = (spec: TaskSpec, parsed: z.output<typeof SolveInputSchema>, runId: string) => (signal: AbortSignal) => engine.run([spec], {
     runId, signal, stopAs: 'cancelled', ...(parsed.k === undefined ? {} : { k: parsed.k }), ...(parsed.maxSamples === undefined ? {} : { maxSamples: parsed.maxSamples }),
@@ -475,12 +487,7 @@ export function createRunService(options: RunServiceOptions): RunService {
   return {
     async startSolve(input) {
       ensureOpen('start a run');
-      const parsed = parseOptions(SolveInputSchema, input, 'input');
-      const spec = parseTaskSpec(parsed.spec, 'spec');
-      // The whole spec check (preconditions run by the judge) before the run is accepted: a bad spec is a 400 now,
-      // not a failed run later. Engine.run checks again (its judge caches the verdicts).
-      await engine.checkSpec(spec);
-      assertSolvable(spec);
+      const { parsed, spec } = await checkedSolve(input, 'input');
       const runId = newRunId();
       if (cluster !== undefined) {
         return submitToCluster(cluster, {
@@ -518,10 +525,7 @@ export function createRunService(options: RunServiceOptions): RunService {
         const build = parseBuildRequest(request.request as BuildRequestInput);
         return { runId, queuePosition: await admit(runId, 'build', buildWork(build, runId), { stored: false, force: true }) };
       }
-      const parsed = parseOptions(SolveInputSchema, { spec: request.spec, k: request.k, maxSamples: request.maxSamples, vote: request.vote, target: request.target }, 'request');
-      const spec = parseTaskSpec(parsed.spec, 'spec');
-      await engine.checkSpec(spec);
-      assertSolvable(spec);
+      const { parsed, spec } = await checkedSolve({ spec: request.spec, k: request.k, maxSamples: request.maxSamples, vote: request.vote, target: request.target }, 'request');
       return { runId, queuePosition: await admit(runId, 'solve', solveWork(spec, parsed, runId), { stored: false, force: true }) };
     },
     async list(listOptions = {}) {

@@ -59,6 +59,16 @@ export async function pingRedis(connection: RedisOptions, safeUrl: string, timeo
   }
 }
 
+/**
+ * {@link pingRedis} on a Redis URL: what a command calls before it opens a queue's clients, so that an unreachable
+ * Redis is told at once, with nothing to close.
+ * @throws InvalidArgumentError for a URL that is not redis:// or rediss://; QueueUnavailableError as `pingRedis`.
+ */
+export async function pingRedisUrl(url: string, timeoutMs = 5_000): Promise<void> {
+  const { connection, safeUrl } = redisConnection(url);
+  await pingRedis(connection, safeUrl, timeoutMs);
+}
+
 /** A BullMQ queue's job counts by state. */
 export async function jobCounts(queue: Queue): Promise<QueueCounts> {
   const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized', 'completed', 'failed');
